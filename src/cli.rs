@@ -1,0 +1,76 @@
+//! The command line (clap derive). What the user typed; `cmd::*` turns it into work.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// gkml（公开目录）：基层政务公开事项标准目录的校验与编译工具
+#[derive(Debug, Parser)]
+#[command(name = "gkml", version, about, long_about = None)]
+pub struct Cli {
+    /// Read reference catalogues from this folder instead of the built-in ones
+    #[arg(long, global = true, value_name = "DIR")]
+    pub catalogues: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output format of diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagFormat {
+    Text,
+    Json,
+}
+
+/// Output format of lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check catalogues and drafts (TOML, CSV/TSV, XLSX/XLS/ODS, or folders) and report problems
+    Validate {
+        /// Files or folders to check (folders are searched recursively)
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
+        format: DiagFormat,
+    },
+    /// Compile a unit catalogue, a draft, or a county project folder into standard tables
+    Compile {
+        /// A unit TOML, a CSV/XLSX draft, or a folder with county.toml
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// Output folder
+        #[arg(short, long, value_name = "DIR", default_value = "out")]
+        output: PathBuf,
+        /// Write the outputs even when there are errors (the exit code is still 1)
+        #[arg(long)]
+        allow_errors: bool,
+        /// Output format of diagnostics (printed on stderr)
+        #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
+        format: DiagFormat,
+    },
+    /// List the 26 pilot domains
+    Domains {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// List every rule with its code, severity and source
+    Rules {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Show the documentation of one rule (e.g. GK103)
+    Explain {
+        /// Rule code
+        code: String,
+    },
+}

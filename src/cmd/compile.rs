@@ -1,0 +1,135 @@
+//! `gkml compile PATH -o DIR`: read a unit catalogue, a draft or a county project, validate
+//! every unit, and write each unit's outputs (`<name>.csv`, `<name>.json`) into DIR. A unit
+//! with errors is not written, and its stale outputs are removed, unless `--allow-errors`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::catalogues::Store;
+use crate::cli::DiagFormat;
+use crate::diag::{self, Diagnostic, Severity, Summary};
+use crate::error::Error;
+use crate::fsutil::{remove_stale, safe_file_name, write_atomic};
+use crate::model::Catalogue;
+use crate::read::{self, FileRead};
+use crate::render;
+use crate::rules;
+
+use super::{exit_for, Exit};
+
+/// The extensions a unit's outputs are written with.
+pub const OUTPUTS: [&str; 2] = ["csv", "json"];
+
+fn read_inputs(path: &Path, store: &Store) -> Vec<FileRead> {
+    if path.is_dir() {
+        let project = path.join("county.toml");
+        if project.is_file() {
+            return read::read_project(&project, store);
+        }
+        let file = read::display_name(path);
+        return vec![FileRead {
+            file: file.clone(),
+            catalogues: Vec::new(),
+            diags: vec![Diagnostic::new(&rules::FILE_UNREADABLE, "文件夹中没有 county.toml，不是县级项目")
+                .in_file(&file)
+                .hint("编译单个单位时指定其目录文件（.toml/.csv/.xlsx）；编译全县时指定含 county.toml 的文件夹")],
+            project: None,
+        }];
+    }
+    if path.file_name().is_some_and(|n| n == "county.toml") {
+        return read::read_project(path, store);
+    }
+    vec![read::read_file(path, store, None)]
+}
+
+/// Run `compile`.
+///
+/// # Errors
+/// [`Error::Write`] when an output cannot be written.
+pub fn run(
+    path: &Path,
+    out_dir: &Path,
+    allow_errors: bool,
+    format: DiagFormat,
+    store: &Store,
+) -> Result<Exit, Error> {
+    let reads = read_inputs(path, store);
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut summary = Summary::default();
+    let mut used: HashMap<String, String> = HashMap::new();
+    let mut written = Vec::new();
+    for fr in reads {
+        summary.files += 1;
+        let file_has_errors = fr.diags.iter().any(|d| d.severity == Severity::Error);
+        all.extend(fr.diags);
+        for mut cat in fr.catalogues {
+            if cat.unit.name.is_empty() {
+                cat.unit.name = Path::new(&*cat.file)
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or("目录")
+                    .to_string();
+            }
+            cat.number_items();
+            summary.items += cat.item_count();
+            let mut diags = rules::check(&cat);
+            let stem = safe_file_name(&cat.unit.name);
+            if let Some(first) = used.insert(stem.clone(), cat.file.to_string()) {
+                diags.push(
+                    Diagnostic::new(
+                        &rules::DUPLICATE_UNIT_NAME,
+                        format!("单位简称“{}”与 {first} 中的单位相同", cat.unit.name),
+                    )
+                    .in_file(&cat.file)
+                    .hint("每个单位使用不同的 name"),
+                );
+            }
+            let has_errors = file_has_errors || diags.iter().any(|d| d.severity == Severity::Error);
+            let duplicate = diags
+                .iter()
+                .any(|d| d.code == rules::DUPLICATE_UNIT_NAME.code);
+            all.extend(diags);
+            if duplicate {
+                continue;
+            }
+            if has_errors && !allow_errors {
+                for ext in OUTPUTS {
+                    remove_stale(out_dir, &format!("{stem}.{ext}"))?;
+                }
+                continue;
+            }
+            written.extend(write_unit(&cat, out_dir, &stem)?);
+        }
+    }
+    diag::sort(&mut all);
+    summary.count(&all);
+    let report = match format {
+        DiagFormat::Json => diag::to_json(&all, &summary) + "\n",
+        DiagFormat::Text => {
+            let mut t = diag::to_text(&all);
+            for p in &written {
+                t.push_str(&format!("已写出 {}\n", p.display()));
+            }
+            t.push_str(&diag::summary_line(&summary));
+            t.push('\n');
+            if exit_for(&all) != Exit::Ok && !allow_errors {
+                t.push_str("有错误的单位未写出（可用 --allow-errors 强制写出）\n");
+            }
+            t
+        }
+    };
+    eprint!("{report}");
+    Ok(exit_for(&all))
+}
+
+/// Write one unit's outputs.
+fn write_unit(cat: &Catalogue, dir: &Path, stem: &str) -> Result<Vec<std::path::PathBuf>, Error> {
+    Ok(vec![
+        write_atomic(dir, &format!("{stem}.csv"), &render::csv::render(&[cat]))?,
+        write_atomic(
+            dir,
+            &format!("{stem}.json"),
+            render::json::render(cat).as_bytes(),
+        )?,
+    ])
+}

@@ -1,0 +1,94 @@
+//! One module per verb. Each takes the resolved arguments, does the work and returns the exit
+//! code; shared logic lives in the library modules.
+
+pub mod compile;
+pub mod domains;
+pub mod rules;
+pub mod validate;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::catalogues::Store;
+use crate::cli::{Cli, Command};
+use crate::diag::{Diagnostic, Severity};
+use crate::error::Error;
+
+/// Exit codes of DOMAIN.md §6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    Ok = 0,
+    Errors = 1,
+    Unreadable = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// The exit code a set of diagnostics calls for: 2 when a file could not be read (GK0xx
+/// error), 1 for other errors, else 0.
+pub fn exit_for(diags: &[Diagnostic]) -> Exit {
+    let mut exit = Exit::Ok;
+    for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+        let e = if d.code.starts_with("GK0") {
+            Exit::Unreadable
+        } else {
+            Exit::Errors
+        };
+        exit = exit.max(e);
+    }
+    exit
+}
+
+/// Print to stdout; a closed pipe (`gkml … | head`) is not an error.
+pub fn print_out(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Write {
+            path: "<stdout>".into(),
+            source: e,
+        }),
+    }
+}
+
+/// Run a parsed command line.
+///
+/// # Errors
+/// An [`Error`] when the command cannot go on (exit 2).
+pub fn run(cli: Cli) -> Result<Exit, Error> {
+    let owned;
+    let (store, store_diags): (&Store, Vec<Diagnostic>) = match &cli.catalogues {
+        Some(dir) => match Store::from_dir(dir) {
+            Ok((s, d)) => {
+                owned = s;
+                (&owned, d)
+            }
+            Err(d) => {
+                return Err(Error::Usage(
+                    crate::diag::to_text(&[d]).trim_end().to_string(),
+                ))
+            }
+        },
+        None => (Store::embedded(), Vec::new()),
+    };
+    if !store_diags.is_empty() {
+        eprint!("{}", crate::diag::to_text(&store_diags));
+    }
+    match cli.command {
+        Command::Validate { paths, format } => validate::run(&paths, format, store),
+        Command::Compile {
+            path,
+            output,
+            allow_errors,
+            format,
+        } => compile::run(&path, &output, allow_errors, format, store),
+        Command::Domains { format } => domains::run(format, store),
+        Command::Rules { format } => rules::list(format),
+        Command::Explain { code } => rules::explain(&code),
+    }
+}

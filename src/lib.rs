@@ -1,0 +1,19 @@
+//! gkml（公开目录）: a compiler for China's grassroots government-affairs disclosure catalogues
+//! (基层政务公开事项标准目录, 国办发〔2019〕54号). It reads catalogue definitions (TOML, CSV,
+//! spreadsheets), validates them against the template and the regulation, and writes standard
+//! tables.
+//!
+//! Flow: `read` → `model` → `rules` → `diag`; `compile` adds `render`.
+
+pub mod catalogues;
+pub mod cli;
+pub mod cmd;
+pub mod diag;
+pub mod domains;
+pub mod error;
+pub mod fsutil;
+pub mod model;
+pub mod read;
+pub mod render;
+pub mod resolve;
+pub mod rules;

@@ -1,0 +1,879 @@
+//! The catalogue model: a unit's catalogue, its sections and items, with the fields of
+//! DOMAIN.md §2 and, for every value, the place it was read from.
+//!
+//! Readers build this model from TOML, CSV or spreadsheets; rules check it; renderers write it.
+//! Values that could not be understood (an unknown channel, a mode written 主动的) are kept in
+//! `Unknown` variants rather than dropped, so that a rule can point at them and nothing is lost.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::domains::SectionKey;
+
+/// The item fields of DOMAIN.md §2, by their ASCII keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Unit,
+    Domain,
+    Seq,
+    Category,
+    Name,
+    Content,
+    Basis,
+    Deadline,
+    Subject,
+    Channels,
+    Audience,
+    Mode,
+    Levels,
+    Remarks,
+    Id,
+}
+
+impl Field {
+    /// The ASCII key (TOML, JSON, codes).
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Unit => "unit",
+            Field::Domain => "domain",
+            Field::Seq => "seq",
+            Field::Category => "category",
+            Field::Name => "name",
+            Field::Content => "content",
+            Field::Basis => "basis",
+            Field::Deadline => "deadline",
+            Field::Subject => "subject",
+            Field::Channels => "channels",
+            Field::Audience => "audience",
+            Field::Mode => "mode",
+            Field::Levels => "levels",
+            Field::Remarks => "remarks",
+            Field::Id => "id",
+        }
+    }
+
+    /// The Chinese column name used in tables and messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Unit => "单位",
+            Field::Domain => "领域",
+            Field::Seq => "序号",
+            Field::Category => "一级事项",
+            Field::Name => "二级事项",
+            Field::Content => "公开内容（要素）",
+            Field::Basis => "公开依据",
+            Field::Deadline => "公开时限",
+            Field::Subject => "公开主体",
+            Field::Channels => "公开渠道和载体",
+            Field::Audience => "公开对象",
+            Field::Mode => "公开方式",
+            Field::Levels => "公开层级",
+            Field::Remarks => "备注",
+            Field::Id => "编号",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// Where in a file a value was read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Place {
+    /// Not known (a value gkml made up, such as a computed 序号).
+    #[default]
+    None,
+    /// A TOML position, 1-based, column counted in characters.
+    Text { line: u32, column: u32 },
+    /// A spreadsheet cell, or a CSV field (then `sheet` is `None` and `line` is the text line
+    /// where the record starts). `row` is as a spreadsheet shows it, `column` 1-based.
+    Cell {
+        sheet: Option<Arc<str>>,
+        row: u32,
+        column: u32,
+        line: Option<u32>,
+    },
+}
+
+/// A file and a place in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loc {
+    /// The file as the user named it, or `catalogues/…` for an embedded reference.
+    pub file: Arc<str>,
+    pub place: Place,
+}
+
+impl Loc {
+    pub fn new(file: &Arc<str>, place: Place) -> Self {
+        Loc {
+            file: Arc::clone(file),
+            place,
+        }
+    }
+}
+
+/// The kind of a publishing unit (DOMAIN.md §6 "Identity").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum UnitKind {
+    #[serde(rename = "县政府")]
+    CountyGovernment,
+    #[serde(rename = "县直部门")]
+    CountyDepartment,
+    #[serde(rename = "乡镇")]
+    Township,
+    #[serde(rename = "街道")]
+    Subdistrict,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 4] = [
+        UnitKind::CountyGovernment,
+        UnitKind::CountyDepartment,
+        UnitKind::Township,
+        UnitKind::Subdistrict,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::CountyGovernment => "县政府",
+            UnitKind::CountyDepartment => "县直部门",
+            UnitKind::Township => "乡镇",
+            UnitKind::Subdistrict => "街道",
+        }
+    }
+
+    /// Read a kind as written (乡镇, 镇, 乡, 街道办, 县直部门, 部门, 縣政府 …).
+    pub fn parse(raw: &str) -> Option<UnitKind> {
+        let s = crate::domains::to_simplified(raw.trim());
+        match s.as_str() {
+            "县政府" | "县人民政府" | "区政府" | "区人民政府" | "县级政府" => {
+                Some(UnitKind::CountyGovernment)
+            }
+            "县直部门" | "部门" | "县直单位" | "区直部门" | "县政府部门" => {
+                Some(UnitKind::CountyDepartment)
+            }
+            "乡镇" | "乡" | "镇" | "乡镇政府" => Some(UnitKind::Township),
+            "街道" | "街道办" | "街办" | "街道办事处" | "管理处" => {
+                Some(UnitKind::Subdistrict)
+            }
+            _ => None,
+        }
+    }
+
+    /// The levels a unit of this kind publishes at by default: towns and subdistricts take the
+    /// 乡级 items and the 村级 items they post for villages; county bodies take the 县级 items.
+    pub fn default_levels(self) -> Vec<Level> {
+        match self {
+            UnitKind::CountyGovernment | UnitKind::CountyDepartment => vec![Level::County],
+            UnitKind::Township | UnitKind::Subdistrict => vec![Level::Town, Level::Village],
+        }
+    }
+}
+
+/// 公开层级.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    County,
+    Town,
+    Village,
+    Unknown(String),
+}
+
+impl Level {
+    pub const KNOWN: [Level; 3] = [Level::County, Level::Town, Level::Village];
+
+    pub fn label(&self) -> &str {
+        match self {
+            Level::County => "县级",
+            Level::Town => "乡级",
+            Level::Village => "村级",
+            Level::Unknown(s) => s,
+        }
+    }
+
+    pub fn parse(raw: &str) -> Level {
+        let s = crate::domains::to_simplified(raw.trim());
+        match s.as_str() {
+            "县级" | "县" | "县区级" | "区级" | "县（区）级" | "县(区)级" => {
+                Level::County
+            }
+            "乡级" | "乡" | "镇" | "乡镇" | "乡镇级" | "镇级" | "街道" | "乡（镇）级"
+            | "乡(镇)级" => Level::Town,
+            "村级" | "村" | "社区" | "村（居）" | "村(居)" | "村（社区）" | "村(社区)" | "村居" => {
+                Level::Village
+            }
+            _ => Level::Unknown(raw.trim().to_string()),
+        }
+    }
+
+    /// Split a 公开层级 cell ("乡级、村级") into levels.
+    pub fn parse_list(raw: &str) -> Vec<Level> {
+        raw.split(['、', '，', ',', '；', ';', '/', ' ', '\u{3000}', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(Level::parse)
+            .collect()
+    }
+}
+
+/// 公开方式.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// 主动公开.
+    Active,
+    /// 依申请公开.
+    OnRequest,
+    Unknown(String),
+}
+
+impl Mode {
+    pub fn label(&self) -> &str {
+        match self {
+            Mode::Active => "主动",
+            Mode::OnRequest => "依申请公开",
+            Mode::Unknown(s) => s,
+        }
+    }
+
+    pub fn parse(raw: &str) -> Mode {
+        let s = crate::domains::to_simplified(raw.trim());
+        match s.as_str() {
+            "主动" | "主动公开" => Mode::Active,
+            "依申请公开" | "依申请" | "申请公开" => Mode::OnRequest,
+            _ => Mode::Unknown(raw.trim().to_string()),
+        }
+    }
+}
+
+/// 公开对象.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// 全社会.
+    Public,
+    /// 特定群众, with the group when the catalogue names it (项目单位, 申请人 …).
+    Specific(Option<String>),
+    Unknown(String),
+}
+
+impl Audience {
+    pub fn label(&self) -> &str {
+        match self {
+            Audience::Public => "全社会",
+            Audience::Specific(_) => "特定群众",
+            Audience::Unknown(s) => s,
+        }
+    }
+
+    /// Read "全社会", "特定群众", "特定群体", or "特定群众（项目单位）".
+    pub fn parse(raw: &str) -> Audience {
+        let t = raw.trim();
+        let s = crate::domains::to_simplified(t);
+        match s.as_str() {
+            "全社会" | "社会公众" | "公众" => return Audience::Public,
+            "特定群众" | "特定群体" | "特定对象" => return Audience::Specific(None),
+            _ => {}
+        }
+        for prefix in ["特定群众", "特定群体", "特定对象"] {
+            if let Some(rest) = s.strip_prefix(prefix) {
+                let group = strip_brackets(rest);
+                if !group.is_empty() {
+                    return Audience::Specific(Some(group.to_string()));
+                }
+            }
+        }
+        Audience::Unknown(t.to_string())
+    }
+}
+
+/// The canonical channels (公开渠道和载体) of the template, in table order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChannelKind {
+    Website,
+    Gazette,
+    NewMedia,
+    PressConference,
+    RadioTv,
+    Print,
+    ReadingPoint,
+    ServiceCentre,
+    ServiceStation,
+    DoorToDoor,
+    NoticeBoard,
+    Push,
+    InvestmentPlatform,
+    Other,
+}
+
+/// Canonical names, then the variants real catalogues write for the same channel.
+const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
+    (
+        ChannelKind::Website,
+        "政府网站",
+        &[
+            "门户网站",
+            "政府门户网站",
+            "网站",
+            "县政府门户网站",
+            "政府信息公开平台",
+        ],
+    ),
+    (ChannelKind::Gazette, "政府公报", &["公报"]),
+    (
+        ChannelKind::NewMedia,
+        "两微一端",
+        &[
+            "政务新媒体",
+            "政务微博",
+            "政务微信",
+            "微博",
+            "微信",
+            "客户端",
+            "微信公众号",
+            "新媒体",
+        ],
+    ),
+    (
+        ChannelKind::PressConference,
+        "发布会/听证会",
+        &["发布会", "听证会", "新闻发布会", "发布会、听证会"],
+    ),
+    (
+        ChannelKind::RadioTv,
+        "广播电视",
+        &["广播", "电视", "广播、电视"],
+    ),
+    (
+        ChannelKind::Print,
+        "纸质媒体",
+        &["纸质媒介", "报刊", "报纸", "纸媒"],
+    ),
+    (
+        ChannelKind::ReadingPoint,
+        "公开查阅点",
+        &["查阅点", "政府信息公开查阅点", "档案馆", "图书馆"],
+    ),
+    (
+        ChannelKind::ServiceCentre,
+        "政务服务中心",
+        &["政务服务大厅", "便民服务中心", "政务大厅"],
+    ),
+    (
+        ChannelKind::ServiceStation,
+        "便民服务站",
+        &["便民服务点", "村便民服务站"],
+    ),
+    (
+        ChannelKind::DoorToDoor,
+        "入户/现场",
+        &["入户", "现场", "入户、现场"],
+    ),
+    (
+        ChannelKind::NoticeBoard,
+        "社区/企事业单位/村公示栏（电子屏）",
+        &[
+            "社区/企事业单位/村公示栏(电子屏)",
+            "社区/企事业单位/村公示栏",
+            "公示栏",
+            "公示栏（电子屏）",
+            "公示栏(电子屏)",
+            "村公示栏",
+            "村务公开栏",
+            "公开栏",
+            "电子屏",
+            "政务公开栏",
+        ],
+    ),
+    (ChannelKind::Push, "精准推送", &[]),
+    (
+        ChannelKind::InvestmentPlatform,
+        "投资项目在线审批监管平台",
+        &["在线审批监管平台"],
+    ),
+    (ChannelKind::Other, "其他", &["其它"]),
+];
+
+impl ChannelKind {
+    pub fn name(self) -> &'static str {
+        CHANNEL_NAMES
+            .iter()
+            .find(|(k, _, _)| *k == self)
+            .map(|(_, n, _)| *n)
+            .unwrap_or("其他")
+    }
+
+    /// Every canonical channel name, in table order.
+    pub fn canonical_names() -> impl Iterator<Item = &'static str> {
+        CHANNEL_NAMES.iter().map(|(_, n, _)| *n)
+    }
+}
+
+/// One chosen channel.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    Known(ChannelKind),
+    /// 其他, with the free text that follows it ("其他 基层公共服务平台").
+    Other(Option<String>),
+    /// A name that is not a channel: kept so a rule can name it.
+    Unknown(String),
+}
+
+impl Channel {
+    /// The text written in the CSV and tables: the canonical name, or `其他（…）`.
+    pub fn display(&self) -> String {
+        match self {
+            Channel::Known(k) => k.name().to_string(),
+            Channel::Other(None) => "其他".to_string(),
+            Channel::Other(Some(t)) => format!("其他（{t}）"),
+            Channel::Unknown(s) => s.clone(),
+        }
+    }
+
+    fn rank(&self) -> (u8, &str) {
+        match self {
+            Channel::Known(k) => (*k as u8, ""),
+            Channel::Other(t) => (ChannelKind::Other as u8, t.as_deref().unwrap_or("")),
+            Channel::Unknown(s) => (u8::MAX, s),
+        }
+    }
+
+    /// Parse one channel written on its own ("政府网站", "其他（基层公共服务平台）", "公示栏").
+    pub fn parse(raw: &str) -> Channel {
+        let t = raw.trim();
+        match match_channel_prefix(t) {
+            Some((ChannelKind::Other, rest)) => {
+                let text = strip_brackets(rest);
+                Channel::Other((!text.is_empty()).then(|| text.to_string()))
+            }
+            Some((kind, rest)) if strip_brackets(rest).is_empty() => Channel::Known(kind),
+            _ => Channel::Unknown(t.to_string()),
+        }
+    }
+
+    /// Parse a whole 公开渠道和载体 cell in any of the forms of DOMAIN.md §4: "政府网站、两微一端",
+    /// "■政府网站 □两微一端 ■其他 基层公共服务平台" (only ■ items are chosen), or one name per line.
+    /// The result is de-duplicated and in table order.
+    pub fn parse_list(raw: &str) -> Vec<Channel> {
+        let has_marks = raw.chars().any(is_box_mark);
+        let mut out: Vec<Channel> = Vec::new();
+        let mut segments: Vec<(bool, &str)> = Vec::new();
+        if has_marks {
+            // Each mark starts a segment; text before the first mark is ignored only if empty.
+            let mut chosen = true;
+            let mut start = 0;
+            for (i, c) in raw.char_indices() {
+                if is_box_mark(c) {
+                    segments.push((chosen, &raw[start..i]));
+                    chosen = is_set_box(c);
+                    start = i + c.len_utf8();
+                }
+            }
+            segments.push((chosen, &raw[start..]));
+        } else {
+            segments.push((true, raw));
+        }
+        for (chosen, seg) in segments {
+            if !chosen {
+                continue;
+            }
+            parse_segment(seg, &mut out);
+        }
+        out.sort_by(|a, b| a.rank().cmp(&b.rank()));
+        out.dedup();
+        out
+    }
+}
+
+fn is_box_mark(c: char) -> bool {
+    matches!(c, '■' | '□' | '☑' | '☐' | '☒' | '▣' | '▢')
+}
+
+fn is_set_box(c: char) -> bool {
+    matches!(c, '■' | '☑' | '☒' | '▣')
+}
+
+/// Split a run of text into channels. 其他 swallows the rest of its list entry as free text.
+fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
+    for part in seg.split(['、', '，', ',', '；', ';', '\n', '\r', '\t']) {
+        let mut rest = part.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+        while !rest.is_empty() {
+            match match_channel_prefix(rest) {
+                Some((ChannelKind::Other, after)) => {
+                    let text = strip_brackets(after);
+                    out.push(Channel::Other((!text.is_empty()).then(|| text.to_string())));
+                    rest = "";
+                }
+                Some((kind, after)) => {
+                    out.push(Channel::Known(kind));
+                    rest = after.trim_start_matches(|c: char| {
+                        c.is_whitespace() || c == '\u{3000}' || c == '（' || c == '）'
+                    });
+                }
+                None => {
+                    // Unknown words up to the next space; the rest is tried again.
+                    let end = rest
+                        .find(|c: char| c.is_whitespace() || c == '\u{3000}')
+                        .unwrap_or(rest.len());
+                    out.push(Channel::Unknown(rest[..end].to_string()));
+                    rest = rest[end..]
+                        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+                }
+            }
+        }
+    }
+}
+
+/// The longest channel name or variant that `s` starts with (Traditional forms too), and the
+/// text after it.
+fn match_channel_prefix(s: &str) -> Option<(ChannelKind, &str)> {
+    let simp = crate::domains::to_simplified(s);
+    let mut best: Option<(ChannelKind, usize)> = None;
+    for (kind, name, variants) in CHANNEL_NAMES {
+        for cand in std::iter::once(name).chain(variants.iter()) {
+            if simp.starts_with(cand) {
+                let n = cand.chars().count();
+                if best.is_none_or(|(_, b)| n > b) {
+                    best = Some((*kind, n));
+                }
+            }
+        }
+    }
+    let (kind, nchars) = best?;
+    // to_simplified maps char to char, so the char count is the same in the original.
+    let byte = s
+        .char_indices()
+        .nth(nchars)
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    Some((kind, &s[byte..]))
+}
+
+/// Trim whitespace, colons and one pair of surrounding brackets: "（基层公共服务平台）" →
+/// "基层公共服务平台", "：项目单位" → "项目单位".
+pub fn strip_brackets(s: &str) -> &str {
+    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == ':' || c == '：');
+    for (open, close) in [('（', '）'), ('(', ')'), ('【', '】'), ('[', ']')] {
+        if let Some(inner) = t.strip_prefix(open).and_then(|x| x.strip_suffix(close)) {
+            return inner.trim();
+        }
+    }
+    t
+}
+
+/// Why an item does not trip a rule it otherwise would: `allow = { GK210 = "理由" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Allow {
+    pub code: String,
+    pub reason: String,
+}
+
+/// One row of a catalogue: an 二级事项 and its elements.
+#[derive(Debug, Clone, Default)]
+pub struct Item {
+    /// Stable id within the domain (reference items and overrides); drafts have none.
+    pub id: Option<String>,
+    /// 序号 as read; computed when compiling.
+    pub seq: String,
+    pub category: String,
+    pub name: String,
+    pub content: String,
+    pub basis: String,
+    pub deadline: String,
+    pub subject: String,
+    pub channels: Vec<Channel>,
+    /// Every audience marked; a valid item has exactly one.
+    pub audience: Vec<Audience>,
+    /// Every mode marked; a valid item has exactly one.
+    pub mode: Vec<Mode>,
+    pub levels: Vec<Level>,
+    pub remarks: String,
+    /// Unit kinds the item is for (empty: every kind). The county government's annual report
+    /// is due on 3月31日, the departments' on 1月31日 (Art. 49), so they are separate items.
+    pub kinds: Vec<UnitKind>,
+    pub allow: Vec<Allow>,
+    /// Where the item as a whole comes from (its table in TOML, its row in a sheet).
+    pub loc: Option<Loc>,
+    /// Where each field's value comes from, where it differs from `loc`.
+    pub places: Vec<(Field, Loc)>,
+}
+
+impl Item {
+    /// `category/name`, the `item` of a diagnostic.
+    pub fn label(&self) -> String {
+        match (self.category.is_empty(), self.name.is_empty()) {
+            (false, false) => format!("{}/{}", self.category, self.name),
+            (true, false) => self.name.clone(),
+            (false, true) => format!("{}/", self.category),
+            (true, true) => self.id.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Where a field's value was read, falling back to the item's own place.
+    pub fn loc_of(&self, field: Field) -> Option<&Loc> {
+        self.places
+            .iter()
+            .rev()
+            .find(|(f, _)| *f == field)
+            .map(|(_, l)| l)
+            .or(self.loc.as_ref())
+    }
+
+    /// Record where a field came from (a later record wins).
+    pub fn set_place(&mut self, field: Field, loc: Loc) {
+        self.places.push((field, loc));
+    }
+
+    /// The text of a free-text field (None for the structured ones).
+    pub fn text(&self, field: Field) -> Option<&str> {
+        Some(match field {
+            Field::Seq => &self.seq,
+            Field::Category => &self.category,
+            Field::Name => &self.name,
+            Field::Content => &self.content,
+            Field::Basis => &self.basis,
+            Field::Deadline => &self.deadline,
+            Field::Subject => &self.subject,
+            Field::Remarks => &self.remarks,
+            Field::Id => self.id.as_deref().unwrap_or(""),
+            _ => return None,
+        })
+    }
+
+    /// Mutable access to a free-text field.
+    pub fn text_mut(&mut self, field: Field) -> Option<&mut String> {
+        Some(match field {
+            Field::Seq => &mut self.seq,
+            Field::Category => &mut self.category,
+            Field::Name => &mut self.name,
+            Field::Content => &mut self.content,
+            Field::Basis => &mut self.basis,
+            Field::Deadline => &mut self.deadline,
+            Field::Subject => &mut self.subject,
+            Field::Remarks => &mut self.remarks,
+            _ => return None,
+        })
+    }
+
+    /// Whether the item deliberately allows a rule code.
+    pub fn allows(&self, code: &str) -> bool {
+        self.allow.iter().any(|a| a.code == code)
+    }
+
+    /// The group text of 特定群众, if any.
+    pub fn audience_group(&self) -> Option<&str> {
+        self.audience.iter().find_map(|a| match a {
+            Audience::Specific(Some(g)) => Some(g.as_str()),
+            _ => None,
+        })
+    }
+}
+
+/// The free-text fields, in table order.
+pub const TEXT_FIELDS: [Field; 7] = [
+    Field::Category,
+    Field::Name,
+    Field::Content,
+    Field::Basis,
+    Field::Deadline,
+    Field::Subject,
+    Field::Remarks,
+];
+
+/// A domain section (or general section) of a catalogue.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub key: SectionKey,
+    /// The name as written, for messages.
+    pub raw: String,
+    /// Where the section is named (a TOML table, a 领域 cell or section row).
+    pub loc: Option<Loc>,
+    pub items: Vec<Item>,
+}
+
+/// The unit a catalogue belongs to.
+#[derive(Debug, Clone, Default)]
+pub struct Unit {
+    /// Short name used for file names (乐昌镇, 嘉鱼县民政局).
+    pub name: String,
+    /// Full name for titles and `{unit}` (曲沃县乐昌镇人民政府).
+    pub full_name: Option<String>,
+    pub kind: Option<UnitKind>,
+    pub county: Option<String>,
+    /// The levels this unit publishes at.
+    pub levels: Vec<Level>,
+}
+
+impl Unit {
+    /// The name shown in titles and substituted for `{unit}`.
+    pub fn display_name(&self) -> &str {
+        self.full_name.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// A unit's catalogue (or a reference catalogue, whose unit is empty).
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    pub unit: Unit,
+    /// The file it was read from.
+    pub file: Arc<str>,
+    pub sections: Vec<Section>,
+    /// Whether this is a reference catalogue (a template with placeholders).
+    pub is_reference: bool,
+}
+
+impl Catalogue {
+    pub fn item_count(&self) -> usize {
+        self.sections.iter().map(|s| s.items.len()).sum()
+    }
+
+    /// Sort sections into output order (general sections first, then domains by id) and merge
+    /// sections with the same key, keeping item order. Stable, so equal keys keep file order.
+    pub fn normalise_order(&mut self) {
+        let mut merged: Vec<Section> = Vec::new();
+        for s in std::mem::take(&mut self.sections) {
+            if let Some(m) = merged.iter_mut().find(|m| m.key == s.key) {
+                m.items.extend(s.items);
+            } else {
+                merged.push(s);
+            }
+        }
+        merged.sort_by_key(|s| s.key.order());
+        self.sections = merged;
+    }
+
+    /// Number the 一级事项 groups of each section 1, 2, 3 … in order: a new number whenever the
+    /// category differs from the row above.
+    pub fn number_items(&mut self) {
+        for s in &mut self.sections {
+            let mut n = 0;
+            let mut prev: Option<String> = None;
+            for it in &mut s.items {
+                if prev.as_deref() != Some(it.category.as_str()) || n == 0 {
+                    n += 1;
+                    prev = Some(it.category.clone());
+                }
+                it.seq = n.to_string();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_list_with_separators() {
+        let c = Channel::parse_list("政府网站、两微一端、公示栏");
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::NewMedia),
+                Channel::Known(ChannelKind::NoticeBoard)
+            ]
+        );
+    }
+
+    #[test]
+    fn channel_list_with_box_marks_keeps_only_chosen() {
+        let c = Channel::parse_list(
+            "■政府网站    □两微一端\n■纸质媒体 □发布会/听证会 ■其他 基层公共服务平台",
+        );
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::Print),
+                Channel::Other(Some("基层公共服务平台".into()))
+            ]
+        );
+    }
+
+    #[test]
+    fn channel_names_with_slashes_are_one_channel() {
+        let c = Channel::parse_list("发布会/听证会、社区/企事业单位/村公示栏（电子屏）、入户/现场");
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::PressConference),
+                Channel::Known(ChannelKind::DoorToDoor),
+                Channel::Known(ChannelKind::NoticeBoard)
+            ]
+        );
+    }
+
+    #[test]
+    fn channels_separated_by_spaces_and_unknown_kept() {
+        let c = Channel::parse_list("政府网站 两微一端 村村响");
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::NewMedia),
+                Channel::Unknown("村村响".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn other_channel_round_trips_through_display() {
+        let c = Channel::parse("其他（基层公共服务平台）");
+        assert_eq!(c, Channel::Other(Some("基层公共服务平台".into())));
+        assert_eq!(Channel::parse(&c.display()), c);
+        assert_eq!(
+            Channel::parse("政府網站"),
+            Channel::Known(ChannelKind::Website)
+        );
+    }
+
+    #[test]
+    fn audience_with_group() {
+        assert_eq!(
+            Audience::parse("特定群众（项目单位）"),
+            Audience::Specific(Some("项目单位".into()))
+        );
+        assert_eq!(Audience::parse("特定群體"), Audience::Specific(None));
+        assert_eq!(Audience::parse("全社会"), Audience::Public);
+        assert_eq!(Audience::parse("大家"), Audience::Unknown("大家".into()));
+    }
+
+    #[test]
+    fn levels_and_modes() {
+        assert_eq!(
+            Level::parse_list("乡级、村级"),
+            vec![Level::Town, Level::Village]
+        );
+        assert_eq!(Mode::parse("主动公开"), Mode::Active);
+        assert_eq!(Mode::parse("依申請公開"), Mode::OnRequest);
+    }
+
+    #[test]
+    fn numbering_restarts_per_section_and_follows_category_changes() {
+        let mk = |c: &str| Item {
+            category: c.into(),
+            ..Default::default()
+        };
+        let mut cat = Catalogue {
+            sections: vec![Section {
+                key: SectionKey::Domain(5),
+                raw: "社会救助".into(),
+                loc: None,
+                items: vec![mk("低保"), mk("低保"), mk("特困"), mk("低保")],
+            }],
+            ..Default::default()
+        };
+        cat.number_items();
+        let seqs: Vec<_> = cat.sections[0]
+            .items
+            .iter()
+            .map(|i| i.seq.as_str())
+            .collect();
+        assert_eq!(seqs, ["1", "1", "2", "3"]);
+    }
+}

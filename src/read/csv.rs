@@ -1,0 +1,275 @@
+//! CSV and TSV drafts, in the encodings Excel and WPS save: UTF-8 with or without BOM,
+//! GB18030/GBK (plain "CSV" on Chinese Windows), UTF-16 with BOM. The file is streamed, never
+//! held whole, so province-scale tables read in constant memory.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use encoding_rs::{Encoding, GB18030, UTF_8};
+use encoding_rs_io::DecodeReaderBytesBuilder;
+
+use super::table::RawRow;
+use crate::diag::Diagnostic;
+use crate::rules;
+
+/// How many bytes are looked at to choose the encoding.
+const SNIFF: usize = 64 * 1024;
+
+/// Choose the encoding of a text file from its first bytes: a BOM if there is one, otherwise
+/// UTF-8 when the bytes are valid UTF-8, otherwise GB18030 (a superset of GBK).
+pub fn detect_encoding(prefix: &[u8], is_complete: bool) -> &'static Encoding {
+    if let Some((enc, _)) = Encoding::for_bom(prefix) {
+        return enc;
+    }
+    match std::str::from_utf8(prefix) {
+        Ok(_) => UTF_8,
+        // A multi-byte character cut at the end of the sniffed prefix is still UTF-8.
+        Err(e) if !is_complete && e.error_len().is_none() => UTF_8,
+        Err(_) => GB18030,
+    }
+}
+
+/// Offsets of every CR and LF byte read so far and not yet passed by a record.
+type Breaks = Rc<RefCell<VecDeque<(u64, bool)>>>;
+
+/// A reader that notes where line breaks are, so records get true line numbers. The csv
+/// crate's own line numbers lag behind with CRLF files and blank lines (probe: a record after
+/// a blank CRLF line is reported one line early), and Excel writes CRLF.
+struct BreakNoter<R> {
+    inner: R,
+    offset: u64,
+    breaks: Breaks,
+}
+
+impl<R: Read> Read for BreakNoter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut q = self.breaks.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' || *b == b'\r' {
+                q.push_back((self.offset + i as u64, *b == b'\n'));
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// Rows of a CSV file, with each record's row as a spreadsheet shows it.
+pub struct CsvRows {
+    reader: csv::Reader<BreakNoter<Box<dyn Read>>>,
+    file: Arc<str>,
+    record: csv::ByteRecord,
+    row: u32,
+    breaks: Breaks,
+    /// Line feeds passed so far.
+    lines_before: u64,
+    /// Line where the next record starts if no blank line comes first.
+    next_line: u64,
+    done: bool,
+    pub encoding: &'static Encoding,
+}
+
+impl CsvRows {
+    /// The line on which a record reported at `byte` really starts: after the line breaks
+    /// (and blank lines) that the parser counts as part of the gap before it.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut q = self.breaks.borrow_mut();
+        while q.front().is_some_and(|(o, _)| *o < byte) {
+            if let Some((_, lf)) = q.pop_front() {
+                self.lines_before += u64::from(lf);
+            }
+        }
+        let mut pos = byte;
+        while q.front().is_some_and(|(o, _)| *o == pos) {
+            if let Some((_, lf)) = q.pop_front() {
+                self.lines_before += u64::from(lf);
+            }
+            pos += 1;
+        }
+        self.lines_before + 1
+    }
+}
+
+/// Open a CSV (`delimiter` b',') or TSV (b'\t') file.
+///
+/// # Errors
+/// A GK001 diagnostic when the file cannot be opened or read.
+pub fn open(path: &Path, file: &Arc<str>, delimiter: u8) -> Result<CsvRows, Diagnostic> {
+    let unreadable = |e: io::Error| {
+        Diagnostic::new(&rules::FILE_UNREADABLE, format!("无法读取文件：{e}"))
+            .in_file(file)
+            .hint("检查路径和文件权限")
+    };
+    let mut f = BufReader::new(File::open(path).map_err(unreadable)?);
+    let mut prefix = Vec::with_capacity(SNIFF);
+    (&mut f)
+        .take(SNIFF as u64)
+        .read_to_end(&mut prefix)
+        .map_err(unreadable)?;
+    let complete = prefix.len() < SNIFF;
+    let encoding = detect_encoding(&prefix, complete);
+    let chained = io::Cursor::new(prefix).chain(f);
+    let source: Box<dyn Read> = if encoding == UTF_8 {
+        // csv strips a UTF-8 BOM itself; bytes stay bytes so invalid UTF-8 can be reported
+        // at its row instead of silently replaced.
+        Box::new(chained)
+    } else {
+        Box::new(
+            DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .bom_override(true)
+                .build(chained),
+        )
+    };
+    let breaks: Breaks = Rc::default();
+    let noted = BreakNoter {
+        inner: source,
+        offset: 0,
+        breaks: Rc::clone(&breaks),
+    };
+    let reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(noted);
+    Ok(CsvRows {
+        reader,
+        file: Arc::clone(file),
+        record: csv::ByteRecord::new(),
+        row: 0,
+        breaks,
+        lines_before: 0,
+        next_line: 1,
+        done: false,
+        encoding,
+    })
+}
+
+impl Iterator for CsvRows {
+    type Item = Result<RawRow, Diagnostic>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Ok(true) => {
+                let byte = self.record.position().map(|p| p.byte()).unwrap_or(0);
+                let line = self.line_at(byte);
+                // Blank lines are skipped by the parser but shown as rows by a spreadsheet.
+                let blank = line.saturating_sub(self.next_line);
+                self.row += 1 + blank as u32;
+                let newlines: u64 = self
+                    .record
+                    .iter()
+                    .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
+                    .sum();
+                self.next_line = line + 1 + newlines;
+                let mut cells = Vec::with_capacity(self.record.len());
+                for (i, field) in self.record.iter().enumerate() {
+                    match std::str::from_utf8(field) {
+                        Ok(s) => cells.push(s.to_string()),
+                        Err(_) => {
+                            self.done = true;
+                            let mut d = Diagnostic::new(&rules::BAD_ENCODING, "该单元格的字节不是有效的 UTF-8 文本")
+                                .in_file(&self.file)
+                                .hint("文件前部是 UTF-8，此处却不是：请在 Excel/WPS 中重新另存为“CSV UTF-8”");
+                            d.row = Some(self.row);
+                            d.line = Some(line as u32);
+                            d.column = Some(i as u32 + 1);
+                            d.cell = Some(crate::diag::cell_name(self.row, i as u32 + 1));
+                            return Some(Err(d));
+                        }
+                    }
+                }
+                Some(Ok(RawRow {
+                    cells,
+                    row: self.row,
+                    line: Some(line as u32),
+                    first_column: 1,
+                }))
+            }
+            Err(e) => {
+                self.done = true;
+                let line = e.position().map(|p| p.line() as u32);
+                let mut d = Diagnostic::new(&rules::CSV_MALFORMED, format!("CSV 格式错误：{e}"))
+                    .in_file(&self.file)
+                    .hint("检查引号是否成对；可在 Excel/WPS 中打开后重新另存为 CSV");
+                d.line = line;
+                Some(Err(d))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows_of(bytes: &[u8]) -> Vec<(u32, Option<u32>, Vec<String>)> {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("t.csv");
+        std::fs::write(&p, bytes).expect("write");
+        let f: Arc<str> = Arc::from("t.csv");
+        open(&p, &f, b',')
+            .expect("open")
+            .map(|r| r.expect("row"))
+            .map(|r| (r.row, r.line, r.cells))
+            .collect()
+    }
+
+    #[test]
+    fn rows_and_lines_count_quoted_breaks_and_blank_lines_with_crlf() {
+        let got = rows_of(b"\xEF\xBB\xBFa,b\r\n\"x\r\ny\",1\r\nc,2\r\n\r\nd,3\r\n");
+        let pos: Vec<(u32, Option<u32>)> = got.iter().map(|(r, l, _)| (*r, *l)).collect();
+        assert_eq!(
+            pos,
+            vec![(1, Some(1)), (2, Some(2)), (3, Some(4)), (5, Some(6))]
+        );
+        assert_eq!(
+            got[0].2,
+            vec!["a", "b"],
+            "the BOM is not part of the first cell"
+        );
+    }
+
+    #[test]
+    fn rows_and_lines_with_lf() {
+        let got = rows_of(b"a,b\n\"x\ny\",1\nc,2\n\nd,3\n");
+        let pos: Vec<(u32, Option<u32>)> = got.iter().map(|(r, l, _)| (*r, *l)).collect();
+        assert_eq!(
+            pos,
+            vec![(1, Some(1)), (2, Some(2)), (3, Some(4)), (5, Some(6))]
+        );
+    }
+
+    #[test]
+    fn gbk_rows_decode() {
+        let (gbk, _, _) = GB18030.encode("序号,名称\r\n1,低保\r\n");
+        let got = rows_of(&gbk);
+        assert_eq!(got[1].2, vec!["1", "低保"]);
+        assert_eq!((got[1].0, got[1].1), (2, Some(2)));
+    }
+
+    #[test]
+    fn detects_encodings() {
+        assert_eq!(detect_encoding(b"\xEF\xBB\xBFabc", true), UTF_8);
+        assert_eq!(detect_encoding("序号,名称".as_bytes(), true), UTF_8);
+        let (gbk, _, _) = GB18030.encode("序号,名称");
+        assert_eq!(detect_encoding(&gbk, true), GB18030);
+        assert_eq!(detect_encoding(b"\xFF\xFEa\x00", true).name(), "UTF-16LE");
+        // A character cut at the end of the sniffed prefix.
+        let cut = &"序号".as_bytes()[..4];
+        assert_eq!(detect_encoding(cut, false), UTF_8);
+    }
+}

@@ -1,0 +1,295 @@
+//! Reading inputs: dispatch by file type, resolve unit catalogues against the references, and
+//! walk folders and county projects. Readers report GK0xx diagnostics; content rules run later.
+
+pub mod csv;
+pub mod table;
+pub mod toml;
+pub mod xlsx;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::catalogues::Store;
+use crate::diag::Diagnostic;
+use crate::model::Catalogue;
+use crate::resolve::resolve;
+use crate::rules;
+
+use self::toml::{ProjectSpec, TomlDoc};
+
+/// The kinds of file gkml reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    Toml,
+    Csv,
+    Tsv,
+    Workbook,
+}
+
+/// The type of a file by its extension (case-insensitive), if gkml reads it.
+pub fn file_type(path: &Path) -> Option<FileType> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "toml" => FileType::Toml,
+        "csv" => FileType::Csv,
+        "tsv" | "tab" => FileType::Tsv,
+        "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => FileType::Workbook,
+        _ => return None,
+    })
+}
+
+/// What reading one file gave: its catalogues (several for a county-wide table with a 单位
+/// column) and every diagnostic of reading and resolving it.
+#[derive(Debug)]
+pub struct FileRead {
+    pub file: Arc<str>,
+    pub catalogues: Vec<Catalogue>,
+    pub diags: Vec<Diagnostic>,
+    /// Set for a county project file.
+    pub project: Option<ProjectSpec>,
+}
+
+impl FileRead {
+    fn failed(file: Arc<str>, d: Diagnostic) -> Self {
+        FileRead {
+            file,
+            catalogues: Vec::new(),
+            diags: vec![d],
+            project: None,
+        }
+    }
+}
+
+/// The name a path is shown with in diagnostics.
+pub fn display_name(path: &Path) -> Arc<str> {
+    Arc::from(path.display().to_string())
+}
+
+/// Read one file. `county` is the project's county, used when a unit file does not name one.
+pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
+    let file = display_name(path);
+    if path.is_dir() {
+        return FileRead::failed(
+            file.clone(),
+            Diagnostic::new(&rules::FILE_UNREADABLE, "这是一个文件夹，不是文件")
+                .in_file(&file)
+                .hint("validate 可直接检查文件夹；compile 需要单位目录文件或含 county.toml 的项目文件夹"),
+        );
+    }
+    let Some(ty) = file_type(path) else {
+        return FileRead::failed(
+            file.clone(),
+            Diagnostic::new(&rules::UNSUPPORTED_FILE, "不支持的文件类型")
+                .in_file(&file)
+                .hint("gkml 读取 .toml、.csv、.tsv、.xlsx、.xlsm、.xls、.ods 文件"),
+        );
+    };
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("目录")
+        .to_string();
+    match ty {
+        FileType::Toml => read_toml(path, &file, store, county),
+        FileType::Csv | FileType::Tsv => {
+            let delim = if ty == FileType::Csv { b',' } else { b'\t' };
+            match csv::open(path, &file, delim) {
+                Ok(rows) => {
+                    let (catalogues, diags) = table::read_rows(&file, None, rows, &stem);
+                    FileRead {
+                        file,
+                        catalogues,
+                        diags,
+                        project: None,
+                    }
+                }
+                Err(d) => FileRead::failed(file, d),
+            }
+        }
+        FileType::Workbook => match xlsx::read_sheets(path, &file) {
+            Ok(sheets) => {
+                let mut catalogues: Vec<Catalogue> = Vec::new();
+                let mut diags = Vec::new();
+                let mut header_errors = Vec::new();
+                for sheet in sheets {
+                    if sheet
+                        .rows
+                        .iter()
+                        .all(|r| r.cells.iter().all(|c| c.trim().is_empty()))
+                    {
+                        continue;
+                    }
+                    let (cats, d) = table::read_rows(
+                        &file,
+                        Some(sheet.name.clone()),
+                        sheet.rows.into_iter().map(Ok),
+                        &stem,
+                    );
+                    // A sheet with no header (a cover, notes) is only an error if no sheet has one.
+                    if cats.is_empty() && d.iter().any(|x| x.code == rules::HEADER_NOT_FOUND.code) {
+                        header_errors.extend(d);
+                        continue;
+                    }
+                    diags.extend(d);
+                    for c in cats {
+                        match catalogues.iter_mut().find(|x| x.unit.name == c.unit.name) {
+                            Some(x) => x.sections.extend(c.sections),
+                            None => catalogues.push(c),
+                        }
+                    }
+                }
+                if catalogues.is_empty() {
+                    if header_errors.is_empty() {
+                        header_errors.push(
+                            Diagnostic::new(&rules::HEADER_NOT_FOUND, "工作簿中没有内容")
+                                .in_file(&file)
+                                .hint("确认文件是目录表格"),
+                        );
+                    }
+                    diags.extend(header_errors);
+                }
+                for c in &mut catalogues {
+                    c.normalise_order();
+                }
+                FileRead {
+                    file,
+                    catalogues,
+                    diags,
+                    project: None,
+                }
+            }
+            Err(d) => FileRead::failed(file, d),
+        },
+    }
+}
+
+fn read_toml(path: &Path, file: &Arc<str>, store: &Store, county: Option<&str>) -> FileRead {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return FileRead::failed(
+                file.clone(),
+                Diagnostic::new(&rules::FILE_UNREADABLE, format!("无法读取文件：{e}"))
+                    .in_file(file)
+                    .hint("检查路径和文件权限"),
+            )
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let mut d = Diagnostic::new(&rules::BAD_ENCODING, "TOML 文件不是 UTF-8 编码")
+                .in_file(file)
+                .hint("用编辑器另存为 UTF-8（TOML 规定必须是 UTF-8）");
+            d.line = Some(line);
+            return FileRead::failed(file.clone(), d);
+        }
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+    let (doc, mut diags) = toml::parse(file, &text, base);
+    let (catalogues, project) = match doc {
+        None => (Vec::new(), None),
+        Some(TomlDoc::Reference(c)) => (vec![c], None),
+        Some(TomlDoc::Unit(mut spec)) => {
+            if spec.unit.county.is_none() {
+                spec.unit.county = county.map(str::to_string);
+            }
+            let (c, d) = resolve(&spec, store);
+            diags.extend(d);
+            (vec![c], None)
+        }
+        Some(TomlDoc::Project(p)) => {
+            for (unit_path, loc) in &p.units {
+                if !unit_path.is_file() {
+                    diags.push(
+                        Diagnostic::new(
+                            &rules::FILE_UNREADABLE,
+                            format!("项目列出的单位文件不存在：{}", unit_path.display()),
+                        )
+                        .at(Some(loc))
+                        .hint("路径相对于 county.toml 所在的文件夹"),
+                    );
+                }
+            }
+            (Vec::new(), Some(p))
+        }
+    };
+    FileRead {
+        file: file.clone(),
+        catalogues,
+        diags,
+        project,
+    }
+}
+
+/// Read a county project and every unit it lists (the project's own read comes first).
+pub fn read_project(path: &Path, store: &Store) -> Vec<FileRead> {
+    let head = read_file(path, store, None);
+    let Some(project) = head.project.clone() else {
+        return vec![head];
+    };
+    let mut out = vec![head];
+    for (unit_path, _) in &project.units {
+        if unit_path.is_file() {
+            out.push(read_file(unit_path, store, Some(&project.county)));
+        }
+    }
+    out
+}
+
+/// Every file `validate DIR` reads: files of supported types, recursively, sorted, skipping
+/// hidden folders, `target/` and backups.
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.filter_map(Result::ok) {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') || name.starts_with("~$") {
+                continue;
+            }
+            if p.is_dir() {
+                if name != "target" {
+                    stack.push(p);
+                }
+            } else if file_type(&p).is_some() {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Read every supported file under a folder. Units listed by a `county.toml` are read through
+/// their project (so they inherit its county); everything else is read on its own.
+pub fn read_dir(dir: &Path, store: &Store) -> Vec<FileRead> {
+    let files = walk(dir);
+    let mut covered: HashSet<PathBuf> = HashSet::new();
+    let mut out = Vec::new();
+    for p in files
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "county.toml"))
+    {
+        let reads = read_project(p, store);
+        if let Some(proj) = reads.first().and_then(|r| r.project.as_ref()) {
+            covered.extend(proj.units.iter().filter_map(|(u, _)| u.canonicalize().ok()));
+        }
+        covered.insert(p.canonicalize().unwrap_or_else(|_| p.clone()));
+        out.extend(reads);
+    }
+    for p in &files {
+        let canon = p.canonicalize().unwrap_or_else(|_| p.clone());
+        if !covered.contains(&canon) {
+            out.push(read_file(p, store, None));
+        }
+    }
+    out
+}

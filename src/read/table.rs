@@ -1,0 +1,722 @@
+//! Tables (CSV, TSV, spreadsheets) → catalogues. One reader for every tabular source: find the
+//! header (one or two rows, after any title rows), map its cells to fields, then read each row
+//! into an item, filling blank continuation cells (序号, 一级事项, 领域, 单位) from the row above
+//! and taking section rows ("社会救助领域") as the domain of the rows below.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::diag::Diagnostic;
+use crate::domains::{self, SectionKey};
+use crate::model::{
+    Audience, Catalogue, Channel, Field, Item, Level, Loc, Mode, Place, Section, Unit,
+};
+use crate::rules;
+
+/// One row as read: its cells' text, its row number as a spreadsheet shows it, and for CSV the
+/// text line where it starts.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub cells: Vec<String>,
+    pub row: u32,
+    pub line: Option<u32>,
+    /// 1-based column number of `cells[0]` (spreadsheets whose used range starts right of A).
+    pub first_column: u32,
+}
+
+/// What a header cell means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Col {
+    Text(Field),
+    Domain,
+    Unit,
+    Id,
+    Channels,
+    AudiencePublic,
+    AudienceSpecific,
+    AudienceText,
+    AudienceGroup,
+    ModeActive,
+    ModeRequest,
+    ModeText,
+    LevelsText,
+    Level(u8),
+}
+
+/// Normalise a header cell for matching: Simplified, no whitespace, ASCII brackets, lower case.
+fn header_key(s: &str) -> String {
+    domains::to_simplified(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}' && *c != '*' && *c != '＊')
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+fn classify(cell: &str) -> Option<Col> {
+    let k = header_key(cell);
+    Some(match k.as_str() {
+        "序号" | "编号" | "seq" => Col::Text(Field::Seq),
+        "领域" | "试点领域" | "所属领域" | "公开领域" | "domain" => Col::Domain,
+        "单位" | "公开单位" | "编制单位" | "unit" => Col::Unit,
+        "一级事项" | "category" => Col::Text(Field::Category),
+        "二级事项" | "事项名称" | "公开事项名称" | "公开事项" | "name" => {
+            Col::Text(Field::Name)
+        }
+        "公开内容(要素)" | "公开内容" | "事项内容" | "内容" | "公开内容要素" | "content" => {
+            Col::Text(Field::Content)
+        }
+        "公开依据" | "依据" | "basis" => Col::Text(Field::Basis),
+        "公开时限" | "时限" | "deadline" => Col::Text(Field::Deadline),
+        "公开主体" | "主体" | "subject" => Col::Text(Field::Subject),
+        "公开渠道和载体" | "公开渠道及载体" | "公开渠道" | "公开载体" | "渠道" | "channels" => {
+            Col::Channels
+        }
+        "全社会" => Col::AudiencePublic,
+        "特定群众" | "特定群体" | "特定对象" => Col::AudienceSpecific,
+        "公开对象" | "audience" => Col::AudienceText,
+        "audience_group" => Col::AudienceGroup,
+        "主动" | "主动公开" => Col::ModeActive,
+        "依申请公开" | "依申请" => Col::ModeRequest,
+        "公开方式" | "mode" => Col::ModeText,
+        "公开层级" | "层级" | "levels" => Col::LevelsText,
+        "县级" => Col::Level(0),
+        "乡级" | "乡镇级" | "乡(镇)级" => Col::Level(1),
+        "村级" | "村(居)级" | "村(社区)级" => Col::Level(2),
+        "备注" | "remarks" => Col::Text(Field::Remarks),
+        "id" => Col::Id,
+        _ => return None,
+    })
+}
+
+/// Parent cells of a two-row header: they have children in the row below.
+fn is_parent(cell: &str) -> bool {
+    matches!(
+        header_key(cell).as_str(),
+        "公开事项" | "公开对象" | "公开方式" | "公开层级"
+    )
+}
+
+/// The header columns that the template requires, as (what is needed, satisfied-by).
+const REQUIRED: [(&str, &[Col]); 8] = [
+    ("二级事项", &[Col::Text(Field::Name)]),
+    ("公开内容（要素）", &[Col::Text(Field::Content)]),
+    ("公开依据", &[Col::Text(Field::Basis)]),
+    ("公开时限", &[Col::Text(Field::Deadline)]),
+    ("公开主体", &[Col::Text(Field::Subject)]),
+    ("公开渠道和载体", &[Col::Channels]),
+    (
+        "公开对象（全社会/特定群众）",
+        &[
+            Col::AudiencePublic,
+            Col::AudienceSpecific,
+            Col::AudienceText,
+        ],
+    ),
+    (
+        "公开方式（主动/依申请公开）",
+        &[Col::ModeActive, Col::ModeRequest, Col::ModeText],
+    ),
+];
+
+struct Header {
+    /// Index of the last header row in the buffered rows.
+    last: usize,
+    cols: Vec<Option<Col>>,
+    labels: Vec<String>,
+    title: Option<String>,
+}
+
+fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
+    let n = top.cells.len().max(sub.map(|s| s.cells.len()).unwrap_or(0));
+    let mut out = Vec::with_capacity(n);
+    let mut parent = String::new();
+    for i in 0..n {
+        let t = top.cells.get(i).map(|s| s.trim()).unwrap_or("");
+        if !t.is_empty() {
+            parent = t.to_string();
+        }
+        let s = sub
+            .and_then(|s| s.cells.get(i))
+            .map(|s| s.trim())
+            .unwrap_or("");
+        // A merged parent spans blank cells to its right; its children name the columns.
+        let label = if !s.is_empty()
+            && (t.is_empty() || is_parent(t))
+            && (is_parent(&parent) || t.is_empty())
+        {
+            s
+        } else {
+            t
+        };
+        out.push(label.to_string());
+    }
+    out
+}
+
+fn score(labels: &[String]) -> (usize, bool) {
+    let cols: Vec<Col> = labels.iter().filter_map(|l| classify(l)).collect();
+    let mut distinct = cols.clone();
+    distinct.sort_by_key(|c| format!("{c:?}"));
+    distinct.dedup();
+    (distinct.len(), cols.contains(&Col::Text(Field::Name)))
+}
+
+fn find_header(rows: &[RawRow]) -> Option<Header> {
+    for i in 0..rows.len() {
+        let single = combine(&rows[i], None);
+        let double = rows.get(i + 1).map(|next| combine(&rows[i], Some(next)));
+        let (s1, n1) = score(&single);
+        let (s2, n2) = double.as_ref().map(|d| score(d)).unwrap_or((0, false));
+        let (labels, last, ok) = if s2 > s1 && n2 {
+            (double.unwrap_or_default(), i + 1, s2 >= 4)
+        } else {
+            (single, i, n1 && s1 >= 4)
+        };
+        if ok {
+            let title = rows[..i]
+                .iter()
+                .flat_map(|r| r.cells.iter())
+                .map(|c| c.trim())
+                .find(|c| c.contains("目录") || c.contains("目錄"))
+                .map(str::to_string);
+            let cols = labels.iter().map(|l| classify(l)).collect();
+            return Some(Header {
+                last,
+                cols,
+                labels,
+                title,
+            });
+        }
+    }
+    None
+}
+
+/// The unit named by a title such as "曲沃县乐昌镇人民政府基层政务公开标准目录":
+/// (short name 乐昌镇, full name 曲沃县乐昌镇人民政府).
+pub fn unit_from_title(title: &str) -> Option<(String, String)> {
+    let t = domains::to_simplified(title.trim());
+    let cut = [
+        "基层政务公开事项标准目录",
+        "基层政务公开标准目录",
+        "政务公开事项标准目录",
+        "政务公开标准目录",
+        "标准目录",
+        "目录",
+    ]
+    .iter()
+    .find_map(|suf| t.find(suf))?;
+    let full = t[..cut].trim().trim_end_matches(['（', '(']).to_string();
+    if full.is_empty() {
+        return None;
+    }
+    let mut short = full
+        .trim_end_matches("人民政府")
+        .trim_end_matches("办事处")
+        .to_string();
+    for sep in ["县", "区", "市"] {
+        if let Some(pos) = short.find(sep) {
+            let rest = &short[pos + sep.len()..];
+            if rest.chars().count() >= 2 {
+                short = rest.to_string();
+                break;
+            }
+        }
+    }
+    Some((short, full))
+}
+
+/// Marks: set, unset, or text that is neither.
+enum Mark<'a> {
+    Set,
+    Unset,
+    Text(&'a str),
+}
+
+fn mark(cell: &str) -> Mark<'_> {
+    let t = cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    match t {
+        "" | "□" | "☐" | "×" | "✗" | "✘" | "否" | "N" | "n" | "0" | "无" => Mark::Unset,
+        "✓" | "√" | "✔" | "☑" | "■" | "●" | "○" | "✅" | "是" | "Y" | "y" | "1" | "有" | "V"
+        | "v" => Mark::Set,
+        _ => Mark::Text(t),
+    }
+}
+
+/// Strip leading list numbering from a section row: "一、", "（一）", "1.", "1、".
+fn strip_enumeration(s: &str) -> &str {
+    let t = s.trim();
+    let t = t.trim_start_matches(['（', '(']);
+    let digits = t
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+        .last()
+        .map(|(i, c)| i + c.len_utf8());
+    match digits {
+        Some(end) if end < t.len() => {
+            let rest = &t[end..];
+            let rest = rest.trim_start_matches(['）', ')', '、', '.', '．', ' ']);
+            if rest.len() < t[end..].len() {
+                rest
+            } else {
+                s.trim()
+            }
+        }
+        _ => s.trim(),
+    }
+}
+
+/// Normalise cell text: trim, unify line breaks.
+fn clean(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+        .to_string()
+}
+
+/// Read rows into catalogues, one per unit named in a 单位 column (or one for the table).
+/// `default_unit` names the unit when neither a 单位 column nor a title does.
+pub fn read_rows(
+    file: &Arc<str>,
+    sheet: Option<Arc<str>>,
+    rows: impl Iterator<Item = Result<RawRow, Diagnostic>>,
+    default_unit: &str,
+) -> (Vec<Catalogue>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut rows = rows.peekable();
+    let mut head: Vec<RawRow> = Vec::new();
+    while head.len() < 30 {
+        match rows.next() {
+            Some(Ok(r)) => head.push(r),
+            Some(Err(d)) => {
+                diags.push(d);
+                return (Vec::new(), diags);
+            }
+            None => break,
+        }
+    }
+    let loc_of = |row: u32, col: u32, line: Option<u32>| {
+        Loc::new(
+            file,
+            Place::Cell {
+                sheet: sheet.clone(),
+                row,
+                column: col,
+                line,
+            },
+        )
+    };
+    let Some(header) = find_header(&head) else {
+        let seen: Vec<String> = head
+            .iter()
+            .take(10)
+            .flat_map(|r| r.cells.iter())
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty() && c.chars().count() <= 20)
+            .take(20)
+            .collect();
+        let found: Vec<Col> = seen.iter().filter_map(|c| classify(c)).collect();
+        let missing: Vec<&str> = REQUIRED
+            .iter()
+            .filter(|(_, any)| !any.iter().any(|c| found.contains(c)))
+            .map(|(n, _)| *n)
+            .collect();
+        let msg = if head.is_empty() {
+            "表格为空".to_string()
+        } else {
+            "前30行中找不到目录表头".to_string()
+        };
+        let mut d = Diagnostic::new(&rules::HEADER_NOT_FOUND, msg)
+            .in_file(file)
+            .hint(format!(
+                "缺少列：{}；读到的单元格：{}",
+                missing.join("、"),
+                if seen.is_empty() {
+                    "（无）".to_string()
+                } else {
+                    seen.join("、")
+                }
+            ));
+        d.sheet = sheet.clone();
+        diags.push(d);
+        return (Vec::new(), diags);
+    };
+    let header_row = head[header.last].clone();
+    let first_col = header_row.first_column;
+    let header_loc = |i: usize| loc_of(header_row.row, first_col + i as u32, header_row.line);
+    // Required columns missing from a header that was otherwise found.
+    let present: Vec<Col> = header.cols.iter().flatten().copied().collect();
+    let missing: Vec<&str> = REQUIRED
+        .iter()
+        .filter(|(_, any)| !any.iter().any(|c| present.contains(c)))
+        .map(|(n, _)| *n)
+        .collect();
+    if !missing.is_empty() {
+        diags.push(
+            Diagnostic::new(
+                &rules::HEADER_NOT_FOUND,
+                format!("表头缺少必需的列：{}", missing.join("、")),
+            )
+            .at(Some(&header_loc(0)))
+            .hint(format!(
+                "读到的列：{}",
+                header
+                    .labels
+                    .iter()
+                    .filter(|l| !l.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )),
+        );
+        return (Vec::new(), diags);
+    }
+    let mut unknown_cols: Vec<(usize, String)> = Vec::new();
+    for (i, (c, label)) in header.cols.iter().zip(&header.labels).enumerate() {
+        if c.is_none() && !label.is_empty() {
+            unknown_cols.push((i, label.clone()));
+            diags.push(
+                Diagnostic::new(
+                    &rules::UNKNOWN_COLUMN,
+                    format!("无法识别的列“{label}”，其内容将并入备注"),
+                )
+                .at(Some(&header_loc(i)))
+                .hint("如属模板中的列，请改用模板列名（如“公开内容（要素）”“公开渠道和载体”）"),
+            );
+        }
+    }
+    let header_cells: Vec<String> = header_row
+        .cells
+        .iter()
+        .map(|c| c.trim().to_string())
+        .collect();
+    let has_domain_col = header.cols.contains(&Some(Col::Domain));
+    let (title_unit, title_full) = header
+        .title
+        .as_deref()
+        .and_then(unit_from_title)
+        .map(|(s, f)| (Some(s), Some(f)))
+        .unwrap_or((None, None));
+
+    let mut units: Vec<(String, Catalogue)> = Vec::new();
+    let mut saw_section_row = false;
+    let mut current_section: Option<(SectionKey, String, Loc)> = None;
+    let mut prev: HashMap<&'static str, String> = HashMap::new();
+
+    let rest = head.into_iter().skip(header.last + 1).map(Ok).chain(rows);
+    for r in rest {
+        let r = match r {
+            Ok(r) => r,
+            Err(d) => {
+                diags.push(d);
+                break;
+            }
+        };
+        let nonempty: Vec<(usize, &str)> = r
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, c.trim()))
+            .filter(|(_, c)| !c.is_empty())
+            .collect();
+        if nonempty.is_empty() {
+            continue;
+        }
+        // A header repeated after a page break.
+        if r.cells
+            .iter()
+            .map(|c| c.trim())
+            .eq(header_cells.iter().map(String::as_str))
+        {
+            continue;
+        }
+        let all_same = nonempty.windows(2).all(|w| w[0].1 == w[1].1);
+        if all_same {
+            let text = nonempty[0].1;
+            let key = domains::lookup(strip_enumeration(text));
+            if !matches!(key, SectionKey::Unknown(_)) {
+                let col = first_col + nonempty[0].0 as u32;
+                current_section = Some((key, text.to_string(), loc_of(r.row, col, r.line)));
+                saw_section_row = true;
+                prev.clear();
+                continue;
+            }
+            let n = domains::to_simplified(text);
+            if nonempty.len() == 1
+                && ["备注", "注：", "注:", "说明", "填表说明", "注释"]
+                    .iter()
+                    .any(|p| n.starts_with(p))
+            {
+                continue;
+            }
+        }
+        let mut item = Item {
+            loc: Some(loc_of(r.row, first_col, r.line)),
+            ..Default::default()
+        };
+        let mut unit_name: Option<String> = None;
+        let mut domain_cell: Option<(String, Loc)> = None;
+        let mut remarks_extra: Vec<String> = Vec::new();
+        let mut audience_text: Option<String> = None;
+        let mut group_text: Option<String> = None;
+        for (i, col) in header.cols.iter().enumerate() {
+            let raw = r.cells.get(i).map(String::as_str).unwrap_or("");
+            let value = clean(raw);
+            let loc = loc_of(r.row, first_col + i as u32, r.line);
+            let Some(col) = col else {
+                if !value.is_empty() {
+                    if let Some((_, label)) = unknown_cols.iter().find(|(j, _)| *j == i) {
+                        remarks_extra.push(format!("{label}：{value}"));
+                    }
+                }
+                continue;
+            };
+            match col {
+                Col::Text(f) => {
+                    if let Some(slot) = item.text_mut(*f) {
+                        *slot = value;
+                    }
+                    item.set_place(*f, loc);
+                }
+                Col::Id => item.id = (!value.is_empty()).then_some(value),
+                Col::Unit => unit_name = (!value.is_empty()).then_some(value),
+                Col::Domain => domain_cell = (!value.is_empty()).then_some((value, loc)),
+                Col::Channels => {
+                    item.channels = Channel::parse_list(&value);
+                    item.set_place(Field::Channels, loc);
+                }
+                Col::AudienceText => {
+                    item.set_place(Field::Audience, loc);
+                    audience_text = (!value.is_empty()).then_some(value);
+                }
+                Col::AudienceGroup => group_text = (!value.is_empty()).then_some(value),
+                Col::AudiencePublic
+                | Col::AudienceSpecific
+                | Col::ModeActive
+                | Col::ModeRequest
+                | Col::Level(_) => {
+                    let m = mark(&value);
+                    let set = match m {
+                        Mark::Unset => false,
+                        Mark::Set => true,
+                        Mark::Text(t) if *col == Col::AudienceSpecific => {
+                            let g = t.trim_start_matches(['✓', '√', '✔', '☑', '■', '●']).trim();
+                            item.audience
+                                .push(Audience::Specific((!g.is_empty()).then(|| g.to_string())));
+                            item.set_place(Field::Audience, loc);
+                            continue;
+                        }
+                        Mark::Text(t) => {
+                            let field = match col {
+                                Col::ModeActive | Col::ModeRequest => Field::Mode,
+                                Col::Level(_) => Field::Levels,
+                                _ => Field::Audience,
+                            };
+                            diags.push(
+                                Diagnostic::new(
+                                    &rules::UNREADABLE_MARK,
+                                    format!("标记“{t}”无法识别，按已勾选处理"),
+                                )
+                                .at(Some(&loc))
+                                .field(field)
+                                .hint("勾选写“✓”，未勾选留空"),
+                            );
+                            true
+                        }
+                    };
+                    let (field, loc) = match col {
+                        Col::ModeActive | Col::ModeRequest => (Field::Mode, loc),
+                        Col::Level(_) => (Field::Levels, loc),
+                        _ => (Field::Audience, loc),
+                    };
+                    if item.loc_of(field) == item.loc.as_ref() {
+                        // First mark column of this field: point at it even when unset, so
+                        // "no mark" diagnostics name a cell in the group.
+                        item.set_place(field, loc.clone());
+                    }
+                    if set {
+                        item.set_place(field, loc);
+                        match col {
+                            Col::AudiencePublic => item.audience.push(Audience::Public),
+                            Col::AudienceSpecific => item.audience.push(Audience::Specific(None)),
+                            Col::ModeActive => item.mode.push(Mode::Active),
+                            Col::ModeRequest => item.mode.push(Mode::OnRequest),
+                            Col::Level(n) => item
+                                .levels
+                                .push(Level::KNOWN[usize::from(*n).min(2)].clone()),
+                            _ => {}
+                        }
+                    }
+                }
+                Col::ModeText => {
+                    item.set_place(Field::Mode, loc);
+                    if !value.is_empty() {
+                        item.mode.push(Mode::parse(&value));
+                    }
+                }
+                Col::LevelsText => {
+                    item.set_place(Field::Levels, loc);
+                    item.levels.extend(Level::parse_list(&value));
+                }
+            }
+        }
+        if let Some(a) = audience_text {
+            let mut a = Audience::parse(&a);
+            if let (Audience::Specific(g @ None), Some(group)) = (&mut a, group_text.take()) {
+                *g = Some(group);
+            }
+            item.audience.push(a);
+        } else if let Some(group) = group_text {
+            if let Some(Audience::Specific(g @ None)) = item
+                .audience
+                .iter_mut()
+                .find(|a| matches!(a, Audience::Specific(_)))
+            {
+                *g = Some(group);
+            }
+        }
+        if !remarks_extra.is_empty() {
+            let extra = remarks_extra.join("；");
+            item.remarks = if item.remarks.is_empty() {
+                extra
+            } else {
+                format!("{}；{extra}", item.remarks)
+            };
+        }
+        // Blank continuation cells take the value above (merged cells read as blank).
+        let seq_blank = item.seq.is_empty();
+        let same_group = seq_blank || prev.get("seq") == Some(&item.seq);
+        if seq_blank {
+            if let Some(p) = prev.get("seq") {
+                item.seq = p.clone();
+            }
+        }
+        if item.category.is_empty() && same_group {
+            if let Some(p) = prev.get("category") {
+                // The cell itself stays the place: it is where a clerk would look.
+                item.category = p.clone();
+            }
+        }
+        prev.insert("seq", item.seq.clone());
+        prev.insert("category", item.category.clone());
+        match &unit_name {
+            Some(u) => {
+                prev.insert("unit", u.clone());
+            }
+            None => unit_name = prev.get("unit").cloned(),
+        }
+        let (key, raw, sloc) = match domain_cell {
+            Some((text, loc)) => {
+                prev.insert("domain", text.clone());
+                let key = section_key_of(&text);
+                (key, text, Some(loc))
+            }
+            None => match (prev.get("domain"), &current_section) {
+                (Some(text), _) if has_domain_col => (section_key_of(text), text.clone(), None),
+                (_, Some((k, raw, loc))) => (k.clone(), raw.clone(), Some(loc.clone())),
+                _ => (
+                    SectionKey::General("未分领域".into()),
+                    "未分领域".into(),
+                    None,
+                ),
+            },
+        };
+        let uname = unit_name
+            .clone()
+            .or_else(|| title_unit.clone())
+            .unwrap_or_else(|| default_unit.to_string());
+        let cat = match units.iter_mut().find(|(n, _)| *n == uname) {
+            Some((_, c)) => c,
+            None => {
+                let full = if unit_name.is_none() {
+                    title_full.clone()
+                } else {
+                    None
+                };
+                units.push((
+                    uname.clone(),
+                    Catalogue {
+                        unit: Unit {
+                            name: uname.clone(),
+                            full_name: full,
+                            ..Default::default()
+                        },
+                        file: Arc::clone(file),
+                        sections: Vec::new(),
+                        is_reference: false,
+                    },
+                ));
+                let last = units.len() - 1;
+                &mut units[last].1
+            }
+        };
+        match cat.sections.iter_mut().find(|s| s.key == key) {
+            Some(s) => s.items.push(item),
+            None => cat.sections.push(Section {
+                key,
+                raw,
+                loc: sloc,
+                items: vec![item],
+            }),
+        }
+    }
+    let any_unplaced = units.iter().any(|(_, c)| {
+        c.sections
+            .iter()
+            .any(|s| s.key == SectionKey::General("未分领域".into()))
+    });
+    if any_unplaced && !saw_section_row {
+        let mut d = Diagnostic::new(&rules::NO_DOMAIN, "表中未注明领域，事项归入“未分领域”")
+            .at(Some(&header_loc(0)))
+            .hint("增加“领域”列，或在各领域事项上方加一行领域名称（如“社会救助领域”）");
+        d.field = Some(Field::Domain);
+        diags.push(d);
+    }
+    let cats = units
+        .into_iter()
+        .map(|(_, mut c)| {
+            c.sections.sort_by_key(|s| s.key.order());
+            c
+        })
+        .collect();
+    (cats, diags)
+}
+
+fn section_key_of(text: &str) -> SectionKey {
+    match domains::lookup(text) {
+        SectionKey::Unknown(_) => domains::lookup_many(text)
+            .into_iter()
+            .next()
+            .unwrap_or(SectionKey::Unknown(text.to_string())),
+        k => k,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_names_from_titles() {
+        assert_eq!(
+            unit_from_title("曲沃县乐昌镇人民政府基层政务公开标准目录"),
+            Some(("乐昌镇".into(), "曲沃县乐昌镇人民政府".into()))
+        );
+        assert_eq!(
+            unit_from_title("嘉鱼县民政局政务公开事项标准目录"),
+            Some(("民政局".into(), "嘉鱼县民政局".into()))
+        );
+        assert_eq!(unit_from_title("附件"), None);
+    }
+
+    #[test]
+    fn enumerations_are_stripped_from_section_rows() {
+        assert_eq!(strip_enumeration("一、社会救助领域"), "社会救助领域");
+        assert_eq!(strip_enumeration("（五）养老服务"), "养老服务");
+        assert_eq!(strip_enumeration("5.社会救助"), "社会救助");
+        assert_eq!(strip_enumeration("社会救助"), "社会救助");
+    }
+}

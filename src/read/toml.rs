@@ -1,0 +1,624 @@
+//! TOML catalogues: reference catalogues (`domain` + `[[items]]`), unit catalogues (`name`,
+//! `kind`, `[[sections]]`) and county projects (`county`, `[[units]]`). Every value keeps its
+//! span, so diagnostics give the line and column (in characters) where it was written.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::Diagnostic;
+use crate::domains::{self, SectionKey};
+use crate::model::{
+    Allow, Audience, Catalogue, Channel, Field, Item, Level, Loc, Mode, Place, Section, Unit,
+    UnitKind,
+};
+use crate::rules;
+
+type S = Spanned<String>;
+
+/// One item table, as in a reference catalogue, `[[sections.add]]` or `[[sections.change]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemToml {
+    pub id: Option<S>,
+    pub category: Option<S>,
+    pub name: Option<S>,
+    pub content: Option<S>,
+    pub basis: Option<S>,
+    pub deadline: Option<S>,
+    pub subject: Option<S>,
+    pub channels: Option<Spanned<Vec<S>>>,
+    pub audience: Option<S>,
+    pub audience_group: Option<S>,
+    pub mode: Option<S>,
+    pub levels: Option<Spanned<Vec<S>>>,
+    pub remarks: Option<S>,
+    pub kinds: Option<Spanned<Vec<S>>>,
+    pub allow: Option<Spanned<BTreeMap<String, String>>>,
+}
+
+/// A reference catalogue file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceToml {
+    pub domain: Option<S>,
+    pub section: Option<S>,
+    pub guideline: Option<String>,
+    pub sources: Option<Vec<String>>,
+    #[serde(default)]
+    pub items: Vec<Spanned<ItemToml>>,
+}
+
+/// One `[[sections]]` of a unit catalogue.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionToml {
+    pub domain: Option<S>,
+    pub section: Option<S>,
+    pub reference: Option<bool>,
+    pub levels: Option<Spanned<Vec<S>>>,
+    #[serde(default)]
+    pub include: Vec<S>,
+    #[serde(default)]
+    pub drop: Vec<S>,
+    #[serde(default)]
+    pub change: Vec<Spanned<ItemToml>>,
+    #[serde(default)]
+    pub add: Vec<Spanned<ItemToml>>,
+}
+
+/// A unit catalogue file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitToml {
+    pub name: S,
+    pub full_name: Option<S>,
+    pub kind: S,
+    pub county: Option<S>,
+    pub levels: Option<Spanned<Vec<S>>>,
+    #[serde(default)]
+    pub sections: Vec<Spanned<SectionToml>>,
+}
+
+/// One `[[units]]` entry of a county project.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitRefToml {
+    pub path: S,
+}
+
+/// A county project file (`county.toml`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectToml {
+    pub county: S,
+    #[serde(default)]
+    pub units: Vec<Spanned<UnitRefToml>>,
+}
+
+/// An edit of a reference item by a unit: the fields given replace the reference's.
+#[derive(Debug, Clone)]
+pub struct ItemPatch {
+    pub id: String,
+    pub loc: Loc,
+    pub item: Item,
+    pub set: Vec<Field>,
+}
+
+/// A unit catalogue section before its reference is applied.
+#[derive(Debug, Clone)]
+pub struct SectionSpec {
+    pub key: SectionKey,
+    pub raw: String,
+    pub loc: Loc,
+    pub reference: bool,
+    pub levels: Option<Vec<Level>>,
+    pub include: Vec<(String, Loc)>,
+    pub drop: Vec<(String, Loc)>,
+    pub change: Vec<ItemPatch>,
+    pub add: Vec<Item>,
+}
+
+/// A unit catalogue before resolution.
+#[derive(Debug, Clone)]
+pub struct UnitSpec {
+    pub unit: Unit,
+    pub file: Arc<str>,
+    pub sections: Vec<SectionSpec>,
+    /// Whether the file said its levels (otherwise they follow the kind).
+    pub explicit_levels: bool,
+}
+
+/// A county project before its units are read.
+#[derive(Debug, Clone)]
+pub struct ProjectSpec {
+    pub county: String,
+    pub file: Arc<str>,
+    /// Unit file paths (resolved against the project folder) and where they are listed.
+    pub units: Vec<(PathBuf, Loc)>,
+}
+
+/// What a TOML file turned out to be.
+#[derive(Debug)]
+pub enum TomlDoc {
+    Reference(Catalogue),
+    Unit(UnitSpec),
+    Project(ProjectSpec),
+}
+
+/// Byte offset → 1-based line and character column.
+pub struct LineIndex<'a> {
+    src: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(src: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { src, starts }
+    }
+
+    pub fn place(&self, byte: usize) -> Place {
+        let byte = byte.min(self.src.len());
+        let line = self.starts.partition_point(|&s| s <= byte).max(1);
+        let start = self.starts[line - 1];
+        let column = self
+            .src
+            .get(start..byte)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
+        Place::Text {
+            line: line as u32,
+            column: column as u32,
+        }
+    }
+}
+
+struct Ctx<'a> {
+    file: Arc<str>,
+    lines: LineIndex<'a>,
+}
+
+impl Ctx<'_> {
+    fn loc(&self, span: std::ops::Range<usize>) -> Loc {
+        Loc::new(&self.file, self.lines.place(span.start))
+    }
+}
+
+/// Parse TOML text. `file` is the name used in diagnostics. Errors in the text are returned as
+/// GK0xx diagnostics; `None` means the file could not be read as any gkml format.
+pub fn parse(file: &Arc<str>, src: &str, base_dir: &Path) -> (Option<TomlDoc>, Vec<Diagnostic>) {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let ctx = Ctx {
+        file: Arc::clone(file),
+        lines: LineIndex::new(src),
+    };
+    let table: toml::Table = match toml::from_str(src) {
+        Ok(t) => t,
+        Err(e) => return (None, vec![toml_error(&ctx, &rules::TOML_SYNTAX, &e)]),
+    };
+    let mut diags = Vec::new();
+    let doc = if table.contains_key("units")
+        || (table.contains_key("county") && !table.contains_key("kind"))
+    {
+        toml::from_str::<ProjectToml>(src)
+            .map_err(|e| toml_error(&ctx, &rules::TOML_STRUCTURE, &e))
+            .map(|p| TomlDoc::Project(project(&ctx, p, base_dir)))
+    } else if table.contains_key("items")
+        || table.contains_key("domain")
+        || table.contains_key("section")
+    {
+        toml::from_str::<ReferenceToml>(src)
+            .map_err(|e| toml_error(&ctx, &rules::TOML_STRUCTURE, &e))
+            .and_then(|r| reference(&ctx, r).map(TomlDoc::Reference))
+    } else if table.contains_key("name")
+        || table.contains_key("kind")
+        || table.contains_key("sections")
+    {
+        toml::from_str::<UnitToml>(src)
+            .map_err(|e| toml_error(&ctx, &rules::TOML_STRUCTURE, &e))
+            .and_then(|u| unit(&ctx, u).map(TomlDoc::Unit))
+    } else {
+        Err(Diagnostic::new(&rules::NOT_A_CATALOGUE, "无法判断该 TOML 文件的类型")
+            .in_file(file)
+            .hint("参考目录需有 domain 和 [[items]]；单位目录需有 name、kind 和 [[sections]]；项目文件需有 county 和 [[units]]"))
+    };
+    match doc {
+        Ok(d) => (Some(d), diags),
+        Err(d) => {
+            diags.push(d);
+            (None, diags)
+        }
+    }
+}
+
+fn toml_error(ctx: &Ctx<'_>, rule: &rules::Rule, e: &toml::de::Error) -> Diagnostic {
+    let place = e
+        .span()
+        .map(|s| ctx.lines.place(s.start))
+        .unwrap_or_default();
+    let message = e.message().trim().to_string();
+    let (msg, hint) = explain_toml_message(&message);
+    Diagnostic::new(rule, msg)
+        .at(Some(&Loc::new(&ctx.file, place)))
+        .hint(hint)
+}
+
+/// Put serde/toml's English message into a Chinese sentence, keeping the original for detail.
+fn explain_toml_message(m: &str) -> (String, String) {
+    if let Some(rest) = m.strip_prefix("unknown field ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim_matches('`');
+        let expected = rest
+            .split_once("expected")
+            .map(|(_, e)| e.trim())
+            .unwrap_or("");
+        return (
+            format!("未知的键“{key}”"),
+            format!(
+                "检查拼写；此处可用的键：{}",
+                expected.replace("one of ", "").replace('`', "")
+            ),
+        );
+    }
+    if let Some(rest) = m.strip_prefix("missing field ") {
+        let key = rest.trim_matches('`');
+        return (format!("缺少必需的键“{key}”"), format!("添加 {key} = …"));
+    }
+    if m.starts_with("invalid type") {
+        return (
+            format!("值的类型不对（{m}）"),
+            "文本用双引号，列表用方括号，如 channels = [\"政府网站\"]".into(),
+        );
+    }
+    (
+        format!("TOML 格式错误：{m}"),
+        "对照 catalogues/README.md 中的格式说明修改".into(),
+    )
+}
+
+fn text(ctx: &Ctx<'_>, item: &mut Item, field: Field, v: Option<S>) -> bool {
+    let Some(v) = v else { return false };
+    let loc = ctx.loc(v.span());
+    if let Some(slot) = item.text_mut(field) {
+        *slot = v.into_inner().trim().to_string();
+    }
+    item.set_place(field, loc);
+    true
+}
+
+/// Turn an item table into an [`Item`], with the list of fields the table set.
+fn item(ctx: &Ctx<'_>, t: Spanned<ItemToml>) -> Result<(Item, Vec<Field>), Diagnostic> {
+    let loc = ctx.loc(t.span());
+    let t = t.into_inner();
+    let mut it = Item {
+        loc: Some(loc),
+        ..Default::default()
+    };
+    let mut set = Vec::new();
+    if let Some(id) = t.id {
+        it.set_place(Field::Id, ctx.loc(id.span()));
+        it.id = Some(id.into_inner().trim().to_string());
+    }
+    for (field, v) in [
+        (Field::Category, t.category),
+        (Field::Name, t.name),
+        (Field::Content, t.content),
+        (Field::Basis, t.basis),
+        (Field::Deadline, t.deadline),
+        (Field::Subject, t.subject),
+        (Field::Remarks, t.remarks),
+    ] {
+        if text(ctx, &mut it, field, v) {
+            set.push(field);
+        }
+    }
+    if let Some(ch) = t.channels {
+        it.set_place(Field::Channels, ctx.loc(ch.span()));
+        it.channels = ch
+            .into_inner()
+            .iter()
+            .map(|c| Channel::parse(c.get_ref()))
+            .collect();
+        set.push(Field::Channels);
+    }
+    if let Some(a) = t.audience {
+        it.set_place(Field::Audience, ctx.loc(a.span()));
+        let mut aud = Audience::parse(a.get_ref());
+        if let (Audience::Specific(g), Some(group)) = (&mut aud, t.audience_group.as_ref()) {
+            let group = group.get_ref().trim();
+            if !group.is_empty() {
+                *g = Some(group.to_string());
+            }
+        }
+        it.audience = vec![aud];
+        set.push(Field::Audience);
+    } else if let Some(group) = t.audience_group {
+        // A group with no audience means 特定群众.
+        it.set_place(Field::Audience, ctx.loc(group.span()));
+        it.audience = vec![Audience::Specific(Some(
+            group.into_inner().trim().to_string(),
+        ))];
+        set.push(Field::Audience);
+    }
+    if let Some(m) = t.mode {
+        it.set_place(Field::Mode, ctx.loc(m.span()));
+        it.mode = vec![Mode::parse(m.get_ref())];
+        set.push(Field::Mode);
+    }
+    if let Some(l) = t.levels {
+        it.set_place(Field::Levels, ctx.loc(l.span()));
+        it.levels = l
+            .into_inner()
+            .iter()
+            .map(|l| Level::parse(l.get_ref()))
+            .collect();
+        set.push(Field::Levels);
+    }
+    if let Some(k) = t.kinds {
+        for raw in k.get_ref() {
+            match UnitKind::parse(raw.get_ref()) {
+                Some(kind) => it.kinds.push(kind),
+                None => {
+                    return Err(Diagnostic::new(
+                        &rules::TOML_STRUCTURE,
+                        format!("单位类别“{}”无法识别", raw.get_ref()),
+                    )
+                    .at(Some(&ctx.loc(raw.span())))
+                    .hint("kinds 中只能写“县政府”“县直部门”“乡镇”“街道”"))
+                }
+            }
+        }
+    }
+    if let Some(a) = t.allow {
+        it.allow = a
+            .into_inner()
+            .into_iter()
+            .map(|(code, reason)| Allow {
+                code: code.trim().to_ascii_uppercase(),
+                reason,
+            })
+            .collect();
+    }
+    Ok((it, set))
+}
+
+fn section_key(raw: &S) -> SectionKey {
+    domains::lookup(raw.get_ref())
+}
+
+fn reference(ctx: &Ctx<'_>, r: ReferenceToml) -> Result<Catalogue, Diagnostic> {
+    let (key, raw, loc) = match (&r.domain, &r.section) {
+        (Some(d), None) => (section_key(d), d.get_ref().clone(), ctx.loc(d.span())),
+        (None, Some(s)) => (
+            general_key(s.get_ref()),
+            s.get_ref().clone(),
+            ctx.loc(s.span()),
+        ),
+        _ => {
+            return Err(Diagnostic::new(
+                &rules::TOML_STRUCTURE,
+                "参考目录须且只能写 domain 或 section 之一",
+            )
+            .in_file(&ctx.file)
+            .hint("试点领域写 domain = \"社会救助\"；一般栏目写 section = \"概况信息\""))
+        }
+    };
+    let items = r
+        .items
+        .into_iter()
+        .map(|t| item(ctx, t).map(|x| x.0))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Catalogue {
+        unit: Unit::default(),
+        file: Arc::clone(&ctx.file),
+        sections: vec![Section {
+            key,
+            raw,
+            loc: Some(loc),
+            items,
+        }],
+        is_reference: true,
+    })
+}
+
+/// `section = "…"` always names a general section, whatever its name.
+fn general_key(raw: &str) -> SectionKey {
+    match domains::lookup(raw) {
+        SectionKey::Domain(id) => SectionKey::Domain(id),
+        _ => SectionKey::General(domains::normalise_name(raw)),
+    }
+}
+
+fn levels_of(v: &Spanned<Vec<S>>) -> Vec<Level> {
+    v.get_ref()
+        .iter()
+        .map(|l| Level::parse(l.get_ref()))
+        .collect()
+}
+
+fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
+    let kind = UnitKind::parse(u.kind.get_ref()).ok_or_else(|| {
+        Diagnostic::new(
+            &rules::TOML_STRUCTURE,
+            format!("单位类别“{}”无法识别", u.kind.get_ref()),
+        )
+        .at(Some(&ctx.loc(u.kind.span())))
+        .hint("kind 写“县政府”“县直部门”“乡镇”或“街道”")
+    })?;
+    if let Some(bad) = u.levels.as_ref().and_then(|l| {
+        l.get_ref()
+            .iter()
+            .find(|x| matches!(Level::parse(x.get_ref()), Level::Unknown(_)))
+    }) {
+        return Err(Diagnostic::new(
+            &rules::TOML_STRUCTURE,
+            format!("公开层级“{}”无法识别", bad.get_ref()),
+        )
+        .at(Some(&ctx.loc(bad.span())))
+        .hint("levels 中只能写“县级”“乡级”“村级”"));
+    }
+    let explicit_levels = u.levels.is_some();
+    let levels = u
+        .levels
+        .as_ref()
+        .map(levels_of)
+        .unwrap_or_else(|| kind.default_levels());
+    let unit = Unit {
+        name: u.name.get_ref().trim().to_string(),
+        full_name: u
+            .full_name
+            .map(|f| f.into_inner().trim().to_string())
+            .filter(|s| !s.is_empty()),
+        kind: Some(kind),
+        county: u
+            .county
+            .map(|c| c.into_inner().trim().to_string())
+            .filter(|s| !s.is_empty()),
+        levels,
+    };
+    if unit.name.is_empty() {
+        return Err(
+            Diagnostic::new(&rules::TOML_STRUCTURE, "单位简称 name 为空")
+                .at(Some(&ctx.loc(u.name.span())))
+                .hint("写单位简称，如 name = \"鱼岳镇\"；它也是输出文件名"),
+        );
+    }
+    let mut sections = Vec::new();
+    for s in u.sections {
+        let sloc = ctx.loc(s.span());
+        let s = s.into_inner();
+        let (key, raw, loc) = match (&s.domain, &s.section) {
+            (Some(d), None) => (section_key(d), d.get_ref().clone(), ctx.loc(d.span())),
+            (None, Some(g)) => (
+                general_key(g.get_ref()),
+                g.get_ref().clone(),
+                ctx.loc(g.span()),
+            ),
+            _ => {
+                return Err(Diagnostic::new(
+                    &rules::TOML_STRUCTURE,
+                    "[[sections]] 须且只能写 domain 或 section 之一",
+                )
+                .at(Some(&sloc))
+                .hint("试点领域写 domain = \"社会救助\"；一般栏目写 section = \"概况信息\""))
+            }
+        };
+        let change = s
+            .change
+            .into_iter()
+            .map(|t| {
+                let tloc = ctx.loc(t.span());
+                let (it, set) = item(ctx, t)?;
+                match it.id.clone() {
+                    Some(id) => Ok(ItemPatch {
+                        id,
+                        loc: tloc,
+                        item: it,
+                        set,
+                    }),
+                    None => Err(Diagnostic::new(
+                        &rules::TOML_STRUCTURE,
+                        "[[sections.change]] 缺少 id",
+                    )
+                    .at(Some(&tloc))
+                    .hint("写明要修改的参考目录事项编号，如 id = \"dibao-policy\"")),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        sections.push(SectionSpec {
+            key,
+            raw,
+            loc,
+            reference: s.reference.unwrap_or(true),
+            levels: s.levels.as_ref().map(levels_of),
+            include: s
+                .include
+                .iter()
+                .map(|d| (d.get_ref().trim().to_string(), ctx.loc(d.span())))
+                .collect(),
+            drop: s
+                .drop
+                .iter()
+                .map(|d| (d.get_ref().trim().to_string(), ctx.loc(d.span())))
+                .collect(),
+            change,
+            add: s
+                .add
+                .into_iter()
+                .map(|t| item(ctx, t).map(|x| x.0))
+                .collect::<Result<Vec<_>, _>>()?,
+        });
+    }
+    Ok(UnitSpec {
+        unit,
+        file: Arc::clone(&ctx.file),
+        sections,
+        explicit_levels,
+    })
+}
+
+fn project(ctx: &Ctx<'_>, p: ProjectToml, base_dir: &Path) -> ProjectSpec {
+    ProjectSpec {
+        county: p.county.get_ref().trim().to_string(),
+        file: Arc::clone(&ctx.file),
+        units: p
+            .units
+            .into_iter()
+            .map(|u| {
+                let loc = ctx.loc(u.get_ref().path.span());
+                (base_dir.join(u.into_inner().path.into_inner().trim()), loc)
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_counts_characters_not_bytes() {
+        let src = "a = 1\n名称 = \"x\"\n";
+        let li = LineIndex::new(src);
+        let byte = src
+            .find('=')
+            .map(|_| src.rfind('=').unwrap_or(0))
+            .unwrap_or(0);
+        assert_eq!(li.place(byte), Place::Text { line: 2, column: 4 });
+        assert_eq!(li.place(0), Place::Text { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let f: Arc<str> = Arc::from("x.toml");
+        let (doc, diags) = parse(
+            &f,
+            "domain = \"社会救助\"\n[[items]]\nname = \"政策\n",
+            Path::new("."),
+        );
+        assert!(doc.is_none());
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "GK002");
+        assert_eq!(diags[0].line, Some(3));
+        assert!(diags[0].column.is_some());
+    }
+
+    #[test]
+    fn unknown_key_is_a_structure_error_at_the_key() {
+        let f: Arc<str> = Arc::from("x.toml");
+        let (doc, diags) = parse(
+            &f,
+            "domain = \"社会救助\"\n[[items]]\nnmae = \"政策\"\n",
+            Path::new("."),
+        );
+        assert!(doc.is_none());
+        assert_eq!(diags[0].code, "GK003");
+        assert_eq!(diags[0].line, Some(3));
+        assert!(diags[0].message.contains("nmae"), "{}", diags[0].message);
+    }
+}

@@ -1,0 +1,113 @@
+//! The CSV layout of DOMAIN.md §6: UTF-8 with BOM (so Excel on Chinese Windows opens it without
+//! mojibake), CRLF, one row per item, the template's columns. `validate` and `import` read it
+//! back unchanged.
+
+use crate::model::{Audience, Catalogue, Channel, Level, Mode};
+
+/// The header of the CSV output, in order.
+pub const COLUMNS: [&str; 16] = [
+    "单位",
+    "领域",
+    "序号",
+    "一级事项",
+    "二级事项",
+    "公开内容（要素）",
+    "公开依据",
+    "公开时限",
+    "公开主体",
+    "公开渠道和载体",
+    "全社会",
+    "特定群众",
+    "主动",
+    "依申请公开",
+    "公开层级",
+    "备注",
+];
+
+const MARK: &str = "✓";
+
+/// The channels cell: canonical names joined by 、.
+pub fn channels_cell(channels: &[Channel]) -> String {
+    channels
+        .iter()
+        .map(Channel::display)
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The levels cell: levels joined by 、.
+pub fn levels_cell(levels: &[Level]) -> String {
+    levels
+        .iter()
+        .map(Level::label)
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The four mark cells: 全社会, 特定群众 (✓ or the group), 主动, 依申请公开.
+pub fn mark_cells(audience: &[Audience], mode: &[Mode]) -> [String; 4] {
+    let public = audience.contains(&Audience::Public);
+    let specific = audience.iter().find_map(|a| match a {
+        Audience::Specific(g) => Some(g.clone().unwrap_or_else(|| MARK.to_string())),
+        _ => None,
+    });
+    let m = |b: bool| if b { MARK.to_string() } else { String::new() };
+    [
+        m(public),
+        specific.unwrap_or_default(),
+        m(mode.contains(&Mode::Active)),
+        m(mode.contains(&Mode::OnRequest)),
+    ]
+}
+
+/// Append the rows of one catalogue to a CSV writer (no header).
+///
+/// # Errors
+/// Only the writer's own I/O errors.
+pub fn write_rows<W: std::io::Write>(w: &mut csv::Writer<W>, cat: &Catalogue) -> csv::Result<()> {
+    for s in &cat.sections {
+        let domain = s.key.display_name();
+        for it in &s.items {
+            let [public, specific, active, request] = mark_cells(&it.audience, &it.mode);
+            w.write_record([
+                cat.unit.name.as_str(),
+                domain,
+                &it.seq,
+                &it.category,
+                &it.name,
+                &it.content,
+                &it.basis,
+                &it.deadline,
+                &it.subject,
+                &channels_cell(&it.channels),
+                &public,
+                &specific,
+                &active,
+                &request,
+                &levels_cell(&it.levels),
+                &it.remarks,
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// A CSV writer with the BOM already written and CRLF line ends.
+pub fn writer(buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    let mut buf = buf;
+    buf.extend_from_slice(b"\xEF\xBB\xBF");
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(buf)
+}
+
+/// The whole CSV file for catalogues, as bytes.
+pub fn render(cats: &[&Catalogue]) -> Vec<u8> {
+    let mut w = writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(COLUMNS);
+    for c in cats {
+        let _ = write_rows(&mut w, c);
+    }
+    w.into_inner().unwrap_or_default()
+}

@@ -1,0 +1,200 @@
+//! Turn a unit catalogue into the full catalogue it describes: take each domain's reference
+//! items at the unit's levels, drop, change and add items, then fill in the placeholders.
+
+use crate::catalogues::Store;
+use crate::diag::Diagnostic;
+use crate::model::{Catalogue, Field, Item, Level, Section, Unit, TEXT_FIELDS};
+use crate::read::toml::{SectionSpec, UnitSpec};
+use crate::rules;
+
+/// Resolve a unit against the reference catalogues.
+pub fn resolve(spec: &UnitSpec, store: &Store) -> (Catalogue, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut sections = Vec::new();
+    for s in &spec.sections {
+        let levels = s.levels.as_ref().unwrap_or(&spec.unit.levels);
+        let items = section_items(s, &spec.unit, levels, store, &mut diags);
+        sections.push(Section {
+            key: s.key.clone(),
+            raw: s.raw.clone(),
+            loc: Some(s.loc.clone()),
+            items,
+        });
+    }
+    let mut cat = Catalogue {
+        unit: spec.unit.clone(),
+        file: spec.file.clone(),
+        sections,
+        is_reference: false,
+    };
+    for s in &mut cat.sections {
+        for it in &mut s.items {
+            fill_placeholders(it, &spec.unit);
+        }
+    }
+    cat.normalise_order();
+    cat.number_items();
+    (cat, diags)
+}
+
+fn overlaps(a: &[Level], b: &[Level]) -> bool {
+    a.iter().any(|l| b.contains(l))
+}
+
+fn section_items(
+    s: &SectionSpec,
+    unit: &Unit,
+    levels: &[Level],
+    store: &Store,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Item> {
+    let mut items: Vec<Item> = Vec::new();
+    // Reference items this unit does not take (other levels or kinds), for `include` and hints.
+    let mut elsewhere: Vec<&Item> = Vec::new();
+    if s.reference {
+        match store.get(&s.key) {
+            Some(r) => {
+                for it in r.sections.iter().flat_map(|sec| &sec.items) {
+                    let kind_ok = it.kinds.is_empty() || unit.kind.is_some_and(|k| it.kinds.contains(&k));
+                    // An item with no levels applies at every level.
+                    let level_ok = it.levels.is_empty() || overlaps(&it.levels, levels);
+                    let included = it.id.as_ref().is_some_and(|id| s.include.iter().any(|(i, _)| i == id));
+                    if (kind_ok && level_ok) || included {
+                        let mut it = it.clone();
+                        if !it.levels.is_empty() && !included {
+                            it.levels.retain(|l| levels.contains(l));
+                        }
+                        items.push(it);
+                    } else {
+                        elsewhere.push(it);
+                    }
+                }
+                for (id, loc) in &s.include {
+                    if !r.sections.iter().flat_map(|sec| &sec.items).any(|it| it.id.as_deref() == Some(id.as_str())) {
+                        diags.push(unknown_id(s, id, loc));
+                    }
+                }
+            }
+            None if !matches!(s.key, crate::domains::SectionKey::Unknown(_)) => diags.push(
+                Diagnostic::new(&rules::MISSING_REFERENCE, format!("“{}”没有可用的参考目录", s.key.display_name()))
+                    .at(Some(&s.loc))
+                    .field(Field::Domain)
+                    .hint("写 reference = false 并用 [[sections.add]] 逐项添加，或用 --catalogues 指定含该领域的参考目录文件夹"),
+            ),
+            None => {}
+        }
+    }
+    let missing = |id: &str, loc: &crate::model::Loc, what: &str| match elsewhere
+        .iter()
+        .find(|it| it.id.as_deref() == Some(id))
+    {
+        Some(it) => Diagnostic::new(
+            &rules::ITEM_NOT_TAKEN,
+            format!(
+                "事项“{id}”（{}）不在本单位的目录中，{what}不起作用",
+                it.label()
+            ),
+        )
+        .at(Some(loc))
+        .field(Field::Id)
+        .hint(format!(
+            "该事项的公开层级为{}{}；如本单位确需公开，在本领域写 include = [\"{id}\"]",
+            it.levels
+                .iter()
+                .map(Level::label)
+                .collect::<Vec<_>>()
+                .join("、"),
+            if it.kinds.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "，适用于{}",
+                    it.kinds
+                        .iter()
+                        .map(|k| k.label())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )
+            }
+        )),
+        None => unknown_id(s, id, loc),
+    };
+    for (id, loc) in &s.drop {
+        let before = items.len();
+        items.retain(|it| it.id.as_deref() != Some(id.as_str()));
+        if items.len() == before {
+            diags.push(missing(id, loc, "删除"));
+        }
+    }
+    for patch in &s.change {
+        match items
+            .iter_mut()
+            .find(|it| it.id.as_deref() == Some(patch.id.as_str()))
+        {
+            Some(target) => {
+                for f in &patch.set {
+                    apply(target, &patch.item, *f);
+                    if let Some(loc) = patch.item.loc_of(*f) {
+                        target.set_place(*f, loc.clone());
+                    }
+                }
+                target.allow.extend(patch.item.allow.iter().cloned());
+            }
+            None => diags.push(missing(&patch.id, &patch.loc, "修改")),
+        }
+    }
+    for add in &s.add {
+        let mut it = add.clone();
+        if it.levels.is_empty() {
+            it.levels = levels.to_vec();
+        }
+        items.push(it);
+    }
+    items
+}
+
+fn unknown_id(s: &SectionSpec, id: &str, loc: &crate::model::Loc) -> Diagnostic {
+    Diagnostic::new(
+        &rules::UNKNOWN_ITEM_ID,
+        format!("参考目录“{}”中没有编号为“{id}”的事项", s.key.display_name()),
+    )
+    .at(Some(loc))
+    .field(Field::Id)
+    .hint("核对事项编号：参考目录文件中每个事项的 id，或 gkml compile 输出的 JSON")
+}
+
+fn apply(target: &mut Item, from: &Item, f: Field) {
+    match f {
+        Field::Channels => target.channels = from.channels.clone(),
+        Field::Audience => target.audience = from.audience.clone(),
+        Field::Mode => target.mode = from.mode.clone(),
+        Field::Levels => target.levels = from.levels.clone(),
+        other => {
+            if let (Some(dst), Some(src)) = (target.text_mut(other), from.text(other)) {
+                *dst = src.to_string();
+            }
+        }
+    }
+}
+
+/// Replace `{unit}`, `{name}` and (when the unit has one) `{county}` in every text field.
+pub fn fill_placeholders(item: &mut Item, unit: &Unit) {
+    for f in TEXT_FIELDS {
+        if let Some(t) = item.text_mut(f) {
+            if t.contains('{') {
+                let mut s = t
+                    .replace("{unit}", unit.display_name())
+                    .replace("{name}", &unit.name);
+                if let Some(c) = &unit.county {
+                    s = s.replace("{county}", c);
+                }
+                *t = s;
+            }
+        }
+    }
+    for c in &mut item.channels {
+        if let crate::model::Channel::Other(Some(t)) = c {
+            *t = t.replace("{unit}", unit.display_name());
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! GK0xx: reading and parsing. Readers report these; a file with one of them could not be
+//! read as a catalogue, and the run exits 2.
+
+use super::Rule;
+use crate::diag::Severity::Error;
+
+pub static FILE_UNREADABLE: Rule = Rule {
+    code: "GK001",
+    name: "FileUnreadable",
+    severity: Error,
+    summary: "文件无法读取（不存在、无权限或是文件夹）",
+    source: "—",
+    doc: "## What it does
+Reports a path that cannot be opened: it does not exist, permission is denied, or it is a folder where a file was expected.
+
+## Why is this bad?
+Nothing in the file can be checked or compiled until it can be read.
+
+## Example
+    gkml validate 民政局目录.csv      # the file is in another folder
+
+Use instead:
+    gkml validate 草稿/民政局目录.csv
+",
+};
+
+pub static TOML_SYNTAX: Rule = Rule {
+    code: "GK002",
+    name: "TomlSyntaxError",
+    severity: Error,
+    summary: "TOML 语法错误",
+    source: "TOML 1.0",
+    doc: "## What it does
+Reports a TOML catalogue that is not valid TOML, with the line and column of the first error.
+
+## Why is this bad?
+A file that does not parse cannot be read at all; nothing after the error is seen.
+
+## Example
+    name = \"政策法规          # the closing quote is missing
+
+Use instead:
+    name = \"政策法规\"
+",
+};
+
+pub static TOML_STRUCTURE: Rule = Rule {
+    code: "GK003",
+    name: "TomlStructureError",
+    severity: Error,
+    summary: "TOML 结构不符合目录格式（未知键、类型错误）",
+    source: "gkml 目录格式（schemas/）",
+    doc: "## What it does
+Reports valid TOML that does not have the shape of a gkml catalogue: an unknown key (often a misspelling), a value of the wrong type, a required key missing.
+
+## Why is this bad?
+A misspelt key would otherwise be silently ignored, and the value the clerk wrote would never reach the table.
+
+## Example
+    [[items]]
+    nmae = \"政策法规\"
+
+Use instead:
+    [[items]]
+    name = \"政策法规\"
+",
+};
+
+pub static BAD_ENCODING: Rule = Rule {
+    code: "GK004",
+    name: "BadEncoding",
+    severity: Error,
+    summary: "文件编码无法识别",
+    source: "—",
+    doc: "## What it does
+Reports a text file (CSV, TSV, TOML) whose bytes are not valid in the encoding gkml detected.
+
+## Why is this bad?
+Decoding with the wrong encoding turns Chinese text into mojibake that would then be published.
+
+## Example
+A CSV saved in GBK whose bytes were later cut in the middle of a character.
+
+Use instead:
+Save the table again from Excel or WPS as \"CSV UTF-8\" (or plain CSV, which is GBK), without editing it in a text editor.
+",
+};
+
+pub static CSV_MALFORMED: Rule = Rule {
+    code: "GK005",
+    name: "CsvMalformed",
+    severity: Error,
+    summary: "CSV 格式错误（引号不配对等）",
+    source: "RFC 4180",
+    doc: "## What it does
+Reports a CSV file the CSV parser cannot read, such as a quote that is never closed.
+
+## Why is this bad?
+Every row after the fault would be misread.
+
+## Example
+    社会救助,低保,\"政策法规,…
+
+Use instead:
+    社会救助,低保,\"政策法规\",…
+",
+};
+
+pub static HEADER_NOT_FOUND: Rule = Rule {
+    code: "GK006",
+    name: "HeaderNotFound",
+    severity: Error,
+    summary: "找不到表头（缺少必需的列）",
+    source: "国办发〔2019〕54号 附件 格式模板",
+    doc: "## What it does
+Reports a table in which gkml cannot find the template's header row within the first rows, and names the columns it found and the ones it is missing.
+
+## Why is this bad?
+Without a header the cells cannot be matched to 公开事项, 公开依据 and the other elements.
+
+## Example
+    事项,说明,文件
+
+Use instead:
+    二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开
+",
+};
+
+pub static UNSUPPORTED_FILE: Rule = Rule {
+    code: "GK007",
+    name: "UnsupportedFile",
+    severity: Error,
+    summary: "不支持的文件类型",
+    source: "—",
+    doc: "## What it does
+Reports a file named on the command line whose type gkml does not read (a Word document, a PDF).
+
+## Why is this bad?
+The file was named to be checked, and silently skipping it would look like a pass.
+
+## Example
+    gkml validate 目录.docx
+
+Use instead:
+Copy the table into Excel and save it as .xlsx or .csv, then run gkml validate on that file.
+",
+};
+
+pub static NOT_A_CATALOGUE: Rule = Rule {
+    code: "GK008",
+    name: "NotACatalogue",
+    severity: Error,
+    summary: "TOML 文件不是目录、单位目录或项目文件",
+    source: "gkml 目录格式（schemas/）",
+    doc: "## What it does
+Reports a TOML file that is none of gkml's formats: a reference catalogue has `domain` (or `section`) and `[[items]]`; a unit catalogue has `name`, `kind` and `[[sections]]`; a county project has `county` and `[[units]]`.
+
+## Why is this bad?
+gkml cannot tell what the file is meant to be, so nothing in it can be checked.
+
+## Example
+    title = \"目录\"
+
+Use instead:
+    name = \"鱼岳镇\"
+    kind = \"乡镇\"
+    county = \"嘉鱼县\"
+",
+};
+
+pub static UNKNOWN_COLUMN: Rule = Rule {
+    code: "GK009",
+    name: "UnknownColumn",
+    severity: crate::diag::Severity::Warning,
+    summary: "表头中有无法识别的列，其内容并入备注",
+    source: "国办发〔2019〕54号 附件 格式模板",
+    doc: "## What it does
+Reports a header cell that is not one of the template's columns (or a known variant). The column is not dropped: its values are appended to 备注 as \"列名：值\".
+
+## Why is this bad?
+The value may belong in a template column under another name, and would then be missing from that column in the compiled table.
+
+## Example
+    二级事项,公开内容（要素）,联系科室
+
+Use instead:
+    Put the text in 公开主体 or 备注, or rename the column to a template column.
+",
+};
+
+pub static NO_DOMAIN: Rule = Rule {
+    code: "GK010",
+    name: "NoDomain",
+    severity: crate::diag::Severity::Warning,
+    summary: "表中未注明领域（无“领域”列，也无领域标题行）",
+    source: "国办发〔2019〕54号：按26个试点领域编制目录",
+    doc: "## What it does
+Reports a table whose rows cannot be placed in a domain: it has no 领域 column and no section row (a row whose only text is a domain name, such as \"社会救助领域\"). The rows are kept in a section named 未分领域.
+
+## Why is this bad?
+The county summary counts items by domain; items without one count nowhere.
+
+## Example
+    二级事项,公开内容（要素）,…        (no 领域 column, no section rows)
+
+Use instead:
+    领域,二级事项,公开内容（要素）,…   (or a row \"社会救助领域\" above the domain's rows)
+",
+};

@@ -1,0 +1,344 @@
+//! GK5xx: structure: duplicates, ids, placeholders, overrides and sections.
+
+use std::collections::HashMap;
+
+use super::Rule;
+use crate::diag::Diagnostic;
+use crate::diag::Severity::{Error, Warning};
+use crate::model::{Catalogue, Field, Item, Section, TEXT_FIELDS};
+
+const FORMAT: &str = "gkml 目录格式（catalogues/README.md）";
+
+/// Placeholders a reference catalogue may use; compiling fills them in.
+pub const PLACEHOLDERS: [&str; 3] = ["{unit}", "{county}", "{name}"];
+
+pub static DUPLICATE_ITEM: Rule = Rule {
+    code: "GK501",
+    name: "DuplicateItem",
+    severity: Error,
+    summary: "同一领域中一级事项和二级事项重复",
+    source: "国办发〔2019〕54号：按条目方式逐项细化分类",
+    doc: "## What it does
+Reports two items with the same 一级事项 and 二级事项 in the same domain of one unit's catalogue.
+
+## Why is this bad?
+The public sees two rows promising different things under one name, and the county summary counts the item twice. It is usually a row pasted twice or a page-break artefact.
+
+## Example
+    最低生活保障 / 办事指南   (row 5)
+    最低生活保障 / 办事指南   (row 12)
+
+Use instead:
+    Keep one row, or give the second its own name (最低生活保障 / 审核确认结果).
+",
+};
+
+pub static UNRESOLVED_PLACEHOLDER: Rule = Rule {
+    code: "GK503",
+    name: "UnresolvedPlaceholder",
+    severity: Error,
+    summary: "存在未替换的占位符（如 {unit}）",
+    source: FORMAT,
+    doc: "## What it does
+Reports a `{…}` placeholder left in a compiled or draft catalogue: an unknown name (only {unit}, {county} and {name} exist), or {county} in a unit that does not say its county.
+
+## Why is this bad?
+The braces would be printed on the notice board and published as they are.
+
+## Example
+    subject = \"{county}民政局\"        # in a unit file without county = …
+
+Use instead:
+    county = \"嘉鱼县\"                # in the unit file; the subject becomes 嘉鱼县民政局
+",
+};
+
+pub static UNKNOWN_ITEM_ID: Rule = Rule {
+    code: "GK504",
+    name: "UnknownItemId",
+    severity: Error,
+    summary: "单位目录中 drop/change 引用的事项编号在参考目录中不存在",
+    source: FORMAT,
+    doc: "## What it does
+Reports a `drop` or `[[sections.change]]` entry in a unit catalogue whose `id` is not an item of the domain's reference catalogue (at the unit's levels).
+
+## Why is this bad?
+The change the clerk meant to make is not made: the item stays, or keeps its old channels.
+
+## Example
+    drop = [\"dibao-polcy\"]
+
+Use instead:
+    drop = [\"dibao-policy\"]
+",
+};
+
+pub static DUPLICATE_ITEM_ID: Rule = Rule {
+    code: "GK505",
+    name: "DuplicateItemId",
+    severity: Error,
+    summary: "同一领域中事项编号（id）重复",
+    source: FORMAT,
+    doc: "## What it does
+Reports two items of one domain with the same `id`.
+
+## Why is this bad?
+Unit catalogues refer to items by id; with two items under one id, `drop` and `change` would hit the wrong one.
+
+## Example
+    id = \"dibao-policy\"   # twice
+
+Use instead:
+    id = \"dibao-policy\" and id = \"dibao-guide\"
+",
+};
+
+pub static EMPTY_SECTION: Rule = Rule {
+    code: "GK506",
+    name: "EmptySection",
+    severity: Warning,
+    summary: "领域中没有任何事项",
+    source: "国办发〔2019〕54号：对照26个试点领域标准指引编制目录",
+    doc: "## What it does
+Reports a domain section that ends up with no items, for example a town that takes a domain whose reference items are all 县级, or that drops every item.
+
+## Why is this bad?
+The section prints as an empty table and the county summary shows the unit as covering the domain with 0 items.
+
+## Example
+    [[sections]]
+    domain = \"税收管理\"       # in a town: every reference item is 县级
+
+Use instead:
+    Remove the section, or add the items the town itself publishes with [[sections.add]].
+",
+};
+
+pub static INVALID_ITEM_ID: Rule = Rule {
+    code: "GK507",
+    name: "InvalidItemId",
+    severity: Error,
+    summary: "参考目录事项缺少编号（id）或编号格式不对",
+    source: FORMAT,
+    doc: "## What it does
+Reports a reference-catalogue item without an `id`, or with one that is not lower-case ASCII letters, digits and single hyphens.
+
+## Why is this bad?
+Ids are how unit catalogues refer to reference items across versions; they must be stable and easy to type on any keyboard.
+
+## Example
+    id = \"低保 政策\"
+
+Use instead:
+    id = \"dibao-policy\"
+",
+};
+
+pub static MISSING_REFERENCE: Rule = Rule {
+    code: "GK508",
+    name: "MissingReference",
+    severity: Error,
+    summary: "该领域没有可用的参考目录",
+    source: FORMAT,
+    doc: "## What it does
+Reports a unit-catalogue section that starts from a reference (the default) when no reference catalogue for that domain is available (see --catalogues).
+
+## Why is this bad?
+The section would silently be empty.
+
+## Example
+    [[sections]]
+    section = \"本地栏目\"
+
+Use instead:
+    [[sections]]
+    section = \"本地栏目\"
+    reference = false
+    [[sections.add]]
+    …
+",
+};
+
+/// Section-level checks: duplicates, ids, emptiness.
+pub(super) fn check_section(cat: &Catalogue, section: &Section, out: &mut Vec<Diagnostic>) {
+    if section.items.is_empty() {
+        let d = Diagnostic::new(
+            &EMPTY_SECTION,
+            format!("“{}”中没有任何事项", section.key.display_name()),
+        )
+        .hint("删除该领域，或用 [[sections.add]] 添加本单位公开的事项")
+        .field(Field::Domain);
+        out.push(match &section.loc {
+            Some(loc) => d.at(Some(loc)),
+            None => d.in_file(&cat.file),
+        });
+    }
+    let mut seen: HashMap<(&str, &str), &Item> = HashMap::new();
+    let mut ids: HashMap<&str, &Item> = HashMap::new();
+    for item in &section.items {
+        if !item.name.is_empty() {
+            if let Some(first) = seen.insert((item.category.as_str(), item.name.as_str()), item) {
+                out.push(
+                    Diagnostic::new(&DUPLICATE_ITEM, format!("事项“{}”重复出现", item.label()))
+                        .on(item, Field::Name)
+                        .hint(format!("首次出现于{}；删除重复行或改名", place_text(first))),
+                );
+            }
+        }
+        if let Some(id) = item.id.as_deref() {
+            if let Some(first) = ids.insert(id, item) {
+                out.push(
+                    Diagnostic::new(&DUPLICATE_ITEM_ID, format!("事项编号“{id}”重复"))
+                        .on(item, Field::Id)
+                        .hint(format!(
+                            "首次出现于{}；每个事项使用不同的编号",
+                            place_text(first)
+                        )),
+                );
+            }
+        }
+    }
+}
+
+fn place_text(item: &Item) -> String {
+    use crate::model::Place;
+    match item.loc.as_ref().map(|l| &l.place) {
+        Some(Place::Text { line, .. }) => format!("第{line}行"),
+        Some(Place::Cell { row, .. }) => format!("第{row}行"),
+        _ => format!("“{}”", item.label()),
+    }
+}
+
+/// Item-level checks: placeholders everywhere; ids in reference catalogues.
+pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
+    for field in TEXT_FIELDS {
+        let Some(text) = item.text(field) else {
+            continue;
+        };
+        for ph in placeholders(text) {
+            let known = PLACEHOLDERS.contains(&ph);
+            if cat.is_reference && known {
+                continue;
+            }
+            let hint = if !known {
+                "只能使用 {unit}（单位全称）、{county}（县名）、{name}（单位简称）".to_string()
+            } else if ph == "{county}" {
+                "在单位目录中写明 county = \"…县\"".to_string()
+            } else {
+                "检查单位目录的 name / full_name".to_string()
+            };
+            out.push(
+                Diagnostic::new(&UNRESOLVED_PLACEHOLDER, format!("占位符“{ph}”未被替换"))
+                    .on(item, field)
+                    .hint(hint),
+            );
+        }
+    }
+    if cat.is_reference {
+        let ok = item.id.as_deref().is_some_and(is_valid_id);
+        if !ok {
+            let msg = match &item.id {
+                Some(id) => format!("事项编号“{id}”格式不对"),
+                None => "参考目录事项缺少编号 id".to_string(),
+            };
+            out.push(
+                Diagnostic::new(&INVALID_ITEM_ID, msg)
+                    .on(item, Field::Id)
+                    .hint("使用小写字母、数字和连字符，如 id = \"dibao-policy\""),
+            );
+        }
+    }
+}
+
+/// `dibao-policy`: lower-case ASCII letters and digits in hyphen-separated words.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// Every `{…}` in a text (no nesting; an unclosed brace is not a placeholder).
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start..];
+        match after.find('}') {
+            Some(end) => {
+                out.push(&after[..=end]);
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+pub static ITEM_NOT_TAKEN: Rule = Rule {
+    code: "GK509",
+    name: "ItemNotTaken",
+    severity: Warning,
+    summary: "drop/change 引用的参考事项不属于本单位的层级或类别，不起作用",
+    source: FORMAT,
+    doc: "## What it does
+Reports a `drop` or `[[sections.change]]` entry naming a reference item that this unit does not take anyway: its levels (县级/乡级/村级) or its `kinds` do not match the unit.
+
+## Why is this bad?
+The entry does nothing. If the clerk meant to publish the item, it is missing; if they meant to drop it, the line is noise that hides real changes.
+
+## Example
+    [[sections]]                      # in a town (乡级、村级)
+    domain = \"社会救助\"
+    drop = [\"zonghe-funds\"]          # a 县级 item
+
+Use instead:
+    Remove the line, or take the item with include = [\"zonghe-funds\"].
+",
+};
+
+pub static DUPLICATE_UNIT_NAME: Rule = Rule {
+    code: "GK702",
+    name: "DuplicateUnitName",
+    severity: Error,
+    summary: "两个单位的简称相同，输出文件会互相覆盖",
+    source: FORMAT,
+    doc: "## What it does
+Reports a unit whose short `name` (after making it a safe file name) is the same as another unit's in the same compile.
+
+## Why is this bad?
+Outputs are named after the unit (`out/<name>.xlsx`); the second unit would overwrite the first one's catalogue.
+
+## Example
+    name = \"民政局\"   # in two unit files
+
+Use instead:
+    name = \"嘉鱼县民政局\" and name = \"嘉鱼县民政局（老龄办）\"
+",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("dibao-policy"));
+        assert!(is_valid_id("a1"));
+        assert!(!is_valid_id("Dibao"));
+        assert!(!is_valid_id("a--b"));
+        assert!(!is_valid_id("-a"));
+        assert!(!is_valid_id("低保"));
+    }
+
+    #[test]
+    fn finds_placeholders() {
+        assert_eq!(
+            placeholders("{county}民政局、{unit}"),
+            vec!["{county}", "{unit}"]
+        );
+        assert!(placeholders("no { brace").is_empty());
+    }
+}

@@ -1,0 +1,267 @@
+//! The command-line contract of DOMAIN.md §6, exercised on the built binary: exit codes,
+//! JSON diagnostics, positions, files written.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn domains_json_lists_26_domains_with_reference_item_counts() {
+    let o = gkml(&["domains", "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let v = json(&o);
+    let arr = v.as_array().expect("array");
+    assert_eq!(arr.len(), 26);
+    for (i, d) in arr.iter().enumerate() {
+        assert_eq!(d["id"], i + 1);
+        for key in ["name", "aliases", "lead", "items"] {
+            assert!(d.get(key).is_some(), "{key} missing in {d}");
+        }
+        assert!(d["items"].as_u64().expect("items") >= 8, "{d}");
+    }
+    assert_eq!(arr[4]["name"], "社会救助");
+    assert!(arr[10]["aliases"]
+        .as_array()
+        .expect("aliases")
+        .iter()
+        .any(|a| a == "城乡规划"));
+    let total: u64 = arr.iter().map(|d| d["items"].as_u64().unwrap_or(0)).sum();
+    assert!(total >= 400, "{total}");
+}
+
+#[test]
+fn domains_table_is_chinese_and_exits_0() {
+    let o = gkml(&["domains"]);
+    assert_eq!(code(&o), 0);
+    let s = stdout(&o);
+    assert!(s.contains("社会救助") && s.contains("共 26 个领域"), "{s}");
+}
+
+#[test]
+fn empty_basis_in_csv_row_7_is_reported_at_row_7_field_basis_with_exit_1() {
+    let o = gkml(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/empty_basis_row7.csv",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let v = json(&o);
+    let d = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "GK103")
+        .expect("a GK103 diagnostic");
+    assert_eq!(d["row"], 7);
+    assert_eq!(d["field"], "basis");
+    assert_eq!(d["cell"], "F7");
+    assert_eq!(d["column"], 6);
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["item"], "养老机构/补贴发放");
+    assert_eq!(d["sheet"], serde_json::Value::Null);
+    // Row 3 holds a cell with a line break, so the record of row 7 starts on text line 8.
+    assert_eq!(d["line"], 8);
+    assert_eq!(v["summary"]["items"], 7);
+    assert_eq!(v["summary"]["files"], 1);
+}
+
+#[test]
+fn validate_json_output_matches_golden() {
+    let o = gkml(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/empty_basis_row7.csv",
+    ]);
+    assert_golden("validate_empty_basis_row7.json", &o.stdout);
+}
+
+#[test]
+fn gbk_csv_reads_the_same_as_utf8() {
+    let utf8 = json(&gkml(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/empty_basis_row7.csv",
+    ]));
+    let gbk = json(&gkml(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/empty_basis_row7_gbk.csv",
+    ]));
+    let strip = |v: &serde_json::Value| {
+        v["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].clone(),
+                    d["row"].clone(),
+                    d["cell"].clone(),
+                    d["message"].clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&utf8), strip(&gbk));
+    assert_eq!(utf8["summary"], gbk["summary"]);
+}
+
+#[test]
+fn toml_syntax_error_gives_line_and_column_and_exit_2() {
+    let o = gkml(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/syntax_error.toml",
+    ]);
+    assert_eq!(code(&o), 2);
+    let v = json(&o);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "GK002");
+    assert_eq!(d["line"], 5);
+    assert_eq!(
+        d["column"], 15,
+        "the end of the line, where the closing quote is missing"
+    );
+    assert!(d["message"].as_str().expect("message").contains("TOML"));
+}
+
+#[test]
+fn text_output_names_file_line_and_column() {
+    let o = gkml(&["validate", "tests/fixtures/syntax_error.toml"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stdout(&o).contains("tests/fixtures/syntax_error.toml:5:15: 错误[GK002]"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn missing_file_is_gk001_with_exit_2_and_other_inputs_still_checked() {
+    let o = gkml(&[
+        "validate",
+        "--format",
+        "json",
+        "no/such/file.csv",
+        "tests/fixtures/empty_basis_row7.csv",
+    ]);
+    assert_eq!(code(&o), 2);
+    let v = json(&o);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("arr")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"GK001"), "{codes:?}");
+    assert!(
+        codes.contains(&"GK103"),
+        "the second input is still validated: {codes:?}"
+    );
+    assert_eq!(v["summary"]["files"], 2);
+}
+
+#[test]
+fn unsupported_file_type_is_gk007_exit_2() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("目录.docx");
+    std::fs::write(&p, b"PK").expect("write");
+    let o = gkml(&[
+        "validate",
+        "--format",
+        "json",
+        p.to_str().expect("utf8 path"),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(json(&o)["diagnostics"][0]["code"], "GK007");
+}
+
+#[test]
+fn bad_command_line_exits_2_and_help_exits_0() {
+    assert_eq!(code(&gkml(&["validate"])), 2);
+    assert_eq!(code(&gkml(&["frobnicate"])), 2);
+    assert_eq!(code(&gkml(&["--help"])), 0);
+    assert_eq!(code(&gkml(&["--version"])), 0);
+}
+
+#[test]
+fn explain_prints_documentation_and_unknown_code_exits_2() {
+    let o = gkml(&["explain", "GK103"]);
+    assert_eq!(code(&o), 0);
+    let s = stdout(&o);
+    assert!(
+        s.contains("GK103") && s.contains("## Why is this bad?") && s.contains("公开依据"),
+        "{s}"
+    );
+    assert_eq!(code(&gkml(&["explain", "GK999"])), 2);
+}
+
+#[test]
+fn rules_json_has_the_contract_fields() {
+    let o = gkml(&["rules", "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let v = json(&o);
+    for r in v.as_array().expect("array") {
+        for key in ["code", "name", "severity", "summary", "source"] {
+            assert!(r.get(key).is_some_and(|x| x.is_string()), "{key} in {r}");
+        }
+    }
+}
+
+#[test]
+fn unit_toml_diagnostics_point_at_the_unit_file() {
+    let o = gkml(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/units/bad_town.toml",
+    ]);
+    assert_eq!(code(&o), 1);
+    let v = json(&o);
+    let diags = v["diagnostics"].as_array().expect("arr");
+    let unknown = diags
+        .iter()
+        .find(|d| d["code"] == "GK504")
+        .expect("GK504 for the unknown id");
+    assert_eq!(unknown["line"], 8);
+    assert_eq!(unknown["column"], 25);
+    let not_taken = diags
+        .iter()
+        .find(|d| d["code"] == "GK509")
+        .expect("GK509 for the 县级 item");
+    assert_eq!(not_taken["severity"], "warning");
+    let channel = diags
+        .iter()
+        .find(|d| d["code"] == "GK205")
+        .expect("GK205 for 村村响");
+    assert_eq!(channel["line"], 21);
+    assert_eq!(channel["field"], "channels");
+    assert!(channel["hint"]
+        .as_str()
+        .expect("hint")
+        .contains("其他（村村响）"));
+}
+
+#[test]
+fn folder_validation_reads_every_supported_file_recursively() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let sub = dir.path().join("a/b");
+    std::fs::create_dir_all(&sub).expect("mkdir");
+    std::fs::copy(fixture("empty_basis_row7.csv"), sub.join("x.csv")).expect("copy");
+    std::fs::copy(fixture("syntax_error.toml"), dir.path().join("y.toml")).expect("copy");
+    std::fs::write(dir.path().join("notes.txt"), "ignored").expect("write");
+    let o = gkml(&[
+        "validate",
+        "--format",
+        "json",
+        dir.path().to_str().expect("utf8"),
+    ]);
+    assert_eq!(code(&o), 2);
+    let v = json(&o);
+    assert_eq!(v["summary"]["files"], 2);
+}
