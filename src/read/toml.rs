@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -20,83 +21,206 @@ use crate::rules;
 type S = Spanned<String>;
 
 /// One item table, as in a reference catalogue, `[[sections.add]]` or `[[sections.change]]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "事项 item")]
 pub struct ItemToml {
+    /// 事项编号: stable ASCII id, unique within the domain (a-z, 0-9, single hyphens).
+    #[schemars(with = "Option<String>", regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
     pub id: Option<S>,
+    /// 一级事项.
+    #[schemars(with = "Option<String>")]
     pub category: Option<S>,
+    /// 二级事项: the item's own name, unique within (domain, category).
+    #[schemars(with = "Option<String>")]
     pub name: Option<S>,
+    /// 公开内容（要素）: the elements disclosed, separated by 、 or ；.
+    #[schemars(with = "Option<String>")]
     pub content: Option<S>,
+    /// 公开依据: 《title》（文号）, several separated by 、.
+    #[schemars(with = "Option<String>")]
     pub basis: Option<S>,
+    /// 公开时限, e.g. 信息形成或者变更之日起20个工作日内.
+    #[schemars(with = "Option<String>")]
     pub deadline: Option<S>,
+    /// 公开主体; may use {unit}, {county}, {name}.
+    #[schemars(with = "Option<String>")]
     pub subject: Option<S>,
+    /// 公开渠道和载体: canonical channel names; local channels as 其他（…）.
+    #[schemars(schema_with = "channels_schema")]
     pub channels: Option<Spanned<Vec<S>>>,
+    /// 公开对象.
+    #[schemars(schema_with = "audience_schema")]
     pub audience: Option<S>,
+    /// The group named in the 特定群众 column (项目单位, 申请人 …); implies 特定群众.
+    #[schemars(with = "Option<String>")]
     pub audience_group: Option<S>,
+    /// 公开方式.
+    #[schemars(schema_with = "mode_schema")]
     pub mode: Option<S>,
+    /// 公开层级: which levels publish the item.
+    #[schemars(schema_with = "levels_schema")]
     pub levels: Option<Spanned<Vec<S>>>,
+    /// 备注.
+    #[schemars(with = "Option<String>")]
     pub remarks: Option<S>,
+    /// Only units of these kinds take the item (default: every kind).
+    #[schemars(schema_with = "kinds_schema")]
     pub kinds: Option<Spanned<Vec<S>>>,
+    /// Rule codes this item deliberately trips, each with the reason: { GK210 = "…" }.
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub allow: Option<Spanned<BTreeMap<String, String>>>,
 }
 
-/// A reference catalogue file.
-#[derive(Debug, Deserialize)]
+/// A reference catalogue file (`catalogues/NN-<domain>.toml`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "gkml 参考目录 reference catalogue")]
 pub struct ReferenceToml {
+    /// The pilot domain (canonical name); exclusive with `section`.
+    #[schemars(with = "Option<String>")]
     pub domain: Option<S>,
+    /// A general section (概况信息 …); exclusive with `domain`.
+    #[schemars(with = "Option<String>")]
     pub section: Option<S>,
+    /// The ministry's standard guideline (标准指引) the items follow.
     pub guideline: Option<String>,
+    /// Where the items come from.
     pub sources: Option<Vec<String>>,
+    /// The items, in table order.
     #[serde(default)]
+    #[schemars(with = "Vec<ItemToml>")]
     pub items: Vec<Spanned<ItemToml>>,
 }
 
 /// One `[[sections]]` of a unit catalogue.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "领域 section")]
 pub struct SectionToml {
+    /// A pilot domain: canonical name, alias, 领域 suffix or Traditional form; exclusive with `section`.
+    #[schemars(with = "Option<String>")]
     pub domain: Option<S>,
+    /// A general section (概况信息 …); exclusive with `domain`.
+    #[schemars(with = "Option<String>")]
     pub section: Option<S>,
+    /// Start from the reference catalogue (default true); false starts empty.
     pub reference: Option<bool>,
+    /// Levels taken for this section only (default: the unit's levels).
+    #[schemars(schema_with = "levels_schema")]
     pub levels: Option<Spanned<Vec<S>>>,
+    /// Reference item ids taken even though their levels or kinds do not match the unit.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub include: Vec<S>,
+    /// Reference item ids this unit does not publish.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub drop: Vec<S>,
+    /// Replace fields of reference items (each needs `id`).
     #[serde(default)]
+    #[schemars(with = "Vec<ItemToml>")]
     pub change: Vec<Spanned<ItemToml>>,
+    /// Local items.
     #[serde(default)]
+    #[schemars(with = "Vec<ItemToml>")]
     pub add: Vec<Spanned<ItemToml>>,
 }
 
 /// A unit catalogue file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "gkml 单位目录 unit catalogue")]
 pub struct UnitToml {
+    /// Short name (鱼岳镇, 嘉鱼县民政局): output file names and the 单位 column.
+    #[schemars(with = "String")]
     pub name: S,
+    /// Full name (嘉鱼县鱼岳镇人民政府): titles and {unit}.
+    #[schemars(with = "Option<String>")]
     pub full_name: Option<S>,
+    /// 单位类别.
+    #[schemars(schema_with = "kind_schema")]
     pub kind: S,
+    /// The county ({county}); defaults to the project's county.
+    #[schemars(with = "Option<String>")]
     pub county: Option<S>,
+    /// Levels the unit publishes at (default: 县级 for county bodies, 乡级 and 村级 for towns).
+    #[schemars(schema_with = "levels_schema")]
     pub levels: Option<Spanned<Vec<S>>>,
+    /// The domains and general sections the unit covers.
     #[serde(default)]
+    #[schemars(with = "Vec<SectionToml>")]
     pub sections: Vec<Spanned<SectionToml>>,
 }
 
 /// One `[[units]]` entry of a county project.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitRefToml {
+    /// The unit's catalogue, relative to county.toml.
+    #[schemars(with = "String")]
     pub path: S,
 }
 
 /// A county project file (`county.toml`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "gkml 县级项目 county project")]
 pub struct ProjectToml {
+    /// The county (嘉鱼县).
+    #[schemars(with = "String")]
     pub county: S,
+    /// The units of the county.
     #[serde(default)]
+    #[schemars(with = "Vec<UnitRefToml>")]
     pub units: Vec<Spanned<UnitRefToml>>,
+}
+
+fn string_enum(values: &[&str]) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "enum": values })
+}
+
+fn audience_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    string_enum(&["全社会", "特定群众"])
+}
+
+fn mode_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    string_enum(&["主动", "依申请公开"])
+}
+
+fn kind_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    string_enum(&UnitKind::ALL.map(UnitKind::label))
+}
+
+fn kinds_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "array", "items": kind_schema(g) })
+}
+
+fn levels_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "array", "items": string_enum(&["县级", "乡级", "村级"]) })
+}
+
+fn channels_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = crate::model::ChannelKind::canonical_names().collect();
+    schemars::json_schema!({
+        "type": "array",
+        "items": { "anyOf": [ { "type": "string", "enum": names }, { "type": "string", "pattern": "^其他（.+）$" } ] }
+    })
+}
+
+/// The JSON Schemas of the TOML formats (draft 2020-12), by file name under `schemas/`.
+pub fn schemas() -> Vec<(&'static str, String)> {
+    fn gen<T: JsonSchema>() -> String {
+        let s = schemars::generate::SchemaSettings::draft2020_12()
+            .into_generator()
+            .into_root_schema_for::<T>();
+        serde_json::to_string_pretty(&s).unwrap_or_default() + "\n"
+    }
+    vec![
+        ("reference.schema.json", gen::<ReferenceToml>()),
+        ("unit.schema.json", gen::<UnitToml>()),
+        ("county.schema.json", gen::<ProjectToml>()),
+    ]
 }
 
 /// An edit of a reference item by a unit: the fields given replace the reference's.
