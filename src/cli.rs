@@ -52,6 +52,10 @@ pub enum Command {
         /// Write the outputs even when there are errors (the exit code is still 1)
         #[arg(long)]
         allow_errors: bool,
+        /// Compile date printed on the cover and stored in the workbook, YYYY-MM-DD
+        /// (default: SOURCE_DATE_EPOCH if set, else today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
         /// Output format of diagnostics (printed on stderr)
         #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
         format: DiagFormat,

@@ -64,6 +64,12 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Err
         .prefix(".gkml-")
         .tempfile_in(dir)
         .map_err(wrap)?;
+    // Outputs are published (copied to the portal, opened by colleagues): readable by all,
+    // like any file the user saves, not 0600 as temporary files are.
+    #[cfg(unix)]
+    tmp.as_file()
+        .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .map_err(wrap)?;
     tmp.write_all(bytes).map_err(wrap)?;
     tmp.as_file().sync_all().map_err(wrap)?;
     tmp.persist(&path).map_err(|e| wrap(e.error))?;

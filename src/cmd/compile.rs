@@ -1,6 +1,7 @@
 //! `gkml compile PATH -o DIR`: read a unit catalogue, a draft or a county project, validate
-//! every unit, and write each unit's outputs (`<name>.csv`, `<name>.json`) into DIR. A unit
-//! with errors is not written, and its stale outputs are removed, unless `--allow-errors`.
+//! every unit, and write each unit's outputs (`<name>.xlsx`, `.html`, `.csv`, `.json`) into
+//! DIR. A unit with errors is not written, and its stale outputs are removed, unless
+//! `--allow-errors`.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,13 +13,39 @@ use crate::error::Error;
 use crate::fsutil::{remove_stale, safe_file_name, write_atomic};
 use crate::model::Catalogue;
 use crate::read::{self, FileRead};
-use crate::render;
+use crate::render::{self, Date, Options};
 use crate::rules;
 
 use super::{exit_for, Exit};
 
 /// The extensions a unit's outputs are written with.
-pub const OUTPUTS: [&str; 2] = ["csv", "json"];
+pub const OUTPUTS: [&str; 4] = ["xlsx", "html", "csv", "json"];
+
+/// The compile date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else today.
+///
+/// # Errors
+/// [`Error::Usage`] when `--date` or `SOURCE_DATE_EPOCH` cannot be read.
+pub fn resolve_date(arg: Option<&str>) -> Result<Date, Error> {
+    if let Some(a) = arg {
+        return Date::parse(a).ok_or_else(|| {
+            Error::Usage(format!(
+                "--date “{a}” 不是有效日期，应写成 YYYY-MM-DD，如 2026-11-24"
+            ))
+        });
+    }
+    if let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = v
+            .trim()
+            .parse()
+            .map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH “{v}” 不是 Unix 时间（秒）")))?;
+        return Ok(Date::from_unix(secs));
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    Ok(Date::from_unix(now))
+}
 
 fn read_inputs(path: &Path, store: &Store) -> Vec<FileRead> {
     if path.is_dir() {
@@ -50,6 +77,7 @@ pub fn run(
     path: &Path,
     out_dir: &Path,
     allow_errors: bool,
+    date: Date,
     format: DiagFormat,
     store: &Store,
 ) -> Result<Exit, Error> {
@@ -88,6 +116,7 @@ pub fn run(
             let duplicate = diags
                 .iter()
                 .any(|d| d.code == rules::DUPLICATE_UNIT_NAME.code);
+            let unit_diag_count = diags.len();
             all.extend(diags);
             if duplicate {
                 continue;
@@ -98,7 +127,19 @@ pub fn run(
                 }
                 continue;
             }
-            written.extend(write_unit(&cat, out_dir, &stem)?);
+            let unit_diags = &all[all.len() - unit_diag_count..];
+            let opts = Options {
+                date,
+                errors: unit_diags
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count(),
+                warnings: unit_diags
+                    .iter()
+                    .filter(|d| d.severity == Severity::Warning)
+                    .count(),
+            };
+            written.extend(write_unit(&cat, out_dir, &stem, &opts)?);
         }
     }
     diag::sort(&mut all);
@@ -123,8 +164,23 @@ pub fn run(
 }
 
 /// Write one unit's outputs.
-fn write_unit(cat: &Catalogue, dir: &Path, stem: &str) -> Result<Vec<std::path::PathBuf>, Error> {
+fn write_unit(
+    cat: &Catalogue,
+    dir: &Path,
+    stem: &str,
+    opts: &Options,
+) -> Result<Vec<std::path::PathBuf>, Error> {
+    let xlsx = render::xlsx::render(cat, opts).map_err(|e| Error::Write {
+        path: dir.join(format!("{stem}.xlsx")),
+        source: std::io::Error::other(e.to_string()),
+    })?;
     Ok(vec![
+        write_atomic(dir, &format!("{stem}.xlsx"), &xlsx)?,
+        write_atomic(
+            dir,
+            &format!("{stem}.html"),
+            render::html::render(cat, opts).as_bytes(),
+        )?,
         write_atomic(dir, &format!("{stem}.csv"), &render::csv::render(&[cat]))?,
         write_atomic(
             dir,

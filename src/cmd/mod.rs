@@ -85,8 +85,12 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             path,
             output,
             allow_errors,
+            date,
             format,
-        } => compile::run(&path, &output, allow_errors, format, store),
+        } => {
+            let date = compile::resolve_date(date.as_deref())?;
+            compile::run(&path, &output, allow_errors, date, format, store)
+        }
         Command::Domains { format } => domains::run(format, store),
         Command::Rules { format } => rules::list(format),
         Command::Explain { code } => rules::explain(&code),

@@ -170,6 +170,11 @@ fn find_header(rows: &[RawRow]) -> Option<Header> {
         let single = combine(&rows[i], None);
         let double = rows.get(i + 1).map(|next| combine(&rows[i], Some(next)));
         let (s1, n1) = score(&single);
+        // A header's first row names columns itself; a title or "社会救助领域" row above the
+        // header does not, even though combining it with the header row below would score.
+        if s1 < 2 {
+            continue;
+        }
         let (s2, n2) = double.as_ref().map(|d| score(d)).unwrap_or((0, false));
         let (labels, last, ok) = if s2 > s1 && n2 {
             (double.unwrap_or_default(), i + 1, s2 >= 4)
@@ -278,13 +283,18 @@ fn clean(s: &str) -> String {
 }
 
 /// Read rows into catalogues, one per unit named in a 单位 column (or one for the table).
-/// `default_unit` names the unit when neither a 单位 column nor a title does.
+/// `default_unit` names the unit when neither a 单位 column nor a title does. A sheet named
+/// after a domain (as gkml's own workbooks are) gives that domain to rows that name none.
 pub fn read_rows(
     file: &Arc<str>,
     sheet: Option<Arc<str>>,
     rows: impl Iterator<Item = Result<RawRow, Diagnostic>>,
     default_unit: &str,
 ) -> (Vec<Catalogue>, Vec<Diagnostic>) {
+    let sheet_section = sheet
+        .as_deref()
+        .map(domains::lookup)
+        .filter(|k| !matches!(k, SectionKey::Unknown(_)));
     let mut diags = Vec::new();
     let mut rows = rows.peekable();
     let mut head: Vec<RawRow> = Vec::new();
@@ -617,6 +627,13 @@ pub fn read_rows(
             None => match (prev.get("domain"), &current_section) {
                 (Some(text), _) if has_domain_col => (section_key_of(text), text.clone(), None),
                 (_, Some((k, raw, loc))) => (k.clone(), raw.clone(), Some(loc.clone())),
+                _ if sheet_section.is_some() => {
+                    let k = sheet_section
+                        .clone()
+                        .unwrap_or(SectionKey::General("未分领域".into()));
+                    let raw = k.display_name().to_string();
+                    (k, raw, None)
+                }
                 _ => (
                     SectionKey::General("未分领域".into()),
                     "未分领域".into(),

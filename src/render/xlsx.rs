@@ -1,0 +1,430 @@
+//! The catalogue as a workbook to print and post (`DIR/<name>.xlsx`): a 说明 cover sheet, then
+//! one sheet per section in output order, each laid out like the template (附件2): a title
+//! row merged across the table, the two-row header with merged parents, 序号 and 一级事项
+//! merged over their 二级 rows, ✓ in the checkbox columns; A4 landscape, one page wide, header
+//! rows repeated on every page, page numbers in the footer, frozen header and autofilter.
+
+use std::collections::HashSet;
+
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use super::{groups, levels_present, status_text, title, Options};
+use crate::model::{Audience, Catalogue, Item, Level, Mode, Section};
+use crate::render::csv::channels_cell;
+
+const MARK: &str = "✓";
+const BODY_FONT: &str = "宋体";
+const HEAD_FONT: &str = "黑体";
+/// GB2312 charset: tells Excel and WPS the font is Chinese.
+const CHARSET_GB2312: u8 = 134;
+/// First row of the table header (0-based): row 0 is the title, row 1 the section line.
+const HEADER_ROW: u32 = 2;
+const FIRST_DATA_ROW: u32 = HEADER_ROW + 2;
+
+struct Formats {
+    title: Format,
+    subtitle: Format,
+    header: Format,
+    text: Format,
+    center: Format,
+    cover_label: Format,
+    cover_value: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let base = Format::new()
+            .set_font_name(BODY_FONT)
+            .set_font_charset(CHARSET_GB2312)
+            .set_font_size(10);
+        let cell = base
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        Formats {
+            title: Format::new()
+                .set_font_name(HEAD_FONT)
+                .set_font_charset(CHARSET_GB2312)
+                .set_font_size(18)
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            subtitle: base
+                .clone()
+                .set_font_size(11)
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::VerticalCenter),
+            header: Format::new()
+                .set_font_name(HEAD_FONT)
+                .set_font_charset(CHARSET_GB2312)
+                .set_font_size(10)
+                .set_bold()
+                .set_border(FormatBorder::Thin)
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color(0xE7EEF7),
+            text: cell.clone().set_align(FormatAlign::Left),
+            center: cell.set_align(FormatAlign::Center),
+            cover_label: base
+                .clone()
+                .set_bold()
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::VerticalCenter),
+            cover_value: base
+                .set_border(FormatBorder::Thin)
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter),
+        }
+    }
+}
+
+/// One column of the table: its header (parent, child) and width in characters.
+struct Column {
+    parent: Option<&'static str>,
+    label: String,
+    width: f64,
+}
+
+fn columns(levels: &[Level]) -> Vec<Column> {
+    let col = |parent, label: &str, width| Column {
+        parent,
+        label: label.to_string(),
+        width,
+    };
+    let mut v = vec![
+        col(None, "序号", 5.0),
+        col(Some("公开事项"), "一级事项", 12.0),
+        col(Some("公开事项"), "二级事项", 14.0),
+        col(None, "公开内容（要素）", 30.0),
+        col(None, "公开依据", 28.0),
+        col(None, "公开时限", 16.0),
+        col(None, "公开主体", 12.0),
+        col(None, "公开渠道和载体", 16.0),
+        col(Some("公开对象"), "全社会", 5.5),
+        col(Some("公开对象"), "特定群众", 7.0),
+        col(Some("公开方式"), "主动", 5.0),
+        col(Some("公开方式"), "依申请公开", 6.0),
+    ];
+    for l in levels {
+        v.push(col(Some("公开层级"), l.label(), 5.0));
+    }
+    v.push(col(None, "备注", 10.0));
+    v
+}
+
+/// A valid, unique Excel sheet name: no `[]:*?/\`, no leading or trailing apostrophe, at most
+/// 31 characters.
+pub fn sheet_name(raw: &str, used: &mut HashSet<String>) -> String {
+    let clean: String = raw
+        .chars()
+        .map(|c| {
+            if "[]:*?/\\".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .trim_matches('\'')
+        .chars()
+        .take(31)
+        .collect();
+    let base = if clean.trim().is_empty() {
+        "目录".to_string()
+    } else {
+        clean
+    };
+    let mut name = base.clone();
+    let mut n = 2;
+    while used.contains(&name.to_lowercase()) {
+        let suffix = format!("({n})");
+        let keep = 31 - suffix.chars().count();
+        name = base.chars().take(keep).collect::<String>() + &suffix;
+        n += 1;
+    }
+    used.insert(name.to_lowercase());
+    name
+}
+
+fn setup_print(ws: &mut Worksheet, repeat_to: u32) -> Result<(), XlsxError> {
+    ws.set_paper_size(9); // A4
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    ws.set_margins(0.4, 0.4, 0.5, 0.6, 0.3, 0.3);
+    ws.set_footer("&C第 &P 页 共 &N 页");
+    ws.set_repeat_rows(HEADER_ROW, repeat_to)?;
+    Ok(())
+}
+
+fn write_section(
+    ws: &mut Worksheet,
+    cat: &Catalogue,
+    section: &Section,
+    levels: &[Level],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let cols = columns(levels);
+    let last_col = (cols.len() - 1) as u16;
+    for (i, c) in cols.iter().enumerate() {
+        ws.set_column_width(i as u16, c.width)?;
+    }
+    ws.set_row_height(0, 32)?;
+    ws.merge_range(0, 0, 0, last_col, &title(cat), &f.title)?;
+    let sub = format!(
+        "{}领域（共 {} 项）",
+        section_label(section),
+        section.items.len()
+    );
+    ws.merge_range(1, 0, 1, last_col, &sub, &f.subtitle)?;
+    ws.set_row_height(HEADER_ROW, 22)?;
+    ws.set_row_height(HEADER_ROW + 1, 36)?;
+    // The two-row header: a column without a parent spans both rows; parents span children.
+    let mut i = 0;
+    while i < cols.len() {
+        let c = &cols[i];
+        match c.parent {
+            None => {
+                ws.merge_range(
+                    HEADER_ROW,
+                    i as u16,
+                    HEADER_ROW + 1,
+                    i as u16,
+                    &c.label,
+                    &f.header,
+                )?;
+                i += 1;
+            }
+            Some(p) => {
+                let n = cols[i..].iter().take_while(|x| x.parent == Some(p)).count();
+                if n > 1 {
+                    ws.merge_range(
+                        HEADER_ROW,
+                        i as u16,
+                        HEADER_ROW,
+                        (i + n - 1) as u16,
+                        p,
+                        &f.header,
+                    )?;
+                } else {
+                    ws.write_string_with_format(HEADER_ROW, i as u16, p, &f.header)?;
+                }
+                for (k, child) in cols[i..i + n].iter().enumerate() {
+                    ws.write_string_with_format(
+                        HEADER_ROW + 1,
+                        (i + k) as u16,
+                        &child.label,
+                        &f.header,
+                    )?;
+                }
+                i += n;
+            }
+        }
+    }
+    let mut row = FIRST_DATA_ROW;
+    for group in groups(&section.items) {
+        let first = row;
+        let last = row + group.len() as u32 - 1;
+        let head = &group[0];
+        if group.len() > 1 {
+            ws.merge_range(first, 0, last, 0, &head.seq, &f.center)?;
+            ws.merge_range(first, 1, last, 1, &head.category, &f.text)?;
+        } else {
+            ws.write_string_with_format(first, 0, &head.seq, &f.center)?;
+            ws.write_string_with_format(first, 1, &head.category, &f.text)?;
+        }
+        for it in group {
+            write_item(ws, row, it, levels, f)?;
+            ws.set_row_height(row, row_height(it, &cols))?;
+            row += 1;
+        }
+    }
+    ws.set_freeze_panes(FIRST_DATA_ROW, 0)?;
+    let last_row = row.saturating_sub(1).max(HEADER_ROW + 1);
+    ws.autofilter(HEADER_ROW + 1, 0, last_row, last_col)?;
+    setup_print(ws, HEADER_ROW + 1)?;
+    Ok(())
+}
+
+/// Lines a text needs in a column `width` characters wide (CJK characters count two).
+fn lines_needed(text: &str, width: f64) -> usize {
+    let per_line = (width - 1.0).max(2.0);
+    text.split('\n')
+        .map(|line| {
+            let w: f64 = line
+                .chars()
+                .map(|c| if (c as u32) >= 0x1100 { 2.0 } else { 1.0 })
+                .sum();
+            ((w / per_line).ceil() as usize).max(1)
+        })
+        .sum()
+}
+
+/// A row height (points) that shows every wrapped cell of the item. Excel, WPS and
+/// LibreOffice do not all grow rows for wrapped text on opening, so the height is set.
+fn row_height(it: &Item, cols: &[Column]) -> f64 {
+    let channels = channels_cell(&it.channels);
+    let cells: [(usize, &str); 8] = [
+        (1, &it.category),
+        (2, &it.name),
+        (3, &it.content),
+        (4, &it.basis),
+        (5, &it.deadline),
+        (6, &it.subject),
+        (7, &channels),
+        (cols.len() - 1, &it.remarks),
+    ];
+    let lines = cells
+        .iter()
+        .map(|(c, t)| lines_needed(t, cols.get(*c).map(|x| x.width).unwrap_or(10.0)))
+        .max()
+        .unwrap_or(1);
+    (lines as f64 * 13.5 + 4.0).min(409.0)
+}
+
+fn section_label(s: &Section) -> &str {
+    s.key.display_name()
+}
+
+fn write_item(
+    ws: &mut Worksheet,
+    row: u32,
+    it: &Item,
+    levels: &[Level],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let mark = |b: bool| if b { MARK } else { "" };
+    let specific = it.audience.iter().find_map(|a| match a {
+        Audience::Specific(g) => Some(g.as_deref().unwrap_or(MARK)),
+        _ => None,
+    });
+    let text_cells: [(u16, &str); 6] = [
+        (2, &it.name),
+        (3, &it.content),
+        (4, &it.basis),
+        (5, &it.deadline),
+        (6, &it.subject),
+        (7, &channels_cell(&it.channels)),
+    ];
+    for (c, v) in text_cells {
+        ws.write_string_with_format(row, c, v, &f.text)?;
+    }
+    let marks = [
+        mark(it.audience.contains(&Audience::Public)),
+        specific.unwrap_or(""),
+        mark(it.mode.contains(&Mode::Active)),
+        mark(it.mode.contains(&Mode::OnRequest)),
+    ];
+    for (k, v) in marks.iter().enumerate() {
+        ws.write_string_with_format(row, 8 + k as u16, *v, &f.center)?;
+    }
+    for (k, l) in levels.iter().enumerate() {
+        ws.write_string_with_format(row, 12 + k as u16, mark(it.levels.contains(l)), &f.center)?;
+    }
+    ws.write_string_with_format(row, 12 + levels.len() as u16, &it.remarks, &f.text)?;
+    Ok(())
+}
+
+fn write_cover(
+    ws: &mut Worksheet,
+    cat: &Catalogue,
+    o: &Options,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.set_column_width(0, 18)?;
+    ws.set_column_width(1, 60)?;
+    ws.set_row_height(0, 36)?;
+    ws.merge_range(0, 0, 0, 1, &title(cat), &f.title)?;
+    let mut rows: Vec<(String, String)> = vec![
+        ("单位".into(), cat.unit.display_name().to_string()),
+        (
+            "单位类别".into(),
+            cat.unit
+                .kind
+                .map(|k| k.label().to_string())
+                .unwrap_or_else(|| "—".into()),
+        ),
+        (
+            "所属县（区）".into(),
+            cat.unit.county.clone().unwrap_or_else(|| "—".into()),
+        ),
+        ("公开层级".into(), super::csv::levels_cell(&cat.unit.levels)),
+        ("编制日期".into(), o.date.zh()),
+        ("事项总数".into(), format!("{} 项", cat.item_count())),
+        ("校验结果".into(), status_text(o)),
+    ];
+    for s in &cat.sections {
+        rows.push((
+            format!("{}领域", section_label(s)),
+            format!("{} 项", s.items.len()),
+        ));
+    }
+    rows.push((
+        "说明".into(),
+        "本目录依据《国务院办公厅关于全面推进基层政务公开标准化规范化工作的指导意见》（国办发〔2019〕54号）及各领域标准指引编制；各领域目录见后续工作表。".into(),
+    ));
+    for (i, (k, v)) in rows.iter().enumerate() {
+        let r = 2 + i as u32;
+        ws.write_string_with_format(r, 0, k, &f.cover_label)?;
+        ws.write_string_with_format(r, 1, v, &f.cover_value)?;
+        ws.set_row_height(r, lines_needed(v, 60.0) as f64 * 14.0 + 6.0)?;
+    }
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    ws.set_footer("&C第 &P 页 共 &N 页");
+    Ok(())
+}
+
+/// Render the workbook to bytes.
+///
+/// # Errors
+/// Only rust_xlsxwriter's own errors (a value past Excel's limits, such as a cell over 32,767
+/// characters).
+pub fn render(cat: &Catalogue, o: &Options) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(o.date.year, o.date.month, o.date.day)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(title(cat))
+            .set_author("gkml")
+            .set_company(cat.unit.display_name())
+            .set_creation_datetime(&created),
+    );
+    let mut used = HashSet::new();
+    let levels = levels_present(cat);
+    let cover = wb.add_worksheet();
+    cover.set_name(sheet_name("说明", &mut used))?;
+    write_cover(cover, cat, o, &f)?;
+    for s in &cat.sections {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(section_label(s), &mut used))?;
+        write_section(ws, cat, s, &levels, &f)?;
+    }
+    wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_valid_and_unique() {
+        let mut used = HashSet::new();
+        assert_eq!(sheet_name("社会救助", &mut used), "社会救助");
+        assert_eq!(sheet_name("社会救助", &mut used), "社会救助(2)");
+        assert_eq!(sheet_name("a/b:c*d?[e]", &mut used), "a_b_c_d__e_");
+        let long = "很".repeat(40);
+        let n = sheet_name(&long, &mut used);
+        assert_eq!(n.chars().count(), 31);
+        let n2 = sheet_name(&long, &mut used);
+        assert!(n2.ends_with("(2)") && n2.chars().count() == 31);
+        assert_eq!(sheet_name("''", &mut used), "目录");
+    }
+}
