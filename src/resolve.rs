@@ -61,8 +61,14 @@ fn section_items(
                     let included = it.id.as_ref().is_some_and(|id| s.include.iter().any(|(i, _)| i == id));
                     if (kind_ok && level_ok) || included {
                         let mut it = it.clone();
-                        if !it.levels.is_empty() && !included {
+                        if !it.levels.is_empty() {
                             it.levels.retain(|l| levels.contains(l));
+                            // An included item of another level is published at this unit's
+                            // own (first) level: a town publishes it as 乡级, a department
+                            // as 县级.
+                            if it.levels.is_empty() {
+                                it.levels.extend(levels.first().cloned());
+                            }
                         }
                         items.push(it);
                     } else {
@@ -177,24 +183,31 @@ fn apply(target: &mut Item, from: &Item, f: Field) {
     }
 }
 
-/// Replace `{unit}`, `{name}` and (when the unit has one) `{county}` in every text field.
+/// Replace `{unit}`, `{name}` and (when the unit has one) `{county}` in a text.
+fn fill(t: &str, unit: &Unit) -> String {
+    if !t.contains('{') {
+        return t.to_string();
+    }
+    let mut s = t
+        .replace("{unit}", unit.display_name())
+        .replace("{name}", &unit.name);
+    if let Some(c) = &unit.county {
+        s = s.replace("{county}", c);
+    }
+    s
+}
+
+/// Replace `{unit}`, `{name}` and (when the unit has one) `{county}` in every text field and
+/// in the free text of 其他 channels.
 pub fn fill_placeholders(item: &mut Item, unit: &Unit) {
     for f in TEXT_FIELDS {
         if let Some(t) = item.text_mut(f) {
-            if t.contains('{') {
-                let mut s = t
-                    .replace("{unit}", unit.display_name())
-                    .replace("{name}", &unit.name);
-                if let Some(c) = &unit.county {
-                    s = s.replace("{county}", c);
-                }
-                *t = s;
-            }
+            *t = fill(t, unit);
         }
     }
     for c in &mut item.channels {
         if let crate::model::Channel::Other(Some(t)) = c {
-            *t = t.replace("{unit}", unit.display_name());
+            *t = fill(t, unit);
         }
     }
 }

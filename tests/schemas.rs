@@ -47,3 +47,19 @@ fn schemas_are_draft_2020_12_and_list_the_item_keys() {
         serde_json::json!(["主动", "依申请公开"])
     );
 }
+
+#[test]
+fn only_truly_required_keys_are_required() {
+    let schemas = gkml::read::toml::schemas();
+    let get = |name: &str| -> serde_json::Value {
+        let (_, text) = schemas.iter().find(|(n, _)| *n == name).expect("schema");
+        serde_json::from_str(text).expect("json")
+    };
+    let reference = get("reference.schema.json");
+    assert!(reference["$defs"]["ItemToml"].get("required").is_none(), "item keys are optional in the schema (rules report missing ones)");
+    let unit = get("unit.schema.json");
+    assert_eq!(unit["required"], serde_json::json!(["name", "kind"]));
+    assert!(unit["$defs"]["SectionToml"].get("required").is_none());
+    let county = get("county.schema.json");
+    assert_eq!(county["required"], serde_json::json!(["county"]));
+}

@@ -47,24 +47,29 @@ pub struct ItemToml {
     #[schemars(with = "Option<String>")]
     pub subject: Option<S>,
     /// 公开渠道和载体: canonical channel names; local channels as 其他（…）.
+    #[serde(default)]
     #[schemars(schema_with = "channels_schema")]
     pub channels: Option<Spanned<Vec<S>>>,
     /// 公开对象.
+    #[serde(default)]
     #[schemars(schema_with = "audience_schema")]
     pub audience: Option<S>,
     /// The group named in the 特定群众 column (项目单位, 申请人 …); implies 特定群众.
     #[schemars(with = "Option<String>")]
     pub audience_group: Option<S>,
     /// 公开方式.
+    #[serde(default)]
     #[schemars(schema_with = "mode_schema")]
     pub mode: Option<S>,
     /// 公开层级: which levels publish the item.
+    #[serde(default)]
     #[schemars(schema_with = "levels_schema")]
     pub levels: Option<Spanned<Vec<S>>>,
     /// 备注.
     #[schemars(with = "Option<String>")]
     pub remarks: Option<S>,
     /// Only units of these kinds take the item (default: every kind).
+    #[serde(default)]
     #[schemars(schema_with = "kinds_schema")]
     pub kinds: Option<Spanned<Vec<S>>>,
     /// Rule codes this item deliberately trips, each with the reason: { GK210 = "…" }.
@@ -107,6 +112,7 @@ pub struct SectionToml {
     /// Start from the reference catalogue (default true); false starts empty.
     pub reference: Option<bool>,
     /// Levels taken for this section only (default: the unit's levels).
+    #[serde(default)]
     #[schemars(schema_with = "levels_schema")]
     pub levels: Option<Spanned<Vec<S>>>,
     /// Reference item ids taken even though their levels or kinds do not match the unit.
@@ -145,6 +151,7 @@ pub struct UnitToml {
     #[schemars(with = "Option<String>")]
     pub county: Option<S>,
     /// Levels the unit publishes at (default: 县级 for county bodies, 乡级 and 村级 for towns).
+    #[serde(default)]
     #[schemars(schema_with = "levels_schema")]
     pub levels: Option<Spanned<Vec<S>>>,
     /// The domains and general sections the unit covers.

@@ -211,10 +211,15 @@ fn place_text(item: &Item) -> String {
 
 /// Item-level checks: placeholders everywhere; ids in reference catalogues.
 pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
-    for field in TEXT_FIELDS {
-        let Some(text) = item.text(field) else {
-            continue;
-        };
+    let channel_texts = item.channels.iter().filter_map(|c| match c {
+        crate::model::Channel::Other(Some(t)) => Some((Field::Channels, t.as_str())),
+        _ => None,
+    });
+    let texts = TEXT_FIELDS
+        .iter()
+        .filter_map(|f| item.text(*f).map(|t| (*f, t)))
+        .chain(channel_texts);
+    for (field, text) in texts {
         for ph in placeholders(text) {
             let known = PLACEHOLDERS.contains(&ph);
             if cat.is_reference && known {
@@ -231,6 +236,27 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
                 Diagnostic::new(&UNRESOLVED_PLACEHOLDER, format!("占位符“{ph}”未被替换"))
                     .on(item, field)
                     .hint(hint),
+            );
+        }
+    }
+    for a in &item.allow {
+        if super::find(&a.code).is_none() {
+            out.push(
+                Diagnostic::new(
+                    &UNKNOWN_ALLOWED_RULE,
+                    format!("allow 中的规则“{}”不存在", a.code),
+                )
+                .on(item, Field::Id)
+                .hint("gkml rules 可列出全部规则代码"),
+            );
+        } else if a.reason.trim().is_empty() {
+            out.push(
+                Diagnostic::new(
+                    &UNKNOWN_ALLOWED_RULE,
+                    format!("allow 中的规则“{}”没有写理由", a.code),
+                )
+                .on(item, Field::Id)
+                .hint("写明为何该事项可以不遵守此规则，如 { GK210 = \"村级公示栏张贴，不上网\" }"),
             );
         }
     }
@@ -296,6 +322,26 @@ The entry does nothing. If the clerk meant to publish the item, it is missing; i
 
 Use instead:
     Remove the line, or take the item with include = [\"zonghe-funds\"].
+",
+};
+
+pub static UNKNOWN_ALLOWED_RULE: Rule = Rule {
+    code: "GK510",
+    name: "UnjustifiedAllow",
+    severity: Warning,
+    summary: "allow 中的规则代码不存在或没有写理由",
+    source: FORMAT,
+    doc: "## What it does
+Reports an item's `allow = { CODE = \"reason\" }` entry whose code is not a gkml rule, or whose reason is empty.
+
+## Why is this bad?
+A misspelt code silences nothing, and an allow without a reason cannot be reviewed when the catalogue is updated (国办发〔2019〕54号 asks for 动态管理).
+
+## Example
+    allow = { GK21 = \"\" }
+
+Use instead:
+    allow = { GK210 = \"村级公示栏张贴，不上网\" }
 ",
 };
 

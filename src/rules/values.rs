@@ -246,6 +246,16 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    let has_website = item
+        .channels
+        .contains(&Channel::Known(ChannelKind::Website));
+    if item.mode.contains(&Mode::Active) && !item.channels.is_empty() && !has_website {
+        out.push(
+            Diagnostic::new(&MISSING_WEBSITE, "主动公开事项未选择“政府网站”")
+                .on(item, Field::Channels)
+                .hint("增加“政府网站”（第一平台）；确属只在本地张贴的，写 allow = { GK210 = \"理由\" }"),
+        );
+    }
     for l in &item.levels {
         if let Level::Unknown(s) = l {
             out.push(
@@ -266,6 +276,26 @@ fn suggest_channel(raw: &str) -> Option<&'static str> {
         .min_by_key(|(d, _)| *d)
         .map(|(_, name)| name)
 }
+
+pub static MISSING_WEBSITE: Rule = Rule {
+    code: "GK210",
+    name: "MissingWebsite",
+    severity: Warning,
+    summary: "主动公开事项的公开渠道中没有政府网站",
+    source: "国办发〔2019〕54号 附件 格式模板 注释5：县政府门户网站为信息发布第一平台",
+    doc: "## What it does
+Reports a 主动公开 item whose channels do not include 政府网站.
+
+## Why is this bad?
+The template makes the county government's portal the first platform (第一平台) for releasing information; other channels are chosen locally in addition to it. An item only on a notice board cannot be found by anyone outside the village. Where an item genuinely is only posted locally (a village list), say so with allow = { GK210 = \"reason\" }.
+
+## Example
+    公开渠道和载体 = 社区/企事业单位/村公示栏（电子屏）, 主动 = ✓
+
+Use instead:
+    公开渠道和载体 = 政府网站、社区/企事业单位/村公示栏（电子屏）
+",
+};
 
 pub static UNREADABLE_MARK: Rule = Rule {
     code: "GK209",
