@@ -18,9 +18,17 @@ fn example_county_validates_with_no_diagnostics() {
 fn example_county_compiles_every_unit_with_exit_0() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("out");
-    let o = gkml(&["compile", "examples/嘉鱼县", "-o", out.to_str().expect("utf8"), "--date", "2026-11-24"]);
+    let o = gkml(&[
+        "compile",
+        "examples/嘉鱼县",
+        "-o",
+        out.to_str().expect("utf8"),
+        "--date",
+        "2026-11-24",
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let project = std::fs::read_to_string(root().join("examples/嘉鱼县/county.toml")).expect("county.toml");
+    let project =
+        std::fs::read_to_string(root().join("examples/嘉鱼县/county.toml")).expect("county.toml");
     let units = project.matches("[[units]]").count();
     assert!(units >= 20, "{units}");
     let jsons = std::fs::read_dir(&out)
@@ -43,9 +51,23 @@ fn example_county_compiles_every_unit_with_exit_0() {
 fn county_government_gets_its_own_annual_report_deadline_and_towns_theirs() {
     let dir = tempfile::tempdir().expect("tmp");
     let out = dir.path().join("out");
-    assert_eq!(code(&gkml(&["compile", "examples/嘉鱼县", "-o", out.to_str().expect("utf8"), "--date", "2026-11-24"])), 0);
-    let gov = std::fs::read_to_string(out.join("嘉鱼县人民政府.csv")).expect("county government csv");
-    assert!(gov.contains("每年3月31日前") && !gov.contains("每年1月31日前"), "条例第四十九条: the county government reports by 3月31日");
+    assert_eq!(
+        code(&gkml(&[
+            "compile",
+            "examples/嘉鱼县",
+            "-o",
+            out.to_str().expect("utf8"),
+            "--date",
+            "2026-11-24"
+        ])),
+        0
+    );
+    let gov =
+        std::fs::read_to_string(out.join("嘉鱼县人民政府.csv")).expect("county government csv");
+    assert!(
+        gov.contains("每年3月31日前") && !gov.contains("每年1月31日前"),
+        "条例第四十九条: the county government reports by 3月31日"
+    );
     let town = std::fs::read_to_string(out.join("鱼岳镇.csv")).expect("town csv");
     assert!(town.contains("每年1月31日前") && !town.contains("每年3月31日前"));
 }

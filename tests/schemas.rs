@@ -56,7 +56,10 @@ fn only_truly_required_keys_are_required() {
         serde_json::from_str(text).expect("json")
     };
     let reference = get("reference.schema.json");
-    assert!(reference["$defs"]["ItemToml"].get("required").is_none(), "item keys are optional in the schema (rules report missing ones)");
+    assert!(
+        reference["$defs"]["ItemToml"].get("required").is_none(),
+        "item keys are optional in the schema (rules report missing ones)"
+    );
     let unit = get("unit.schema.json");
     assert_eq!(unit["required"], serde_json::json!(["name", "kind"]));
     assert!(unit["$defs"]["SectionToml"].get("required").is_none());
