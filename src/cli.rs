@@ -60,6 +60,27 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
         format: DiagFormat,
     },
+    /// Convert a draft (CSV/XLSX/…) into a unit catalogue TOML: the reference plus this unit's differences
+    Import {
+        /// The draft spreadsheet or CSV
+        #[arg(value_name = "DRAFT")]
+        draft: PathBuf,
+        /// Output file (one unit) or folder (one TOML per unit); default: standard output
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Unit kind: 县政府, 县直部门, 乡镇 or 街道 (default: from the unit's name)
+        #[arg(long)]
+        kind: Option<String>,
+        /// Short name of the unit (default: from the title or 单位 column)
+        #[arg(long)]
+        name: Option<String>,
+        /// Full name of the unit
+        #[arg(long)]
+        full_name: Option<String>,
+        /// County of the unit (default: from the full name)
+        #[arg(long)]
+        county: Option<String>,
+    },
     /// List the 26 pilot domains
     Domains {
         /// Output format

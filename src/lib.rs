@@ -12,6 +12,7 @@ pub mod diag;
 pub mod domains;
 pub mod error;
 pub mod fsutil;
+pub mod import;
 pub mod model;
 pub mod read;
 pub mod render;

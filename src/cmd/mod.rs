@@ -3,6 +3,7 @@
 
 pub mod compile;
 pub mod domains;
+pub mod import;
 pub mod rules;
 pub mod validate;
 
@@ -90,6 +91,34 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         } => {
             let date = compile::resolve_date(date.as_deref())?;
             compile::run(&path, &output, allow_errors, date, format, store)
+        }
+        Command::Import {
+            draft,
+            output,
+            kind,
+            name,
+            full_name,
+            county,
+        } => {
+            let kind = match kind
+                .as_deref()
+                .map(|k| (k, crate::model::UnitKind::parse(k)))
+            {
+                Some((k, None)) => {
+                    return Err(Error::Usage(format!(
+                        "--kind “{k}” 无法识别：写 县政府、县直部门、乡镇 或 街道"
+                    )))
+                }
+                Some((_, Some(kind))) => Some(kind),
+                None => None,
+            };
+            let hints = crate::import::UnitHints {
+                name,
+                full_name,
+                kind,
+                county,
+            };
+            import::run(&draft, output.as_deref(), &hints, store)
         }
         Command::Domains { format } => domains::run(format, store),
         Command::Rules { format } => rules::list(format),

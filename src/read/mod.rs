@@ -1,6 +1,7 @@
 //! Reading inputs: dispatch by file type, resolve unit catalogues against the references, and
 //! walk folders and county projects. Readers report GK0xx diagnostics; content rules run later.
 
+pub mod clean;
 pub mod csv;
 pub mod table;
 pub mod toml;
@@ -108,18 +109,11 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
             }
         }
         FileType::Workbook => match xlsx::read_sheets(path, &file) {
-            Ok(sheets) => {
+            Ok((sheets, sheet_diags)) => {
                 let mut catalogues: Vec<Catalogue> = Vec::new();
-                let mut diags = Vec::new();
+                let mut diags = sheet_diags;
                 let mut header_errors = Vec::new();
                 for sheet in sheets {
-                    if sheet
-                        .rows
-                        .iter()
-                        .all(|r| r.cells.iter().all(|c| c.trim().is_empty()))
-                    {
-                        continue;
-                    }
                     let (cats, d) = table::read_rows(
                         &file,
                         Some(sheet.name.clone()),

@@ -13,6 +13,8 @@ use crate::model::{
 };
 use crate::rules;
 
+use super::clean::clean_cell;
+
 /// One row as read: its cells' text, its row number as a spreadsheet shows it, and for CSV the
 /// text line where it starts.
 #[derive(Debug, Clone)]
@@ -275,11 +277,119 @@ fn strip_enumeration(s: &str) -> &str {
 }
 
 /// Normalise cell text: trim, unify line breaks.
-fn clean(s: &str) -> String {
-    s.replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
-        .to_string()
+/// What a cell's text looks like, for spotting rows shifted by one column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Looks {
+    Citation,
+    Deadline,
+    Subject,
+    Channels,
+    Mark,
+}
+
+fn looks(v: &str) -> Option<Looks> {
+    let v = v.trim();
+    if v.is_empty() {
+        return None;
+    }
+    if matches!(mark(v), Mark::Set) {
+        return Some(Looks::Mark);
+    }
+    if v.contains('《') && (v.contains('》') || v.contains("条例") || v.contains("办法")) {
+        return Some(Looks::Citation);
+    }
+    if v.contains('■') || v.contains('□') || v.starts_with("政府网站") {
+        return Some(Looks::Channels);
+    }
+    let short = v.chars().count() <= 60;
+    if short
+        && [
+            "工作日",
+            "日内",
+            "实时",
+            "及时公开",
+            "每年",
+            "长期公开",
+            "日前",
+        ]
+        .iter()
+        .any(|k| v.contains(k))
+    {
+        return Some(Looks::Deadline);
+    }
+    let no_list = !v.contains('；') && !v.contains('。');
+    if v.chars().count() <= 30
+        && no_list
+        && ["政府", "局", "委员会", "中心", "办事处", "办公室", "所"]
+            .iter()
+            .any(|k| v.ends_with(k))
+    {
+        return Some(Looks::Subject);
+    }
+    None
+}
+
+fn expected(c: &Option<Col>) -> Option<Looks> {
+    match c {
+        Some(Col::Text(Field::Basis)) => Some(Looks::Citation),
+        Some(Col::Text(Field::Deadline)) => Some(Looks::Deadline),
+        Some(Col::Text(Field::Subject)) => Some(Looks::Subject),
+        Some(Col::Channels) => Some(Looks::Channels),
+        Some(Col::AudiencePublic | Col::ModeActive) => Some(Looks::Mark),
+        _ => None,
+    }
+}
+
+enum Shift {
+    Left,
+    Right,
+}
+
+/// A row whose values sit one column left (or right) of their columns: at least three
+/// columns find what they expect in their neighbour and at most one in themselves.
+fn shifted(cols: &[Option<Col>], values: &[String]) -> Option<Shift> {
+    let (mut own, mut left, mut right) = (0, 0, 0);
+    for (i, c) in cols.iter().enumerate() {
+        let Some(want) = expected(c) else { continue };
+        let at =
+            |j: Option<usize>| j.and_then(|j| values.get(j)).and_then(|v| looks(v)) == Some(want);
+        own += usize::from(at(Some(i)));
+        left += usize::from(at(i.checked_sub(1)));
+        right += usize::from(at(Some(i + 1)));
+    }
+    if own <= 1 && left >= 3 {
+        Some(Shift::Left)
+    } else if own <= 1 && right >= 3 {
+        Some(Shift::Right)
+    } else {
+        None
+    }
+}
+
+/// The field a column fills, for diagnostics.
+fn col_field(c: Col) -> Option<Field> {
+    Some(match c {
+        Col::Text(f) => f,
+        Col::Domain => Field::Domain,
+        Col::Unit => Field::Unit,
+        Col::Id => Field::Id,
+        Col::Channels => Field::Channels,
+        Col::AudiencePublic | Col::AudienceSpecific | Col::AudienceText | Col::AudienceGroup => {
+            Field::Audience
+        }
+        Col::ModeActive | Col::ModeRequest | Col::ModeText => Field::Mode,
+        Col::LevelsText | Col::Level(_) => Field::Levels,
+    })
+}
+
+/// The first 40 characters of a text, for hints.
+fn preview(s: &str) -> String {
+    let one_line = s.replace('\n', " ");
+    let mut p: String = one_line.chars().take(40).collect();
+    if one_line.chars().count() > 40 {
+        p.push('…');
+    }
+    p
 }
 
 /// Read rows into catalogues, one per unit named in a 单位 column (or one for the table).
@@ -472,10 +582,24 @@ pub fn read_rows(
         let mut remarks_extra: Vec<String> = Vec::new();
         let mut audience_text: Option<String> = None;
         let mut group_text: Option<String> = None;
+        let mut values: Vec<String> = Vec::with_capacity(header.cols.len());
         for (i, col) in header.cols.iter().enumerate() {
             let raw = r.cells.get(i).map(String::as_str).unwrap_or("");
-            let value = clean(raw);
+            let cleaned = clean_cell(raw);
+            let value = cleaned.text;
+            values.push(value.clone());
             let loc = loc_of(r.row, first_col + i as u32, r.line);
+            if cleaned.had_html {
+                let field = col.and_then(col_field);
+                let mut d = Diagnostic::new(
+                    &rules::HTML_RESIDUE,
+                    "单元格中有网页代码（HTML），已按去除代码后的文字读取",
+                )
+                .at(Some(&loc))
+                .hint(format!("把单元格改为纯文字：{}", preview(&value)));
+                d.field = field;
+                diags.push(d);
+            }
             let Some(col) = col else {
                 if !value.is_empty() {
                     if let Some((_, label)) = unknown_cols.iter().find(|(j, _)| *j == i) {
@@ -572,6 +696,19 @@ pub fn read_rows(
                     item.levels.extend(Level::parse_list(&value));
                 }
             }
+        }
+        if let Some(dir) = shifted(&header.cols, &values) {
+            let msg = match dir {
+                Shift::Left => {
+                    "该行内容疑似整体向左错位一列（如公开依据写在了“公开内容（要素）”列）"
+                }
+                Shift::Right => "该行内容疑似整体向右错位一列（如公开依据写在了“公开时限”列）",
+            };
+            diags.push(
+                Diagnostic::new(&rules::SHIFTED_ROW, msg)
+                    .at(Some(&loc_of(r.row, first_col, r.line)))
+                    .hint("对照表头把这一行的单元格移回正确的列；常见原因是一级事项或序号单元格被删除"),
+            );
         }
         if let Some(a) = audience_text {
             let mut a = Audience::parse(&a);

@@ -560,8 +560,8 @@ fn reference(ctx: &Ctx<'_>, r: ReferenceToml) -> Result<Catalogue, Diagnostic> {
 /// `section = "…"` always names a general section, whatever its name.
 fn general_key(raw: &str) -> SectionKey {
     match domains::lookup(raw) {
-        SectionKey::Domain(id) => SectionKey::Domain(id),
-        _ => SectionKey::General(domains::normalise_name(raw)),
+        SectionKey::Unknown(_) => SectionKey::General(raw.split_whitespace().collect()),
+        known => known,
     }
 }
 

@@ -5,6 +5,8 @@
 //! Readers report GK0xx themselves (they are about reading, not content); every other family
 //! is checked here over a read [`Catalogue`], with no I/O.
 
+mod citations;
+mod hygiene;
 mod read;
 mod required;
 mod structure;
@@ -13,6 +15,8 @@ mod values;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Catalogue;
 
+pub use citations::*;
+pub use hygiene::*;
 pub use read::*;
 pub use required::*;
 pub use structure::*;
@@ -47,6 +51,8 @@ pub static RULES: &[&Rule] = &[
     &NOT_A_CATALOGUE,
     &UNKNOWN_COLUMN,
     &NO_DOMAIN,
+    &EMPTY_SHEET,
+    &HIDDEN_SHEET,
     &MISSING_NAME,
     &MISSING_CONTENT,
     &MISSING_BASIS,
@@ -66,6 +72,9 @@ pub static RULES: &[&Rule] = &[
     &UNKNOWN_LEVEL,
     &UNREADABLE_MARK,
     &MISSING_WEBSITE,
+    &UNBALANCED_TITLE_MARKS,
+    &UNBALANCED_BRACKETS,
+    &DOCUMENT_NUMBER_BRACKETS,
     &DUPLICATE_ITEM,
     &UNRESOLVED_PLACEHOLDER,
     &UNKNOWN_ITEM_ID,
@@ -75,6 +84,8 @@ pub static RULES: &[&Rule] = &[
     &MISSING_REFERENCE,
     &ITEM_NOT_TAKEN,
     &UNKNOWN_ALLOWED_RULE,
+    &SHIFTED_ROW,
+    &HTML_RESIDUE,
     &DUPLICATE_UNIT_NAME,
 ];
 
@@ -97,6 +108,7 @@ pub fn check(cat: &Catalogue) -> Vec<Diagnostic> {
             let start = out.len();
             required::check_item(item, &mut out);
             values::check_item(item, &mut out);
+            citations::check_item(item, &mut out);
             structure::check_item(cat, item, &mut out);
             if !item.allow.is_empty() {
                 let mut i = start;

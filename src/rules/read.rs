@@ -207,3 +207,43 @@ Use instead:
     领域,二级事项,公开内容（要素）,…   (or a row \"社会救助领域\" above the domain's rows)
 ",
 };
+
+pub static EMPTY_SHEET: Rule = Rule {
+    code: "GK011",
+    name: "EmptySheet",
+    severity: crate::diag::Severity::Info,
+    summary: "工作簿中有空工作表",
+    source: "—",
+    doc: "## What it does
+Reports a sheet with no text at all. It is skipped.
+
+## Why is this bad?
+It is not: the info only confirms that nothing in the workbook was skipped silently.
+
+## Example
+    Sheet2, Sheet3 left empty by Excel
+
+Use instead:
+    Delete the empty sheets, or leave them: the result is the same.
+",
+};
+
+pub static HIDDEN_SHEET: Rule = Rule {
+    code: "GK012",
+    name: "HiddenSheet",
+    severity: crate::diag::Severity::Warning,
+    summary: "工作簿中有隐藏工作表，未读取",
+    source: "—",
+    doc: "## What it does
+Reports a hidden (or very hidden) sheet. gkml does not read it: hidden sheets usually hold scratch data or lists for drop-downs.
+
+## Why is this bad?
+If the hidden sheet does hold catalogue items, they would be missing from the result.
+
+## Example
+    a sheet 养老服务 hidden by mistake
+
+Use instead:
+    Unhide the sheet in Excel/WPS (right-click a sheet tab → 取消隐藏), or delete it if it is scratch data.
+",
+};

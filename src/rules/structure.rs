@@ -325,6 +325,26 @@ Use instead:
 ",
 };
 
+pub static SHIFTED_ROW: Rule = Rule {
+    code: "GK511",
+    name: "ShiftedRow",
+    severity: Error,
+    summary: "表格行整体错位一列",
+    source: "国办发〔2019〕54号 附件 格式模板",
+    doc: "## What it does
+Reports a spreadsheet or CSV row whose values sit one column to the left (or right) of their columns: the citation in 公开内容（要素）, the time limit in 公开依据, the subject in 公开时限, the channels in 公开主体. It usually happens when a clerk deletes the 一级事项 or 序号 cell of a row with \"shift cells left\" (seed 000 has such rows).
+
+## Why is this bad?
+Every element of the row is published under the wrong heading, and the checks of each column are made on the wrong text.
+
+## Example
+    一级事项 = 社会救助, 二级事项 = 困难群众临时救助名单确认；…, 公开内容（要素） = 《中华人民共和国政府信息公开条例》, 公开依据 = 形成或变更之日起20个工作日内
+
+Use instead:
+    一级事项 = 重点领域, 二级事项 = 社会救助, 公开内容（要素） = 困难群众临时救助名单确认；…, 公开依据 = 《中华人民共和国政府信息公开条例》
+",
+};
+
 pub static UNKNOWN_ALLOWED_RULE: Rule = Rule {
     code: "GK510",
     name: "UnjustifiedAllow",

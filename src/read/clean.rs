@@ -1,0 +1,190 @@
+//! Cell text as clerks leave it: HTML pasted from the portal's editor (`<input checked=""
+//! type="checkbox"/> 其他`, `<ul style=…>`, `&nbsp;`), full-width spaces, line breaks. The
+//! cleaning here is what gkml reads; the original stays in the file, and a diagnostic says
+//! what was cleaned so the clerk can fix the source.
+
+/// The result of cleaning one cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cleaned {
+    pub text: String,
+    /// HTML tags or entities were removed or decoded.
+    pub had_html: bool,
+}
+
+/// Whether a text contains something that looks like HTML: a tag or an entity.
+pub fn looks_like_html(s: &str) -> bool {
+    let tag = s.match_indices('<').any(|(i, _)| {
+        let rest = &s[i + 1..];
+        let rest = rest.strip_prefix('/').unwrap_or(rest);
+        rest.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && rest.contains('>')
+    });
+    tag || entity_at(s).is_some()
+}
+
+fn entity_at(s: &str) -> Option<()> {
+    s.match_indices('&')
+        .find_map(|(i, _)| decode_entity(&s[i..]).map(|_| ()))
+}
+
+/// Decode the entity at the start of `s`: (decoded text, bytes consumed).
+fn decode_entity(s: &str) -> Option<(String, usize)> {
+    let end = s.find(';')?;
+    if end > 10 {
+        return None;
+    }
+    let name = &s[1..end];
+    let decoded = match name {
+        "nbsp" | "ensp" | "emsp" | "#160" => " ".to_string(),
+        "amp" => "&".to_string(),
+        "lt" => "<".to_string(),
+        "gt" => ">".to_string(),
+        "quot" => "\"".to_string(),
+        "apos" | "#39" => "'".to_string(),
+        n if n.starts_with("#x") || n.starts_with("#X") => {
+            char::from_u32(u32::from_str_radix(&n[2..], 16).ok()?)?.to_string()
+        }
+        n if n.starts_with('#') => char::from_u32(n[1..].parse().ok()?)?.to_string(),
+        _ => return None,
+    };
+    Some((decoded, end + 1))
+}
+
+/// Remove HTML: a checkbox `<input>` becomes ■ (checked) or □, block ends become line
+/// breaks, other tags go, entities are decoded.
+pub fn strip_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        let rest = &s[i..];
+        if let Some(after) = rest.strip_prefix('<') {
+            let inner = after.strip_prefix('/').unwrap_or(after);
+            let is_tag = inner
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic());
+            if let (true, Some(close)) = (is_tag, rest.find('>')) {
+                let tag = rest[1..close].to_ascii_lowercase();
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                match name.as_str() {
+                    "input" => {
+                        let checked = tag.contains("checked");
+                        out.push(if checked { '■' } else { '□' });
+                    }
+                    "br" | "p" | "li" | "div" | "tr" => out.push('\n'),
+                    _ => out.push(' '),
+                }
+                i += close + 1;
+                continue;
+            }
+        }
+        if rest.starts_with('&') {
+            if let Some((text, n)) = decode_entity(rest) {
+                out.push_str(&text);
+                i += n;
+                continue;
+            }
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// Normalise whitespace: full-width and no-break spaces become spaces, runs of spaces and
+/// tabs become one, each line is trimmed, empty lines go, CRLF becomes LF.
+pub fn normalise_space(s: &str) -> String {
+    let unified: String = s
+        .chars()
+        .map(|c| match c {
+            '\u{3000}' | '\u{a0}' | '\t' | '\u{2002}' | '\u{2003}' | '\u{2009}' => ' ',
+            '\r' => '\n',
+            c => c,
+        })
+        .collect();
+    let mut lines = Vec::new();
+    for line in unified.split('\n') {
+        let mut l = String::with_capacity(line.len());
+        let mut prev_space = false;
+        for c in line.trim().chars() {
+            if c == ' ' {
+                if !prev_space {
+                    l.push(c);
+                }
+                prev_space = true;
+            } else {
+                l.push(c);
+                prev_space = false;
+            }
+        }
+        if !l.is_empty() {
+            lines.push(l);
+        }
+    }
+    lines.join("\n")
+}
+
+/// Clean a cell: strip HTML if there is any, then normalise whitespace.
+pub fn clean_cell(raw: &str) -> Cleaned {
+    let had_html = looks_like_html(raw);
+    let text = if had_html {
+        strip_html(raw)
+    } else {
+        raw.to_string()
+    };
+    Cleaned {
+        text: normalise_space(&text),
+        had_html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_checkboxes_become_box_marks() {
+        let c = clean_cell(
+            r#"<input type="checkbox"/> 公示栏 <input checked="" type="checkbox"/> 其他 基层公共服务平台"#,
+        );
+        assert_eq!(c.text, "□ 公示栏 ■ 其他 基层公共服务平台");
+        assert!(c.had_html);
+    }
+
+    #[test]
+    fn list_markup_and_entities_are_removed() {
+        let c = clean_cell(
+            r#"<ul style="list-style-type: none"> ■政府网站&nbsp;■两微一端 ■其他 基层公共服务平台 </ul>"#,
+        );
+        assert_eq!(c.text, "■政府网站 ■两微一端 ■其他 基层公共服务平台");
+        assert!(c.had_html);
+        assert_eq!(
+            clean_cell("a &amp; b &#12288;c &#x4E2D;").text,
+            "a & b c 中"
+        );
+    }
+
+    #[test]
+    fn plain_text_with_angle_brackets_is_not_html() {
+        let c = clean_cell("《条例》规定 a < b 且 c > d");
+        assert!(!c.had_html);
+        assert_eq!(c.text, "《条例》规定 a < b 且 c > d");
+        assert!(!clean_cell("R&D 部门; 其他").had_html);
+    }
+
+    #[test]
+    fn whitespace_is_normalised() {
+        assert_eq!(
+            normalise_space("  申请条件、\r\n\r\n  办理流程　　 "),
+            "申请条件、\n办理流程"
+        );
+        assert_eq!(
+            normalise_space("形成或变更之日起 20 个\t工作日内"),
+            "形成或变更之日起 20 个 工作日内"
+        );
+    }
+}
