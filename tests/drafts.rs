@@ -257,3 +257,248 @@ fn import_keeps_the_toml_short_by_referring_to_the_reference() {
         "{text}"
     );
 }
+
+fn diag_set(v: &Value) -> Vec<(String, String, String)> {
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].to_string(),
+                d["cell"].to_string(),
+                d["field"].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn xlsx_xlsm_xls_and_ods_read_the_same() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let xlsm = dir.path().join("乐昌镇.xlsm");
+    std::fs::copy(fixture("drafts/乐昌镇.xlsx"), &xlsm).expect("copy");
+    let upper = dir.path().join("乐昌镇.XLSX");
+    std::fs::copy(fixture("drafts/乐昌镇.xlsx"), &upper).expect("copy");
+    let reference = validate("乐昌镇.xlsx");
+    for path in [
+        fixture("drafts/乐昌镇.xls"),
+        fixture("drafts/乐昌镇.ods"),
+        xlsm,
+        upper,
+    ] {
+        let o = gkml(&["validate", "--format", "json", path.to_str().expect("utf8")]);
+        let v = json(&o);
+        assert_eq!(
+            v["summary"]["items"],
+            reference["summary"]["items"],
+            "{}",
+            path.display()
+        );
+        assert_eq!(diag_set(&v), diag_set(&reference), "{}", path.display());
+    }
+}
+
+#[test]
+fn a_workbook_with_a_lying_extension_is_read_by_content() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fake = dir.path().join("乐昌镇.xls");
+    std::fs::copy(fixture("drafts/乐昌镇.xlsx"), &fake).expect("copy");
+    let v = json(&gkml(&[
+        "validate",
+        "--format",
+        "json",
+        fake.to_str().expect("utf8"),
+    ]));
+    assert_eq!(v["summary"]["items"], 22);
+}
+
+#[test]
+fn an_html_page_saved_as_xlsx_is_named_as_such_with_exit_2() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fake = dir.path().join("目录.xlsx");
+    std::fs::write(
+        &fake,
+        "<!DOCTYPE html><html><body><table><tr><td>序号</td></tr></table></body></html>",
+    )
+    .expect("write");
+    let o = gkml(&["validate", "--format", "json", fake.to_str().expect("utf8")]);
+    assert_eq!(code(&o), 2);
+    let msg = json(&o)["diagnostics"][0]["message"]
+        .as_str()
+        .expect("message")
+        .to_string();
+    assert!(msg.contains("网页"), "{msg}");
+}
+
+#[test]
+fn utf16_csv_and_tsv_read_the_same_as_utf8_csv() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = std::fs::read_to_string(fixture("empty_basis_row7.csv")).expect("csv");
+    let text = text.trim_start_matches('\u{feff}');
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    let p16 = dir.path().join("utf16.csv");
+    std::fs::write(&p16, utf16).expect("write");
+    let mut tsv = String::new();
+    for rec in csv::Reader::from_reader(text.as_bytes())
+        .into_records()
+        .map(|r| r.expect("record"))
+    {
+        tsv.push_str(
+            &rec.iter()
+                .map(|c| c.replace('\n', " "))
+                .collect::<Vec<_>>()
+                .join("\t"),
+        );
+        tsv.push('\n');
+    }
+    let header = text.lines().next().expect("header").replace(',', "\t");
+    let ptsv = dir.path().join("t.tsv");
+    std::fs::write(&ptsv, format!("{header}\n{tsv}")).expect("write");
+    let reference = validate_path(&fixture("empty_basis_row7.csv"));
+    for p in [p16, ptsv] {
+        let v = validate_path(&p);
+        assert_eq!(v["summary"], reference["summary"], "{}", p.display());
+        let codes = |v: &Value| {
+            v["diagnostics"]
+                .as_array()
+                .expect("d")
+                .iter()
+                .map(|d| (d["code"].clone(), d["row"].clone(), d["cell"].clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes(&v), codes(&reference), "{}", p.display());
+    }
+}
+
+fn validate_path(p: &Path) -> Value {
+    json(&gkml(&[
+        "validate",
+        "--format",
+        "json",
+        p.to_str().expect("utf8"),
+    ]))
+}
+
+#[test]
+fn columns_in_any_order_with_ascii_keys_and_an_unknown_column_kept_as_remarks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("ascii.csv");
+    std::fs::write(
+        &p,
+        "mode,audience,name,domain,联系科室,channels,subject,deadline,basis,content,category\n\
+         主动,全社会,办事指南,社会救助,社会事务办,政府网站,某镇人民政府,及时公开,《社会救助暂行办法》（国务院令第649号）,申请条件,最低生活保障\n",
+    )
+    .expect("write");
+    let v = validate_path(&p);
+    assert_eq!(v["summary"]["items"], 1);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("d")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["GK009"], "only the unknown column is reported");
+    let out = dir.path().join("out");
+    let o = gkml(&[
+        "compile",
+        p.to_str().expect("utf8"),
+        "-o",
+        out.to_str().expect("utf8"),
+        "--date",
+        "2026-11-24",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let j: Value = serde_json::from_slice(&std::fs::read(out.join("ascii.json")).expect("json"))
+        .expect("json");
+    assert_eq!(
+        j["sections"][0]["items"][0]["remarks"],
+        "联系科室：社会事务办"
+    );
+}
+
+#[test]
+fn a_header_that_cannot_be_found_names_missing_and_seen_columns() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("bad.csv");
+    std::fs::write(&p, "事项,说明,文件\n低保,申请条件,条例\n").expect("write");
+    let o = gkml(&["validate", "--format", "json", p.to_str().expect("utf8")]);
+    assert_eq!(code(&o), 2);
+    let d = &json(&o)["diagnostics"][0];
+    assert_eq!(d["code"], "GK006");
+    let hint = d["hint"].as_str().expect("hint");
+    assert!(
+        hint.contains("公开依据") && hint.contains("事项、说明、文件"),
+        "{hint}"
+    );
+}
+
+#[test]
+fn hidden_and_empty_sheets_are_reported_not_silently_dropped() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("sheets.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let header = [
+        "领域",
+        "二级事项",
+        "公开内容（要素）",
+        "公开依据",
+        "公开时限",
+        "公开主体",
+        "公开渠道和载体",
+        "全社会",
+        "特定群众",
+        "主动",
+        "依申请公开",
+    ];
+    let row = [
+        "社会救助",
+        "办事指南",
+        "申请条件",
+        "《社会救助暂行办法》（国务院令第649号）",
+        "及时公开",
+        "某镇人民政府",
+        "政府网站",
+        "✓",
+        "",
+        "✓",
+        "",
+    ];
+    for (name, hidden) in [("目录", false), ("草稿", true)] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).expect("name");
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).expect("write");
+            ws.write_string(1, c as u16, row[c]).expect("write");
+        }
+        if hidden {
+            ws.set_hidden(true);
+        }
+    }
+    wb.add_worksheet().set_name("Sheet3").expect("name");
+    wb.save(&p).expect("save");
+    let v = validate_path(&p);
+    assert_eq!(v["summary"]["items"], 1, "the hidden sheet is not read");
+    let sheets: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .expect("d")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["sheet"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        sheets.contains(&("GK012".into(), "草稿".into())),
+        "{sheets:?}"
+    );
+    assert!(
+        sheets.contains(&("GK011".into(), "Sheet3".into())),
+        "{sheets:?}"
+    );
+}
