@@ -59,7 +59,65 @@ pub enum Command {
         /// Output format of diagnostics (printed on stderr)
         #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
         format: DiagFormat,
+        /// No progress bar
+        #[arg(short, long)]
+        quiet: bool,
     },
+    /// Write the county summary table (覆盖情况, 责任分工, 全县汇总目录) of a county project
+    Summary {
+        /// A folder with county.toml, or the county.toml itself
+        #[arg(value_name = "PROJECT")]
+        project: PathBuf,
+        /// Output folder
+        #[arg(short, long, value_name = "DIR", default_value = "out")]
+        output: PathBuf,
+        /// Include units with errors in the county catalogue
+        #[arg(long)]
+        allow_errors: bool,
+        /// Date printed on the tables, YYYY-MM-DD (default: SOURCE_DATE_EPOCH if set, else today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// Output format of diagnostics (printed on stderr)
+        #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
+        format: DiagFormat,
+        /// No progress bar
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Create a county project (a folder) or one unit file (a path ending in .toml) from the references
+    Init {
+        /// Project folder to create, or unit file (*.toml) to create
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+        /// County name (嘉鱼县)
+        #[arg(long)]
+        county: Option<String>,
+        /// Towns, comma-separated (鱼岳镇,新街镇)
+        #[arg(long, value_delimiter = ',')]
+        towns: Vec<String>,
+        /// Subdistricts, comma-separated (百花洲街道)
+        #[arg(long, value_delimiter = ',')]
+        subdistricts: Vec<String>,
+        /// County departments, comma-separated (default: the usual lead departments of the 26 domains)
+        #[arg(long, value_delimiter = ',')]
+        departments: Vec<String>,
+        /// For a unit file: its kind (县政府, 县直部门, 乡镇, 街道)
+        #[arg(long)]
+        kind: Option<String>,
+        /// For a unit file: its short name
+        #[arg(long)]
+        name: Option<String>,
+        /// For a unit file: the domains it covers, comma-separated (default: by kind)
+        #[arg(long, value_delimiter = ',')]
+        domains: Vec<String>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output
+    Man,
     /// Convert a draft (CSV/XLSX/…) into a unit catalogue TOML: the reference plus this unit's differences
     Import {
         /// The draft spreadsheet or CSV

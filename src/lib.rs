@@ -14,6 +14,7 @@ pub mod error;
 pub mod fsutil;
 pub mod import;
 pub mod model;
+pub mod project;
 pub mod read;
 pub mod render;
 pub mod resolve;

@@ -1,10 +1,15 @@
 //! `gkml compile PATH -o DIR`: read a unit catalogue, a draft or a county project, validate
 //! every unit, and write each unit's outputs (`<name>.xlsx`, `.html`, `.csv`, `.json`) into
 //! DIR. A unit with errors is not written, and its stale outputs are removed, unless
-//! `--allow-errors`.
+//! `--allow-errors`. A county project is compiled in parallel across cores, with a progress
+//! bar on a terminal, and also gets the county summary (汇总表) and the portal's index.html.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 
 use crate::catalogues::Store;
 use crate::cli::DiagFormat;
@@ -12,14 +17,26 @@ use crate::diag::{self, Diagnostic, Severity, Summary};
 use crate::error::Error;
 use crate::fsutil::{remove_stale, safe_file_name, write_atomic};
 use crate::model::Catalogue;
-use crate::read::{self, FileRead};
-use crate::render::{self, Date, Options};
+use crate::project::{self, ProjectRun, UnitResult};
+use crate::read;
+use crate::render::{self, summary as sum, Date, Options};
 use crate::rules;
 
 use super::{exit_for, Exit};
 
 /// The extensions a unit's outputs are written with.
 pub const OUTPUTS: [&str; 4] = ["xlsx", "html", "csv", "json"];
+
+/// What `compile` and `summary` were asked to do, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub out_dir: PathBuf,
+    pub allow_errors: bool,
+    pub date: Date,
+    pub format: DiagFormat,
+    /// No progress bar.
+    pub quiet: bool,
+}
 
 /// The compile date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else today.
 ///
@@ -47,145 +64,325 @@ pub fn resolve_date(arg: Option<&str>) -> Result<Date, Error> {
     Ok(Date::from_unix(now))
 }
 
-fn read_inputs(path: &Path, store: &Store) -> Vec<FileRead> {
+/// The county.toml a path names, if it names a project.
+pub fn project_file(path: &Path) -> Option<PathBuf> {
     if path.is_dir() {
-        let project = path.join("county.toml");
-        if project.is_file() {
-            return read::read_project(&project, store);
-        }
-        let file = read::display_name(path);
-        return vec![FileRead {
-            file: file.clone(),
-            catalogues: Vec::new(),
-            diags: vec![Diagnostic::new(&rules::FILE_UNREADABLE, "文件夹中没有 county.toml，不是县级项目")
-                .in_file(&file)
-                .hint("编译单个单位时指定其目录文件（.toml/.csv/.xlsx）；编译全县时指定含 county.toml 的文件夹")],
-            project: None,
-        }];
+        let p = path.join("county.toml");
+        return p.is_file().then_some(p);
     }
-    if path.file_name().is_some_and(|n| n == "county.toml") {
-        return read::read_project(path, store);
-    }
-    vec![read::read_file(path, store, None)]
+    path.file_name()
+        .is_some_and(|n| n == "county.toml")
+        .then(|| path.to_path_buf())
 }
 
 /// Run `compile`.
 ///
 /// # Errors
 /// [`Error::Write`] when an output cannot be written.
-pub fn run(
-    path: &Path,
-    out_dir: &Path,
-    allow_errors: bool,
-    date: Date,
-    format: DiagFormat,
-    store: &Store,
-) -> Result<Exit, Error> {
-    let reads = read_inputs(path, store);
-    let mut all: Vec<Diagnostic> = Vec::new();
-    let mut summary = Summary::default();
-    let mut used: HashMap<String, String> = HashMap::new();
+pub fn run(path: &Path, s: &Settings, store: &Store) -> Result<Exit, Error> {
+    if let Some(p) = project_file(path) {
+        return run_project(&p, s, store, true);
+    }
+    if path.is_dir() {
+        let file = read::display_name(path);
+        let d = Diagnostic::new(&rules::FILE_UNREADABLE, "文件夹中没有 county.toml，不是县级项目")
+            .in_file(&file)
+            .hint("编译单个单位时指定其目录文件（.toml/.csv/.xlsx）；编译全县时指定含 county.toml 的文件夹");
+        return report(
+            &[d],
+            &Summary {
+                files: 1,
+                ..Summary::default()
+            },
+            &[],
+            s,
+            None,
+        );
+    }
+    let fr = read::read_file(path, store, None);
+    let mut all = fr.diags.clone();
+    let mut summary = Summary {
+        files: 1,
+        ..Summary::default()
+    };
     let mut written = Vec::new();
-    for fr in reads {
-        summary.files += 1;
-        let file_has_errors = fr.diags.iter().any(|d| d.severity == Severity::Error);
-        all.extend(fr.diags);
-        for mut cat in fr.catalogues {
-            if cat.unit.name.is_empty() {
-                cat.unit.name = Path::new(&*cat.file)
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or("目录")
-                    .to_string();
-            }
-            cat.number_items();
-            summary.items += cat.item_count();
-            let mut diags = rules::check(&cat);
-            let stem = safe_file_name(&cat.unit.name);
-            if let Some(first) = used.insert(stem.clone(), cat.file.to_string()) {
-                diags.push(
-                    Diagnostic::new(
-                        &rules::DUPLICATE_UNIT_NAME,
-                        format!("单位简称“{}”与 {first} 中的单位相同", cat.unit.name),
-                    )
-                    .in_file(&cat.file)
-                    .hint("每个单位使用不同的 name"),
-                );
-            }
-            let has_errors = file_has_errors || diags.iter().any(|d| d.severity == Severity::Error);
-            let duplicate = diags
-                .iter()
-                .any(|d| d.code == rules::DUPLICATE_UNIT_NAME.code);
-            let unit_diag_count = diags.len();
+    let mut used = HashMap::new();
+    for mut cat in fr.catalogues {
+        if cat.unit.name.is_empty() {
+            cat.unit.name = Path::new(&*cat.file)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("目录")
+                .to_string();
+        }
+        cat.number_items();
+        summary.items += cat.item_count();
+        let mut diags = rules::check(&cat);
+        let file_errors = fr.diags.iter().any(|d| d.severity == Severity::Error);
+        if let Some(d) = claim_name(&mut used, &cat) {
+            diags.push(d);
             all.extend(diags);
-            if duplicate {
-                continue;
-            }
-            if has_errors && !allow_errors {
-                for ext in OUTPUTS {
-                    remove_stale(out_dir, &format!("{stem}.{ext}"))?;
-                }
-                continue;
-            }
-            let unit_diags = &all[all.len() - unit_diag_count..];
-            let opts = Options {
-                date,
-                errors: unit_diags
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .count(),
-                warnings: unit_diags
-                    .iter()
-                    .filter(|d| d.severity == Severity::Warning)
-                    .count(),
+            continue;
+        }
+        written.extend(write_or_clean(&cat, &diags, file_errors, s)?);
+        all.extend(diags);
+    }
+    report(&all, &summary, &written, s, None)
+}
+
+/// Note a unit's output name; a second unit with the same name gets GK702 and is not written.
+fn claim_name(used: &mut HashMap<String, String>, cat: &Catalogue) -> Option<Diagnostic> {
+    let stem = safe_file_name(&cat.unit.name);
+    let first = used.insert(stem, cat.file.to_string())?;
+    Some(
+        Diagnostic::new(
+            &rules::DUPLICATE_UNIT_NAME,
+            format!("单位简称“{}”与 {first} 中的单位相同", cat.unit.name),
+        )
+        .in_file(&cat.file)
+        .hint("每个单位使用不同的 name"),
+    )
+}
+
+/// Write one unit's outputs, or remove stale ones when it has errors (unless allowed).
+fn write_or_clean(
+    cat: &Catalogue,
+    diags: &[Diagnostic],
+    file_errors: bool,
+    s: &Settings,
+) -> Result<Vec<PathBuf>, Error> {
+    let stem = safe_file_name(&cat.unit.name);
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if (errors > 0 || file_errors) && !s.allow_errors {
+        for ext in OUTPUTS {
+            remove_stale(&s.out_dir, &format!("{stem}.{ext}"))?;
+        }
+        return Ok(Vec::new());
+    }
+    let opts = Options {
+        date: s.date,
+        errors,
+        warnings: diags
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count(),
+    };
+    let xlsx = render::xlsx::render(cat, &opts)
+        .map_err(|e| xlsx_error(&s.out_dir, &format!("{stem}.xlsx"), &e))?;
+    Ok(vec![
+        write_atomic(&s.out_dir, &format!("{stem}.xlsx"), &xlsx)?,
+        write_atomic(
+            &s.out_dir,
+            &format!("{stem}.html"),
+            render::html::render(cat, &opts).as_bytes(),
+        )?,
+        write_atomic(
+            &s.out_dir,
+            &format!("{stem}.csv"),
+            &render::csv::render(&[cat]),
+        )?,
+        write_atomic(
+            &s.out_dir,
+            &format!("{stem}.json"),
+            render::json::render(cat).as_bytes(),
+        )?,
+    ])
+}
+
+fn xlsx_error(dir: &Path, name: &str, e: &rust_xlsxwriter::XlsxError) -> Error {
+    Error::Write {
+        path: dir.join(name),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+fn progress(n: usize, quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    // Hidden by indicatif itself when stderr is not a terminal.
+    let bar = ProgressBar::new(n as u64);
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} 编译单位 {pos}/{len} {bar:30} {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Whether a unit of the project is written (no errors, or errors allowed).
+fn publishable(u: &UnitResult, allow_errors: bool) -> bool {
+    u.catalogue.is_some() && (allow_errors || u.errors() == 0)
+}
+
+/// Compile (or, with `units` false, only summarise) a county project.
+///
+/// # Errors
+/// [`Error::Write`] when an output cannot be written.
+pub fn run_project(
+    county_toml: &Path,
+    s: &Settings,
+    store: &Store,
+    units: bool,
+) -> Result<Exit, Error> {
+    let started = Instant::now();
+    let n = std::fs::read_to_string(county_toml)
+        .map(|t| t.matches("[[units]]").count())
+        .unwrap_or(0);
+    let bar = progress(n, s.quiet);
+    let run = match project::load(county_toml, store, &|| bar.inc(1)) {
+        Ok(r) => r,
+        Err(fr) => {
+            bar.finish_and_clear();
+            let summary = Summary {
+                files: 1,
+                ..Summary::default()
             };
-            written.extend(write_unit(&cat, out_dir, &stem, &opts)?);
+            return report(&fr.diags, &summary, &[], s, None);
+        }
+    };
+    bar.finish_and_clear();
+    let mut dup: Vec<(usize, Diagnostic)> = Vec::new();
+    let mut used = HashMap::new();
+    for (i, u) in run.units.iter().enumerate() {
+        if let Some(cat) = &u.catalogue {
+            if let Some(d) = claim_name(&mut used, cat) {
+                dup.push((i, d));
+            }
         }
     }
+    let mut run = run;
+    let dup_units: Vec<usize> = dup.iter().map(|(i, _)| *i).collect();
+    for (i, d) in dup {
+        run.units[i].diags.push(d);
+    }
+    let mut written: Vec<PathBuf> = Vec::new();
+    if units {
+        let results: Vec<Result<Vec<PathBuf>, Error>> = run
+            .units
+            .par_iter()
+            .enumerate()
+            .filter(|(i, _)| !dup_units.contains(i))
+            .filter_map(|(_, u)| {
+                u.catalogue
+                    .as_ref()
+                    .map(|c| write_or_clean(c, &u.diags, false, s))
+            })
+            .collect();
+        for r in results {
+            written.extend(r?);
+        }
+        written.push(write_index(&run, s)?);
+    }
+    written.extend(write_summary(&run, s)?);
+    let mut all: Vec<Diagnostic> = run.diags.clone();
+    for u in &run.units {
+        all.extend(u.diags.iter().cloned());
+    }
+    let summary = Summary {
+        files: 1 + run.units.len(),
+        items: run
+            .units
+            .iter()
+            .filter_map(|u| u.catalogue.as_ref())
+            .map(Catalogue::item_count)
+            .sum(),
+        ..Summary::default()
+    };
+    let line = format!(
+        "{} 个单位，{} 个事项，{} 个错误，{} 个警告，用时 {:.1} 秒",
+        run.units.len(),
+        summary.items,
+        all.iter().filter(|d| d.severity == Severity::Error).count(),
+        all.iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count(),
+        started.elapsed().as_secs_f64()
+    );
+    report(&all, &summary, &written, s, Some(line))
+}
+
+/// The county summary tables: 汇总表.xlsx, 汇总表.html and the three CSV files.
+fn write_summary(run: &ProjectRun, s: &Settings) -> Result<Vec<PathBuf>, Error> {
+    let summary = sum::Summary {
+        county: &run.spec.county,
+        date: s.date,
+        coverage: &run.coverage,
+        duties: &run.duties,
+        catalogues: run
+            .units
+            .iter()
+            .filter(|u| publishable(u, s.allow_errors))
+            .filter_map(|u| u.catalogue.as_ref())
+            .collect(),
+    };
+    let xlsx = sum::xlsx(&summary).map_err(|e| xlsx_error(&s.out_dir, "汇总表.xlsx", &e))?;
+    let mut out = vec![
+        write_atomic(&s.out_dir, "汇总表.xlsx", &xlsx)?,
+        write_atomic(&s.out_dir, "汇总表.html", sum::html(&summary).as_bytes())?,
+    ];
+    for (name, bytes) in sum::csvs(&summary) {
+        out.push(write_atomic(&s.out_dir, name, &bytes)?);
+    }
+    Ok(out)
+}
+
+/// The portal's index.html.
+fn write_index(run: &ProjectRun, s: &Settings) -> Result<PathBuf, Error> {
+    let entries: Vec<sum::IndexEntry> = run
+        .units
+        .iter()
+        .map(|u| sum::IndexEntry {
+            name: u
+                .catalogue
+                .as_ref()
+                .map(|c| c.unit.display_name().to_string())
+                .unwrap_or_else(|| u.name()),
+            kind: u.kind(),
+            html: publishable(u, s.allow_errors)
+                .then(|| format!("{}.html", safe_file_name(&u.name()))),
+            items: u.catalogue.as_ref().map(Catalogue::item_count).unwrap_or(0),
+            errors: u.errors(),
+        })
+        .collect();
+    write_atomic(
+        &s.out_dir,
+        "index.html",
+        sum::index(&run.spec.county, s.date, &entries).as_bytes(),
+    )
+}
+
+/// Print the diagnostics (text or JSON) and the files written on stderr; return the exit code.
+fn report(
+    all: &[Diagnostic],
+    summary: &Summary,
+    written: &[PathBuf],
+    s: &Settings,
+    project_line: Option<String>,
+) -> Result<Exit, Error> {
+    let mut all = all.to_vec();
     diag::sort(&mut all);
+    let mut summary = *summary;
     summary.count(&all);
-    let report = match format {
+    let exit = exit_for(&all);
+    let text = match s.format {
         DiagFormat::Json => diag::to_json(&all, &summary) + "\n",
         DiagFormat::Text => {
             let mut t = diag::to_text(&all);
-            for p in &written {
+            for p in written {
                 t.push_str(&format!("已写出 {}\n", p.display()));
             }
-            t.push_str(&diag::summary_line(&summary));
+            t.push_str(&project_line.unwrap_or_else(|| diag::summary_line(&summary)));
             t.push('\n');
-            if exit_for(&all) != Exit::Ok && !allow_errors {
+            if exit != Exit::Ok && !s.allow_errors {
                 t.push_str("有错误的单位未写出（可用 --allow-errors 强制写出）\n");
             }
             t
         }
     };
-    eprint!("{report}");
-    Ok(exit_for(&all))
-}
-
-/// Write one unit's outputs.
-fn write_unit(
-    cat: &Catalogue,
-    dir: &Path,
-    stem: &str,
-    opts: &Options,
-) -> Result<Vec<std::path::PathBuf>, Error> {
-    let xlsx = render::xlsx::render(cat, opts).map_err(|e| Error::Write {
-        path: dir.join(format!("{stem}.xlsx")),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    Ok(vec![
-        write_atomic(dir, &format!("{stem}.xlsx"), &xlsx)?,
-        write_atomic(
-            dir,
-            &format!("{stem}.html"),
-            render::html::render(cat, opts).as_bytes(),
-        )?,
-        write_atomic(dir, &format!("{stem}.csv"), &render::csv::render(&[cat]))?,
-        write_atomic(
-            dir,
-            &format!("{stem}.json"),
-            render::json::render(cat).as_bytes(),
-        )?,
-    ])
+    eprint!("{text}");
+    Ok(exit)
 }

@@ -2,8 +2,10 @@
 //! code; shared logic lives in the library modules.
 
 pub mod compile;
+pub mod completions;
 pub mod domains;
 pub mod import;
+pub mod init;
 pub mod rules;
 pub mod validate;
 
@@ -88,10 +90,66 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             allow_errors,
             date,
             format,
+            quiet,
         } => {
             let date = compile::resolve_date(date.as_deref())?;
-            compile::run(&path, &output, allow_errors, date, format, store)
+            let settings = compile::Settings {
+                out_dir: output,
+                allow_errors,
+                date,
+                format,
+                quiet,
+            };
+            compile::run(&path, &settings, store)
         }
+        Command::Summary {
+            project,
+            output,
+            allow_errors,
+            date,
+            format,
+            quiet,
+        } => {
+            let date = compile::resolve_date(date.as_deref())?;
+            let settings = compile::Settings {
+                out_dir: output,
+                allow_errors,
+                date,
+                format,
+                quiet,
+            };
+            let Some(county_toml) = compile::project_file(&project) else {
+                return Err(Error::Usage(format!(
+                    "{} 不是县级项目：需要含 county.toml 的文件夹",
+                    project.display()
+                )));
+            };
+            compile::run_project(&county_toml, &settings, store, false)
+        }
+        Command::Init {
+            path,
+            county,
+            towns,
+            subdistricts,
+            departments,
+            kind,
+            name,
+            domains,
+        } => {
+            let req = init::Request {
+                path,
+                county,
+                towns,
+                subdistricts,
+                departments,
+                kind,
+                name,
+                domains,
+            };
+            init::run(req, store)
+        }
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Man => completions::man(),
         Command::Import {
             draft,
             output,

@@ -7,7 +7,6 @@ pub mod table;
 pub mod toml;
 pub mod xlsx;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -196,7 +195,8 @@ fn read_toml(path: &Path, file: &Arc<str>, store: &Store, county: Option<&str>) 
             (vec![c], None)
         }
         Some(TomlDoc::Project(p)) => {
-            for (unit_path, loc) in &p.units {
+            for u in &p.units {
+                let (unit_path, loc) = (&u.path, &u.loc);
                 if !unit_path.is_file() {
                     diags.push(
                         Diagnostic::new(
@@ -217,21 +217,6 @@ fn read_toml(path: &Path, file: &Arc<str>, store: &Store, county: Option<&str>) 
         diags,
         project,
     }
-}
-
-/// Read a county project and every unit it lists (the project's own read comes first).
-pub fn read_project(path: &Path, store: &Store) -> Vec<FileRead> {
-    let head = read_file(path, store, None);
-    let Some(project) = head.project.clone() else {
-        return vec![head];
-    };
-    let mut out = vec![head];
-    for (unit_path, _) in &project.units {
-        if unit_path.is_file() {
-            out.push(read_file(unit_path, store, Some(&project.county)));
-        }
-    }
-    out
 }
 
 /// Every file `validate DIR` reads: files of supported types, recursively, sorted, skipping
@@ -259,31 +244,5 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out.sort();
-    out
-}
-
-/// Read every supported file under a folder. Units listed by a `county.toml` are read through
-/// their project (so they inherit its county); everything else is read on its own.
-pub fn read_dir(dir: &Path, store: &Store) -> Vec<FileRead> {
-    let files = walk(dir);
-    let mut covered: HashSet<PathBuf> = HashSet::new();
-    let mut out = Vec::new();
-    for p in files
-        .iter()
-        .filter(|p| p.file_name().is_some_and(|n| n == "county.toml"))
-    {
-        let reads = read_project(p, store);
-        if let Some(proj) = reads.first().and_then(|r| r.project.as_ref()) {
-            covered.extend(proj.units.iter().filter_map(|(u, _)| u.canonicalize().ok()));
-        }
-        covered.insert(p.canonicalize().unwrap_or_else(|_| p.clone()));
-        out.extend(reads);
-    }
-    for p in &files {
-        let canon = p.canonicalize().unwrap_or_else(|_| p.clone());
-        if !covered.contains(&canon) {
-            out.push(read_file(p, store, None));
-        }
-    }
     out
 }

@@ -164,9 +164,33 @@ pub struct UnitToml {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitRefToml {
-    /// The unit's catalogue, relative to county.toml.
+    /// The unit's catalogue (TOML, or a draft spreadsheet/CSV), relative to county.toml.
     #[schemars(with = "String")]
     pub path: S,
+    /// A group the unit belongs to besides its kind's (各乡镇, 各街办, 县直各部门 are built in).
+    #[schemars(with = "Option<String>")]
+    pub group: Option<S>,
+}
+
+/// One row of the responsibility table (责任分工表): domains, lead unit(s), co-operating units.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DutyToml {
+    /// One pilot domain; or use `domains` for a row naming several (seed 001 row 4).
+    #[schemars(with = "Option<String>")]
+    pub domain: Option<S>,
+    /// Several pilot domains sharing the same units.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub domains: Vec<S>,
+    /// Lead unit(s) (牵头单位): unit names, full names, or 县民政局-style names.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub lead: Vec<S>,
+    /// Co-operating units (配合单位): unit names or groups (各乡镇, 各街办 …).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub cooperating: Vec<S>,
 }
 
 /// A county project file (`county.toml`).
@@ -181,6 +205,11 @@ pub struct ProjectToml {
     #[serde(default)]
     #[schemars(with = "Vec<UnitRefToml>")]
     pub units: Vec<Spanned<UnitRefToml>>,
+    /// The responsibility table: who publishes which domain. Coverage gaps (缺) are the
+    /// domains a unit is given here but does not publish.
+    #[serde(default)]
+    #[schemars(with = "Vec<DutyToml>")]
+    pub responsibility: Vec<Spanned<DutyToml>>,
 }
 
 fn string_enum(values: &[&str]) -> schemars::Schema {
@@ -263,13 +292,33 @@ pub struct UnitSpec {
     pub explicit_levels: bool,
 }
 
+/// A unit listed by a project.
+#[derive(Debug, Clone)]
+pub struct ProjectUnit {
+    /// Resolved against the project folder.
+    pub path: PathBuf,
+    pub group: Option<String>,
+    /// Where the unit is listed.
+    pub loc: Loc,
+}
+
+/// A row of the responsibility table, as written.
+#[derive(Debug, Clone)]
+pub struct DutySpec {
+    /// The domains as written, with where.
+    pub domains: Vec<(String, Loc)>,
+    pub lead: Vec<(String, Loc)>,
+    pub cooperating: Vec<(String, Loc)>,
+    pub loc: Loc,
+}
+
 /// A county project before its units are read.
 #[derive(Debug, Clone)]
 pub struct ProjectSpec {
     pub county: String,
     pub file: Arc<str>,
-    /// Unit file paths (resolved against the project folder) and where they are listed.
-    pub units: Vec<(PathBuf, Loc)>,
+    pub units: Vec<ProjectUnit>,
+    pub duties: Vec<DutySpec>,
 }
 
 /// What a TOML file turned out to be.
@@ -694,6 +743,12 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
 }
 
 fn project(ctx: &Ctx<'_>, p: ProjectToml, base_dir: &Path) -> ProjectSpec {
+    let spanned = |v: &[S]| -> Vec<(String, Loc)> {
+        v.iter()
+            .map(|x| (x.get_ref().trim().to_string(), ctx.loc(x.span())))
+            .filter(|(t, _)| !t.is_empty())
+            .collect()
+    };
     ProjectSpec {
         county: p.county.get_ref().trim().to_string(),
         file: Arc::clone(&ctx.file),
@@ -702,7 +757,33 @@ fn project(ctx: &Ctx<'_>, p: ProjectToml, base_dir: &Path) -> ProjectSpec {
             .into_iter()
             .map(|u| {
                 let loc = ctx.loc(u.get_ref().path.span());
-                (base_dir.join(u.into_inner().path.into_inner().trim()), loc)
+                let u = u.into_inner();
+                ProjectUnit {
+                    path: base_dir.join(u.path.get_ref().trim()),
+                    group: u
+                        .group
+                        .map(|g| g.into_inner().trim().to_string())
+                        .filter(|g| !g.is_empty()),
+                    loc,
+                }
+            })
+            .collect(),
+        duties: p
+            .responsibility
+            .into_iter()
+            .map(|d| {
+                let loc = ctx.loc(d.span());
+                let d = d.into_inner();
+                let mut domains = spanned(&d.domains);
+                if let Some(one) = &d.domain {
+                    domains.insert(0, (one.get_ref().trim().to_string(), ctx.loc(one.span())));
+                }
+                DutySpec {
+                    domains,
+                    lead: spanned(&d.lead),
+                    cooperating: spanned(&d.cooperating),
+                    loc,
+                }
             })
             .collect(),
     }

@@ -60,34 +60,42 @@ pub fn mark_cells(audience: &[Audience], mode: &[Mode]) -> [String; 4] {
     ]
 }
 
+/// The rows of one catalogue in the CSV layout (no header).
+pub fn rows(cat: &Catalogue) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for s in &cat.sections {
+        for it in &s.items {
+            let [public, specific, active, request] = mark_cells(&it.audience, &it.mode);
+            out.push(vec![
+                cat.unit.name.clone(),
+                s.key.display_name().to_string(),
+                it.seq.clone(),
+                it.category.clone(),
+                it.name.clone(),
+                it.content.clone(),
+                it.basis.clone(),
+                it.deadline.clone(),
+                it.subject.clone(),
+                channels_cell(&it.channels),
+                public,
+                specific,
+                active,
+                request,
+                levels_cell(&it.levels),
+                it.remarks.clone(),
+            ]);
+        }
+    }
+    out
+}
+
 /// Append the rows of one catalogue to a CSV writer (no header).
 ///
 /// # Errors
 /// Only the writer's own I/O errors.
 pub fn write_rows<W: std::io::Write>(w: &mut csv::Writer<W>, cat: &Catalogue) -> csv::Result<()> {
-    for s in &cat.sections {
-        let domain = s.key.display_name();
-        for it in &s.items {
-            let [public, specific, active, request] = mark_cells(&it.audience, &it.mode);
-            w.write_record([
-                cat.unit.name.as_str(),
-                domain,
-                &it.seq,
-                &it.category,
-                &it.name,
-                &it.content,
-                &it.basis,
-                &it.deadline,
-                &it.subject,
-                &channels_cell(&it.channels),
-                &public,
-                &specific,
-                &active,
-                &request,
-                &levels_cell(&it.levels),
-                &it.remarks,
-            ])?;
-        }
+    for r in rows(cat) {
+        w.write_record(&r)?;
     }
     Ok(())
 }

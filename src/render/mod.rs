@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod summary;
 pub mod xlsx;
 
 use crate::model::{Catalogue, Item, Level};
@@ -55,6 +56,9 @@ impl Date {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 }
+
+/// The one mark style of every output, said where a reader may wonder.
+pub const MARK_STYLE_NOTE: &str = "勾选项以“✓”表示";
 
 /// What a table renderer needs besides the catalogue.
 #[derive(Debug, Clone)]

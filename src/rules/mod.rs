@@ -86,7 +86,9 @@ pub static RULES: &[&Rule] = &[
     &UNKNOWN_ALLOWED_RULE,
     &SHIFTED_ROW,
     &HTML_RESIDUE,
+    &MISSING_RESPONSIBLE_DOMAIN,
     &DUPLICATE_UNIT_NAME,
+    &UNKNOWN_RESPONSIBLE_UNIT,
 ];
 
 /// The rule with this code (case-insensitive).

@@ -345,6 +345,26 @@ Use instead:
 ",
 };
 
+pub static UNKNOWN_RESPONSIBLE_UNIT: Rule = Rule {
+    code: "GK703",
+    name: "UnknownResponsibleUnit",
+    severity: Warning,
+    summary: "责任分工表中的单位不是项目中的单位或分组",
+    source: FORMAT,
+    doc: "## What it does
+Reports a name in the responsibility table of county.toml (lead or cooperating) that matches no unit of the project: not a short name, not a full name, not 县X局 for a unit named 嘉鱼县X局, and not a group (各乡镇, 各街办, 县直各部门, or a unit's group).
+
+## Why is this bad?
+The domain is then assigned to nobody, and its gaps cannot be found.
+
+## Example
+    lead = [\"县民证局\"]
+
+Use instead:
+    lead = [\"县民政局\"]
+",
+};
+
 pub static UNKNOWN_ALLOWED_RULE: Rule = Rule {
     code: "GK510",
     name: "UnjustifiedAllow",
@@ -362,6 +382,29 @@ A misspelt code silences nothing, and an allow without a reason cannot be review
 
 Use instead:
     allow = { GK210 = \"村级公示栏张贴，不上网\" }
+",
+};
+
+pub static MISSING_RESPONSIBLE_DOMAIN: Rule = Rule {
+    code: "GK701",
+    name: "MissingResponsibleDomain",
+    severity: Warning,
+    summary: "责任分工表要求单位公开的领域，其目录中没有",
+    source: "国办发〔2019〕54号：县级政府部门和乡镇按职责分工编制本领域目录",
+    doc: "## What it does
+Reports a unit that the county's responsibility table (责任分工表, in county.toml) makes lead or co-operating unit for a domain, but whose catalogue has no item in that domain. The county summary shows the cell as 缺.
+
+## Why is this bad?
+The county reports coverage upward; a domain the county assigned to a unit but nobody published is exactly the gap the summary exists to find.
+
+## Example
+    [[responsibility]]
+    domain = \"社会救助\"
+    cooperating = [\"各乡镇\"]         # but towns/新街镇.toml has no 社会救助 section
+
+Use instead:
+    [[sections]]
+    domain = \"社会救助\"              # in towns/新街镇.toml
 ",
 };
 
