@@ -21,6 +21,10 @@ pub struct Cli {
 pub enum DiagFormat {
     Text,
     Json,
+    /// SARIF 2.1.0 for code-scanning services
+    Sarif,
+    /// GitHub Actions workflow annotations
+    Github,
 }
 
 /// Output format of lists.
@@ -37,9 +41,26 @@ pub enum Command {
         /// Files or folders to check (folders are searched recursively)
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Rewrite what is safe to rewrite (brackets, whitespace, HTML, channel names): TOML/CSV
+        /// in place keeping <file>.bak, workbooks as <name>.fixed.xlsx
+        #[arg(long)]
+        fix: bool,
+        /// With --fix: show the changes as a diff and write nothing
+        #[arg(long, requires = "fix")]
+        diff: bool,
+        /// Write a copy of the workbook with every faulty cell coloured and commented, and a
+        /// first sheet 问题清单 linking to each
+        #[arg(long, value_name = "OUT.xlsx")]
+        annotate: Option<PathBuf>,
         /// Output format
         #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
         format: DiagFormat,
+        /// Only report these rule codes or prefixes (GK1, GK210), comma-separated
+        #[arg(long, value_delimiter = ',', value_name = "CODES")]
+        select: Vec<String>,
+        /// Do not report these rule codes or prefixes, comma-separated
+        #[arg(long, value_delimiter = ',', value_name = "CODES")]
+        ignore: Vec<String>,
     },
     /// Compile a unit catalogue, a draft, or a county project folder into standard tables
     Compile {
@@ -59,6 +80,12 @@ pub enum Command {
         /// Output format of diagnostics (printed on stderr)
         #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
         format: DiagFormat,
+        /// Only report these rule codes or prefixes (GK1, GK210), comma-separated
+        #[arg(long, value_delimiter = ',', value_name = "CODES")]
+        select: Vec<String>,
+        /// Do not report these rule codes or prefixes, comma-separated
+        #[arg(long, value_delimiter = ',', value_name = "CODES")]
+        ignore: Vec<String>,
         /// No progress bar
         #[arg(short, long)]
         quiet: bool,
@@ -80,6 +107,12 @@ pub enum Command {
         /// Output format of diagnostics (printed on stderr)
         #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
         format: DiagFormat,
+        /// Only report these rule codes or prefixes (GK1, GK210), comma-separated
+        #[arg(long, value_delimiter = ',', value_name = "CODES")]
+        select: Vec<String>,
+        /// Do not report these rule codes or prefixes, comma-separated
+        #[arg(long, value_delimiter = ',', value_name = "CODES")]
+        ignore: Vec<String>,
         /// No progress bar
         #[arg(short, long)]
         quiet: bool,

@@ -52,6 +52,18 @@ pub struct Diagnostic {
     pub field: Option<Field>,
     pub item: Option<String>,
     pub hint: Option<String>,
+    /// The text at fault, with the part to underline (text output only; not in JSON).
+    #[serde(skip)]
+    pub excerpt: Option<Excerpt>,
+}
+
+/// A cell's or value's text and the character range at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    pub text: String,
+    /// Character offsets (not bytes): start inclusive, end exclusive.
+    pub start: usize,
+    pub end: usize,
 }
 
 impl Diagnostic {
@@ -70,7 +82,26 @@ impl Diagnostic {
             field: None,
             item: None,
             hint: None,
+            excerpt: None,
         }
+    }
+
+    /// Show `text` under the diagnostic, underlining the first `part` of it (all of it when
+    /// `part` is empty or absent).
+    pub fn underline(mut self, text: &str, part: &str) -> Self {
+        let (start, end) = match text.find(part).filter(|_| !part.is_empty()) {
+            Some(b) => {
+                let start = text[..b].chars().count();
+                (start, start + part.chars().count())
+            }
+            None => (0, text.chars().count()),
+        };
+        self.excerpt = Some(Excerpt {
+            text: text.to_string(),
+            start,
+            end,
+        });
+        self
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -193,12 +224,79 @@ pub fn to_json(diags: &[Diagnostic], summary: &Summary) -> String {
     .unwrap_or_default()
 }
 
-/// The human rendering: one block per diagnostic, in Chinese, with the place first so editors
-/// and terminals can jump to it.
+/// Display width of a text: CJK characters take two columns.
+fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// The excerpt lines: the text (a window around the fault, one line) and a caret line under
+/// the faulty part, aligned for CJK.
+fn excerpt_lines(e: &Excerpt) -> String {
+    let chars: Vec<char> = e
+        .text
+        .chars()
+        .map(|c| if c == '\n' { ' ' } else { c })
+        .collect();
+    let (mut from, mut to) = (e.start.min(chars.len()), e.end.min(chars.len()));
+    // A window of about 70 columns around the fault.
+    let before: String = chars[..from].iter().collect();
+    let mut lead = String::new();
+    if width(&before) > 30 {
+        let mut w = 0;
+        let mut k = from;
+        while k > 0 && w < 24 {
+            k -= 1;
+            w += width(&chars[k].to_string());
+        }
+        lead.push('…');
+        let shift = k;
+        from -= shift;
+        to -= shift;
+        let shown: Vec<char> = chars[shift..].to_vec();
+        return render_window(&lead, &shown, from, to);
+    }
+    render_window(&lead, &chars, from, to)
+}
+
+fn render_window(lead: &str, chars: &[char], from: usize, to: usize) -> String {
+    let mut shown: String = chars.iter().take(80).collect();
+    if chars.len() > 80 {
+        shown.push('…');
+    }
+    let pad = width(lead) + width(&chars[..from.min(chars.len())].iter().collect::<String>());
+    let marks = width(
+        &chars[from.min(chars.len())..to.min(chars.len())]
+            .iter()
+            .collect::<String>(),
+    )
+    .max(1);
+    format!(
+        "    | {lead}{shown}\n    | {}{}\n",
+        " ".repeat(pad),
+        "^".repeat(marks)
+    )
+}
+
+/// The human rendering: diagnostics grouped by file (a header per file), each with its place
+/// first so editors and terminals can jump to it, the text at fault underlined, the item and
+/// a hint, in Chinese.
 pub fn to_text(diags: &[Diagnostic]) -> String {
     let mut out = String::new();
+    let mut current: Option<&str> = None;
     for d in diags {
-        let _ = write!(out, "{}", d.file.as_deref().unwrap_or("-"));
+        let file = d.file.as_deref().unwrap_or("-");
+        if current != Some(file) {
+            if current.is_some() {
+                out.push('\n');
+            }
+            let n = diags
+                .iter()
+                .filter(|x| x.file.as_deref().unwrap_or("-") == file)
+                .count();
+            let _ = writeln!(out, "== {file}（{n} 个问题）==");
+            current = Some(file);
+        }
+        let _ = write!(out, "{file}");
         if let Some(sheet) = &d.sheet {
             let _ = write!(out, ":{sheet}!{}", d.cell.as_deref().unwrap_or(""));
         } else if let (Some(row), Some(cell)) = (d.row, &d.cell) {
@@ -210,6 +308,9 @@ pub fn to_text(diags: &[Diagnostic]) -> String {
             }
         }
         let _ = writeln!(out, ": {}[{}] {}", d.severity.label_zh(), d.code, d.message);
+        if let Some(e) = &d.excerpt {
+            out.push_str(&excerpt_lines(e));
+        }
         if let Some(item) = &d.item {
             let _ = writeln!(out, "    事项：{item}");
         }
@@ -217,7 +318,157 @@ pub fn to_text(diags: &[Diagnostic]) -> String {
             let _ = writeln!(out, "    建议：{hint}");
         }
     }
+    if !diags.is_empty() {
+        out.push('\n');
+    }
     out
+}
+
+/// GitHub Actions workflow commands: one `::error file=…,line=…::message` line each.
+pub fn to_github(diags: &[Diagnostic]) -> String {
+    let esc = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let prop = |s: &str| esc(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for d in diags {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut props = vec![format!("file={}", prop(d.file.as_deref().unwrap_or("")))];
+        if let Some(l) = d.line.or(d.row) {
+            props.push(format!("line={l}"));
+        }
+        if let (Some(c), None) = (d.column, &d.sheet) {
+            if d.cell.is_none() {
+                props.push(format!("col={c}"));
+            }
+        }
+        props.push(format!("title={}", prop(&format!("gkml {}", d.code))));
+        let place = match (&d.sheet, &d.cell) {
+            (Some(s), Some(c)) => format!("{s}!{c} "),
+            (None, Some(c)) => format!("{c} "),
+            _ => String::new(),
+        };
+        let hint = d
+            .hint
+            .as_deref()
+            .map(|h| format!("（建议：{h}）"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "::{level} {}::{}",
+            props.join(","),
+            esc(&format!("{place}{}{hint}", d.message))
+        );
+    }
+    out
+}
+
+/// A URI reference for a file path: forward slashes, everything but unreserved ASCII
+/// percent-encoded (SARIF asks for URIs, and Chinese file names are common here).
+fn file_uri(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// SARIF 2.1.0, for code-scanning services: one run, the rules that fired, one result per
+/// diagnostic. Spreadsheet cells are logical locations (目录!E7); TOML and CSV get a region.
+pub fn to_sarif(diags: &[Diagnostic]) -> String {
+    use serde_json::json;
+    let mut codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let rules: Vec<serde_json::Value> = codes
+        .iter()
+        .filter_map(|c| crate::rules::find(c))
+        .map(|r| {
+            json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": { "text": r.summary },
+                "fullDescription": { "text": r.source },
+                "help": { "text": r.doc },
+                "defaultConfiguration": { "level": sarif_level(r.severity) }
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            let mut location = json!({});
+            if let Some(f) = &d.file {
+                let mut physical = json!({ "artifactLocation": { "uri": file_uri(f) } });
+                if d.sheet.is_none() {
+                    if let Some(line) = d.line.or(d.row) {
+                        let mut region = json!({ "startLine": line });
+                        if d.cell.is_none() {
+                            if let Some(c) = d.column {
+                                region["startColumn"] = json!(c);
+                            }
+                        }
+                        physical["region"] = region;
+                    }
+                }
+                location["physicalLocation"] = physical;
+            }
+            if let (Some(cell), sheet) = (&d.cell, &d.sheet) {
+                let name = match sheet {
+                    Some(s) => format!("{s}!{cell}"),
+                    None => cell.clone(),
+                };
+                location["logicalLocations"] =
+                    json!([{ "fullyQualifiedName": name, "kind": "element" }]);
+            }
+            let mut text = d.message.clone();
+            if let Some(item) = &d.item {
+                text.push_str(&format!("（事项：{item}）"));
+            }
+            if let Some(h) = &d.hint {
+                text.push_str(&format!(" 建议：{h}"));
+            }
+            json!({
+                "ruleId": d.code,
+                "level": sarif_level(d.severity),
+                "message": { "text": text },
+                "locations": [location]
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "gkml",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/gkml/gkml",
+                "rules": rules
+            } },
+            "columnKind": "unicodeCodePoints",
+            "results": results
+        }]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
 }
 
 /// The closing line of a text report.

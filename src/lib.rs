@@ -5,12 +5,15 @@
 //!
 //! Flow: `read` → `model` → `rules` → `diag`; `compile` adds `render`.
 
+pub mod annotate;
 pub mod catalogues;
 pub mod cli;
 pub mod cmd;
+pub mod deadline;
 pub mod diag;
 pub mod domains;
 pub mod error;
+pub mod fix;
 pub mod fsutil;
 pub mod import;
 pub mod model;

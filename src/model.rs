@@ -579,6 +579,8 @@ pub struct Item {
     pub id: Option<String>,
     /// 序号 as read; computed when compiling.
     pub seq: String,
+    /// The 序号 was written in this row's own cell (not blank, not filled from a merge).
+    pub seq_explicit: bool,
     pub category: String,
     pub name: String,
     pub content: String,

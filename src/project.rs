@@ -362,6 +362,7 @@ pub struct ProjectRun {
 pub fn load(
     path: &std::path::Path,
     store: &crate::catalogues::Store,
+    run_rules: &crate::rules::config::RuleConfig,
     tick: &(dyn Fn() + Sync),
 ) -> Result<ProjectRun, Box<crate::read::FileRead>> {
     use rayon::prelude::*;
@@ -414,9 +415,13 @@ pub fn load(
     let (duties, mut diags) = duties(&spec, &units);
     diags.extend(head.diags);
     let found = gaps(&units, &duties);
+    // The project's [rules] table, then the run's flags, decide what is reported and how.
+    let config = spec.rules.merged(run_rules);
     for (u, g) in units.iter_mut().zip(found) {
         u.diags.extend(g);
+        u.diags = config.apply(std::mem::take(&mut u.diags));
     }
+    let diags = config.apply(diags);
     let coverage = coverage(&units, &duties);
     Ok(ProjectRun {
         spec,

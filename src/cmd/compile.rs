@@ -36,6 +36,8 @@ pub struct Settings {
     pub format: DiagFormat,
     /// No progress bar.
     pub quiet: bool,
+    /// The run's rule selection (`--select`, `--ignore`).
+    pub rules: crate::rules::config::RuleConfig,
 }
 
 /// The compile date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else today.
@@ -100,7 +102,7 @@ pub fn run(path: &Path, s: &Settings, store: &Store) -> Result<Exit, Error> {
         );
     }
     let fr = read::read_file(path, store, None);
-    let mut all = fr.diags.clone();
+    let mut all = s.rules.apply(fr.diags.clone());
     let mut summary = Summary {
         files: 1,
         ..Summary::default()
@@ -117,8 +119,10 @@ pub fn run(path: &Path, s: &Settings, store: &Store) -> Result<Exit, Error> {
         }
         cat.number_items();
         summary.items += cat.item_count();
-        let mut diags = rules::check(&cat);
-        let file_errors = fr.diags.iter().any(|d| d.severity == Severity::Error);
+        let mut diags = s.rules.apply(rules::check(&cat));
+        let file_errors = all
+            .iter()
+            .any(|d| d.severity == Severity::Error && d.file.as_deref() == Some(&*cat.file));
         if let Some(d) = claim_name(&mut used, &cat) {
             diags.push(d);
             all.extend(diags);
@@ -233,7 +237,7 @@ pub fn run_project(
         .map(|t| t.matches("[[units]]").count())
         .unwrap_or(0);
     let bar = progress(n, s.quiet);
-    let run = match project::load(county_toml, store, &|| bar.inc(1)) {
+    let run = match project::load(county_toml, store, &s.rules, &|| bar.inc(1)) {
         Ok(r) => r,
         Err(fr) => {
             bar.finish_and_clear();
@@ -368,21 +372,16 @@ fn report(
     let mut summary = *summary;
     summary.count(&all);
     let exit = exit_for(&all);
-    let text = match s.format {
-        DiagFormat::Json => diag::to_json(&all, &summary) + "\n",
-        DiagFormat::Text => {
-            let mut t = diag::to_text(&all);
-            for p in written {
-                t.push_str(&format!("已写出 {}\n", p.display()));
-            }
-            t.push_str(&project_line.unwrap_or_else(|| diag::summary_line(&summary)));
-            t.push('\n');
-            if exit != Exit::Ok && !s.allow_errors {
-                t.push_str("有错误的单位未写出（可用 --allow-errors 强制写出）\n");
-            }
-            t
-        }
-    };
+    let mut tail = String::new();
+    for p in written {
+        tail.push_str(&format!("已写出 {}\n", p.display()));
+    }
+    tail.push_str(&project_line.unwrap_or_else(|| diag::summary_line(&summary)));
+    tail.push('\n');
+    if exit != Exit::Ok && !s.allow_errors {
+        tail.push_str("有错误的单位未写出（可用 --allow-errors 强制写出）\n");
+    }
+    let text = super::render_report(s.format, &all, &summary, &tail);
     eprint!("{text}");
     Ok(exit)
 }

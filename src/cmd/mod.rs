@@ -46,6 +46,45 @@ pub fn exit_for(diags: &[Diagnostic]) -> Exit {
     exit
 }
 
+/// The rule selection of one run (`--select`, `--ignore`); unknown codes are a usage error.
+///
+/// # Errors
+/// [`Error::Usage`] naming the first code or prefix that matches no rule.
+pub fn run_rules(
+    select: Vec<String>,
+    ignore: Vec<String>,
+) -> Result<crate::rules::config::RuleConfig, Error> {
+    for c in select.iter().chain(&ignore) {
+        let p = c.trim().to_ascii_uppercase();
+        if p.is_empty() || !crate::rules::RULES.iter().any(|r| r.code.starts_with(&p)) {
+            return Err(Error::Usage(format!(
+                "“{c}”不是规则代码或前缀；gkml rules 可列出全部规则"
+            )));
+        }
+    }
+    Ok(crate::rules::config::RuleConfig {
+        select,
+        ignore,
+        ..Default::default()
+    })
+}
+
+/// Render diagnostics in the chosen format; the text format ends with `tail` (summary lines).
+pub fn render_report(
+    format: crate::cli::DiagFormat,
+    diags: &[Diagnostic],
+    summary: &crate::diag::Summary,
+    tail: &str,
+) -> String {
+    use crate::cli::DiagFormat;
+    match format {
+        DiagFormat::Json => crate::diag::to_json(diags, summary) + "\n",
+        DiagFormat::Sarif => crate::diag::to_sarif(diags),
+        DiagFormat::Github => crate::diag::to_github(diags),
+        DiagFormat::Text => crate::diag::to_text(diags) + tail,
+    }
+}
+
 /// Print to stdout; a closed pipe (`gkml … | head`) is not an error.
 pub fn print_out(text: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
@@ -83,13 +122,36 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         eprint!("{}", crate::diag::to_text(&store_diags));
     }
     match cli.command {
-        Command::Validate { paths, format } => validate::run(&paths, format, store),
+        Command::Validate {
+            paths,
+            fix,
+            diff,
+            annotate,
+            format,
+            select,
+            ignore,
+        } => {
+            let rules = run_rules(select, ignore)?;
+            if fix {
+                let failed = validate::fix(&paths, diff)?;
+                if diff {
+                    return Ok(if failed { Exit::Unreadable } else { Exit::Ok });
+                }
+            }
+            let exit = validate::run(&paths, format, &rules, store)?;
+            match annotate {
+                Some(out) => validate::annotate(&paths, &out, &rules, store).map(|e| e.max(exit)),
+                None => Ok(exit),
+            }
+        }
         Command::Compile {
             path,
             output,
             allow_errors,
             date,
             format,
+            select,
+            ignore,
             quiet,
         } => {
             let date = compile::resolve_date(date.as_deref())?;
@@ -99,6 +161,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                 date,
                 format,
                 quiet,
+                rules: run_rules(select, ignore)?,
             };
             compile::run(&path, &settings, store)
         }
@@ -108,6 +171,8 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             allow_errors,
             date,
             format,
+            select,
+            ignore,
             quiet,
         } => {
             let date = compile::resolve_date(date.as_deref())?;
@@ -117,6 +182,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                 date,
                 format,
                 quiet,
+                rules: run_rules(select, ignore)?,
             };
             let Some(county_toml) = compile::project_file(&project) else {
                 return Err(Error::Usage(format!(

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::project;
 use crate::read;
 use crate::rules;
+use crate::rules::config::RuleConfig;
 
 use super::compile::project_file;
 use super::{exit_for, print_out, Exit};
@@ -26,19 +27,19 @@ struct Checked {
 }
 
 impl Checked {
-    fn file(&mut self, path: &Path, store: &Store) {
+    fn file(&mut self, path: &Path, store: &Store, config: &RuleConfig) {
         let fr = read::read_file(path, store, None);
         self.files += 1;
-        self.diags.extend(fr.diags);
+        self.diags.extend(config.apply(fr.diags));
         for cat in &fr.catalogues {
             self.items += cat.item_count();
-            self.diags.extend(rules::check(cat));
+            self.diags.extend(config.apply(rules::check(cat)));
         }
     }
 
     /// Check a project; returns the unit files it covers.
-    fn project(&mut self, county_toml: &Path, store: &Store) -> Vec<PathBuf> {
-        match project::load(county_toml, store, &|| {}) {
+    fn project(&mut self, county_toml: &Path, store: &Store, config: &RuleConfig) -> Vec<PathBuf> {
+        match project::load(county_toml, store, config, &|| {}) {
             Ok(run) => {
                 self.files += 1 + run.units.len();
                 self.diags.extend(run.diags);
@@ -61,11 +62,16 @@ impl Checked {
 ///
 /// # Errors
 /// Only when the report cannot be written.
-pub fn run(paths: &[PathBuf], format: DiagFormat, store: &Store) -> Result<Exit, Error> {
+pub fn run(
+    paths: &[PathBuf],
+    format: DiagFormat,
+    config: &RuleConfig,
+    store: &Store,
+) -> Result<Exit, Error> {
     let mut c = Checked::default();
     for p in paths {
         if let Some(ct) = project_file(p) {
-            c.project(&ct, store);
+            c.project(&ct, store, config);
         } else if p.is_dir() {
             let files = read::walk(p);
             let mut covered: HashSet<PathBuf> = HashSet::new();
@@ -74,13 +80,13 @@ pub fn run(paths: &[PathBuf], format: DiagFormat, store: &Store) -> Result<Exit,
                 .filter(|f| f.file_name().is_some_and(|n| n == "county.toml"))
             {
                 covered.insert(canonical(ct));
-                covered.extend(c.project(ct, store).iter().map(|u| canonical(u)));
+                covered.extend(c.project(ct, store, config).iter().map(|u| canonical(u)));
             }
             for f in files.iter().filter(|f| !covered.contains(&canonical(f))) {
-                c.file(f, store);
+                c.file(f, store, config);
             }
         } else {
-            c.file(p, store);
+            c.file(p, store, config);
         }
     }
     let mut all = c.diags;
@@ -91,18 +97,133 @@ pub fn run(paths: &[PathBuf], format: DiagFormat, store: &Store) -> Result<Exit,
         ..Summary::default()
     };
     summary.count(&all);
-    match format {
-        DiagFormat::Json => print_out(&(diag::to_json(&all, &summary) + "\n"))?,
-        DiagFormat::Text => {
-            let mut text = diag::to_text(&all);
-            text.push_str(&diag::summary_line(&summary));
-            text.push('\n');
-            print_out(&text)?;
-        }
-    }
+    let tail = diag::summary_line(&summary) + "\n";
+    print_out(&super::render_report(format, &all, &summary, &tail))?;
     Ok(exit_for(&all))
 }
 
 fn canonical(p: &Path) -> PathBuf {
     p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// `validate --fix [--diff]`: fix every TOML/CSV/TSV file named (or under a folder named) in
+/// place, and write corrected copies of workbooks. Returns whether any file could not be fixed.
+///
+/// # Errors
+/// Only when the diff cannot be printed.
+pub fn fix(paths: &[PathBuf], diff: bool) -> Result<bool, Error> {
+    let mut failed = false;
+    let files: Vec<PathBuf> = paths
+        .iter()
+        .flat_map(|p| {
+            if p.is_dir() {
+                read::walk(p)
+            } else {
+                vec![p.clone()]
+            }
+        })
+        .collect();
+    for f in files {
+        match read::file_type(&f) {
+            Some(read::FileType::Workbook) => {
+                if diff {
+                    eprintln!(
+                        "{}：工作簿的修正写入副本（<名称>.fixed.xlsx），--diff 不显示",
+                        f.display()
+                    );
+                    continue;
+                }
+                match crate::fix::fix_workbook(&f) {
+                    Ok(Some(copy)) => eprintln!(
+                        "已修正 {} → 写出副本 {}（原文件未改动）",
+                        f.display(),
+                        copy.display()
+                    ),
+                    Ok(None) => eprintln!("{}：无可自动修正之处", f.display()),
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("无法修正 {}：{e}", f.display());
+                    }
+                }
+            }
+            Some(_) => match crate::fix::plan(&f) {
+                Ok(plan) if diff => {
+                    if plan.changes() {
+                        print_out(&plan.diff())?;
+                    }
+                }
+                Ok(plan) => match plan.apply() {
+                    Ok(crate::fix::Fixed::InPlace { backup }) => {
+                        eprintln!(
+                            "已修正 {}（原文件备份为 {}）",
+                            f.display(),
+                            backup.display()
+                        )
+                    }
+                    Ok(_) => eprintln!("{}：无可自动修正之处", f.display()),
+                    Err(e) => {
+                        failed = true;
+                        eprintln!("无法修正 {}：{e}", f.display());
+                    }
+                },
+                Err(e) => {
+                    failed = true;
+                    eprintln!("无法修正 {}：{e}", f.display());
+                }
+            },
+            None => {}
+        }
+    }
+    Ok(failed)
+}
+
+/// `validate DRAFT.xlsx --annotate OUT.xlsx`.
+///
+/// # Errors
+/// [`Error::Usage`] unless exactly one workbook is named; [`Error::Write`] when the copy
+/// cannot be written.
+pub fn annotate(
+    paths: &[PathBuf],
+    out: &Path,
+    config: &RuleConfig,
+    store: &Store,
+) -> Result<Exit, Error> {
+    let [path] = paths else {
+        return Err(Error::Usage(
+            "--annotate 需要且只能指定一个工作簿（.xlsx/.xls/.ods）".into(),
+        ));
+    };
+    if read::file_type(path) != Some(read::FileType::Workbook) {
+        return Err(Error::Usage(format!(
+            "--annotate 只用于工作簿：{} 不是 .xlsx/.xls/.ods",
+            path.display()
+        )));
+    }
+    let fr = read::read_file(path, store, None);
+    let mut diags = config.apply(fr.diags);
+    for cat in &fr.catalogues {
+        diags.extend(config.apply(rules::check(cat)));
+    }
+    diag::sort(&mut diags);
+    let bytes = std::fs::read(path).map_err(|e| Error::Write {
+        path: path.clone(),
+        source: e,
+    })?;
+    let book = crate::annotate::annotate(bytes, &diags)
+        .map_err(|e| Error::Usage(format!("无法生成批注工作簿：{e}")))?;
+    let dir = out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let written = crate::fsutil::write_atomic(dir, &name, &book)?;
+    eprintln!(
+        "已写出批注工作簿 {}（{} 个问题）",
+        written.display(),
+        diags.len()
+    );
+    Ok(super::exit_for(&diags))
 }

@@ -197,6 +197,7 @@ impl Iterator for CsvRows {
                     row: self.row,
                     line: Some(line as u32),
                     first_column: 1,
+                    merged: Vec::new(),
                 }))
             }
             Err(e) => {

@@ -24,6 +24,8 @@ pub struct RawRow {
     pub line: Option<u32>,
     /// 1-based column number of `cells[0]` (spreadsheets whose used range starts right of A).
     pub first_column: u32,
+    /// Cells whose value was copied from a merged region's top-left cell (empty: none).
+    pub merged: Vec<bool>,
 }
 
 /// What a header cell means.
@@ -200,6 +202,16 @@ fn find_header(rows: &[RawRow]) -> Option<Header> {
         }
     }
     None
+}
+
+/// The header of a table, if one is found in `rows`: the index of its last row and the
+/// field each column fills (`None` for columns that are not a template column).
+pub fn column_fields(rows: &[RawRow]) -> Option<(usize, Vec<Option<Field>>)> {
+    let h = find_header(rows)?;
+    Some((
+        h.last,
+        h.cols.iter().map(|c| c.and_then(col_field)).collect(),
+    ))
 }
 
 /// The unit named by a title such as "曲沃县乐昌镇人民政府基层政务公开标准目录":
@@ -599,6 +611,21 @@ pub fn read_rows(
                 .hint(format!("把单元格改为纯文字：{}", preview(&value)));
                 d.field = field;
                 diags.push(d);
+            } else if matches!(col, Some(Col::Text(_))) && value != raw {
+                let mut d = Diagnostic::new(
+                    &rules::STRAY_WHITESPACE,
+                    "单元格中有多余的空格或空行，已去除后读取",
+                )
+                .at(Some(&loc))
+                .underline(
+                    &raw.replace('\u{3000}', "□")
+                        .replace('\t', "→")
+                        .replace('\n', "⏎"),
+                    "",
+                )
+                .hint("删除首尾空格、全角空格、连续空格和空行（--fix 可自动修正）");
+                d.field = col.and_then(col_field);
+                diags.push(d);
             }
             let Some(col) = col else {
                 if !value.is_empty() {
@@ -610,6 +637,10 @@ pub fn read_rows(
             };
             match col {
                 Col::Text(f) => {
+                    if *f == Field::Seq {
+                        item.seq_explicit =
+                            !value.is_empty() && !r.merged.get(i).copied().unwrap_or(false);
+                    }
                     if let Some(slot) = item.text_mut(*f) {
                         *slot = value;
                     }

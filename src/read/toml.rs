@@ -210,6 +210,10 @@ pub struct ProjectToml {
     #[serde(default)]
     #[schemars(with = "Vec<DutyToml>")]
     pub responsibility: Vec<Spanned<DutyToml>>,
+    /// Rule severities for this county: a code or family prefix = "error", "warning", "info"
+    /// or "off" (GK210 = "error", GK6 = "off").
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    pub rules: Option<Spanned<BTreeMap<String, String>>>,
 }
 
 fn string_enum(values: &[&str]) -> schemars::Schema {
@@ -319,6 +323,8 @@ pub struct ProjectSpec {
     pub file: Arc<str>,
     pub units: Vec<ProjectUnit>,
     pub duties: Vec<DutySpec>,
+    /// The project's `[rules]` table.
+    pub rules: crate::rules::config::RuleConfig,
 }
 
 /// What a TOML file turned out to be.
@@ -388,7 +394,7 @@ pub fn parse(file: &Arc<str>, src: &str, base_dir: &Path) -> (Option<TomlDoc>, V
     {
         toml::from_str::<ProjectToml>(src)
             .map_err(|e| toml_error(&ctx, &rules::TOML_STRUCTURE, &e))
-            .map(|p| TomlDoc::Project(project(&ctx, p, base_dir)))
+            .and_then(|p| project(&ctx, p, base_dir).map(TomlDoc::Project))
     } else if table.contains_key("items")
         || table.contains_key("domain")
         || table.contains_key("section")
@@ -465,7 +471,7 @@ fn text(ctx: &Ctx<'_>, item: &mut Item, field: Field, v: Option<S>) -> bool {
     let Some(v) = v else { return false };
     let loc = ctx.loc(v.span());
     if let Some(slot) = item.text_mut(field) {
-        *slot = v.into_inner().trim().to_string();
+        *slot = v.into_inner();
     }
     item.set_place(field, loc);
     true
@@ -742,14 +748,48 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
     })
 }
 
-fn project(ctx: &Ctx<'_>, p: ProjectToml, base_dir: &Path) -> ProjectSpec {
+fn project(ctx: &Ctx<'_>, p: ProjectToml, base_dir: &Path) -> Result<ProjectSpec, Diagnostic> {
+    let mut config = crate::rules::config::RuleConfig::default();
+    if let Some(table) = &p.rules {
+        let loc = ctx.loc(table.span());
+        for (code, level) in table.get_ref() {
+            let known = rules::RULES
+                .iter()
+                .any(|r| r.code.starts_with(&code.trim().to_ascii_uppercase()));
+            let parsed = crate::rules::config::parse_level(level);
+            match (known, parsed) {
+                (true, Some(sev)) => {
+                    config
+                        .severity
+                        .insert(code.trim().to_ascii_uppercase(), sev);
+                }
+                (false, _) => {
+                    return Err(Diagnostic::new(
+                        &rules::TOML_STRUCTURE,
+                        format!("[rules] 中的“{code}”不是规则代码"),
+                    )
+                    .at(Some(&loc))
+                    .hint("写规则代码或其前缀，如 GK210 或 GK6；gkml rules 可列出全部规则"))
+                }
+                (true, None) => {
+                    return Err(Diagnostic::new(
+                        &rules::TOML_STRUCTURE,
+                        format!("[rules] 中“{code}”的级别“{level}”无法识别"),
+                    )
+                    .at(Some(&loc))
+                    .hint("写 \"error\"、\"warning\"、\"info\" 或 \"off\""))
+                }
+            }
+        }
+    }
     let spanned = |v: &[S]| -> Vec<(String, Loc)> {
         v.iter()
             .map(|x| (x.get_ref().trim().to_string(), ctx.loc(x.span())))
             .filter(|(t, _)| !t.is_empty())
             .collect()
     };
-    ProjectSpec {
+    Ok(ProjectSpec {
+        rules: config,
         county: p.county.get_ref().trim().to_string(),
         file: Arc::clone(&ctx.file),
         units: p
@@ -786,7 +826,7 @@ fn project(ctx: &Ctx<'_>, p: ProjectToml, base_dir: &Path) -> ProjectSpec {
                 }
             })
             .collect(),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -90,6 +90,7 @@ fn rows_of(range: &Range<Data>, merged: &[Dimensions]) -> Vec<RawRow> {
             row: r0 + i as u32 + 1,
             line: None,
             first_column: c0 + 1,
+            merged: Vec::new(),
         })
         .collect();
     for m in merged {
@@ -105,9 +106,14 @@ fn rows_of(range: &Range<Data>, merged: &[Dimensions]) -> Vec<RawRow> {
                 let Some(ci) = c.checked_sub(c0) else {
                     continue;
                 };
+                let is_origin = (r, c) == m.start;
                 if let Some(cell) = row.cells.get_mut(ci as usize) {
-                    if cell.is_empty() {
+                    if cell.is_empty() && !is_origin {
                         cell.clone_from(&value);
+                        if row.merged.len() <= ci as usize {
+                            row.merged.resize(ci as usize + 1, false);
+                        }
+                        row.merged[ci as usize] = true;
                     }
                 }
             }

@@ -145,6 +145,26 @@ pub fn misbracketed_years(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The text from the first bracket left open (or the stray closing bracket) to the end.
+fn unbalanced_part(text: &str) -> &str {
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    for (i, c) in text.char_indices() {
+        match c {
+            '（' | '(' => stack.push((i, c)),
+            '）' | ')' => {
+                let want = if c == '）' { '（' } else { '(' };
+                match stack.pop() {
+                    Some((_, o)) if o == want => {}
+                    Some((start, _)) => return &text[start..],
+                    None => return &text[i..],
+                }
+            }
+            _ => {}
+        }
+    }
+    stack.first().map(|(i, _)| &text[*i..]).unwrap_or("")
+}
+
 /// Check an item's 公开依据.
 pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
     let b = &item.basis;
@@ -155,6 +175,7 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(&UNBALANCED_TITLE_MARKS, "公开依据中的书名号《》不成对")
                 .on(item, Field::Basis)
+                .underline(b, "")
                 .hint("每个法规文件名用《》括起，如《中华人民共和国政府信息公开条例》"),
         );
     }
@@ -162,6 +183,7 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(&UNBALANCED_BRACKETS, "公开依据中的括号不成对")
                 .on(item, Field::Basis)
+                .underline(b, unbalanced_part(b))
                 .hint("文号用全角括号括起并补全右括号，如（曲政办发〔2020〕24号）"),
         );
     }
@@ -172,6 +194,7 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
                 format!("文号年份写作“{written}”"),
             )
             .on(item, Field::Basis)
+            .underline(b, &written)
             .hint(format!("改为“{fixed}”（六角括号）")),
         );
     }
@@ -214,5 +237,149 @@ mod tests {
             "a year in brackets that is not a 文号"
         );
         assert!(misbracketed_years("（国务院令第649号）").is_empty());
+    }
+}
+
+pub static UNKNOWN_LAW: Rule = Rule {
+    code: "GK304",
+    name: "UnknownLawTitle",
+    severity: crate::diag::Severity::Info,
+    summary: "引用的法规文件名称不在已知法规清单中",
+    source: "gkml 已知法规清单（src/rules/known_laws.txt）",
+    doc: "## What it does
+Compares each title cited in 《》 in 公开依据 with gkml's list of laws, regulations and documents that catalogues cite (src/rules/known_laws.txt, with common abbreviations such as 《信息公开条例》). A title not in the list is reported as information, with the closest known title when there is one.
+
+## Why is this bad?
+It may not be: local documents are legitimately cited. But a misspelt or invented title cannot be found by the public, and an abbreviation is not a citation.
+
+## Example
+    《政府信息公开条列》
+
+Use instead:
+    《中华人民共和国政府信息公开条例》（国务院令第711号）
+",
+};
+
+struct Laws {
+    titles: std::collections::HashSet<String>,
+    aliases: std::collections::HashMap<String, String>,
+    all: Vec<String>,
+}
+
+fn laws() -> &'static Laws {
+    static LAWS: std::sync::OnceLock<Laws> = std::sync::OnceLock::new();
+    LAWS.get_or_init(|| {
+        let mut l = Laws {
+            titles: Default::default(),
+            aliases: Default::default(),
+            all: Vec::new(),
+        };
+        for line in include_str!("known_laws.txt").lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match line.split_once(" = ") {
+                Some((short, full)) => {
+                    l.aliases
+                        .insert(short.trim().to_string(), full.trim().to_string());
+                }
+                None => {
+                    l.titles.insert(line.to_string());
+                    l.all.push(line.to_string());
+                }
+            }
+        }
+        l
+    })
+}
+
+/// The titles cited in 《》 (outermost marks; 〈〉 inside a title are part of it).
+pub fn cited_titles(basis: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0;
+    let mut current = String::new();
+    for c in basis.chars() {
+        match c {
+            '《' => {
+                if depth > 0 {
+                    current.push(c);
+                }
+                depth += 1;
+            }
+            '》' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push(std::mem::take(&mut current).trim().to_string());
+                } else {
+                    current.push(c);
+                }
+            }
+            c if depth > 0 => current.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether a title is known (as written, or as an abbreviation).
+pub fn is_known_law(title: &str) -> bool {
+    let l = laws();
+    let t: String = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if l.titles.contains(&t) || l.aliases.contains_key(&t) {
+        return true;
+    }
+    // Traditional-character drafts (東湖區) cite the same laws.
+    let simplified = fast2s::convert(&t);
+    l.titles.contains(&simplified) || l.aliases.contains_key(&simplified)
+}
+
+fn closest_law(title: &str) -> Option<&'static str> {
+    let n = title.chars().count();
+    laws()
+        .all
+        .iter()
+        .filter(|k| k.chars().count().abs_diff(n) <= 3)
+        .map(|k| (crate::domains::edit_distance(title, k), k.as_str()))
+        .filter(|(d, _)| *d <= (n / 8).clamp(1, 3))
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// Report titles that are not in the known list.
+pub(super) fn check_titles(item: &Item, out: &mut Vec<Diagnostic>) {
+    for t in cited_titles(&item.basis) {
+        if t.is_empty() || is_known_law(&t) {
+            continue;
+        }
+        let hint = match closest_law(&t) {
+            Some(k) => format!("是否应为《{k}》？"),
+            None => "如是本地文件可忽略；否则核对文件全称".to_string(),
+        };
+        out.push(
+            Diagnostic::new(&UNKNOWN_LAW, format!("《{t}》不在已知法规清单中"))
+                .on(item, Field::Basis)
+                .underline(&item.basis, &t)
+                .hint(hint),
+        );
+    }
+}
+
+#[cfg(test)]
+mod law_tests {
+    use super::*;
+
+    #[test]
+    fn titles_and_nesting() {
+        assert_eq!(
+            cited_titles("《民政部办公厅关于印发〈社会救助领域基层政务公开标准指引〉的通知》（民办函〔2019〕52号）、《社会救助暂行办法》"),
+            vec!["民政部办公厅关于印发〈社会救助领域基层政务公开标准指引〉的通知", "社会救助暂行办法"]
+        );
+        assert!(is_known_law("中华人民共和国政府信息公开条例"));
+        assert!(is_known_law("信息公开条例"), "abbreviation");
+        assert!(!is_known_law("政府信息公开条列"));
+        assert_eq!(
+            closest_law("中华人民共和国政府信息公开条列"),
+            Some("中华人民共和国政府信息公开条例")
+        );
     }
 }

@@ -2,7 +2,9 @@
 //! and what must never be published (personal identifiers, 条例第十五条).
 
 use super::Rule;
-use crate::diag::Severity::Warning;
+use crate::diag::Diagnostic;
+use crate::diag::Severity::{Error, Warning};
+use crate::model::{Field, Item, TEXT_FIELDS};
 
 pub static HTML_RESIDUE: Rule = Rule {
     code: "GK601",
@@ -23,3 +25,282 @@ Use instead:
     其他（基层公共服务平台）
 ",
 };
+
+pub static STRAY_WHITESPACE: Rule = Rule {
+    code: "GK602",
+    name: "StrayWhitespace",
+    severity: Warning,
+    summary: "文字中有多余的空格、全角空格或制表符",
+    source: "国办发〔2019〕54号 附件 格式模板",
+    doc: "## What it does
+Reports text with leading or trailing spaces, full-width spaces (　), tabs, or runs of several spaces; in a spreadsheet or CSV, the cell whose text gkml had to tidy. `--fix` removes them.
+
+## Why is this bad?
+Stray spaces come from copying out of Word or web pages; they break searches and matching (\"政府网站 \" is not \"政府网站\") and print unevenly.
+
+## Example
+    name = \"　办事指南  \"
+
+Use instead:
+    name = \"办事指南\"
+",
+};
+
+pub static FULL_WIDTH_IN_DOCUMENT_NUMBER: Rule = Rule {
+    code: "GK603",
+    name: "FullWidthInDocumentNumber",
+    severity: Warning,
+    summary: "文号中混用全角数字或字母",
+    source: "GB/T 9704—2012《党政机关公文格式》7.2.4：发文字号用阿拉伯数字",
+    doc: "## What it does
+Reports a 文号 or order number written with full-width digits (２０１９, ５４号). `--fix` turns them into ordinary digits.
+
+## Why is this bad?
+The same document then exists in two spellings and cannot be found by searching for its number.
+
+## Example
+    （国办发〔２０１９〕５４号）
+
+Use instead:
+    （国办发〔2019〕54号）
+",
+};
+
+pub static PERSONAL_ID_NUMBER: Rule = Rule {
+    code: "GK604",
+    name: "PersonalIdNumber",
+    severity: Error,
+    summary: "含有公民身份号码",
+    source: "《中华人民共和国政府信息公开条例》第十五条；《中华人民共和国个人信息保护法》",
+    doc: "## What it does
+Reports an 18-digit citizen ID number (with a valid check digit and a plausible birth date) anywhere in an item.
+
+## Why is this bad?
+Art. 15 forbids disclosing personal privacy without consent. A catalogue is published on the portal and on notice boards; an ID number in it is a leak, whatever the column.
+
+## Example
+    备注 = 联系人张某，身份证110101199003074514
+
+Use instead:
+    备注 = 联系人：社会事务办
+",
+};
+
+pub static MOBILE_NUMBER: Rule = Rule {
+    code: "GK605",
+    name: "MobileNumber",
+    severity: Error,
+    summary: "含有个人手机号码",
+    source: "《中华人民共和国政府信息公开条例》第十五条",
+    doc: "## What it does
+Reports an 11-digit mainland mobile number (1[3-9]XXXXXXXXX) in an item.
+
+## Why is this bad?
+Mobile numbers in catalogues are almost always a clerk's personal phone; publish the office's landline or a hotline (12345) instead (Art. 15 protects personal information).
+
+## Example
+    公开主体 = 社会事务办（联系人手机13912345678）
+
+Use instead:
+    公开主体 = 社会事务办（0715-1234567）
+",
+};
+
+/// Whether a text has whitespace a clerk would not want published.
+pub fn has_stray_whitespace(t: &str) -> bool {
+    t != t.trim()
+        || t.contains('\u{3000}')
+        || t.contains('\t')
+        || t.contains("  ")
+        || t.contains('\u{a0}')
+}
+
+/// The text with stray whitespace removed (what `--fix` writes).
+pub fn fix_whitespace(t: &str) -> String {
+    crate::read::clean::normalise_space(t)
+}
+
+/// 18-digit citizen ID numbers with a valid check digit and birth date.
+pub fn id_numbers(t: &str) -> Vec<String> {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let chars: Vec<char> = t.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 18 <= chars.len() {
+        let w = &chars[i..i + 18];
+        let before_digit = i > 0 && chars[i - 1].is_ascii_digit();
+        let after_digit = chars.get(i + 18).is_some_and(|c| c.is_ascii_digit());
+        let digits_ok = w[..17].iter().all(|c| c.is_ascii_digit())
+            && (w[17].is_ascii_digit() || w[17] == 'X' || w[17] == 'x');
+        if digits_ok && !before_digit && !after_digit {
+            let sum: u32 = w[..17]
+                .iter()
+                .zip(W)
+                .map(|(c, wt)| c.to_digit(10).unwrap_or(0) * wt)
+                .sum();
+            let check_ok = CHECK[(sum % 11) as usize] == w[17].to_ascii_uppercase();
+            let num = |a: usize, b: usize| {
+                w[a..b]
+                    .iter()
+                    .collect::<String>()
+                    .parse::<u32>()
+                    .unwrap_or(0)
+            };
+            let (y, m, d) = (num(6, 10), num(10, 12), num(12, 14));
+            if check_ok
+                && (1900..=2100).contains(&y)
+                && (1..=12).contains(&m)
+                && (1..=31).contains(&d)
+            {
+                out.push(w.iter().collect());
+                i += 18;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Mainland mobile numbers: 11 digits starting 13–19, not part of a longer number.
+pub fn mobile_numbers(t: &str) -> Vec<String> {
+    let chars: Vec<char> = t.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 11 <= chars.len() {
+        let w = &chars[i..i + 11];
+        let digit_before = i > 0 && chars[i - 1].is_ascii_digit();
+        let digit_after = chars.get(i + 11).is_some_and(|c| c.is_ascii_digit());
+        let standalone = !digit_before && !digit_after;
+        let ok = w.iter().all(|c| c.is_ascii_digit()) && w[0] == '1' && ('3'..='9').contains(&w[1]);
+        if ok && standalone {
+            out.push(w.iter().collect());
+            i += 11;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Full-width digits inside what looks like a 文号 (between 〔 and 号, or before 号).
+pub fn full_width_digits(t: &str) -> bool {
+    t.chars().any(|c| ('０'..='９').contains(&c)) && (t.contains('号') || t.contains('〔'))
+}
+
+/// Replace full-width digits and ASCII-range letters by ordinary ones.
+pub fn fix_full_width(t: &str) -> String {
+    t.chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .collect()
+}
+
+/// Check an item's text for hygiene and privacy.
+pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
+    let channel_text: String = item
+        .channels
+        .iter()
+        .map(|c| c.display())
+        .collect::<Vec<_>>()
+        .join("、");
+    let texts = TEXT_FIELDS
+        .iter()
+        .filter_map(|f| item.text(*f).map(|t| (*f, t.to_string())))
+        .chain(std::iter::once((Field::Channels, channel_text)))
+        .chain(
+            item.audience_group()
+                .map(|g| (Field::Audience, g.to_string())),
+        );
+    for (field, t) in texts {
+        for id in id_numbers(&t) {
+            let masked: String = id
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if (6..14).contains(&i) { '*' } else { c })
+                .collect();
+            out.push(
+                Diagnostic::new(&PERSONAL_ID_NUMBER, format!("含有公民身份号码（{masked}）"))
+                    .on(item, field)
+                    .underline(&t.replace(&id, &masked), &masked)
+                    .hint("删除身份号码：公示名单只写姓名（或隐去部分字符），条例第十五条保护个人隐私"),
+            );
+        }
+        for m in mobile_numbers(&t) {
+            let masked = format!("{}****{}", &m[..3], &m[7..]);
+            out.push(
+                Diagnostic::new(&MOBILE_NUMBER, format!("含有手机号码（{masked}）"))
+                    .on(item, field)
+                    .underline(&t.replace(&m, &masked), &masked)
+                    .hint("改为单位办公电话或服务热线"),
+            );
+        }
+        if field != Field::Channels && has_stray_whitespace(&t) {
+            out.push(
+                Diagnostic::new(
+                    &STRAY_WHITESPACE,
+                    format!("{}中有多余的空格", field.label()),
+                )
+                .on(item, field)
+                .underline(&t.replace('\u{3000}', "□").replace('\t', "→"), "")
+                .hint("删除首尾空格、全角空格和连续空格（--fix 可自动修正）"),
+            );
+        }
+    }
+    if full_width_digits(&item.basis) {
+        out.push(
+            Diagnostic::new(&FULL_WIDTH_IN_DOCUMENT_NUMBER, "公开依据的文号中有全角数字")
+                .on(item, Field::Basis)
+                .hint(format!(
+                    "改为“{}”（--fix 可自动修正）",
+                    fix_full_width(&item.basis)
+                )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_numbers_need_a_valid_check_digit() {
+        assert_eq!(
+            id_numbers("身份证110101199003074514。"),
+            vec!["110101199003074514"]
+        );
+        assert!(
+            id_numbers("110101199003074515").is_empty(),
+            "wrong check digit"
+        );
+        assert!(
+            id_numbers("1101011990030745141").is_empty(),
+            "part of a longer number"
+        );
+        assert_eq!(id_numbers("11010519491231002X").len(), 1);
+    }
+
+    #[test]
+    fn mobile_numbers_but_not_hotlines_or_landlines() {
+        assert_eq!(mobile_numbers("联系人手机13912345678"), vec!["13912345678"]);
+        assert!(mobile_numbers("热线12345、0715-6321234").is_empty());
+        assert!(mobile_numbers("国务院令第711号，20190515").is_empty());
+    }
+
+    #[test]
+    fn whitespace_and_full_width() {
+        assert!(has_stray_whitespace(" 办事指南"));
+        assert!(has_stray_whitespace("办事\u{3000}指南"));
+        assert!(!has_stray_whitespace("形成或变更之日起 20 个工作日内"));
+        assert_eq!(
+            fix_full_width("国办发〔２０１９〕５４号"),
+            "国办发〔2019〕54号"
+        );
+        assert!(full_width_digits("（国办发〔２０１９〕５４号）"));
+    }
+}

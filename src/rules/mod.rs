@@ -6,6 +6,8 @@
 //! is checked here over a read [`Catalogue`], with no I/O.
 
 mod citations;
+pub mod config;
+mod deadlines;
 mod hygiene;
 mod read;
 mod required;
@@ -16,6 +18,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::model::Catalogue;
 
 pub use citations::*;
+pub use deadlines::*;
 pub use hygiene::*;
 pub use read::*;
 pub use required::*;
@@ -75,7 +78,13 @@ pub static RULES: &[&Rule] = &[
     &UNBALANCED_TITLE_MARKS,
     &UNBALANCED_BRACKETS,
     &DOCUMENT_NUMBER_BRACKETS,
+    &UNKNOWN_LAW,
+    &UNREADABLE_DEADLINE,
+    &DEADLINE_BEYOND_STATUTORY,
+    &ON_REQUEST_WITH_PROACTIVE_DEADLINE,
+    &ANNUAL_REPORT_DEADLINE,
     &DUPLICATE_ITEM,
+    &NUMBERING,
     &UNRESOLVED_PLACEHOLDER,
     &UNKNOWN_ITEM_ID,
     &DUPLICATE_ITEM_ID,
@@ -86,6 +95,10 @@ pub static RULES: &[&Rule] = &[
     &UNKNOWN_ALLOWED_RULE,
     &SHIFTED_ROW,
     &HTML_RESIDUE,
+    &STRAY_WHITESPACE,
+    &FULL_WIDTH_IN_DOCUMENT_NUMBER,
+    &PERSONAL_ID_NUMBER,
+    &MOBILE_NUMBER,
     &MISSING_RESPONSIBLE_DOMAIN,
     &DUPLICATE_UNIT_NAME,
     &UNKNOWN_RESPONSIBLE_UNIT,
@@ -111,6 +124,9 @@ pub fn check(cat: &Catalogue) -> Vec<Diagnostic> {
             required::check_item(item, &mut out);
             values::check_item(item, &mut out);
             citations::check_item(item, &mut out);
+            citations::check_titles(item, &mut out);
+            deadlines::check_item(cat, item, &mut out);
+            hygiene::check_item(item, &mut out);
             structure::check_item(cat, item, &mut out);
             if !item.allow.is_empty() {
                 let mut i = start;

@@ -33,6 +33,28 @@ Use instead:
 ",
 };
 
+pub static NUMBERING: Rule = Rule {
+    code: "GK502",
+    name: "NumberingBroken",
+    severity: Warning,
+    summary: "序号重复、跳号或倒退（常见于分页处）",
+    source: "国办发〔2019〕54号 附件 格式模板（序号）",
+    doc: "## What it does
+Reports, in a draft, a 序号 written again with the same number in a later row (typically after a page break, where the clerk repeated the group's number and 一级事项), a number that skips (1, 2, 4) or goes back (3, 2). Rows continuing a group with a blank or merged 序号 are fine.
+
+## Why is this bad?
+Page-break artefacts make one group look like two in the published table, and gaps suggest a deleted row.
+
+## Example
+    2 | 基本信息 | 乡镇动态
+      |          | 政府信息公开指南
+    2 | 基本信息 | 政府信息公开年报      (after a page break)
+
+Use instead:
+    Leave the 序号 and 一级事项 of continuing rows blank (or merge them); number groups 1, 2, 3 ….
+",
+};
+
 pub static UNRESOLVED_PLACEHOLDER: Rule = Rule {
     code: "GK503",
     name: "UnresolvedPlaceholder",
@@ -161,6 +183,7 @@ Use instead:
 
 /// Section-level checks: duplicates, ids, emptiness.
 pub(super) fn check_section(cat: &Catalogue, section: &Section, out: &mut Vec<Diagnostic>) {
+    check_numbering(section, out);
     if section.items.is_empty() {
         let d = Diagnostic::new(
             &EMPTY_SECTION,
@@ -197,6 +220,30 @@ pub(super) fn check_section(cat: &Catalogue, section: &Section, out: &mut Vec<Di
                 );
             }
         }
+    }
+}
+
+/// 序号 written in a draft: repeats (page-break artefacts), gaps and steps back.
+fn check_numbering(section: &Section, out: &mut Vec<Diagnostic>) {
+    let mut prev: Option<u32> = None;
+    for item in section.items.iter().filter(|i| i.seq_explicit) {
+        let Ok(n) = item.seq.trim().parse::<u32>() else {
+            continue;
+        };
+        let problem = match prev {
+            Some(p) if n == p => Some(format!("序号“{n}”重复出现（疑似分页时重复填写）")),
+            Some(p) if n > p + 1 => Some(format!("序号从“{p}”跳到“{n}”")),
+            Some(p) if n < p => Some(format!("序号从“{p}”倒退到“{n}”")),
+            _ => None,
+        };
+        if let Some(msg) = problem {
+            out.push(
+                Diagnostic::new(&NUMBERING, msg)
+                    .on(item, Field::Seq)
+                    .hint("同一一级事项下的后续行序号留空或合并单元格；各组依次编号 1、2、3……"),
+            );
+        }
+        prev = Some(n);
     }
 }
 

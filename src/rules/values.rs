@@ -242,6 +242,7 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(&UNKNOWN_CHANNEL, format!("公开渠道“{s}”不是模板中的渠道"))
                     .on(item, Field::Channels)
+                    .underline(&crate::render::csv::channels_cell(&item.channels), s)
                     .hint(hint),
             );
         }

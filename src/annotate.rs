@@ -1,0 +1,260 @@
+//! The clerk's annotated workbook (`validate DRAFT.xlsx --annotate OUT.xlsx`): a copy of the
+//! draft whose faulty cells are filled in colour and carry a comment with the message and the
+//! hint, after a first sheet 问题清单 listing every problem with a link to its cell. This is
+//! what a department clerk can act on without reading a terminal.
+
+use std::collections::BTreeMap;
+
+use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Url, Workbook};
+
+use crate::diag::{Diagnostic, Severity};
+
+fn fill(s: Severity) -> u32 {
+    match s {
+        Severity::Error => 0xFFC7CE,
+        Severity::Warning => 0xFFEB9C,
+        Severity::Info => 0xDDEBF7,
+    }
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Column index (0-based) of an A1 cell name's letters.
+fn col_of(cell: &str) -> Option<(u32, u16)> {
+    let letters: String = cell
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    let digits = &cell[letters.len()..];
+    let row: u32 = digits.parse().ok()?;
+    let mut col: u32 = 0;
+    for c in letters.chars() {
+        col = col * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1);
+    }
+    Some((
+        row.checked_sub(1)?,
+        u16::try_from(col.checked_sub(1)?).ok()?,
+    ))
+}
+
+/// Build the annotated copy of a workbook.
+///
+/// # Errors
+/// A message when the workbook cannot be read or written.
+pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String> {
+    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("无法打开工作簿：{e}"))?;
+    let names: Vec<String> = wb.sheet_names().to_vec();
+    let mut out = Workbook::new();
+    let base = Format::new()
+        .set_font_name("宋体")
+        .set_font_charset(134)
+        .set_font_size(10);
+    let head = base
+        .clone()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color(0xE7EEF7)
+        .set_align(FormatAlign::Center);
+    let body = base
+        .clone()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    // The problem list first.
+    let list = out.add_worksheet();
+    list.set_name("问题清单").map_err(|e| e.to_string())?;
+    let title = base.clone().set_bold().set_font_size(14);
+    list.write_string_with_format(
+        0,
+        0,
+        format!("问题清单（共 {} 个；点击单元格位置跳转）", diags.len()),
+        &title,
+    )
+    .map_err(|e| e.to_string())?;
+    for (c, (h, w)) in [
+        ("序号", 6.0),
+        ("位置", 14.0),
+        ("级别", 6.0),
+        ("代码", 8.0),
+        ("问题", 50.0),
+        ("建议", 50.0),
+        ("事项", 24.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        list.write_string_with_format(1, c as u16, *h, &head)
+            .map_err(|e| e.to_string())?;
+        list.set_column_width(c as u16, *w)
+            .map_err(|e| e.to_string())?;
+    }
+    for (i, d) in diags.iter().enumerate() {
+        let r = 2 + i as u32;
+        let sev = base
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_background_color(fill(d.severity));
+        list.write_number_with_format(r, 0, (i + 1) as f64, &body)
+            .map_err(|e| e.to_string())?;
+        match (&d.sheet, &d.cell) {
+            (Some(s), Some(c)) => {
+                let url = Url::new(format!("internal:'{}'!{c}", s.replace('\'', "''")))
+                    .set_text(format!("{s}!{c}"));
+                list.write_url_with_format(r, 1, url, &body)
+                    .map_err(|e| e.to_string())?;
+            }
+            (Some(s), None) => {
+                list.write_string_with_format(r, 1, s.to_string(), &body)
+                    .map_err(|e| e.to_string())?;
+            }
+            _ => {
+                list.write_string_with_format(r, 1, "（整个文件）", &body)
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        list.write_string_with_format(r, 2, d.severity.label_zh(), &sev)
+            .map_err(|e| e.to_string())?;
+        list.write_string_with_format(r, 3, d.code, &body)
+            .map_err(|e| e.to_string())?;
+        list.write_string_with_format(r, 4, &d.message, &body)
+            .map_err(|e| e.to_string())?;
+        list.write_string_with_format(r, 5, d.hint.as_deref().unwrap_or(""), &body)
+            .map_err(|e| e.to_string())?;
+        list.write_string_with_format(r, 6, d.item.as_deref().unwrap_or(""), &body)
+            .map_err(|e| e.to_string())?;
+    }
+    list.set_freeze_panes(2, 0).map_err(|e| e.to_string())?;
+    if !diags.is_empty() {
+        list.autofilter(1, 0, 1 + diags.len() as u32, 6)
+            .map_err(|e| e.to_string())?;
+    }
+    // Then each sheet, with its faulty cells marked.
+    for name in names {
+        let Ok(range) = wb.worksheet_range(&name) else {
+            continue;
+        };
+        let merges = match &mut wb {
+            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let mut marks: BTreeMap<(u32, u16), Vec<&Diagnostic>> = BTreeMap::new();
+        for d in diags
+            .iter()
+            .filter(|d| d.sheet.as_deref() == Some(name.as_str()))
+        {
+            if let Some(pos) = d.cell.as_deref().and_then(col_of) {
+                marks.entry(pos).or_default().push(d);
+            }
+        }
+        let ws = out.add_worksheet();
+        ws.set_name(&name).map_err(|e| e.to_string())?;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut widths: BTreeMap<u16, usize> = BTreeMap::new();
+        let format_for = |pos: (u32, u16)| {
+            let worst = marks
+                .get(&pos)
+                .and_then(|ds| ds.iter().map(|d| d.severity).max());
+            match worst {
+                Some(s) => body.clone().set_background_color(fill(s)),
+                None => body.clone(),
+            }
+        };
+        let merged_origin: Vec<(u32, u16)> = merges
+            .iter()
+            .map(|m| (m.start.0, m.start.1 as u16))
+            .collect();
+        let in_merge = |r: u32, c: u16| {
+            merges.iter().any(|m| {
+                r >= m.start.0
+                    && r <= m.end.0
+                    && u32::from(c) >= m.start.1
+                    && u32::from(c) <= m.end.1
+            })
+        };
+        for (i, row) in range.rows().enumerate() {
+            for (j, cell) in row.iter().enumerate() {
+                let pos = (r0 + i as u32, (c0 as usize + j) as u16);
+                if in_merge(pos.0, pos.1) {
+                    continue;
+                }
+                let f = format_for(pos);
+                match cell {
+                    Data::Empty => {
+                        if marks.contains_key(&pos) {
+                            ws.write_blank(pos.0, pos.1, &f)
+                                .map_err(|e| e.to_string())?;
+                        }
+                    }
+                    Data::Float(x) => {
+                        ws.write_number_with_format(pos.0, pos.1, *x, &f)
+                            .map_err(|e| e.to_string())?;
+                    }
+                    Data::Int(x) => {
+                        ws.write_number_with_format(pos.0, pos.1, *x as f64, &f)
+                            .map_err(|e| e.to_string())?;
+                    }
+                    other => {
+                        let t = cell_text(other);
+                        let w = unicode_width::UnicodeWidthStr::width(t.as_str());
+                        let e = widths.entry(pos.1).or_insert(0);
+                        *e = (*e).max(w.min(40));
+                        ws.write_string_with_format(pos.0, pos.1, t, &f)
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
+            }
+        }
+        for m in &merges {
+            let v = range.get_value(m.start).map(cell_text).unwrap_or_default();
+            let f = format_for((m.start.0, m.start.1 as u16));
+            ws.merge_range(m.start.0, m.start.1 as u16, m.end.0, m.end.1 as u16, &v, &f)
+                .map_err(|e| e.to_string())?;
+        }
+        for (c, w) in widths {
+            ws.set_column_width(c, (w as f64 * 0.55 + 2.0).clamp(6.0, 40.0))
+                .map_err(|e| e.to_string())?;
+        }
+        for (pos, ds) in &marks {
+            let text: Vec<String> = ds
+                .iter()
+                .map(|d| {
+                    let hint = d
+                        .hint
+                        .as_deref()
+                        .map(|h| format!("\n建议：{h}"))
+                        .unwrap_or_default();
+                    format!("{}[{}] {}{hint}", d.severity.label_zh(), d.code, d.message)
+                })
+                .collect();
+            let note = Note::new(text.join("\n\n"))
+                .set_author("gkml")
+                .set_width(360)
+                .set_height(160);
+            let at = if merged_origin.contains(pos) || !in_merge(pos.0, pos.1) {
+                *pos
+            } else {
+                merges
+                    .iter()
+                    .find(|m| {
+                        pos.0 >= m.start.0
+                            && pos.0 <= m.end.0
+                            && u32::from(pos.1) >= m.start.1
+                            && u32::from(pos.1) <= m.end.1
+                    })
+                    .map(|m| (m.start.0, m.start.1 as u16))
+                    .unwrap_or(*pos)
+            };
+            ws.insert_note(at.0, at.1, &note)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    out.save_to_buffer().map_err(|e| e.to_string())
+}

@@ -1,0 +1,311 @@
+//! 公开时限 read into a structure, so rules can compare it with the law: working days from an
+//! event, natural days, a date each year, a period, real time, promptly, standing, or on
+//! request. Real catalogues write the same limit many ways (DOMAIN.md §5/§7); this parser is
+//! liberal and only gives up on text that states no time at all.
+
+/// One time limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deadline {
+    /// N working days (工作日) from an event.
+    WorkingDays(u32),
+    /// N natural days (日, 天) from an event.
+    NaturalDays(u32),
+    /// A date each year: 每年1月31日前.
+    Annual { month: u8, day: u8 },
+    /// A period: 每季度, 每月, 半年, 每年.
+    Periodic,
+    /// 实时.
+    RealTime,
+    /// 及时, 即时, 随时.
+    Promptly,
+    /// 长期, 永久, 常态, 动态调整.
+    Standing,
+    /// Tied to an event without a number: 在实地启动拟征收土地工作时, 决策前, 批准后.
+    Event,
+    /// A minimum duration (公示不少于30日), not a publication deadline.
+    Duration(u32),
+}
+
+impl Deadline {
+    /// Whether this is a proactive-disclosure limit (it says when information is published,
+    /// not how a request is answered).
+    pub fn is_proactive(&self) -> bool {
+        !matches!(self, Deadline::Duration(_))
+    }
+}
+
+/// What a 公开时限 says: its parts (a composite limit has several), and whether it speaks of
+/// answering requests (依申请).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Parsed {
+    pub parts: Vec<Deadline>,
+    pub on_request: bool,
+}
+
+impl Parsed {
+    pub fn is_readable(&self) -> bool {
+        !self.parts.is_empty() || self.on_request
+    }
+
+    /// The largest number of working days any part allows.
+    pub fn max_working_days(&self) -> Option<u32> {
+        self.parts
+            .iter()
+            .filter_map(|p| {
+                if let Deadline::WorkingDays(n) = p {
+                    Some(*n)
+                } else {
+                    None
+                }
+            })
+            .max()
+    }
+
+    /// The largest number of natural days any part allows.
+    pub fn max_natural_days(&self) -> Option<u32> {
+        self.parts
+            .iter()
+            .filter_map(|p| {
+                if let Deadline::NaturalDays(n) = p {
+                    Some(*n)
+                } else {
+                    None
+                }
+            })
+            .max()
+    }
+
+    /// The dates each year, if any.
+    pub fn annual_dates(&self) -> Vec<(u8, u8)> {
+        self.parts
+            .iter()
+            .filter_map(|p| {
+                if let Deadline::Annual { month, day } = p {
+                    Some((*month, *day))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+}
+
+/// A number written in digits (ASCII or full-width) or in Chinese numerals up to 99.
+fn number_at(chars: &[char], i: usize) -> Option<(u32, usize)> {
+    let mut j = i;
+    let mut n: u32 = 0;
+    while let Some(d) = chars.get(j).and_then(|c| match c {
+        '0'..='9' => c.to_digit(10),
+        '０'..='９' => Some(*c as u32 - '０' as u32),
+        _ => None,
+    }) {
+        n = n.saturating_mul(10).saturating_add(d);
+        j += 1;
+    }
+    if j > i {
+        return Some((n, j));
+    }
+    let cn = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|x| x == c)
+            .map(|p| p as u32)
+    };
+    let mut value = 0;
+    let mut seen = false;
+    while let Some(c) = chars.get(j) {
+        if *c == '十' {
+            value = if seen { value * 10 } else { 10 };
+            seen = true;
+        } else if let Some(d) = cn(*c) {
+            value = if seen && value % 10 == 0 && value >= 10 {
+                value + d
+            } else {
+                value * 10 + d
+            };
+            seen = true;
+        } else {
+            break;
+        }
+        j += 1;
+    }
+    seen.then_some((value, j))
+}
+
+/// Parse a 公开时限.
+pub fn parse(text: &str) -> Parsed {
+    let t: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .collect();
+    let chars: Vec<char> = t.chars().collect();
+    let mut out = Parsed {
+        on_request: t.contains("申请"),
+        ..Parsed::default()
+    };
+    let minimum = ["不少于", "不得少于", "至少", "不低于"];
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some((n, j)) = number_at(&chars, i) {
+            let rest: String = chars[j..].iter().take(6).collect();
+            let before: String = chars[i.saturating_sub(4)..i].iter().collect();
+            let is_min = minimum.iter().any(|m| before.ends_with(m));
+            let part = if rest.starts_with("个工作日") || rest.starts_with("工作日") {
+                Some(if is_min {
+                    Deadline::Duration(n)
+                } else {
+                    Deadline::WorkingDays(n)
+                })
+            } else if rest.starts_with('日')
+                || rest.starts_with('天')
+                || rest.starts_with("个自然日")
+                || rest.starts_with("自然日")
+            {
+                // "每年1月31日": the 31 is a date, handled below.
+                let month_before = before.ends_with('月');
+                if month_before {
+                    None
+                } else {
+                    Some(if is_min {
+                        Deadline::Duration(n)
+                    } else {
+                        Deadline::NaturalDays(n)
+                    })
+                }
+            } else if rest.starts_with('月') {
+                // 每年M月D日
+                let (d, _) = number_at(&chars, j + 1).unwrap_or((0, j + 1));
+                let ok = (1..=12).contains(&n) && (1..=31).contains(&d);
+                ok.then_some(Deadline::Annual {
+                    month: n as u8,
+                    day: d as u8,
+                })
+            } else {
+                None
+            };
+            if let Some(p) = part {
+                out.parts.push(p);
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    let has = |k: &[&str]| k.iter().any(|w| t.contains(w));
+    if has(&["实时"]) {
+        out.parts.push(Deadline::RealTime);
+    }
+    if has(&["及时", "即时", "随时", "第一时间"]) {
+        out.parts.push(Deadline::Promptly);
+    }
+    if has(&["长期", "永久", "常态", "动态调整", "动态更新", "长年"]) {
+        out.parts.push(Deadline::Standing);
+    }
+    if has(&[
+        "每季度",
+        "每月",
+        "半年",
+        "每年",
+        "季度",
+        "年度",
+        "每周",
+        "每学期",
+        "定期",
+    ]) && out.annual_dates().is_empty()
+    {
+        out.parts.push(Deadline::Periodic);
+    }
+    if out.parts.is_empty()
+        && has(&[
+            "时",
+            "前",
+            "后",
+            "之日",
+            "期间",
+            "同步",
+            "同时",
+            "当日",
+            "当天",
+            "随",
+            "公告期",
+        ])
+    {
+        out.parts.push(Deadline::Event);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrasings_from_real_catalogues() {
+        assert_eq!(
+            parse("信息形成或者变更之日起20个工作日内").parts,
+            vec![Deadline::WorkingDays(20)]
+        );
+        assert_eq!(parse("形成或变更之日起 20 个工作日内（法律、法规对政府信息公开期限另有规定的，从其规定）").parts, vec![Deadline::WorkingDays(20)]);
+        assert_eq!(
+            parse("制定或获取信息之日起10个工作日内").parts,
+            vec![Deadline::WorkingDays(10)]
+        );
+        assert_eq!(
+            parse("自文件印发公布后5个工作日内发布").parts,
+            vec![Deadline::WorkingDays(5)]
+        );
+        assert_eq!(
+            parse("每年1月31日前公布").parts,
+            vec![Deadline::Annual { month: 1, day: 31 }]
+        );
+        assert_eq!(
+            parse("每年3月31日前").parts,
+            vec![Deadline::Annual { month: 3, day: 31 }]
+        );
+        assert_eq!(parse("实时").parts, vec![Deadline::RealTime]);
+        assert_eq!(parse("及时公开").parts, vec![Deadline::Promptly]);
+        assert_eq!(parse("长期公开").parts, vec![Deadline::Standing]);
+        assert_eq!(
+            parse("本级人民代表大会或其常务委员会批准后20日内").parts,
+            vec![Deadline::NaturalDays(20)]
+        );
+        assert_eq!(
+            parse("征求意见不得少于30日").parts,
+            vec![Deadline::Duration(30)]
+        );
+        assert_eq!(
+            parse("在实地启动拟征收土地工作时，在村公示栏公开").parts,
+            vec![Deadline::Event]
+        );
+        assert_eq!(parse("半年至少更新1次").parts, vec![Deadline::Periodic]);
+        assert_eq!(
+            parse("随采购公告、采购文件公开").parts,
+            vec![Deadline::Event]
+        );
+        assert_eq!(
+            parse("按矿业权出让规则规定的公告期限公开").parts,
+            vec![Deadline::Event]
+        );
+        assert_eq!(
+            parse("二十个工作日内").parts,
+            vec![Deadline::WorkingDays(20)]
+        );
+        assert_eq!(
+            parse("四十五个工作日内").parts,
+            vec![Deadline::WorkingDays(45)]
+        );
+        let p = parse("除处罚决定外其他内容：长期公开（动态调整）；处罚决定：20个工作日内");
+        assert!(
+            p.parts.contains(&Deadline::Standing) && p.parts.contains(&Deadline::WorkingDays(20))
+        );
+        let r = parse("收到申请之日起20个工作日内（依申请公开）");
+        assert!(r.on_request && r.max_working_days() == Some(20));
+    }
+
+    #[test]
+    fn text_that_states_no_time_is_unreadable() {
+        for t in ["", "按规定", "—", "无", "见文件", "公开"] {
+            assert!(!parse(t).is_readable(), "{t}");
+        }
+    }
+}

@@ -1,0 +1,533 @@
+//! `validate --fix`: rewrite what is safe to rewrite, and nothing else. Safe fixes change the
+//! form, never the meaning: 文号 years into 〔〕 (GK303), stray whitespace (GK602), HTML residue
+//! (GK601), full-width digits in 文号 (GK603), channel variants into the template's names.
+//!
+//! TOML sources are edited in place through toml_edit (comments, order and layout are kept);
+//! CSV/TSV sources record by record (untouched records keep their bytes); both keep
+//! `<file>.bak` and refuse to write when the file changed since it was read. Workbooks are
+//! never modified: a corrected copy `<name>.fixed.xlsx` is written beside them.
+
+use std::path::{Path, PathBuf};
+
+use crate::model::{Channel, Field};
+use crate::read::clean::{looks_like_html, normalise_space, strip_html};
+use crate::read::table::{column_fields, RawRow};
+use crate::rules::{fix_full_width, misbracketed_years};
+
+/// Fix one text value of a field.
+pub fn fix_text(field: Field, s: &str) -> String {
+    let mut t = if looks_like_html(s) {
+        strip_html(s)
+    } else {
+        s.to_string()
+    };
+    t = normalise_space(&t);
+    if field == Field::Basis {
+        for (written, fixed) in misbracketed_years(&t) {
+            t = t.replacen(&written, &fixed, 1);
+        }
+        t = fix_full_width(&t);
+    }
+    t
+}
+
+/// A single channel name in canonical form (variants and Traditional forms); unknown names
+/// are left as written.
+pub fn fix_channel(s: &str) -> String {
+    let t = normalise_space(&if looks_like_html(s) {
+        strip_html(s)
+    } else {
+        s.to_string()
+    });
+    match Channel::parse(&t) {
+        Channel::Unknown(_) => t,
+        known => known.display(),
+    }
+}
+
+/// A 公开渠道和载体 cell rewritten with canonical names joined by 、, when every channel in it
+/// is recognised and it is a plain list or pasted HTML; a ■/□ checkbox cell keeps its form,
+/// and a cell with an unknown channel only loses HTML and stray whitespace.
+pub fn fix_channel_cell(s: &str) -> String {
+    let html = looks_like_html(s);
+    let cleaned = normalise_space(&if html { strip_html(s) } else { s.to_string() });
+    // The template's own checkbox form (■政府网站 □两微一端) is kept as the clerk wrote it.
+    if !html && cleaned.chars().any(|c| matches!(c, '■' | '□' | '☑' | '☐')) {
+        return cleaned;
+    }
+    let parsed = Channel::parse_list(&cleaned);
+    if parsed.is_empty() || parsed.iter().any(|c| matches!(c, Channel::Unknown(_))) {
+        return cleaned;
+    }
+    crate::render::csv::channels_cell(&parsed)
+}
+
+const TEXT_KEYS: [(&str, Field); 8] = [
+    ("category", Field::Category),
+    ("name", Field::Name),
+    ("content", Field::Content),
+    ("basis", Field::Basis),
+    ("deadline", Field::Deadline),
+    ("subject", Field::Subject),
+    ("remarks", Field::Remarks),
+    ("audience_group", Field::Audience),
+];
+
+fn fix_table(t: &mut dyn toml_edit::TableLike) {
+    for (key, item) in t.iter_mut() {
+        let key = key.get().to_string();
+        if let Some(field) = TEXT_KEYS.iter().find(|(k, _)| *k == key).map(|(_, f)| *f) {
+            if let Some(v) = item.as_value_mut() {
+                if let Some(s) = v.as_str() {
+                    let fixed = fix_text(field, s);
+                    if fixed != s {
+                        let decor = v.decor().clone();
+                        *v = toml_edit::Value::from(fixed);
+                        *v.decor_mut() = decor;
+                    }
+                }
+            }
+            continue;
+        }
+        if key == "channels" {
+            if let Some(arr) = item.as_value_mut().and_then(|v| v.as_array_mut()) {
+                for v in arr.iter_mut() {
+                    if let Some(s) = v.as_str() {
+                        let fixed = fix_channel(s);
+                        if fixed != s {
+                            let decor = v.decor().clone();
+                            *v = toml_edit::Value::from(fixed);
+                            *v.decor_mut() = decor;
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        if let Some(sub) = item.as_table_like_mut() {
+            fix_table(sub);
+        } else if let Some(arr) = item.as_array_of_tables_mut() {
+            for t in arr.iter_mut() {
+                fix_table(t);
+            }
+        }
+    }
+}
+
+/// Fix a TOML catalogue's text, keeping comments and layout.
+///
+/// # Errors
+/// The parser's message when the text is not valid TOML (validate reports it as GK002).
+pub fn fix_toml(src: &str) -> Result<String, String> {
+    let mut doc: toml_edit::DocumentMut = src
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.to_string())?;
+    fix_table(doc.as_table_mut());
+    Ok(doc.to_string())
+}
+
+/// Byte ranges of the records of a CSV text (quotes respected; blank lines skipped).
+fn record_spans(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let mut quoted = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => {
+                let end = i;
+                if end > start {
+                    spans.push((start, end));
+                }
+                if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        spans.push((start, bytes.len()));
+    }
+    spans
+}
+
+fn parse_record(slice: &str, delimiter: u8) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(slice.as_bytes());
+    r.records()
+        .next()
+        .and_then(Result::ok)
+        .map(|rec| rec.iter().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn write_record(fields: &[String], delimiter: u8) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let _ = w.write_record(fields);
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes)
+        .trim_end_matches('\n')
+        .to_string()
+}
+
+/// Fix a CSV text record by record: the header decides which columns are text, basis and
+/// channels; records with nothing to fix keep their exact bytes.
+pub fn fix_csv_text(text: &str, delimiter: u8) -> String {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = if body.len() < text.len() {
+        "\u{feff}"
+    } else {
+        ""
+    };
+    let spans = record_spans(body);
+    let records: Vec<Vec<String>> = spans
+        .iter()
+        .map(|(s, e)| parse_record(&body[*s..*e], delimiter))
+        .collect();
+    let head: Vec<RawRow> = records
+        .iter()
+        .take(30)
+        .enumerate()
+        .map(|(i, cells)| RawRow {
+            cells: cells.clone(),
+            row: i as u32 + 1,
+            line: None,
+            first_column: 1,
+            merged: Vec::new(),
+        })
+        .collect();
+    let Some((last_header, fields)) = column_fields(&head) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len());
+    out.push_str(bom);
+    let mut pos = 0;
+    for (k, ((s, e), cells)) in spans.iter().zip(&records).enumerate() {
+        out.push_str(&body[pos..*s]);
+        let mut fixed = cells.clone();
+        if k > last_header {
+            for (i, cell) in fixed.iter_mut().enumerate() {
+                match fields.get(i).copied().flatten() {
+                    Some(Field::Channels) => *cell = fix_channel_cell(cell),
+                    Some(f) if crate::model::TEXT_FIELDS.contains(&f) => *cell = fix_text(f, cell),
+                    _ => {}
+                }
+            }
+        }
+        if fixed == *cells {
+            out.push_str(&body[*s..*e]);
+        } else {
+            out.push_str(&write_record(&fixed, delimiter));
+        }
+        pos = *e;
+    }
+    out.push_str(&body[pos..]);
+    out
+}
+
+/// Where a fix went.
+#[derive(Debug)]
+pub enum Fixed {
+    /// The source was rewritten in place; its old bytes are in `backup`.
+    InPlace { backup: PathBuf },
+    /// A corrected copy was written (workbooks).
+    Copy(PathBuf),
+    /// Nothing to fix.
+    Unchanged,
+}
+
+/// The text of a file and how to write it back in the same encoding.
+struct Decoded {
+    text: String,
+    encoding: &'static encoding_rs::Encoding,
+}
+
+fn decode(bytes: &[u8]) -> Decoded {
+    let enc = crate::read::csv::detect_encoding(bytes, true);
+    let (text, _, _) = enc.decode(bytes);
+    let bom = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((e, _)) if e == encoding_rs::UTF_8 => "\u{feff}",
+        _ => "",
+    };
+    Decoded {
+        text: format!("{bom}{text}"),
+        encoding: enc,
+    }
+}
+
+fn encode(text: &str, enc: &'static encoding_rs::Encoding) -> Vec<u8> {
+    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+        let le = enc == encoding_rs::UTF_16LE;
+        let mut out = if le {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in text.encode_utf16() {
+            out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        return out;
+    }
+    let (bytes, _, _) = enc.encode(text);
+    bytes.into_owned()
+}
+
+/// What fixing a file would change: (old text, new text) for text sources.
+pub struct Plan {
+    pub path: PathBuf,
+    pub old: String,
+    pub new: String,
+    /// The bytes read, to refuse writing if the file changed meanwhile.
+    read: Vec<u8>,
+    encoding: &'static encoding_rs::Encoding,
+}
+
+impl Plan {
+    pub fn changes(&self) -> bool {
+        self.old != self.new
+    }
+
+    /// A unified diff of the change.
+    pub fn diff(&self) -> String {
+        let name = self.path.display().to_string();
+        similar::TextDiff::from_lines(&self.old, &self.new)
+            .unified_diff()
+            .context_radius(1)
+            .header(&name, &format!("{name}（修正后）"))
+            .to_string()
+    }
+
+    /// Write the fix: `<file>.bak` first, then the new text through a temporary file.
+    ///
+    /// # Errors
+    /// A message when the file changed since it was read, or cannot be written.
+    pub fn apply(&self) -> Result<Fixed, String> {
+        if !self.changes() {
+            return Ok(Fixed::Unchanged);
+        }
+        let now = std::fs::read(&self.path).map_err(|e| format!("无法重新读取：{e}"))?;
+        if now != self.read {
+            return Err("文件在读取后已被修改，未写入修正；请重新运行".to_string());
+        }
+        let backup = PathBuf::from(format!("{}.bak", self.path.display()));
+        std::fs::write(&backup, &self.read)
+            .map_err(|e| format!("无法写入备份 {}：{e}", backup.display()))?;
+        let dir = self
+            .path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let bytes = encode(&self.new, self.encoding);
+        crate::fsutil::write_atomic(dir, &name, &bytes).map_err(|e| e.to_string())?;
+        Ok(Fixed::InPlace { backup })
+    }
+}
+
+/// Plan the fix of a TOML, CSV or TSV file.
+///
+/// # Errors
+/// A message when the file cannot be read or (TOML) parsed.
+pub fn plan(path: &Path) -> Result<Plan, String> {
+    let read = std::fs::read(path).map_err(|e| format!("无法读取：{e}"))?;
+    let ty = crate::read::file_type(path);
+    let d = decode(&read);
+    let new = match ty {
+        Some(crate::read::FileType::Toml) => fix_toml(&d.text)?,
+        Some(crate::read::FileType::Csv) => fix_csv_text(&d.text, b','),
+        Some(crate::read::FileType::Tsv) => fix_csv_text(&d.text, b'\t'),
+        _ => return Err("只能就地修正 TOML、CSV、TSV 文件".into()),
+    };
+    Ok(Plan {
+        path: path.to_path_buf(),
+        old: d.text,
+        new,
+        read,
+        encoding: d.encoding,
+    })
+}
+
+/// Write a corrected copy of a workbook (`<name>.fixed.xlsx` beside it): the same sheets,
+/// cells and merged ranges, with text fixed (formatting is not copied).
+///
+/// # Errors
+/// A message when the workbook cannot be read or the copy written.
+pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
+    use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets};
+    let bytes = std::fs::read(path).map_err(|e| format!("无法读取：{e}"))?;
+    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("无法打开工作簿：{e}"))?;
+    let names: Vec<String> = wb.sheet_names().to_vec();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let mut changed = false;
+    for name in names {
+        let Ok(range) = wb.worksheet_range(&name) else {
+            continue;
+        };
+        let merges = match &mut wb {
+            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let rows: Vec<RawRow> = range
+            .rows()
+            .enumerate()
+            .map(|(i, r)| RawRow {
+                cells: r
+                    .iter()
+                    .map(|d| {
+                        if let Data::String(s) = d {
+                            s.clone()
+                        } else {
+                            d.to_string()
+                        }
+                    })
+                    .collect(),
+                row: r0 + i as u32 + 1,
+                line: None,
+                first_column: c0 + 1,
+                merged: Vec::new(),
+            })
+            .collect();
+        let header = column_fields(&rows[..rows.len().min(30)]);
+        let ws = out.add_worksheet();
+        ws.set_name(&name).map_err(|e| e.to_string())?;
+        for (i, r) in range.rows().enumerate() {
+            for (j, cell) in r.iter().enumerate() {
+                let (row, col) = (r0 + i as u32, (c0 as usize + j) as u16);
+                match cell {
+                    Data::Empty => {}
+                    Data::Float(f) => {
+                        ws.write_number(row, col, *f).map_err(|e| e.to_string())?;
+                    }
+                    Data::Int(n) => {
+                        ws.write_number(row, col, *n as f64)
+                            .map_err(|e| e.to_string())?;
+                    }
+                    other => {
+                        let text = if let Data::String(s) = other {
+                            s.clone()
+                        } else {
+                            other.to_string()
+                        };
+                        let field = header
+                            .as_ref()
+                            .filter(|(last, _)| i > *last)
+                            .and_then(|(_, f)| f.get(j).copied().flatten());
+                        let fixed = match field {
+                            Some(Field::Channels) => fix_channel_cell(&text),
+                            Some(f) => fix_text(f, &text),
+                            None => fix_text(Field::Remarks, &text),
+                        };
+                        changed |= fixed != text;
+                        ws.write_string(row, col, fixed)
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
+            }
+        }
+        for m in merges {
+            let v = range
+                .get_value(m.start)
+                .map(|d| {
+                    if let Data::String(s) = d {
+                        s.clone()
+                    } else {
+                        d.to_string()
+                    }
+                })
+                .unwrap_or_default();
+            let f = rust_xlsxwriter::Format::new().set_text_wrap();
+            ws.merge_range(
+                m.start.0,
+                m.start.1 as u16,
+                m.end.0,
+                m.end.1 as u16,
+                &fix_text(Field::Remarks, &v),
+                &f,
+            )
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    if !changed {
+        return Ok(None);
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let bytes = out.save_to_buffer().map_err(|e| e.to_string())?;
+    crate::fsutil::write_atomic(dir, &format!("{stem}.fixed.xlsx"), &bytes)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_fixes_are_idempotent_and_change_only_form() {
+        let b = "《条例》（曲政办发[2020]24号　（国办发〔２０１９〕５４号）";
+        let once = fix_text(Field::Basis, b);
+        assert_eq!(
+            once,
+            "《条例》（曲政办发〔2020〕24号 （国办发〔2019〕54号）"
+        );
+        assert_eq!(fix_text(Field::Basis, &once), once);
+        assert_eq!(fix_channel("公示栏"), "社区/企事业单位/村公示栏（电子屏）");
+        assert_eq!(fix_channel("村村响"), "村村响");
+        assert_eq!(
+            fix_channel_cell("<ul> ■政府网站 □两微一端 ■其他 基层公共服务平台 </ul>"),
+            "政府网站、其他（基层公共服务平台）"
+        );
+    }
+
+    #[test]
+    fn toml_fix_keeps_comments_and_layout() {
+        let src = "# 注释\ndomain = \"社会救助\"\n\n[[items]]\nid = \"a\"  # 编号\nbasis = \"（国办发[2019]54号）\"\nchannels = [\"门户网站\", \"公示栏\"]\n";
+        let fixed = fix_toml(src).expect("valid");
+        assert_eq!(
+            fixed,
+            "# 注释\ndomain = \"社会救助\"\n\n[[items]]\nid = \"a\"  # 编号\nbasis = \"（国办发〔2019〕54号）\"\nchannels = [\"政府网站\", \"社区/企事业单位/村公示栏（电子屏）\"]\n"
+        );
+        assert_eq!(fix_toml(&fixed).expect("valid"), fixed);
+    }
+
+    #[test]
+    fn csv_fix_touches_only_records_with_something_to_fix() {
+        let src = "\u{feff}二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,主动\r\n\"低保\",条件,《条例》,及时,镇,政府网站,✓,✓\r\n救助, 条件 ,《办法》（民发(2012)220号）,及时,镇,<b>政府网站</b>,✓,✓\r\n";
+        let fixed = fix_csv_text(src, b',');
+        let lines: Vec<&str> = fixed.split("\r\n").collect();
+        assert_eq!(
+            lines[1], "\"低保\",条件,《条例》,及时,镇,政府网站,✓,✓",
+            "untouched record keeps its quotes"
+        );
+        assert_eq!(
+            lines[2],
+            "救助,条件,《办法》（民发〔2012〕220号）,及时,镇,政府网站,✓,✓"
+        );
+        assert!(fixed.starts_with('\u{feff}'));
+        assert_eq!(fix_csv_text(&fixed, b','), fixed);
+    }
+}

@@ -1,0 +1,183 @@
+//! GK4xx: 公开时限, read with [`crate::deadline`]. 条例第二十六条: proactively disclosed
+//! information is published within 20 working days of being formed or changed unless a law
+//! or regulation sets another limit; 第三十三条: requests are answered within 20 working
+//! days; 第四十九条: annual reports by 1月31日 (departments, towns) and 3月31日 (the
+//! county-level government).
+
+use super::Rule;
+use crate::deadline::{parse, Deadline};
+use crate::diag::Diagnostic;
+use crate::diag::Severity::{Error, Warning};
+use crate::model::{Catalogue, Field, Item, Mode, UnitKind};
+
+pub static UNREADABLE_DEADLINE: Rule = Rule {
+    code: "GK401",
+    name: "UnreadableDeadline",
+    severity: Error,
+    summary: "公开时限写法无法识别（没有说明何时公开）",
+    source: "《中华人民共和国政府信息公开条例》第二十六条",
+    doc: "## What it does
+Reads the 公开时限 as one of: N working days or days from an event, a date each year, a period (每季度, 半年), real time (实时), promptly (及时), standing (长期公开), or an event without a number (在…时, …前). Reports a time limit that is none of these, such as 按规定 or 见文件.
+
+## Why is this bad?
+The time limit is a required element; text that names no time cannot be checked by the public or by the supervisor.
+
+## Example
+    公开时限 = 按规定
+
+Use instead:
+    公开时限 = 信息形成或者变更之日起20个工作日内
+",
+};
+
+pub static DEADLINE_BEYOND_STATUTORY: Rule = Rule {
+    code: "GK402",
+    name: "DeadlineBeyondStatutory",
+    severity: Warning,
+    summary: "主动公开时限超过20个工作日，而公开依据未引用另有规定的法规",
+    source: "《中华人民共和国政府信息公开条例》第二十六条",
+    doc: "## What it does
+Reports a 主动公开 item whose time limit allows more than 20 working days (or more than 28 days) when its 公开依据 cites nothing but the 政府信息公开条例.
+
+## Why is this bad?
+Art. 26 sets 20 working days unless a law or regulation provides otherwise; a longer limit needs that law in the basis.
+
+## Example
+    公开时限 = 形成之日起30个工作日内, 公开依据 = 《中华人民共和国政府信息公开条例》
+
+Use instead:
+    公开时限 = 形成之日起20个工作日内, or cite the law that sets the longer limit.
+",
+};
+
+pub static ON_REQUEST_WITH_PROACTIVE_DEADLINE: Rule = Rule {
+    code: "GK403",
+    name: "OnRequestWithProactiveDeadline",
+    severity: Warning,
+    summary: "依申请公开事项写了主动公开的时限",
+    source: "《中华人民共和国政府信息公开条例》第三十三条",
+    doc: "## What it does
+Reports a 依申请公开 item whose time limit is a proactive one (形成或者变更之日起20个工作日内, 实时, 及时) and says nothing about requests.
+
+## Why is this bad?
+Information disclosed on request is not published on a schedule; requests are answered within 20 working days of receipt (Art. 33), extendable once by 20. A proactive limit misleads the applicant.
+
+## Example
+    公开方式 = 依申请公开, 公开时限 = 信息形成或者变更之日起20个工作日内
+
+Use instead:
+    公开时限 = 收到申请之日起20个工作日内（依申请公开）
+",
+};
+
+pub static ANNUAL_REPORT_DEADLINE: Rule = Rule {
+    code: "GK404",
+    name: "AnnualReportDeadline",
+    severity: Error,
+    summary: "政府信息公开年度报告的时限与条例第四十九条不符",
+    source: "《中华人民共和国政府信息公开条例》第四十九条",
+    doc: "## What it does
+Reports a 政府信息公开工作年度报告 (年报) item whose time limit is not the date Art. 49 sets: 每年1月31日前 for departments, towns and subdistricts; 每年3月31日前 for the county-level government.
+
+## Why is this bad?
+The dates are fixed by the regulation and checked every year by the supervising office.
+
+## Example
+    二级事项 = 政府信息公开年报, 公开时限 = 每年3月31日前   (in a town's catalogue)
+
+Use instead:
+    公开时限 = 每年1月31日前
+",
+};
+
+fn cites_other_law(basis: &str) -> bool {
+    basis
+        .split('《')
+        .skip(1)
+        .filter_map(|s| s.split('》').next())
+        .any(|title| !title.contains("政府信息公开"))
+}
+
+fn is_annual_report(it: &Item) -> bool {
+    let n = &it.name;
+    n.contains("年度报告") || n.contains("年报")
+}
+
+/// Check an item's time limit.
+pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
+    if item.deadline.trim().is_empty() {
+        return;
+    }
+    let p = parse(&item.deadline);
+    if !p.is_readable() {
+        out.push(
+            Diagnostic::new(
+                &UNREADABLE_DEADLINE,
+                format!("公开时限“{}”没有说明何时公开", item.deadline),
+            )
+            .on(item, Field::Deadline)
+            .underline(&item.deadline, "")
+            .hint("写明时限，如“信息形成或者变更之日起20个工作日内”“实时公开”“每年1月31日前”"),
+        );
+        return;
+    }
+    let active = item.mode.contains(&Mode::Active);
+    if active && !cites_other_law(&item.basis) {
+        let wd = p.max_working_days().filter(|n| *n > 20);
+        let nd = p.max_natural_days().filter(|n| *n > 28);
+        if let Some(msg) = wd
+            .map(|n| format!("{n}个工作日"))
+            .or_else(|| nd.map(|n| format!("{n}日")))
+        {
+            out.push(
+                Diagnostic::new(
+                    &DEADLINE_BEYOND_STATUTORY,
+                    format!("主动公开时限为{msg}，超过条例第二十六条的20个工作日"),
+                )
+                .on(item, Field::Deadline)
+                .hint("改为20个工作日以内，或在公开依据中引用规定了更长期限的法律法规"),
+            );
+        }
+    }
+    let on_request = item.mode.contains(&Mode::OnRequest) && !active;
+    if on_request && !p.on_request && p.parts.iter().any(Deadline::is_proactive) {
+        out.push(
+            Diagnostic::new(
+                &ON_REQUEST_WITH_PROACTIVE_DEADLINE,
+                "依申请公开事项写的是主动公开的时限",
+            )
+            .on(item, Field::Deadline)
+            .hint("写“收到申请之日起20个工作日内（依申请公开）”（条例第三十三条）"),
+        );
+    }
+    if is_annual_report(item) {
+        let county_gov = cat.unit.kind == Some(UnitKind::CountyGovernment)
+            || (cat.unit.kind.is_none() && item.kinds == [UnitKind::CountyGovernment]);
+        let expected: &[(u8, u8)] = if cat.unit.kind.is_none() && item.kinds.is_empty() {
+            // A draft or reference that does not say whose report it is: either date is lawful.
+            &[(1, 31), (3, 31)]
+        } else if county_gov {
+            &[(3, 31)]
+        } else {
+            &[(1, 31)]
+        };
+        let dates = p.annual_dates();
+        if !dates.iter().any(|d| expected.contains(d)) {
+            let want = if county_gov {
+                "每年3月31日前"
+            } else {
+                "每年1月31日前"
+            };
+            out.push(
+                Diagnostic::new(
+                    &ANNUAL_REPORT_DEADLINE,
+                    format!("年度报告的公开时限“{}”与条例第四十九条不符", item.deadline),
+                )
+                .on(item, Field::Deadline)
+                .hint(format!(
+                    "写“{want}”（县级人民政府为3月31日，部门和乡镇为1月31日）"
+                )),
+            );
+        }
+    }
+}
