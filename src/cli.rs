@@ -172,6 +172,24 @@ pub enum Command {
         #[arg(long)]
         county: Option<String>,
     },
+    /// Show items added, removed and changed between two catalogues (or a unit and its reference)
+    Diff {
+        /// The old version (or, with --reference, the unit)
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        /// The new version
+        #[arg(value_name = "NEW")]
+        new: Option<PathBuf>,
+        /// Compare the unit with the reference catalogues it starts from
+        #[arg(long, conflicts_with = "new")]
+        reference: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        /// Also write the changes as an XLSX 变更说明 sheet
+        #[arg(long, value_name = "OUT.xlsx")]
+        xlsx: Option<PathBuf>,
+    },
     /// List the 26 pilot domains
     Domains {
         /// Output format

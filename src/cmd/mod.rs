@@ -3,6 +3,7 @@
 
 pub mod compile;
 pub mod completions;
+pub mod diff;
 pub mod domains;
 pub mod import;
 pub mod init;
@@ -214,6 +215,13 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             };
             init::run(req, store)
         }
+        Command::Diff {
+            old,
+            new,
+            reference,
+            format,
+            xlsx,
+        } => diff::run(&old, new.as_deref(), reference, format, xlsx, store),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
         Command::Import {
