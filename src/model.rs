@@ -570,6 +570,9 @@ pub fn strip_brackets(s: &str) -> &str {
 pub struct Allow {
     pub code: String,
     pub reason: String,
+    /// Where the `allow` table is written.
+    #[serde(skip)]
+    pub loc: Option<Loc>,
 }
 
 /// One row of a catalogue: an 二级事项 and its elements.
@@ -662,8 +665,12 @@ impl Item {
     }
 
     /// Whether the item deliberately allows a rule code.
+    /// Whether the item allows a rule code, with a reason (an allow without one does not
+    /// count: GK510 reports it).
     pub fn allows(&self, code: &str) -> bool {
-        self.allow.iter().any(|a| a.code == code)
+        self.allow
+            .iter()
+            .any(|a| a.code == code && !a.reason.trim().is_empty())
     }
 
     /// The group text of 特定群众, if any.

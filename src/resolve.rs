@@ -146,7 +146,10 @@ fn section_items(
                 }
                 target.allow.extend(patch.item.allow.iter().cloned());
             }
-            None => diags.push(missing(&patch.id, &patch.loc, "修改")),
+            None => {
+                let at = patch.item.loc_of(Field::Id).unwrap_or(&patch.loc);
+                diags.push(missing(&patch.id, at, "修改"))
+            }
         }
     }
     for add in &s.add {

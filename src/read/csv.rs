@@ -44,15 +44,32 @@ struct BreakNoter<R> {
     inner: R,
     offset: u64,
     breaks: Breaks,
+    /// Quote state, to find a quote that is never closed (the csv crate reads such a field to
+    /// the end of the file without complaint, swallowing every row after it).
+    quote: Rc<RefCell<QuoteState>>,
+}
+
+#[derive(Debug, Default)]
+struct QuoteState {
+    inside: bool,
+    lines: u64,
+    opened_at_line: u64,
 }
 
 impl<R: Read> Read for BreakNoter<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut q = self.breaks.borrow_mut();
+        let mut quote = self.quote.borrow_mut();
         for (i, b) in buf[..n].iter().enumerate() {
             if *b == b'\n' || *b == b'\r' {
                 q.push_back((self.offset + i as u64, *b == b'\n'));
+                quote.lines += u64::from(*b == b'\n');
+            } else if *b == b'"' {
+                quote.inside = !quote.inside;
+                if quote.inside {
+                    quote.opened_at_line = quote.lines + 1;
+                }
             }
         }
         self.offset += n as u64;
@@ -67,6 +84,7 @@ pub struct CsvRows {
     record: csv::ByteRecord,
     row: u32,
     breaks: Breaks,
+    quote: Rc<RefCell<QuoteState>>,
     /// Line feeds passed so far.
     lines_before: u64,
     /// Line where the next record starts if no blank line comes first.
@@ -128,10 +146,12 @@ pub fn open(path: &Path, file: &Arc<str>, delimiter: u8) -> Result<CsvRows, Diag
         )
     };
     let breaks: Breaks = Rc::default();
+    let quote: Rc<RefCell<QuoteState>> = Rc::default();
     let noted = BreakNoter {
         inner: source,
         offset: 0,
         breaks: Rc::clone(&breaks),
+        quote: Rc::clone(&quote),
     };
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -144,6 +164,7 @@ pub fn open(path: &Path, file: &Arc<str>, delimiter: u8) -> Result<CsvRows, Diag
         record: csv::ByteRecord::new(),
         row: 0,
         breaks,
+        quote,
         lines_before: 0,
         next_line: 1,
         done: false,
@@ -161,6 +182,17 @@ impl Iterator for CsvRows {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => {
                 self.done = true;
+                let q = self.quote.borrow();
+                if q.inside {
+                    let mut d = Diagnostic::new(
+                        &rules::CSV_MALFORMED,
+                        format!("第{}行开始的引号一直没有结束，其后各行都被读成了一个单元格", q.opened_at_line),
+                    )
+                    .in_file(&self.file)
+                    .hint("在该行找到多余或缺少的英文双引号（\"）并改正；单元格内的引号要写成两个（\"\"）");
+                    d.line = Some(q.opened_at_line as u32);
+                    return Some(Err(d));
+                }
                 None
             }
             Ok(true) => {

@@ -259,8 +259,9 @@ fn mark(cell: &str) -> Mark<'_> {
     let t = cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
     match t {
         "" | "□" | "☐" | "×" | "✗" | "✘" | "否" | "N" | "n" | "0" | "无" => Mark::Unset,
-        "✓" | "√" | "✔" | "☑" | "■" | "●" | "○" | "✅" | "是" | "Y" | "y" | "1" | "有" | "V"
-        | "v" => Mark::Set,
+        "✓" | "√" | "✔" | "☑" | "■" | "●" | "○" | "✅" | "是" | "Y" | "y" | "1" | "V" | "v" => {
+            Mark::Set
+        }
         _ => Mark::Text(t),
     }
 }

@@ -561,12 +561,14 @@ fn item(ctx: &Ctx<'_>, t: Spanned<ItemToml>) -> Result<(Item, Vec<Field>), Diagn
         }
     }
     if let Some(a) = t.allow {
+        let loc = ctx.loc(a.span());
         it.allow = a
             .into_inner()
             .into_iter()
             .map(|(code, reason)| Allow {
                 code: code.trim().to_ascii_uppercase(),
                 reason,
+                loc: Some(loc.clone()),
             })
             .collect();
     }

@@ -148,11 +148,7 @@ pub fn id_numbers(t: &str) -> Vec<String> {
                     .unwrap_or(0)
             };
             let (y, m, d) = (num(6, 10), num(10, 12), num(12, 14));
-            if check_ok
-                && (1900..=2100).contains(&y)
-                && (1..=12).contains(&m)
-                && (1..=31).contains(&d)
-            {
+            if check_ok && plausible_birth(y, m, d) {
                 out.push(w.iter().collect());
                 i += 18;
                 continue;
@@ -163,9 +159,59 @@ pub fn id_numbers(t: &str) -> Vec<String> {
     out
 }
 
-/// Mainland mobile numbers: 11 digits starting 13–19, not part of a longer number.
+/// A real calendar date between 1900 and this year.
+fn plausible_birth(y: u32, m: u32, d: u32) -> bool {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|x| x.as_secs() as i64)
+        .unwrap_or(0);
+    let this_year = u32::from(crate::render::Date::from_unix(now).year);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    (1900..=this_year.max(1900)).contains(&y) && d >= 1 && d <= days
+}
+
+/// Mainland mobile numbers: 11 digits starting 13–19, not part of a longer number, also
+/// written with +86 in front, or grouped 3-4-4 with spaces or hyphens.
 pub fn mobile_numbers(t: &str) -> Vec<String> {
-    let chars: Vec<char> = t.chars().collect();
+    // Drop the separators inside digit groups and a +86 country code, so the scan below sees
+    // the bare number.
+    let src: Vec<char> = t.chars().collect();
+    let mut squeezed = String::with_capacity(t.len());
+    let mut i = 0;
+    while i < src.len() {
+        let c = src[i];
+        let between_digits = i > 0
+            && src[i - 1].is_ascii_digit()
+            && src.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+        if (c == ' ' || c == '-')
+            && between_digits
+            && src[i.saturating_sub(4)..i]
+                .iter()
+                .filter(|x| x.is_ascii_digit())
+                .count()
+                >= 3
+        {
+            i += 1;
+            continue;
+        }
+        if c == '+' && src.get(i + 1) == Some(&'8') && src.get(i + 2) == Some(&'6') {
+            i += 3;
+            while src.get(i).is_some_and(|x| *x == ' ' || *x == '-') {
+                i += 1;
+            }
+            continue;
+        }
+        squeezed.push(c);
+        i += 1;
+    }
+    let chars: Vec<char> = squeezed.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i + 11 <= chars.len() {
@@ -283,6 +329,8 @@ mod tests {
             "part of a longer number"
         );
         assert_eq!(id_numbers("11010519491231002X").len(), 1);
+        assert!(id_numbers("110101199002304517").is_empty(), "30 February");
+        assert!(id_numbers("110101209903074516").is_empty(), "born in 2099");
     }
 
     #[test]
@@ -290,6 +338,13 @@ mod tests {
         assert_eq!(mobile_numbers("联系人手机13912345678"), vec!["13912345678"]);
         assert!(mobile_numbers("热线12345、0715-6321234").is_empty());
         assert!(mobile_numbers("国务院令第711号，20190515").is_empty());
+        assert_eq!(mobile_numbers("+8613912345678"), vec!["13912345678"]);
+        assert_eq!(mobile_numbers("手机 139 1234 5678"), vec!["13912345678"]);
+        assert_eq!(mobile_numbers("139-1234-5678"), vec!["13912345678"]);
+        assert!(
+            mobile_numbers("电话0715-6321234").is_empty(),
+            "a landline with its area code"
+        );
     }
 
     #[test]

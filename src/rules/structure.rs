@@ -129,10 +129,11 @@ The section prints as an empty table and the county summary shows the unit as co
 
 ## Example
     [[sections]]
-    domain = \"税收管理\"       # in a town: every reference item is 县级
+    section = \"本镇栏目\"
+    reference = false           # and no [[sections.add]]
 
 Use instead:
-    Remove the section, or add the items the town itself publishes with [[sections.add]].
+    Remove the section, or add the items the unit itself publishes with [[sections.add]].
 ",
 };
 
@@ -294,6 +295,7 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
                     format!("allow 中的规则“{}”不存在", a.code),
                 )
                 .on(item, Field::Id)
+                .at(a.loc.as_ref().or(item.loc.as_ref()))
                 .hint("gkml rules 可列出全部规则代码"),
             );
         } else if a.reason.trim().is_empty() {
@@ -303,6 +305,7 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
                     format!("allow 中的规则“{}”没有写理由", a.code),
                 )
                 .on(item, Field::Id)
+                .at(a.loc.as_ref().or(item.loc.as_ref()))
                 .hint("写明为何该事项可以不遵守此规则，如 { GK210 = \"村级公示栏张贴，不上网\" }"),
             );
         }
