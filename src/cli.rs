@@ -12,6 +12,18 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub catalogues: Option<PathBuf>,
 
+    /// Refuse input files (and workbooks decompressed) larger than this many MB
+    #[arg(long, global = true, value_name = "MB", default_value_t = 2048)]
+    pub max_input_mb: u64,
+
+    /// Refuse tables with more rows than this
+    #[arg(long, global = true, value_name = "N", default_value_t = 5_000_000)]
+    pub max_rows: u64,
+
+    /// Report cells longer than this many characters
+    #[arg(long, global = true, value_name = "N", default_value_t = 32_767)]
+    pub max_cell_chars: usize,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An output file or folder could not be written.
-    #[error("无法写入 {path}：{source}")]
+    #[error("无法写入 {path}：{}", explain(.source))]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -15,4 +15,20 @@ pub enum Error {
     /// The command line asks for something that cannot be done.
     #[error("{0}")]
     Usage(String),
+}
+
+/// Say in the clerk's words why a write failed.
+fn explain(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::PermissionDenied => {
+            "没有写入权限（文件可能正被 Excel/WPS 打开而锁定，或文件夹是只读的）".into()
+        }
+        K::NotADirectory => "输出路径中有一个同名文件，不是文件夹（-o 应指定文件夹）".into(),
+        K::IsADirectory => "目标是一个文件夹，不能写成文件".into(),
+        K::StorageFull => "磁盘已满".into(),
+        K::ReadOnlyFilesystem => "所在的磁盘或分区是只读的".into(),
+        K::NotFound => "路径不存在".into(),
+        _ => e.to_string(),
+    }
 }

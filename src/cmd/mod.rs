@@ -104,6 +104,12 @@ pub fn print_out(text: &str) -> Result<(), Error> {
 /// # Errors
 /// An [`Error`] when the command cannot go on (exit 2).
 pub fn run(cli: Cli) -> Result<Exit, Error> {
+    crate::limits::set(crate::limits::Limits {
+        max_input_bytes: cli.max_input_mb.saturating_mul(1024 * 1024),
+        max_rows: cli.max_rows,
+        max_cell_chars: cli.max_cell_chars,
+        ..crate::limits::Limits::default()
+    });
     let owned;
     let (store, store_diags): (&Store, Vec<Diagnostic>) = match &cli.catalogues {
         Some(dir) => match Store::from_dir(dir) {

@@ -124,7 +124,24 @@ pub fn open(path: &Path, file: &Arc<str>, delimiter: u8) -> Result<CsvRows, Diag
             .in_file(file)
             .hint("检查路径和文件权限")
     };
-    let mut f = BufReader::new(File::open(path).map_err(unreadable)?);
+    let f = BufReader::new(File::open(path).map_err(unreadable)?);
+    from_reader(Box::new(f), file, delimiter)
+}
+
+/// Rows of CSV text from any reader (a file, or bytes in memory for the fuzz targets).
+///
+/// # Errors
+/// A GK001 diagnostic when the first bytes cannot be read.
+pub fn from_reader(
+    mut f: Box<dyn Read>,
+    file: &Arc<str>,
+    delimiter: u8,
+) -> Result<CsvRows, Diagnostic> {
+    let unreadable = |e: io::Error| {
+        Diagnostic::new(&rules::FILE_UNREADABLE, format!("无法读取文件：{e}"))
+            .in_file(file)
+            .hint("检查路径和文件权限")
+    };
     let mut prefix = Vec::with_capacity(SNIFF);
     (&mut f)
         .take(SNIFF as u64)
@@ -201,6 +218,16 @@ impl Iterator for CsvRows {
                 // Blank lines are skipped by the parser but shown as rows by a spreadsheet.
                 let blank = line.saturating_sub(self.next_line);
                 self.row += 1 + blank as u32;
+                if u64::from(self.row) > crate::limits::get().max_rows {
+                    self.done = true;
+                    let d = Diagnostic::new(
+                        &rules::INPUT_TOO_LARGE,
+                        format!("表格超过 {} 行的读取上限", crate::limits::get().max_rows),
+                    )
+                    .in_file(&self.file)
+                    .hint("拆分文件，或用 --max-rows 提高上限");
+                    return Some(Err(d));
+                }
                 let newlines: u64 = self
                     .record
                     .iter()

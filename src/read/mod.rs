@@ -85,6 +85,24 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
                 .hint("gkml 读取 .toml、.csv、.tsv、.xlsx、.xlsm、.xls、.ods 文件"),
         );
     };
+    let limits = crate::limits::get();
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > limits.max_input_bytes {
+            return FileRead::failed(
+                file.clone(),
+                Diagnostic::new(
+                    &rules::INPUT_TOO_LARGE,
+                    format!(
+                        "文件有 {} MB，超过读取上限 {} MB",
+                        meta.len() >> 20,
+                        limits.max_input_bytes >> 20
+                    ),
+                )
+                .in_file(&file)
+                .hint("确认文件内容；确需读取时用 --max-input-mb 提高上限"),
+            );
+        }
+    }
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -181,6 +199,18 @@ fn read_toml(path: &Path, file: &Arc<str>, store: &Store, county: Option<&str>) 
             return FileRead::failed(file.clone(), d);
         }
     };
+    let depth = crate::limits::toml_depth(&text);
+    if depth > crate::limits::get().max_toml_depth {
+        return FileRead::failed(
+            file.clone(),
+            Diagnostic::new(
+                &rules::INPUT_TOO_LARGE,
+                format!("TOML 数组或表嵌套了 {depth} 层，超过上限"),
+            )
+            .in_file(file)
+            .hint("目录文件的嵌套不超过三四层；检查是否有成串的 [ 或 {"),
+        );
+    }
     let base = path.parent().unwrap_or(Path::new("."));
     let (doc, mut diags) = toml::parse(file, &text, base);
     let (catalogues, project) = match doc {

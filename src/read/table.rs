@@ -598,6 +598,25 @@ pub fn read_rows(
         let mut values: Vec<String> = Vec::with_capacity(header.cols.len());
         for (i, col) in header.cols.iter().enumerate() {
             let raw = r.cells.get(i).map(String::as_str).unwrap_or("");
+            let max_chars = crate::limits::get().max_cell_chars;
+            if raw.len() > max_chars && raw.chars().count() > max_chars {
+                let mut d = Diagnostic::new(
+                    &rules::CELL_TOO_LONG,
+                    format!(
+                        "单元格有 {} 个字符，超过上限 {max_chars}",
+                        raw.chars().count()
+                    ),
+                )
+                .at(Some(&loc_of(r.row, first_col + i as u32, r.line)))
+                .hint("精简为公开要素的列举；长文请在门户网站发布后链接");
+                d.field = col.and_then(col_field);
+                diags.push(d);
+            }
+            // gkml's CSV neutralises formulas with a leading apostrophe; read the value back.
+            let raw = match raw.strip_prefix('\'') {
+                Some(rest) if crate::render::csv::needs_neutralising(rest) => rest,
+                _ => raw,
+            };
             let cleaned = clean_cell(raw);
             let value = cleaned.text;
             values.push(value.clone());

@@ -52,6 +52,109 @@ fn sniff(bytes: &[u8]) -> &'static str {
     }
 }
 
+/// A cell reference's (row, column), both 0-based: "XFD1048576" → (1048575, 16383).
+fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
+    let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let col = r[..letters].iter().fold(0u64, |a, b| {
+        a * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
+    let digits: Vec<u8> = r[letters..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .copied()
+        .collect();
+    let row: u64 = std::str::from_utf8(&digits).ok()?.parse().ok()?;
+    Some((row.checked_sub(1)?, col.checked_sub(1)?))
+}
+
+/// Refuse a workbook whose parts decompress to more than the input limit, or whose sheets
+/// declare or use a cell range beyond the sheet-cell limit. calamine allocates a sheet's
+/// whole rectangle (and reserves its declared dimension), so two cells at A1 and XFD1048576
+/// would ask for billions of cells and abort the process: no Rust code could catch it.
+fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
+    use std::io::Read;
+    let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let limits = crate::limits::get();
+    let too_large = |msg: String| {
+        Diagnostic::new(&rules::INPUT_TOO_LARGE, msg)
+            .in_file(file)
+            .hint("这通常是损坏或恶意的文件（压缩炸弹）；请用 Excel/WPS 打开检查后另存")
+    };
+    let mut total: u64 = 0;
+    for i in 0..z.len() {
+        let Ok(f) = z.by_index(i) else { continue };
+        total = total.saturating_add(f.size());
+    }
+    if total > limits.max_input_bytes {
+        return Err(too_large(format!(
+            "工作簿解压后有 {} MB，超过读取上限 {} MB",
+            total >> 20,
+            limits.max_input_bytes >> 20
+        )));
+    }
+    let sheets: Vec<String> = z
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .filter(|n| (n.starts_with("xl/worksheets/") && n.ends_with(".xml")) || n == "content.xml")
+        .collect();
+    for name in sheets {
+        let Ok(mut f) = z.by_name(&name) else {
+            continue;
+        };
+        let (mut rmax, mut cmax) = (0u64, 0u64);
+        let (mut rmin, mut cmin) = (u64::MAX, u64::MAX);
+        // Streamed in chunks (a sheet may be hundreds of MB); the tail of each chunk is kept
+        // so a reference split across two chunks is still seen.
+        let mut buf = vec![0u8; 1 << 16];
+        let mut window: Vec<u8> = Vec::with_capacity(buf.len() + 64);
+        loop {
+            let n = match f.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            window.extend_from_slice(&buf[..n]);
+            let mut consumed = 0;
+            for pat in [&b"<c r=\""[..], &b"<dimension ref=\""[..]] {
+                let mut k = 0;
+                while let Some(off) = window[k..].windows(pat.len()).position(|w| w == pat) {
+                    let at = k + off + pat.len();
+                    let Some(end) = window[at..].iter().position(|b| *b == b'"').map(|e| at + e)
+                    else {
+                        break;
+                    };
+                    for part in window[at..end].split(|b| *b == b':') {
+                        if let Some(p) = cell_ref(part) {
+                            rmax = rmax.max(p.0);
+                            cmax = cmax.max(p.1);
+                            rmin = rmin.min(p.0);
+                            cmin = cmin.min(p.1);
+                        }
+                    }
+                    k = end;
+                    consumed = consumed.max(end);
+                }
+            }
+            let keep_from = window.len().saturating_sub(48).max(consumed);
+            window.drain(..keep_from.min(window.len()));
+        }
+        if rmin != u64::MAX {
+            let cells = (rmax - rmin + 1).saturating_mul(cmax - cmin + 1);
+            if cells > limits.max_sheet_cells {
+                return Err(too_large(format!(
+                    "工作表 {name} 声明或使用的范围有 {cells} 个单元格，超过上限 {}",
+                    limits.max_sheet_cells
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Open a workbook by its content, so an extension that lies (an .xls that is really .xlsx,
 /// an upper-case .XLSX) does not matter.
 fn open(path: &Path, file: &Arc<str>) -> Result<Sheets<Cursor<Vec<u8>>>, Diagnostic> {
@@ -60,6 +163,12 @@ fn open(path: &Path, file: &Arc<str>) -> Result<Sheets<Cursor<Vec<u8>>>, Diagnos
             .in_file(file)
             .hint("检查路径和文件权限")
     })?;
+    open_bytes(bytes, file)
+}
+
+/// Open a workbook held in memory.
+fn open_bytes(bytes: Vec<u8>, file: &Arc<str>) -> Result<Sheets<Cursor<Vec<u8>>>, Diagnostic> {
+    check_zip(&bytes, file)?;
     // From memory, by content: the extension may lie (an .xls that is really .xlsx).
     open_workbook_auto_from_rs(Cursor::new(bytes.clone())).map_err(|e| {
         Diagnostic::new(
@@ -131,7 +240,24 @@ pub fn read_sheets(
     path: &Path,
     file: &Arc<str>,
 ) -> Result<(Vec<Sheet>, Vec<Diagnostic>), Diagnostic> {
-    let mut wb = open(path, file)?;
+    sheets_of(open(path, file)?, file)
+}
+
+/// Read every visible sheet of a workbook held in memory (the fuzz targets use this).
+///
+/// # Errors
+/// A GK001 or GK013 diagnostic when the workbook cannot be opened or is too large.
+pub fn read_sheets_from_bytes(
+    bytes: Vec<u8>,
+    file: &Arc<str>,
+) -> Result<(Vec<Sheet>, Vec<Diagnostic>), Diagnostic> {
+    sheets_of(open_bytes(bytes, file)?, file)
+}
+
+fn sheets_of(
+    mut wb: Sheets<Cursor<Vec<u8>>>,
+    file: &Arc<str>,
+) -> Result<(Vec<Sheet>, Vec<Diagnostic>), Diagnostic> {
     let meta: Vec<(String, bool)> = wb
         .sheets_metadata()
         .iter()
@@ -162,6 +288,17 @@ pub fn read_sheets(
         })?;
         let merged = merges(&mut wb, &name);
         let rows = rows_of(&range, &merged);
+        if rows.len() as u64 > crate::limits::get().max_rows {
+            return Err(Diagnostic::new(
+                &rules::INPUT_TOO_LARGE,
+                format!(
+                    "工作表“{name}”超过 {} 行的读取上限",
+                    crate::limits::get().max_rows
+                ),
+            )
+            .in_file(file)
+            .hint("拆分文件，或用 --max-rows 提高上限"));
+        }
         if rows
             .iter()
             .all(|r| r.cells.iter().all(|c| c.trim().is_empty()))

@@ -28,12 +28,24 @@ struct Formats {
     subtitle: Format,
     header: Format,
     text: Format,
+    /// `text` with Excel's quote prefix: a value starting with = + - @ stays text even when a
+    /// clerk edits the cell (OWASP CSV/formula injection).
+    text_quoted: Format,
     center: Format,
     cover_label: Format,
     cover_value: Format,
 }
 
 impl Formats {
+    /// The text format, quote-prefixed when the value would otherwise be a formula.
+    fn text_for(&self, v: &str) -> &Format {
+        if crate::render::csv::needs_neutralising(v) {
+            &self.text_quoted
+        } else {
+            &self.text
+        }
+    }
+
     fn new() -> Self {
         let base = Format::new()
             .set_font_name(BODY_FONT)
@@ -68,6 +80,7 @@ impl Formats {
                 .set_align(FormatAlign::VerticalCenter)
                 .set_background_color(0xE7EEF7),
             text: cell.clone().set_align(FormatAlign::Left),
+            text_quoted: cell.clone().set_align(FormatAlign::Left).set_quote_prefix(),
             center: cell.set_align(FormatAlign::Center),
             cover_label: base
                 .clone()
@@ -232,10 +245,17 @@ fn write_section(
         let head = &group[0];
         if group.len() > 1 {
             ws.merge_range(first, 0, last, 0, &head.seq, &f.center)?;
-            ws.merge_range(first, 1, last, 1, &head.category, &f.text)?;
+            ws.merge_range(
+                first,
+                1,
+                last,
+                1,
+                &head.category,
+                f.text_for(&head.category),
+            )?;
         } else {
             ws.write_string_with_format(first, 0, &head.seq, &f.center)?;
-            ws.write_string_with_format(first, 1, &head.category, &f.text)?;
+            ws.write_string_with_format(first, 1, &head.category, f.text_for(&head.category))?;
         }
         for it in group {
             write_item(ws, row, it, levels, f)?;
@@ -311,7 +331,7 @@ fn write_item(
         (7, &channels_cell(&it.channels)),
     ];
     for (c, v) in text_cells {
-        ws.write_string_with_format(row, c, v, &f.text)?;
+        ws.write_string_with_format(row, c, v, f.text_for(v))?;
     }
     let marks = [
         mark(it.audience.contains(&Audience::Public)),
@@ -320,12 +340,26 @@ fn write_item(
         mark(it.mode.contains(&Mode::OnRequest)),
     ];
     for (k, v) in marks.iter().enumerate() {
-        ws.write_string_with_format(row, 8 + k as u16, *v, &f.center)?;
+        if crate::render::csv::needs_neutralising(v) {
+            ws.write_string_with_format(
+                row,
+                8 + k as u16,
+                *v,
+                &f.center.clone().set_quote_prefix(),
+            )?;
+        } else {
+            ws.write_string_with_format(row, 8 + k as u16, *v, &f.center)?;
+        }
     }
     for (k, l) in levels.iter().enumerate() {
         ws.write_string_with_format(row, 12 + k as u16, mark(it.levels.contains(l)), &f.center)?;
     }
-    ws.write_string_with_format(row, 12 + levels.len() as u16, &it.remarks, &f.text)?;
+    ws.write_string_with_format(
+        row,
+        12 + levels.len() as u16,
+        &it.remarks,
+        f.text_for(&it.remarks),
+    )?;
     Ok(())
 }
 

@@ -56,6 +56,8 @@ pub static RULES: &[&Rule] = &[
     &NO_DOMAIN,
     &EMPTY_SHEET,
     &HIDDEN_SHEET,
+    &INPUT_TOO_LARGE,
+    &CELL_TOO_LONG,
     &MISSING_NAME,
     &MISSING_CONTENT,
     &MISSING_BASIS,

@@ -247,3 +247,43 @@ Use instead:
     Unhide the sheet in Excel/WPS (right-click a sheet tab → 取消隐藏), or delete it if it is scratch data.
 ",
 };
+
+pub static INPUT_TOO_LARGE: Rule = Rule {
+    code: "GK013",
+    name: "InputTooLarge",
+    severity: Error,
+    summary: "文件超出读取限制（过大、解压后过大、声明尺寸过大、行数过多或嵌套过深）",
+    source: "—",
+    doc: "## What it does
+Refuses a file that exceeds gkml's reading limits: its size (--max-input-mb, default 2048), a workbook whose contents decompress to more than that or whose sheets declare absurd dimensions (a zip bomb, or a sheet claiming 1,048,576 × 16,384 cells), more rows than --max-rows (default 5,000,000), or a TOML file nested deeper than 64 levels.
+
+## Why is this bad?
+Such files are broken or hostile; reading them would exhaust memory or the stack and stop the whole run, including the other units.
+
+## Example
+    草稿.xlsx: 1 MB on disk, 4 GB decompressed
+
+Use instead:
+    Open the file in Excel/WPS, check what it contains, and save it again; or raise the limit with --max-input-mb if the file is genuinely that large.
+",
+};
+
+pub static CELL_TOO_LONG: Rule = Rule {
+    code: "GK014",
+    name: "CellTooLong",
+    severity: Error,
+    summary: "单元格内容超过长度上限",
+    source: "Excel 单元格上限 32,767 个字符",
+    doc: "## What it does
+Reports a cell longer than --max-cell-chars characters (default 32,767, Excel's own limit).
+
+## Why is this bad?
+Excel and WPS cut such a cell when they open the file, and a cell this long is usually a broken quote or a pasted document, not a catalogue element.
+
+## Example
+    公开内容（要素） = (a whole notice pasted into the cell)
+
+Use instead:
+    Summarise the elements (申请条件、办理流程、…) and link the notice from the portal.
+",
+};

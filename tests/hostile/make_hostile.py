@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Writes the hostile-input corpus (deterministic). Run from this folder."""
+import io, os, random, zipfile
+
+random.seed(20261124)
+
+def w(name, data):
+    with open(name, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+HEADER = "领域,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开,备注\r\n"
+
+# Formulas and script in cells (CSV injection; HTML injection through the renderers).
+w("formulas.csv", "\ufeff" + HEADER +
+  '社会救助,=HYPERLINK("http://evil.example/","点击"),+cmd|\' /C calc\'!A0,-2+3,@SUM(A1:A9),某镇人民政府,政府网站,✓,,✓,,\t=1+1\r\n'
+  '社会救助,<script>alert(1)</script>,<img src=x onerror=alert(1)>,《中华人民共和国政府信息公开条例》（国务院令第711号）,及时公开,"</td></tr></table><script>x()</script>",政府网站,✓,,✓,,-\r\n')
+
+# A unit whose name tries to leave the output folder, with script in its names.
+w("escape_unit.toml", '''name = "../../../tmp/gkml-escape"
+full_name = "<script>alert('unit')</script>"
+kind = "乡镇"
+county = "CON"
+
+[[sections]]
+domain = "社会救助"
+reference = false
+
+[[sections.add]]
+category = "=HYPERLINK(\\"http://evil.example\\")"
+name = "<b onmouseover=alert(1)>x</b>"
+content = "内容"
+basis = "《中华人民共和国政府信息公开条例》（国务院令第711号）"
+deadline = "及时公开"
+subject = "{unit}"
+channels = ["政府网站"]
+audience = "全社会"
+mode = "主动"
+''')
+w("windows_names.toml", 'name = "CON"\nkind = "乡镇"\ncounty = "某县"\n\n[[sections]]\ndomain = "社会救助"\n')
+
+# Random bytes under every extension gkml reads.
+blob = bytes(random.getrandbits(8) for _ in range(4096))
+for ext in ["csv", "tsv", "toml", "xlsx", "xls", "ods"]:
+    w(f"random.{ext}", blob)
+
+# Empty files.
+for ext in ["csv", "toml", "xlsx"]:
+    w(f"empty.{ext}", b"")
+
+# A real workbook cut in half.
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+    z.writestr("xl/workbook.xml", "<workbook/>" * 200)
+data = buf.getvalue()
+w("truncated.xlsx", data[: len(data) // 2])
+
+# A sheet that declares (and uses) the whole 1,048,576 x 16,384 grid: two cells at its corners.
+def xlsx(sheet_xml):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="目录" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+    return b.getvalue()
+
+w("huge_declared_sheet.xlsx", xlsx('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>序号</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>'))
+
+# A zip bomb: one sheet whose XML inflates to 300 MB of padding.
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    z.writestr("[Content_Types].xml", "<Types/>")
+    z.writestr("xl/worksheets/sheet1.xml", b" " * (300 * 1024 * 1024))
+w("zip_bomb.xlsx", b.getvalue())
+
+# An HTML page saved with a workbook's name (government download sites do this).
+w("page_saved_as.xlsx", "<!DOCTYPE html><html><head><title>政务公开目录</title></head><body><table><tr><td>序号</td><td>公开事项</td></tr></table></body></html>")
+
+# Deeply nested TOML (a recursive-descent parser would overflow the stack).
+w("deep.toml", "name = " + "[" * 100000 + "]" * 100000 + "\n")
+
+# A CSV with a quote that never closes.
+w("unclosed_quote.csv", HEADER + '社会救助,"办事指南,内容,依据,及时公开,镇,政府网站,✓,,✓,,\r\n' + "社会救助,x,y,z,及时公开,镇,政府网站,✓,,✓,,\r\n" * 50)
+
+# A cell longer than Excel allows.
+w("long_cell.csv", HEADER + "社会救助,办事指南," + "很" * 40000 + ",《中华人民共和国政府信息公开条例》（国务院令第711号）,及时公开,镇,政府网站,✓,,✓,,\r\n")
+
+# Control characters and odd Unicode everywhere.
+w("control_chars.csv", HEADER + "社会救助,\x00\x01\x1b[31m办事\u202e指南,\ufeff内容\u200b,依据,及时公开,镇\x7f,政府网站,✓,,✓,,\r\n")
