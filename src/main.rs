@@ -8,7 +8,23 @@ use clap::Parser;
 use gkml::cli::Cli;
 use gkml::cmd;
 
+/// Panics inside the workbook reader on corrupt files are caught and reported as GK001
+/// (see `read::xlsx::guard`); do not print them as if gkml had crashed. Any other panic is a
+/// bug and is printed as usual.
+fn quiet_reader_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_reader = info
+            .location()
+            .is_some_and(|l| l.file().contains("/calamine-"));
+        if !in_reader {
+            default(info);
+        }
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_reader_panics();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

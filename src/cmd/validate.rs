@@ -133,7 +133,9 @@ pub fn fix(paths: &[PathBuf], diff: bool) -> Result<bool, Error> {
                     );
                     continue;
                 }
-                match crate::fix::fix_workbook(&f) {
+                let fixed = std::panic::catch_unwind(|| crate::fix::fix_workbook(&f))
+                    .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()));
+                match fixed {
                     Ok(Some(copy)) => eprintln!(
                         "已修正 {} → 写出副本 {}（原文件未改动）",
                         f.display(),
@@ -209,7 +211,8 @@ pub fn annotate(
         path: path.clone(),
         source: e,
     })?;
-    let book = crate::annotate::annotate(bytes, &diags)
+    let book = std::panic::catch_unwind(|| crate::annotate::annotate(bytes, &diags))
+        .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()))
         .map_err(|e| Error::Usage(format!("无法生成批注工作簿：{e}")))?;
     let dir = out
         .parent()

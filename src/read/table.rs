@@ -405,6 +405,20 @@ fn preview(s: &str) -> String {
     p
 }
 
+/// One item read from a table, with the unit and section it belongs to.
+#[derive(Debug)]
+pub struct RowItem {
+    pub unit: String,
+    /// The full name from the title row, when the unit is named by it.
+    pub unit_full: Option<String>,
+    pub key: SectionKey,
+    /// The section's name as written.
+    pub raw: String,
+    /// Where the section is named.
+    pub sloc: Option<Loc>,
+    pub item: Item,
+}
+
 /// Read rows into catalogues, one per unit named in a 单位 column (or one for the table).
 /// `default_unit` names the unit when neither a 单位 column nor a title does. A sheet named
 /// after a domain (as gkml's own workbooks are) gives that domain to rows that name none.
@@ -414,6 +428,57 @@ pub fn read_rows(
     rows: impl Iterator<Item = Result<RawRow, Diagnostic>>,
     default_unit: &str,
 ) -> (Vec<Catalogue>, Vec<Diagnostic>) {
+    let mut units: Vec<(String, Catalogue)> = Vec::new();
+    let diags = read_rows_with(file, sheet, rows, default_unit, &mut |r: RowItem| {
+        let cat = match units.iter_mut().position(|(n, _)| *n == r.unit) {
+            Some(i) => &mut units[i].1,
+            None => {
+                units.push((
+                    r.unit.clone(),
+                    Catalogue {
+                        unit: Unit {
+                            name: r.unit.clone(),
+                            full_name: r.unit_full.clone(),
+                            ..Default::default()
+                        },
+                        file: Arc::clone(file),
+                        sections: Vec::new(),
+                        is_reference: false,
+                    },
+                ));
+                let last = units.len() - 1;
+                &mut units[last].1
+            }
+        };
+        match cat.sections.iter_mut().find(|s| s.key == r.key) {
+            Some(s) => s.items.push(r.item),
+            None => cat.sections.push(Section {
+                key: r.key,
+                raw: r.raw,
+                loc: r.sloc,
+                items: vec![r.item],
+            }),
+        }
+    });
+    let cats = units
+        .into_iter()
+        .map(|(_, mut c)| {
+            c.sections.sort_by_key(|s| s.key.order());
+            c
+        })
+        .collect();
+    (cats, diags)
+}
+
+/// Read rows one item at a time, handing each to `sink` (for province-scale tables that are
+/// checked as they stream). Returns the diagnostics of reading.
+pub fn read_rows_with(
+    file: &Arc<str>,
+    sheet: Option<Arc<str>>,
+    rows: impl Iterator<Item = Result<RawRow, Diagnostic>>,
+    default_unit: &str,
+    sink: &mut dyn FnMut(RowItem),
+) -> Vec<Diagnostic> {
     let sheet_section = sheet
         .as_deref()
         .map(domains::lookup)
@@ -426,7 +491,7 @@ pub fn read_rows(
             Some(Ok(r)) => head.push(r),
             Some(Err(d)) => {
                 diags.push(d);
-                return (Vec::new(), diags);
+                return diags;
             }
             None => break,
         }
@@ -475,7 +540,7 @@ pub fn read_rows(
             ));
         d.sheet = sheet.clone();
         diags.push(d);
-        return (Vec::new(), diags);
+        return diags;
     };
     let header_row = head[header.last].clone();
     let first_col = header_row.first_column;
@@ -505,7 +570,7 @@ pub fn read_rows(
                     .join("、")
             )),
         );
-        return (Vec::new(), diags);
+        return diags;
     }
     let mut unknown_cols: Vec<(usize, String)> = Vec::new();
     for (i, (c, label)) in header.cols.iter().zip(&header.labels).enumerate() {
@@ -534,7 +599,7 @@ pub fn read_rows(
         .map(|(s, f)| (Some(s), Some(f)))
         .unwrap_or((None, None));
 
-    let mut units: Vec<(String, Catalogue)> = Vec::new();
+    let mut any_unplaced = false;
     let mut saw_section_row = false;
     let mut current_section: Option<(SectionKey, String, Loc)> = None;
     let mut prev: HashMap<&'static str, String> = HashMap::new();
@@ -833,46 +898,21 @@ pub fn read_rows(
             .clone()
             .or_else(|| title_unit.clone())
             .unwrap_or_else(|| default_unit.to_string());
-        let cat = match units.iter_mut().find(|(n, _)| *n == uname) {
-            Some((_, c)) => c,
-            None => {
-                let full = if unit_name.is_none() {
-                    title_full.clone()
-                } else {
-                    None
-                };
-                units.push((
-                    uname.clone(),
-                    Catalogue {
-                        unit: Unit {
-                            name: uname.clone(),
-                            full_name: full,
-                            ..Default::default()
-                        },
-                        file: Arc::clone(file),
-                        sections: Vec::new(),
-                        is_reference: false,
-                    },
-                ));
-                let last = units.len() - 1;
-                &mut units[last].1
-            }
+        let unit_full = if unit_name.is_none() {
+            title_full.clone()
+        } else {
+            None
         };
-        match cat.sections.iter_mut().find(|s| s.key == key) {
-            Some(s) => s.items.push(item),
-            None => cat.sections.push(Section {
-                key,
-                raw,
-                loc: sloc,
-                items: vec![item],
-            }),
-        }
+        any_unplaced |= key == SectionKey::General("未分领域".into());
+        sink(RowItem {
+            unit: uname,
+            unit_full,
+            key,
+            raw,
+            sloc,
+            item,
+        });
     }
-    let any_unplaced = units.iter().any(|(_, c)| {
-        c.sections
-            .iter()
-            .any(|s| s.key == SectionKey::General("未分领域".into()))
-    });
     if any_unplaced && !saw_section_row {
         let mut d = Diagnostic::new(&rules::NO_DOMAIN, "表中未注明领域，事项归入“未分领域”")
             .at(Some(&header_loc(0)))
@@ -880,14 +920,7 @@ pub fn read_rows(
         d.field = Some(Field::Domain);
         diags.push(d);
     }
-    let cats = units
-        .into_iter()
-        .map(|(_, mut c)| {
-            c.sections.sort_by_key(|s| s.key.order());
-            c
-        })
-        .collect();
-    (cats, diags)
+    diags
 }
 
 fn section_key_of(text: &str) -> SectionKey {

@@ -240,7 +240,24 @@ pub fn read_sheets(
     path: &Path,
     file: &Arc<str>,
 ) -> Result<(Vec<Sheet>, Vec<Diagnostic>), Diagnostic> {
-    sheets_of(open(path, file)?, file)
+    guard(file, || sheets_of(open(path, file)?, file))
+}
+
+/// Run calamine on untrusted bytes: a panic inside it (seen with corrupt .xls files under
+/// fuzzing: an assertion on record lengths) becomes a GK001 diagnostic instead of ending
+/// the whole run. The panic hook installed by `main` keeps such panics quiet.
+pub fn guard<T>(
+    file: &Arc<str>,
+    f: impl FnOnce() -> Result<T, Diagnostic>,
+) -> Result<T, Diagnostic> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(_) => Err(
+            Diagnostic::new(&rules::FILE_UNREADABLE, "工作簿已损坏，无法读取")
+                .in_file(file)
+                .hint("用 Excel/WPS 打开检查；能打开时另存为新的 .xlsx 再试"),
+        ),
+    }
 }
 
 /// Read every visible sheet of a workbook held in memory (the fuzz targets use this).
@@ -251,7 +268,7 @@ pub fn read_sheets_from_bytes(
     bytes: Vec<u8>,
     file: &Arc<str>,
 ) -> Result<(Vec<Sheet>, Vec<Diagnostic>), Diagnostic> {
-    sheets_of(open_bytes(bytes, file)?, file)
+    guard(file, || sheets_of(open_bytes(bytes, file)?, file))
 }
 
 fn sheets_of(
