@@ -210,14 +210,16 @@ pub fn sort(diags: &mut [Diagnostic]) {
 }
 
 /// The `--format json` document of `validate`.
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    pub diagnostics: &'a [Diagnostic],
+    pub summary: &'a Summary,
+}
+
+/// The `--format json` document of `validate`, as a string.
 pub fn to_json(diags: &[Diagnostic], summary: &Summary) -> String {
-    #[derive(Serialize)]
-    struct Doc<'a> {
-        diagnostics: &'a [Diagnostic],
-        summary: &'a Summary,
-    }
     // Serialising plain data to a String cannot fail.
-    serde_json::to_string_pretty(&Doc {
+    serde_json::to_string_pretty(&JsonReport {
         diagnostics: diags,
         summary,
     })

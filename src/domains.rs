@@ -265,10 +265,36 @@ fn t2s_map() -> &'static HashMap<char, char> {
     MAP.get_or_init(|| T2S.iter().copied().collect())
 }
 
+/// A bit per Basic Multilingual Plane code point: set for the Traditional characters of the
+/// map, so text without any (nearly all text) is passed through without a hash lookup per
+/// character.
+fn t2s_bits() -> &'static [u64; 1024] {
+    static BITS: OnceLock<[u64; 1024]> = OnceLock::new();
+    BITS.get_or_init(|| {
+        let mut b = [0u64; 1024];
+        for (t, _) in T2S {
+            let n = *t as usize;
+            if n < 65536 {
+                b[n / 64] |= 1 << (n % 64);
+            }
+        }
+        b
+    })
+}
+
+fn is_mapped(c: char) -> bool {
+    let n = c as usize;
+    n < 65536 && t2s_bits()[n / 64] & (1 << (n % 64)) != 0
+}
+
 /// Map the Traditional characters of gkml's vocabulary to Simplified; other characters pass.
-pub fn to_simplified(s: &str) -> String {
+/// Borrows the input when it has none (the usual case).
+pub fn to_simplified(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_mapped) {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let map = t2s_map();
-    s.chars().map(|c| *map.get(&c).unwrap_or(&c)).collect()
+    std::borrow::Cow::Owned(s.chars().map(|c| *map.get(&c).unwrap_or(&c)).collect())
 }
 
 /// Normalise a name for matching: Simplified, no whitespace of any width, no 领域 or
@@ -292,7 +318,7 @@ fn name_index() -> &'static HashMap<String, u8> {
         let mut m = HashMap::new();
         for d in DOMAINS {
             m.insert(d.name.to_string(), d.id);
-            m.insert(to_simplified(d.traditional), d.id);
+            m.insert(to_simplified(d.traditional).into_owned(), d.id);
             for a in d.aliases {
                 m.insert((*a).to_string(), d.id);
             }

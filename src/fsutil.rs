@@ -76,6 +76,46 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Err
     Ok(path)
 }
 
+/// Like [`write_atomic`], but the content is streamed by `fill` into the temporary file
+/// (large JSON, CSV and HTML outputs are never held whole in memory).
+///
+/// # Errors
+/// [`Error::Write`] when the folder cannot be created or written, or the name would leave it.
+pub fn write_atomic_with(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<PathBuf, Error> {
+    let path = dir.join(name);
+    if path.parent() != Some(dir) || name.contains(['/', '\\']) || name == ".." {
+        return Err(Error::Write {
+            path,
+            source: std::io::Error::other("文件名会写到输出文件夹之外"),
+        });
+    }
+    let wrap = |e: std::io::Error| Error::Write {
+        path: path.clone(),
+        source: e,
+    };
+    std::fs::create_dir_all(dir).map_err(wrap)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gkml-")
+        .tempfile_in(dir)
+        .map_err(wrap)?;
+    #[cfg(unix)]
+    tmp.as_file()
+        .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .map_err(wrap)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        fill(&mut w).map_err(wrap)?;
+        w.flush().map_err(wrap)?;
+    }
+    tmp.as_file().sync_all().map_err(wrap)?;
+    tmp.persist(&path).map_err(|e| wrap(e.error))?;
+    Ok(path)
+}
+
 /// Remove a previous output if it exists (a unit that now has errors must not leave a stale,
 /// valid-looking catalogue behind).
 ///

@@ -151,7 +151,7 @@ impl UnitKind {
     /// Read a kind as written (乡镇, 镇, 乡, 街道办, 县直部门, 部门, 縣政府 …).
     pub fn parse(raw: &str) -> Option<UnitKind> {
         let s = crate::domains::to_simplified(raw.trim());
-        match s.as_str() {
+        match &*s {
             "县政府" | "县人民政府" | "区政府" | "区人民政府" | "县级政府" => {
                 Some(UnitKind::CountyGovernment)
             }
@@ -199,7 +199,7 @@ impl Level {
 
     pub fn parse(raw: &str) -> Level {
         let s = crate::domains::to_simplified(raw.trim());
-        match s.as_str() {
+        match &*s {
             "县级" | "县" | "县区级" | "区级" | "县（区）级" | "县(区)级" => {
                 Level::County
             }
@@ -243,7 +243,7 @@ impl Mode {
 
     pub fn parse(raw: &str) -> Mode {
         let s = crate::domains::to_simplified(raw.trim());
-        match s.as_str() {
+        match &*s {
             "主动" | "主动公开" => Mode::Active,
             "依申请公开" | "依申请" | "申请公开" => Mode::OnRequest,
             _ => Mode::Unknown(raw.trim().to_string()),
@@ -274,7 +274,7 @@ impl Audience {
     pub fn parse(raw: &str) -> Audience {
         let t = raw.trim();
         let s = crate::domains::to_simplified(t);
-        match s.as_str() {
+        match &*s {
             "全社会" | "社会公众" | "公众" => return Audience::Public,
             "特定群众" | "特定群体" | "特定对象" => return Audience::Specific(None),
             _ => {}
@@ -532,18 +532,13 @@ fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
 /// text after it.
 fn match_channel_prefix(s: &str) -> Option<(ChannelKind, &str)> {
     let simp = crate::domains::to_simplified(s);
-    let mut best: Option<(ChannelKind, usize)> = None;
-    for (kind, name, variants) in CHANNEL_NAMES {
-        for cand in std::iter::once(name).chain(variants.iter()) {
-            if simp.starts_with(cand) {
-                let n = cand.chars().count();
-                if best.is_none_or(|(_, b)| n > b) {
-                    best = Some((*kind, n));
-                }
-            }
-        }
-    }
-    let (kind, nchars) = best?;
+    let first = simp.chars().next()?;
+    // Only the names that start with the same character are compared (longest first).
+    let best = channel_index()
+        .get(&first)?
+        .iter()
+        .find(|(_, name, _)| simp.starts_with(name))?;
+    let (kind, _, nchars) = *best;
     // to_simplified maps char to char, so the char count is the same in the original.
     let byte = s
         .char_indices()
@@ -551,6 +546,29 @@ fn match_channel_prefix(s: &str) -> Option<(ChannelKind, &str)> {
         .map(|(i, _)| i)
         .unwrap_or(s.len());
     Some((kind, &s[byte..]))
+}
+
+type ChannelIndex = std::collections::HashMap<char, Vec<(ChannelKind, &'static str, usize)>>;
+
+/// Channel names and variants by first character, longest first.
+fn channel_index() -> &'static ChannelIndex {
+    static INDEX: std::sync::OnceLock<ChannelIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut m: ChannelIndex = std::collections::HashMap::new();
+        for (kind, name, variants) in CHANNEL_NAMES {
+            for cand in std::iter::once(*name).chain(variants.iter().copied()) {
+                if let Some(c) = cand.chars().next() {
+                    m.entry(c)
+                        .or_default()
+                        .push((*kind, cand, cand.chars().count()));
+                }
+            }
+        }
+        for v in m.values_mut() {
+            v.sort_by_key(|c| std::cmp::Reverse(c.2));
+        }
+        m
+    })
 }
 
 /// Trim whitespace, colons and one pair of surrounding brackets: "（基层公共服务平台）" →

@@ -15,7 +15,7 @@ use crate::catalogues::Store;
 use crate::cli::DiagFormat;
 use crate::diag::{self, Diagnostic, Severity, Summary};
 use crate::error::Error;
-use crate::fsutil::{remove_stale, safe_file_name, write_atomic};
+use crate::fsutil::{remove_stale, safe_file_name, write_atomic, write_atomic_with};
 use crate::model::Catalogue;
 use crate::project::{self, ProjectRun, UnitResult};
 use crate::read;
@@ -120,6 +120,11 @@ pub fn run(path: &Path, s: &Settings, store: &Store) -> Result<Exit, Error> {
         cat.number_items();
         summary.items += cat.item_count();
         let mut diags = s.rules.apply(rules::check(&cat));
+        // Where each value came from is only needed by the rules; a province-scale table
+        // renders in less memory without it.
+        for it in cat.sections.iter_mut().flat_map(|sec| sec.items.iter_mut()) {
+            it.places = Vec::new();
+        }
         let file_errors = all
             .iter()
             .any(|d| d.severity == Severity::Error && d.file.as_deref() == Some(&*cat.file));
@@ -183,16 +188,12 @@ fn write_or_clean(
             &format!("{stem}.html"),
             render::html::render(cat, &opts).as_bytes(),
         )?,
-        write_atomic(
-            &s.out_dir,
-            &format!("{stem}.csv"),
-            &render::csv::render(&[cat]),
-        )?,
-        write_atomic(
-            &s.out_dir,
-            &format!("{stem}.json"),
-            render::json::render(cat).as_bytes(),
-        )?,
+        write_atomic_with(&s.out_dir, &format!("{stem}.csv"), |w| {
+            render::csv::write(&[cat], w)
+        })?,
+        write_atomic_with(&s.out_dir, &format!("{stem}.json"), |w| {
+            render::json::write(cat, w)
+        })?,
     ])
 }
 

@@ -86,6 +86,24 @@ pub fn render_report(
     }
 }
 
+/// Stream a JSON document (and a newline) to stdout; a closed pipe is not an error.
+pub fn print_json<T: serde::Serialize>(doc: &T) -> Result<(), Error> {
+    let out = std::io::stdout().lock();
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    let r = serde_json::to_writer_pretty(&mut w, doc)
+        .map_err(std::io::Error::other)
+        .and_then(|()| w.write_all(b"\n"))
+        .and_then(|()| w.flush());
+    match r {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Write {
+            path: "<stdout>".into(),
+            source: e,
+        }),
+    }
+}
+
 /// Print to stdout; a closed pipe (`gkml … | head`) is not an error.
 pub fn print_out(text: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();

@@ -3,7 +3,7 @@
 //! county project (a folder with county.toml, anywhere under a folder argument) is checked as
 //! a whole: its units inherit its county and its responsibility table finds coverage gaps.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::catalogues::Store;
@@ -28,6 +28,13 @@ struct Checked {
 
 impl Checked {
     fn file(&mut self, path: &Path, store: &Store, config: &RuleConfig) {
+        if matches!(
+            read::file_type(path),
+            Some(read::FileType::Csv | read::FileType::Tsv)
+        ) && path.is_file()
+        {
+            return self.stream(path, config);
+        }
         let fr = read::read_file(path, store, None);
         self.files += 1;
         self.diags.extend(config.apply(fr.diags));
@@ -35,6 +42,107 @@ impl Checked {
             self.items += cat.item_count();
             self.diags.extend(config.apply(rules::check(cat)));
         }
+    }
+
+    /// Check a CSV/TSV draft as it streams: rows are read, checked in parallel in chunks and
+    /// dropped, so a province-scale table is checked in bounded memory. The rules are the same
+    /// functions the catalogue path runs; only the order of work differs.
+    fn stream(&mut self, path: &Path, config: &RuleConfig) {
+        use rayon::prelude::*;
+        const CHUNK: usize = 4096;
+        self.files += 1;
+        let file = read::display_name(path);
+        let delim = if read::file_type(path) == Some(read::FileType::Tsv) {
+            b'\t'
+        } else {
+            b','
+        };
+        let limits = crate::limits::get();
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > limits.max_input_bytes) {
+            // The ordinary path reports the limit.
+            let fr = read::read_file(path, Store::embedded(), None);
+            self.diags.extend(config.apply(fr.diags));
+            return;
+        }
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("目录")
+            .to_string();
+        let ctx = crate::model::Catalogue {
+            file: file.clone(),
+            ..Default::default()
+        };
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} 已检查 {pos} 行 {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        let mut cross: HashMap<String, rules::CrossCheck> = HashMap::new();
+        let mut seen_sections: HashMap<String, HashSet<crate::domains::SectionKey>> =
+            HashMap::new();
+        let mut found: Vec<Diagnostic> = Vec::new();
+        let mut items = 0usize;
+        // The reader runs on its own thread and hands over chunks of rows; this thread checks
+        // each chunk (the per-item rules in parallel) while the next one is read.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<read::table::RowItem>>(1);
+        let reader_diags = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| {
+                let rows = match read::csv::open(path, &file, delim) {
+                    Ok(r) => r,
+                    Err(d) => return vec![d],
+                };
+                let mut chunk: Vec<read::table::RowItem> = Vec::with_capacity(CHUNK);
+                let diags = read::table::read_rows_with(&file, None, rows, &stem, &mut |r| {
+                    chunk.push(r);
+                    if chunk.len() >= CHUNK {
+                        let _ = tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+                    }
+                });
+                let _ = tx.send(chunk);
+                drop(tx);
+                diags
+            });
+            for chunk in rx {
+                let per_item: Vec<Vec<Diagnostic>> = chunk
+                    .par_iter()
+                    .map(|r| rules::item_diagnostics(&ctx, &r.item))
+                    .collect();
+                for (r, d) in chunk.iter().zip(per_item) {
+                    let known = seen_sections
+                        .get(&r.unit)
+                        .is_some_and(|s| s.contains(&r.key));
+                    if !known {
+                        seen_sections
+                            .entry(r.unit.clone())
+                            .or_default()
+                            .insert(r.key.clone());
+                        found.extend(rules::section_diagnostics(
+                            &ctx,
+                            &r.key,
+                            &r.raw,
+                            r.sloc.as_ref(),
+                        ));
+                    }
+                    found.extend(d);
+                    if !cross.contains_key(&r.unit) {
+                        cross.insert(r.unit.clone(), rules::CrossCheck::default());
+                    }
+                    let Some(c) = cross.get_mut(&r.unit) else {
+                        continue;
+                    };
+                    c.item(r.key.display_name(), &r.item, &mut found);
+                    c.numbering(&r.item, &mut found);
+                }
+                items += chunk.len();
+                bar.set_position(items as u64);
+            }
+            reader.join().unwrap_or_default()
+        });
+        bar.finish_and_clear();
+        self.items += items;
+        self.diags.extend(config.apply(reader_diags));
+        self.diags.extend(config.apply(found));
     }
 
     /// Check a project; returns the unit files it covers.
@@ -98,7 +206,15 @@ pub fn run(
     };
     summary.count(&all);
     let tail = diag::summary_line(&summary) + "\n";
-    print_out(&super::render_report(format, &all, &summary, &tail))?;
+    if format == DiagFormat::Json {
+        // Streamed: a province-scale report is tens of MB of JSON.
+        super::print_json(&diag::JsonReport {
+            diagnostics: &all,
+            summary: &summary,
+        })?;
+    } else {
+        print_out(&super::render_report(format, &all, &summary, &tail))?;
+    }
     Ok(exit_for(&all))
 }
 

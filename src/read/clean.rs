@@ -13,6 +13,9 @@ pub struct Cleaned {
 
 /// Whether a text contains something that looks like HTML: a tag or an entity.
 pub fn looks_like_html(s: &str) -> bool {
+    if !s.as_bytes().iter().any(|b| *b == b'<' || *b == b'&') {
+        return false;
+    }
     let tag = s.match_indices('<').any(|(i, _)| {
         let rest = &s[i + 1..];
         let rest = rest.strip_prefix('/').unwrap_or(rest);
@@ -98,6 +101,21 @@ pub fn strip_html(s: &str) -> String {
 /// Normalise whitespace: full-width and no-break spaces become spaces, runs of spaces and
 /// tabs become one, each line is trimmed, empty lines go, CRLF becomes LF.
 pub fn normalise_space(s: &str) -> String {
+    // Fast path: nearly every cell is already clean.
+    let b = s.as_bytes();
+    let clean = !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !b.iter().any(|c| matches!(c, b'\t' | b'\r' | b'\n'))
+        && !s.contains("  ")
+        && !s.contains('\u{3000}')
+        && !s.contains('\u{a0}')
+        && !s.contains('\u{2002}')
+        && !s.contains('\u{2003}')
+        && !s.contains('\u{2009}')
+        && s.trim() == s;
+    if clean {
+        return s.to_string();
+    }
     let unified: String = s
         .chars()
         .map(|c| match c {

@@ -360,12 +360,11 @@ enum Shift {
 
 /// A row whose values sit one column left (or right) of their columns: at least three
 /// columns find what they expect in their neighbour and at most one in themselves.
-fn shifted(cols: &[Option<Col>], values: &[String]) -> Option<Shift> {
+fn shifted(cols: &[Option<Col>], values: &[Option<Looks>]) -> Option<Shift> {
     let (mut own, mut left, mut right) = (0, 0, 0);
     for (i, c) in cols.iter().enumerate() {
         let Some(want) = expected(c) else { continue };
-        let at =
-            |j: Option<usize>| j.and_then(|j| values.get(j)).and_then(|v| looks(v)) == Some(want);
+        let at = |j: Option<usize>| j.and_then(|j| values.get(j)).copied().flatten() == Some(want);
         own += usize::from(at(Some(i)));
         left += usize::from(at(i.checked_sub(1)));
         right += usize::from(at(Some(i + 1)));
@@ -600,6 +599,7 @@ pub fn read_rows_with(
         .unwrap_or((None, None));
 
     let mut any_unplaced = false;
+    let mut last_domain: Option<(String, SectionKey)> = None;
     let mut saw_section_row = false;
     let mut current_section: Option<(SectionKey, String, Loc)> = None;
     let mut prev: HashMap<&'static str, String> = HashMap::new();
@@ -653,6 +653,7 @@ pub fn read_rows_with(
         }
         let mut item = Item {
             loc: Some(loc_of(r.row, first_col, r.line)),
+            places: Vec::with_capacity(header.cols.len()),
             ..Default::default()
         };
         let mut unit_name: Option<String> = None;
@@ -660,7 +661,7 @@ pub fn read_rows_with(
         let mut remarks_extra: Vec<String> = Vec::new();
         let mut audience_text: Option<String> = None;
         let mut group_text: Option<String> = None;
-        let mut values: Vec<String> = Vec::with_capacity(header.cols.len());
+        let mut values: Vec<Option<Looks>> = Vec::with_capacity(header.cols.len());
         for (i, col) in header.cols.iter().enumerate() {
             let raw = r.cells.get(i).map(String::as_str).unwrap_or("");
             let max_chars = crate::limits::get().max_cell_chars;
@@ -684,7 +685,7 @@ pub fn read_rows_with(
             };
             let cleaned = clean_cell(raw);
             let value = cleaned.text;
-            values.push(value.clone());
+            values.push(looks(&value));
             let loc = loc_of(r.row, first_col + i as u32, r.line);
             if cleaned.had_html {
                 let field = col.and_then(col_field);
@@ -874,7 +875,15 @@ pub fn read_rows_with(
         let (key, raw, sloc) = match domain_cell {
             Some((text, loc)) => {
                 prev.insert("domain", text.clone());
-                let key = section_key_of(&text);
+                // Province tables repeat the same few domain names a million times.
+                let key = match &last_domain {
+                    Some((t, k)) if *t == text => k.clone(),
+                    _ => {
+                        let k = section_key_of(&text);
+                        last_domain = Some((text.clone(), k.clone()));
+                        k
+                    }
+                };
                 (key, text, Some(loc))
             }
             None => match (prev.get("domain"), &current_section) {

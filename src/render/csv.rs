@@ -134,6 +134,22 @@ pub fn writer(buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
         .from_writer(buf)
 }
 
+/// Write the whole CSV file for catalogues (BOM, header, rows) to a writer.
+///
+/// # Errors
+/// The writer's I/O errors.
+pub fn write(cats: &[&Catalogue], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    w.write_all(b"\xEF\xBB\xBF")?;
+    let mut cw = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(w);
+    cw.write_record(COLUMNS)?;
+    for c in cats {
+        write_rows(&mut cw, c)?;
+    }
+    cw.flush()
+}
+
 /// The whole CSV file for catalogues, as bytes.
 pub fn render(cats: &[&Catalogue]) -> Vec<u8> {
     let mut w = writer(Vec::new());

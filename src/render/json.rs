@@ -72,6 +72,38 @@ fn item(it: &Item) -> ItemJson<'_> {
     }
 }
 
+/// Write the JSON document for one catalogue to a writer.
+///
+/// # Errors
+/// The writer's I/O errors.
+pub fn write(cat: &Catalogue, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &document(cat)).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")
+}
+
+fn document(cat: &Catalogue) -> CatalogueJson<'_> {
+    CatalogueJson {
+        unit: UnitJson {
+            name: &cat.unit.name,
+            full_name: cat.unit.full_name.as_deref(),
+            kind: cat.unit.kind.map(|k| k.label()),
+            county: cat.unit.county.as_deref(),
+            levels: cat.unit.levels.iter().map(Level::label).collect(),
+        },
+        items: cat.item_count(),
+        sections: cat
+            .sections
+            .iter()
+            .map(|s| SectionJson {
+                domain: s.key.display_name(),
+                domain_id: s.key.domain().map(|d| d.id),
+                general: s.key.domain().is_none(),
+                items: s.items.iter().map(item).collect(),
+            })
+            .collect(),
+    }
+}
+
 /// The JSON document for one catalogue.
 pub fn render(cat: &Catalogue) -> String {
     let doc = CatalogueJson {

@@ -194,9 +194,9 @@ fn write_section(
         section.items.len()
     );
     ws.merge_range(1, 0, 1, last_col, &sub, &f.subtitle)?;
+    // The two-row header, written row by row (the sheet streams): a column without a parent
+    // spans both rows; a parent spans its children.
     ws.set_row_height(HEADER_ROW, 22)?;
-    ws.set_row_height(HEADER_ROW + 1, 36)?;
-    // The two-row header: a column without a parent spans both rows; parents span children.
     let mut i = 0;
     while i < cols.len() {
         let c = &cols[i];
@@ -226,16 +226,14 @@ fn write_section(
                 } else {
                     ws.write_string_with_format(HEADER_ROW, i as u16, p, &f.header)?;
                 }
-                for (k, child) in cols[i..i + n].iter().enumerate() {
-                    ws.write_string_with_format(
-                        HEADER_ROW + 1,
-                        (i + k) as u16,
-                        &child.label,
-                        &f.header,
-                    )?;
-                }
                 i += n;
             }
+        }
+    }
+    ws.set_row_height(HEADER_ROW + 1, 36)?;
+    for (k, c) in cols.iter().enumerate() {
+        if c.parent.is_some() {
+            ws.write_string_with_format(HEADER_ROW + 1, k as u16, &c.label, &f.header)?;
         }
     }
     let mut row = FIRST_DATA_ROW;
@@ -437,7 +435,9 @@ pub fn render(cat: &Catalogue, o: &Options) -> Result<Vec<u8>, XlsxError> {
     cover.set_name(sheet_name("说明", &mut used))?;
     write_cover(cover, cat, o, &f)?;
     for s in &cat.sections {
-        let ws = wb.add_worksheet();
+        // Rows are written in order and every merge is issued before the rows below it, so
+        // the sheet streams through a temporary file instead of being held in memory.
+        let ws = wb.add_worksheet_with_constant_memory()?;
         ws.set_name(sheet_name(section_label(s), &mut used))?;
         write_section(ws, cat, s, &levels, &f)?;
     }

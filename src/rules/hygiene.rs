@@ -122,6 +122,9 @@ pub fn fix_whitespace(t: &str) -> String {
 
 /// 18-digit citizen ID numbers with a valid check digit and birth date.
 pub fn id_numbers(t: &str) -> Vec<String> {
+    if t.bytes().filter(u8::is_ascii_digit).count() < 17 {
+        return Vec::new();
+    }
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
     let chars: Vec<char> = t.chars().collect();
@@ -180,6 +183,9 @@ fn plausible_birth(y: u32, m: u32, d: u32) -> bool {
 /// Mainland mobile numbers: 11 digits starting 13–19, not part of a longer number, also
 /// written with +86 in front, or grouped 3-4-4 with spaces or hyphens.
 pub fn mobile_numbers(t: &str) -> Vec<String> {
+    if t.bytes().filter(u8::is_ascii_digit).count() < 11 {
+        return Vec::new();
+    }
     // Drop the separators inside digit groups and a +86 country code, so the scan below sees
     // the bare number.
     let src: Vec<char> = t.chars().collect();

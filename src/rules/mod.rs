@@ -15,7 +15,7 @@ mod structure;
 mod values;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::model::Catalogue;
+use crate::model::{Catalogue, Item};
 
 pub use citations::*;
 pub use deadlines::*;
@@ -114,35 +114,84 @@ pub fn find(code: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code.trim()))
 }
 
-/// Run every content rule (families 1xx–5xx) over a catalogue. Items that `allow` a code
-/// (with a reason) do not get that code's diagnostics.
+/// Run every content rule over a catalogue. Items that `allow` a code (with a reason) do not
+/// get that code's diagnostics.
 pub fn check(cat: &Catalogue) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut cross = CrossCheck::default();
     for section in &cat.sections {
         values::check_section(cat, section, &mut out);
         structure::check_section(cat, section, &mut out);
+        let name = section.key.display_name();
         for item in &section.items {
+            out.extend(item_diagnostics(cat, item));
             let start = out.len();
-            required::check_item(item, &mut out);
-            values::check_item(item, &mut out);
-            citations::check_item(item, &mut out);
-            citations::check_titles(item, &mut out);
-            deadlines::check_item(cat, item, &mut out);
-            hygiene::check_item(item, &mut out);
-            structure::check_item(cat, item, &mut out);
-            if !item.allow.is_empty() {
-                let mut i = start;
-                while i < out.len() {
-                    if item.allows(out[i].code) {
-                        out.remove(i);
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
+            cross.item(name, item, &mut out);
+            retain_allowed(item, &mut out, start);
         }
     }
+    // 序号 in file order (a draft's sections interleave in the file).
+    let mut seq: Vec<&Item> = cat
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .filter(|i| i.seq_explicit)
+        .collect();
+    seq.sort_by_key(|i| match i.loc.as_ref().map(|l| &l.place) {
+        Some(crate::model::Place::Cell { sheet, row, .. }) => (sheet.clone(), *row),
+        _ => (None, 0),
+    });
+    for item in seq {
+        let start = out.len();
+        cross.numbering(item, &mut out);
+        retain_allowed(item, &mut out, start);
+    }
     out
+}
+
+/// The checks of a section's name (an unknown or unlisted domain), for a reader that streams
+/// items and sees each section first in some row.
+pub fn section_diagnostics(
+    cat: &Catalogue,
+    key: &crate::domains::SectionKey,
+    raw: &str,
+    loc: Option<&crate::model::Loc>,
+) -> Vec<Diagnostic> {
+    let section = crate::model::Section {
+        key: key.clone(),
+        raw: raw.to_string(),
+        loc: loc.cloned(),
+        items: Vec::new(),
+    };
+    let mut out = Vec::new();
+    values::check_section(cat, &section, &mut out);
+    out
+}
+
+/// Every rule that looks at one item alone (with its catalogue's unit for context), with the
+/// item's `allow` applied. Pure, so rows can be checked in parallel.
+pub fn item_diagnostics(cat: &Catalogue, item: &Item) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    required::check_item(item, &mut out);
+    values::check_item(item, &mut out);
+    citations::check_item(item, &mut out);
+    citations::check_titles(item, &mut out);
+    deadlines::check_item(cat, item, &mut out);
+    hygiene::check_item(item, &mut out);
+    structure::check_item(cat, item, &mut out);
+    retain_allowed(item, &mut out, 0);
+    out
+}
+
+fn retain_allowed(item: &Item, out: &mut Vec<Diagnostic>, start: usize) {
+    if item.allow.is_empty() {
+        return;
+    }
+    let tail: Vec<Diagnostic> = out
+        .drain(start..)
+        .filter(|d| !item.allows(d.code))
+        .collect();
+    out.extend(tail);
 }
 
 #[cfg(test)]

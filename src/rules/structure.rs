@@ -183,8 +183,8 @@ Use instead:
 };
 
 /// Section-level checks: duplicates, ids, emptiness.
+/// Section-level check of a whole catalogue: a section that ends up empty.
 pub(super) fn check_section(cat: &Catalogue, section: &Section, out: &mut Vec<Diagnostic>) {
-    check_numbering(section, out);
     if section.items.is_empty() {
         let d = Diagnostic::new(
             &EMPTY_SECTION,
@@ -197,44 +197,95 @@ pub(super) fn check_section(cat: &Catalogue, section: &Section, out: &mut Vec<Di
             None => d.in_file(&cat.file),
         });
     }
-    let mut seen: HashMap<(&str, &str), &Item> = HashMap::new();
-    let mut ids: HashMap<&str, &Item> = HashMap::new();
-    for item in &section.items {
+}
+
+/// The checks that compare an item with the ones before it: the same item twice (GK501), the
+/// same id twice (GK505), 序号 repeats and gaps (GK502). It holds only a hash and a line per
+/// item seen, so a province-scale table streams through it in little memory.
+#[derive(Debug, Default)]
+pub struct CrossCheck {
+    items: HashMap<u64, Option<u32>>,
+    ids: HashMap<u64, Option<u32>>,
+    /// The last 序号 written, per sheet (file order).
+    numbering: HashMap<Option<std::sync::Arc<str>>, u32>,
+}
+
+fn key_hash(parts: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in parts {
+        p.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The row (cells) or line (TOML) an item starts on.
+fn start_of(item: &Item) -> Option<u32> {
+    use crate::model::Place;
+    match item.loc.as_ref().map(|l| &l.place) {
+        Some(Place::Text { line, .. }) => Some(*line),
+        Some(Place::Cell { row, .. }) => Some(*row),
+        _ => None,
+    }
+}
+
+fn first_at(at: Option<u32>) -> String {
+    at.map(|n| format!("第{n}行"))
+        .unwrap_or_else(|| "前面".to_string())
+}
+
+impl CrossCheck {
+    /// Compare one item, of the section named `section`, with the ones seen before.
+    pub fn item(&mut self, section: &str, item: &Item, out: &mut Vec<Diagnostic>) {
         if !item.name.is_empty() {
-            if let Some(first) = seen.insert((item.category.as_str(), item.name.as_str()), item) {
-                out.push(
+            let k = key_hash(&[section, &item.category, &item.name]);
+            match self.items.get(&k) {
+                Some(first) => out.push(
                     Diagnostic::new(&DUPLICATE_ITEM, format!("事项“{}”重复出现", item.label()))
                         .on(item, Field::Name)
-                        .hint(format!("首次出现于{}；删除重复行或改名", place_text(first))),
-                );
+                        .hint(format!("首次出现于{}；删除重复行或改名", first_at(*first))),
+                ),
+                None => {
+                    self.items.insert(k, start_of(item));
+                }
             }
         }
         if let Some(id) = item.id.as_deref() {
-            if let Some(first) = ids.insert(id, item) {
-                out.push(
+            let k = key_hash(&[section, id]);
+            match self.ids.get(&k) {
+                Some(first) => out.push(
                     Diagnostic::new(&DUPLICATE_ITEM_ID, format!("事项编号“{id}”重复"))
                         .on(item, Field::Id)
                         .hint(format!(
                             "首次出现于{}；每个事项使用不同的编号",
-                            place_text(first)
+                            first_at(*first)
                         )),
-                );
+                ),
+                None => {
+                    self.ids.insert(k, start_of(item));
+                }
             }
         }
     }
-}
 
-/// 序号 written in a draft: repeats (page-break artefacts), gaps and steps back.
-fn check_numbering(section: &Section, out: &mut Vec<Diagnostic>) {
-    let mut prev: Option<u32> = None;
-    for item in section.items.iter().filter(|i| i.seq_explicit) {
+    /// Check a 序号 written in a draft against the previous one of the same sheet, in file
+    /// order. Numbering may restart at 1 (per domain); a repeat is a page-break artefact.
+    pub fn numbering(&mut self, item: &Item, out: &mut Vec<Diagnostic>) {
+        if !item.seq_explicit {
+            return;
+        }
         let Ok(n) = item.seq.trim().parse::<u32>() else {
-            continue;
+            return;
         };
+        let sheet = match item.loc.as_ref().map(|l| &l.place) {
+            Some(crate::model::Place::Cell { sheet, .. }) => sheet.clone(),
+            _ => None,
+        };
+        let prev = self.numbering.insert(sheet, n);
         let problem = match prev {
             Some(p) if n == p => Some(format!("序号“{n}”重复出现（疑似分页时重复填写）")),
             Some(p) if n > p + 1 => Some(format!("序号从“{p}”跳到“{n}”")),
-            Some(p) if n < p => Some(format!("序号从“{p}”倒退到“{n}”")),
+            Some(p) if n < p && n != 1 => Some(format!("序号从“{p}”倒退到“{n}”")),
             _ => None,
         };
         if let Some(msg) = problem {
@@ -244,16 +295,6 @@ fn check_numbering(section: &Section, out: &mut Vec<Diagnostic>) {
                     .hint("同一一级事项下的后续行序号留空或合并单元格；各组依次编号 1、2、3……"),
             );
         }
-        prev = Some(n);
-    }
-}
-
-fn place_text(item: &Item) -> String {
-    use crate::model::Place;
-    match item.loc.as_ref().map(|l| &l.place) {
-        Some(Place::Text { line, .. }) => format!("第{line}行"),
-        Some(Place::Cell { row, .. }) => format!("第{row}行"),
-        _ => format!("“{}”", item.label()),
     }
 }
 
