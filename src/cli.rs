@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// gkml（公开目录）：基层政务公开事项标准目录的校验与编译工具
 #[derive(Debug, Parser)]
@@ -46,6 +46,34 @@ pub enum ListFormat {
     Json,
 }
 
+/// What `compile` and `summary` write, and how they report.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output folder
+    #[arg(short, long, value_name = "DIR", default_value = "out")]
+    pub output: PathBuf,
+    /// Write the outputs (and count units in the summary) even when there are errors; the exit
+    /// code is still 1
+    #[arg(long)]
+    pub allow_errors: bool,
+    /// Compile date printed on the tables and stored in the workbooks, YYYY-MM-DD
+    /// (default: SOURCE_DATE_EPOCH if set, else today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Output format of diagnostics (printed on stderr)
+    #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
+    pub format: DiagFormat,
+    /// Only report these rule codes or prefixes (GK1, GK210), comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Do not report these rule codes or prefixes, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// No progress bar
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check catalogues and drafts (TOML, CSV/TSV, XLSX/XLS/ODS, or folders) and report problems
@@ -79,55 +107,16 @@ pub enum Command {
         /// A unit TOML, a CSV/XLSX draft, or a folder with county.toml
         #[arg(value_name = "PATH")]
         path: PathBuf,
-        /// Output folder
-        #[arg(short, long, value_name = "DIR", default_value = "out")]
-        output: PathBuf,
-        /// Write the outputs even when there are errors (the exit code is still 1)
-        #[arg(long)]
-        allow_errors: bool,
-        /// Compile date printed on the cover and stored in the workbook, YYYY-MM-DD
-        /// (default: SOURCE_DATE_EPOCH if set, else today)
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        date: Option<String>,
-        /// Output format of diagnostics (printed on stderr)
-        #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
-        format: DiagFormat,
-        /// Only report these rule codes or prefixes (GK1, GK210), comma-separated
-        #[arg(long, value_delimiter = ',', value_name = "CODES")]
-        select: Vec<String>,
-        /// Do not report these rule codes or prefixes, comma-separated
-        #[arg(long, value_delimiter = ',', value_name = "CODES")]
-        ignore: Vec<String>,
-        /// No progress bar
-        #[arg(short, long)]
-        quiet: bool,
+        #[command(flatten)]
+        out: OutputArgs,
     },
     /// Write the county summary table (覆盖情况, 责任分工, 全县汇总目录) of a county project
     Summary {
         /// A folder with county.toml, or the county.toml itself
         #[arg(value_name = "PROJECT")]
         project: PathBuf,
-        /// Output folder
-        #[arg(short, long, value_name = "DIR", default_value = "out")]
-        output: PathBuf,
-        /// Include units with errors in the county catalogue
-        #[arg(long)]
-        allow_errors: bool,
-        /// Date printed on the tables, YYYY-MM-DD (default: SOURCE_DATE_EPOCH if set, else today)
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        date: Option<String>,
-        /// Output format of diagnostics (printed on stderr)
-        #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
-        format: DiagFormat,
-        /// Only report these rule codes or prefixes (GK1, GK210), comma-separated
-        #[arg(long, value_delimiter = ',', value_name = "CODES")]
-        select: Vec<String>,
-        /// Do not report these rule codes or prefixes, comma-separated
-        #[arg(long, value_delimiter = ',', value_name = "CODES")]
-        ignore: Vec<String>,
-        /// No progress bar
-        #[arg(short, long)]
-        quiet: bool,
+        #[command(flatten)]
+        out: OutputArgs,
     },
     /// Create a county project (a folder) or one unit file (a path ending in .toml) from the references
     Init {

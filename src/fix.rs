@@ -323,16 +323,7 @@ impl Plan {
         let backup = PathBuf::from(format!("{}.bak", self.path.display()));
         std::fs::write(&backup, &self.read)
             .map_err(|e| format!("无法写入备份 {}：{e}", backup.display()))?;
-        let dir = self
-            .path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
+        let (dir, name) = crate::fsutil::split_output(&self.path);
         let bytes = encode(&self.new, self.encoding);
         crate::fsutil::write_atomic(dir, &name, &bytes).map_err(|e| e.to_string())?;
         Ok(Fixed::InPlace { backup })

@@ -48,36 +48,11 @@ pub fn safe_file_name(name: &str) -> String {
 /// # Errors
 /// [`Error::Write`] when the folder cannot be created or written, or the name would leave it.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
-    let path = dir.join(name);
-    if path.parent() != Some(dir) || name.contains(['/', '\\']) || name == ".." {
-        return Err(Error::Write {
-            path,
-            source: std::io::Error::other("文件名会写到输出文件夹之外"),
-        });
-    }
-    let wrap = |e: std::io::Error| Error::Write {
-        path: path.clone(),
-        source: e,
-    };
-    std::fs::create_dir_all(dir).map_err(wrap)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".gkml-")
-        .tempfile_in(dir)
-        .map_err(wrap)?;
-    // Outputs are published (copied to the portal, opened by colleagues): readable by all,
-    // like any file the user saves, not 0600 as temporary files are.
-    #[cfg(unix)]
-    tmp.as_file()
-        .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
-        .map_err(wrap)?;
-    tmp.write_all(bytes).map_err(wrap)?;
-    tmp.as_file().sync_all().map_err(wrap)?;
-    tmp.persist(&path).map_err(|e| wrap(e.error))?;
-    Ok(path)
+    write_atomic_with(dir, name, |w| w.write_all(bytes))
 }
 
 /// Like [`write_atomic`], but the content is streamed by `fill` into the temporary file
-/// (large JSON, CSV and HTML outputs are never held whole in memory).
+/// (large JSON and CSV outputs are never held whole in memory).
 ///
 /// # Errors
 /// [`Error::Write`] when the folder cannot be created or written, or the name would leave it.
@@ -114,6 +89,20 @@ pub fn write_atomic_with(
     tmp.as_file().sync_all().map_err(wrap)?;
     tmp.persist(&path).map_err(|e| wrap(e.error))?;
     Ok(path)
+}
+
+/// The folder and file name of an output path given on the command line (`-o out.xlsx`),
+/// for [`write_atomic`]: a bare name is in the current folder.
+pub fn split_output(path: &Path) -> (&Path, String) {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    (dir, name)
 }
 
 /// Remove a previous output if it exists (a unit that now has errors must not leave a stale,

@@ -40,6 +40,23 @@ pub struct Settings {
     pub rules: crate::rules::config::RuleConfig,
 }
 
+impl Settings {
+    /// Resolve the command line's output arguments.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] for a bad date or an unknown rule code.
+    pub fn from_args(a: crate::cli::OutputArgs) -> Result<Settings, Error> {
+        Ok(Settings {
+            out_dir: a.output,
+            allow_errors: a.allow_errors,
+            date: resolve_date(a.date.as_deref())?,
+            format: a.format,
+            quiet: a.quiet,
+            rules: super::run_rules(a.select, a.ignore)?,
+        })
+    }
+}
+
 /// The compile date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else today.
 ///
 /// # Errors

@@ -383,14 +383,7 @@ pub fn run(
             path: p.clone(),
             source: std::io::Error::other(e.to_string()),
         })?;
-        let dir = p
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
+        let (dir, name) = crate::fsutil::split_output(&p);
         let written = crate::fsutil::write_atomic(dir, &name, &bytes)?;
         eprintln!("已写出 {}", written.display());
     }

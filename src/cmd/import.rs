@@ -70,14 +70,7 @@ pub fn run(
                 eprintln!("已写出 {}", written.display());
             }
             Some(p) => {
-                let dir = p
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
+                let (dir, name) = crate::fsutil::split_output(p);
                 let written = write_atomic(dir, &name, text.as_bytes())?;
                 eprintln!("已写出 {}", written.display());
             }

@@ -337,16 +337,7 @@ fn init_unit(req: &Request, county: &str, store: &Store) -> Result<Exit, Error> 
         UnitKind::CountyDepartment if name.starts_with(county) => name.clone(),
         UnitKind::CountyDepartment => format!("{county}{name}"),
     };
-    let dir = req
-        .path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file = req
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let (dir, file) = crate::fsutil::split_output(&req.path);
     // A unit file on its own has no schema beside it to point at.
     let text = unit_toml(&name, &full, kind, county, &domains, None);
     let p = write_atomic(dir, &file, text.as_bytes())?;

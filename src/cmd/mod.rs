@@ -169,46 +169,11 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                 None => Ok(exit),
             }
         }
-        Command::Compile {
-            path,
-            output,
-            allow_errors,
-            date,
-            format,
-            select,
-            ignore,
-            quiet,
-        } => {
-            let date = compile::resolve_date(date.as_deref())?;
-            let settings = compile::Settings {
-                out_dir: output,
-                allow_errors,
-                date,
-                format,
-                quiet,
-                rules: run_rules(select, ignore)?,
-            };
-            compile::run(&path, &settings, store)
+        Command::Compile { path, out } => {
+            compile::run(&path, &compile::Settings::from_args(out)?, store)
         }
-        Command::Summary {
-            project,
-            output,
-            allow_errors,
-            date,
-            format,
-            select,
-            ignore,
-            quiet,
-        } => {
-            let date = compile::resolve_date(date.as_deref())?;
-            let settings = compile::Settings {
-                out_dir: output,
-                allow_errors,
-                date,
-                format,
-                quiet,
-                rules: run_rules(select, ignore)?,
-            };
+        Command::Summary { project, out } => {
+            let settings = compile::Settings::from_args(out)?;
             let Some(county_toml) = compile::project_file(&project) else {
                 return Err(Error::Usage(format!(
                     "{} 不是县级项目：需要含 county.toml 的文件夹",

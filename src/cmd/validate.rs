@@ -330,14 +330,7 @@ pub fn annotate(
     let book = std::panic::catch_unwind(|| crate::annotate::annotate(bytes, &diags))
         .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()))
         .map_err(|e| Error::Usage(format!("无法生成批注工作簿：{e}")))?;
-    let dir = out
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let (dir, name) = crate::fsutil::split_output(out);
     let written = crate::fsutil::write_atomic(dir, &name, &book)?;
     eprintln!(
         "已写出批注工作簿 {}（{} 个问题）",

@@ -106,26 +106,7 @@ fn document(cat: &Catalogue) -> CatalogueJson<'_> {
 
 /// The JSON document for one catalogue.
 pub fn render(cat: &Catalogue) -> String {
-    let doc = CatalogueJson {
-        unit: UnitJson {
-            name: &cat.unit.name,
-            full_name: cat.unit.full_name.as_deref(),
-            kind: cat.unit.kind.map(|k| k.label()),
-            county: cat.unit.county.as_deref(),
-            levels: cat.unit.levels.iter().map(Level::label).collect(),
-        },
-        items: cat.item_count(),
-        sections: cat
-            .sections
-            .iter()
-            .map(|s| SectionJson {
-                domain: s.key.display_name(),
-                domain_id: s.key.domain().map(|d| d.id),
-                general: s.key.domain().is_none(),
-                items: s.items.iter().map(item).collect(),
-            })
-            .collect(),
-    };
+    let doc = document(cat);
     // Plain data always serialises.
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
