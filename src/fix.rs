@@ -506,6 +506,26 @@ mod tests {
     }
 
     #[test]
+    fn a_file_changed_after_it_was_read_is_not_overwritten() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("u.toml");
+        std::fs::write(
+            &p,
+            "domain = \"社会救助\"\n[[items]]\nid = \"a\"\nbasis = \"（国办发[2019]54号）\"\n",
+        )
+        .expect("write");
+        let plan = plan(&p).expect("plan");
+        assert!(plan.changes());
+        std::fs::write(&p, "domain = \"社会救助\"\n# edited meanwhile\n").expect("edit");
+        assert!(plan.apply().is_err(), "refuses");
+        assert_eq!(
+            std::fs::read_to_string(&p).expect("read"),
+            "domain = \"社会救助\"\n# edited meanwhile\n"
+        );
+        assert!(!dir.path().join("u.toml.bak").exists());
+    }
+
+    #[test]
     fn csv_fix_touches_only_records_with_something_to_fix() {
         let src = "\u{feff}二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,主动\r\n\"低保\",条件,《条例》,及时,镇,政府网站,✓,✓\r\n救助, 条件 ,《办法》（民发(2012)220号）,及时,镇,<b>政府网站</b>,✓,✓\r\n";
         let fixed = fix_csv_text(src, b',');
