@@ -360,18 +360,30 @@ enum Shift {
 
 /// A row whose values sit one column left (or right) of their columns: at least three
 /// columns find what they expect in their neighbour and at most one in themselves.
-fn shifted(cols: &[Option<Col>], values: &[Option<Looks>]) -> Option<Shift> {
-    let (mut own, mut left, mut right) = (0, 0, 0);
+fn shifted(cols: &[Option<Col>], cells: &[String]) -> Option<Shift> {
+    let at = |j: Option<usize>, want: Looks| {
+        j.and_then(|j| cells.get(j))
+            .is_some_and(|v| looks(v) == Some(want))
+    };
+    // A healthy row finds what it expects in its own columns; only then is it done quickly.
+    let own = cols
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| expected(c).map(|w| (i, w)))
+        .filter(|(i, w)| at(Some(*i), *w))
+        .count();
+    if own > 1 {
+        return None;
+    }
+    let (mut left, mut right) = (0, 0);
     for (i, c) in cols.iter().enumerate() {
         let Some(want) = expected(c) else { continue };
-        let at = |j: Option<usize>| j.and_then(|j| values.get(j)).copied().flatten() == Some(want);
-        own += usize::from(at(Some(i)));
-        left += usize::from(at(i.checked_sub(1)));
-        right += usize::from(at(Some(i + 1)));
+        left += usize::from(at(i.checked_sub(1), want));
+        right += usize::from(at(Some(i + 1), want));
     }
-    if own <= 1 && left >= 3 {
+    if left >= 3 {
         Some(Shift::Left)
-    } else if own <= 1 && right >= 3 {
+    } else if right >= 3 {
         Some(Shift::Right)
     } else {
         None
@@ -606,7 +618,7 @@ pub fn read_rows_with(
 
     let rest = head.into_iter().skip(header.last + 1).map(Ok).chain(rows);
     for r in rest {
-        let r = match r {
+        let mut r = match r {
             Ok(r) => r,
             Err(d) => {
                 diags.push(d);
@@ -661,9 +673,12 @@ pub fn read_rows_with(
         let mut remarks_extra: Vec<String> = Vec::new();
         let mut audience_text: Option<String> = None;
         let mut group_text: Option<String> = None;
-        let mut values: Vec<Option<Looks>> = Vec::with_capacity(header.cols.len());
+        // Looked at before the cells are taken apart below.
+        let shift = shifted(&header.cols, &r.cells);
         for (i, col) in header.cols.iter().enumerate() {
-            let raw = r.cells.get(i).map(String::as_str).unwrap_or("");
+            // Each cell is taken, not copied: a clean cell (nearly all) becomes the value as is.
+            let raw_cell = r.cells.get_mut(i).map(std::mem::take).unwrap_or_default();
+            let raw = raw_cell.as_str();
             let max_chars = crate::limits::get().max_cell_chars;
             if raw.len() > max_chars && raw.chars().count() > max_chars {
                 let mut d = Diagnostic::new(
@@ -683,36 +698,43 @@ pub fn read_rows_with(
                 Some(rest) if crate::render::csv::needs_neutralising(rest) => rest,
                 _ => raw,
             };
-            let cleaned = clean_cell(raw);
-            let value = cleaned.text;
-            values.push(looks(&value));
+            // The common case: nothing to clean, the cell becomes the value without a copy.
+            let fast = raw.len() == raw_cell.len()
+                && crate::read::clean::is_clean(raw)
+                && !crate::read::clean::looks_like_html(raw);
+            let cleaned = (!fast).then(|| clean_cell(raw));
             let loc = loc_of(r.row, first_col + i as u32, r.line);
-            if cleaned.had_html {
-                let field = col.and_then(col_field);
-                let mut d = Diagnostic::new(
-                    &rules::HTML_RESIDUE,
-                    "单元格中有网页代码（HTML），已按去除代码后的文字读取",
-                )
-                .at(Some(&loc))
-                .hint(format!("把单元格改为纯文字：{}", preview(&value)));
-                d.field = field;
-                diags.push(d);
-            } else if matches!(col, Some(Col::Text(_))) && value != raw {
-                let mut d = Diagnostic::new(
-                    &rules::STRAY_WHITESPACE,
-                    "单元格中有多余的空格或空行，已去除后读取",
-                )
-                .at(Some(&loc))
-                .underline(
-                    &raw.replace('\u{3000}', "□")
-                        .replace('\t', "→")
-                        .replace('\n', "⏎"),
-                    "",
-                )
-                .hint("删除首尾空格、全角空格、连续空格和空行（--fix 可自动修正）");
-                d.field = col.and_then(col_field);
-                diags.push(d);
+            if let Some(c) = &cleaned {
+                if c.had_html {
+                    let mut d = Diagnostic::new(
+                        &rules::HTML_RESIDUE,
+                        "单元格中有网页代码（HTML），已按去除代码后的文字读取",
+                    )
+                    .at(Some(&loc))
+                    .hint(format!("把单元格改为纯文字：{}", preview(&c.text)));
+                    d.field = col.and_then(col_field);
+                    diags.push(d);
+                } else if matches!(col, Some(Col::Text(_))) && c.text != raw {
+                    let mut d = Diagnostic::new(
+                        &rules::STRAY_WHITESPACE,
+                        "单元格中有多余的空格或空行，已去除后读取",
+                    )
+                    .at(Some(&loc))
+                    .underline(
+                        &raw.replace('\u{3000}', "□")
+                            .replace('\t', "→")
+                            .replace('\n', "⏎"),
+                        "",
+                    )
+                    .hint("删除首尾空格、全角空格、连续空格和空行（--fix 可自动修正）");
+                    d.field = col.and_then(col_field);
+                    diags.push(d);
+                }
             }
+            let value = match cleaned {
+                Some(c) => c.text,
+                None => raw_cell,
+            };
             let Some(col) = col else {
                 if !value.is_empty() {
                     if let Some((_, label)) = unknown_cols.iter().find(|(j, _)| *j == i) {
@@ -814,7 +836,7 @@ pub fn read_rows_with(
                 }
             }
         }
-        if let Some(dir) = shifted(&header.cols, &values) {
+        if let Some(dir) = shift {
             let msg = match dir {
                 Shift::Left => {
                     "该行内容疑似整体向左错位一列（如公开依据写在了“公开内容（要素）”列）"

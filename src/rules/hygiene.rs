@@ -169,7 +169,7 @@ fn plausible_birth(y: u32, m: u32, d: u32) -> bool {
         .map(|x| x.as_secs() as i64)
         .unwrap_or(0);
     let this_year = u32::from(crate::render::Date::from_unix(now).year);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
