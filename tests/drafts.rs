@@ -502,3 +502,26 @@ fn hidden_and_empty_sheets_are_reported_not_silently_dropped() {
         "{sheets:?}"
     );
 }
+
+#[test]
+fn streamed_csv_text_report_underlines_the_fault_though_json_runs_drop_excerpts() {
+    // The streaming path drops excerpts early for JSON/SARIF/GitHub (they never show them);
+    // the text report must still underline the unbalanced bracket in E25.
+    let o = gkml(&["validate", "tests/fixtures/drafts/乐昌镇_gbk.csv"]);
+    let s = stdout(&o);
+    let at = s
+        .find("乐昌镇_gbk.csv:第25行 E25: 错误[GK302]")
+        .unwrap_or_else(|| panic!("GK302 at E25 missing:\n{s}"));
+    let lines: Vec<&str> = s[at..].lines().take(3).collect();
+    assert!(
+        lines[1].starts_with("    | ") && lines[1].contains("曲政办发〔2020〕24号"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[2]
+            .trim_start_matches("    | ")
+            .trim_start()
+            .starts_with('^'),
+        "{lines:?}"
+    );
+}

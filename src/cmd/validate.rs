@@ -24,6 +24,9 @@ struct Checked {
     files: usize,
     items: usize,
     diags: Vec<Diagnostic>,
+    /// Only the text report shows excerpts; other formats drop them as they arrive, which
+    /// keeps a province-scale run's memory down.
+    keep_excerpts: bool,
 }
 
 impl Checked {
@@ -104,6 +107,7 @@ impl Checked {
                 diags
             });
             for chunk in rx {
+                let before = found.len();
                 let per_item: Vec<Vec<Diagnostic>> = chunk
                     .par_iter()
                     .map(|r| rules::item_diagnostics(&ctx, &r.item))
@@ -134,6 +138,11 @@ impl Checked {
                     c.item(r.key.display_name(), &r.item, &mut found);
                     c.numbering(&r.item, &mut found);
                 }
+                if !self.keep_excerpts {
+                    for d in &mut found[before..] {
+                        d.excerpt = None;
+                    }
+                }
                 items += chunk.len();
                 bar.set_position(items as u64);
             }
@@ -141,8 +150,14 @@ impl Checked {
         });
         bar.finish_and_clear();
         self.items += items;
-        self.diags.extend(config.apply(reader_diags));
-        self.diags.extend(config.apply(found));
+        let mut found = config.apply(found);
+        found.extend(config.apply(reader_diags));
+        // Moved, not copied: the report of a big table is the largest thing held.
+        if self.diags.is_empty() {
+            self.diags = found;
+        } else {
+            self.diags.append(&mut found);
+        }
     }
 
     /// Check a project; returns the unit files it covers.
@@ -176,7 +191,10 @@ pub fn run(
     config: &RuleConfig,
     store: &Store,
 ) -> Result<Exit, Error> {
-    let mut c = Checked::default();
+    let mut c = Checked {
+        keep_excerpts: format == DiagFormat::Text,
+        ..Checked::default()
+    };
     for p in paths {
         if let Some(ct) = project_file(p) {
             c.project(&ct, store, config);
