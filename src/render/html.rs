@@ -184,17 +184,7 @@ fn section(s: &Section, index: usize, levels: &[Level]) -> Markup {
 pub fn render(cat: &Catalogue, o: &Options) -> String {
     let t = title(cat);
     let levels = levels_present(cat);
-    let page = html! {
-        (DOCTYPE)
-        html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="generator" content=(format!("gkml {}", env!("CARGO_PKG_VERSION")));
-                title { (t) }
-                style { (PreEscaped(CSS)) }
-            }
-            body {
+    let body = html! {
                 header {
                     h1 { (t) }
                     p.meta {
@@ -222,10 +212,24 @@ pub fn render(cat: &Catalogue, o: &Options) -> String {
                     }
                 }
                 script { (PreEscaped(SCRIPT)) }
+    };
+    page(&t, CSS, body)
+}
+
+/// A self-contained page: Chinese, mobile-friendly, its style inline, the generator named.
+pub(crate) fn page(title: &str, css: &str, body: Markup) -> String {
+    let doc = html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="generator" content=(format!("gkml {}", env!("CARGO_PKG_VERSION")));
+                title { (title) }
+                style { (PreEscaped(css)) }
             }
+            body { (body) }
         }
     };
-    let mut s = page.into_string();
-    s.push('\n');
-    s
+    doc.into_string() + "\n"
 }

@@ -2,7 +2,7 @@
 //! table (责任分工) and the merged county catalogue (全县汇总目录), as XLSX, HTML and CSV with
 //! the file names of DOMAIN.md §6; and the portal's `index.html` linking every unit.
 
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
@@ -313,20 +313,7 @@ ul.units{columns:3 16rem}
 "#;
 
 fn page(title: &str, body: Markup) -> String {
-    let doc = html! {
-        (DOCTYPE)
-        html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="generator" content=(format!("gkml {}", env!("CARGO_PKG_VERSION")));
-                title { (title) }
-                style { (PreEscaped(CSS)) }
-            }
-            body { (body) }
-        }
-    };
-    doc.into_string() + "\n"
+    super::html::page(title, CSS, body)
 }
 
 /// 汇总表.html.
