@@ -103,15 +103,7 @@ fn find_match(d: &Item, refs: &[Item], used: &[bool]) -> Option<usize> {
 /// The fields in which a draft item differs from the (resolved) reference item.
 fn differing(d: &Item, r: &Item) -> Vec<Field> {
     let mut out = Vec::new();
-    for f in [
-        Field::Category,
-        Field::Name,
-        Field::Content,
-        Field::Basis,
-        Field::Deadline,
-        Field::Subject,
-        Field::Remarks,
-    ] {
+    for f in crate::model::TEXT_FIELDS {
         if d.text(f).map(str::trim) != r.text(f).map(str::trim) {
             out.push(f);
         }
