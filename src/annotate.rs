@@ -5,23 +5,17 @@
 
 use std::collections::BTreeMap;
 
-use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets};
+use calamine::{open_workbook_auto_from_rs, Data, Reader};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Url, Workbook};
 
 use crate::diag::{Diagnostic, Severity};
+use crate::read::xlsx::raw_text;
 
 fn fill(s: Severity) -> u32 {
     match s {
         Severity::Error => 0xFFC7CE,
         Severity::Warning => 0xFFEB9C,
         Severity::Info => 0xDDEBF7,
-    }
-}
-
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 
@@ -140,11 +134,7 @@ pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String>
         let Ok(range) = wb.worksheet_range(&name) else {
             continue;
         };
-        let merges = match &mut wb {
-            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            _ => Vec::new(),
-        };
+        let merges = crate::read::xlsx::merges(&mut wb, &name);
         let mut marks: BTreeMap<(u32, u16), Vec<&Diagnostic>> = BTreeMap::new();
         for d in diags
             .iter()
@@ -202,7 +192,7 @@ pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String>
                             .map_err(|e| e.to_string())?;
                     }
                     other => {
-                        let t = cell_text(other);
+                        let t = raw_text(other);
                         let w = unicode_width::UnicodeWidthStr::width(t.as_str());
                         let e = widths.entry(pos.1).or_insert(0);
                         *e = (*e).max(w.min(40));
@@ -213,7 +203,7 @@ pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String>
             }
         }
         for m in &merges {
-            let v = range.get_value(m.start).map(cell_text).unwrap_or_default();
+            let v = range.get_value(m.start).map(raw_text).unwrap_or_default();
             let f = format_for((m.start.0, m.start.1 as u16));
             ws.merge_range(m.start.0, m.start.1 as u16, m.end.0, m.end.1 as u16, &v, &f)
                 .map_err(|e| e.to_string())?;

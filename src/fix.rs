@@ -359,7 +359,8 @@ pub fn plan(path: &Path) -> Result<Plan, String> {
 /// # Errors
 /// A message when the workbook cannot be read or the copy written.
 pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
-    use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets};
+    use crate::read::xlsx::raw_text;
+    use calamine::{open_workbook_auto_from_rs, Data, Reader};
     let bytes = std::fs::read(path).map_err(|e| format!("无法读取：{e}"))?;
     let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| format!("无法打开工作簿：{e}"))?;
@@ -370,26 +371,13 @@ pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
         let Ok(range) = wb.worksheet_range(&name) else {
             continue;
         };
-        let merges = match &mut wb {
-            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            _ => Vec::new(),
-        };
+        let merges = crate::read::xlsx::merges(&mut wb, &name);
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let rows: Vec<RawRow> = range
             .rows()
             .enumerate()
             .map(|(i, r)| RawRow {
-                cells: r
-                    .iter()
-                    .map(|d| {
-                        if let Data::String(s) = d {
-                            s.clone()
-                        } else {
-                            d.to_string()
-                        }
-                    })
-                    .collect(),
+                cells: r.iter().map(raw_text).collect(),
                 row: r0 + i as u32 + 1,
                 line: None,
                 first_column: c0 + 1,
@@ -412,11 +400,7 @@ pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
                             .map_err(|e| e.to_string())?;
                     }
                     other => {
-                        let text = if let Data::String(s) = other {
-                            s.clone()
-                        } else {
-                            other.to_string()
-                        };
+                        let text = raw_text(other);
                         let field = header
                             .as_ref()
                             .filter(|(last, _)| i > *last)
@@ -434,16 +418,7 @@ pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
             }
         }
         for m in merges {
-            let v = range
-                .get_value(m.start)
-                .map(|d| {
-                    if let Data::String(s) = d {
-                        s.clone()
-                    } else {
-                        d.to_string()
-                    }
-                })
-                .unwrap_or_default();
+            let v = range.get_value(m.start).map(raw_text).unwrap_or_default();
             let f = rust_xlsxwriter::Format::new().set_text_wrap();
             ws.merge_range(
                 m.start.0,

@@ -29,6 +29,14 @@ fn cell_text(d: &Data) -> String {
     }
 }
 
+/// Text of a cell exactly as calamine shows it, for writing a workbook back unchanged.
+pub(crate) fn raw_text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// What the first bytes of a file say it is, for a message when calamine cannot open it.
 fn sniff(bytes: &[u8]) -> &'static str {
     let head: Vec<u8> = bytes
@@ -180,7 +188,8 @@ fn open_bytes(bytes: Vec<u8>, file: &Arc<str>) -> Result<Sheets<Cursor<Vec<u8>>>
     })
 }
 
-fn merges(wb: &mut Sheets<Cursor<Vec<u8>>>, name: &str) -> Vec<Dimensions> {
+/// The merged regions of a sheet (none for formats calamine reads no merges from).
+pub(crate) fn merges(wb: &mut Sheets<Cursor<Vec<u8>>>, name: &str) -> Vec<Dimensions> {
     match wb {
         Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
         Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
