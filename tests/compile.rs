@@ -6,17 +6,6 @@ use std::path::Path;
 
 use common::*;
 
-fn compile(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
-        "compile",
-        input.to_str().expect("utf8"),
-        "-o",
-        out.to_str().expect("utf8"),
-    ];
-    args.extend_from_slice(extra);
-    gkml(&args)
-}
-
 #[test]
 fn town_compiles_to_csv_and_json_matching_golden() {
     let out = tempfile::tempdir().expect("tmp");

@@ -95,15 +95,7 @@ fn no_error_is_reported_where_the_draft_has_no_defect() {
 }
 
 fn compile_json(input: &Path, out: &Path) -> Value {
-    let o = gkml(&[
-        "compile",
-        input.to_str().expect("utf8"),
-        "-o",
-        out.to_str().expect("utf8"),
-        "--allow-errors",
-        "--date",
-        "2026-11-24",
-    ]);
+    let o = compile(input, out, &["--allow-errors", "--date", "2026-11-24"]);
     assert_ne!(code(&o), 2, "{}", stderr(&o));
     let json = std::fs::read_dir(out)
         .expect("out")
@@ -403,14 +395,7 @@ fn columns_in_any_order_with_ascii_keys_and_an_unknown_column_kept_as_remarks() 
         .collect();
     assert_eq!(codes, ["GK009"], "only the unknown column is reported");
     let out = dir.path().join("out");
-    let o = gkml(&[
-        "compile",
-        p.to_str().expect("utf8"),
-        "-o",
-        out.to_str().expect("utf8"),
-        "--date",
-        "2026-11-24",
-    ]);
+    let o = compile(&p, &out, &["--date", "2026-11-24"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let j: Value = serde_json::from_slice(&std::fs::read(out.join("ascii.json")).expect("json"))
         .expect("json");

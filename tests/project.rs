@@ -11,16 +11,11 @@ use calamine::{open_workbook, Reader, Xlsx};
 use common::*;
 
 fn compile_project(project: &str, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
-        "compile",
-        project,
-        "-o",
-        out.to_str().expect("utf8"),
-        "--date",
-        "2026-11-24",
-    ];
-    args.extend_from_slice(extra);
-    gkml(&args)
+    compile(
+        Path::new(project),
+        out,
+        &[&["--date", "2026-11-24"], extra].concat(),
+    )
 }
 
 fn read_csv(p: &Path) -> Vec<Vec<String>> {

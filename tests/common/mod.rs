@@ -27,6 +27,18 @@ pub fn gkml(args: &[&str]) -> Output {
     gkml_in(&root(), args)
 }
 
+/// Run `gkml compile INPUT -o OUT EXTRA…` in the crate root.
+pub fn compile(input: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "compile",
+        input.to_str().expect("utf8"),
+        "-o",
+        out.to_str().expect("utf8"),
+    ];
+    args.extend_from_slice(extra);
+    gkml(&args)
+}
+
 pub fn code(o: &Output) -> i32 {
     o.status
         .code()
