@@ -60,10 +60,7 @@ impl Store {
             let name = p.display().to_string();
             match std::fs::read_to_string(&p) {
                 Ok(t) => texts.push((name, t)),
-                Err(e) => diags.push(
-                    Diagnostic::new(&rules::FILE_UNREADABLE, format!("无法读取文件：{e}"))
-                        .in_file(&Arc::from(name)),
-                ),
+                Err(e) => diags.push(crate::read::unreadable(&Arc::from(name), &e)),
             }
         }
         let (store, more) = Store::from_texts(texts.into_iter());

@@ -159,6 +159,19 @@ fn missing_file_is_gk001_with_exit_2_and_other_inputs_still_checked() {
         .filter_map(|d| d["code"].as_str())
         .collect();
     assert!(codes.contains(&"GK001"), "{codes:?}");
+    let missing = v["diagnostics"]
+        .as_array()
+        .expect("arr")
+        .iter()
+        .find(|d| d["code"] == "GK001")
+        .expect("GK001");
+    assert_eq!(
+        missing["message"], "无法读取文件：文件不存在",
+        "the reason is said in Chinese, not the OS's English"
+    );
+    assert!(missing["hint"]
+        .as_str()
+        .is_some_and(|h| h.starts_with("检查路径和文件名")));
     assert!(
         codes.contains(&"GK103"),
         "the second input is still validated: {codes:?}"

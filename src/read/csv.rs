@@ -119,11 +119,7 @@ impl CsvRows {
 /// # Errors
 /// A GK001 diagnostic when the file cannot be opened or read.
 pub fn open(path: &Path, file: &Arc<str>, delimiter: u8) -> Result<CsvRows, Diagnostic> {
-    let unreadable = |e: io::Error| {
-        Diagnostic::new(&rules::FILE_UNREADABLE, format!("无法读取文件：{e}"))
-            .in_file(file)
-            .hint("检查路径和文件权限")
-    };
+    let unreadable = |e: io::Error| super::unreadable(file, &e);
     let f = BufReader::new(File::open(path).map_err(unreadable)?);
     from_reader(Box::new(f), file, delimiter)
 }
@@ -137,11 +133,7 @@ pub fn from_reader(
     file: &Arc<str>,
     delimiter: u8,
 ) -> Result<CsvRows, Diagnostic> {
-    let unreadable = |e: io::Error| {
-        Diagnostic::new(&rules::FILE_UNREADABLE, format!("无法读取文件：{e}"))
-            .in_file(file)
-            .hint("检查路径和文件权限")
-    };
+    let unreadable = |e: io::Error| super::unreadable(file, &e);
     let mut prefix = Vec::with_capacity(SNIFF);
     (&mut f)
         .take(SNIFF as u64)

@@ -18,6 +18,32 @@ use crate::rules;
 
 use self::toml::{ProjectSpec, TomlDoc};
 
+/// GK001 for a file that cannot be read, with the reason in Chinese (the OS's own text is
+/// English: "No such file or directory (os error 2)") and what to do about it.
+pub fn unreadable(file: &Arc<str>, e: &std::io::Error) -> Diagnostic {
+    use std::io::ErrorKind as K;
+    let (why, hint) = match e.kind() {
+        K::NotFound => ("文件不存在", "检查路径和文件名（含扩展名）是否写对"),
+        K::PermissionDenied => (
+            "没有读取该文件的权限",
+            "请用有权限的账户运行，或修改文件权限",
+        ),
+        K::IsADirectory => (
+            "这是一个文件夹，不是文件",
+            "指定文件夹中的目录文件，或直接指定文件夹",
+        ),
+        K::InvalidData => (
+            "文件内容无法读取",
+            "确认文件未损坏；可在 Excel/WPS 中打开后重新保存",
+        ),
+        K::UnexpectedEof => ("文件不完整（内容被截断）", "重新复制或下载该文件"),
+        _ => ("读取文件时出错", "检查路径、文件权限和磁盘"),
+    };
+    Diagnostic::new(&rules::FILE_UNREADABLE, format!("无法读取文件：{why}"))
+        .in_file(file)
+        .hint(format!("{hint}（系统信息：{e}）"))
+}
+
 /// The kinds of file gkml reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileType {
@@ -178,14 +204,7 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
 fn read_toml(path: &Path, file: &Arc<str>, store: &Store, county: Option<&str>) -> FileRead {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => {
-            return FileRead::failed(
-                file.clone(),
-                Diagnostic::new(&rules::FILE_UNREADABLE, format!("无法读取文件：{e}"))
-                    .in_file(file)
-                    .hint("检查路径和文件权限"),
-            )
-        }
+        Err(e) => return FileRead::failed(file.clone(), unreadable(file, &e)),
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,

@@ -166,11 +166,7 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
 /// Open a workbook by its content, so an extension that lies (an .xls that is really .xlsx,
 /// an upper-case .XLSX) does not matter.
 fn open(path: &Path, file: &Arc<str>) -> Result<Sheets<Cursor<Vec<u8>>>, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::new(&rules::FILE_UNREADABLE, format!("无法读取文件：{e}"))
-            .in_file(file)
-            .hint("检查路径和文件权限")
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| super::unreadable(file, &e))?;
     open_bytes(bytes, file)
 }
 
