@@ -8,6 +8,12 @@ use clap::Parser;
 use gkml::cli::Cli;
 use gkml::cmd;
 
+/// mimalloc instead of glibc's allocator: the reader thread allocates every cell and the
+/// checking threads free them, and glibc serialises such cross-thread frees on its arena lock
+/// (a tenth of a province-scale validate went to malloc, free and that lock).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Panics inside the workbook reader on corrupt files are caught and reported as GK001
 /// (see `read::xlsx::guard`); do not print them as if gkml had crashed. Any other panic is a
 /// bug and is printed as usual.
