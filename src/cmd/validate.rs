@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::catalogues::Store;
 use crate::cli::DiagFormat;
@@ -12,6 +13,7 @@ use crate::diag::{self, Diagnostic, Summary};
 use crate::error::Error;
 use crate::project;
 use crate::read;
+use crate::read::table::{Layout, Order, Pending, RowItem};
 use crate::rules;
 use crate::rules::config::RuleConfig;
 
@@ -85,34 +87,85 @@ impl Checked {
         let mut seen_sections: HashMap<String, HashSet<crate::domains::SectionKey>> =
             HashMap::new();
         let mut found: Vec<Diagnostic> = Vec::new();
+        let mut read_found: Vec<Diagnostic> = Vec::new();
         let mut items = 0usize;
-        // The reader runs on its own thread and hands over chunks of rows; this thread checks
-        // each chunk (the per-item rules in parallel) while the next one is read.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<read::table::RowItem>>(1);
+        let keep_excerpts = self.keep_excerpts;
+        // Three stages, each on its own thread, handing chunks of rows down the line:
+        // 1. read: parse the CSV and place rows (blank, header, section or item; continuation
+        //    cells filled from the row above) — sequential, and cheap;
+        // 2. check: convert each row to an item and run the per-item rules, in parallel
+        //    across the rows of a chunk;
+        // 3. this thread: section and cross-item checks (duplicates, numbering), in row
+        //    order, while the next chunks are read and checked.
+        type Checked = Vec<(RowItem, Vec<Diagnostic>, Vec<Diagnostic>)>;
+        let (layout_tx, layout_rx) = std::sync::mpsc::sync_channel::<Arc<Layout>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Pending>>(2);
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Checked>(2);
         let reader_diags = std::thread::scope(|scope| {
             let reader = scope.spawn(|| {
-                let rows = match read::csv::open(path, &file, delim) {
+                let mut rows = match read::csv::open(path, &file, delim) {
                     Ok(r) => r,
-                    Err(d) => return vec![d],
+                    Err(d) => return (vec![d], None),
                 };
-                let mut chunk: Vec<read::table::RowItem> = Vec::with_capacity(CHUNK);
-                let diags = read::table::read_rows_with(&file, None, rows, &stem, &mut |r| {
-                    chunk.push(r);
-                    if chunk.len() >= CHUNK {
-                        let _ = tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+                let (layout, rest, mut diags) = match Layout::start(&file, None, &mut rows, &stem) {
+                    Ok(started) => started,
+                    Err(diags) => return (diags, None),
+                };
+                let layout = Arc::new(layout);
+                if layout_tx.send(Arc::clone(&layout)).is_err() {
+                    return (diags, None);
+                }
+                drop(layout_tx);
+                let mut order = Order::default();
+                let mut chunk: Vec<Pending> = Vec::with_capacity(CHUNK);
+                for r in rest.into_iter().map(Ok).chain(rows) {
+                    match r {
+                        Ok(r) => chunk.extend(order.place(&layout, r)),
+                        Err(d) => {
+                            diags.push(d);
+                            break;
+                        }
                     }
-                });
+                    if chunk.len() >= CHUNK {
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                        if tx.send(full).is_err() {
+                            break;
+                        }
+                    }
+                }
                 let _ = tx.send(chunk);
                 drop(tx);
-                diags
+                (diags, Some((layout, order)))
             });
-            for chunk in rx {
+            let ctx = &ctx;
+            let checker = scope.spawn(move || {
+                let Ok(layout) = layout_rx.recv() else {
+                    return;
+                };
+                for chunk in rx {
+                    let checked: Checked = chunk
+                        .into_par_iter()
+                        .map(|p| {
+                            let (r, mut read) = layout.convert(p);
+                            let mut d = rules::item_diagnostics(ctx, &r.item);
+                            if !keep_excerpts {
+                                for x in read.iter_mut().chain(d.iter_mut()) {
+                                    x.excerpt = None;
+                                }
+                            }
+                            (r, read, d)
+                        })
+                        .collect();
+                    if done_tx.send(checked).is_err() {
+                        break;
+                    }
+                }
+                drop(done_tx);
+            });
+            for mut chunk in done_rx {
                 let before = found.len();
-                let per_item: Vec<Vec<Diagnostic>> = chunk
-                    .par_iter()
-                    .map(|r| rules::item_diagnostics(&ctx, &r.item))
-                    .collect();
-                for (r, d) in chunk.iter().zip(per_item) {
+                for (r, read, d) in chunk.iter_mut() {
+                    read_found.append(read);
                     let known = seen_sections
                         .get(&r.unit)
                         .is_some_and(|s| s.contains(&r.key));
@@ -122,13 +175,13 @@ impl Checked {
                             .or_default()
                             .insert(r.key.clone());
                         found.extend(rules::section_diagnostics(
-                            &ctx,
+                            ctx,
                             &r.key,
                             &r.raw,
                             r.sloc.as_ref(),
                         ));
                     }
-                    found.extend(d);
+                    found.append(d);
                     if !cross.contains_key(&r.unit) {
                         cross.insert(r.unit.clone(), rules::CrossCheck::default());
                     }
@@ -138,7 +191,7 @@ impl Checked {
                     c.item(r.key.display_name(), &r.item, &mut found);
                     c.numbering(&r.item, &mut found);
                 }
-                if !self.keep_excerpts {
+                if !keep_excerpts {
                     for d in &mut found[before..] {
                         d.excerpt = None;
                     }
@@ -146,7 +199,15 @@ impl Checked {
                 items += chunk.len();
                 bar.set_position(items as u64);
             }
-            reader.join().unwrap_or_default()
+            let _ = checker.join();
+            let (mut diags, end) = reader.join().unwrap_or_default();
+            // Reading diagnostics in the order the sequential reader gives them: the
+            // header's, the rows', then what is said at the end.
+            diags.append(&mut read_found);
+            if let Some((layout, order)) = end {
+                diags.extend(layout.end(&order));
+            }
+            diags
         });
         bar.finish_and_clear();
         self.items += items;

@@ -101,28 +101,62 @@ pub fn strip_html(s: &str) -> String {
 /// Whether a text needs no whitespace normalisation (one pass over the bytes; nearly every
 /// cell of a real table is clean).
 pub fn is_clean(s: &str) -> bool {
-    let b = s.as_bytes();
-    // Any Unicode white space at either end is trimmed by the full normalisation.
-    let mut clean = !s.starts_with(char::is_whitespace) && !s.ends_with(char::is_whitespace);
-    let mut i = 0;
-    while clean && i < b.len() {
-        match b[i] {
-            b'\t' | b'\r' | b'\n' => clean = false,
-            b' ' if b.get(i + 1) == Some(&b' ') => clean = false,
-            // U+00A0
-            0xC2 if b.get(i + 1) == Some(&0xA0) => clean = false,
-            // U+3000, U+2002, U+2003, U+2009
-            0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => clean = false,
-            0xE2 if b.get(i + 1) == Some(&0x80)
-                && matches!(b.get(i + 2), Some(0x82 | 0x83 | 0x89)) =>
-            {
-                clean = false
-            }
-            _ => {}
+    scan(s, false)
+}
+
+/// The one pass behind [`is_clean`] and [`is_plain`]; `markup` also rejects `<` and `&`.
+fn scan(s: &str, markup: bool) -> bool {
+    // Bytes that may start something to clean; every other byte is skipped by one lookup.
+    const fn table(markup: bool) -> [bool; 256] {
+        let mut t = [false; 256];
+        t[b'\t' as usize] = true;
+        t[b'\r' as usize] = true;
+        t[b'\n' as usize] = true;
+        t[b' ' as usize] = true;
+        t[0xC2] = true;
+        t[0xE2] = true;
+        t[0xE3] = true;
+        if markup {
+            t[b'<' as usize] = true;
+            t[b'&' as usize] = true;
         }
-        i += 1;
+        t
     }
-    clean
+    static PLAIN: [bool; 256] = table(false);
+    static MARKUP: [bool; 256] = table(true);
+    let special = if markup { &MARKUP } else { &PLAIN };
+    // Any Unicode white space at either end is trimmed by the full normalisation.
+    if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
+        return false;
+    }
+    let b = s.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if !special[usize::from(c)] {
+            continue;
+        }
+        let next = |k: usize| b.get(i + k).copied();
+        let dirty = match c {
+            b' ' => next(1) == Some(b' '),
+            // U+00A0
+            0xC2 => next(1) == Some(0xA0),
+            // U+3000
+            0xE3 => next(1) == Some(0x80) && next(2) == Some(0x80),
+            // U+2002, U+2003, U+2009
+            0xE2 => next(1) == Some(0x80) && matches!(next(2), Some(0x82 | 0x83 | 0x89)),
+            // Tab, line breaks, and with `markup` the start of a tag or an entity.
+            _ => true,
+        };
+        if dirty {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a cell can be taken as it is: clean (see [`is_clean`]) and without `<` or `&`, so
+/// it cannot hold HTML. One pass; cells that fail go through [`clean_cell`].
+pub fn is_plain(s: &str) -> bool {
+    scan(s, true)
 }
 
 /// Normalise whitespace: full-width and no-break spaces become spaces, runs of spaces and
@@ -233,6 +267,17 @@ mod tests {
         ) {
             if is_clean(&s) {
                 proptest::prop_assert_eq!(normalise_space_slow(&s), s);
+            }
+        }
+
+        #[test]
+        fn a_cell_judged_plain_is_left_unchanged_by_cleaning(
+            s in "[ a中<>&;/b\u{3000}\u{a0}\t\r\n]{0,12}|<b>[a中 ]{0,4}</b>|&nbsp;[a ]{0,3}"
+        ) {
+            if is_plain(&s) {
+                let c = clean_cell(&s);
+                proptest::prop_assert!(!c.had_html);
+                proptest::prop_assert_eq!(c.text, s);
             }
         }
     }

@@ -3,7 +3,6 @@
 //! into an item, filling blank continuation cells (序号, 一级事项, 领域, 单位) from the row above
 //! and taking section rows ("社会救助领域") as the domain of the rows below.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
@@ -256,7 +255,8 @@ enum Mark<'a> {
 }
 
 fn mark(cell: &str) -> Mark<'_> {
-    let t = cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    // U+3000 is white space to `trim`.
+    let t = cell.trim();
     match t {
         "" | "□" | "☐" | "×" | "✗" | "✘" | "否" | "N" | "n" | "0" | "无" => Mark::Unset,
         "✓" | "√" | "✔" | "☑" | "■" | "●" | "○" | "✅" | "是" | "Y" | "y" | "1" | "V" | "v" => {
@@ -365,15 +365,19 @@ fn shifted(cols: &[Option<Col>], cells: &[String]) -> Option<Shift> {
         j.and_then(|j| cells.get(j))
             .is_some_and(|v| looks(v) == Some(want))
     };
-    // A healthy row finds what it expects in its own columns; only then is it done quickly.
-    let own = cols
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| expected(c).map(|w| (i, w)))
-        .filter(|(i, w)| at(Some(*i), *w))
-        .count();
-    if own > 1 {
-        return None;
+    // A healthy row finds what it expects in its own columns, and is done after two: the
+    // mark columns (a ✓ is the cheapest thing to recognise) are looked at first.
+    let mut own = 0;
+    for marks in [true, false] {
+        for (i, c) in cols.iter().enumerate() {
+            let Some(want) = expected(c) else { continue };
+            if (want == Looks::Mark) == marks && at(Some(i), want) {
+                own += 1;
+                if own > 1 {
+                    return None;
+                }
+            }
+        }
     }
     let (mut left, mut right) = (0, 0);
     for (i, c) in cols.iter().enumerate() {
@@ -481,8 +485,7 @@ pub fn read_rows(
     (cats, diags)
 }
 
-/// Read rows one item at a time, handing each to `sink` (for province-scale tables that are
-/// checked as they stream). Returns the diagnostics of reading.
+/// Read rows one item at a time, handing each to `sink`. Returns the diagnostics of reading.
 pub fn read_rows_with(
     file: &Arc<str>,
     sheet: Option<Arc<str>>,
@@ -490,196 +493,301 @@ pub fn read_rows_with(
     default_unit: &str,
     sink: &mut dyn FnMut(RowItem),
 ) -> Vec<Diagnostic> {
-    let sheet_section = sheet
-        .as_deref()
-        .map(domains::lookup)
-        .filter(|k| !matches!(k, SectionKey::Unknown(_)));
-    let mut diags = Vec::new();
     let mut rows = rows.peekable();
-    let mut head: Vec<RawRow> = Vec::new();
-    while head.len() < 30 {
-        match rows.next() {
-            Some(Ok(r)) => head.push(r),
-            Some(Err(d)) => {
-                diags.push(d);
-                return diags;
-            }
-            None => break,
-        }
-    }
-    let loc_of = |row: u32, col: u32, line: Option<u32>| {
-        Loc::new(
-            file,
-            Place::Cell {
-                sheet: sheet.clone(),
-                row,
-                column: col,
-                line,
-            },
-        )
+    let (layout, rest, mut diags) = match Layout::start(file, sheet, &mut rows, default_unit) {
+        Ok(started) => started,
+        Err(diags) => return diags,
     };
-    let Some(header) = find_header(&head) else {
-        let seen: Vec<String> = head
-            .iter()
-            .take(10)
-            .flat_map(|r| r.cells.iter())
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty() && c.chars().count() <= 20)
-            .take(20)
-            .collect();
-        let found: Vec<Col> = seen.iter().filter_map(|c| classify(c)).collect();
-        let missing: Vec<&str> = REQUIRED
-            .iter()
-            .filter(|(_, any)| !any.iter().any(|c| found.contains(c)))
-            .map(|(n, _)| *n)
-            .collect();
-        let msg = if head.is_empty() {
-            "表格为空".to_string()
-        } else {
-            "前30行中找不到目录表头".to_string()
-        };
-        let mut d = Diagnostic::new(&rules::HEADER_NOT_FOUND, msg)
-            .in_file(file)
-            .hint(format!(
-                "缺少列：{}；读到的单元格：{}",
-                missing.join("、"),
-                if seen.is_empty() {
-                    "（无）".to_string()
-                } else {
-                    seen.join("、")
-                }
-            ));
-        d.sheet = sheet.clone();
-        diags.push(d);
-        return diags;
-    };
-    let header_row = head[header.last].clone();
-    let first_col = header_row.first_column;
-    let header_loc = |i: usize| loc_of(header_row.row, first_col + i as u32, header_row.line);
-    // Required columns missing from a header that was otherwise found.
-    let present: Vec<Col> = header.cols.iter().flatten().copied().collect();
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .filter(|(_, any)| !any.iter().any(|c| present.contains(c)))
-        .map(|(n, _)| *n)
-        .collect();
-    if !missing.is_empty() {
-        diags.push(
-            Diagnostic::new(
-                &rules::HEADER_NOT_FOUND,
-                format!("表头缺少必需的列：{}", missing.join("、")),
-            )
-            .at(Some(&header_loc(0)))
-            .hint(format!(
-                "读到的列：{}",
-                header
-                    .labels
-                    .iter()
-                    .filter(|l| !l.is_empty())
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("、")
-            )),
-        );
-        return diags;
-    }
-    let mut unknown_cols: Vec<(usize, String)> = Vec::new();
-    for (i, (c, label)) in header.cols.iter().zip(&header.labels).enumerate() {
-        if c.is_none() && !label.is_empty() {
-            unknown_cols.push((i, label.clone()));
-            diags.push(
-                Diagnostic::new(
-                    &rules::UNKNOWN_COLUMN,
-                    format!("无法识别的列“{label}”，其内容将并入备注"),
-                )
-                .at(Some(&header_loc(i)))
-                .hint("如属模板中的列，请改用模板列名（如“公开内容（要素）”“公开渠道和载体”）"),
-            );
-        }
-    }
-    let header_cells: Vec<String> = header_row
-        .cells
-        .iter()
-        .map(|c| c.trim().to_string())
-        .collect();
-    let has_domain_col = header.cols.contains(&Some(Col::Domain));
-    let (title_unit, title_full) = header
-        .title
-        .as_deref()
-        .and_then(unit_from_title)
-        .map(|(s, f)| (Some(s), Some(f)))
-        .unwrap_or((None, None));
-
-    let mut any_unplaced = false;
-    let mut last_domain: Option<(String, SectionKey)> = None;
-    let mut saw_section_row = false;
-    let mut current_section: Option<(SectionKey, String, Loc)> = None;
-    let mut prev: HashMap<&'static str, String> = HashMap::new();
-
-    let rest = head.into_iter().skip(header.last + 1).map(Ok).chain(rows);
-    for r in rest {
-        let mut r = match r {
+    let mut order = Order::default();
+    for r in rest.into_iter().map(Ok).chain(rows) {
+        let r = match r {
             Ok(r) => r,
             Err(d) => {
                 diags.push(d);
                 break;
             }
         };
-        let nonempty: Vec<(usize, &str)> = r
+        if let Some(pending) = order.place(&layout, r) {
+            let (row_item, mut found) = layout.convert(pending);
+            diags.append(&mut found);
+            sink(row_item);
+        }
+    }
+    diags.extend(layout.end(&order));
+    diags
+}
+
+/// A table's header and what follows from it: everything a row needs to become an item. It is
+/// shared by the threads that convert rows in parallel.
+pub struct Layout {
+    file: Arc<str>,
+    sheet: Option<Arc<str>>,
+    first_col: u32,
+    cols: Vec<Option<Col>>,
+    unknown_cols: Vec<(usize, String)>,
+    header_cells: Vec<String>,
+    /// The columns the sequential pass reads (the last one wins where several map to one).
+    seq_col: Option<usize>,
+    category_col: Option<usize>,
+    unit_col: Option<usize>,
+    domain_col: Option<usize>,
+    header_row: u32,
+    header_line: Option<u32>,
+    has_domain_col: bool,
+    title_unit: Option<String>,
+    title_full: Option<String>,
+    /// The domain of a sheet named after one (gkml's own workbooks).
+    sheet_section: Option<SectionKey>,
+    default_unit: String,
+    max_cell_chars: usize,
+}
+
+/// A row that holds an item, with what the rows above it say about it: its unit and section,
+/// and the values its blank continuation cells take.
+pub struct Pending {
+    row: RawRow,
+    unit: String,
+    unit_full: Option<String>,
+    key: SectionKey,
+    raw: String,
+    sloc: Option<Loc>,
+    /// 序号 and 一级事项 from the rows above, for a row whose own cells are blank.
+    fill_seq: Option<String>,
+    fill_category: Option<String>,
+}
+
+/// The sequential pass over a table's rows: skips blank rows, repeated headers and notes,
+/// follows section rows, and fills blank continuation cells (序号, 一级事项, 单位, 领域) from
+/// the row above (merged cells read as blank). Only the cells it needs are looked at; the work
+/// on every cell is in [`Layout::convert`], which runs on many rows at once.
+#[derive(Default)]
+pub struct Order {
+    current_section: Option<(SectionKey, String, Loc)>,
+    saw_section_row: bool,
+    seq: Option<String>,
+    category: Option<String>,
+    unit: Option<String>,
+    domain: Option<String>,
+    /// Province tables repeat the same few domain names a million times.
+    last_domain: Option<(String, SectionKey)>,
+    any_unplaced: bool,
+}
+
+impl Layout {
+    /// Find the header among the first 30 rows. Returns the layout, the rows read after the
+    /// header, and the header's diagnostics; or, when there is no usable header, the
+    /// diagnostics that say so (the table is not read).
+    #[allow(clippy::type_complexity)]
+    pub fn start(
+        file: &Arc<str>,
+        sheet: Option<Arc<str>>,
+        rows: &mut dyn Iterator<Item = Result<RawRow, Diagnostic>>,
+        default_unit: &str,
+    ) -> Result<(Layout, Vec<RawRow>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let sheet_section = sheet
+            .as_deref()
+            .map(domains::lookup)
+            .filter(|k| !matches!(k, SectionKey::Unknown(_)));
+        let mut diags = Vec::new();
+        let mut head: Vec<RawRow> = Vec::new();
+        while head.len() < 30 {
+            match rows.next() {
+                Some(Ok(r)) => head.push(r),
+                Some(Err(d)) => {
+                    diags.push(d);
+                    return Err(diags);
+                }
+                None => break,
+            }
+        }
+        let loc_of = |row: u32, col: u32, line: Option<u32>| {
+            Loc::new(
+                file,
+                Place::Cell {
+                    sheet: sheet.clone(),
+                    row,
+                    column: col,
+                    line,
+                },
+            )
+        };
+        let Some(header) = find_header(&head) else {
+            let seen: Vec<String> = head
+                .iter()
+                .take(10)
+                .flat_map(|r| r.cells.iter())
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty() && c.chars().count() <= 20)
+                .take(20)
+                .collect();
+            let found: Vec<Col> = seen.iter().filter_map(|c| classify(c)).collect();
+            let missing: Vec<&str> = REQUIRED
+                .iter()
+                .filter(|(_, any)| !any.iter().any(|c| found.contains(c)))
+                .map(|(n, _)| *n)
+                .collect();
+            let msg = if head.is_empty() {
+                "表格为空".to_string()
+            } else {
+                "前30行中找不到目录表头".to_string()
+            };
+            let mut d = Diagnostic::new(&rules::HEADER_NOT_FOUND, msg)
+                .in_file(file)
+                .hint(format!(
+                    "缺少列：{}；读到的单元格：{}",
+                    missing.join("、"),
+                    if seen.is_empty() {
+                        "（无）".to_string()
+                    } else {
+                        seen.join("、")
+                    }
+                ));
+            d.sheet = sheet.clone();
+            diags.push(d);
+            return Err(diags);
+        };
+        let header_row = head[header.last].clone();
+        let first_col = header_row.first_column;
+        let header_loc = |i: usize| loc_of(header_row.row, first_col + i as u32, header_row.line);
+        // Required columns missing from a header that was otherwise found.
+        let present: Vec<Col> = header.cols.iter().flatten().copied().collect();
+        let missing: Vec<&str> = REQUIRED
+            .iter()
+            .filter(|(_, any)| !any.iter().any(|c| present.contains(c)))
+            .map(|(n, _)| *n)
+            .collect();
+        if !missing.is_empty() {
+            diags.push(
+                Diagnostic::new(
+                    &rules::HEADER_NOT_FOUND,
+                    format!("表头缺少必需的列：{}", missing.join("、")),
+                )
+                .at(Some(&header_loc(0)))
+                .hint(format!(
+                    "读到的列：{}",
+                    header
+                        .labels
+                        .iter()
+                        .filter(|l| !l.is_empty())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )),
+            );
+            return Err(diags);
+        }
+        let mut unknown_cols: Vec<(usize, String)> = Vec::new();
+        for (i, (c, label)) in header.cols.iter().zip(&header.labels).enumerate() {
+            if c.is_none() && !label.is_empty() {
+                unknown_cols.push((i, label.clone()));
+                diags.push(
+                    Diagnostic::new(
+                        &rules::UNKNOWN_COLUMN,
+                        format!("无法识别的列“{label}”，其内容将并入备注"),
+                    )
+                    .at(Some(&header_loc(i)))
+                    .hint("如属模板中的列，请改用模板列名（如“公开内容（要素）”“公开渠道和载体”）"),
+                );
+            }
+        }
+        let header_cells: Vec<String> = header_row
             .cells
             .iter()
-            .enumerate()
-            .map(|(i, c)| (i, c.trim()))
-            .filter(|(_, c)| !c.is_empty())
+            .map(|c| c.trim().to_string())
             .collect();
-        if nonempty.is_empty() {
-            continue;
-        }
-        // A header repeated after a page break.
-        if r.cells
-            .iter()
-            .map(|c| c.trim())
-            .eq(header_cells.iter().map(String::as_str))
-        {
-            continue;
-        }
-        let all_same = nonempty.windows(2).all(|w| w[0].1 == w[1].1);
-        if all_same {
-            let text = nonempty[0].1;
-            let key = domains::lookup(strip_enumeration(text));
-            if !matches!(key, SectionKey::Unknown(_)) {
-                let col = first_col + nonempty[0].0 as u32;
-                current_section = Some((key, text.to_string(), loc_of(r.row, col, r.line)));
-                saw_section_row = true;
-                prev.clear();
-                continue;
-            }
-            let n = domains::to_simplified(text);
-            if nonempty.len() == 1
-                && ["备注", "注：", "注:", "说明", "填表说明", "注释"]
+        let has_domain_col = header.cols.contains(&Some(Col::Domain));
+        let (title_unit, title_full) = header
+            .title
+            .as_deref()
+            .and_then(unit_from_title)
+            .map(|(s, f)| (Some(s), Some(f)))
+            .unwrap_or((None, None));
+        let rest = head.split_off(header.last + 1);
+        Ok((
+            Layout {
+                file: Arc::clone(file),
+                sheet,
+                first_col,
+                unknown_cols,
+                header_cells,
+                header_row: header_row.row,
+                header_line: header_row.line,
+                has_domain_col,
+                title_unit,
+                title_full,
+                sheet_section,
+                default_unit: default_unit.to_string(),
+                max_cell_chars: crate::limits::get().max_cell_chars,
+                seq_col: header
+                    .cols
                     .iter()
-                    .any(|p| n.starts_with(p))
-            {
-                continue;
-            }
+                    .rposition(|c| *c == Some(Col::Text(Field::Seq))),
+                category_col: header
+                    .cols
+                    .iter()
+                    .rposition(|c| *c == Some(Col::Text(Field::Category))),
+                unit_col: header.cols.iter().rposition(|c| *c == Some(Col::Unit)),
+                domain_col: header.cols.iter().rposition(|c| *c == Some(Col::Domain)),
+                cols: header.cols,
+            },
+            rest,
+            diags,
+        ))
+    }
+
+    /// The value of cell `i` as [`Layout::convert`] reads it (cleaned), without copying a
+    /// clean cell.
+    fn value<'a>(&self, r: &'a RawRow, i: Option<usize>) -> std::borrow::Cow<'a, str> {
+        let raw = i
+            .and_then(|i| r.cells.get(i))
+            .map(String::as_str)
+            .unwrap_or("");
+        let raw = match raw.strip_prefix('\'') {
+            Some(rest) if crate::render::csv::needs_neutralising(rest) => rest,
+            _ => raw,
+        };
+        if crate::read::clean::is_plain(raw) {
+            std::borrow::Cow::Borrowed(raw)
+        } else {
+            std::borrow::Cow::Owned(clean_cell(raw).text)
         }
+    }
+
+    fn loc(&self, row: u32, column: u32, line: Option<u32>) -> Loc {
+        Loc::new(
+            &self.file,
+            Place::Cell {
+                sheet: self.sheet.clone(),
+                row,
+                column,
+                line,
+            },
+        )
+    }
+
+    /// Convert one item row: clean and parse every cell. Independent of other rows, so rows
+    /// are converted in parallel.
+    pub fn convert(&self, p: Pending) -> (RowItem, Vec<Diagnostic>) {
+        let mut r = p.row;
+        let first_col = self.first_col;
+        let unknown_cols = &self.unknown_cols;
+        let loc_of = |row: u32, col: u32, line: Option<u32>| self.loc(row, col, line);
+        let mut diags = Vec::new();
         let mut item = Item {
             loc: Some(loc_of(r.row, first_col, r.line)),
-            places: Vec::with_capacity(header.cols.len()),
+            places: Vec::with_capacity(self.cols.len()),
             ..Default::default()
         };
-        let mut unit_name: Option<String> = None;
-        let mut domain_cell: Option<(String, Loc)> = None;
         let mut remarks_extra: Vec<String> = Vec::new();
         let mut audience_text: Option<String> = None;
         let mut group_text: Option<String> = None;
         // Looked at before the cells are taken apart below.
-        let shift = shifted(&header.cols, &r.cells);
-        for (i, col) in header.cols.iter().enumerate() {
+        let shift = shifted(&self.cols, &r.cells);
+        for (i, col) in self.cols.iter().enumerate() {
             // Each cell is taken, not copied: a clean cell (nearly all) becomes the value as is.
             let raw_cell = r.cells.get_mut(i).map(std::mem::take).unwrap_or_default();
             let raw = raw_cell.as_str();
-            let max_chars = crate::limits::get().max_cell_chars;
+            let max_chars = self.max_cell_chars;
             if raw.len() > max_chars && raw.chars().count() > max_chars {
                 let mut d = Diagnostic::new(
                     &rules::CELL_TOO_LONG,
@@ -699,9 +807,7 @@ pub fn read_rows_with(
                 _ => raw,
             };
             // The common case: nothing to clean, the cell becomes the value without a copy.
-            let fast = raw.len() == raw_cell.len()
-                && crate::read::clean::is_clean(raw)
-                && !crate::read::clean::looks_like_html(raw);
+            let fast = raw.len() == raw_cell.len() && crate::read::clean::is_plain(raw);
             let cleaned = (!fast).then(|| clean_cell(raw));
             let loc = loc_of(r.row, first_col + i as u32, r.line);
             if let Some(c) = &cleaned {
@@ -755,8 +861,8 @@ pub fn read_rows_with(
                     item.set_place(*f, loc);
                 }
                 Col::Id => item.id = (!value.is_empty()).then_some(value),
-                Col::Unit => unit_name = (!value.is_empty()).then_some(value),
-                Col::Domain => domain_cell = (!value.is_empty()).then_some((value, loc)),
+                // Read by the sequential pass (see `Order::place`).
+                Col::Unit | Col::Domain => {}
                 Col::Channels => {
                     item.channels = Channel::parse_list(&value);
                     item.set_place(Field::Channels, loc);
@@ -872,47 +978,145 @@ pub fn read_rows_with(
                 format!("{}；{extra}", item.remarks)
             };
         }
-        // Blank continuation cells take the value above (merged cells read as blank).
-        let seq_blank = item.seq.is_empty();
-        let same_group = seq_blank || prev.get("seq") == Some(&item.seq);
-        if seq_blank {
-            if let Some(p) = prev.get("seq") {
-                item.seq = p.clone();
+        if item.seq.is_empty() {
+            if let Some(seq) = p.fill_seq {
+                item.seq = seq;
             }
         }
-        if item.category.is_empty() && same_group {
-            if let Some(p) = prev.get("category") {
+        if item.category.is_empty() {
+            if let Some(category) = p.fill_category {
                 // The cell itself stays the place: it is where a clerk would look.
-                item.category = p.clone();
+                item.category = category;
             }
         }
-        prev.insert("seq", item.seq.clone());
-        prev.insert("category", item.category.clone());
-        match &unit_name {
-            Some(u) => {
-                prev.insert("unit", u.clone());
-            }
-            None => unit_name = prev.get("unit").cloned(),
+        let row_item = RowItem {
+            unit: p.unit,
+            unit_full: p.unit_full,
+            key: p.key,
+            raw: p.raw,
+            sloc: p.sloc,
+            item,
+        };
+        (row_item, diags)
+    }
+
+    /// What is left to say once every row is read: a table with no domain anywhere.
+    pub fn end(&self, order: &Order) -> Option<Diagnostic> {
+        if !order.any_unplaced || order.saw_section_row {
+            return None;
         }
-        let (key, raw, sloc) = match domain_cell {
-            Some((text, loc)) => {
-                prev.insert("domain", text.clone());
-                // Province tables repeat the same few domain names a million times.
-                let key = match &last_domain {
-                    Some((t, k)) if *t == text => k.clone(),
-                    _ => {
-                        let k = section_key_of(&text);
-                        last_domain = Some((text.clone(), k.clone()));
-                        k
-                    }
-                };
-                (key, text, Some(loc))
+        let header_loc = self.loc(self.header_row, self.first_col, self.header_line);
+        let mut d = Diagnostic::new(&rules::NO_DOMAIN, "表中未注明领域，事项归入“未分领域”")
+            .at(Some(&header_loc))
+            .hint("增加“领域”列，或在各领域事项上方加一行领域名称（如“社会救助领域”）");
+        d.field = Some(Field::Domain);
+        Some(d)
+    }
+}
+
+impl Order {
+    /// Place one row: `None` for blank rows, repeated headers, notes and section rows (which
+    /// set the section of the rows below).
+    pub fn place(&mut self, layout: &Layout, r: RawRow) -> Option<Pending> {
+        let nonempty: Vec<(usize, &str)> = r
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, c.trim()))
+            .filter(|(_, c)| !c.is_empty())
+            .collect();
+        if nonempty.is_empty() {
+            return None;
+        }
+        // A header repeated after a page break.
+        if r.cells
+            .iter()
+            .map(|c| c.trim())
+            .eq(layout.header_cells.iter().map(String::as_str))
+        {
+            return None;
+        }
+        let all_same = nonempty.windows(2).all(|w| w[0].1 == w[1].1);
+        if all_same {
+            let text = nonempty[0].1;
+            let key = domains::lookup(strip_enumeration(text));
+            if !matches!(key, SectionKey::Unknown(_)) {
+                let col = layout.first_col + nonempty[0].0 as u32;
+                self.current_section =
+                    Some((key, text.to_string(), layout.loc(r.row, col, r.line)));
+                self.saw_section_row = true;
+                // Continuation cells do not reach across a section row.
+                (self.seq, self.category, self.unit, self.domain) = (None, None, None, None);
+                return None;
             }
-            None => match (prev.get("domain"), &current_section) {
-                (Some(text), _) if has_domain_col => (section_key_of(text), text.clone(), None),
+            let n = domains::to_simplified(text);
+            if nonempty.len() == 1
+                && ["备注", "注：", "注:", "说明", "填表说明", "注释"]
+                    .iter()
+                    .any(|p| n.starts_with(p))
+            {
+                return None;
+            }
+        }
+        Some(self.fill(layout, r))
+    }
+
+    /// Fill a row's blank continuation cells from the rows above and name its unit and
+    /// section.
+    fn fill(&mut self, layout: &Layout, r: RawRow) -> Pending {
+        let seq = layout.value(&r, layout.seq_col);
+        let seq_blank = seq.is_empty();
+        let same_group = seq_blank || self.seq.as_deref() == Some(&*seq);
+        let fill_seq = if seq_blank {
+            self.seq.get_or_insert_with(String::new);
+            self.seq.clone().filter(|s| !s.is_empty())
+        } else {
+            if self.seq.as_deref() != Some(&*seq) {
+                self.seq = Some(seq.into_owned());
+            }
+            None
+        };
+        let category = layout.value(&r, layout.category_col);
+        let fill_category = if category.is_empty() && same_group {
+            self.category.clone()
+        } else {
+            None
+        };
+        if fill_category.is_none() && self.category.as_deref() != Some(&*category) {
+            self.category = Some(category.into_owned());
+        }
+        let unit_cell = layout.value(&r, layout.unit_col);
+        let unit_name = if unit_cell.is_empty() {
+            self.unit.clone()
+        } else {
+            let u = unit_cell.into_owned();
+            self.unit = Some(u.clone());
+            Some(u)
+        };
+        let domain_cell = layout.value(&r, layout.domain_col);
+        let (key, raw, sloc) = if !domain_cell.is_empty() {
+            let text = domain_cell.into_owned();
+            let column = layout.first_col + layout.domain_col.unwrap_or(0) as u32;
+            let loc = layout.loc(r.row, column, r.line);
+            self.domain = Some(text.clone());
+            let key = match &self.last_domain {
+                Some((t, k)) if *t == text => k.clone(),
+                _ => {
+                    let k = section_key_of(&text);
+                    self.last_domain = Some((text.clone(), k.clone()));
+                    k
+                }
+            };
+            (key, text, Some(loc))
+        } else {
+            match (&self.domain, &self.current_section) {
+                (Some(text), _) if layout.has_domain_col => {
+                    (section_key_of(text), text.clone(), None)
+                }
                 (_, Some((k, raw, loc))) => (k.clone(), raw.clone(), Some(loc.clone())),
-                _ if sheet_section.is_some() => {
-                    let k = sheet_section
+                _ if layout.sheet_section.is_some() => {
+                    let k = layout
+                        .sheet_section
                         .clone()
                         .unwrap_or(SectionKey::General("未分领域".into()));
                     let raw = k.display_name().to_string();
@@ -923,35 +1127,28 @@ pub fn read_rows_with(
                     "未分领域".into(),
                     None,
                 ),
-            },
+            }
         };
-        let uname = unit_name
-            .clone()
-            .or_else(|| title_unit.clone())
-            .unwrap_or_else(|| default_unit.to_string());
         let unit_full = if unit_name.is_none() {
-            title_full.clone()
+            layout.title_full.clone()
         } else {
             None
         };
-        any_unplaced |= key == SectionKey::General("未分领域".into());
-        sink(RowItem {
-            unit: uname,
+        let unit = unit_name
+            .or_else(|| layout.title_unit.clone())
+            .unwrap_or_else(|| layout.default_unit.clone());
+        self.any_unplaced |= matches!(&key, SectionKey::General(g) if g == "未分领域");
+        Pending {
+            row: r,
+            unit,
             unit_full,
             key,
             raw,
             sloc,
-            item,
-        });
+            fill_seq,
+            fill_category,
+        }
     }
-    if any_unplaced && !saw_section_row {
-        let mut d = Diagnostic::new(&rules::NO_DOMAIN, "表中未注明领域，事项归入“未分领域”")
-            .at(Some(&header_loc(0)))
-            .hint("增加“领域”列，或在各领域事项上方加一行领域名称（如“社会救助领域”）");
-        d.field = Some(Field::Domain);
-        diags.push(d);
-    }
-    diags
 }
 
 fn section_key_of(text: &str) -> SectionKey {

@@ -120,9 +120,24 @@ pub fn fix_whitespace(t: &str) -> String {
     crate::read::clean::normalise_space(t)
 }
 
+/// The most ASCII digits in one stretch of digits and `separators`: a number of n digits
+/// needs a stretch of at least n (most texts have none and are passed over at once).
+fn longest_digit_run(t: &str, separators: &[u8]) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for b in t.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            best = best.max(run);
+        } else if !separators.contains(&b) {
+            run = 0;
+        }
+    }
+    best
+}
+
 /// 18-digit citizen ID numbers with a valid check digit and birth date.
 pub fn id_numbers(t: &str) -> Vec<String> {
-    if t.bytes().filter(u8::is_ascii_digit).count() < 17 {
+    if longest_digit_run(t, b"") < 17 {
         return Vec::new();
     }
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -183,7 +198,7 @@ fn plausible_birth(y: u32, m: u32, d: u32) -> bool {
 /// Mainland mobile numbers: 11 digits starting 13–19, not part of a longer number, also
 /// written with +86 in front, or grouped 3-4-4 with spaces or hyphens.
 pub fn mobile_numbers(t: &str) -> Vec<String> {
-    if t.bytes().filter(u8::is_ascii_digit).count() < 11 {
+    if longest_digit_run(t, b" -+") < 11 {
         return Vec::new();
     }
     // Drop the separators inside digit groups and a +86 country code, so the scan below sees
