@@ -18,6 +18,7 @@ pub mod fsutil;
 pub mod fuzz;
 pub mod import;
 pub mod limits;
+pub mod memo;
 pub mod model;
 pub mod project;
 pub mod read;

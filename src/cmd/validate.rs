@@ -3,7 +3,7 @@
 //! county project (a folder with county.toml, anywhere under a folder argument) is checked as
 //! a whole: its units inherit its county and its responsibility table finds coverage gaps.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -54,7 +54,7 @@ impl Checked {
     /// functions the catalogue path runs; only the order of work differs.
     fn stream(&mut self, path: &Path, config: &RuleConfig) {
         use rayon::prelude::*;
-        const CHUNK: usize = 4096;
+        const CHUNK: usize = 512;
         self.files += 1;
         let file = read::display_name(path);
         let delim = if read::file_type(path) == Some(read::FileType::Tsv) {
@@ -83,9 +83,12 @@ impl Checked {
             indicatif::ProgressStyle::with_template("{spinner} 已检查 {pos} 行 {elapsed}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
-        let mut cross: HashMap<String, rules::CrossCheck> = HashMap::new();
-        let mut seen_sections: HashMap<String, HashSet<crate::domains::SectionKey>> =
-            HashMap::new();
+        // Looked up for every row: FxHash, as the keys are the file's own unit names.
+        let mut cross: rustc_hash::FxHashMap<String, rules::CrossCheck> = Default::default();
+        let mut seen_sections: rustc_hash::FxHashMap<
+            String,
+            rustc_hash::FxHashSet<crate::domains::SectionKey>,
+        > = Default::default();
         let mut found: Vec<Diagnostic> = Vec::new();
         let mut read_found: Vec<Diagnostic> = Vec::new();
         let mut items = 0usize;
@@ -99,8 +102,8 @@ impl Checked {
         //    order, while the next chunks are read and checked.
         type Checked = Vec<(RowItem, Vec<Diagnostic>, Vec<Diagnostic>)>;
         let (layout_tx, layout_rx) = std::sync::mpsc::sync_channel::<Arc<Layout>>(1);
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Pending>>(2);
-        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Checked>(2);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Pending>>(1);
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Checked>(1);
         let reader_diags = std::thread::scope(|scope| {
             let reader = scope.spawn(|| {
                 let mut rows = match read::csv::open(path, &file, delim) {

@@ -394,6 +394,15 @@ fn shifted(cols: &[Option<Col>], cells: &[String]) -> Option<Shift> {
     }
 }
 
+thread_local! {
+    static CHANNELS: crate::memo::Cache<Vec<Channel>> = Default::default();
+}
+
+/// A 公开渠道和载体 cell parsed once per distinct text (a province has a few dozen).
+fn channels(cell: &str) -> std::rc::Rc<Vec<Channel>> {
+    crate::memo::get(&CHANNELS, cell, Channel::parse_list)
+}
+
 /// The field a column fills, for diagnostics.
 fn col_field(c: Col) -> Option<Field> {
     Some(match c {
@@ -864,7 +873,7 @@ impl Layout {
                 // Read by the sequential pass (see `Order::place`).
                 Col::Unit | Col::Domain => {}
                 Col::Channels => {
-                    item.channels = Channel::parse_list(&value);
+                    item.channels = Vec::clone(&channels(&value));
                     item.set_place(Field::Channels, loc);
                 }
                 Col::AudienceText => {
@@ -1018,16 +1027,21 @@ impl Order {
     /// Place one row: `None` for blank rows, repeated headers, notes and section rows (which
     /// set the section of the rows below).
     pub fn place(&mut self, layout: &Layout, r: RawRow) -> Option<Pending> {
-        let nonempty: Vec<(usize, &str)> = r
+        // The first non-blank cell, and whether every other non-blank cell says the same
+        // (a section row, or a note). An item row differs at its second cell, so few cells
+        // are looked at.
+        let mut cells = r
             .cells
             .iter()
             .enumerate()
             .map(|(i, c)| (i, c.trim()))
-            .filter(|(_, c)| !c.is_empty())
-            .collect();
-        if nonempty.is_empty() {
-            return None;
-        }
+            .filter(|(_, c)| !c.is_empty());
+        let (first_col, text) = cells.next()?;
+        let mut others = 0;
+        let all_same = cells.all(|(_, c)| {
+            others += 1;
+            c == text
+        });
         // A header repeated after a page break.
         if r.cells
             .iter()
@@ -1036,12 +1050,10 @@ impl Order {
         {
             return None;
         }
-        let all_same = nonempty.windows(2).all(|w| w[0].1 == w[1].1);
         if all_same {
-            let text = nonempty[0].1;
             let key = domains::lookup(strip_enumeration(text));
             if !matches!(key, SectionKey::Unknown(_)) {
-                let col = layout.first_col + nonempty[0].0 as u32;
+                let col = layout.first_col + first_col as u32;
                 self.current_section =
                     Some((key, text.to_string(), layout.loc(r.row, col, r.line)));
                 self.saw_section_row = true;
@@ -1050,7 +1062,7 @@ impl Order {
                 return None;
             }
             let n = domains::to_simplified(text);
-            if nonempty.len() == 1
+            if others == 0
                 && ["备注", "注：", "注:", "说明", "填表说明", "注释"]
                     .iter()
                     .any(|p| n.starts_with(p))

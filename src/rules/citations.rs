@@ -166,12 +166,49 @@ fn unbalanced_part(text: &str) -> &str {
 }
 
 /// Check an item's 公开依据.
+/// What the citation rules find in a 公开依据, from its text alone (cached per text: a
+/// province repeats the same few hundred).
+#[derive(Debug, Default)]
+struct BasisFindings {
+    titles_unbalanced: bool,
+    /// The part to underline when brackets do not pair up.
+    brackets_unbalanced: Option<String>,
+    /// (as written, as it should be).
+    misbracketed: Vec<(String, String)>,
+    /// Titles not in the known list, with the hint for each.
+    unknown_titles: Vec<(String, String)>,
+}
+
+thread_local! {
+    static BASIS: crate::memo::Cache<BasisFindings> = Default::default();
+}
+
+fn basis_findings(b: &str) -> std::rc::Rc<BasisFindings> {
+    crate::memo::get(&BASIS, b, |b| BasisFindings {
+        titles_unbalanced: !balanced(b, '《', '》'),
+        brackets_unbalanced: (!brackets_ok(b)).then(|| unbalanced_part(b).to_string()),
+        misbracketed: misbracketed_years(b),
+        unknown_titles: cited_titles(b)
+            .into_iter()
+            .filter(|t| !t.is_empty() && !is_known_law(t))
+            .map(|t| {
+                let hint = match closest_law(&t) {
+                    Some(k) => format!("是否应为《{k}》？"),
+                    None => "如是本地文件可忽略；否则核对文件全称".to_string(),
+                };
+                (t, hint)
+            })
+            .collect(),
+    })
+}
+
 pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
     let b = &item.basis;
     if b.is_empty() {
         return;
     }
-    if !balanced(b, '《', '》') {
+    let found = basis_findings(b);
+    if found.titles_unbalanced {
         out.push(
             Diagnostic::new(&UNBALANCED_TITLE_MARKS, "公开依据中的书名号《》不成对")
                 .on(item, Field::Basis)
@@ -179,22 +216,22 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
                 .hint("每个法规文件名用《》括起，如《中华人民共和国政府信息公开条例》"),
         );
     }
-    if !brackets_ok(b) {
+    if let Some(part) = &found.brackets_unbalanced {
         out.push(
             Diagnostic::new(&UNBALANCED_BRACKETS, "公开依据中的括号不成对")
                 .on(item, Field::Basis)
-                .underline(b, unbalanced_part(b))
+                .underline(b, part)
                 .hint("文号用全角括号括起并补全右括号，如（曲政办发〔2020〕24号）"),
         );
     }
-    for (written, fixed) in misbracketed_years(b) {
+    for (written, fixed) in &found.misbracketed {
         out.push(
             Diagnostic::new(
                 &DOCUMENT_NUMBER_BRACKETS,
                 format!("文号年份写作“{written}”"),
             )
             .on(item, Field::Basis)
-            .underline(b, &written)
+            .underline(b, written)
             .hint(format!("改为“{fixed}”（六角括号）")),
         );
     }
@@ -347,19 +384,15 @@ fn closest_law(title: &str) -> Option<&'static str> {
 
 /// Report titles that are not in the known list.
 pub(super) fn check_titles(item: &Item, out: &mut Vec<Diagnostic>) {
-    for t in cited_titles(&item.basis) {
-        if t.is_empty() || is_known_law(&t) {
-            continue;
-        }
-        let hint = match closest_law(&t) {
-            Some(k) => format!("是否应为《{k}》？"),
-            None => "如是本地文件可忽略；否则核对文件全称".to_string(),
-        };
+    if item.basis.is_empty() {
+        return;
+    }
+    for (t, hint) in &basis_findings(&item.basis).unknown_titles {
         out.push(
             Diagnostic::new(&UNKNOWN_LAW, format!("《{t}》不在已知法规清单中"))
                 .on(item, Field::Basis)
-                .underline(&item.basis, &t)
-                .hint(hint),
+                .underline(&item.basis, t)
+                .hint(hint.clone()),
         );
     }
 }

@@ -103,12 +103,21 @@ fn is_annual_report(it: &Item) -> bool {
     n.contains("年度报告") || n.contains("年报")
 }
 
+thread_local! {
+    static PARSED: crate::memo::Cache<crate::deadline::Parsed> = Default::default();
+}
+
+/// A time limit parsed once per distinct text (a province repeats a handful).
+fn parsed(text: &str) -> std::rc::Rc<crate::deadline::Parsed> {
+    crate::memo::get(&PARSED, text, parse)
+}
+
 /// Check an item's time limit.
 pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
     if item.deadline.trim().is_empty() {
         return;
     }
-    let p = parse(&item.deadline);
+    let p = parsed(&item.deadline);
     if !p.is_readable() {
         out.push(
             Diagnostic::new(

@@ -4,7 +4,7 @@
 use super::Rule;
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
-use crate::model::{Field, Item, TEXT_FIELDS};
+use crate::model::{Channel, Field, Item, TEXT_FIELDS};
 
 pub static HTML_RESIDUE: Rule = Rule {
     code: "GK601",
@@ -108,11 +108,53 @@ Use instead:
 
 /// Whether a text has whitespace a clerk would not want published.
 pub fn has_stray_whitespace(t: &str) -> bool {
-    t != t.trim()
-        || t.contains('\u{3000}')
-        || t.contains('\t')
-        || t.contains("  ")
-        || t.contains('\u{a0}')
+    scan(t).stray_whitespace
+}
+
+/// What one pass over a text's bytes tells the hygiene rules.
+struct Scan {
+    /// The most ASCII digits in one unbroken run (an ID number needs 17).
+    digit_run: usize,
+    /// The most in one stretch of digits, spaces, hyphens and plus signs (how phone numbers
+    /// are grouped; a mobile number needs 11).
+    digit_stretch: usize,
+    stray_whitespace: bool,
+}
+
+fn scan(t: &str) -> Scan {
+    let mut stray = t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace);
+    let (mut digit_run, mut digit_stretch, mut run, mut stretch) = (0, 0, 0, 0);
+    let b = t.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if c.is_ascii_digit() {
+            run += 1;
+            stretch += 1;
+            digit_run = digit_run.max(run);
+            digit_stretch = digit_stretch.max(stretch);
+            continue;
+        }
+        run = 0;
+        match c {
+            b' ' => stray |= b.get(i + 1) == Some(&b' '),
+            b'-' | b'+' => {}
+            _ => {
+                stretch = 0;
+                stray |= match c {
+                    b'\t' => true,
+                    // U+00A0
+                    0xC2 => b.get(i + 1) == Some(&0xA0),
+                    // U+3000
+                    0xE3 => b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80),
+                    _ => false,
+                };
+            }
+        }
+    }
+    Scan {
+        digit_run,
+        digit_stretch,
+        stray_whitespace: stray,
+    }
 }
 
 /// The text with stray whitespace removed (what `--fix` writes).
@@ -120,24 +162,9 @@ pub fn fix_whitespace(t: &str) -> String {
     crate::read::clean::normalise_space(t)
 }
 
-/// The most ASCII digits in one stretch of digits and `separators`: a number of n digits
-/// needs a stretch of at least n (most texts have none and are passed over at once).
-fn longest_digit_run(t: &str, separators: &[u8]) -> usize {
-    let (mut best, mut run) = (0, 0);
-    for b in t.bytes() {
-        if b.is_ascii_digit() {
-            run += 1;
-            best = best.max(run);
-        } else if !separators.contains(&b) {
-            run = 0;
-        }
-    }
-    best
-}
-
 /// 18-digit citizen ID numbers with a valid check digit and birth date.
 pub fn id_numbers(t: &str) -> Vec<String> {
-    if longest_digit_run(t, b"") < 17 {
+    if scan(t).digit_run < 17 {
         return Vec::new();
     }
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -198,7 +225,7 @@ fn plausible_birth(y: u32, m: u32, d: u32) -> bool {
 /// Mainland mobile numbers: 11 digits starting 13–19, not part of a longer number, also
 /// written with +86 in front, or grouped 3-4-4 with spaces or hyphens.
 pub fn mobile_numbers(t: &str) -> Vec<String> {
-    if longest_digit_run(t, b" -+") < 11 {
+    if scan(t).digit_stretch < 11 {
         return Vec::new();
     }
     // Drop the separators inside digit groups and a +86 country code, so the scan below sees
@@ -253,7 +280,12 @@ pub fn mobile_numbers(t: &str) -> Vec<String> {
 
 /// Full-width digits inside what looks like a 文号 (between 〔 and 号, or before 号).
 pub fn full_width_digits(t: &str) -> bool {
-    t.chars().any(|c| ('０'..='９').contains(&c)) && (t.contains('号') || t.contains('〔'))
+    // ０–９ are U+FF10–FF19: EF BC 90–99 in UTF-8.
+    let full_width = t
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]));
+    full_width && (t.contains('号') || t.contains('〔'))
 }
 
 /// Replace full-width digits and ASCII-range letters by ordinary ones.
@@ -270,22 +302,39 @@ pub fn fix_full_width(t: &str) -> String {
 
 /// Check an item's text for hygiene and privacy.
 pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
-    let channel_text: String = item
+    // Only free text in a channel (其他（…）, an unknown name) can hold a number.
+    let free_text = item
         .channels
         .iter()
-        .map(|c| c.display())
-        .collect::<Vec<_>>()
-        .join("、");
+        .any(|c| !matches!(c, Channel::Known(_) | Channel::Other(None)));
+    let channel_text: String = if free_text {
+        item.channels
+            .iter()
+            .map(|c| c.display())
+            .collect::<Vec<_>>()
+            .join("、")
+    } else {
+        String::new()
+    };
     let texts = TEXT_FIELDS
         .iter()
-        .filter_map(|f| item.text(*f).map(|t| (*f, t.to_string())))
-        .chain(std::iter::once((Field::Channels, channel_text)))
-        .chain(
-            item.audience_group()
-                .map(|g| (Field::Audience, g.to_string())),
-        );
+        .filter_map(|f| item.text(*f).map(|t| (*f, t)))
+        .chain(std::iter::once((Field::Channels, channel_text.as_str())))
+        .chain(item.audience_group().map(|g| (Field::Audience, g)));
     for (field, t) in texts {
-        for id in id_numbers(&t) {
+        // One pass decides whether the number rules need to look at all.
+        let seen = scan(t);
+        let ids = if seen.digit_run >= 17 {
+            id_numbers(t)
+        } else {
+            Vec::new()
+        };
+        let mobiles = if seen.digit_stretch >= 11 {
+            mobile_numbers(t)
+        } else {
+            Vec::new()
+        };
+        for id in ids {
             let masked: String = id
                 .chars()
                 .enumerate()
@@ -298,7 +347,7 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
                     .hint("删除身份号码：公示名单只写姓名（或隐去部分字符），条例第十五条保护个人隐私"),
             );
         }
-        for m in mobile_numbers(&t) {
+        for m in mobiles {
             let masked = format!("{}****{}", &m[..3], &m[7..]);
             out.push(
                 Diagnostic::new(&MOBILE_NUMBER, format!("含有手机号码（{masked}）"))
@@ -307,7 +356,7 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
                     .hint("改为单位办公电话或服务热线"),
             );
         }
-        if field != Field::Channels && has_stray_whitespace(&t) {
+        if field != Field::Channels && seen.stray_whitespace {
             out.push(
                 Diagnostic::new(
                     &STRAY_WHITESPACE,
@@ -378,5 +427,31 @@ mod tests {
             "国办发〔2019〕54号"
         );
         assert!(full_width_digits("（国办发〔２０１９〕５４号）"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_one_pass_scan_agrees_with_the_plain_definitions(
+            t in "[ 0-9a中\u{3000}\u{a0}\t+-]{0,30}"
+        ) {
+            let stray = t != t.trim()
+                || t.contains('\u{3000}')
+                || t.contains('\t')
+                || t.contains("  ")
+                || t.contains('\u{a0}');
+            proptest::prop_assert_eq!(has_stray_whitespace(&t), stray);
+            let longest = t
+                .split(|c: char| !c.is_ascii_digit())
+                .map(str::len)
+                .max()
+                .unwrap_or(0);
+            proptest::prop_assert_eq!(scan(&t).digit_run, longest);
+            let stretch = t
+                .split(|c: char| !(c.is_ascii_digit() || " -+".contains(c)))
+                .map(|s| s.bytes().filter(u8::is_ascii_digit).count())
+                .max()
+                .unwrap_or(0);
+            proptest::prop_assert_eq!(scan(&t).digit_stretch, stretch);
+        }
     }
 }

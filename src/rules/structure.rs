@@ -204,8 +204,9 @@ pub(super) fn check_section(cat: &Catalogue, section: &Section, out: &mut Vec<Di
 /// item seen, so a province-scale table streams through it in little memory.
 #[derive(Debug, Default)]
 pub struct CrossCheck {
-    items: HashMap<u64, Option<u32>>,
-    ids: HashMap<u64, Option<u32>>,
+    /// Keyed by a SipHash of the item's names (already well mixed: FxHash suffices).
+    items: rustc_hash::FxHashMap<u64, Option<u32>>,
+    ids: rustc_hash::FxHashMap<u64, Option<u32>>,
     /// The last 序号 written, per sheet (file order).
     numbering: HashMap<Option<std::sync::Arc<str>>, u32>,
 }
