@@ -117,7 +117,7 @@ pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String>
             .map_err(|e| e.to_string())?;
         list.write_string_with_format(r, 3, d.code, &body)
             .map_err(|e| e.to_string())?;
-        list.write_string_with_format(r, 4, &d.message, &body)
+        list.write_string_with_format(r, 4, &*d.message, &body)
             .map_err(|e| e.to_string())?;
         list.write_string_with_format(r, 5, d.hint.as_deref().unwrap_or(""), &body)
             .map_err(|e| e.to_string())?;

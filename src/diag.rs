@@ -2,6 +2,7 @@
 //! text and JSON renderings (DOMAIN.md §6). Producers (readers, rules) only collect them;
 //! printing lives here.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -42,7 +43,9 @@ impl Severity {
 pub struct Diagnostic {
     pub code: &'static str,
     pub severity: Severity,
-    pub message: String,
+    /// Most messages and hints are fixed texts: borrowed, not copied into every diagnostic
+    /// (a province-scale report holds a hundred thousand).
+    pub message: Cow<'static, str>,
     pub file: Option<Arc<str>>,
     pub sheet: Option<Arc<str>>,
     pub cell: Option<String>,
@@ -51,7 +54,7 @@ pub struct Diagnostic {
     pub line: Option<u32>,
     pub field: Option<Field>,
     pub item: Option<String>,
-    pub hint: Option<String>,
+    pub hint: Option<Cow<'static, str>>,
     /// The text at fault, with the part to underline (text output only; not in JSON).
     #[serde(skip)]
     pub excerpt: Option<Excerpt>,
@@ -68,7 +71,7 @@ pub struct Excerpt {
 
 impl Diagnostic {
     /// A diagnostic for `rule` with its default severity and no place yet.
-    pub fn new(rule: &Rule, message: impl Into<String>) -> Self {
+    pub fn new(rule: &Rule, message: impl Into<Cow<'static, str>>) -> Self {
         Diagnostic {
             code: rule.code,
             severity: rule.severity,
@@ -104,7 +107,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -433,7 +436,7 @@ pub fn to_sarif(diags: &[Diagnostic]) -> String {
                 location["logicalLocations"] =
                     json!([{ "fullyQualifiedName": name, "kind": "element" }]);
             }
-            let mut text = d.message.clone();
+            let mut text = d.message.to_string();
             if let Some(item) = &d.item {
                 text.push_str(&format!("（事项：{item}）"));
             }

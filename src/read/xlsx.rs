@@ -288,7 +288,7 @@ fn sheets_of(
     let mut out = Vec::new();
     let mut diags = Vec::new();
     for (name, visible) in meta {
-        let sheet_diag = |rule: &rules::Rule, msg: String, hint: &str| {
+        let sheet_diag = |rule: &rules::Rule, msg: String, hint: &'static str| {
             let mut d = Diagnostic::new(rule, msg).in_file(file).hint(hint);
             d.sheet = Some(Arc::from(name.as_str()));
             d
