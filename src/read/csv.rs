@@ -226,7 +226,7 @@ impl Iterator for CsvRows {
                 self.next_line = line + 1 + newlines;
                 let mut cells = Vec::with_capacity(self.record.len());
                 for (i, field) in self.record.iter().enumerate() {
-                    match std::str::from_utf8(field) {
+                    match simdutf8::basic::from_utf8(field) {
                         Ok(s) => cells.push(s.to_string()),
                         Err(_) => {
                             self.done = true;
