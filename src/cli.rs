@@ -39,6 +39,31 @@ pub enum DiagFormat {
     Github,
 }
 
+/// A unit output `compile` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputKind {
+    /// The workbook to print and post (<name>.xlsx)
+    Xlsx,
+    /// The page for the portal (<name>.html)
+    Html,
+    /// The flat table for the platform (<name>.csv)
+    Csv,
+    /// The machine-readable catalogue (<name>.json)
+    Json,
+}
+
+impl OutputKind {
+    /// The file extension, which is also the name on the command line.
+    pub fn ext(self) -> &'static str {
+        match self {
+            OutputKind::Xlsx => "xlsx",
+            OutputKind::Html => "html",
+            OutputKind::Csv => "csv",
+            OutputKind::Json => "json",
+        }
+    }
+}
+
 /// Output format of lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
@@ -107,6 +132,9 @@ pub enum Command {
         /// A unit TOML, a CSV/XLSX draft, or a folder with county.toml
         #[arg(value_name = "PATH")]
         path: PathBuf,
+        /// Write only these outputs of each unit, comma-separated (default: all four)
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMATS")]
+        only: Vec<OutputKind>,
         #[command(flatten)]
         out: OutputArgs,
     },

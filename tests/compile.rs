@@ -192,3 +192,77 @@ fn a_folder_without_county_toml_is_refused_with_exit_2() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("county.toml"));
 }
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("out dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn only_writes_the_named_outputs_and_the_same_bytes_as_a_full_run() {
+    let full = tempfile::tempdir().expect("tmp");
+    let o = compile(
+        &fixture("units/鱼岳镇.toml"),
+        full.path(),
+        &["--date", "2026-11-24"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let some = tempfile::tempdir().expect("tmp");
+    let o = compile(
+        &fixture("units/鱼岳镇.toml"),
+        some.path(),
+        &["--date", "2026-11-24", "--only", "xlsx,csv"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(files_in(some.path()), vec!["鱼岳镇.csv", "鱼岳镇.xlsx"]);
+    for name in ["鱼岳镇.csv", "鱼岳镇.xlsx"] {
+        assert_eq!(
+            std::fs::read(some.path().join(name)).expect("written"),
+            std::fs::read(full.path().join(name)).expect("written"),
+            "{name} is the same with or without --only"
+        );
+    }
+    let o = compile(
+        &fixture("units/鱼岳镇.toml"),
+        some.path(),
+        &["--only", "pdf"],
+    );
+    assert_eq!(code(&o), 2, "an unknown output is a usage error");
+    assert!(
+        stderr(&o).contains("xlsx"),
+        "the error lists the outputs: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_project_compiled_without_html_links_no_unit_page_from_the_index() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let proj = dir.path().join("县");
+    std::fs::create_dir_all(proj.join("towns")).expect("mkdir");
+    std::fs::copy(fixture("units/鱼岳镇.toml"), proj.join("towns/鱼岳镇.toml")).expect("copy");
+    std::fs::write(
+        proj.join("county.toml"),
+        "county = \"嘉鱼县\"\n\n[[units]]\npath = \"towns/鱼岳镇.toml\"\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    let o = compile(&proj, &out, &["--only", "xlsx"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(out.join("鱼岳镇.xlsx").exists());
+    assert!(!out.join("鱼岳镇.html").exists());
+    let index = std::fs::read_to_string(out.join("index.html")).expect("index still written");
+    assert!(index.contains("鱼岳镇"), "the unit is listed");
+    assert!(
+        !index.contains("href=\"鱼岳镇.html\""),
+        "but not linked to a page that was not written"
+    );
+    assert!(
+        out.join("汇总表.xlsx").exists(),
+        "the county summary is still written"
+    );
+}

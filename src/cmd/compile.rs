@@ -38,6 +38,8 @@ pub struct Settings {
     pub quiet: bool,
     /// The run's rule selection (`--select`, `--ignore`).
     pub rules: crate::rules::config::RuleConfig,
+    /// The unit outputs to write, by extension (`--only`; all of [`OUTPUTS`] by default).
+    pub outputs: Vec<&'static str>,
 }
 
 impl Settings {
@@ -53,7 +55,23 @@ impl Settings {
             format: a.format,
             quiet: a.quiet,
             rules: super::run_rules(a.select, a.ignore)?,
+            outputs: OUTPUTS.to_vec(),
         })
+    }
+
+    /// Write only these outputs of each unit (`--only`); none named means all.
+    pub fn only(mut self, kinds: &[crate::cli::OutputKind]) -> Settings {
+        if !kinds.is_empty() {
+            self.outputs = OUTPUTS
+                .into_iter()
+                .filter(|ext| kinds.iter().any(|k| k.ext() == *ext))
+                .collect();
+        }
+        self
+    }
+
+    fn writes(&self, ext: &str) -> bool {
+        self.outputs.contains(&ext)
     }
 }
 
@@ -196,22 +214,50 @@ fn write_or_clean(
             .filter(|d| d.severity == Severity::Warning)
             .count(),
     };
-    let xlsx = render::xlsx::render(cat, &opts)
-        .map_err(|e| xlsx_error(&s.out_dir, &format!("{stem}.xlsx"), &e))?;
-    Ok(vec![
-        write_atomic(&s.out_dir, &format!("{stem}.xlsx"), &xlsx)?,
-        write_atomic(
-            &s.out_dir,
-            &format!("{stem}.html"),
-            render::html::render(cat, &opts).as_bytes(),
-        )?,
-        write_atomic_with(&s.out_dir, &format!("{stem}.csv"), |w| {
-            render::csv::write(&[cat], w)
-        })?,
-        write_atomic_with(&s.out_dir, &format!("{stem}.json"), |w| {
-            render::json::write(cat, w)
-        })?,
-    ])
+    // The workbook takes longest; the page and the flat files are written on the other
+    // core meanwhile. Files are listed in the same order whatever finishes first.
+    let (xlsx, rest) = rayon::join(
+        || -> Result<Option<PathBuf>, Error> {
+            if !s.writes("xlsx") {
+                return Ok(None);
+            }
+            let xlsx = render::xlsx::render(cat, &opts)
+                .map_err(|e| xlsx_error(&s.out_dir, &format!("{stem}.xlsx"), &e))?;
+            Ok(Some(write_atomic(
+                &s.out_dir,
+                &format!("{stem}.xlsx"),
+                &xlsx,
+            )?))
+        },
+        || -> Result<Vec<PathBuf>, Error> {
+            let mut written = Vec::new();
+            if s.writes("html") {
+                written.push(write_atomic_with(
+                    &s.out_dir,
+                    &format!("{stem}.html"),
+                    |w| render::html::write(cat, &opts, w),
+                )?);
+            }
+            if s.writes("csv") {
+                written.push(write_atomic_with(
+                    &s.out_dir,
+                    &format!("{stem}.csv"),
+                    |w| render::csv::write(&[cat], w),
+                )?);
+            }
+            if s.writes("json") {
+                written.push(write_atomic_with(
+                    &s.out_dir,
+                    &format!("{stem}.json"),
+                    |w| render::json::write(cat, w),
+                )?);
+            }
+            Ok(written)
+        },
+    );
+    let mut written: Vec<PathBuf> = xlsx?.into_iter().collect();
+    written.extend(rest?);
+    Ok(written)
 }
 
 fn xlsx_error(dir: &Path, name: &str, e: &rust_xlsxwriter::XlsxError) -> Error {
@@ -364,7 +410,7 @@ fn write_index(run: &ProjectRun, s: &Settings) -> Result<PathBuf, Error> {
                 .map(|c| c.unit.display_name().to_string())
                 .unwrap_or_else(|| u.name()),
             kind: u.kind(),
-            html: publishable(u, s.allow_errors)
+            html: (publishable(u, s.allow_errors) && s.writes("html"))
                 .then(|| format!("{}.html", safe_file_name(&u.name()))),
             items: u.catalogue.as_ref().map(Catalogue::item_count).unwrap_or(0),
             errors: u.errors(),

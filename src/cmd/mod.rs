@@ -169,8 +169,9 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                 None => Ok(exit),
             }
         }
-        Command::Compile { path, out } => {
-            compile::run(&path, &compile::Settings::from_args(out)?, store)
+        Command::Compile { path, only, out } => {
+            let settings = compile::Settings::from_args(out)?.only(&only);
+            compile::run(&path, &settings, store)
         }
         Command::Summary { project, out } => {
             let settings = compile::Settings::from_args(out)?;

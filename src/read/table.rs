@@ -507,21 +507,37 @@ pub fn read_rows_with(
         Ok(started) => started,
         Err(diags) => return diags,
     };
+    // Rows are placed in order and converted in parallel a batch at a time; items reach
+    // `sink` in row order.
+    const BATCH: usize = 512;
     let mut order = Order::default();
+    let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
+    let mut flush = |batch: &mut Vec<Pending>, diags: &mut Vec<Diagnostic>| {
+        use rayon::prelude::*;
+        let converted: Vec<(RowItem, Vec<Diagnostic>)> = std::mem::take(batch)
+            .into_par_iter()
+            .map(|p| layout.convert(p))
+            .collect();
+        for (row_item, mut found) in converted {
+            diags.append(&mut found);
+            sink(row_item);
+        }
+    };
     for r in rest.into_iter().map(Ok).chain(rows) {
         let r = match r {
             Ok(r) => r,
             Err(d) => {
+                flush(&mut batch, &mut diags);
                 diags.push(d);
                 break;
             }
         };
-        if let Some(pending) = order.place(&layout, r) {
-            let (row_item, mut found) = layout.convert(pending);
-            diags.append(&mut found);
-            sink(row_item);
+        batch.extend(order.place(&layout, r));
+        if batch.len() >= BATCH {
+            flush(&mut batch, &mut diags);
         }
     }
+    flush(&mut batch, &mut diags);
     diags.extend(layout.end(&order));
     diags
 }

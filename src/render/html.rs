@@ -182,38 +182,67 @@ fn section(s: &Section, index: usize, levels: &[Level]) -> Markup {
 
 /// Render the page.
 pub fn render(cat: &Catalogue, o: &Options) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(cat, o, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Write the page to `w` one domain at a time: a province-scale page is tens of megabytes and
+/// is never held whole. The bytes are those of [`render`].
+///
+/// # Errors
+/// Only `w`'s own errors.
+pub fn write(cat: &Catalogue, o: &Options, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let t = title(cat);
     let levels = levels_present(cat);
-    let body = html! {
-                header {
-                    h1 { (t) }
-                    p.meta {
-                        @if let Some(k) = cat.unit.kind { "单位类别：" (k.label()) "　" }
-                        "编制日期：" (o.date.zh()) "　事项共 " (cat.item_count()) " 项　" (status_text(o))
-                    }
+    let top = html! {
+        header {
+            h1 { (t) }
+            p.meta {
+                @if let Some(k) = cat.unit.kind { "单位类别：" (k.label()) "　" }
+                "编制日期：" (o.date.zh()) "　事项共 " (cat.item_count()) " 项　" (status_text(o))
+            }
+        }
+        nav aria-label="领域目录" {
+            h2 { "目录" }
+            ol {
+                @for (i, s) in cat.sections.iter().enumerate() {
+                    li { a href=(format!("#{}", anchor(s, i))) { (heading(s)) } "（" (s.items.len()) " 项）" }
                 }
-                nav aria-label="领域目录" {
-                    h2 { "目录" }
-                    ol {
-                        @for (i, s) in cat.sections.iter().enumerate() {
-                            li { a href=(format!("#{}", anchor(s, i))) { (heading(s)) } "（" (s.items.len()) " 项）" }
-                        }
-                    }
-                }
-                div.filter id="filter-box" hidden {
-                    label for="filter" { "筛选事项：" }
-                    input type="search" id="filter" placeholder="输入关键词，如“低保”";
-                    " "
-                    span id="filter-count" aria-live="polite" {}
-                }
-                main {
-                    @for (i, s) in cat.sections.iter().enumerate() {
-                        (section(s, i, &levels))
-                    }
-                }
-                script { (PreEscaped(SCRIPT)) }
+            }
+        }
+        div.filter id="filter-box" hidden {
+            label for="filter" { "筛选事项：" }
+            input type="search" id="filter" placeholder="输入关键词，如“低保”";
+            " "
+            span id="filter-count" aria-live="polite" {}
+        }
     };
-    page(&t, CSS, body)
+    let (start, end) = page_parts(&t, CSS);
+    w.write_all(start.as_bytes())?;
+    w.write_all(top.into_string().as_bytes())?;
+    w.write_all(b"<main>")?;
+    for (i, s) in cat.sections.iter().enumerate() {
+        w.write_all(section(s, i, &levels).into_string().as_bytes())?;
+    }
+    w.write_all(b"</main>")?;
+    w.write_all(
+        html! { script { (PreEscaped(SCRIPT)) } }
+            .into_string()
+            .as_bytes(),
+    )?;
+    w.write_all(end.as_bytes())
+}
+
+/// The page shell of [`page`] split where the body goes.
+fn page_parts(title: &str, css: &str) -> (String, String) {
+    const BODY: &str = "\u{0}body\u{0}";
+    let whole = page(title, css, PreEscaped(BODY.to_string()));
+    match whole.split_once(BODY) {
+        Some((a, b)) => (a.to_string(), b.to_string()),
+        None => (whole, String::new()),
+    }
 }
 
 /// A self-contained page: Chinese, mobile-friendly, its style inline, the generator named.
