@@ -123,8 +123,17 @@ pub fn check(cat: &Catalogue) -> Vec<Diagnostic> {
         values::check_section(cat, section, &mut out);
         structure::check_section(cat, section, &mut out);
         let name = section.key.display_name();
-        for item in &section.items {
-            out.extend(item_diagnostics(cat, item));
+        // The per-item rules run in parallel; the cross-item checks after them in order.
+        let per_item: Vec<Vec<Diagnostic>> = {
+            use rayon::prelude::*;
+            section
+                .items
+                .par_iter()
+                .map(|item| item_diagnostics(cat, item))
+                .collect()
+        };
+        for (item, found) in section.items.iter().zip(per_item) {
+            out.extend(found);
             let start = out.len();
             cross.item(name, item, &mut out);
             retain_allowed(item, &mut out, start);
