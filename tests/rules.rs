@@ -264,3 +264,34 @@ fn an_unknown_name_in_the_responsibility_table_is_gk703() {
         "points at the name in county.toml"
     );
 }
+
+#[test]
+fn gk210_hint_names_allow_for_toml_and_ignore_for_a_spreadsheet() {
+    let hint_of = |path: &str| -> String {
+        let o = gkml(&["validate", "--format", "json", path]);
+        let v = json(&o);
+        v["diagnostics"]
+            .as_array()
+            .expect("arr")
+            .iter()
+            .find(|d| d["code"] == "GK210")
+            .and_then(|d| d["hint"].as_str())
+            .unwrap_or_else(|| panic!("GK210 in {path}: {v}"))
+            .to_string()
+    };
+    let csv = hint_of("tests/fixtures/rules/GK210.csv");
+    assert!(csv.contains("--ignore GK210"), "{csv}");
+    assert!(
+        !csv.contains("allow ="),
+        "a spreadsheet cannot hold allow: {csv}"
+    );
+    let dir = tempfile::tempdir().expect("tmp");
+    let unit = dir.path().join("镇.toml");
+    std::fs::write(
+        &unit,
+        "name = \"鱼岳镇\"\nkind = \"乡镇\"\n\n[[sections]]\ndomain = \"社会救助\"\nreference = false\n\n[[sections.add]]\ncategory = \"低保\"\nname = \"办理结果\"\ncontent = \"救助对象名单\"\nbasis = \"《社会救助暂行办法》\"\ndeadline = \"信息形成之日起20个工作日内\"\nsubject = \"鱼岳镇人民政府\"\nchannels = [\"公开查阅点\"]\naudience = \"全社会\"\nmode = \"主动\"\n",
+    )
+    .expect("write");
+    let toml = hint_of(unit.to_str().expect("utf8"));
+    assert!(toml.contains("allow = { GK210"), "{toml}");
+}

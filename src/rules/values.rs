@@ -251,10 +251,20 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
         .channels
         .contains(&Channel::Known(ChannelKind::Website));
     if item.mode.contains(&Mode::Active) && !item.channels.is_empty() && !has_website {
+        // A clerk's spreadsheet has no place for `allow`: say what works there.
+        let from_table = matches!(
+            item.loc.as_ref().map(|l| &l.place),
+            Some(crate::model::Place::Cell { .. })
+        );
+        let hint = if from_table {
+            "增加“政府网站”（第一平台）；确属只在本地张贴的，在备注中说明，校验时加 --ignore GK210（或在 county.toml 的 [rules] 中写 GK210 = \"off\"）"
+        } else {
+            "增加“政府网站”（第一平台）；确属只在本地张贴的，写 allow = { GK210 = \"理由\" }"
+        };
         out.push(
             Diagnostic::new(&MISSING_WEBSITE, "主动公开事项未选择“政府网站”")
                 .on(item, Field::Channels)
-                .hint("增加“政府网站”（第一平台）；确属只在本地张贴的，写 allow = { GK210 = \"理由\" }"),
+                .hint(hint),
         );
     }
     for l in &item.levels {
@@ -288,7 +298,7 @@ pub static MISSING_WEBSITE: Rule = Rule {
 Reports a 主动公开 item whose channels do not include 政府网站.
 
 ## Why is this bad?
-The template makes the county government's portal the first platform (第一平台) for releasing information; other channels are chosen locally in addition to it. An item only on a notice board cannot be found by anyone outside the village. Where an item genuinely is only posted locally (a village list), say so with allow = { GK210 = \"reason\" }.
+The template makes the county government's portal the first platform (第一平台) for releasing information; other channels are chosen locally in addition to it. An item only on a notice board cannot be found by anyone outside the village. Where an item genuinely is only posted locally (a village list), say so with allow = { GK210 = \"reason\" }. A spreadsheet draft has no place for allow: explain it in 备注 and run with --ignore GK210 (or turn the rule off for a county in county.toml's [rules]).
 
 ## Example
     公开渠道和载体 = 社区/企事业单位/村公示栏（电子屏）, 主动 = ✓
