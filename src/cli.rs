@@ -64,6 +64,35 @@ impl OutputKind {
     }
 }
 
+/// What `init` creates: a county project folder, or one unit file.
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Project folder to create, or unit file (*.toml) to create
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// County name (嘉鱼县)
+    #[arg(long)]
+    pub county: Option<String>,
+    /// Towns, comma-separated (鱼岳镇,新街镇)
+    #[arg(long, value_delimiter = ',')]
+    pub towns: Vec<String>,
+    /// Subdistricts, comma-separated (百花洲街道)
+    #[arg(long, value_delimiter = ',')]
+    pub subdistricts: Vec<String>,
+    /// County departments, comma-separated (default: the usual lead departments of the 26 domains)
+    #[arg(long, value_delimiter = ',')]
+    pub departments: Vec<String>,
+    /// For a unit file: its kind (县政府, 县直部门, 乡镇, 街道)
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// For a unit file: its short name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// For a unit file: the domains it covers, comma-separated (default: by kind)
+    #[arg(long, value_delimiter = ',')]
+    pub domains: Vec<String>,
+}
+
 /// Output format of lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
@@ -147,32 +176,7 @@ pub enum Command {
         out: OutputArgs,
     },
     /// Create a county project (a folder) or one unit file (a path ending in .toml) from the references
-    Init {
-        /// Project folder to create, or unit file (*.toml) to create
-        #[arg(value_name = "PATH")]
-        path: PathBuf,
-        /// County name (嘉鱼县)
-        #[arg(long)]
-        county: Option<String>,
-        /// Towns, comma-separated (鱼岳镇,新街镇)
-        #[arg(long, value_delimiter = ',')]
-        towns: Vec<String>,
-        /// Subdistricts, comma-separated (百花洲街道)
-        #[arg(long, value_delimiter = ',')]
-        subdistricts: Vec<String>,
-        /// County departments, comma-separated (default: the usual lead departments of the 26 domains)
-        #[arg(long, value_delimiter = ',')]
-        departments: Vec<String>,
-        /// For a unit file: its kind (县政府, 县直部门, 乡镇, 街道)
-        #[arg(long)]
-        kind: Option<String>,
-        /// For a unit file: its short name
-        #[arg(long)]
-        name: Option<String>,
-        /// For a unit file: the domains it covers, comma-separated (default: by kind)
-        #[arg(long, value_delimiter = ',')]
-        domains: Vec<String>,
-    },
+    Init(InitArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions {
         /// The shell

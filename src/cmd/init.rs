@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::catalogues::Store;
 use crate::domains::{SectionKey, DOMAINS};
@@ -16,18 +16,8 @@ use crate::model::{Level, UnitKind};
 
 use super::Exit;
 
-/// What the user asked for.
-#[derive(Debug, Clone)]
-pub struct Request {
-    pub path: PathBuf,
-    pub county: Option<String>,
-    pub towns: Vec<String>,
-    pub subdistricts: Vec<String>,
-    pub departments: Vec<String>,
-    pub kind: Option<String>,
-    pub name: Option<String>,
-    pub domains: Vec<String>,
-}
+/// What the user asked for: the command line's arguments as they are.
+pub use crate::cli::InitArgs as Request;
 
 fn ask(question: &str) -> Result<Option<String>, Error> {
     if !std::io::stdin().is_terminal() {

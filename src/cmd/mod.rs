@@ -183,28 +183,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             };
             compile::run_project(&county_toml, &settings, store, false)
         }
-        Command::Init {
-            path,
-            county,
-            towns,
-            subdistricts,
-            departments,
-            kind,
-            name,
-            domains,
-        } => {
-            let req = init::Request {
-                path,
-                county,
-                towns,
-                subdistricts,
-                departments,
-                kind,
-                name,
-                domains,
-            };
-            init::run(req, store)
-        }
+        Command::Init(req) => init::run(req, store),
         Command::Diff {
             old,
             new,
