@@ -4,6 +4,9 @@
 #
 #   scripts/bench.sh [ROWS...]        default: 10000 100000 1000000
 #
+# Each figure is the median wall time of GKML_BENCH_RUNS runs (default 3) and the largest
+# peak memory among them.
+#
 # Needs: python3 (the generator in ../shared/bench), hyperfine and /usr/bin/time (Debian),
 # and for the peers: qsvlite (cargo install qsv --version 4.0.0 --locked --bin qsvlite
 # --features lite), frictionless and xlsxwriter (pip). A missing peer is skipped and said so.
@@ -18,9 +21,15 @@ cargo build --release --quiet
 gkml="$root/target/release/gkml"
 qsv=$(command -v qsvlite || echo /tmp/qsv/bin/qsvlite)
 
-peak() { # peak RSS in MB and wall seconds of one run
-  /usr/bin/time -f "%e %M" "$@" >/dev/null 2>"$work/time.txt"
-  tail -1 "$work/time.txt" | awk '{printf "%.2f s  %.0f MB", $1, $2/1024}'
+runs=${GKML_BENCH_RUNS:-3}
+peak() { # median wall seconds and the largest peak RSS (MiB) over $runs runs
+  local walls=() mem=0 w m
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" "$@" >/dev/null 2>"$work/time.txt"
+    read -r w m < <(tail -1 "$work/time.txt")
+    walls+=("$w"); [ "$m" -gt "$mem" ] && mem=$m
+  done
+  printf '%s\n' "${walls[@]}" | sort -n | awk -v m="$mem" '{a[NR]=$1} END {printf "%.2f s  %.0f MB", a[int((NR+1)/2)], m/1024}'
 }
 
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
@@ -38,6 +47,7 @@ for n in "${rows[@]}"; do
   if [ "$n" -le 100000 ]; then
     rm -rf "$work/out$n"
     echo "compile   gkml (xlsx+html+csv+json) $(peak "$gkml" compile "$csv" -o "$work/out$n" --allow-errors --quiet --date 2026-11-24)"
+    echo "compile   gkml (xlsx only)          $(peak "$gkml" compile "$csv" -o "$work/xlsx$n" --only xlsx --allow-errors --quiet --date 2026-11-24)"
     if python3 -c "import xlsxwriter" 2>/dev/null; then
       echo "compile   XlsxWriter (xlsx only)    $(peak python3 "$shared/ref_compile_xlsxwriter.py" "$csv" "$work/peer$n.xlsx")"
     fi
