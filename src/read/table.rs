@@ -396,6 +396,7 @@ fn shifted(cols: &[Option<Col>], cells: &[String]) -> Option<Shift> {
 
 thread_local! {
     static CHANNELS: crate::memo::Cache<Vec<Channel>> = Default::default();
+    static PLAIN: crate::memo::Cache<bool> = Default::default();
 }
 
 /// A 公开渠道和载体 cell parsed once per distinct text (a province has a few dozen).
@@ -832,7 +833,14 @@ impl Layout {
                 _ => raw,
             };
             // The common case: nothing to clean, the cell becomes the value without a copy.
-            let fast = raw.len() == raw_cell.len() && crate::read::clean::is_plain(raw);
+            let fast = raw.len() == raw_cell.len()
+                && match col.and_then(col_field) {
+                    // Texts a province repeats are judged once per distinct text.
+                    Some(f) if crate::rules::hygiene::repeats(f) => {
+                        *crate::memo::get(&PLAIN, raw, crate::read::clean::is_plain)
+                    }
+                    _ => crate::read::clean::is_plain(raw),
+                };
             let cleaned = (!fast).then(|| clean_cell(raw));
             let loc = loc_of(r.row, first_col + i as u32, r.line);
             if let Some(c) = &cleaned {

@@ -111,7 +111,21 @@ pub fn has_stray_whitespace(t: &str) -> bool {
     scan(t).stray_whitespace
 }
 
+thread_local! {
+    static SCANNED: crate::memo::Cache<Scan> = Default::default();
+}
+
+/// Fields whose texts repeat across the units of a province (the reference catalogue's), as
+/// opposed to per-item prose, which would only fill the cache.
+pub(crate) fn repeats(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Category | Field::Basis | Field::Deadline | Field::Subject | Field::Channels
+    )
+}
+
 /// What one pass over a text's bytes tells the hygiene rules.
+#[derive(Debug, Clone, Copy)]
 struct Scan {
     /// The most ASCII digits in one unbroken run (an ID number needs 17).
     digit_run: usize,
@@ -322,8 +336,13 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
         .chain(std::iter::once((Field::Channels, channel_text.as_str())))
         .chain(item.audience_group().map(|g| (Field::Audience, g)));
     for (field, t) in texts {
-        // One pass decides whether the number rules need to look at all.
-        let seen = scan(t);
+        // One pass decides whether the number rules need to look at all; the fields a
+        // province repeats are scanned once per distinct text.
+        let seen = if repeats(field) {
+            *crate::memo::get(&SCANNED, t, scan)
+        } else {
+            scan(t)
+        };
         let ids = if seen.digit_run >= 17 {
             id_numbers(t)
         } else {

@@ -8,7 +8,7 @@
 mod citations;
 pub mod config;
 mod deadlines;
-mod hygiene;
+pub(crate) mod hygiene;
 mod read;
 mod required;
 mod structure;
