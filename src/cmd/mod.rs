@@ -129,11 +129,13 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         ..crate::limits::Limits::default()
     });
     let owned;
-    let (store, store_diags): (&Store, Vec<Diagnostic>) = match &cli.catalogues {
+    // The built-in references are parsed only when a command needs them: checking a CSV
+    // draft does not, and parsing them is most of a small check's time.
+    let (loaded, store_diags): (Option<&Store>, Vec<Diagnostic>) = match &cli.catalogues {
         Some(dir) => match Store::from_dir(dir) {
             Ok((s, d)) => {
                 owned = s;
-                (&owned, d)
+                (Some(&owned), d)
             }
             Err(d) => {
                 return Err(Error::Usage(
@@ -141,8 +143,9 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                 ))
             }
         },
-        None => (Store::embedded(), Vec::new()),
+        None => (None, Vec::new()),
     };
+    let lazy_store = || -> &Store { loaded.unwrap_or_else(|| Store::embedded()) };
     if !store_diags.is_empty() {
         eprint!("{}", crate::diag::to_text(&store_diags));
     }
@@ -163,15 +166,17 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                     return Ok(if failed { Exit::Unreadable } else { Exit::Ok });
                 }
             }
-            let exit = validate::run(&paths, format, &rules, store)?;
+            let exit = validate::run(&paths, format, &rules, &lazy_store)?;
             match annotate {
-                Some(out) => validate::annotate(&paths, &out, &rules, store).map(|e| e.max(exit)),
+                Some(out) => {
+                    validate::annotate(&paths, &out, &rules, lazy_store()).map(|e| e.max(exit))
+                }
                 None => Ok(exit),
             }
         }
         Command::Compile { path, only, out } => {
             let settings = compile::Settings::from_args(out)?.only(&only);
-            compile::run(&path, &settings, store)
+            compile::run(&path, &settings, lazy_store())
         }
         Command::Summary { project, out } => {
             let settings = compile::Settings::from_args(out)?;
@@ -181,16 +186,16 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                     project.display()
                 )));
             };
-            compile::run_project(&county_toml, &settings, store, false)
+            compile::run_project(&county_toml, &settings, lazy_store(), false)
         }
-        Command::Init(req) => init::run(req, store),
+        Command::Init(req) => init::run(req, lazy_store()),
         Command::Diff {
             old,
             new,
             reference,
             format,
             xlsx,
-        } => diff::run(&old, new.as_deref(), reference, format, xlsx, store),
+        } => diff::run(&old, new.as_deref(), reference, format, xlsx, lazy_store()),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
         Command::Import {
@@ -219,9 +224,9 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                 kind,
                 county,
             };
-            import::run(&draft, output.as_deref(), &hints, store)
+            import::run(&draft, output.as_deref(), &hints, lazy_store())
         }
-        Command::Domains { format } => domains::run(format, store),
+        Command::Domains { format } => domains::run(format, lazy_store()),
         Command::Rules { format } => rules::list(format),
         Command::Explain { code } => rules::explain(&code),
     }

@@ -32,7 +32,7 @@ struct Checked {
 }
 
 impl Checked {
-    fn file(&mut self, path: &Path, store: &Store, config: &RuleConfig) {
+    fn file<'s>(&mut self, path: &Path, store: &dyn Fn() -> &'s Store, config: &RuleConfig) {
         if matches!(
             read::file_type(path),
             Some(read::FileType::Csv | read::FileType::Tsv)
@@ -40,7 +40,7 @@ impl Checked {
         {
             return self.stream(path, config);
         }
-        let fr = read::read_file(path, store, None);
+        let fr = read::read_file(path, store(), None);
         self.files += 1;
         self.diags.extend(config.apply(fr.diags));
         for cat in &fr.catalogues {
@@ -249,11 +249,11 @@ impl Checked {
 ///
 /// # Errors
 /// Only when the report cannot be written.
-pub fn run(
+pub fn run<'s>(
     paths: &[PathBuf],
     format: DiagFormat,
     config: &RuleConfig,
-    store: &Store,
+    store: &dyn Fn() -> &'s Store,
 ) -> Result<Exit, Error> {
     let mut c = Checked {
         keep_excerpts: format == DiagFormat::Text,
@@ -261,7 +261,7 @@ pub fn run(
     };
     for p in paths {
         if let Some(ct) = project_file(p) {
-            c.project(&ct, store, config);
+            c.project(&ct, store(), config);
         } else if p.is_dir() {
             let files = read::walk(p);
             let mut covered: HashSet<PathBuf> = HashSet::new();
@@ -270,7 +270,7 @@ pub fn run(
                 .filter(|f| f.file_name().is_some_and(|n| n == "county.toml"))
             {
                 covered.insert(canonical(ct));
-                covered.extend(c.project(ct, store, config).iter().map(|u| canonical(u)));
+                covered.extend(c.project(ct, store(), config).iter().map(|u| canonical(u)));
             }
             for f in files.iter().filter(|f| !covered.contains(&canonical(f))) {
                 c.file(f, store, config);
