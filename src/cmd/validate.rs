@@ -20,6 +20,14 @@ use crate::rules::config::RuleConfig;
 use super::compile::project_file;
 use super::{exit_for, print_out, Exit};
 
+/// What the in-order checks of a streamed table remember about one unit.
+#[derive(Default)]
+struct UnitState {
+    name: String,
+    cross: rules::CrossCheck,
+    sections: rustc_hash::FxHashSet<crate::domains::SectionKey>,
+}
+
 /// Diagnostics and counts of one or more inputs.
 #[derive(Default)]
 struct Checked {
@@ -83,12 +91,8 @@ impl Checked {
             indicatif::ProgressStyle::with_template("{spinner} 已检查 {pos} 行 {elapsed}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
-        // Looked up for every row: FxHash, as the keys are the file's own unit names.
-        let mut cross: rustc_hash::FxHashMap<String, rules::CrossCheck> = Default::default();
-        let mut seen_sections: rustc_hash::FxHashMap<
-            String,
-            rustc_hash::FxHashSet<crate::domains::SectionKey>,
-        > = Default::default();
+        // Units by name (FxHash: the keys are the file's own unit names).
+        let mut index: rustc_hash::FxHashMap<String, usize> = Default::default();
         let mut found: Vec<Diagnostic> = Vec::new();
         let mut read_found: Vec<Diagnostic> = Vec::new();
         let mut items = 0usize;
@@ -165,18 +169,27 @@ impl Checked {
                 }
                 drop(done_tx);
             });
+            // Per-unit state; rows come in runs of one unit, so the last one is tried first.
+            let mut units: Vec<UnitState> = Vec::new();
+            let mut last = usize::MAX;
             for mut chunk in done_rx {
                 let before = found.len();
                 for (r, read, d) in chunk.iter_mut() {
                     read_found.append(read);
-                    let known = seen_sections
-                        .get(&r.unit)
-                        .is_some_and(|s| s.contains(&r.key));
-                    if !known {
-                        seen_sections
-                            .entry(r.unit.clone())
-                            .or_default()
-                            .insert(r.key.clone());
+                    if units.get(last).is_none_or(|u| u.name != r.unit) {
+                        last = *index.entry(r.unit.clone()).or_insert_with(|| {
+                            units.push(UnitState {
+                                name: r.unit.clone(),
+                                ..UnitState::default()
+                            });
+                            units.len() - 1
+                        });
+                    }
+                    let Some(unit) = units.get_mut(last) else {
+                        continue;
+                    };
+                    if !unit.sections.contains(&r.key) {
+                        unit.sections.insert(r.key.clone());
                         found.extend(rules::section_diagnostics(
                             ctx,
                             &r.key,
@@ -185,14 +198,8 @@ impl Checked {
                         ));
                     }
                     found.append(d);
-                    if !cross.contains_key(&r.unit) {
-                        cross.insert(r.unit.clone(), rules::CrossCheck::default());
-                    }
-                    let Some(c) = cross.get_mut(&r.unit) else {
-                        continue;
-                    };
-                    c.item(r.key.display_name(), &r.item, &mut found);
-                    c.numbering(&r.item, &mut found);
+                    unit.cross.item(r.key.display_name(), &r.item, &mut found);
+                    unit.cross.numbering(&r.item, &mut found);
                 }
                 if !keep_excerpts {
                     for d in &mut found[before..] {
