@@ -47,12 +47,7 @@ fn empty_basis_in_csv_row_7_is_reported_at_row_7_field_basis_with_exit_1() {
     ]);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     let v = json(&o);
-    let d = v["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .find(|d| d["code"] == "GK103")
-        .expect("a GK103 diagnostic");
+    let d = diagnostic(&v, "GK103").expect("a GK103 diagnostic");
     assert_eq!(d["row"], 7);
     assert_eq!(d["field"], "basis");
     assert_eq!(d["cell"], "F7");
@@ -159,12 +154,7 @@ fn missing_file_is_gk001_with_exit_2_and_other_inputs_still_checked() {
         .filter_map(|d| d["code"].as_str())
         .collect();
     assert!(codes.contains(&"GK001"), "{codes:?}");
-    let missing = v["diagnostics"]
-        .as_array()
-        .expect("arr")
-        .iter()
-        .find(|d| d["code"] == "GK001")
-        .expect("GK001");
+    let missing = diagnostic(&v, "GK001").expect("GK001");
     assert_eq!(
         missing["message"], "无法读取文件：文件不存在",
         "the reason is said in Chinese, not the OS's English"
@@ -236,22 +226,12 @@ fn unit_toml_diagnostics_point_at_the_unit_file() {
     ]);
     assert_eq!(code(&o), 1);
     let v = json(&o);
-    let diags = v["diagnostics"].as_array().expect("arr");
-    let unknown = diags
-        .iter()
-        .find(|d| d["code"] == "GK504")
-        .expect("GK504 for the unknown id");
+    let unknown = diagnostic(&v, "GK504").expect("GK504 for the unknown id");
     assert_eq!(unknown["line"], 8);
     assert_eq!(unknown["column"], 25);
-    let not_taken = diags
-        .iter()
-        .find(|d| d["code"] == "GK509")
-        .expect("GK509 for the 县级 item");
+    let not_taken = diagnostic(&v, "GK509").expect("GK509 for the 县级 item");
     assert_eq!(not_taken["severity"], "warning");
-    let channel = diags
-        .iter()
-        .find(|d| d["code"] == "GK205")
-        .expect("GK205 for 村村响");
+    let channel = diagnostic(&v, "GK205").expect("GK205 for 村村响");
     assert_eq!(channel["line"], 21);
     assert_eq!(channel["field"], "channels");
     assert!(channel["hint"]

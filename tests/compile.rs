@@ -158,22 +158,30 @@ fn compiled_csv_reads_back_as_the_same_items() {
     );
 }
 
+/// A county project 嘉鱼县 in `dir`/县: the 鱼岳镇 fixture plus `towns` (name, TOML text).
+fn county_project(dir: &Path, towns: &[(&str, &str)]) -> std::path::PathBuf {
+    let proj = dir.join("县");
+    std::fs::create_dir_all(proj.join("towns")).expect("mkdir");
+    std::fs::copy(fixture("units/鱼岳镇.toml"), proj.join("towns/鱼岳镇.toml")).expect("copy");
+    let mut county = "county = \"嘉鱼县\"\n\n[[units]]\npath = \"towns/鱼岳镇.toml\"\n".to_string();
+    for (name, text) in towns {
+        std::fs::write(proj.join(format!("towns/{name}.toml")), text).expect("write");
+        county.push_str(&format!("\n[[units]]\npath = \"towns/{name}.toml\"\n"));
+    }
+    std::fs::write(proj.join("county.toml"), county).expect("write");
+    proj
+}
+
 #[test]
 fn a_project_folder_compiles_every_unit() {
     let dir = tempfile::tempdir().expect("tmp");
-    let proj = dir.path().join("县");
-    std::fs::create_dir_all(proj.join("towns")).expect("mkdir");
-    std::fs::copy(fixture("units/鱼岳镇.toml"), proj.join("towns/鱼岳镇.toml")).expect("copy");
-    std::fs::write(
-        proj.join("towns/新街镇.toml"),
-        "name = \"新街镇\"\nkind = \"乡镇\"\n\n[[sections]]\ndomain = \"社会救助\"\n",
-    )
-    .expect("write");
-    std::fs::write(
-        proj.join("county.toml"),
-        "county = \"嘉鱼县\"\n\n[[units]]\npath = \"towns/鱼岳镇.toml\"\n\n[[units]]\npath = \"towns/新街镇.toml\"\n",
-    )
-    .expect("write");
+    let proj = county_project(
+        dir.path(),
+        &[(
+            "新街镇",
+            "name = \"新街镇\"\nkind = \"乡镇\"\n\n[[sections]]\ndomain = \"社会救助\"\n",
+        )],
+    );
     let out = dir.path().join("out");
     let o = compile(&proj, &out, &[]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -242,14 +250,7 @@ fn only_writes_the_named_outputs_and_the_same_bytes_as_a_full_run() {
 #[test]
 fn a_project_compiled_without_html_links_no_unit_page_from_the_index() {
     let dir = tempfile::tempdir().expect("tmp");
-    let proj = dir.path().join("县");
-    std::fs::create_dir_all(proj.join("towns")).expect("mkdir");
-    std::fs::copy(fixture("units/鱼岳镇.toml"), proj.join("towns/鱼岳镇.toml")).expect("copy");
-    std::fs::write(
-        proj.join("county.toml"),
-        "county = \"嘉鱼县\"\n\n[[units]]\npath = \"towns/鱼岳镇.toml\"\n",
-    )
-    .expect("write");
+    let proj = county_project(dir.path(), &[]);
     let out = dir.path().join("out");
     let o = compile(&proj, &out, &["--only", "xlsx"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));

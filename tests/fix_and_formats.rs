@@ -376,12 +376,7 @@ fn a_project_rules_table_changes_severities() {
         "json",
         proj.to_str().expect("utf8"),
     ]));
-    let gap = v["diagnostics"]
-        .as_array()
-        .expect("d")
-        .iter()
-        .find(|d| d["code"] == "GK701")
-        .expect("GK701");
+    let gap = diagnostic(&v, "GK701").expect("GK701");
     assert_eq!(gap["severity"], "error");
     std::fs::write(
         proj.join("county.toml"),

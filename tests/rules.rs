@@ -157,12 +157,7 @@ fn invalid_utf8_after_a_utf8_start_is_gk004() {
     std::fs::write(&p, bytes).expect("write");
     let o = gkml(&["validate", "--format", "json", p.to_str().expect("utf8")]);
     let v = json(&o);
-    let d = v["diagnostics"]
-        .as_array()
-        .expect("d")
-        .iter()
-        .find(|d| d["code"] == "GK004")
-        .expect("GK004");
+    let d = diagnostic(&v, "GK004").expect("GK004");
     assert_eq!(d["row"], 2001);
     assert_eq!(code(&o), 2);
 }
@@ -188,12 +183,7 @@ fn a_section_without_reference_is_gk508() {
         "json",
         p.to_str().expect("utf8"),
     ]));
-    let d = v["diagnostics"]
-        .as_array()
-        .expect("d")
-        .iter()
-        .find(|d| d["code"] == "GK508")
-        .expect("GK508");
+    let d = diagnostic(&v, "GK508").expect("GK508");
     assert_eq!(d["line"], 6);
 }
 
@@ -252,12 +242,7 @@ fn an_unknown_name_in_the_responsibility_table_is_gk703() {
         "json",
         proj.to_str().expect("utf8"),
     ]));
-    let d = v["diagnostics"]
-        .as_array()
-        .expect("d")
-        .iter()
-        .find(|d| d["code"] == "GK703")
-        .expect("GK703");
+    let d = diagnostic(&v, "GK703").expect("GK703");
     assert!(d["message"].as_str().expect("m").contains("县民证局"));
     assert!(
         d["line"].as_u64().is_some(),
@@ -270,11 +255,7 @@ fn gk210_hint_names_allow_for_toml_and_ignore_for_a_spreadsheet() {
     let hint_of = |path: &str| -> String {
         let o = gkml(&["validate", "--format", "json", path]);
         let v = json(&o);
-        v["diagnostics"]
-            .as_array()
-            .expect("arr")
-            .iter()
-            .find(|d| d["code"] == "GK210")
+        diagnostic(&v, "GK210")
             .and_then(|d| d["hint"].as_str())
             .unwrap_or_else(|| panic!("GK210 in {path}: {v}"))
             .to_string()

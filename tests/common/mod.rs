@@ -81,3 +81,12 @@ pub fn assert_golden(name: &str, actual: &[u8]) {
         );
     }
 }
+
+/// The first diagnostic with `code` in a `--format json` report.
+pub fn diagnostic<'a>(report: &'a serde_json::Value, code: &str) -> Option<&'a serde_json::Value> {
+    report["diagnostics"]
+        .as_array()
+        .expect("the report has a diagnostics array")
+        .iter()
+        .find(|d| d["code"] == code)
+}
