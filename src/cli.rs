@@ -155,6 +155,10 @@ pub enum Command {
         /// Do not report these rule codes or prefixes, comma-separated
         #[arg(long, value_delimiter = ',', value_name = "CODES")]
         ignore: Vec<String>,
+        /// The date the rules judge by, as compile's --date (default: SOURCE_DATE_EPOCH if
+        /// set, else today), so validate and compile agree
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
     },
     /// Compile a unit catalogue, a draft, or a county project folder into standard tables
     Compile {
@@ -239,5 +243,8 @@ pub enum Command {
     Explain {
         /// Rule code
         code: String,
+        /// Output format (json: the fields of `rules --format json` plus `doc`)
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
     },
 }

@@ -9,7 +9,23 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::model::{Field, Item, Loc, Place};
-use crate::rules::Rule;
+
+/// One rule's metadata and documentation.
+#[derive(Debug)]
+pub struct Rule {
+    /// `GK` + 3 digits; the hundreds are the family.
+    pub code: &'static str,
+    /// A short name for the problem (not the fix), in CamelCase.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line, Chinese, as `gkml rules` lists it.
+    pub summary: &'static str,
+    /// The article of 《政府信息公开条例》, the guidance or the template note it enforces.
+    pub source: &'static str,
+    /// Markdown with the headings `## What it does`, `## Why is this bad?`, `## Example`
+    /// and `Use instead:`; `gkml explain CODE` prints it.
+    pub doc: &'static str,
+}
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -12,6 +12,12 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// An input could not be read at all (its content problems are diagnostics, not this).
+    #[error("无法读取 {path}：{}", explain(.source))]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The command line asks for something that cannot be done.
     #[error("{0}")]
     Usage(String),

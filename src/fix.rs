@@ -59,7 +59,7 @@ pub fn fix_channel_cell(s: &str) -> String {
     if parsed.is_empty() || parsed.iter().any(|c| matches!(c, Channel::Unknown(_))) {
         return cleaned;
     }
-    crate::render::csv::channels_cell(&parsed)
+    crate::model::ChannelList(&parsed).to_string()
 }
 
 const TEXT_KEYS: [(&str, Field); 8] = [

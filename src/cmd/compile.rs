@@ -4,7 +4,6 @@
 //! `--allow-errors`. A county project is compiled in parallel across cores, with a progress
 //! bar on a terminal, and also gets the county summary (汇总表) and the portal's index.html.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -12,10 +11,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::catalogues::Store;
+use crate::check::Checks;
 use crate::cli::DiagFormat;
 use crate::diag::{self, Diagnostic, Severity, Summary};
 use crate::error::Error;
 use crate::fsutil::{remove_stale, safe_file_name, write_atomic, write_atomic_with};
+use crate::load;
 use crate::model::Catalogue;
 use crate::project::{self, ProjectRun, UnitResult};
 use crate::read;
@@ -36,8 +37,8 @@ pub struct Settings {
     pub format: DiagFormat,
     /// No progress bar.
     pub quiet: bool,
-    /// The run's rule selection (`--select`, `--ignore`).
-    pub rules: crate::rules::config::RuleConfig,
+    /// The run's checks: its rule selection (`--select`, `--ignore`) and date.
+    pub checks: Checks,
     /// The unit outputs to write, by extension (`--only`; all of [`OUTPUTS`] by default).
     pub outputs: Vec<&'static str>,
 }
@@ -48,13 +49,14 @@ impl Settings {
     /// # Errors
     /// [`Error::Usage`] for a bad date or an unknown rule code.
     pub fn from_args(a: crate::cli::OutputArgs) -> Result<Settings, Error> {
+        let date = resolve_date(a.date.as_deref())?;
         Ok(Settings {
             out_dir: a.output,
             allow_errors: a.allow_errors,
-            date: resolve_date(a.date.as_deref())?,
+            date,
             format: a.format,
             quiet: a.quiet,
-            rules: super::run_rules(a.select, a.ignore)?,
+            checks: Checks::new(super::run_rules(a.select, a.ignore)?, date),
             outputs: OUTPUTS.to_vec(),
         })
     }
@@ -92,13 +94,13 @@ pub fn resolve_date(arg: Option<&str>) -> Result<Date, Error> {
             .trim()
             .parse()
             .map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH “{v}” 不是 Unix 时间（秒）")))?;
-        return Ok(Date::from_unix(secs));
+        return Date::from_unix_checked(secs).ok_or_else(|| {
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH “{v}” 超出 1900—9999 年的范围；请设为合理的 Unix 时间（秒）"
+            ))
+        });
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    Ok(Date::from_unix(now))
+    Ok(Date::today())
 }
 
 /// The county.toml a path names, if it names a project.
@@ -136,56 +138,37 @@ pub fn run(path: &Path, s: &Settings, store: &Store) -> Result<Exit, Error> {
             None,
         );
     }
-    let fr = read::read_file(path, store, None);
-    let mut all = s.rules.apply(fr.diags.clone());
-    let mut summary = Summary {
+    let fr = load::read_file(path, store, None);
+    let mut all = s.checks.configure(fr.diags);
+    let summary = Summary {
         files: 1,
+        items: fr.catalogues.iter().map(Catalogue::item_count).sum(),
         ..Summary::default()
     };
+    let file_errors = all.iter().any(|d| d.severity == Severity::Error);
+    let cats: Vec<&Catalogue> = fr.catalogues.iter().collect();
+    let collisions = s.checks.collisions(&cats, false);
     let mut written = Vec::new();
-    let mut used = HashMap::new();
-    for mut cat in fr.catalogues {
-        if cat.unit.name.is_empty() {
-            cat.unit.name = Path::new(&*cat.file)
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("目录")
-                .to_string();
+    for (mut cat, collision) in fr.catalogues.into_iter().zip(collisions) {
+        let mut diags = s.checks.catalogue(&cat);
+        if let Some(d) = collision {
+            // Never written: its files would be another unit's.
+            all.push(d);
+            all.extend(diags);
+            continue;
         }
+        cat.unit.name = crate::check::output_name(&cat);
         cat.number_items();
-        summary.items += cat.item_count();
-        let mut diags = s.rules.apply(rules::check(&cat));
         // Where each value came from is only needed by the rules; a province-scale table
         // renders in less memory without it.
         for it in cat.sections.iter_mut().flat_map(|sec| sec.items.iter_mut()) {
             it.places = Vec::new();
-        }
-        let file_errors = all
-            .iter()
-            .any(|d| d.severity == Severity::Error && d.file.as_deref() == Some(&*cat.file));
-        if let Some(d) = claim_name(&mut used, &cat) {
-            diags.push(d);
-            all.extend(diags);
-            continue;
+            it.notes = Vec::new();
         }
         written.extend(write_or_clean(&cat, &diags, file_errors, s)?);
-        all.extend(diags);
+        all.append(&mut diags);
     }
     report(&all, &summary, &written, s, None)
-}
-
-/// Note a unit's output name; a second unit with the same name gets GK702 and is not written.
-fn claim_name(used: &mut HashMap<String, String>, cat: &Catalogue) -> Option<Diagnostic> {
-    let stem = safe_file_name(&cat.unit.name);
-    let first = used.insert(stem, cat.file.to_string())?;
-    Some(
-        Diagnostic::new(
-            &rules::DUPLICATE_UNIT_NAME,
-            format!("单位简称“{}”与 {first} 中的单位相同", cat.unit.name),
-        )
-        .in_file(&cat.file)
-        .hint("每个单位使用不同的 name"),
-    )
 }
 
 /// Write one unit's outputs, or remove stale ones when it has errors (unless allowed).
@@ -301,7 +284,7 @@ pub fn run_project(
         .map(|t| t.matches("[[units]]").count())
         .unwrap_or(0);
     let bar = progress(n, s.quiet);
-    let run = match project::load(county_toml, store, &s.rules, &|| bar.inc(1)) {
+    let run = match project::load(county_toml, store, &s.checks, &|| bar.inc(1)) {
         Ok(r) => r,
         Err(fr) => {
             bar.finish_and_clear();
@@ -313,28 +296,13 @@ pub fn run_project(
         }
     };
     bar.finish_and_clear();
-    let mut dup: Vec<(usize, Diagnostic)> = Vec::new();
-    let mut used = HashMap::new();
-    for (i, u) in run.units.iter().enumerate() {
-        if let Some(cat) = &u.catalogue {
-            if let Some(d) = claim_name(&mut used, cat) {
-                dup.push((i, d));
-            }
-        }
-    }
-    let mut run = run;
-    let dup_units: Vec<usize> = dup.iter().map(|(i, _)| *i).collect();
-    for (i, d) in dup {
-        run.units[i].diags.push(d);
-    }
     let mut written: Vec<PathBuf> = Vec::new();
     if units {
         let results: Vec<Result<Vec<PathBuf>, Error>> = run
             .units
             .par_iter()
-            .enumerate()
-            .filter(|(i, _)| !dup_units.contains(i))
-            .filter_map(|(_, u)| {
+            .filter(|u| !u.collides())
+            .filter_map(|u| {
                 u.catalogue
                     .as_ref()
                     .map(|c| write_or_clean(c, &u.diags, false, s))

@@ -56,8 +56,7 @@ pub fn run_rules(
     ignore: Vec<String>,
 ) -> Result<crate::rules::config::RuleConfig, Error> {
     for c in select.iter().chain(&ignore) {
-        let p = c.trim().to_ascii_uppercase();
-        if p.is_empty() || !crate::rules::RULES.iter().any(|r| r.code.starts_with(&p)) {
+        if !crate::rules::config::is_known(c) {
             return Err(Error::Usage(format!(
                 "“{c}”不是规则代码或前缀；gkml rules 可列出全部规则"
             )));
@@ -158,18 +157,22 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             format,
             select,
             ignore,
+            date,
         } => {
-            let rules = run_rules(select, ignore)?;
+            let checks = crate::check::Checks::new(
+                run_rules(select, ignore)?,
+                compile::resolve_date(date.as_deref())?,
+            );
             if fix {
                 let failed = validate::fix(&paths, diff)?;
                 if diff {
                     return Ok(if failed { Exit::Unreadable } else { Exit::Ok });
                 }
             }
-            let exit = validate::run(&paths, format, &rules, &lazy_store)?;
+            let exit = validate::run(&paths, format, &checks, &lazy_store)?;
             match annotate {
                 Some(out) => {
-                    validate::annotate(&paths, &out, &rules, lazy_store()).map(|e| e.max(exit))
+                    validate::annotate(&paths, &out, &checks, lazy_store()).map(|e| e.max(exit))
                 }
                 None => Ok(exit),
             }
@@ -228,6 +231,6 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         }
         Command::Domains { format } => domains::run(format, lazy_store()),
         Command::Rules { format } => rules::list(format),
-        Command::Explain { code } => rules::explain(&code),
+        Command::Explain { code, format } => rules::explain(&code, format),
     }
 }

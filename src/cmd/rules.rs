@@ -16,6 +16,22 @@ struct RuleJson {
     severity: &'static str,
     summary: &'static str,
     source: &'static str,
+    /// Only in `explain --format json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    doc: Option<&'static str>,
+}
+
+impl RuleJson {
+    fn of(r: &rules::Rule, doc: bool) -> RuleJson {
+        RuleJson {
+            code: r.code,
+            name: r.name,
+            severity: r.severity.as_str(),
+            summary: r.summary,
+            source: r.source,
+            doc: doc.then_some(r.doc),
+        }
+    }
 }
 
 /// Run `rules`.
@@ -25,16 +41,7 @@ struct RuleJson {
 pub fn list(format: ListFormat) -> Result<Exit, Error> {
     let text = match format {
         ListFormat::Json => {
-            let rows: Vec<RuleJson> = RULES
-                .iter()
-                .map(|r| RuleJson {
-                    code: r.code,
-                    name: r.name,
-                    severity: r.severity.as_str(),
-                    summary: r.summary,
-                    source: r.source,
-                })
-                .collect();
+            let rows: Vec<RuleJson> = RULES.iter().map(|r| RuleJson::of(r, false)).collect();
             serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n"
         }
         ListFormat::Table => {
@@ -55,16 +62,22 @@ pub fn list(format: ListFormat) -> Result<Exit, Error> {
     Ok(Exit::Ok)
 }
 
-/// Run `explain CODE`; an unknown code exits 2.
+/// Run `explain CODE`; an unknown code exits 2. `--format json` prints one object: the
+/// fields of `rules --format json` plus `doc`.
 ///
 /// # Errors
 /// [`Error::Usage`] for an unknown code.
-pub fn explain(code: &str) -> Result<Exit, Error> {
+pub fn explain(code: &str, format: ListFormat) -> Result<Exit, Error> {
     let Some(r) = rules::find(code) else {
         return Err(Error::Usage(format!(
             "没有规则“{code}”；gkml rules 可列出全部规则"
         )));
     };
+    if format == ListFormat::Json {
+        let json = serde_json::to_string_pretty(&RuleJson::of(r, true)).unwrap_or_default();
+        print_out(&(json + "\n"))?;
+        return Ok(Exit::Ok);
+    }
     let text = format!(
         "{} {}（{}）\n{}\n依据：{}\n\n{}",
         r.code,

@@ -5,12 +5,12 @@
 
 use std::sync::Arc;
 
+use super::codes;
 use crate::diag::Diagnostic;
 use crate::domains::{self, SectionKey};
 use crate::model::{
-    Audience, Catalogue, Channel, Field, Item, Level, Loc, Mode, Place, Section, Unit,
+    Audience, Catalogue, Channel, Field, Item, Level, Loc, Mode, Note, Place, Section, Seen, Unit,
 };
-use crate::rules;
 
 use super::clean::clean_cell;
 
@@ -421,15 +421,6 @@ fn col_field(c: Col) -> Option<Field> {
 }
 
 /// The first 40 characters of a text, for hints.
-fn preview(s: &str) -> String {
-    let one_line = s.replace('\n', " ");
-    let mut p: String = one_line.chars().take(40).collect();
-    if one_line.chars().count() > 40 {
-        p.push('…');
-    }
-    p
-}
-
 /// One item read from a table, with the unit and section it belongs to.
 #[derive(Debug)]
 pub struct RowItem {
@@ -657,7 +648,7 @@ impl Layout {
             } else {
                 "前30行中找不到目录表头".to_string()
             };
-            let mut d = Diagnostic::new(&rules::HEADER_NOT_FOUND, msg)
+            let mut d = Diagnostic::new(&codes::HEADER_NOT_FOUND, msg)
                 .in_file(file)
                 .hint(format!(
                     "缺少列：{}；读到的单元格：{}",
@@ -685,7 +676,7 @@ impl Layout {
         if !missing.is_empty() {
             diags.push(
                 Diagnostic::new(
-                    &rules::HEADER_NOT_FOUND,
+                    &codes::HEADER_NOT_FOUND,
                     format!("表头缺少必需的列：{}", missing.join("、")),
                 )
                 .at(Some(&header_loc(0)))
@@ -708,7 +699,7 @@ impl Layout {
                 unknown_cols.push((i, label.clone()));
                 diags.push(
                     Diagnostic::new(
-                        &rules::UNKNOWN_COLUMN,
+                        &codes::UNKNOWN_COLUMN,
                         format!("无法识别的列“{label}”，其内容将并入备注"),
                     )
                     .at(Some(&header_loc(i)))
@@ -769,7 +760,7 @@ impl Layout {
             .map(String::as_str)
             .unwrap_or("");
         let raw = match raw.strip_prefix('\'') {
-            Some(rest) if crate::render::csv::needs_neutralising(rest) => rest,
+            Some(rest) if crate::formula::needs_neutralising(rest) => rest,
             _ => raw,
         };
         if crate::read::clean::is_plain(raw) {
@@ -816,7 +807,7 @@ impl Layout {
             let max_chars = self.max_cell_chars;
             if raw.len() > max_chars && raw.chars().count() > max_chars {
                 let mut d = Diagnostic::new(
-                    &rules::CELL_TOO_LONG,
+                    &codes::CELL_TOO_LONG,
                     format!(
                         "单元格有 {} 个字符，超过上限 {max_chars}",
                         raw.chars().count()
@@ -829,14 +820,14 @@ impl Layout {
             }
             // gkml's CSV neutralises formulas with a leading apostrophe; read the value back.
             let raw = match raw.strip_prefix('\'') {
-                Some(rest) if crate::render::csv::needs_neutralising(rest) => rest,
+                Some(rest) if crate::formula::needs_neutralising(rest) => rest,
                 _ => raw,
             };
             // The common case: nothing to clean, the cell becomes the value without a copy.
             let fast = raw.len() == raw_cell.len()
                 && match col.and_then(col_field) {
                     // Texts a province repeats are judged once per distinct text.
-                    Some(f) if crate::rules::hygiene::repeats(f) => {
+                    Some(f) if f.repeats() => {
                         *crate::memo::get(&PLAIN, raw, crate::read::clean::is_plain)
                     }
                     _ => crate::read::clean::is_plain(raw),
@@ -844,30 +835,23 @@ impl Layout {
             let cleaned = (!fast).then(|| clean_cell(raw));
             let loc = loc_of(r.row, first_col + i as u32, r.line);
             if let Some(c) = &cleaned {
+                let field = col.and_then(col_field);
                 if c.had_html {
-                    let mut d = Diagnostic::new(
-                        &rules::HTML_RESIDUE,
-                        "单元格中有网页代码（HTML），已按去除代码后的文字读取",
-                    )
-                    .at(Some(&loc))
-                    .hint(format!("把单元格改为纯文字：{}", preview(&c.text)));
-                    d.field = col.and_then(col_field);
-                    diags.push(d);
+                    item.notes.push(Note {
+                        seen: Seen::Html {
+                            text: c.text.clone(),
+                        },
+                        loc: loc.clone(),
+                        field,
+                    });
                 } else if matches!(col, Some(Col::Text(_))) && c.text != raw {
-                    let mut d = Diagnostic::new(
-                        &rules::STRAY_WHITESPACE,
-                        "单元格中有多余的空格或空行，已去除后读取",
-                    )
-                    .at(Some(&loc))
-                    .underline(
-                        &raw.replace('\u{3000}', "□")
-                            .replace('\t', "→")
-                            .replace('\n', "⏎"),
-                        "",
-                    )
-                    .hint("删除首尾空格、全角空格、连续空格和空行（--fix 可自动修正）");
-                    d.field = col.and_then(col_field);
-                    diags.push(d);
+                    item.notes.push(Note {
+                        seen: Seen::Whitespace {
+                            raw: raw.to_string(),
+                        },
+                        loc: loc.clone(),
+                        field,
+                    });
                 }
             }
             let value = match cleaned {
@@ -927,15 +911,13 @@ impl Layout {
                                 Col::Level(_) => Field::Levels,
                                 _ => Field::Audience,
                             };
-                            diags.push(
-                                Diagnostic::new(
-                                    &rules::UNREADABLE_MARK,
-                                    format!("标记“{t}”无法识别，按已勾选处理"),
-                                )
-                                .at(Some(&loc))
-                                .field(field)
-                                .hint("勾选写“✓”，未勾选留空"),
-                            );
+                            item.notes.push(Note {
+                                seen: Seen::UnreadableMark {
+                                    text: t.to_string(),
+                                },
+                                loc: loc.clone(),
+                                field: Some(field),
+                            });
                             true
                         }
                     };
@@ -976,17 +958,13 @@ impl Layout {
             }
         }
         if let Some(dir) = shift {
-            let msg = match dir {
-                Shift::Left => {
-                    "该行内容疑似整体向左错位一列（如公开依据写在了“公开内容（要素）”列）"
-                }
-                Shift::Right => "该行内容疑似整体向右错位一列（如公开依据写在了“公开时限”列）",
-            };
-            diags.push(
-                Diagnostic::new(&rules::SHIFTED_ROW, msg)
-                    .at(Some(&loc_of(r.row, first_col, r.line)))
-                    .hint("对照表头把这一行的单元格移回正确的列；常见原因是一级事项或序号单元格被删除"),
-            );
+            item.notes.push(Note {
+                seen: Seen::Shifted {
+                    left: matches!(dir, Shift::Left),
+                },
+                loc: loc_of(r.row, first_col, r.line),
+                field: None,
+            });
         }
         if let Some(a) = audience_text {
             let mut a = Audience::parse(&a);
@@ -1039,7 +1017,7 @@ impl Layout {
             return None;
         }
         let header_loc = self.loc(self.header_row, self.first_col, self.header_line);
-        let mut d = Diagnostic::new(&rules::NO_DOMAIN, "表中未注明领域，事项归入“未分领域”")
+        let mut d = Diagnostic::new(&codes::NO_DOMAIN, "表中未注明领域，事项归入“未分领域”")
             .at(Some(&header_loc))
             .hint("增加“领域”列，或在各领域事项上方加一行领域名称（如“社会救助领域”）");
         d.field = Some(Field::Domain);

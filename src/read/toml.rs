@@ -10,13 +10,13 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::codes;
 use crate::diag::Diagnostic;
 use crate::domains::{self, SectionKey};
 use crate::model::{
     Allow, Audience, Catalogue, Channel, Field, Item, Level, Loc, Mode, Place, Section, Unit,
     UnitKind,
 };
-use crate::rules;
 
 type S = Spanned<String>;
 
@@ -316,6 +316,13 @@ pub struct DutySpec {
     pub loc: Loc,
 }
 
+/// A project's `[rules]` table as written: code or prefix → level, and where the table is.
+#[derive(Debug, Clone, Default)]
+pub struct RulesTable {
+    pub entries: Vec<(String, String)>,
+    pub loc: Option<Loc>,
+}
+
 /// A county project before its units are read.
 #[derive(Debug, Clone)]
 pub struct ProjectSpec {
@@ -323,8 +330,8 @@ pub struct ProjectSpec {
     pub file: Arc<str>,
     pub units: Vec<ProjectUnit>,
     pub duties: Vec<DutySpec>,
-    /// The project's `[rules]` table.
-    pub rules: crate::rules::config::RuleConfig,
+    /// The project's `[rules]` table as written.
+    pub rules: RulesTable,
 }
 
 /// What a TOML file turned out to be.
@@ -386,31 +393,31 @@ pub fn parse(file: &Arc<str>, src: &str, base_dir: &Path) -> (Option<TomlDoc>, V
     };
     let table: toml::Table = match toml::from_str(src) {
         Ok(t) => t,
-        Err(e) => return (None, vec![toml_error(&ctx, &rules::TOML_SYNTAX, &e)]),
+        Err(e) => return (None, vec![toml_error(&ctx, &codes::TOML_SYNTAX, &e)]),
     };
     let mut diags = Vec::new();
     let doc = if table.contains_key("units")
         || (table.contains_key("county") && !table.contains_key("kind"))
     {
         toml::from_str::<ProjectToml>(src)
-            .map_err(|e| toml_error(&ctx, &rules::TOML_STRUCTURE, &e))
+            .map_err(|e| toml_error(&ctx, &codes::TOML_STRUCTURE, &e))
             .and_then(|p| project(&ctx, p, base_dir).map(TomlDoc::Project))
     } else if table.contains_key("items")
         || table.contains_key("domain")
         || table.contains_key("section")
     {
         toml::from_str::<ReferenceToml>(src)
-            .map_err(|e| toml_error(&ctx, &rules::TOML_STRUCTURE, &e))
+            .map_err(|e| toml_error(&ctx, &codes::TOML_STRUCTURE, &e))
             .and_then(|r| reference(&ctx, r).map(TomlDoc::Reference))
     } else if table.contains_key("name")
         || table.contains_key("kind")
         || table.contains_key("sections")
     {
         toml::from_str::<UnitToml>(src)
-            .map_err(|e| toml_error(&ctx, &rules::TOML_STRUCTURE, &e))
+            .map_err(|e| toml_error(&ctx, &codes::TOML_STRUCTURE, &e))
             .and_then(|u| unit(&ctx, u).map(TomlDoc::Unit))
     } else {
-        Err(Diagnostic::new(&rules::NOT_A_CATALOGUE, "无法判断该 TOML 文件的类型")
+        Err(Diagnostic::new(&codes::NOT_A_CATALOGUE, "无法判断该 TOML 文件的类型")
             .in_file(file)
             .hint("参考目录需有 domain 和 [[items]]；单位目录需有 name、kind 和 [[sections]]；项目文件需有 county 和 [[units]]"))
     };
@@ -423,7 +430,7 @@ pub fn parse(file: &Arc<str>, src: &str, base_dir: &Path) -> (Option<TomlDoc>, V
     }
 }
 
-fn toml_error(ctx: &Ctx<'_>, rule: &rules::Rule, e: &toml::de::Error) -> Diagnostic {
+fn toml_error(ctx: &Ctx<'_>, rule: &crate::diag::Rule, e: &toml::de::Error) -> Diagnostic {
     let place = e
         .span()
         .map(|s| ctx.lines.place(s.start))
@@ -551,7 +558,7 @@ fn item(ctx: &Ctx<'_>, t: Spanned<ItemToml>) -> Result<(Item, Vec<Field>), Diagn
                 Some(kind) => it.kinds.push(kind),
                 None => {
                     return Err(Diagnostic::new(
-                        &rules::TOML_STRUCTURE,
+                        &codes::TOML_STRUCTURE,
                         format!("单位类别“{}”无法识别", raw.get_ref()),
                     )
                     .at(Some(&ctx.loc(raw.span())))
@@ -589,7 +596,7 @@ fn reference(ctx: &Ctx<'_>, r: ReferenceToml) -> Result<Catalogue, Diagnostic> {
         ),
         _ => {
             return Err(Diagnostic::new(
-                &rules::TOML_STRUCTURE,
+                &codes::TOML_STRUCTURE,
                 "参考目录须且只能写 domain 或 section 之一",
             )
             .in_file(&ctx.file)
@@ -632,7 +639,7 @@ fn levels_of(v: &Spanned<Vec<S>>) -> Vec<Level> {
 fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
     let kind = UnitKind::parse(u.kind.get_ref()).ok_or_else(|| {
         Diagnostic::new(
-            &rules::TOML_STRUCTURE,
+            &codes::TOML_STRUCTURE,
             format!("单位类别“{}”无法识别", u.kind.get_ref()),
         )
         .at(Some(&ctx.loc(u.kind.span())))
@@ -644,7 +651,7 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
             .find(|x| matches!(Level::parse(x.get_ref()), Level::Unknown(_)))
     }) {
         return Err(Diagnostic::new(
-            &rules::TOML_STRUCTURE,
+            &codes::TOML_STRUCTURE,
             format!("公开层级“{}”无法识别", bad.get_ref()),
         )
         .at(Some(&ctx.loc(bad.span())))
@@ -671,7 +678,7 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
     };
     if unit.name.is_empty() {
         return Err(
-            Diagnostic::new(&rules::TOML_STRUCTURE, "单位简称 name 为空")
+            Diagnostic::new(&codes::TOML_STRUCTURE, "单位简称 name 为空")
                 .at(Some(&ctx.loc(u.name.span())))
                 .hint("写单位简称，如 name = \"鱼岳镇\"；它也是输出文件名"),
         );
@@ -689,7 +696,7 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
             ),
             _ => {
                 return Err(Diagnostic::new(
-                    &rules::TOML_STRUCTURE,
+                    &codes::TOML_STRUCTURE,
                     "[[sections]] 须且只能写 domain 或 section 之一",
                 )
                 .at(Some(&sloc))
@@ -710,7 +717,7 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
                         set,
                     }),
                     None => Err(Diagnostic::new(
-                        &rules::TOML_STRUCTURE,
+                        &codes::TOML_STRUCTURE,
                         "[[sections.change]] 缺少 id",
                     )
                     .at(Some(&tloc))
@@ -751,39 +758,15 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
 }
 
 fn project(ctx: &Ctx<'_>, p: ProjectToml, base_dir: &Path) -> Result<ProjectSpec, Diagnostic> {
-    let mut config = crate::rules::config::RuleConfig::default();
-    if let Some(table) = &p.rules {
-        let loc = ctx.loc(table.span());
-        for (code, level) in table.get_ref() {
-            let known = rules::RULES
-                .iter()
-                .any(|r| r.code.starts_with(&code.trim().to_ascii_uppercase()));
-            let parsed = crate::rules::config::parse_level(level);
-            match (known, parsed) {
-                (true, Some(sev)) => {
-                    config
-                        .severity
-                        .insert(code.trim().to_ascii_uppercase(), sev);
-                }
-                (false, _) => {
-                    return Err(Diagnostic::new(
-                        &rules::TOML_STRUCTURE,
-                        format!("[rules] 中的“{code}”不是规则代码"),
-                    )
-                    .at(Some(&loc))
-                    .hint("写规则代码或其前缀，如 GK210 或 GK6；gkml rules 可列出全部规则"))
-                }
-                (true, None) => {
-                    return Err(Diagnostic::new(
-                        &rules::TOML_STRUCTURE,
-                        format!("[rules] 中“{code}”的级别“{level}”无法识别"),
-                    )
-                    .at(Some(&loc))
-                    .hint("写 \"error\"、\"warning\"、\"info\" 或 \"off\""))
-                }
-            }
-        }
-    }
+    // Parsed into a rule configuration by the rules layer (`RuleConfig::from_table`): the
+    // reader only records what the table says and where.
+    let rules = RulesTable {
+        loc: p.rules.as_ref().map(|t| ctx.loc(t.span())),
+        entries: p
+            .rules
+            .map(|t| t.into_inner().into_iter().collect())
+            .unwrap_or_default(),
+    };
     let spanned = |v: &[S]| -> Vec<(String, Loc)> {
         v.iter()
             .map(|x| (x.get_ref().trim().to_string(), ctx.loc(x.span())))
@@ -791,7 +774,7 @@ fn project(ctx: &Ctx<'_>, p: ProjectToml, base_dir: &Path) -> Result<ProjectSpec
             .collect()
     };
     Ok(ProjectSpec {
-        rules: config,
+        rules,
         county: p.county.get_ref().trim().to_string(),
         file: Arc::clone(&ctx.file),
         units: p

@@ -91,7 +91,7 @@ fn csv_bytes(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
     let mut w = super::csv::writer(Vec::new());
     let _ = w.write_record(header);
     for r in rows {
-        let _ = w.write_record(r.iter().map(|c| super::csv::neutralise(c).into_owned()));
+        let _ = w.write_record(r.iter().map(|c| crate::formula::neutralise(c).into_owned()));
     }
     w.into_inner().unwrap_or_default()
 }
@@ -198,7 +198,7 @@ fn table(
                 Some("center") => &f.center,
                 _ => &f.cell,
             };
-            if super::csv::needs_neutralising(v) {
+            if crate::formula::needs_neutralising(v) {
                 ws.write_string_with_format(
                     2 + r as u32,
                     c as u16,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::Rule;
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
-use crate::model::{Catalogue, Field, Item, Section, TEXT_FIELDS};
+use crate::model::{Catalogue, Field, Item, Section, Seen, TEXT_FIELDS};
 
 const FORMAT: &str = "gkml 目录格式（catalogues/README.md）";
 
@@ -299,8 +299,21 @@ impl CrossCheck {
     }
 }
 
-/// Item-level checks: placeholders everywhere; ids in reference catalogues.
+/// Item-level checks: placeholders everywhere; ids in reference catalogues; rows the table
+/// reader saw shifted.
 pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
+    for n in &item.notes {
+        if let Seen::Shifted { left } = n.seen {
+            let msg = if left {
+                "该行内容疑似整体向左错位一列（如公开依据写在了“公开内容（要素）”列）"
+            } else {
+                "该行内容疑似整体向右错位一列（如公开依据写在了“公开时限”列）"
+            };
+            out.push(Diagnostic::new(&SHIFTED_ROW, msg).at(Some(&n.loc)).hint(
+                "对照表头把这一行的单元格移回正确的列；常见原因是一级事项或序号单元格被删除",
+            ));
+        }
+    }
     let channel_texts = item.channels.iter().filter_map(|c| match c {
         crate::model::Channel::Other(Some(t)) => Some((Field::Channels, t.as_str())),
         _ => None,
@@ -497,26 +510,6 @@ The county reports coverage upward; a domain the county assigned to a unit but n
 Use instead:
     [[sections]]
     domain = \"社会救助\"              # in towns/新街镇.toml
-",
-};
-
-pub static DUPLICATE_UNIT_NAME: Rule = Rule {
-    code: "GK702",
-    name: "DuplicateUnitName",
-    severity: Error,
-    summary: "两个单位的简称相同，输出文件会互相覆盖",
-    source: FORMAT,
-    doc: "## What it does
-Reports a unit whose short `name` (after making it a safe file name) is the same as another unit's in the same compile.
-
-## Why is this bad?
-Outputs are named after the unit (`out/<name>.xlsx`); the second unit would overwrite the first one's catalogue.
-
-## Example
-    name = \"民政局\"   # in two unit files
-
-Use instead:
-    name = \"嘉鱼县民政局\" and name = \"嘉鱼县民政局（老龄办）\"
 ",
 };
 
