@@ -24,6 +24,7 @@ pub mod limits;
 pub mod load;
 pub mod memo;
 pub mod model;
+pub mod print;
 pub mod project;
 pub mod read;
 pub mod render;

@@ -59,7 +59,7 @@ fn shipped_catalogues_have_no_errors_and_no_warnings() {
             diags.is_empty(),
             "{}:\n{}",
             cat.file,
-            gkml::diag::to_text(&diags)
+            gkml::print::to_text(&diags)
         );
     }
 }

@@ -408,12 +408,12 @@ fn report(
     for p in written {
         tail.push_str(&format!("已写出 {}\n", p.display()));
     }
-    tail.push_str(&project_line.unwrap_or_else(|| diag::summary_line(&summary)));
+    tail.push_str(&project_line.unwrap_or_else(|| crate::print::summary_line(&summary)));
     tail.push('\n');
     if exit != Exit::Ok && !s.allow_errors {
         tail.push_str("有错误的单位未写出（可用 --allow-errors 强制写出）\n");
     }
-    let text = super::render_report(s.format, &all, &summary, &tail);
+    let text = crate::print::report(s.format, &all, &summary, &tail);
     eprint!("{text}");
     Ok(exit)
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::catalogues::Store;
 use crate::cli::ListFormat;
-use crate::diag::{self, Severity};
+use crate::diag::Severity;
 use crate::domains::to_simplified;
 use crate::error::Error;
 use crate::load;
@@ -201,7 +201,7 @@ fn read_side(path: &Path, store: &Store) -> Result<Vec<Catalogue>, Exit> {
         .cloned()
         .collect();
     if !unreadable.is_empty() {
-        eprint!("{}", diag::to_text(&unreadable));
+        eprint!("{}", crate::print::to_text(&unreadable));
         return Err(Exit::Unreadable);
     }
     Ok(fr.catalogues)

@@ -29,7 +29,7 @@ pub fn run(
     let mut diags = fr.diags;
     diag::sort(&mut diags);
     if !diags.is_empty() {
-        eprint!("{}", diag::to_text(&diags));
+        eprint!("{}", crate::print::to_text(&diags));
     }
     let unreadable = diags
         .iter()

@@ -69,22 +69,6 @@ pub fn run_rules(
     })
 }
 
-/// Render diagnostics in the chosen format; the text format ends with `tail` (summary lines).
-pub fn render_report(
-    format: crate::cli::DiagFormat,
-    diags: &[Diagnostic],
-    summary: &crate::diag::Summary,
-    tail: &str,
-) -> String {
-    use crate::cli::DiagFormat;
-    match format {
-        DiagFormat::Json => crate::diag::to_json(diags, summary) + "\n",
-        DiagFormat::Sarif => crate::diag::to_sarif(diags),
-        DiagFormat::Github => crate::diag::to_github(diags),
-        DiagFormat::Text => crate::diag::to_text(diags) + tail,
-    }
-}
-
 /// Stream a JSON document (and a newline) to stdout; a closed pipe is not an error.
 pub fn print_json<T: serde::Serialize>(doc: &T) -> Result<(), Error> {
     let out = std::io::stdout().lock();
@@ -138,7 +122,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             }
             Err(d) => {
                 return Err(Error::Usage(
-                    crate::diag::to_text(&[d]).trim_end().to_string(),
+                    crate::print::to_text(&[d]).trim_end().to_string(),
                 ))
             }
         },
@@ -146,7 +130,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
     };
     let lazy_store = || -> &Store { loaded.unwrap_or_else(|| Store::embedded()) };
     if !store_diags.is_empty() {
-        eprint!("{}", crate::diag::to_text(&store_diags));
+        eprint!("{}", crate::print::to_text(&store_diags));
     }
     match cli.command {
         Command::Validate {

@@ -260,15 +260,15 @@ pub fn run<'s>(
         ..Summary::default()
     };
     summary.count(&all);
-    let tail = diag::summary_line(&summary) + "\n";
+    let tail = crate::print::summary_line(&summary) + "\n";
     if format == DiagFormat::Json {
         // Streamed: a province-scale report is tens of MB of JSON.
-        super::print_json(&diag::JsonReport {
+        super::print_json(&crate::print::JsonReport {
             diagnostics: &all,
             summary: &summary,
         })?;
     } else {
-        print_out(&super::render_report(format, &all, &summary, &tail))?;
+        print_out(&crate::print::report(format, &all, &summary, &tail))?;
     }
     Ok(exit_for(&all))
 }
