@@ -39,31 +39,6 @@ pub enum DiagFormat {
     Github,
 }
 
-/// A unit output `compile` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputKind {
-    /// The workbook to print and post (<name>.xlsx)
-    Xlsx,
-    /// The page for the portal (<name>.html)
-    Html,
-    /// The flat table for the platform (<name>.csv)
-    Csv,
-    /// The machine-readable catalogue (<name>.json)
-    Json,
-}
-
-impl OutputKind {
-    /// The file extension, which is also the name on the command line.
-    pub fn ext(self) -> &'static str {
-        match self {
-            OutputKind::Xlsx => "xlsx",
-            OutputKind::Html => "html",
-            OutputKind::Csv => "csv",
-            OutputKind::Json => "json",
-        }
-    }
-}
-
 /// What `init` creates: a county project folder, or one unit file.
 #[derive(Debug, Clone, Args)]
 pub struct InitArgs {
@@ -167,7 +142,7 @@ pub enum Command {
         path: PathBuf,
         /// Write only these outputs of each unit, comma-separated (default: all four)
         #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMATS")]
-        only: Vec<OutputKind>,
+        only: Vec<crate::render::Output>,
         #[command(flatten)]
         out: OutputArgs,
     },

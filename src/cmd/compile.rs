@@ -20,13 +20,10 @@ use crate::load;
 use crate::model::Catalogue;
 use crate::project::{self, ProjectRun, UnitResult};
 use crate::read;
-use crate::render::{self, summary as sum, Date, Options};
+use crate::render::{summary as sum, Date, Options, Output};
 use crate::rules;
 
 use super::{exit_for, Exit};
-
-/// The extensions a unit's outputs are written with.
-pub const OUTPUTS: [&str; 4] = ["xlsx", "html", "csv", "json"];
 
 /// What `compile` and `summary` were asked to do, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -39,8 +36,8 @@ pub struct Settings {
     pub quiet: bool,
     /// The run's checks: its rule selection (`--select`, `--ignore`) and date.
     pub checks: Checks,
-    /// The unit outputs to write, by extension (`--only`; all of [`OUTPUTS`] by default).
-    pub outputs: Vec<&'static str>,
+    /// The unit outputs to write (`--only`; all of [`Output::ALL`] by default).
+    pub outputs: Vec<Output>,
 }
 
 impl Settings {
@@ -57,23 +54,23 @@ impl Settings {
             format: a.format,
             quiet: a.quiet,
             checks: Checks::new(super::run_rules(a.select, a.ignore)?, date),
-            outputs: OUTPUTS.to_vec(),
+            outputs: Output::ALL.to_vec(),
         })
     }
 
     /// Write only these outputs of each unit (`--only`); none named means all.
-    pub fn only(mut self, kinds: &[crate::cli::OutputKind]) -> Settings {
+    pub fn only(mut self, kinds: &[Output]) -> Settings {
         if !kinds.is_empty() {
-            self.outputs = OUTPUTS
+            self.outputs = Output::ALL
                 .into_iter()
-                .filter(|ext| kinds.iter().any(|k| k.ext() == *ext))
+                .filter(|o| kinds.contains(o))
                 .collect();
         }
         self
     }
 
-    fn writes(&self, ext: &str) -> bool {
-        self.outputs.contains(&ext)
+    fn writes(&self, out: Output) -> bool {
+        self.outputs.contains(&out)
     }
 }
 
@@ -184,8 +181,8 @@ fn write_or_clean(
         .filter(|d| d.severity == Severity::Error)
         .count();
     if (errors > 0 || file_errors) && !s.allow_errors {
-        for ext in OUTPUTS {
-            remove_stale(&s.out_dir, &format!("{stem}.{ext}"))?;
+        for out in Output::ALL {
+            remove_stale(&s.out_dir, &format!("{stem}.{}", out.ext()))?;
         }
         return Ok(Vec::new());
     }
@@ -197,45 +194,25 @@ fn write_or_clean(
             .filter(|d| d.severity == Severity::Warning)
             .count(),
     };
-    // The workbook takes longest; the page and the flat files are written on the other
-    // core meanwhile. Files are listed in the same order whatever finishes first.
+    let write = |out: Output| {
+        write_atomic_with(&s.out_dir, &format!("{stem}.{}", out.ext()), |w| {
+            out.write(cat, &opts, w)
+        })
+    };
+    // The workbook takes longest; the other outputs are written on the other core
+    // meanwhile. Files are listed in the same order whatever finishes first.
     let (xlsx, rest) = rayon::join(
-        || -> Result<Option<PathBuf>, Error> {
-            if !s.writes("xlsx") {
-                return Ok(None);
-            }
-            let xlsx = render::xlsx::render(cat, &opts)
-                .map_err(|e| xlsx_error(&s.out_dir, &format!("{stem}.xlsx"), &e))?;
-            Ok(Some(write_atomic(
-                &s.out_dir,
-                &format!("{stem}.xlsx"),
-                &xlsx,
-            )?))
+        || {
+            s.writes(Output::Xlsx)
+                .then(|| write(Output::Xlsx))
+                .transpose()
         },
-        || -> Result<Vec<PathBuf>, Error> {
-            let mut written = Vec::new();
-            if s.writes("html") {
-                written.push(write_atomic_with(
-                    &s.out_dir,
-                    &format!("{stem}.html"),
-                    |w| render::html::write(cat, &opts, w),
-                )?);
-            }
-            if s.writes("csv") {
-                written.push(write_atomic_with(
-                    &s.out_dir,
-                    &format!("{stem}.csv"),
-                    |w| render::csv::write(&[cat], w),
-                )?);
-            }
-            if s.writes("json") {
-                written.push(write_atomic_with(
-                    &s.out_dir,
-                    &format!("{stem}.json"),
-                    |w| render::json::write(cat, w),
-                )?);
-            }
-            Ok(written)
+        || {
+            s.outputs
+                .iter()
+                .filter(|o| **o != Output::Xlsx)
+                .map(|o| write(*o))
+                .collect::<Result<Vec<PathBuf>, Error>>()
         },
     );
     let mut written: Vec<PathBuf> = xlsx?.into_iter().collect();
@@ -378,7 +355,7 @@ fn write_index(run: &ProjectRun, s: &Settings) -> Result<PathBuf, Error> {
                 .map(|c| c.unit.display_name().to_string())
                 .unwrap_or_else(|| u.name()),
             kind: u.kind(),
-            html: (publishable(u, s.allow_errors) && s.writes("html"))
+            html: (publishable(u, s.allow_errors) && s.writes(Output::Html))
                 .then(|| format!("{}.html", safe_file_name(&u.name()))),
             items: u.catalogue.as_ref().map(Catalogue::item_count).unwrap_or(0),
             errors: u.errors(),

@@ -11,6 +11,57 @@ pub mod xlsx;
 pub use crate::date::Date;
 use crate::model::{Catalogue, Item, Level};
 
+/// A unit's outputs (DOMAIN.md §6 "Files written": docs/CONTRACT.md), in the order they are
+/// listed: the one list `compile --only` chooses from and `compile` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    /// The workbook to print and post (<name>.xlsx)
+    Xlsx,
+    /// The page for the portal (<name>.html)
+    Html,
+    /// The flat table for the platform (<name>.csv)
+    Csv,
+    /// The machine-readable catalogue (<name>.json)
+    Json,
+}
+
+impl Output {
+    pub const ALL: [Output; 4] = [Output::Xlsx, Output::Html, Output::Csv, Output::Json];
+
+    /// The file extension, which is also the name on the command line.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Output::Xlsx => "xlsx",
+            Output::Html => "html",
+            Output::Csv => "csv",
+            Output::Json => "json",
+        }
+    }
+
+    /// Write a unit's catalogue in this format: the one signature of every renderer.
+    ///
+    /// # Errors
+    /// `w`'s own errors; for the workbook, also what the XLSX writer refuses (as
+    /// `io::Error::other`).
+    pub fn write(
+        self,
+        cat: &Catalogue,
+        o: &Options,
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match self {
+            Output::Xlsx => {
+                let bytes =
+                    xlsx::render(cat, o).map_err(|e| std::io::Error::other(e.to_string()))?;
+                w.write_all(&bytes)
+            }
+            Output::Html => html::write(cat, o, w),
+            Output::Csv => csv::write(&[cat], w),
+            Output::Json => json::write(cat, w),
+        }
+    }
+}
+
 /// The one mark style of every output, said where a reader may wonder.
 pub const MARK_STYLE_NOTE: &str = "勾选项以“✓”表示";
 
