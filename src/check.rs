@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::date::Date;
-use crate::diag::Diagnostic;
+use crate::diag::{Cap, Diagnostic, Tally};
 use crate::domains::SectionKey;
 use crate::model::Catalogue;
 use crate::read::table::RowItem;
@@ -22,6 +22,8 @@ use crate::rules::{self, config::RuleConfig, Context, CrossCheck};
 pub struct Checks {
     pub config: RuleConfig,
     pub ctx: Context,
+    /// How many diagnostics a report lists (`--max-diagnostics`).
+    pub cap: Cap,
 }
 
 impl Checks {
@@ -29,6 +31,7 @@ impl Checks {
         Checks {
             config,
             ctx: Context { today },
+            cap: Cap::default(),
         }
     }
 
@@ -39,8 +42,13 @@ impl Checks {
     pub fn for_project(&self, table: &RulesTable) -> Result<Checks, Diagnostic> {
         Ok(Checks {
             config: RuleConfig::from_table(table)?.merged(&self.config),
-            ctx: self.ctx,
+            ..self.clone()
         })
+    }
+
+    /// A tally for one report under this run's cap.
+    pub fn tally(&self) -> Tally {
+        Tally::new(self.cap)
     }
 
     /// Diagnostics found elsewhere (reading, resolving, the project file) under the
@@ -75,6 +83,38 @@ impl Checks {
             },
         }
     }
+}
+
+/// Split the reading diagnostics of a file with several units (a county-wide table with a 单位
+/// column) between them: a diagnostic on a row belongs to the unit whose item that row is;
+/// the rest (the header, the file as a whole) belongs to the file. One unit's bad row must
+/// not stop another unit from being written, whatever the order of the rows.
+pub fn attribute(
+    diags: Vec<Diagnostic>,
+    cats: &[&Catalogue],
+) -> (Vec<Diagnostic>, Vec<Vec<Diagnostic>>) {
+    use crate::model::Place;
+    let mut rows: FxHashMap<(Option<Arc<str>>, u32), usize> = FxHashMap::default();
+    for (i, cat) in cats.iter().enumerate() {
+        for item in cat.sections.iter().flat_map(|s| &s.items) {
+            if let Some(Place::Cell { sheet, row, .. }) = item.loc.as_ref().map(|l| &l.place) {
+                rows.insert((sheet.clone(), *row), i);
+            }
+        }
+    }
+    let mut file = Vec::new();
+    let mut units: Vec<Vec<Diagnostic>> = vec![Vec::new(); cats.len()];
+    for d in diags {
+        let owner = d
+            .row
+            .and_then(|r| rows.get(&(d.sheet.clone(), r)))
+            .and_then(|i| units.get_mut(*i));
+        match owner {
+            Some(u) => u.push(d),
+            None => file.push(d),
+        }
+    }
+    (file, units)
 }
 
 /// The name a unit's outputs are written under: its short name, else its file's stem (a
@@ -124,7 +164,7 @@ impl Default for InOrder {
 }
 
 impl Stream<'_> {
-    /// The per-item rules of one row, unconfigured (configured once, in [`Stream::finish`]).
+    /// The per-item rules of one row, before the configuration is applied.
     pub fn item(&self, r: &RowItem) -> Vec<Diagnostic> {
         rules::item_diagnostics(&self.ctx, &r.item, &self.checks.ctx)
     }
@@ -160,10 +200,9 @@ impl Stream<'_> {
         rules::retain_allowed(&r.item, out, start);
     }
 
-    /// The checks that need every row (GK702 between the table's units), and the
-    /// configuration applied to everything found.
-    pub fn finish(&self, state: InOrder, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let mut found = self.checks.config.apply(found);
+    /// The checks that need every row: GK702 between the table's units (a guard, which no
+    /// configuration drops).
+    pub fn finish(&self, state: InOrder) -> Vec<Diagnostic> {
         let cats: Vec<Catalogue> = state
             .units
             .iter()
@@ -177,7 +216,10 @@ impl Stream<'_> {
             })
             .collect();
         let refs: Vec<&Catalogue> = cats.iter().collect();
-        found.extend(self.checks.collisions(&refs, false).into_iter().flatten());
-        found
+        self.checks
+            .collisions(&refs, false)
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }

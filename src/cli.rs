@@ -24,6 +24,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "N", default_value_t = 32_767)]
     pub max_cell_chars: usize,
 
+    /// List at most N diagnostics of one code per file (and 10 N per file); the summary still
+    /// counts every problem; 0 lists everything
+    #[arg(long, global = true, value_name = "N", default_value_t = 1_000)]
+    pub max_diagnostics: usize,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -204,20 +204,119 @@ pub fn cell_name(row: u32, column: u32) -> String {
 pub struct Summary {
     pub files: usize,
     pub items: usize,
+    /// Every problem found, including those the cap left out of the list.
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Diagnostics counted but not listed (over the per-code or per-file cap).
+    pub omitted: usize,
 }
 
 impl Summary {
     pub fn count(&mut self, diags: &[Diagnostic]) {
         for d in diags {
-            match d.severity {
-                Severity::Error => self.errors += 1,
-                Severity::Warning => self.warnings += 1,
-                Severity::Info => self.infos += 1,
-            }
+            self.count_one(d);
         }
+    }
+
+    fn count_one(&mut self, d: &Diagnostic) {
+        match d.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+    }
+}
+
+/// How many diagnostics a report lists: at most `per_code` of one code and `per_file` in all
+/// for one file. Everything is still counted; a junk file cannot fill memory or the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cap {
+    pub per_code: usize,
+    pub per_file: usize,
+}
+
+impl Default for Cap {
+    fn default() -> Self {
+        Cap::new(1_000)
+    }
+}
+
+impl Cap {
+    /// `--max-diagnostics N`: N of one code per file, 10 N per file; 0 lists everything.
+    pub fn new(per_code: usize) -> Cap {
+        if per_code == 0 {
+            return Cap {
+                per_code: usize::MAX,
+                per_file: usize::MAX,
+            };
+        }
+        Cap {
+            per_code,
+            per_file: per_code.saturating_mul(10),
+        }
+    }
+}
+
+/// Diagnostics as a run finds them: every one counted (severities, whether a file could not
+/// be read), those within the [`Cap`] kept for the report. Memory is bounded by the cap, not
+/// by the number of problems.
+#[derive(Debug, Default)]
+pub struct Tally {
+    cap: Cap,
+    kept: Vec<Diagnostic>,
+    per_code: std::collections::HashMap<(Option<Arc<str>>, &'static str), usize>,
+    per_file: std::collections::HashMap<Option<Arc<str>>, usize>,
+    counts: Summary,
+    unreadable: bool,
+}
+
+impl Tally {
+    pub fn new(cap: Cap) -> Tally {
+        Tally {
+            cap,
+            ..Tally::default()
+        }
+    }
+
+    /// Count a diagnostic, and keep it if the cap allows.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.counts.count_one(&d);
+        if d.severity == Severity::Error && d.code.starts_with("GK0") {
+            self.unreadable = true;
+        }
+        let code = self.per_code.entry((d.file.clone(), d.code)).or_insert(0);
+        let file = self.per_file.entry(d.file.clone()).or_insert(0);
+        if *code >= self.cap.per_code || *file >= self.cap.per_file {
+            self.counts.omitted += 1;
+            return;
+        }
+        *code += 1;
+        *file += 1;
+        self.kept.push(d);
+    }
+
+    pub fn extend(&mut self, diags: impl IntoIterator<Item = Diagnostic>) {
+        for d in diags {
+            self.push(d);
+        }
+    }
+
+    /// Whether an error was found (listed or not), and whether a file could not be read.
+    pub fn has_errors(&self) -> bool {
+        self.counts.errors > 0
+    }
+
+    pub fn unreadable(&self) -> bool {
+        self.unreadable
+    }
+
+    /// The diagnostics kept, sorted, and the counts of everything found (`files` and `items`
+    /// are the caller's).
+    pub fn finish(self) -> (Vec<Diagnostic>, Summary) {
+        let mut kept = self.kept;
+        sort(&mut kept);
+        (kept, self.counts)
     }
 }
 

@@ -408,13 +408,11 @@ pub fn load(
                     diags: checks.configure(fr.diags),
                 });
             } else {
-                let n = fr.catalogues.len();
-                for mut cat in fr.catalogues {
-                    let mut diags = if n == 1 {
-                        checks.configure(fr.diags.clone())
-                    } else {
-                        Vec::new()
-                    };
+                // Rows belong to their own unit; what is about the file goes to the first.
+                let cats: Vec<&Catalogue> = fr.catalogues.iter().collect();
+                let (file_diags, per_unit) =
+                    crate::check::attribute(checks.configure(fr.diags), &cats);
+                for (mut cat, mut diags) in fr.catalogues.into_iter().zip(per_unit) {
                     diags.extend(checks.catalogue(&cat));
                     // Numbered for output only after the rules have judged the 序号 as written.
                     cat.number_items();
@@ -426,11 +424,8 @@ pub fn load(
                         diags,
                     });
                 }
-                if n > 1 {
-                    // File-level problems belong to the first unit of a multi-unit draft.
-                    if let Some(first) = out.first_mut() {
-                        first.diags.extend(checks.configure(fr.diags));
-                    }
+                if let Some(first) = out.first_mut() {
+                    first.diags.extend(file_diags);
                 }
             }
             out

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::catalogues::Store;
 use crate::check::Checks;
 use crate::cli::DiagFormat;
-use crate::diag::{self, Diagnostic, Severity, Summary};
+use crate::diag::{Diagnostic, Severity, Summary};
 use crate::error::Error;
 use crate::fsutil::{remove_stale, safe_file_name, write_atomic, write_atomic_with};
 use crate::load;
@@ -23,7 +23,7 @@ use crate::read;
 use crate::render::{summary as sum, Date, Options, Output};
 use crate::rules;
 
-use super::{exit_for, Exit};
+use super::Exit;
 
 /// What `compile` and `summary` were asked to do, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -136,18 +136,20 @@ pub fn run(path: &Path, s: &Settings, store: &Store) -> Result<Exit, Error> {
         );
     }
     let fr = load::read_file(path, store, None);
-    let mut all = s.checks.configure(fr.diags);
     let summary = Summary {
         files: 1,
         items: fr.catalogues.iter().map(Catalogue::item_count).sum(),
         ..Summary::default()
     };
-    let file_errors = all.iter().any(|d| d.severity == Severity::Error);
     let cats: Vec<&Catalogue> = fr.catalogues.iter().collect();
     let collisions = s.checks.collisions(&cats, false);
+    // A bad row stops only its own unit; a problem with the file as a whole stops them all.
+    let (mut all, per_unit) = crate::check::attribute(s.checks.configure(fr.diags), &cats);
+    let file_errors = all.iter().any(|d| d.severity == Severity::Error);
     let mut written = Vec::new();
-    for (mut cat, collision) in fr.catalogues.into_iter().zip(collisions) {
-        let mut diags = s.checks.catalogue(&cat);
+    for ((mut cat, collision), mut diags) in fr.catalogues.into_iter().zip(collisions).zip(per_unit)
+    {
+        diags.extend(s.checks.catalogue(&cat));
         if let Some(d) = collision {
             // Never written: its files would be another unit's.
             all.push(d);
@@ -274,6 +276,7 @@ pub fn run_project(
     };
     bar.finish_and_clear();
     let mut written: Vec<PathBuf> = Vec::new();
+    let mut failures: Vec<Error> = Vec::new();
     if units {
         let results: Vec<Result<Vec<PathBuf>, Error>> = run
             .units
@@ -285,12 +288,22 @@ pub fn run_project(
                     .map(|c| write_or_clean(c, &u.diags, false, s))
             })
             .collect();
+        // One unit that cannot be written does not stop the others, the index or the summary.
         for r in results {
-            written.extend(r?);
+            match r {
+                Ok(w) => written.extend(w),
+                Err(e) => failures.push(e),
+            }
         }
-        written.push(write_index(&run, s)?);
+        match write_index(&run, s) {
+            Ok(p) => written.push(p),
+            Err(e) => failures.push(e),
+        }
     }
-    written.extend(write_summary(&run, s)?);
+    match write_summary(&run, s) {
+        Ok(w) => written.extend(w),
+        Err(e) => failures.push(e),
+    }
     let mut all: Vec<Diagnostic> = run.diags.clone();
     for u in &run.units {
         all.extend(u.diags.iter().cloned());
@@ -315,7 +328,14 @@ pub fn run_project(
             .count(),
         started.elapsed().as_secs_f64()
     );
-    report(&all, &summary, &written, s, Some(line))
+    let exit = report(&all, &summary, &written, s, Some(line))?;
+    if failures.is_empty() {
+        return Ok(exit);
+    }
+    for e in &failures {
+        eprintln!("gkml: {e}");
+    }
+    Ok(Exit::Unreadable)
 }
 
 /// The county summary tables: 汇总表.xlsx, 汇总表.html and the three CSV files.
@@ -376,11 +396,15 @@ fn report(
     s: &Settings,
     project_line: Option<String>,
 ) -> Result<Exit, Error> {
-    let mut all = all.to_vec();
-    diag::sort(&mut all);
-    let mut summary = *summary;
-    summary.count(&all);
-    let exit = exit_for(&all);
+    let mut tally = s.checks.tally();
+    tally.extend(all.iter().cloned());
+    let exit = super::exit_of(&tally);
+    let (all, counts) = tally.finish();
+    let summary = Summary {
+        files: summary.files,
+        items: summary.items,
+        ..counts
+    };
     let mut tail = String::new();
     for p in written {
         tail.push_str(&format!("已写出 {}\n", p.display()));

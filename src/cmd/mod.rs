@@ -32,6 +32,18 @@ impl From<Exit> for ExitCode {
     }
 }
 
+/// The exit code of a run's tally: 2 when a file could not be read (GK0xx error), 1 for
+/// other errors (listed or left out by the cap), else 0.
+pub fn exit_of(t: &crate::diag::Tally) -> Exit {
+    if t.unreadable() {
+        Exit::Unreadable
+    } else if t.has_errors() {
+        Exit::Errors
+    } else {
+        Exit::Ok
+    }
+}
+
 /// The exit code a set of diagnostics calls for: 2 when a file could not be read (GK0xx
 /// error), 1 for other errors, else 0.
 pub fn exit_for(diags: &[Diagnostic]) -> Exit {
@@ -111,6 +123,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         max_cell_chars: cli.max_cell_chars,
         ..crate::limits::Limits::default()
     });
+    let cap = crate::diag::Cap::new(cli.max_diagnostics);
     let owned;
     // The built-in references are parsed only when a command needs them: checking a CSV
     // draft does not, and parsing them is most of a small check's time.
@@ -143,10 +156,11 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             ignore,
             date,
         } => {
-            let checks = crate::check::Checks::new(
+            let mut checks = crate::check::Checks::new(
                 run_rules(select, ignore)?,
                 compile::resolve_date(date.as_deref())?,
             );
+            checks.cap = cap;
             if fix {
                 let failed = validate::fix(&paths, diff)?;
                 if diff {
@@ -162,11 +176,13 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             }
         }
         Command::Compile { path, only, out } => {
-            let settings = compile::Settings::from_args(out)?.only(&only);
+            let mut settings = compile::Settings::from_args(out)?.only(&only);
+            settings.checks.cap = cap;
             compile::run(&path, &settings, lazy_store())
         }
         Command::Summary { project, out } => {
-            let settings = compile::Settings::from_args(out)?;
+            let mut settings = compile::Settings::from_args(out)?;
+            settings.checks.cap = cap;
             let Some(county_toml) = compile::project_file(&project) else {
                 return Err(Error::Usage(format!(
                     "{} 不是县级项目：需要含 county.toml 的文件夹",

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::catalogues::Store;
 use crate::check::Checks;
 use crate::cli::DiagFormat;
-use crate::diag::{self, Diagnostic, Summary};
+use crate::diag::{self, Diagnostic, Tally};
 use crate::error::Error;
 use crate::load;
 use crate::project;
@@ -18,14 +18,14 @@ use crate::read;
 use crate::read::table::{Layout, Order, Pending, RowItem};
 
 use super::compile::project_file;
-use super::{exit_for, print_out, Exit};
+use super::{print_out, Exit};
 
 /// Diagnostics and counts of one or more inputs.
 #[derive(Default)]
 struct Checked {
     files: usize,
     items: usize,
-    diags: Vec<Diagnostic>,
+    tally: Tally,
     /// Only the text report shows excerpts; other formats drop them as they arrive, which
     /// keeps a province-scale run's memory down.
     keep_excerpts: bool,
@@ -42,13 +42,13 @@ impl Checked {
         }
         let fr = load::read_file(path, store(), None);
         self.files += 1;
-        self.diags.extend(checks.configure(fr.diags));
+        self.tally.extend(checks.configure(fr.diags));
         for cat in &fr.catalogues {
             self.items += cat.item_count();
-            self.diags.extend(checks.catalogue(cat));
+            self.tally.extend(checks.catalogue(cat));
         }
         let cats: Vec<&crate::model::Catalogue> = fr.catalogues.iter().collect();
-        self.diags
+        self.tally
             .extend(checks.collisions(&cats, false).into_iter().flatten());
     }
 
@@ -69,7 +69,7 @@ impl Checked {
         if std::fs::metadata(path).is_ok_and(|m| m.len() > limits.max_input_bytes) {
             // The ordinary path reports the limit.
             let fr = load::read_file(path, Store::embedded(), None);
-            self.diags.extend(checks.configure(fr.diags));
+            self.tally.extend(checks.configure(fr.diags));
             return;
         }
         let stem = path
@@ -84,9 +84,8 @@ impl Checked {
             indicatif::ProgressStyle::with_template("{spinner} 已检查 {pos} 行 {elapsed}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
-        let mut found: Vec<Diagnostic> = Vec::new();
-        let mut read_found: Vec<Diagnostic> = Vec::new();
         let mut items = 0usize;
+        let tally = &mut self.tally;
         let keep_excerpts = self.keep_excerpts;
         // Three stages, each on its own thread, handing chunks of rows down the line:
         // 1. read: parse the CSV and place rows (blank, header, section or item; continuation
@@ -160,26 +159,26 @@ impl Checked {
                 }
                 drop(done_tx);
             });
+            let mut row_found: Vec<Diagnostic> = Vec::new();
             for mut chunk in done_rx {
-                let before = found.len();
                 for (r, read, d) in chunk.iter_mut() {
-                    read_found.append(read);
-                    found.append(d);
-                    stream.in_order(&mut order_state, r, &mut found);
-                }
-                if !keep_excerpts {
-                    for d in &mut found[before..] {
-                        d.excerpt = None;
+                    row_found.append(read);
+                    row_found.append(d);
+                    stream.in_order(&mut order_state, r, &mut row_found);
+                    if !keep_excerpts {
+                        for x in &mut row_found {
+                            x.excerpt = None;
+                        }
                     }
+                    // Counted in full, kept up to the cap: memory does not grow with the
+                    // problems of a junk file.
+                    tally.extend(checks.configure(std::mem::take(&mut row_found)));
                 }
                 items += chunk.len();
                 bar.set_position(items as u64);
             }
             let _ = checker.join();
             let (mut diags, end) = reader.join().unwrap_or_default();
-            // Reading diagnostics in the order the sequential reader gives them: the
-            // header's, the rows', then what is said at the end.
-            diags.append(&mut read_found);
             if let Some((layout, order)) = end {
                 diags.extend(layout.end(&order));
             }
@@ -187,14 +186,8 @@ impl Checked {
         });
         bar.finish_and_clear();
         self.items += items;
-        let mut found = stream.finish(order_state, found);
-        found.extend(checks.configure(reader_diags));
-        // Moved, not copied: the report of a big table is the largest thing held.
-        if self.diags.is_empty() {
-            self.diags = found;
-        } else {
-            self.diags.append(&mut found);
-        }
+        self.tally.extend(checks.configure(reader_diags));
+        self.tally.extend(stream.finish(order_state));
     }
 
     /// Check a project; returns the unit files it covers.
@@ -202,16 +195,16 @@ impl Checked {
         match project::load(county_toml, store, checks, &|| {}) {
             Ok(run) => {
                 self.files += 1 + run.units.len();
-                self.diags.extend(run.diags);
+                self.tally.extend(run.diags);
                 for u in run.units {
                     self.items += u.catalogue.as_ref().map(|c| c.item_count()).unwrap_or(0);
-                    self.diags.extend(u.diags);
+                    self.tally.extend(u.diags);
                 }
                 run.spec.units.iter().map(|u| u.path.clone()).collect()
             }
             Err(fr) => {
                 self.files += 1;
-                self.diags.extend(fr.diags);
+                self.tally.extend(fr.diags);
                 Vec::new()
             }
         }
@@ -230,6 +223,7 @@ pub fn run<'s>(
 ) -> Result<Exit, Error> {
     let mut c = Checked {
         keep_excerpts: format == DiagFormat::Text,
+        tally: checks.tally(),
         ..Checked::default()
     };
     for p in paths {
@@ -252,14 +246,10 @@ pub fn run<'s>(
             c.file(p, store, checks);
         }
     }
-    let mut all = c.diags;
-    diag::sort(&mut all);
-    let mut summary = Summary {
-        files: c.files,
-        items: c.items,
-        ..Summary::default()
-    };
-    summary.count(&all);
+    let exit = super::exit_of(&c.tally);
+    let (all, mut summary) = c.tally.finish();
+    summary.files = c.files;
+    summary.items = c.items;
     let tail = crate::print::summary_line(&summary) + "\n";
     if format == DiagFormat::Json {
         // Streamed: a province-scale report is tens of MB of JSON.
@@ -270,7 +260,7 @@ pub fn run<'s>(
     } else {
         print_out(&crate::print::report(format, &all, &summary, &tail))?;
     }
-    Ok(exit_for(&all))
+    Ok(exit)
 }
 
 fn canonical(p: &Path) -> PathBuf {

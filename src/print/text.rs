@@ -107,8 +107,15 @@ pub fn to_text(diags: &[Diagnostic]) -> String {
 
 /// The closing line of a text report.
 pub fn summary_line(s: &Summary) -> String {
-    format!(
+    let mut line = format!(
         "共检查 {} 个文件、{} 个事项：{} 个错误，{} 个警告，{} 个提示",
         s.files, s.items, s.errors, s.warnings, s.infos
-    )
+    );
+    if s.omitted > 0 {
+        line.push_str(&format!(
+            "（另有 {} 个同类问题未逐条列出；--max-diagnostics 0 可全部列出）",
+            s.omitted
+        ));
+    }
+    line
 }

@@ -62,6 +62,21 @@ impl Output {
     }
 }
 
+/// A value as one workbook cell can hold it: whole when it fits (nearly always), else cut
+/// at Excel's 32,767-character limit with a note saying where the whole text is. Only a unit
+/// compiled with `--allow-errors` despite GK607 reaches the cut.
+pub fn fit_cell(v: &str) -> std::borrow::Cow<'_, str> {
+    const LIMIT: usize = crate::rules::CELL_LIMIT;
+    if v.len() <= LIMIT || v.chars().count() <= LIMIT {
+        return std::borrow::Cow::Borrowed(v);
+    }
+    const NOTE: &str = "……（超出单元格上限，全文见同名 CSV/HTML）";
+    let keep = LIMIT - NOTE.chars().count();
+    let mut s: String = v.chars().take(keep).collect();
+    s.push_str(NOTE);
+    std::borrow::Cow::Owned(s)
+}
+
 /// The one mark style of every output, said where a reader may wonder.
 pub const MARK_STYLE_NOTE: &str = "勾选项以“✓”表示";
 

@@ -198,15 +198,16 @@ fn table(
                 Some("center") => &f.center,
                 _ => &f.cell,
             };
+            let fitted = super::fit_cell(v);
             if crate::formula::needs_neutralising(v) {
                 ws.write_string_with_format(
                     2 + r as u32,
                     c as u16,
-                    v,
+                    fitted.as_ref(),
                     &fmt.clone().set_quote_prefix(),
                 )?;
             } else {
-                ws.write_string_with_format(2 + r as u32, c as u16, v, fmt)?;
+                ws.write_string_with_format(2 + r as u32, c as u16, fitted.as_ref(), fmt)?;
             }
         }
     }

@@ -247,12 +247,17 @@ fn write_section(
                 1,
                 last,
                 1,
-                &head.category,
+                super::fit_cell(&head.category).as_ref(),
                 f.text_for(&head.category),
             )?;
         } else {
             ws.write_string_with_format(first, 0, &head.seq, &f.center)?;
-            ws.write_string_with_format(first, 1, &head.category, f.text_for(&head.category))?;
+            ws.write_string_with_format(
+                first,
+                1,
+                super::fit_cell(&head.category).as_ref(),
+                f.text_for(&head.category),
+            )?;
         }
         for it in group {
             write_item(ws, row, it, levels, f)?;
@@ -328,7 +333,7 @@ fn write_item(
         (7, &crate::model::ChannelList(&it.channels).to_string()),
     ];
     for (c, v) in text_cells {
-        ws.write_string_with_format(row, c, v, f.text_for(v))?;
+        ws.write_string_with_format(row, c, super::fit_cell(v).as_ref(), f.text_for(v))?;
     }
     let marks = [
         mark(it.audience.contains(&Audience::Public)),
@@ -354,7 +359,7 @@ fn write_item(
     ws.write_string_with_format(
         row,
         12 + levels.len() as u16,
-        &it.remarks,
+        super::fit_cell(&it.remarks).as_ref(),
         f.text_for(&it.remarks),
     )?;
     Ok(())

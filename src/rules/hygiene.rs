@@ -106,6 +106,29 @@ Use instead:
 ",
 };
 
+/// The longest text one cell of a workbook holds (Excel, WPS and LibreOffice alike).
+pub const CELL_LIMIT: usize = 32_767;
+
+pub static VALUE_TOO_LONG: Rule = Rule {
+    code: "GK607",
+    name: "ValueTooLong",
+    severity: Error,
+    summary: "事项的某一要素超过 32767 个字符，工作簿单元格放不下",
+    source: "Excel/WPS 单元格上限 32767 个字符（国办发〔2019〕54号：目录须可打印、张贴）",
+    doc: "## What it does
+Reports an item whose value, as compiled (placeholders filled in, extra columns joined into 备注), is longer than 32,767 characters, the most one cell of Excel, WPS or LibreOffice can hold.
+
+## Why is this bad?
+The catalogue is published as a workbook; a longer value cannot be written whole. With `--allow-errors` gkml still writes the unit, cutting the cell at the limit with a note, while the CSV, HTML and JSON keep the whole text.
+
+## Example
+    公开内容（要素）: a whole policy text pasted into the cell (40,000 characters)
+
+Use instead:
+    公开内容（要素）: 政策文件名称、文号、发布日期、全文链接
+",
+};
+
 /// Whether a text has whitespace a clerk would not want published.
 pub fn has_stray_whitespace(t: &str) -> bool {
     scan(t).stray_whitespace
@@ -336,11 +359,40 @@ fn check_cells(item: &Item, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// GK607: a value a workbook cell cannot hold. Counted in characters only when the bytes
+/// could exceed the limit (a CJK character is three bytes, so most texts are skipped at once).
+fn check_lengths(item: &Item, out: &mut Vec<Diagnostic>) {
+    let too_long = |t: &str| t.len() > CELL_LIMIT && t.chars().count() > CELL_LIMIT;
+    let channels = crate::model::ChannelList(&item.channels).to_string();
+    let texts = TEXT_FIELDS
+        .iter()
+        .filter_map(|f| item.text(*f).map(|t| (*f, t)))
+        .chain(std::iter::once((Field::Channels, channels.as_str())))
+        .chain(item.audience_group().map(|g| (Field::Audience, g)));
+    for (field, t) in texts {
+        if too_long(t) {
+            out.push(
+                Diagnostic::new(
+                    &VALUE_TOO_LONG,
+                    format!(
+                        "{}有 {} 个字符，超过工作簿单元格上限 {CELL_LIMIT}",
+                        field.label(),
+                        t.chars().count()
+                    ),
+                )
+                .on(item, field)
+                .hint("精简为公开要素的列举；长文请在门户网站发布后链接"),
+            );
+        }
+    }
+}
+
 /// Check an item's text for hygiene and privacy.
 pub(super) fn check_item(item: &Item, ctx: &super::Context, out: &mut Vec<Diagnostic>) {
     if !item.notes.is_empty() {
         check_cells(item, out);
     }
+    check_lengths(item, out);
     // Only free text in a channel (其他（…）, an unknown name) can hold a number.
     let free_text = item
         .channels
