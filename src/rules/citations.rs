@@ -538,6 +538,61 @@ mod law_tests {
     use super::*;
 
     #[test]
+    fn every_listed_title_records_a_known_kind() {
+        for line in KNOWN_LAWS.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') || line.contains(" = ") {
+                continue;
+            }
+            let kind = line.split_once(" | ").and_then(|(_, k)| LawKind::parse(k));
+            assert!(kind.is_some(), "known_laws.txt: {line:?} needs \" | kind\"");
+        }
+        for (short, full) in &laws().aliases {
+            assert!(
+                laws().kinds.contains_key(full),
+                "alias {short} → {full} is not listed"
+            );
+        }
+    }
+
+    #[test]
+    fn kinds_come_from_the_list_then_from_the_form() {
+        let statute = |title: &str, number: &str| {
+            is_statute(&Citation {
+                title: title.to_string(),
+                number: number.to_string(),
+            })
+        };
+        // Listed: a 行政法规 titled 办法, a 党内法规 titled 条例, a 规范性文件 titled 办法.
+        assert!(statute("社会救助暂行办法", ""));
+        assert!(!statute("党政机关厉行节约反对浪费条例", ""));
+        assert!(!statute("最低生活保障审核确认办法", "民发〔2021〕57号"));
+        assert!(
+            statute("户口登记条例", ""),
+            "an abbreviation takes its full title's kind"
+        );
+        // Not listed: by form.
+        assert!(statute("中华人民共和国测绘法", ""));
+        assert!(!statute("中华人民共和国测绘法实施办法", ""));
+        assert!(statute("某某救助办法", "国务院令第999号"));
+        assert!(statute("某某省物业管理条例", ""));
+        assert!(!statute("中国共产党农村工作条例", ""));
+        assert!(!statute(
+            "关于全面推进政务公开工作的意见",
+            "中办发〔2016〕8号"
+        ));
+    }
+
+    #[test]
+    fn a_citation_keeps_the_bracket_after_its_title() {
+        let c = citations(
+            "《社会救助暂行办法》（国务院令第649号）、《关于全面推进政务公开工作的意见》",
+        );
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].number, "国务院令第649号");
+        assert_eq!(c[1].number, "");
+    }
+
+    #[test]
     fn titles_and_nesting() {
         assert_eq!(
             cited_titles("《民政部办公厅关于印发〈社会救助领域基层政务公开标准指引〉的通知》（民办函〔2019〕52号）、《社会救助暂行办法》"),
