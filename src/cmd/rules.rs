@@ -18,7 +18,7 @@ struct RuleJson {
     source: &'static str,
     /// Only in `explain --format json`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    doc: Option<&'static str>,
+    doc: Option<String>,
 }
 
 impl RuleJson {
@@ -29,7 +29,7 @@ impl RuleJson {
             severity: r.severity.as_str(),
             summary: r.summary,
             source: r.source,
-            doc: doc.then_some(r.doc),
+            doc: doc.then(|| r.doc.to_string()),
         }
     }
 }
@@ -73,13 +73,21 @@ pub fn explain(code: &str, format: ListFormat) -> Result<Exit, Error> {
             "没有规则“{code}”；gkml rules 可列出全部规则"
         )));
     };
+    // Rules whose facts are data print that data with its sources.
+    let list = match r.code {
+        "GK305" => rules::superseded_explain_list(),
+        "GK405" => rules::decision_explain_list(),
+        _ => String::new(),
+    };
     if format == ListFormat::Json {
-        let json = serde_json::to_string_pretty(&RuleJson::of(r, true)).unwrap_or_default();
+        let mut doc = RuleJson::of(r, true);
+        doc.doc = Some(format!("{}{list}", r.doc));
+        let json = serde_json::to_string_pretty(&doc).unwrap_or_default();
         print_out(&(json + "\n"))?;
         return Ok(Exit::Ok);
     }
     let text = format!(
-        "{} {}（{}）\n{}\n依据：{}\n\n{}",
+        "{} {}（{}）\n{}\n依据：{}\n\n{}{list}",
         r.code,
         r.name,
         r.severity.label_zh(),
