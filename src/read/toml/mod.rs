@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use schemars::JsonSchema;
+
+mod schema;
+pub use schema::schemas;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -48,29 +51,29 @@ pub struct ItemToml {
     pub subject: Option<S>,
     /// 公开渠道和载体: canonical channel names; local channels as 其他（…）.
     #[serde(default)]
-    #[schemars(schema_with = "channels_schema")]
+    #[schemars(schema_with = "schema::channels_schema")]
     pub channels: Option<Spanned<Vec<S>>>,
     /// 公开对象.
     #[serde(default)]
-    #[schemars(schema_with = "audience_schema")]
+    #[schemars(schema_with = "schema::audience_schema")]
     pub audience: Option<S>,
     /// The group named in the 特定群众 column (项目单位, 申请人 …); implies 特定群众.
     #[schemars(with = "Option<String>")]
     pub audience_group: Option<S>,
     /// 公开方式.
     #[serde(default)]
-    #[schemars(schema_with = "mode_schema")]
+    #[schemars(schema_with = "schema::mode_schema")]
     pub mode: Option<S>,
     /// 公开层级: which levels publish the item.
     #[serde(default)]
-    #[schemars(schema_with = "levels_schema")]
+    #[schemars(schema_with = "schema::levels_schema")]
     pub levels: Option<Spanned<Vec<S>>>,
     /// 备注.
     #[schemars(with = "Option<String>")]
     pub remarks: Option<S>,
     /// Only units of these kinds take the item (default: every kind).
     #[serde(default)]
-    #[schemars(schema_with = "kinds_schema")]
+    #[schemars(schema_with = "schema::kinds_schema")]
     pub kinds: Option<Spanned<Vec<S>>>,
     /// Rule codes this item deliberately trips, each with the reason: { GK210 = "…" }.
     #[schemars(with = "Option<BTreeMap<String, String>>")]
@@ -113,7 +116,7 @@ pub struct SectionToml {
     pub reference: Option<bool>,
     /// Levels taken for this section only (default: the unit's levels).
     #[serde(default)]
-    #[schemars(schema_with = "levels_schema")]
+    #[schemars(schema_with = "schema::levels_schema")]
     pub levels: Option<Spanned<Vec<S>>>,
     /// Reference item ids taken even though their levels or kinds do not match the unit.
     #[serde(default)]
@@ -145,14 +148,14 @@ pub struct UnitToml {
     #[schemars(with = "Option<String>")]
     pub full_name: Option<S>,
     /// 单位类别.
-    #[schemars(schema_with = "kind_schema")]
+    #[schemars(schema_with = "schema::kind_schema")]
     pub kind: S,
     /// The county ({county}); defaults to the project's county.
     #[schemars(with = "Option<String>")]
     pub county: Option<S>,
     /// Levels the unit publishes at (default: 县级 for county bodies, 乡级 and 村级 for towns).
     #[serde(default)]
-    #[schemars(schema_with = "levels_schema")]
+    #[schemars(schema_with = "schema::levels_schema")]
     pub levels: Option<Spanned<Vec<S>>>,
     /// The domains and general sections the unit covers.
     #[serde(default)]
@@ -214,53 +217,6 @@ pub struct ProjectToml {
     /// or "off" (GK210 = "error", GK6 = "off").
     #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub rules: Option<Spanned<BTreeMap<String, String>>>,
-}
-
-fn string_enum(values: &[&str]) -> schemars::Schema {
-    schemars::json_schema!({ "type": "string", "enum": values })
-}
-
-fn audience_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    string_enum(&["全社会", "特定群众"])
-}
-
-fn mode_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    string_enum(&["主动", "依申请公开"])
-}
-
-fn kind_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    string_enum(&UnitKind::ALL.map(UnitKind::label))
-}
-
-fn kinds_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({ "type": "array", "items": kind_schema(g) })
-}
-
-fn levels_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({ "type": "array", "items": string_enum(&["县级", "乡级", "村级"]) })
-}
-
-fn channels_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    let names: Vec<&str> = crate::model::ChannelKind::canonical_names().collect();
-    schemars::json_schema!({
-        "type": "array",
-        "items": { "anyOf": [ { "type": "string", "enum": names }, { "type": "string", "pattern": "^其他（.+）$" } ] }
-    })
-}
-
-/// The JSON Schemas of the TOML formats (draft 2020-12), by file name under `schemas/`.
-pub fn schemas() -> Vec<(&'static str, String)> {
-    fn gen<T: JsonSchema>() -> String {
-        let s = schemars::generate::SchemaSettings::draft2020_12()
-            .into_generator()
-            .into_root_schema_for::<T>();
-        serde_json::to_string_pretty(&s).unwrap_or_default() + "\n"
-    }
-    vec![
-        ("reference.schema.json", gen::<ReferenceToml>()),
-        ("unit.schema.json", gen::<UnitToml>()),
-        ("county.schema.json", gen::<ProjectToml>()),
-    ]
 }
 
 /// An edit of a reference item by a unit: the fields given replace the reference's.
