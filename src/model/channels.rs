@@ -170,8 +170,10 @@ impl Channel {
         }
     }
 
-    /// Parse a whole 公开渠道和载体 cell in any of the forms of DOMAIN.md §4: "政府网站、两微一端",
-    /// "■政府网站 □两微一端 ■其他 基层公共服务平台" (only ■ items are chosen), or one name per line.
+    /// Parse a whole 公开渠道和载体 cell in any of its real forms: "政府网站、两微一端", "■政府网站
+    /// □两微一端 ■其他 基层公共服务平台" or "√政府网站 □公示栏" (only marked items are chosen),
+    /// one name per line, or names run together; separators inside brackets belong to the
+    /// entry ("其他（甲、乙）").
     /// The result is de-duplicated and in table order.
     pub fn parse_list(raw: &str) -> Vec<Channel> {
         let has_marks = raw.chars().any(is_box_mark);
@@ -204,17 +206,45 @@ impl Channel {
     }
 }
 
+/// Whether a channel cell is written as a checkbox list (any set or unset mark in it).
+pub fn is_checkbox_list(s: &str) -> bool {
+    s.chars().any(is_box_mark)
+}
+
+/// A checkbox or tick written before a channel name: WPS and Word templates write
+/// "√政府网站 √两微一端 □公示栏", others ■/□ or ☑/☐.
 fn is_box_mark(c: char) -> bool {
-    matches!(c, '■' | '□' | '☑' | '☐' | '☒' | '▣' | '▢')
+    is_set_box(c) || matches!(c, '□' | '☐' | '▢')
 }
 
 fn is_set_box(c: char) -> bool {
-    matches!(c, '■' | '☑' | '☒' | '▣')
+    matches!(c, '■' | '☑' | '☒' | '▣' | '√' | '✓' | '✔' | '●' | '✅')
+}
+
+/// Split a list at its separators, but never inside brackets: "其他（公共资源交易平台、中国招标
+/// 投标公共服务平台）" is one entry.
+fn split_outside_brackets(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth: usize = 0;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '（' | '(' | '【' | '[' | '〔' | '《' => depth += 1,
+            '）' | ')' | '】' | ']' | '〕' | '》' => depth = depth.saturating_sub(1),
+            '、' | '，' | ',' | '；' | ';' | '\n' | '\r' | '\t' if depth == 0 => {
+                parts.push(&s[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts
 }
 
 /// Split a run of text into channels. 其他 swallows the rest of its list entry as free text.
 fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
-    for part in seg.split(['、', '，', ',', '；', ';', '\n', '\r', '\t']) {
+    for part in split_outside_brackets(seg) {
         let mut rest = part.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
         while !rest.is_empty() {
             match match_channel_prefix(rest) {
@@ -328,6 +358,49 @@ mod tests {
                 Channel::Known(ChannelKind::NewMedia),
                 Channel::Known(ChannelKind::NoticeBoard)
             ]
+        );
+    }
+
+    #[test]
+    fn wps_tick_marks_choose_channels_like_boxes() {
+        let c = Channel::parse_list("√政府网站 √两微一端 □公示栏");
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::NewMedia)
+            ]
+        );
+        for set in ['✓', '✔', '☑', '■', '●', '√'] {
+            for unset in ['□', '☐'] {
+                let c = Channel::parse_list(&format!("{set}政府网站{unset}两微一端 {set}纸质媒体"));
+                assert_eq!(
+                    c,
+                    vec![
+                        Channel::Known(ChannelKind::Website),
+                        Channel::Known(ChannelKind::Print)
+                    ],
+                    "{set} {unset}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn separators_inside_the_brackets_of_other_stay_in_its_text() {
+        let text = "其他（公共资源交易平台、中国招标投标公共服务平台）";
+        let c = Channel::parse_list(&format!("政府网站、{text}"));
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Other(Some("公共资源交易平台、中国招标投标公共服务平台".into()))
+            ]
+        );
+        assert_eq!(
+            Channel::parse_list(&ChannelList(&c).to_string()),
+            c,
+            "round trip"
         );
     }
 

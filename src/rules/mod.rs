@@ -144,12 +144,7 @@ pub fn check(cat: &Catalogue, ctx: &Context) -> Vec<Diagnostic> {
         }
     }
     // 序号 in file order (a draft's sections interleave in the file).
-    let mut seq: Vec<&Item> = cat
-        .sections
-        .iter()
-        .flat_map(|s| &s.items)
-        .filter(|i| i.seq_explicit)
-        .collect();
+    let mut seq: Vec<&Item> = cat.sections.iter().flat_map(|s| &s.items).collect();
     seq.sort_by_key(|i| match i.loc.as_ref().map(|l| &l.place) {
         Some(crate::model::Place::Cell { sheet, row, .. }) => (sheet.clone(), *row),
         _ => (None, 0),
