@@ -170,7 +170,7 @@ impl Channel {
         }
     }
 
-    /// Parse a whole 公开渠道和载体 cell in any of the forms of DOMAIN.md §4: "政府网站、两微一端",
+    /// Parse a whole 公开渠道和载体 cell in any of the forms of docs/CONTRACT.md §3.5: "政府网站、两微一端",
     /// "■政府网站 □两微一端 ■其他 基层公共服务平台" (only ■ items are chosen), or one name per line.
     /// The result is de-duplicated and in table order.
     pub fn parse_list(raw: &str) -> Vec<Channel> {
