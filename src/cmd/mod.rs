@@ -18,7 +18,7 @@ use crate::cli::{Cli, Command};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::Error;
 
-/// Exit codes of DOMAIN.md §6.
+/// Exit codes of docs/CONTRACT.md §5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exit {
     Ok = 0,

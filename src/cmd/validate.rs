@@ -1,5 +1,5 @@
 //! `gkml validate PATH…`: read every input, run every rule, print the diagnostics (text or the
-//! JSON of DOMAIN.md §6) and exit 0, 1 or 2. Every input is processed even when one fails. A
+//! JSON of docs/CONTRACT.md §6) and exit 0, 1 or 2. Every input is processed even when one fails. A
 //! county project (a folder with county.toml, anywhere under a folder argument) is checked as
 //! a whole: its units inherit its county and its responsibility table finds coverage gaps.
 

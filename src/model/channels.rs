@@ -170,10 +170,10 @@ impl Channel {
         }
     }
 
-    /// Parse a whole 公开渠道和载体 cell in any of its real forms: "政府网站、两微一端", "■政府网站
-    /// □两微一端 ■其他 基层公共服务平台" or "√政府网站 □公示栏" (only marked items are chosen),
-    /// one name per line, or names run together; separators inside brackets belong to the
-    /// entry ("其他（甲、乙）").
+    /// Parse a whole 公开渠道和载体 cell in any of its real forms (docs/CONTRACT.md §3.5):
+    /// "政府网站、两微一端", "■政府网站 □两微一端 ■其他 基层公共服务平台" or "√政府网站 □公示栏"
+    /// (only marked items are chosen), one name per line, or names run together; separators
+    /// inside brackets belong to the entry ("其他（甲、乙）").
     /// The result is de-duplicated and in table order.
     pub fn parse_list(raw: &str) -> Vec<Channel> {
         let has_marks = raw.chars().any(is_box_mark);

@@ -1,5 +1,5 @@
 //! The catalogue model: a unit's catalogue, its sections and items, with the fields of
-//! DOMAIN.md §2 and, for every value, the place it was read from.
+//! docs/CONTRACT.md §1 and, for every value, the place it was read from.
 //!
 //! Readers build this model from TOML, CSV or spreadsheets; rules check it; renderers write it.
 //! Values that could not be understood (an unknown channel, a mode written 主动的) are kept in
@@ -15,7 +15,7 @@ use crate::domains::SectionKey;
 mod channels;
 pub use channels::*;
 
-/// The item fields of DOMAIN.md §2, by their ASCII keys.
+/// The item fields of docs/CONTRACT.md §1, by their ASCII keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
@@ -130,7 +130,7 @@ impl Loc {
     }
 }
 
-/// The kind of a publishing unit (DOMAIN.md §6 "Identity").
+/// The kind of a publishing unit (docs/CONTRACT.md §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum UnitKind {
     #[serde(rename = "县政府")]

@@ -1,4 +1,4 @@
-//! The CSV layout of DOMAIN.md §6: UTF-8 with BOM (so Excel on Chinese Windows opens it without
+//! The CSV layout of docs/CONTRACT.md §9: UTF-8 with BOM (so Excel on Chinese Windows opens it without
 //! mojibake), CRLF, one row per item, the template's columns. `validate` and `import` read it
 //! back unchanged.
 

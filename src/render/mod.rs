@@ -11,7 +11,7 @@ pub mod xlsx;
 pub use crate::date::Date;
 use crate::model::{Catalogue, Item, Level};
 
-/// A unit's outputs (DOMAIN.md §6 "Files written": docs/CONTRACT.md), in the order they are
+/// A unit's outputs (docs/CONTRACT.md §8), in the order they are
 /// listed: the one list `compile --only` chooses from and `compile` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Output {

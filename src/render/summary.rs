@@ -1,6 +1,6 @@
 //! The county summary table (汇总表): the coverage matrix (覆盖情况), the responsibility
 //! table (责任分工) and the merged county catalogue (全县汇总目录), as XLSX, HTML and CSV with
-//! the file names of DOMAIN.md §6; and the portal's `index.html` linking every unit.
+//! the file names of docs/CONTRACT.md §8; and the portal's `index.html` linking every unit.
 
 use maud::{html, Markup};
 use rust_xlsxwriter::{

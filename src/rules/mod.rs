@@ -1,4 +1,4 @@
-//! The rule registry: every check gkml makes has a stable code (DOMAIN.md §6 families), a
+//! The rule registry: every check gkml makes has a stable code (docs/CONTRACT.md §6 families), a
 //! short name, a default severity, the place in law or template it enforces, and its
 //! documentation. Codes are never reused for another meaning.
 //!
