@@ -24,6 +24,9 @@ pub struct UnitResult {
     pub group: Option<String>,
     pub catalogue: Option<Catalogue>,
     pub diags: Vec<Diagnostic>,
+    /// The unit's file has an error about the file as a whole (in a multi-unit draft it is
+    /// listed with the first unit): no unit of that file is written.
+    pub file_failed: bool,
 }
 
 impl UnitResult {
@@ -406,12 +409,14 @@ pub fn load(
                     group: u.group.clone(),
                     catalogue: None,
                     diags: checks.configure(fr.diags),
+                    file_failed: true,
                 });
             } else {
                 // Rows belong to their own unit; what is about the file goes to the first.
                 let cats: Vec<&Catalogue> = fr.catalogues.iter().collect();
                 let (file_diags, per_unit) =
                     crate::check::attribute(checks.configure(fr.diags), &cats);
+                let file_failed = file_diags.iter().any(|d| d.severity == Severity::Error);
                 for (mut cat, mut diags) in fr.catalogues.into_iter().zip(per_unit) {
                     diags.extend(checks.catalogue(&cat));
                     // Numbered for output only after the rules have judged the 序号 as written.
@@ -422,6 +427,7 @@ pub fn load(
                         group: u.group.clone(),
                         catalogue: Some(cat),
                         diags,
+                        file_failed,
                     });
                 }
                 if let Some(first) = out.first_mut() {

@@ -167,3 +167,85 @@ fn diagnostics_are_capped_per_code_but_every_problem_is_counted_and_sets_the_exi
     );
     assert_eq!(code(&few), 1);
 }
+
+#[test]
+fn a_unit_whose_file_cannot_be_read_leaves_no_stale_outputs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    long_reference(dir.path(), "甲镇", "政策文件名称、文号");
+    std::fs::write(
+        dir.path().join("county.toml"),
+        "county = \"某县\"\n[[units]]\npath = \"甲镇.toml\"\n",
+    )
+    .expect("write county");
+    let out = dir.path().join("out");
+    assert_eq!(code(&compile(dir.path(), &out, &["--quiet"])), 0);
+    assert!(out.join("甲镇.xlsx").is_file());
+    std::fs::write(dir.path().join("甲镇.toml"), "name = \"甲镇\n").expect("break it");
+    let o = compile(dir.path(), &out, &["--quiet"]);
+    assert_ne!(code(&o), 0);
+    for ext in ["xlsx", "html", "csv", "json"] {
+        assert!(
+            !out.join(format!("甲镇.{ext}")).exists(),
+            "stale 甲镇.{ext} removed"
+        );
+    }
+}
+
+#[test]
+fn with_allow_errors_a_colliding_unit_is_neither_linked_nor_summarised() {
+    let dir = tempfile::tempdir().expect("tmp");
+    long_reference(dir.path(), "甲镇", "政策文件名称、文号");
+    let second = dir.path().join("乙");
+    std::fs::create_dir_all(&second).expect("mkdir");
+    long_reference(&second, "甲镇", "政策文件名称、文号");
+    std::fs::write(
+        dir.path().join("county.toml"),
+        "county = \"某县\"\n[[units]]\npath = \"甲镇.toml\"\n[[units]]\npath = \"乙/甲镇.toml\"\n",
+    )
+    .expect("write county");
+    let out = dir.path().join("out");
+    let o = compile(dir.path(), &out, &["--quiet", "--allow-errors"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let merged = std::fs::read_to_string(out.join("全县汇总目录.csv")).expect("csv");
+    assert_eq!(
+        merged.lines().filter(|l| l.starts_with("甲镇,")).count(),
+        1,
+        "only the first 甲镇's item is summarised:\n{merged}"
+    );
+    let index = std::fs::read_to_string(out.join("index.html")).expect("index");
+    assert_eq!(
+        index.matches("href=\"%E7%94%B2%E9%95%87.html\"").count()
+            + index.matches("href=\"甲镇.html\"").count(),
+        1,
+        "{index}"
+    );
+}
+
+#[test]
+fn a_section_row_naming_several_domains_sets_the_first() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let draft = dir.path().join("d.csv");
+    let header = "序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开,备注";
+    let section = "社会救助领域、养老服务领域,".repeat(13);
+    let item = format!("1,最低生活保障,办事指南,办事指南的相关信息,{BASIS},信息形成或者变更之日起20个工作日内,某镇人民政府,政府网站,✓,,✓,,");
+    std::fs::write(
+        &draft,
+        format!("{header}\n{}\n{item}\n", section.trim_end_matches(',')),
+    )
+    .expect("write");
+    let v = gkml(&[
+        "validate",
+        "--format",
+        "json",
+        draft.to_str().expect("utf8"),
+    ]);
+    let report = json(&v);
+    assert_eq!(
+        report["summary"]["items"], 1,
+        "the section row is not an item: {report}"
+    );
+    assert!(
+        diagnostic(&report, "GK010").is_none(),
+        "the rows below have a domain: {report}"
+    );
+}

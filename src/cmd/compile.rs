@@ -245,7 +245,7 @@ fn progress(n: usize, quiet: bool) -> ProgressBar {
 
 /// Whether a unit of the project is written (no errors, or errors allowed).
 fn publishable(u: &UnitResult, allow_errors: bool) -> bool {
-    u.catalogue.is_some() && (allow_errors || u.errors() == 0)
+    u.catalogue.is_some() && !u.collides() && (allow_errors || (u.errors() == 0 && !u.file_failed))
 }
 
 /// Compile (or, with `units` false, only summarise) a county project.
@@ -285,7 +285,7 @@ pub fn run_project(
             .filter_map(|u| {
                 u.catalogue
                     .as_ref()
-                    .map(|c| write_or_clean(c, &u.diags, false, s))
+                    .map(|c| write_or_clean(c, &u.diags, u.file_failed, s))
             })
             .collect();
         // One unit that cannot be written does not stop the others, the index or the summary.
@@ -293,6 +293,23 @@ pub fn run_project(
             match r {
                 Ok(w) => written.extend(w),
                 Err(e) => failures.push(e),
+            }
+        }
+        // A unit whose file could not be read at all leaves no stale outputs behind, unless
+        // another unit now writes under that name.
+        for u in run.units.iter().filter(|u| u.catalogue.is_none()) {
+            let stem = safe_file_name(&u.name());
+            let taken = run
+                .units
+                .iter()
+                .filter_map(|o| o.catalogue.as_ref())
+                .any(|c| safe_file_name(&crate::check::output_name(c)) == stem);
+            if !taken {
+                for out in Output::ALL {
+                    if let Err(e) = remove_stale(&s.out_dir, &format!("{stem}.{}", out.ext())) {
+                        failures.push(e);
+                    }
+                }
             }
         }
         match write_index(&run, s) {

@@ -533,7 +533,9 @@ impl Order {
             return None;
         }
         if all_same {
-            let key = domains::lookup(strip_enumeration(text));
+            // A row naming several domains (社会救助领域、养老服务领域) sets the first, as a
+            // 领域 cell does.
+            let key = section_key_of(strip_enumeration(text));
             if !matches!(key, SectionKey::Unknown(_)) {
                 let col = layout.first_col + first_col as u32;
                 self.current_section =
