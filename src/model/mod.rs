@@ -435,6 +435,54 @@ impl Item {
             .any(|a| a.code == code && !a.reason.trim().is_empty())
     }
 
+    /// The 备注 cell of a table: the remarks, then each `allow` as `允许GK210：理由`, joined by
+    /// ；. The table reader reads these back into `allow` ([`Item::take_allows_from_remarks`]),
+    /// so a compiled workbook edited and sent back keeps the item's exemptions.
+    pub fn remarks_cell(&self) -> std::borrow::Cow<'_, str> {
+        if self.allow.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.remarks);
+        }
+        let mut parts: Vec<String> = Vec::new();
+        if !self.remarks.is_empty() {
+            parts.push(self.remarks.clone());
+        }
+        parts.extend(
+            self.allow
+                .iter()
+                .map(|a| format!("允许{}：{}", a.code, a.reason)),
+        );
+        std::borrow::Cow::Owned(parts.join("；"))
+    }
+
+    /// Move `允许GKnnn：理由` entries of a table's 备注 into `allow` (the form
+    /// [`Item::remarks_cell`] writes).
+    pub fn take_allows_from_remarks(&mut self, loc: Option<&Loc>) {
+        if !self.remarks.contains("允许GK") {
+            return;
+        }
+        let mut kept: Vec<&str> = Vec::new();
+        for part in self.remarks.split(['；', ';']) {
+            let p = part.trim();
+            let parsed = p.strip_prefix("允许").and_then(|rest| {
+                let code: String = rest.chars().take(5).collect();
+                let valid = code.len() == 5
+                    && code.starts_with("GK")
+                    && code[2..].chars().all(|c| c.is_ascii_digit());
+                let reason = rest.get(5..)?.trim_start_matches(['：', ':']).trim();
+                (valid && !reason.is_empty()).then(|| (code, reason.to_string()))
+            });
+            match parsed {
+                Some((code, reason)) => self.allow.push(Allow {
+                    code,
+                    reason,
+                    loc: loc.cloned(),
+                }),
+                None => kept.push(part),
+            }
+        }
+        self.remarks = kept.join("；").trim().to_string();
+    }
+
     /// The group text of 特定群众, if any.
     pub fn audience_group(&self) -> Option<&str> {
         self.audience.iter().find_map(|a| match a {

@@ -73,7 +73,7 @@ pub fn rows(cat: &Catalogue) -> Vec<Vec<String>> {
                 active,
                 request,
                 levels_cell(&it.levels),
-                it.remarks.clone(),
+                it.remarks_cell().into_owned(),
             ]);
         }
     }

@@ -153,7 +153,7 @@ fn row(it: &Item, first: Option<(usize, &Item)>, levels: &[Level]) -> Markup {
             @for l in levels {
                 td.c { (mark(it.levels.contains(l))) }
             }
-            td { (it.remarks) }
+            td { (it.remarks_cell()) }
         }
     }
 }

@@ -290,6 +290,7 @@ fn lines_needed(text: &str, width: f64) -> usize {
 /// LibreOffice do not all grow rows for wrapped text on opening, so the height is set.
 fn row_height(it: &Item, cols: &[Column]) -> f64 {
     let channels = crate::model::ChannelList(&it.channels).to_string();
+    let remarks = it.remarks_cell();
     let cells: [(usize, &str); 8] = [
         (1, &it.category),
         (2, &it.name),
@@ -298,7 +299,7 @@ fn row_height(it: &Item, cols: &[Column]) -> f64 {
         (5, &it.deadline),
         (6, &it.subject),
         (7, &channels),
-        (cols.len() - 1, &it.remarks),
+        (cols.len() - 1, &remarks),
     ];
     let lines = cells
         .iter()
@@ -359,8 +360,8 @@ fn write_item(
     ws.write_string_with_format(
         row,
         12 + levels.len() as u16,
-        super::fit_cell(&it.remarks).as_ref(),
-        f.text_for(&it.remarks),
+        super::fit_cell(&it.remarks_cell()).as_ref(),
+        f.text_for(&it.remarks_cell()),
     )?;
     Ok(())
 }

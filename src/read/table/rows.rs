@@ -461,6 +461,9 @@ impl Layout {
                 *g = Some(group);
             }
         }
+        // gkml writes an item's exemptions into 备注 (允许GK210：理由); read them back.
+        let remarks_loc = item.loc_of(Field::Remarks).cloned();
+        item.take_allows_from_remarks(remarks_loc.as_ref());
         if !remarks_extra.is_empty() {
             let extra = remarks_extra.join("；");
             item.remarks = if item.remarks.is_empty() {

@@ -1,0 +1,118 @@
+//! Every file gkml writes reads back to the items it was written from, with no diagnostic:
+//! a clerk who edits the compiled workbook (or the county's merged table) and sends it back
+//! is not told it is wrong. Held on the whole example county.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use gkml::model::{Catalogue, Item};
+
+fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
+    let fr = gkml::load::read_file(path, gkml::catalogues::Store::embedded(), None);
+    let mut diags = fr.diags;
+    let checks = gkml::check::Checks::default();
+    for c in &fr.catalogues {
+        diags.extend(checks.catalogue(c));
+    }
+    (fr.catalogues, diags)
+}
+
+/// What an item says, as a table can carry it.
+fn facts(i: &Item) -> String {
+    let mut allow: Vec<String> = i
+        .allow
+        .iter()
+        .map(|a| format!("{}={}", a.code, a.reason))
+        .collect();
+    allow.sort();
+    format!(
+        "{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
+        i.category,
+        i.name,
+        i.content,
+        i.basis,
+        i.deadline,
+        i.subject,
+        gkml::model::ChannelList(&i.channels),
+        i.audience,
+        i.mode,
+        i.levels,
+        i.kinds.len(),
+        i.remarks,
+        allow
+    )
+}
+
+fn items(cats: &[Catalogue]) -> Vec<(String, String, String)> {
+    cats.iter()
+        .flat_map(|c| {
+            c.sections.iter().flat_map(move |s| {
+                s.items.iter().map(move |i| {
+                    (
+                        c.unit.name.clone(),
+                        s.key.display_name().to_string(),
+                        facts(i),
+                    )
+                })
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn every_file_gkml_writes_reads_back_to_its_items_with_no_diagnostic() {
+    let out = tempfile::tempdir().expect("tmp");
+    let o = compile(
+        &root().join("examples/嘉鱼县"),
+        out.path(),
+        &["--quiet", "--date", "2026-11-24"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut checked = 0;
+    let mut units = Vec::new();
+    for e in std::fs::read_dir(out.path())
+        .expect("out")
+        .filter_map(Result::ok)
+    {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "json") {
+            units.push(p.file_stem().expect("stem").to_string_lossy().to_string());
+        }
+    }
+    units.sort();
+    assert!(units.len() >= 20, "{units:?}");
+    for unit in &units {
+        let (csv, csv_diags) = read(&out.path().join(format!("{unit}.csv")));
+        assert!(csv_diags.is_empty(), "{unit}.csv: {csv_diags:#?}");
+        let (xlsx, xlsx_diags) = read(&out.path().join(format!("{unit}.xlsx")));
+        assert!(xlsx_diags.is_empty(), "{unit}.xlsx: {xlsx_diags:#?}");
+        let expected = items(&csv);
+        assert!(!expected.is_empty(), "{unit}");
+        // The workbook names its unit by the title (the full name), the CSV by the 单位 column
+        // (the short name): the items are compared, the naming is checked in tests/drafts.rs.
+        let strip = |v: Vec<(String, String, String)>| -> Vec<(String, String)> {
+            v.into_iter().map(|(_, s, f)| (s, f)).collect()
+        };
+        assert_eq!(
+            strip(items(&xlsx)),
+            strip(expected),
+            "{unit}.xlsx reads back to the CSV's items"
+        );
+        checked += 1;
+    }
+    // The county's merged table, as CSV and as the 全县汇总目录 sheet of 汇总表.xlsx (its 覆盖情况
+    // and 责任分工 sheets are not catalogues and are passed over).
+    let (merged, d) = read(&out.path().join("全县汇总目录.csv"));
+    assert!(d.is_empty(), "全县汇总目录.csv: {d:#?}");
+    let (book, d) = read(&out.path().join("汇总表.xlsx"));
+    assert!(
+        d.iter().all(|x| x.severity == gkml::diag::Severity::Info),
+        "汇总表.xlsx: {d:#?}"
+    );
+    assert_eq!(items(&book), items(&merged));
+    let total: usize = merged.iter().map(Catalogue::item_count).sum();
+    assert_eq!(total, 3118, "every item of the county");
+    assert!(checked == units.len());
+}
