@@ -437,6 +437,30 @@ Use instead:
 ",
 };
 
+pub static RETIRED_ITEM_ID: Rule = Rule {
+    code: "GK512",
+    name: "RetiredItemId",
+    severity: Warning,
+    summary: "drop/change/include 引用的参考事项已停用，应改用接替事项",
+    source: FORMAT,
+    doc: "## What it does
+Reports a `drop`, `include` or `[[sections.change]]` entry in a unit catalogue naming a reference item that has been retired (listed under `retired` in the reference file, because the law or the ministry's guideline changed), and names the item that replaces it, if any. Retired ids are never given to another item.
+
+## Why is this bad?
+The entry does nothing: a change made to the retired item is not carried over to its successor, so the unit publishes the successor unchanged (国办发〔2019〕54号 asks for catalogues kept current, 动态管理).
+
+## Example
+    [[sections.change]]               # 扶贫: 建档立卡 identification ended in 2020
+    id = \"fp-identify\"
+    channels = [\"政府网站\", \"社区/企事业单位/村公示栏（电子屏）\"]
+
+Use instead:
+    [[sections.change]]
+    id = \"monitor-identify\"         # 防止返贫监测对象识别纳入
+    channels = [\"政府网站\", \"社区/企事业单位/村公示栏（电子屏）\"]
+",
+};
+
 pub static UNKNOWN_RESPONSIBLE_UNIT: Rule = Rule {
     code: "GK703",
     name: "UnknownResponsibleUnit",
