@@ -65,8 +65,14 @@ pub fn explain(code: &str) -> Result<Exit, Error> {
             "没有规则“{code}”；gkml rules 可列出全部规则"
         )));
     };
+    // Rules whose facts are data print that data with its sources.
+    let list = match r.code {
+        "GK305" => rules::superseded_explain_list(),
+        "GK405" => rules::decision_explain_list(),
+        _ => String::new(),
+    };
     let text = format!(
-        "{} {}（{}）\n{}\n依据：{}\n\n{}",
+        "{} {}（{}）\n{}\n依据：{}\n\n{}{list}",
         r.code,
         r.name,
         r.severity.label_zh(),
