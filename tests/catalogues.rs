@@ -224,3 +224,20 @@ fn references_hold_at_least_640_items_and_the_public_resources_guideline() {
     // 发改办法规〔2019〕752号 lists 40 items; catalogues/02 says which it merges and why.
     assert!(public_resources >= 38, "{public_resources}");
 }
+
+#[test]
+fn validate_reports_nothing_on_the_catalogues_folder_with_every_rule() {
+    // The CLI path (folder reading, every registered rule including the law-aware ones),
+    // not only rules::check on the embedded copies.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gkml"))
+        .args(["validate", "catalogues", "--format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run gkml");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["summary"]["errors"], 0, "{v}");
+    assert_eq!(v["summary"]["warnings"], 0, "{v}");
+    assert_eq!(v["summary"]["infos"], 0, "{v}");
+    assert_eq!(v["diagnostics"], serde_json::json!([]));
+}
