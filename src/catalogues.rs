@@ -9,7 +9,7 @@ use crate::diag::Diagnostic;
 use crate::domains::SectionKey;
 use crate::model::Catalogue;
 use crate::read::codes;
-use crate::read::toml::{parse, TomlDoc};
+use crate::read::toml::{parse, RetiredToml, TomlDoc};
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
@@ -17,6 +17,8 @@ include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 #[derive(Debug, Default)]
 pub struct Store {
     by_key: HashMap<SectionKey, Catalogue>,
+    /// Each reference's retired item ids (ids are never reused; see catalogues/README.md).
+    retired: HashMap<SectionKey, Vec<RetiredToml>>,
 }
 
 impl Store {
@@ -77,6 +79,10 @@ impl Store {
             diags.extend(d);
             if let Some(TomlDoc::Reference(cat)) = doc {
                 if let Some(key) = cat.sections.first().map(|s| s.key.clone()) {
+                    let retired = crate::read::toml::retired(&text);
+                    if !retired.is_empty() {
+                        store.retired.insert(key.clone(), retired);
+                    }
                     store.by_key.insert(key, cat);
                 }
             }
@@ -87,6 +93,11 @@ impl Store {
     /// The reference catalogue for a section, if there is one.
     pub fn get(&self, key: &SectionKey) -> Option<&Catalogue> {
         self.by_key.get(key)
+    }
+
+    /// The retired ids of a section's reference (empty when none).
+    pub fn retired(&self, key: &SectionKey) -> &[RetiredToml] {
+        self.retired.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// Number of reference items for a section (0 when there is no reference).

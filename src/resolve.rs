@@ -77,7 +77,7 @@ fn section_items(
                 }
                 for (id, loc) in &s.include {
                     if !r.sections.iter().flat_map(|sec| &sec.items).any(|it| it.id.as_deref() == Some(id.as_str())) {
-                        diags.push(unknown_id(s, id, loc));
+                        diags.push(retired_or_unknown(s, store, id, loc, "纳入"));
                     }
                 }
             }
@@ -123,7 +123,7 @@ fn section_items(
                 )
             }
         )),
-        None => unknown_id(s, id, loc),
+        None => retired_or_unknown(s, store, id, loc, what),
     };
     for (id, loc) in &s.drop {
         let before = items.len();
@@ -144,6 +144,9 @@ fn section_items(
                         target.set_place(*f, loc.clone());
                     }
                 }
+                if patch.item.source.is_some() {
+                    target.source = patch.item.source.clone();
+                }
                 target.allow.extend(patch.item.allow.iter().cloned());
             }
             None => {
@@ -160,6 +163,47 @@ fn section_items(
         items.push(it);
     }
     items
+}
+
+/// An id the reference does not have: retired (GK512, naming its successor) or unknown (GK504).
+fn retired_or_unknown(
+    s: &SectionSpec,
+    store: &Store,
+    id: &str,
+    loc: &crate::model::Loc,
+    what: &str,
+) -> Diagnostic {
+    let Some(r) = store.retired(&s.key).iter().find(|r| r.id == id) else {
+        return unknown_id(s, id, loc);
+    };
+    let successor = r.successor.as_deref().and_then(|succ| {
+        store
+            .get(&s.key)
+            .into_iter()
+            .flat_map(|c| c.sections.iter().flat_map(|sec| &sec.items))
+            .find(|it| it.id.as_deref() == Some(succ))
+            .map(|it| (succ, it.label()))
+    });
+    let message = match &successor {
+        Some((succ, label)) => format!(
+            "事项“{id}”已从参考目录“{}”中停用（{}），由“{succ}”（{label}）接替；此处{what}不起作用",
+            s.key.display_name(),
+            r.reason
+        ),
+        None => format!(
+            "事项“{id}”已从参考目录“{}”中停用（{}），没有接替事项；此处{what}不起作用",
+            s.key.display_name(),
+            r.reason
+        ),
+    };
+    let hint = match &successor {
+        Some((succ, _)) => format!("改为引用“{succ}”，或删去这一行"),
+        None => "删去这一行".to_string(),
+    };
+    Diagnostic::new(&rules::RETIRED_ITEM_ID, message)
+        .at(Some(loc))
+        .field(Field::Id)
+        .hint(hint)
 }
 
 fn unknown_id(s: &SectionSpec, id: &str, loc: &crate::model::Loc) -> Diagnostic {

@@ -139,3 +139,105 @@ fn every_item_says_which_levels_publish_it() {
         assert!(!it.levels.is_empty(), "{file} {}", it.label());
     }
 }
+
+#[test]
+fn every_reference_item_names_its_source() {
+    for (file, it) in all_items() {
+        let source = it.source.as_deref().unwrap_or("");
+        assert!(
+            !source.trim().is_empty(),
+            "{file} {} has no source",
+            it.label()
+        );
+    }
+}
+
+#[test]
+fn every_reference_file_says_when_its_citations_were_checked() {
+    for (name, text) in EMBEDDED {
+        let header: String = text
+            .lines()
+            .take_while(|l| !l.starts_with("[[items]]"))
+            .filter(|l| l.starts_with('#'))
+            .collect();
+        assert!(
+            header.contains("依据核对：2026-12"),
+            "{name}: the header comment must say when the citations were last checked"
+        );
+    }
+}
+
+#[test]
+fn retired_ids_are_never_reused_and_name_a_live_successor() {
+    let store = Store::embedded();
+    let mut retired_somewhere = 0;
+    for cat in store.all() {
+        let Some(key) = cat.sections.first().map(|s| s.key.clone()) else {
+            continue;
+        };
+        let live: Vec<&str> = cat
+            .sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .filter_map(|i| i.id.as_deref())
+            .collect();
+        for r in store.retired(&key) {
+            retired_somewhere += 1;
+            assert!(
+                !live.contains(&r.id.as_str()),
+                "{}: retired id {} is in use",
+                cat.file,
+                r.id
+            );
+            assert!(
+                !r.reason.trim().is_empty(),
+                "{}: {} has no reason",
+                cat.file,
+                r.id
+            );
+            if let Some(s) = &r.successor {
+                assert!(
+                    live.contains(&s.as_str()),
+                    "{}: successor {s} of {} does not exist",
+                    cat.file,
+                    r.id
+                );
+            }
+        }
+    }
+    assert!(retired_somewhere > 0, "the retired lists are read");
+}
+
+#[test]
+fn references_hold_at_least_640_items_and_the_public_resources_guideline() {
+    let store = Store::embedded();
+    let total: usize = DOMAINS
+        .iter()
+        .map(|d| store.item_count(&SectionKey::Domain(d.id)))
+        .sum();
+    assert!(total >= 640, "{total}");
+    let public_resources = DOMAINS
+        .iter()
+        .find(|d| d.name == "公共资源交易")
+        .map(|d| store.item_count(&SectionKey::Domain(d.id)))
+        .unwrap_or(0);
+    // 发改办法规〔2019〕752号 lists 40 items; catalogues/02 says which it merges and why.
+    assert!(public_resources >= 38, "{public_resources}");
+}
+
+#[test]
+fn validate_reports_nothing_on_the_catalogues_folder_with_every_rule() {
+    // The CLI path (folder reading, every registered rule including the law-aware ones),
+    // not only rules::check on the embedded copies.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gkml"))
+        .args(["validate", "catalogues", "--format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run gkml");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["summary"]["errors"], 0, "{v}");
+    assert_eq!(v["summary"]["warnings"], 0, "{v}");
+    assert_eq!(v["summary"]["infos"], 0, "{v}");
+    assert_eq!(v["diagnostics"], serde_json::json!([]));
+}

@@ -361,6 +361,10 @@ pub struct Item {
     /// is due on 3月31日, the departments' on 1月31日 (Art. 49), so they are separate items.
     pub kinds: Vec<UnitKind>,
     pub allow: Vec<Allow>,
+    /// Provenance of a reference item: the guideline table or the published catalogues it
+    /// follows (`source = "…"` in TOML). Reference metadata, not a §2 column: it reaches the
+    /// JSON output only, never the published tables.
+    pub source: Option<String>,
     /// Where the item as a whole comes from (its table in TOML, its row in a sheet).
     pub loc: Option<Loc>,
     /// Where each field's value comes from, where it differs from `loc`.

@@ -32,6 +32,9 @@ struct ItemJson<'a> {
     mode: Option<String>,
     levels: Vec<&'a str>,
     remarks: &'a str,
+    /// Reference provenance (catalogues/README.md); absent for draft items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -69,6 +72,7 @@ fn item(it: &Item) -> ItemJson<'_> {
         mode: joined(&it.mode, |m| m.label()),
         levels: it.levels.iter().map(Level::label).collect(),
         remarks: &it.remarks,
+        source: it.source.as_deref(),
     }
 }
 

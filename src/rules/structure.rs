@@ -304,10 +304,16 @@ impl CrossCheck {
             .previous_row
             .as_ref()
             .is_some_and(|(p, c)| *p == n && *c == item.category);
+        // 1 again under another 一级事项: numbering restarts (a new section or table).
+        let restart = n == 1
+            && state
+                .previous_row
+                .as_ref()
+                .is_some_and(|(_, c)| *c != item.category);
         let prev = state.last.replace(n);
         state.previous_row = Some((n, item.category.clone()));
         let problem = match prev {
-            Some(p) if n == p && !same_group_written_out => {
+            Some(p) if n == p && !same_group_written_out && !restart => {
                 Some(format!("序号“{n}”重复出现（疑似分页时重复填写）"))
             }
             Some(p) if n > p + 1 => Some(format!("序号从“{p}”跳到“{n}”")),
@@ -472,6 +478,30 @@ Every element of the row is published under the wrong heading, and the checks of
 
 Use instead:
     一级事项 = 重点领域, 二级事项 = 社会救助, 公开内容（要素） = 困难群众临时救助名单确认；…, 公开依据 = 《中华人民共和国政府信息公开条例》
+",
+};
+
+pub static RETIRED_ITEM_ID: Rule = Rule {
+    code: "GK512",
+    name: "RetiredItemId",
+    severity: Warning,
+    summary: "drop/change/include 引用的参考事项已停用，应改用接替事项",
+    source: FORMAT,
+    doc: "## What it does
+Reports a `drop`, `include` or `[[sections.change]]` entry in a unit catalogue naming a reference item that has been retired (listed under `retired` in the reference file, because the law or the ministry's guideline changed), and names the item that replaces it, if any. Retired ids are never given to another item.
+
+## Why is this bad?
+The entry does nothing: a change made to the retired item is not carried over to its successor, so the unit publishes the successor unchanged (国办发〔2019〕54号 asks for catalogues kept current, 动态管理).
+
+## Example
+    [[sections.change]]               # 扶贫: 建档立卡 identification ended in 2020
+    id = \"fp-identify\"
+    channels = [\"政府网站\", \"社区/企事业单位/村公示栏（电子屏）\"]
+
+Use instead:
+    [[sections.change]]
+    id = \"monitor-identify\"         # 防止返贫监测对象识别纳入
+    channels = [\"政府网站\", \"社区/企事业单位/村公示栏（电子屏）\"]
 ",
 };
 

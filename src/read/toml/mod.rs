@@ -78,6 +78,10 @@ pub struct ItemToml {
     /// Rule codes this item deliberately trips, each with the reason: { GK210 = "…" }.
     #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub allow: Option<Spanned<BTreeMap<String, String>>>,
+    /// Provenance: the guideline and its table, or the published catalogues the item follows
+    /// (e.g. 民办函〔2019〕52号 附件 社会救助领域基层政务公开标准目录). Reference metadata: in the
+    /// JSON output, not in the published tables.
+    pub source: Option<String>,
 }
 
 /// A reference catalogue file (`catalogues/NN-<domain>.toml`).
@@ -99,6 +103,43 @@ pub struct ReferenceToml {
     #[serde(default)]
     #[schemars(with = "Vec<ItemToml>")]
     pub items: Vec<Spanned<ItemToml>>,
+    /// Ids of items that went away: never reused, and a unit's `drop`/`change` of one is told
+    /// its successor (GK512) instead of failing as unknown.
+    #[serde(default)]
+    pub retired: Vec<RetiredToml>,
+}
+
+/// One retired reference item id.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetiredToml {
+    /// The id, as it was published (never given to another item).
+    pub id: String,
+    /// The id of the item that replaces it in the same file, if any.
+    pub successor: Option<String>,
+    /// Why it went away (in Chinese: it is shown to the clerk).
+    pub reason: String,
+}
+
+/// Just the `retired` list of a reference file, read on its own so that the parsed model
+/// need not carry it.
+#[derive(Debug, Default, Deserialize)]
+struct RetiredOnly {
+    #[serde(default)]
+    retired: Vec<RetiredToml>,
+}
+
+/// The `retired` list of a reference catalogue text (empty when there is none or the text
+/// does not parse: parse errors are reported by [`parse`]).
+pub fn retired(src: &str) -> Vec<RetiredToml> {
+    // Most files have no list; skip the second parse for them.
+    if !src.contains("retired") {
+        return Vec::new();
+    }
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    toml::from_str::<RetiredOnly>(src)
+        .map(|r| r.retired)
+        .unwrap_or_default()
 }
 
 /// One `[[sections]]` of a unit catalogue.
@@ -523,6 +564,10 @@ fn item(ctx: &Ctx<'_>, t: Spanned<ItemToml>) -> Result<(Item, Vec<Field>), Diagn
             }
         }
     }
+    it.source = t
+        .source
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     if let Some(a) = t.allow {
         let loc = ctx.loc(a.span());
         it.allow = a
