@@ -320,13 +320,41 @@ impl Plan {
         if now != self.read {
             return Err("文件在读取后已被修改，未写入修正；请重新运行".to_string());
         }
-        let backup = PathBuf::from(format!("{}.bak", self.path.display()));
-        std::fs::write(&backup, &self.read)
-            .map_err(|e| format!("无法写入备份 {}：{e}", backup.display()))?;
-        let (dir, name) = crate::fsutil::split_output(&self.path);
+        let backup = backup_of(&self.path);
+        // The backup goes through the same temporary-file, sync and rename as every output:
+        // a full disk leaves no truncated `.bak`, and the original is replaced only once
+        // the backup is whole on disk.
+        let (dir, name) = crate::fsutil::split_output(&backup);
+        crate::fsutil::write_atomic(dir, &name, &self.read)
+            .map_err(|e| format!("未写入修正，因为无法写入备份：{e}"))?;
         let bytes = encode(&self.new, self.encoding);
-        crate::fsutil::write_atomic(dir, &name, &bytes).map_err(|e| e.to_string())?;
+        crate::fsutil::replace_input(&self.path, &bytes).map_err(|e| e.to_string())?;
         Ok(Fixed::InPlace { backup })
+    }
+}
+
+/// Where `--fix` keeps the original of a text source.
+pub fn backup_of(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".bak");
+    PathBuf::from(name)
+}
+
+/// Where `--fix` writes the corrected copy of a workbook: `<name>.fixed.xlsx` beside it.
+pub fn fixed_copy_of(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    path.with_file_name(format!("{stem}.fixed.xlsx"))
+}
+
+/// The file `--fix` writes beside a source besides the source itself (its backup or its
+/// corrected copy), for the output guard.
+pub fn written_beside(path: &Path) -> Option<PathBuf> {
+    match crate::read::file_type(path)? {
+        crate::read::FileType::Workbook => Some(fixed_copy_of(path)),
+        _ => Some(backup_of(path)),
     }
 }
 
@@ -434,16 +462,10 @@ pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
     if !changed {
         return Ok(None);
     }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let copy = fixed_copy_of(path);
+    let (dir, name) = crate::fsutil::split_output(&copy);
     let bytes = out.save_to_buffer().map_err(|e| e.to_string())?;
-    crate::fsutil::write_atomic(dir, &format!("{stem}.fixed.xlsx"), &bytes)
+    crate::fsutil::write_atomic(dir, &name, &bytes)
         .map(Some)
         .map_err(|e| e.to_string())
 }

@@ -15,7 +15,9 @@ use crate::catalogues::Store;
 use crate::cli::DiagFormat;
 use crate::diag::{self, Diagnostic, Severity, Summary};
 use crate::error::Error;
-use crate::fsutil::{remove_stale, safe_file_name, write_atomic, write_atomic_with};
+use crate::fsutil::{
+    remove_stale, safe_file_name, unit_outputs, write_atomic, write_atomic_with, COUNTY_FILES,
+};
 use crate::model::Catalogue;
 use crate::project::{self, ProjectRun, UnitResult};
 use crate::read;
@@ -142,6 +144,19 @@ pub fn run(path: &Path, s: &Settings, store: &Store) -> Result<Exit, Error> {
         files: 1,
         ..Summary::default()
     };
+    let stem = |c: &Catalogue| match c.unit.name.as_str() {
+        "" => path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("目录")
+            .to_string(),
+        n => n.to_string(),
+    };
+    let planned = fr.catalogues.iter().map(stem).collect::<Vec<_>>();
+    let planned = planned
+        .iter()
+        .flat_map(|n| unit_outputs(&s.out_dir, n, &OUTPUTS));
+    crate::fsutil::guard_outputs(&[path], planned)?;
     let mut written = Vec::new();
     let mut used = HashMap::new();
     for mut cat in fr.catalogues {
@@ -322,6 +337,14 @@ pub fn run_project(
             }
         }
     }
+    let names: Vec<String> = run.units.iter().map(UnitResult::name).collect();
+    let planned = names
+        .iter()
+        .flat_map(|n| unit_outputs(&s.out_dir, n, &OUTPUTS));
+    crate::fsutil::guard_outputs(
+        &[county_toml],
+        planned.chain(COUNTY_FILES.map(|f| s.out_dir.join(f))),
+    )?;
     let mut run = run;
     let dup_units: Vec<usize> = dup.iter().map(|(i, _)| *i).collect();
     for (i, d) in dup {

@@ -160,13 +160,24 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             ignore,
         } => {
             let rules = run_rules(select, ignore)?;
+            let mut fix_failed = false;
             if fix {
-                let failed = validate::fix(&paths, diff)?;
+                fix_failed = validate::fix(&paths, diff)?;
                 if diff {
-                    return Ok(if failed { Exit::Unreadable } else { Exit::Ok });
+                    return Ok(if fix_failed {
+                        Exit::Unreadable
+                    } else {
+                        Exit::Ok
+                    });
                 }
             }
-            let exit = validate::run(&paths, format, &rules, &lazy_store)?;
+            // A fix that could not be written (read-only folder, full disk) is exit 2.
+            let fixed = if fix_failed {
+                Exit::Unreadable
+            } else {
+                Exit::Ok
+            };
+            let exit = validate::run(&paths, format, &rules, &lazy_store)?.max(fixed);
             match annotate {
                 Some(out) => {
                     validate::annotate(&paths, &out, &rules, lazy_store()).map(|e| e.max(exit))

@@ -328,6 +328,11 @@ pub fn fix(paths: &[PathBuf], diff: bool) -> Result<bool, Error> {
             }
         })
         .collect();
+    let named: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    crate::fsutil::guard_outputs(
+        &named,
+        files.iter().filter_map(|f| crate::fix::written_beside(f)),
+    )?;
     for f in files {
         match read::file_type(&f) {
             Some(read::FileType::Workbook) => {
@@ -406,6 +411,7 @@ pub fn annotate(
             path.display()
         )));
     }
+    crate::fsutil::guard_outputs(&[path], [out])?;
     let fr = read::read_file(path, store, None);
     let mut diags = config.apply(fr.diags);
     for cat in &fr.catalogues {

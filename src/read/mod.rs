@@ -94,6 +94,8 @@ pub fn display_name(path: &Path) -> Arc<str> {
 
 /// Read one file. `county` is the project's county, used when a unit file does not name one.
 pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
+    // No output of this run may overwrite what it reads (`fsutil::refuse_input`).
+    crate::fsutil::note_input(path);
     let file = display_name(path);
     if path.is_dir() {
         return FileRead::failed(

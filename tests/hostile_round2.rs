@@ -1,0 +1,125 @@
+//! Hostile input, round two (issue 20): attacks from outside the first corpus. Outputs never
+//! overwrite inputs, copies keep what the clerk hid, every expansion a file declares is
+//! bounded, and what a cell holds cannot forge the terminal or the pages. Every run goes
+//! through the budgeted runner (2 GiB, 30 s): a bomb fails the test, not the machine.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{code, fixture, gkml_bounded_in as gkml_in, stderr};
+
+/// A fresh folder holding a copy of the 乐昌镇 draft workbook as `name`.
+fn with_draft(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::copy(fixture("drafts/乐昌镇.xlsx"), &p).expect("copy draft");
+    (dir, p)
+}
+
+fn bytes(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
+}
+
+/// A small valid CSV draft with one item.
+const CSV: &str = "\u{feff}二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,主动\r\n低保,条件,《中华人民共和国政府信息公开条例》（国务院令第711号）,信息形成或变更之日起20个工作日内,镇人民政府,政府网站,✓,✓\r\n";
+
+// ---- 1. No output is, or resolves to, an input ----
+
+#[test]
+fn an_output_that_resolves_to_an_input_is_refused_with_exit_2_before_anything_is_written() {
+    let (dir, a) = with_draft("a.xlsx");
+    let d = dir.path();
+    let before = bytes(&a);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("a.xlsx", d.join("link.xlsx")).expect("symlink");
+        std::fs::hard_link(&a, d.join("hard.xlsx")).expect("hard link");
+    }
+    std::fs::write(d.join("a.csv"), CSV).expect("csv");
+    std::fs::write(d.join("b.csv"), CSV.replace("条件", "条件和标准")).expect("csv");
+    let attacks: Vec<Vec<&str>> = vec![
+        vec!["validate", "a.xlsx", "--annotate", "a.xlsx"],
+        vec!["validate", "a.xlsx", "--annotate", "./missing/../a.xlsx"],
+        #[cfg(unix)]
+        vec!["validate", "a.xlsx", "--annotate", "missing/../link.xlsx"],
+        #[cfg(unix)]
+        vec!["validate", "a.xlsx", "--annotate", "hard.xlsx"],
+        vec!["import", "a.xlsx", "-o", "a.xlsx"],
+        vec!["import", "a.csv", "-o", "./a.csv"],
+        vec!["diff", "a.csv", "b.csv", "--xlsx", "a.csv"],
+        vec!["diff", "a.csv", "b.csv", "--xlsx", "b.csv"],
+    ];
+    for args in &attacks {
+        let o = gkml_in(d, args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("覆盖输入"), "{args:?}: {}", stderr(&o));
+    }
+    assert_eq!(bytes(&a), before, "the draft is untouched");
+    assert_eq!(bytes(&d.join("a.csv")), CSV.as_bytes());
+}
+
+#[test]
+fn compiling_a_draft_into_its_own_folder_never_replaces_or_removes_the_draft() {
+    let (dir, draft) = with_draft("草稿/乐昌镇.xlsx");
+    let before = bytes(&draft);
+    for extra in [&["--allow-errors"][..], &[][..]] {
+        let mut args = vec!["compile", "草稿/乐昌镇.xlsx", "-o", "草稿"];
+        args.extend_from_slice(extra);
+        let o = gkml_in(dir.path(), &args);
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        assert_eq!(bytes(&draft), before);
+    }
+    let names: Vec<_> = std::fs::read_dir(dir.path().join("草稿"))
+        .expect("ls")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        names.len(),
+        1,
+        "nothing was written beside the draft: {names:?}"
+    );
+}
+
+#[test]
+fn fix_never_writes_its_backup_or_copy_over_a_named_input() {
+    let (dir, _) = with_draft("a.xlsx");
+    let d = dir.path();
+    std::fs::copy(d.join("a.xlsx"), d.join("a.fixed.xlsx")).expect("copy");
+    let before = bytes(&d.join("a.fixed.xlsx"));
+    let o = gkml_in(d, &["validate", "a.xlsx", "a.fixed.xlsx", "--fix"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(bytes(&d.join("a.fixed.xlsx")), before);
+}
+
+// ---- 5. A fix that cannot be written is exit 2, and the original stays ----
+
+#[test]
+fn a_fix_whose_backup_cannot_be_written_exits_2_and_leaves_the_original() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let src = CSV.replace("政府网站", "<b>政府网站</b>");
+    std::fs::write(d.join("a.csv"), &src).expect("csv");
+    // A folder where the backup should go: the write fails even for root.
+    std::fs::create_dir(d.join("a.csv.bak")).expect("mkdir");
+    let o = gkml_in(d, &["validate", "a.csv", "--fix"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("备份"), "{}", stderr(&o));
+    assert_eq!(bytes(&d.join("a.csv")), src.as_bytes());
+    let strays: Vec<_> = std::fs::read_dir(d)
+        .expect("ls")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".gkml-"))
+        .collect();
+    assert!(strays.is_empty(), "no temporary is left");
+    // Once the way is clear the same fix succeeds, with a whole backup.
+    std::fs::remove_dir(d.join("a.csv.bak")).expect("rmdir");
+    let o = gkml_in(d, &["validate", "a.csv", "--fix"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(bytes(&d.join("a.csv.bak")), src.as_bytes());
+    assert_eq!(bytes(&d.join("a.csv")), CSV.as_bytes());
+}
