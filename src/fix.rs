@@ -392,14 +392,19 @@ pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("无法读取：{e}"))?;
     let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| format!("无法打开工作簿：{e}"))?;
-    let names: Vec<String> = wb.sheet_names().to_vec();
+    let sheets: Vec<(String, calamine::SheetVisible)> = wb
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible))
+        .collect();
     let mut out = rust_xlsxwriter::Workbook::new();
     let mut changed = false;
-    for name in names {
+    let mut shown = false;
+    for (name, visible) in sheets {
         let Ok(range) = wb.worksheet_range(&name) else {
             continue;
         };
-        let merges = crate::read::xlsx::merges(&mut wb, &name);
+        let merges = crate::read::xlsx::merges_within(&mut wb, &name, &range)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let rows: Vec<RawRow> = range
             .rows()
@@ -415,6 +420,12 @@ pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
         let header = column_fields(&rows[..rows.len().min(30)]);
         let ws = out.add_worksheet();
         ws.set_name(&name).map_err(|e| e.to_string())?;
+        crate::read::xlsx::keep_visibility(ws, &visible);
+        // Excel opens on the first visible sheet; a hidden one cannot be the active sheet.
+        if !shown && visible == calamine::SheetVisible::Visible {
+            ws.set_active(true);
+            shown = true;
+        }
         for (i, r) in range.rows().enumerate() {
             for (j, cell) in r.iter().enumerate() {
                 let (row, col) = (r0 + i as u32, (c0 as usize + j) as u16);

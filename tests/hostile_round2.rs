@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{code, fixture, gkml_bounded_in as gkml_in, stderr};
+use common::{code, fixture, gkml_bounded_in as gkml_in, json, root, stderr};
 
 /// A fresh folder holding a copy of the 乐昌镇 draft workbook as `name`.
 fn with_draft(name: &str) -> (tempfile::TempDir, PathBuf) {
@@ -122,4 +122,78 @@ fn a_fix_whose_backup_cannot_be_written_exits_2_and_leaves_the_original() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(bytes(&d.join("a.csv.bak")), src.as_bytes());
     assert_eq!(bytes(&d.join("a.csv")), CSV.as_bytes());
+}
+
+fn hostile(name: &str) -> PathBuf {
+    root().join("tests/hostile").join(name)
+}
+
+/// Items and codes of `validate --format json PATH`.
+fn check(dir: &Path, path: &str) -> serde_json::Value {
+    json(&gkml_in(dir, &["validate", "--format", "json", path]))
+}
+
+// ---- 4. Copies keep sheet state; 7. annotating an annotated workbook ----
+
+#[test]
+fn fixed_and_annotated_copies_keep_hidden_sheets_hidden() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    std::fs::copy(hostile("hidden_sheets.xlsx"), d.join("h.xlsx")).expect("copy");
+    let original = check(d, "h.xlsx");
+    assert_eq!(original["summary"]["items"], 3);
+    let o = gkml_in(d, &["validate", "h.xlsx", "--annotate", "ann.xlsx"]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    let o = gkml_in(d, &["validate", "h.xlsx", "--fix"]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    for copy in ["ann.xlsx", "h.fixed.xlsx"] {
+        let v = check(d, copy);
+        assert_eq!(
+            v["summary"]["items"], 3,
+            "{copy}: the hidden items stay hidden"
+        );
+        let hidden = v["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|x| x["code"] == "GK012")
+            .count();
+        assert_eq!(
+            hidden, 2,
+            "{copy}: both hidden sheets are still reported hidden"
+        );
+    }
+}
+
+#[test]
+fn annotating_an_annotated_workbook_replaces_its_problem_list() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    std::fs::copy(hostile("hidden_sheets.xlsx"), d.join("h.xlsx")).expect("copy");
+    let first = gkml_in(d, &["validate", "h.xlsx", "--annotate", "ann.xlsx"]);
+    assert!(code(&first) < 2, "{}", stderr(&first));
+    let again = gkml_in(d, &["validate", "ann.xlsx", "--annotate", "ann2.xlsx"]);
+    assert!(code(&again) < 2, "{}", stderr(&again));
+    assert_eq!(
+        check(d, "ann2.xlsx")["summary"],
+        check(d, "ann.xlsx")["summary"]
+    );
+}
+
+// ---- 8. Merged ranges are bounded by the used range ----
+
+#[test]
+fn a_merge_over_the_whole_sheet_is_copied_and_read_within_budget() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    std::fs::copy(hostile("merge_bomb.xlsx"), d.join("m.xlsx")).expect("copy");
+    assert_eq!(check(d, "m.xlsx")["summary"]["items"], 3);
+    let o = gkml_in(d, &["validate", "m.xlsx", "--annotate", "ann.xlsx"]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    let o = gkml_in(d, &["validate", "m.xlsx", "--fix"]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    for copy in ["ann.xlsx", "m.fixed.xlsx"] {
+        let size = std::fs::metadata(d.join(copy)).expect("copy written").len();
+        assert!(size < 100_000, "{copy} is {size} bytes");
+    }
 }

@@ -193,6 +193,56 @@ pub(crate) fn merges(wb: &mut Sheets<Cursor<Vec<u8>>>, name: &str) -> Vec<Dimens
     }
 }
 
+/// The merged regions of a sheet, clipped to its used range: a 5 KB file can declare one
+/// merge over A10:XFD1048576, and expanding or copying it cell by cell would take minutes and
+/// gigabytes for cells that are all empty. A region outside the used range, or that shrinks
+/// to one cell, is dropped. Every reader and copy goes through here.
+///
+/// # Errors
+/// A message when the clipped regions still cover more cells than the sheet-cell limit
+/// (thousands of overlapping merges over the same used range).
+pub(crate) fn merges_within(
+    wb: &mut Sheets<Cursor<Vec<u8>>>,
+    name: &str,
+    range: &Range<Data>,
+) -> Result<Vec<Dimensions>, String> {
+    let (Some(first), Some(last)) = (range.start(), range.end()) else {
+        return Ok(Vec::new());
+    };
+    let limit = crate::limits::get().max_sheet_cells;
+    let mut area: u64 = 0;
+    let mut out = Vec::new();
+    for m in merges(wb, name) {
+        let start = (m.start.0.max(first.0), m.start.1.max(first.1));
+        let end = (m.end.0.min(last.0), m.end.1.min(last.1));
+        if start.0 > end.0 || start.1 > end.1 || start == end {
+            continue;
+        }
+        area += u64::from(end.0 - start.0 + 1) * u64::from(end.1 - start.1 + 1);
+        if area > limit {
+            return Err(format!(
+                "工作表“{name}”的合并单元格共覆盖超过 {limit} 个单元格，超过上限"
+            ));
+        }
+        out.push(Dimensions { start, end });
+    }
+    Ok(out)
+}
+
+/// Show a copied sheet as the original showed it: a hidden sheet stays hidden (a copy that
+/// un-hid it would publish its items when compiled).
+pub(crate) fn keep_visibility(ws: &mut rust_xlsxwriter::Worksheet, v: &calamine::SheetVisible) {
+    match v {
+        calamine::SheetVisible::Visible => {}
+        calamine::SheetVisible::Hidden => {
+            ws.set_hidden(true);
+        }
+        calamine::SheetVisible::VeryHidden => {
+            ws.set_very_hidden(true);
+        }
+    }
+}
+
 /// Rows of a range with merged regions filled in.
 fn rows_of(range: &Range<Data>, merged: &[Dimensions]) -> Vec<RawRow> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
@@ -308,7 +358,11 @@ fn sheets_of(
             )
             .in_file(file)
         })?;
-        let merged = merges(&mut wb, &name);
+        let merged = merges_within(&mut wb, &name, &range).map_err(|m| {
+            Diagnostic::new(&rules::INPUT_TOO_LARGE, m)
+                .in_file(file)
+                .hint("这通常是损坏或恶意的文件；请用 Excel/WPS 打开检查后另存")
+        })?;
         let rows = rows_of(&range, &merged);
         if rows.len() as u64 > crate::limits::get().max_rows {
             return Err(Diagnostic::new(

@@ -89,3 +89,62 @@ w("long_cell.csv", HEADER + "社会救助,办事指南," + "很" * 40000 + ",《
 
 # Control characters and odd Unicode everywhere.
 w("control_chars.csv", HEADER + "社会救助,\x00\x01\x1b[31m办事\u202e指南,\ufeff内容\u200b,依据,及时公开,镇\x7f,政府网站,✓,,✓,,\r\n")
+
+# ---- Round two (issue 20) ----
+
+def workbook(sheets):
+    """An xlsx from [(name, sheet_xml, state)], state "visible", "hidden" or "veryHidden"."""
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        over = "".join(f'<Override PartName="/xl/worksheets/sheet{i+1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(len(sheets)))
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' + over + '</Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        tags = "".join(f'<sheet name="{n}" sheetId="{i+1}"' + ("" if st == "visible" else f' state="{st}"') + f' r:id="rId{i+1}"/>' for i, (n, _, st) in enumerate(sheets))
+        z.writestr("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>' + tags + '</sheets></workbook>')
+        rels = "".join(f'<Relationship Id="rId{i+1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i+1}.xml"/>' for i in range(len(sheets)))
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' + rels + '</Relationships>')
+        for i, (_, xml, _) in enumerate(sheets):
+            z.writestr(f"xl/worksheets/sheet{i+1}.xml", xml)
+    return b.getvalue()
+
+def col(i):
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+def sheet(rows, extra="", row_attrs=None):
+    """Sheet XML from rows of strings (inline strings; "=F" makes a formula without a value)."""
+    out = []
+    for r, cells in enumerate(rows):
+        cs = []
+        for c, v in enumerate(cells):
+            ref = f"{col(c)}{r+1}"
+            if v.startswith("=F"):
+                cs.append(f'<c r="{ref}"><f>{v[2:]}</f></c>')
+            elif v.startswith("#"):
+                cs.append(f'<c r="{ref}" t="e"><v>{v}</v></c>')
+            else:
+                cs.append(f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>')
+        attrs = (row_attrs or {}).get(r + 1, "")
+        out.append(f'<row r="{r+1}"{attrs}>' + "".join(cs) + "</row>")
+    return '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + "".join(out) + "</sheetData>" + extra + "</worksheet>"
+
+H2 = ["二级事项", "公开内容（要素）", "公开依据", "公开时限", "公开主体", "公开渠道和载体", "全社会", "主动"]
+def item(name):
+    return [name, "条件", "《中华人民共和国政府信息公开条例》（国务院令第711号）", "信息形成或变更之日起20个工作日内", "镇人民政府", "政府网站", "✓", "✓"]
+
+# A visible sheet of three items and a hidden and a very hidden sheet of twenty: copies made
+# by --fix and --annotate must keep them hidden.
+w("hidden_sheets.xlsx", workbook([
+    ("目录", sheet([H2] + [item(f"公开事项{i}") for i in range(2)] + [item("公开事项2")[:5] + ["&lt;b&gt;政府网站&lt;/b&gt;", "✓", "✓"]]), "visible"),
+    ("草稿", sheet([H2] + [item(f"草稿事项{i}") for i in range(10)]), "hidden"),
+    ("底稿", sheet([H2] + [item(f"底稿事项{i}") for i in range(10)]), "veryHidden"),
+]))
+
+# One merged range from A10 to the last cell of the sheet (5 KB on disk).
+w("merge_bomb.xlsx", workbook([
+    ("目录", sheet([H2] + [item(f"事项{i}")[:5] + ["&lt;b&gt;政府网站&lt;/b&gt;", "✓", "✓"] for i in range(3)], '<mergeCells count="1"><mergeCell ref="A10:XFD1048576"/></mergeCells>'), "visible"),
+]))
