@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use calamine::{Data, Reader};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Url, Workbook};
 
 use crate::diag::{Diagnostic, Severity};
@@ -45,8 +45,7 @@ fn col_of(cell: &str) -> Option<(u32, u16)> {
 /// # Errors
 /// A message when the workbook cannot be read or written.
 pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String> {
-    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("无法打开工作簿：{e}"))?;
+    let mut wb = crate::read::xlsx::open_for_copy(bytes)?;
     let sheets: Vec<(String, calamine::SheetVisible)> = wb
         .sheets_metadata()
         .iter()

@@ -388,10 +388,9 @@ pub fn plan(path: &Path) -> Result<Plan, String> {
 /// A message when the workbook cannot be read or the copy written.
 pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
     use crate::read::xlsx::raw_text;
-    use calamine::{open_workbook_auto_from_rs, Data, Reader};
+    use calamine::{Data, Reader};
     let bytes = std::fs::read(path).map_err(|e| format!("无法读取：{e}"))?;
-    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("无法打开工作簿：{e}"))?;
+    let mut wb = crate::read::xlsx::open_for_copy(bytes)?;
     let sheets: Vec<(String, calamine::SheetVisible)> = wb
         .sheets_metadata()
         .iter()

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{code, fixture, gkml_bounded_in as gkml_in, json, root, stderr};
+use common::{code, diagnostic, fixture, gkml_bounded_in as gkml_in, json, root, stderr, stdout};
 
 /// A fresh folder holding a copy of the 乐昌镇 draft workbook as `name`.
 fn with_draft(name: &str) -> (tempfile::TempDir, PathBuf) {
@@ -195,5 +195,76 @@ fn a_merge_over_the_whole_sheet_is_copied_and_read_within_budget() {
     for copy in ["ann.xlsx", "m.fixed.xlsx"] {
         let size = std::fs::metadata(d.join(copy)).expect("copy written").len();
         assert!(size < 100_000, "{copy} is {size} bytes");
+    }
+}
+
+/// `validate --format json` of a hostile file: its exit code and its first GK013.
+fn refused_as_too_large(name: &str) -> serde_json::Value {
+    let o = gkml_in(
+        &root(),
+        &[
+            "validate",
+            "--format",
+            "json",
+            &format!("tests/hostile/{name}"),
+        ],
+    );
+    assert_eq!(code(&o), 2, "{name}: {}", stderr(&o));
+    diagnostic(&json(&o), "GK013")
+        .unwrap_or_else(|| panic!("{name}: a GK013 diagnostic\n{}", stdout(&o)))
+        .clone()
+}
+
+// ---- 9. OpenDocument repeats are checked before calamine expands them ----
+
+#[test]
+fn an_ods_row_repeated_a_million_times_is_refused_before_it_is_expanded() {
+    for name in ["ods_rows_bomb.ods", "ods_columns_bomb.ods"] {
+        let d = refused_as_too_large(name);
+        assert!(
+            d["message"].as_str().expect("message").contains("上限"),
+            "{d}"
+        );
+    }
+    for verb in ["compile", "import"] {
+        let out = tempfile::tempdir().expect("tmp");
+        let mut args = vec![verb, "tests/hostile/ods_rows_bomb.ods"];
+        if verb == "compile" {
+            args.extend(["-o", out.path().to_str().expect("utf8")]);
+        }
+        assert_eq!(code(&gkml_in(&root(), &args)), 2, "{verb}");
+    }
+    // The copies open the workbook through the same limits.
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    std::fs::copy(hostile("ods_rows_bomb.ods"), d.join("b.ods")).expect("copy");
+    for args in [
+        &["validate", "b.ods", "--fix"][..],
+        &["validate", "b.ods", "--annotate", "ann.xlsx"][..],
+    ] {
+        assert_eq!(code(&gkml_in(d, args)), 2, "{args:?}");
+    }
+}
+
+#[test]
+fn empty_rows_repeated_to_the_end_of_an_ods_sheet_still_read() {
+    let v = check(&root(), "tests/hostile/ods_trailing_empty.ods");
+    assert_eq!(v["summary"]["items"], 2, "{v}");
+    assert!(diagnostic(&v, "GK013").is_none());
+}
+
+// ---- 11. A shared-string count is checked against the part's size ----
+
+#[test]
+fn a_shared_string_count_the_part_cannot_hold_is_gk013_not_a_panic_or_48_gib() {
+    for name in ["shared_strings_max.xlsx", "shared_strings_2e31.xlsx"] {
+        let d = refused_as_too_large(name);
+        assert!(
+            d["message"]
+                .as_str()
+                .expect("message")
+                .contains("共享字符串"),
+            "{d}"
+        );
     }
 }

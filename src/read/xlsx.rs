@@ -105,6 +105,21 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
             limits.max_input_bytes >> 20
         )));
     }
+    let strings: Vec<String> = z
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .collect();
+    for name in strings {
+        let Ok(mut f) = z.by_name(&name) else {
+            continue;
+        };
+        if let Some((declared, found)) = shared_strings_overstated(&mut f) {
+            return Err(too_large(format!(
+                "共享字符串表声明有 {declared} 个字符串，实际内容最多只能容纳 {found} 个"
+            )));
+        }
+    }
     let sheets: Vec<String> = z
         .file_names()
         .filter_map(|n| n.ok().map(|n| n.to_string()))
@@ -114,6 +129,22 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
         let Ok(mut f) = z.by_name(&name) else {
             continue;
         };
+        if name == "content.xml" {
+            let (cells, repeated) = ods_declared_cells(&mut f);
+            if cells > limits.max_sheet_cells {
+                return Err(too_large(format!(
+                    "表格声明（含重复行列）的范围有 {cells} 个单元格，超过上限 {}",
+                    limits.max_sheet_cells
+                )));
+            }
+            if repeated > limits.max_repeated_cells {
+                return Err(too_large(format!(
+                    "表格用“重复行/列”声明了 {repeated} 个重复的非空单元格，超过上限 {}",
+                    limits.max_repeated_cells
+                )));
+            }
+            continue;
+        }
         let (mut rmax, mut cmax) = (0u64, 0u64);
         let (mut rmin, mut cmin) = (u64::MAX, u64::MAX);
         // Streamed in chunks (a sheet may be hundreds of MB); the tail of each chunk is kept
@@ -163,6 +194,175 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// A shared-string table whose `uniqueCount` its own bytes cannot hold: calamine reserves
+/// that many strings before reading one, so `u64::MAX` panics and 2^31 asks for 48 GiB.
+/// Every string takes at least 5 bytes (`<si/>`), so the part is decompressed (streamed)
+/// only as far as needed to show it is long enough. Returns (declared, most possible).
+fn shared_strings_overstated(part: &mut impl std::io::Read) -> Option<(u64, u64)> {
+    const SMALL: u64 = 100_000;
+    let mut head = vec![0u8; 4096];
+    let mut got = 0;
+    while got < head.len() {
+        match part.read(&mut head[got..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got += n,
+        }
+    }
+    head.truncate(got);
+    let pat = b"uniqueCount=\"";
+    let at = head.windows(pat.len()).position(|w| w == pat)? + pat.len();
+    let digits: Vec<u8> = head
+        .get(at..)?
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .copied()
+        .collect();
+    let declared: u64 = std::str::from_utf8(&digits)
+        .ok()?
+        .parse()
+        .unwrap_or(u64::MAX);
+    if declared <= SMALL {
+        return None;
+    }
+    let needed = declared.saturating_mul(5);
+    let mut seen = got as u64;
+    let mut buf = vec![0u8; 1 << 16];
+    while seen < needed {
+        match part.read(&mut buf) {
+            Ok(0) | Err(_) => return Some((declared, seen / 5)),
+            Ok(n) => seen += n as u64,
+        }
+    }
+    None
+}
+
+/// The largest rectangle of cells an OpenDocument table declares once its repeats are
+/// expanded: calamine expands `table:number-rows-repeated` and
+/// `table:number-columns-repeated` into real cells, so a 1 KB file repeating one row
+/// 1,048,000 times asks for gigabytes. Only rows and cells with content count (LibreOffice
+/// ends every sheet with empty rows repeated a million times, which calamine trims). Tags are
+/// streamed, never the whole part held; a cell is counted as content unless it is an empty
+/// element without a value type, which over-counts only odd files.
+///
+/// Returns the rectangle's cells and how many non-empty cells exist only as repeats (a
+/// real catalogue repeats a "✓" column or an identical row a few times, not a million).
+fn ods_declared_cells(part: &mut impl std::io::Read) -> (u64, u64) {
+    fn attr(tag: &[u8], name: &[u8]) -> Option<u64> {
+        let at = tag.windows(name.len()).position(|w| w == name)? + name.len();
+        let rest = tag.get(at..)?;
+        let rest = rest
+            .strip_prefix(b"=\"")
+            .or_else(|| rest.strip_prefix(b"='"))?;
+        let digits: Vec<u8> = rest
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .copied()
+            .collect();
+        // More digits than u64 holds is still "a great many".
+        Some(
+            std::str::from_utf8(&digits)
+                .ok()?
+                .parse()
+                .unwrap_or(u64::MAX),
+        )
+    }
+    #[derive(Default)]
+    struct Table {
+        row: u64,
+        rows: Option<(u64, u64)>,
+        cols: Option<(u64, u64)>,
+    }
+    impl Table {
+        fn cells(&self) -> u64 {
+            match (self.rows, self.cols) {
+                (Some((r0, r1)), Some((c0, c1))) => (r1 - r0)
+                    .saturating_add(1)
+                    .saturating_mul((c1 - c0).saturating_add(1)),
+                _ => 0,
+            }
+        }
+    }
+    let mut worst = 0u64;
+    let mut t = Table::default();
+    // The current row: its repeat count, the next column, and its first and last content.
+    let (mut repeat, mut col) = (1u64, 0u64);
+    let mut content: Option<(u64, u64)> = None;
+    // Non-empty cells of the current row as expanded, and as written in the file.
+    let (mut expanded, mut written) = (0u64, 0u64);
+    let mut repeated = 0u64;
+    let mut tag: Vec<u8> = Vec::new();
+    let mut in_tag = false;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match part.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        for &b in &buf[..n] {
+            if !in_tag {
+                in_tag = b == b'<';
+                continue;
+            }
+            if b != b'>' {
+                // A start tag's attributes are short; a longer one is not one that matters.
+                if tag.len() < 4096 {
+                    tag.push(b);
+                }
+                continue;
+            }
+            in_tag = false;
+            let empty = tag.last() == Some(&b'/');
+            if tag.starts_with(b"table:table ") || tag.starts_with(b"table:table>") {
+                worst = worst.max(t.cells());
+                t = Table::default();
+            } else if tag.starts_with(b"table:table-row") && !tag.starts_with(b"table:table-rows") {
+                repeat = attr(&tag, b"table:number-rows-repeated")
+                    .unwrap_or(1)
+                    .max(1);
+                col = 0;
+                content = None;
+                (expanded, written) = (0, 0);
+                if empty {
+                    t.row = t.row.saturating_add(repeat);
+                }
+            } else if tag.starts_with(b"/table:table-row") && !tag.starts_with(b"/table:table-rows")
+            {
+                repeated = repeated
+                    .saturating_add(repeat.saturating_mul(expanded).saturating_sub(written));
+                if let Some((c0, c1)) = content {
+                    let last = t.row.saturating_add(repeat - 1);
+                    t.rows = Some(
+                        t.rows
+                            .map_or((t.row, last), |(a, b)| (a.min(t.row), b.max(last))),
+                    );
+                    t.cols = Some(t.cols.map_or((c0, c1), |(a, b)| (a.min(c0), b.max(c1))));
+                }
+                t.row = t.row.saturating_add(repeat);
+            } else if tag.starts_with(b"table:table-cell")
+                || tag.starts_with(b"table:covered-table-cell")
+            {
+                let span = attr(&tag, b"table:number-columns-repeated")
+                    .unwrap_or(1)
+                    .max(1);
+                let has_value = !empty || attr_present(&tag, b"office:value-type");
+                if has_value {
+                    let end = col.saturating_add(span - 1);
+                    content = Some(content.map_or((col, end), |(a, _)| (a, end)));
+                    expanded = expanded.saturating_add(span);
+                    written += 1;
+                }
+                col = col.saturating_add(span);
+            }
+            tag.clear();
+        }
+    }
+    (worst.max(t.cells()), repeated)
+}
+
+fn attr_present(tag: &[u8], name: &[u8]) -> bool {
+    tag.windows(name.len()).any(|w| w == name)
+}
+
 /// Open a workbook by its content, so an extension that lies (an .xls that is really .xlsx,
 /// an upper-case .XLSX) does not matter.
 fn open(path: &Path, file: &Arc<str>) -> Result<Sheets<Cursor<Vec<u8>>>, Diagnostic> {
@@ -182,6 +382,16 @@ fn open_bytes(bytes: Vec<u8>, file: &Arc<str>) -> Result<Sheets<Cursor<Vec<u8>>>
         .in_file(file)
         .hint(format!("读取器报告：{e}"))
     })
+}
+
+/// Open a workbook for a copy (`--fix`, `--annotate`) with the same limits as the reader,
+/// so no path into calamine skips them.
+///
+/// # Errors
+/// The diagnostic's message when the workbook is refused or cannot be opened.
+pub(crate) fn open_for_copy(bytes: Vec<u8>) -> Result<Sheets<Cursor<Vec<u8>>>, String> {
+    let file: Arc<str> = Arc::from("");
+    open_bytes(bytes, &file).map_err(|d| d.message.to_string())
 }
 
 /// The merged regions of a sheet (none for formats calamine reads no merges from).

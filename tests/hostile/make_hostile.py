@@ -148,3 +148,42 @@ w("hidden_sheets.xlsx", workbook([
 w("merge_bomb.xlsx", workbook([
     ("目录", sheet([H2] + [item(f"事项{i}")[:5] + ["&lt;b&gt;政府网站&lt;/b&gt;", "✓", "✓"] for i in range(3)], '<mergeCells count="1"><mergeCell ref="A10:XFD1048576"/></mergeCells>'), "visible"),
 ]))
+
+def ods(content):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+        z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="目录">' + content + '</table:table></office:spreadsheet></office:body></office:document-content>')
+    return b.getvalue()
+
+def ods_row(cells, attrs=""):
+    return f"<table:table-row{attrs}>" + "".join(f'<table:table-cell office:value-type="string"><text:p>{c}</text:p></table:table-cell>' for c in cells) + "</table:table-row>"
+
+# One item row repeated 1,048,000 times (1 KB on disk), and one cell repeated across
+# 16,000 columns above 100,000 repeated rows.
+w("ods_rows_bomb.ods", ods(ods_row(H2) + ods_row(item("低保"), ' table:number-rows-repeated="1048000"')))
+w("ods_columns_bomb.ods", ods(ods_row(H2) + '<table:table-row><table:table-cell table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>' + ods_row(item("低保"), ' table:number-rows-repeated="100000"')))
+# What LibreOffice writes: the items, then empty cells and rows repeated to the sheet's end.
+w("ods_trailing_empty.ods", ods(ods_row(H2) + ods_row(item("低保")) + ods_row(item("特困"))
+  + '<table:table-row table:number-rows-repeated="1048573"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+  + '<table:table-row><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'))
+
+def with_shared_strings(unique_count):
+    """A workbook whose cells come from a shared-string table declaring `unique_count`."""
+    b = io.BytesIO()
+    src = zipfile.ZipFile(io.BytesIO(workbook([("目录", sheet([H2, item("低保")]), "visible")])))
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for n in src.namelist():
+            data = src.read(n)
+            if n == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            if n == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+            z.writestr(n, data)
+        z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="{unique_count}"><si><t>低保</t></si></sst>')
+    return b.getvalue()
+
+# A shared-string table declaring u64::MAX and 2^31 strings (calamine reserves them all).
+w("shared_strings_max.xlsx", with_shared_strings(18446744073709551615))
+w("shared_strings_2e31.xlsx", with_shared_strings(2 ** 31))
