@@ -126,16 +126,29 @@ pub fn fix_toml(src: &str) -> Result<String, String> {
     Ok(doc.to_string())
 }
 
-/// Byte ranges of the records of a CSV text (quotes respected; blank lines skipped).
-fn record_spans(text: &str) -> Vec<(usize, usize)> {
+/// Byte ranges of the records of a CSV text (quotes respected; blank lines skipped). A
+/// quote opens a quoted field only where a field starts, as the reader and Excel have it:
+/// `15"显示屏` is text, not the start of a field that swallows the following lines.
+fn record_spans(text: &str, delimiter: u8) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut spans = Vec::new();
     let mut start = 0;
     let mut quoted = false;
+    let mut closed_at: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'"' => quoted = !quoted,
+            b'"' if quoted => {
+                quoted = false;
+                closed_at = Some(i);
+            }
+            b'"' => {
+                let prev = i.checked_sub(1).and_then(|p| bytes.get(p)).copied();
+                // Right after a closing quote, a quote is the second half of an escaped `""`.
+                quoted = matches!(prev, None | Some(b'\n' | b'\r'))
+                    || prev == Some(delimiter)
+                    || closed_at.is_some_and(|c| c + 1 == i);
+            }
             b'\n' | b'\r' if !quoted => {
                 let end = i;
                 if end > start {
@@ -190,7 +203,7 @@ pub fn fix_csv_text(text: &str, delimiter: u8) -> String {
     } else {
         ""
     };
-    let spans = record_spans(body);
+    let spans = record_spans(body, delimiter);
     let records: Vec<Vec<String>> = spans
         .iter()
         .map(|(s, e)| parse_record(&body[*s..*e], delimiter))
@@ -547,5 +560,11 @@ mod tests {
         );
         assert!(fixed.starts_with('\u{feff}'));
         assert_eq!(fix_csv_text(&fixed, b','), fixed);
+    }
+
+    #[test]
+    fn a_stray_quote_does_not_join_the_records_after_it() {
+        let text = "a,15\"显示屏,c\n\"x\"\"y\",b\nd,e,f\n";
+        assert_eq!(record_spans(text, b','), vec![(0, 16), (17, 25), (26, 31)]);
     }
 }

@@ -24,6 +24,11 @@ fn bytes(p: &Path) -> Vec<u8> {
     std::fs::read(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
 }
 
+/// The template's columns, and one clean item under them.
+const CSV_HEADER: &str =
+    "二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,主动";
+const CSV_ITEM: &str = "低保,条件,《中华人民共和国政府信息公开条例》（国务院令第711号）,信息形成或变更之日起20个工作日内,镇人民政府,政府网站,✓,✓";
+
 /// A small valid CSV draft with one item.
 const CSV: &str = "\u{feff}二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,主动\r\n低保,条件,《中华人民共和国政府信息公开条例》（国务院令第711号）,信息形成或变更之日起20个工作日内,镇人民政府,政府网站,✓,✓\r\n";
 
@@ -267,4 +272,114 @@ fn a_shared_string_count_the_part_cannot_hold_is_gk013_not_a_panic_or_48_gib() {
             "{d}"
         );
     }
+}
+
+// ---- 10. Columns are bounded, and unknown columns cost linear time ----
+
+#[test]
+fn a_one_record_csv_with_400k_columns_is_refused_quickly_and_16k_columns_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let wide = |n: usize| {
+        let mut head: Vec<String> = CSV_HEADER.split(',').map(str::to_string).collect();
+        let mut row: Vec<String> = CSV_ITEM.split(',').map(str::to_string).collect();
+        head.extend((0..n).map(|i| format!("列{i}")));
+        row.extend((0..n).map(|_| "x".to_string()));
+        format!("{}\n{}\n", head.join(","), row.join(","))
+    };
+    std::fs::write(d.join("huge.csv"), wide(400_000)).expect("write");
+    let o = gkml_in(d, &["validate", "--format", "json", "huge.csv"]);
+    assert_eq!(code(&o), 2);
+    let gk013 = diagnostic(&json(&o), "GK013").expect("GK013").clone();
+    assert!(
+        gk013["message"].as_str().expect("m").contains("列"),
+        "{gk013}"
+    );
+    // Up to Excel's 16,384 columns the record reads, each unknown column reported once.
+    std::fs::write(d.join("wide.csv"), wide(16_000)).expect("write");
+    let start = std::time::Instant::now();
+    let v = check(d, "wide.csv");
+    assert_eq!(v["summary"]["items"], 1);
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+}
+
+// ---- 14. A stray quote is read as Excel reads it ----
+
+#[test]
+fn a_stray_quote_in_an_unquoted_csv_field_is_read_as_excel_does_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let text = format!(
+        "{CSV_HEADER}\n{}\n{}\n\"特困\",\"条件,\"\"标准\"\"\",《中华人民共和国政府信息公开条例》（国务院令第711号）,及时,镇,政府网站,✓,✓\n",
+        CSV_ITEM.replace("条件", "15\"显示屏"),
+        CSV_ITEM.replace("低保", "临时救助")
+    );
+    std::fs::write(d.join("q.csv"), text).expect("write");
+    let o = gkml_in(d, &["validate", "--format", "json", "q.csv"]);
+    assert!(code(&o) < 2, "{}", stdout(&o));
+    let v = json(&o);
+    assert_eq!(v["summary"]["items"], 3, "every row is an item: {v}");
+    let w = diagnostic(&v, "GK015").expect("a GK015 warning");
+    assert_eq!(w["severity"], "warning");
+    assert_eq!(w["line"], 2);
+    assert!(diagnostic(&v, "GK005").is_none());
+    let out = tempfile::tempdir().expect("out");
+    let o = gkml_in(
+        d,
+        &["compile", "q.csv", "-o", out.path().to_str().expect("utf8")],
+    );
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.path().join("q.csv")).expect("compiled csv");
+    assert!(
+        csv.contains("15\"\"显示屏"),
+        "the quote is kept as text: {csv}"
+    );
+    assert!(
+        csv.contains("条件,\"\"标准\"\""),
+        "a quoted field still reads whole: {csv}"
+    );
+}
+
+// ---- 15. A byte-order mark in the middle of a file ----
+
+#[test]
+fn two_csv_files_joined_with_cat_read_as_one_table_with_a_repeated_header() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let part = |unit: &str, name: &str| {
+        format!(
+            "\u{feff}单位,{CSV_HEADER}\r\n{unit},{}\r\n",
+            CSV_ITEM.replace("低保", name)
+        )
+    };
+    std::fs::write(
+        d.join("all.csv"),
+        part("甲镇", "低保") + &part("乙镇", "特困"),
+    )
+    .expect("w");
+    let v = check(d, "all.csv");
+    assert_eq!(v["summary"]["items"], 2, "{v}");
+    let out = tempfile::tempdir().expect("out");
+    let o = gkml_in(
+        d,
+        &[
+            "compile",
+            "all.csv",
+            "-o",
+            out.path().to_str().expect("utf8"),
+        ],
+    );
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    let mut names: Vec<String> = std::fs::read_dir(out.path())
+        .expect("ls")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["乙镇.csv", "甲镇.csv"],
+        "no phantom \\u{{feff}} unit"
+    );
 }

@@ -24,6 +24,7 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("GK012", "tests/drafts.rs hidden_and_empty_sheets_are_reported_not_silently_dropped"),
     ("GK013", "tests/hostile.rs bombs_and_absurd_files_are_refused_with_gk013"),
     ("GK014", "tests/hostile.rs bombs_and_absurd_files_are_refused_with_gk013 (long_cell.csv)"),
+    ("GK015", "tests/hostile_round2.rs a_stray_quote_in_an_unquoted_csv_field_is_read_as_excel_does_with_a_warning"),
     ("GK504", "tests/cli.rs unit_toml_diagnostics_point_at_the_unit_file"),
     ("GK508", "tests/rules.rs a_section_without_reference_is_gk508"),
     ("GK701", "tests/project.rs a_gap_shows_as_que_and_a_broken_unit_does_not_stop_the_others"),

@@ -125,7 +125,7 @@ impl Checked {
                 drop(layout_tx);
                 let mut order = Order::default();
                 let mut chunk: Vec<Pending> = Vec::with_capacity(CHUNK);
-                for r in rest.into_iter().map(Ok).chain(rows) {
+                for r in rest.into_iter().map(Ok).chain(rows.by_ref()) {
                     match r {
                         Ok(r) => chunk.extend(order.place(&layout, r)),
                         Err(d) => {
@@ -142,6 +142,7 @@ impl Checked {
                 }
                 let _ = tx.send(chunk);
                 drop(tx);
+                diags.extend(rows.take_warnings());
                 (diags, Some((layout, order)))
             });
             let ctx = &ctx;

@@ -141,8 +141,10 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
         FileType::Csv | FileType::Tsv => {
             let delim = if ty == FileType::Csv { b',' } else { b'\t' };
             match csv::open(path, &file, delim) {
-                Ok(rows) => {
-                    let (catalogues, diags) = table::read_rows(&file, None, rows, &stem);
+                Ok(mut rows) => {
+                    let (catalogues, mut diags) =
+                        table::read_rows(&file, None, rows.by_ref(), &stem);
+                    diags.extend(rows.take_warnings());
                     FileRead {
                         file,
                         catalogues,

@@ -58,6 +58,7 @@ pub static RULES: &[&Rule] = &[
     &HIDDEN_SHEET,
     &INPUT_TOO_LARGE,
     &CELL_TOO_LONG,
+    &STRAY_QUOTE,
     &MISSING_NAME,
     &MISSING_CONTENT,
     &MISSING_BASIS,

@@ -287,3 +287,23 @@ Use instead:
     Summarise the elements (申请条件、办理流程、…) and link the notice from the portal.
 ",
 };
+
+pub static STRAY_QUOTE: Rule = Rule {
+    code: "GK015",
+    name: "StrayQuoteInField",
+    severity: crate::diag::Severity::Warning,
+    summary: "CSV 未加引号的单元格中间有英文双引号",
+    source: "RFC 4180；Excel/WPS 的读取方式",
+    doc: "## What it does
+Reports English double quotes in the middle of an unquoted CSV cell, such as `15\"显示屏`. gkml reads them as Excel, WPS and Python do: as ordinary characters, the cell ending at the next comma.
+
+## Why is this bad?
+Strictly, a quote belongs only around a whole cell. Another program may read the rest of the file as one cell; and a quote that was meant to open a quoted cell (one holding a comma) splits that cell in two.
+
+## Example
+    低保,15\"显示屏,…
+
+Use instead:
+    低保,\"15\"\"显示屏\",…   (or 15英寸显示屏)
+",
+};
