@@ -383,3 +383,52 @@ fn two_csv_files_joined_with_cat_read_as_one_table_with_a_repeated_header() {
         "no phantom \\u{{feff}} unit"
     );
 }
+
+// ---- 12. Folder walks: no link loops, only regular files, never /proc ----
+
+#[cfg(unix)]
+#[test]
+fn a_folder_with_link_loops_and_a_fifo_is_read_once_per_file_without_blocking() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    std::fs::create_dir(d.join("sub")).expect("mkdir");
+    std::fs::write(d.join("sub/a.csv"), CSV).expect("csv");
+    std::os::unix::fs::symlink(".", d.join("sub/self")).expect("link");
+    std::os::unix::fs::symlink("..", d.join("sub/up")).expect("link");
+    std::os::unix::fs::symlink(d, d.join("sub/abs")).expect("link");
+    let fifo = d.join("x.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let v = json(&gkml_in(d, &["validate", "--format", "json", "."]));
+    let gk109 = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|x| x["code"] == "GK109")
+        .count();
+    assert_eq!(gk109, 1, "a.csv is reported once: {v}");
+    assert_eq!(v["summary"]["items"], 1, "a.csv is read once: {v}");
+    if made {
+        let d = diagnostic(&v, "GK001").expect("the FIFO is reported, not waited on");
+        assert!(
+            d["file"].as_str().is_some_and(|f| f.ends_with("x.csv")),
+            "{d}"
+        );
+        let o = gkml_in(dir.path(), &["validate", "x.csv"]);
+        assert_eq!(
+            code(&o),
+            2,
+            "a FIFO named on the command line is refused too"
+        );
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn validate_proc_self_does_not_walk_the_filesystem() {
+    let o = gkml_in(&root(), &["validate", "--format", "json", "/proc/self"]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    assert_eq!(json(&o)["summary"]["items"], 0);
+}
