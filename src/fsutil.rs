@@ -54,6 +54,25 @@ pub fn safe_file_name(name: &str) -> String {
     s
 }
 
+/// A file name as a relative link: ASCII other than letters, digits and `-._~()!*'+,;=@&$`
+/// is percent-escaped (UTF-8), so `#`, `%`, `?`, spaces and quotes in a name cannot end the
+/// path or start a fragment; Chinese is kept as written, which every browser reads.
+pub fn href(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        let keep = !c.is_ascii() || c.is_ascii_alphanumeric() || "-._~()!*'+,;=@&$".contains(c);
+        if keep && !c.is_control() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
 /// Write `bytes` to `dir/name` atomically: a temporary file in the same folder, then a rename,
 /// so a reader never sees half a file and an interrupted run leaves the old file intact.
 ///
@@ -360,6 +379,42 @@ mod tests {
         assert_eq!(safe_file_name("a\u{0}b\nc"), "a_b_c");
         assert_eq!(safe_file_name("名称. "), "名称");
         assert_eq!(safe_file_name("<script>"), "_script_");
+        assert_eq!(safe_file_name("甲#镇%20?"), "甲_镇_20_");
+    }
+
+    #[test]
+    fn links_escape_what_would_end_a_url_path() {
+        assert_eq!(href("甲#镇.html"), "甲%23镇.html");
+        assert_eq!(href("a b%?\u{7f}.html"), "a%20b%25%3F%7F.html");
+        assert_eq!(href("乐昌镇(一).html"), "乐昌镇(一).html");
+    }
+
+    #[test]
+    fn output_paths_resolve_through_missing_folders_and_dots() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().canonicalize().expect("canonical");
+        assert_eq!(
+            resolve(&dir.path().join("missing/../a/./b.xlsx")),
+            real.join("a/b.xlsx")
+        );
+    }
+
+    #[test]
+    fn stale_temporaries_are_removed_and_fresh_ones_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let old = dir.path().join(".gkml-old");
+        let fresh = dir.path().join(".gkml-new");
+        std::fs::write(&old, b"x").expect("write");
+        std::fs::write(&fresh, b"x").expect("write");
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .and_then(|f| f.set_modified(two_hours_ago))
+            .expect("age the file");
+        clean_stale_temporaries(dir.path());
+        assert!(!old.exists(), "an interrupted run's temporary is removed");
+        assert!(fresh.exists(), "a running writer's temporary is kept");
     }
 
     #[test]

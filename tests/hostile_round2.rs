@@ -432,3 +432,87 @@ fn validate_proc_self_does_not_walk_the_filesystem() {
     assert!(code(&o) < 2, "{}", stderr(&o));
     assert_eq!(json(&o)["summary"]["items"], 0);
 }
+
+// ---- 16. `#`, `%` and `?` in unit names ----
+
+#[test]
+fn hash_percent_and_question_marks_in_unit_names_keep_index_links_working() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let proj = dir.path().join("县");
+    std::fs::create_dir_all(proj.join("towns")).expect("mkdir");
+    let mut county = "county = \"测试县\"\n".to_string();
+    for (file, name) in [("a", "甲#镇"), ("b", "乙%20镇"), ("c", "丙?镇")] {
+        std::fs::write(
+            proj.join(format!("towns/{file}.toml")),
+            format!("name = \"{name}\"\nkind = \"乡镇\"\n\n[[sections]]\ndomain = \"社会救助\"\n"),
+        )
+        .expect("write");
+        county.push_str(&format!("\n[[units]]\npath = \"towns/{file}.toml\"\n"));
+    }
+    std::fs::write(proj.join("county.toml"), county).expect("write");
+    let out = dir.path().join("out");
+    let o = gkml_in(
+        dir.path(),
+        &["compile", "县", "-o", "out", "--date", "2026-11-24"],
+    );
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    let index = std::fs::read_to_string(out.join("index.html")).expect("index");
+    let hrefs: Vec<&str> = index
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|h| h.ends_with(".html") && !h.starts_with("汇总表"))
+        .collect();
+    assert_eq!(hrefs.len(), 3, "{index}");
+    for h in hrefs {
+        assert!(!h.contains(['#', '?']), "{h} would stop at # or ?");
+        // The link, unescaped, is a file that exists.
+        let mut name = String::new();
+        let mut bytes = h.bytes();
+        let mut raw = Vec::new();
+        while let Some(b) = bytes.next() {
+            if b == b'%' {
+                let hex: String = bytes.by_ref().take(2).map(char::from).collect();
+                raw.push(u8::from_str_radix(&hex, 16).expect("hex"));
+            } else {
+                raw.push(b);
+            }
+        }
+        name.push_str(std::str::from_utf8(&raw).expect("utf8"));
+        assert!(out.join(&name).is_file(), "{h} → {name} exists");
+    }
+}
+
+// ---- 17. Dates are validated ----
+
+#[test]
+fn an_impossible_date_or_epoch_is_refused_with_exit_2() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    std::fs::write(d.join("a.csv"), CSV).expect("csv");
+    for date in ["2026-02-30", "2025-02-29", "2026-04-31", "2026-13-01"] {
+        let o = gkml_in(d, &["compile", "a.csv", "-o", "out", "--date", date]);
+        assert_eq!(code(&o), 2, "{date}");
+        assert!(stderr(&o).contains(date), "{}", stderr(&o));
+    }
+    assert!(!d.join("out").exists(), "nothing written");
+    let o = gkml_in(
+        d,
+        &["compile", "a.csv", "-o", "out", "--date", "2024-02-29"],
+    );
+    assert_eq!(code(&o), 0, "a leap day is a date: {}", stderr(&o));
+    for epoch in [
+        "9223372036854775807",
+        "-9223372036854775808",
+        "253402300800",
+    ] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_gkml"))
+            .current_dir(d)
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .args(["compile", "a.csv", "-o", "out2"])
+            .output()
+            .expect("run");
+        assert_eq!(code(&o), 2, "SOURCE_DATE_EPOCH={epoch}");
+        assert!(stderr(&o).contains("SOURCE_DATE_EPOCH"), "{}", stderr(&o));
+    }
+}

@@ -94,6 +94,12 @@ pub fn resolve_date(arg: Option<&str>) -> Result<Date, Error> {
             .trim()
             .parse()
             .map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH “{v}” 不是 Unix 时间（秒）")))?;
+        // The civil-date arithmetic wraps outside years 1900–9999 (i64::MAX gave year 32548).
+        if !(-2_208_988_800..=253_402_300_799).contains(&secs) {
+            return Err(Error::Usage(format!(
+                "SOURCE_DATE_EPOCH “{v}” 超出 1900–9999 年的范围"
+            )));
+        }
         return Ok(Date::from_unix(secs));
     }
     let now = std::time::SystemTime::now()

@@ -25,10 +25,19 @@ impl Date {
         let year: u16 = it.next()?.parse().ok()?;
         let month: u8 = it.next()?.parse().ok()?;
         let day: u8 = it.next()?.parse().ok()?;
+        let leap =
+            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        // 2026-02-30 would print as 2026年2月30日 and then fail in the XLSX writer.
         let ok = it.next().is_none()
             && (1900..=9999).contains(&year)
             && (1..=12).contains(&month)
-            && (1..=31).contains(&day);
+            && (1..=days).contains(&day);
         ok.then_some(Date { year, month, day })
     }
 
