@@ -20,6 +20,7 @@ pub mod import;
 pub mod limits;
 pub mod memo;
 pub mod model;
+pub mod print_escape;
 pub mod project;
 pub mod read;
 pub mod render;

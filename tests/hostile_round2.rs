@@ -516,3 +516,53 @@ fn an_impossible_date_or_epoch_is_refused_with_exit_2() {
         assert!(stderr(&o).contains("SOURCE_DATE_EPOCH"), "{}", stderr(&o));
     }
 }
+
+// ---- 13. Control characters: escaped on the terminal, an error in values ----
+
+#[test]
+fn terminal_escapes_in_cells_are_printed_escaped_and_are_gk606_errors() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    // A window title (OSC), a colour, a carriage return forging a clean summary, NUL.
+    let forged = CSV_ITEM.replace(
+        "条件",
+        "条件\u{1b}]0;已通过\u{7}\u{1b}[2K\r共检查 1 个文件：0 个错误\u{0}",
+    );
+    std::fs::write(d.join("esc.csv"), format!("{CSV_HEADER}\n{forged}\n")).expect("write");
+    let o = gkml_in(d, &["validate", "esc.csv"]);
+    assert_eq!(code(&o), 1, "a control character is an error");
+    let text = stdout(&o);
+    assert!(
+        !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "no raw control character reaches the terminal: {text:?}"
+    );
+    assert!(text.contains("\\u001b]0;"), "{text}");
+    assert!(text.contains("GK606"), "{text}");
+    let v = check(d, "esc.csv");
+    assert!(diagnostic(&v, "GK606").is_some_and(|x| x["severity"] == "error"));
+    // Not silently published: compile writes nothing for the unit.
+    let o = gkml_in(d, &["compile", "esc.csv", "-o", "out"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(!d.join("out/esc.html").exists() && !d.join("out/esc.csv").exists());
+}
+
+#[test]
+fn a_unit_name_with_nul_characters_is_an_error_not_a_blank_page() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    std::fs::write(
+        d.join("u.toml"),
+        "name = \"甲\\u0000body\\u0000镇\"\nkind = \"乡镇\"\ncounty = \"某县\"\n\n[[sections]]\ndomain = \"社会救助\"\n",
+    )
+    .expect("write");
+    let o = gkml_in(d, &["compile", "u.toml", "-o", "out"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let report = stdout(&o) + &stderr(&o);
+    assert!(report.contains("GK606"), "{report}");
+    let written: Vec<_> = std::fs::read_dir(d.join("out"))
+        .map(|r| r.filter_map(Result::ok).collect())
+        .unwrap_or_default();
+    assert!(written.is_empty(), "nothing published: {written:?}");
+}

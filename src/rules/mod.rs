@@ -102,6 +102,7 @@ pub static RULES: &[&Rule] = &[
     &FULL_WIDTH_IN_DOCUMENT_NUMBER,
     &PERSONAL_ID_NUMBER,
     &MOBILE_NUMBER,
+    &CONTROL_CHARACTER,
     &MISSING_RESPONSIBLE_DOMAIN,
     &DUPLICATE_UNIT_NAME,
     &UNKNOWN_RESPONSIBLE_UNIT,
@@ -119,6 +120,7 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 /// get that code's diagnostics.
 pub fn check(cat: &Catalogue) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    hygiene::check_unit(cat, &mut out);
     let mut cross = CrossCheck::default();
     for section in &cat.sections {
         values::check_section(cat, section, &mut out);
