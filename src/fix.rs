@@ -14,8 +14,23 @@ use crate::read::clean::{looks_like_html, normalise_space, strip_html};
 use crate::read::table::{column_fields, RawRow};
 use crate::rules::{fix_full_width, misbracketed_years};
 
-/// Fix one text value of a field.
+/// Fix one text value of a field. The fixes feed each other (full-width digits become
+/// ASCII, and only then is `(2019)` a misbracketed year), so they are applied until nothing
+/// changes: one run of `--fix` leaves nothing for a second run.
 pub fn fix_text(field: Field, s: &str) -> String {
+    let mut t = fix_text_once(field, s);
+    // Each pass only shortens or re-brackets; a few passes reach the fixed point.
+    for _ in 0..4 {
+        let next = fix_text_once(field, &t);
+        if next == t {
+            break;
+        }
+        t = next;
+    }
+    t
+}
+
+fn fix_text_once(field: Field, s: &str) -> String {
     let mut t = if looks_like_html(s) {
         strip_html(s)
     } else {
@@ -118,12 +133,24 @@ fn fix_table(t: &mut dyn toml_edit::TableLike) {
 ///
 /// # Errors
 /// The parser's message when the text is not valid TOML (validate reports it as GK002).
+///
+/// The byte-order mark and CRLF line ends of a file saved on Windows are kept: toml_edit
+/// writes neither, and a fix must not rewrite every line of the file.
 pub fn fix_toml(src: &str) -> Result<String, String> {
-    let mut doc: toml_edit::DocumentMut = src
+    let (bom, body) = match src.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", src),
+    };
+    let crlf = body.contains("\r\n");
+    let mut doc: toml_edit::DocumentMut = body
         .parse()
         .map_err(|e: toml_edit::TomlError| e.to_string())?;
     fix_table(doc.as_table_mut());
-    Ok(doc.to_string())
+    let mut out = doc.to_string();
+    if crlf {
+        out = out.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
+    Ok(format!("{bom}{out}"))
 }
 
 /// Byte ranges of the records of a CSV text (quotes respected; blank lines skipped). A
@@ -506,6 +533,11 @@ mod tests {
             "《条例》（曲政办发〔2020〕24号 （国办发〔2019〕54号）"
         );
         assert_eq!(fix_text(Field::Basis, &once), once);
+        // Full-width digits first, then the brackets: one run does both.
+        assert_eq!(
+            fix_text(Field::Basis, "《办法》（民发(２０１９)１号）"),
+            "《办法》（民发〔2019〕1号）"
+        );
         assert_eq!(fix_channel("公示栏"), "社区/企事业单位/村公示栏（电子屏）");
         assert_eq!(fix_channel("村村响"), "村村响");
         assert_eq!(
@@ -521,6 +553,17 @@ mod tests {
         assert_eq!(
             fixed,
             "# 注释\ndomain = \"社会救助\"\n\n[[items]]\nid = \"a\"  # 编号\nbasis = \"（国办发〔2019〕54号）\"\nchannels = [\"政府网站\", \"社区/企事业单位/村公示栏（电子屏）\"]\n"
+        );
+        assert_eq!(fix_toml(&fixed).expect("valid"), fixed);
+    }
+
+    #[test]
+    fn toml_fix_keeps_the_bom_and_crlf_line_ends() {
+        let src = "\u{feff}domain = \"社会救助\"\r\n\r\n[[items]]\r\nid = \"a\"  # 编号\r\nbasis = \"（民发(２０１９)１号）\"\r\n";
+        let fixed = fix_toml(src).expect("valid");
+        assert_eq!(
+            fixed,
+            "\u{feff}domain = \"社会救助\"\r\n\r\n[[items]]\r\nid = \"a\"  # 编号\r\nbasis = \"（民发〔2019〕1号）\"\r\n"
         );
         assert_eq!(fix_toml(&fixed).expect("valid"), fixed);
     }

@@ -566,3 +566,44 @@ fn a_unit_name_with_nul_characters_is_an_error_not_a_blank_page() {
         .unwrap_or_default();
     assert!(written.is_empty(), "nothing published: {written:?}");
 }
+
+// ---- 7. --fix is idempotent in one run and keeps the file's form ----
+
+#[test]
+fn one_fix_run_is_enough_and_a_toml_keeps_its_bom_and_crlf() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let toml = "\u{feff}name = \"甲镇\"\r\nkind = \"乡镇\"\r\ncounty = \"某县\"\r\n\r\n[[sections]]\r\ndomain = \"社会救助\"\r\nreference = false\r\n\r\n[[sections.add]]\r\ncategory = \"低保\"  # 注释\r\nname = \"办事指南\"\r\ncontent = \"条件\"\r\nbasis = \"《社会救助暂行办法》（民发(２０１９)１号）\"\r\ndeadline = \"及时公开\"\r\nsubject = \"镇人民政府\"\r\nchannels = [\"政府网站\"]\r\naudience = \"全社会\"\r\nmode = \"主动\"\r\n";
+    std::fs::write(d.join("u.toml"), toml).expect("toml");
+    let csv = CSV.replace(
+        "《中华人民共和国政府信息公开条例》（国务院令第711号）",
+        "《办法》（民发(２０１９)１号）",
+    );
+    std::fs::write(d.join("a.csv"), &csv).expect("csv");
+    for f in ["u.toml", "a.csv"] {
+        let o = gkml_in(d, &["validate", f, "--fix"]);
+        assert!(code(&o) < 2, "{f}: {}", stderr(&o));
+        let once = bytes(&d.join(f));
+        let text = String::from_utf8(once.clone()).expect("utf8");
+        assert!(text.contains("民发〔2019〕1号"), "{f}: {text}");
+        let o = gkml_in(d, &["validate", f, "--fix"]);
+        assert!(
+            stderr(&o).contains("无可自动修正之处"),
+            "{f}: {}",
+            stderr(&o)
+        );
+        assert_eq!(bytes(&d.join(f)), once, "{f}: a second run changes nothing");
+    }
+    let fixed = String::from_utf8(bytes(&d.join("u.toml"))).expect("utf8");
+    assert!(fixed.starts_with('\u{feff}'), "the BOM is kept");
+    assert_eq!(
+        fixed.matches('\n').count(),
+        fixed.matches("\r\n").count(),
+        "CRLF is kept"
+    );
+    assert_eq!(
+        fixed,
+        toml.replace("民发(２０１９)１号", "民发〔2019〕1号"),
+        "only the fixed value changed"
+    );
+}
