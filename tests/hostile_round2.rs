@@ -607,3 +607,37 @@ fn one_fix_run_is_enough_and_a_toml_keeps_its_bom_and_crlf() {
         "only the fixed value changed"
     );
 }
+
+// ---- 18. What calamine reads differently from what Excel shows ----
+
+#[test]
+fn formulas_without_values_error_values_dates_and_hidden_rows_are_read_and_reported() {
+    let v = check(&root(), "tests/hostile/cell_values.xlsx");
+    assert_eq!(v["summary"]["items"], 3, "the hidden row is read: {v}");
+    let f = diagnostic(&v, "GK016").expect("formula without a cached value");
+    assert_eq!(f["cell"], "E2");
+    assert_eq!(f["severity"], "warning");
+    let e = diagnostic(&v, "GK017").expect("#N/A");
+    assert_eq!(e["cell"], "C3");
+    assert!(e["message"].as_str().expect("m").contains("#N/A"));
+    let h = diagnostic(&v, "GK018").expect("hidden row");
+    assert!(h["message"].as_str().expect("m").contains("第 4 行"), "{h}");
+    let out = tempfile::tempdir().expect("out");
+    let o = gkml_in(
+        &root(),
+        &[
+            "compile",
+            "tests/hostile/cell_values.xlsx",
+            "-o",
+            out.path().to_str().expect("utf8"),
+            "--allow-errors",
+        ],
+    );
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.path().join("cell_values.csv")).expect("csv");
+    assert!(
+        csv.contains(",2025-01-31\r\n"),
+        "a date cell reads as a date: {csv}"
+    );
+    assert!(!csv.contains("45688"), "not as its serial number: {csv}");
+}

@@ -25,15 +25,30 @@ fn cell_text(d: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        other => raw_text(other),
+    }
+}
+
+/// Text of a cell exactly as calamine shows it, for writing a workbook back unchanged; a
+/// date cell as a date (calamine gives its serial number, 45688 for 2025-01-31).
+pub(crate) fn raw_text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::DateTime(dt) if dt.is_datetime() => date_text(dt),
+        // OpenDocument dates: 2025-01-31T00:00:00 is a date.
+        Data::DateTimeIso(s) => s.strip_suffix("T00:00:00").unwrap_or(s).to_string(),
         other => other.to_string(),
     }
 }
 
-/// Text of a cell exactly as calamine shows it, for writing a workbook back unchanged.
-pub(crate) fn raw_text(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        other => other.to_string(),
+/// A date cell as text: `2025-01-31`, with the time when it has one (`2025-01-31 09:30`).
+/// calamine does not expose the cell's number format, so a `1月31日` format is not followed.
+fn date_text(dt: &calamine::ExcelDateTime) -> String {
+    let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+    match (h, mi, s) {
+        (0, 0, 0) => format!("{y:04}-{mo:02}-{d:02}"),
+        (h, mi, 0) => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}"),
+        (h, mi, s) => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}"),
     }
 }
 
@@ -82,10 +97,11 @@ fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
 /// declare or use a cell range beyond the sheet-cell limit. calamine allocates a sheet's
 /// whole rectangle (and reserves its declared dimension), so two cells at A1 and XFD1048576
 /// would ask for billions of cells and abort the process: no Rust code could catch it.
-fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
+fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<ZipFacts, Diagnostic> {
     use std::io::Read;
+    let mut facts = ZipFacts::default();
     let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
+        return Ok(facts);
     };
     let limits = crate::limits::get();
     let too_large = |msg: String| {
@@ -148,7 +164,7 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
         let (mut rmax, mut cmax) = (0u64, 0u64);
         let (mut rmin, mut cmin) = (u64::MAX, u64::MAX);
         // Streamed in chunks (a sheet may be hundreds of MB); the tail of each chunk is kept
-        // so a reference split across two chunks is still seen.
+        // so a reference or row tag split across two chunks is still seen.
         let mut buf = vec![0u8; 1 << 16];
         let mut window: Vec<u8> = Vec::with_capacity(buf.len() + 64);
         loop {
@@ -158,6 +174,40 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
             };
             window.extend_from_slice(&buf[..n]);
             let mut consumed = 0;
+            // Formulas (`<f>` or `<f t=…>`) and hidden rows (`<row r="5" hidden="1">`) are
+            // noted on the way: calamine does not say which cells lack a cached value nor
+            // which rows are hidden.
+            if !facts.formulas {
+                facts.formulas = window.windows(3).any(|w| w == b"<f>" || w == b"<f ");
+            }
+            let mut k = 0;
+            while let Some(off) = window[k..].windows(5).position(|w| w == b"<row ") {
+                let at = k + off;
+                let Some(end) = window[at..].iter().position(|b| *b == b'>').map(|e| at + e) else {
+                    break;
+                };
+                let tag = &window[at..end];
+                let hidden = [&b"hidden=\"1\""[..], b"hidden=\"true\""]
+                    .iter()
+                    .any(|p| tag.windows(p.len()).any(|w| w == *p));
+                if hidden {
+                    let r = tag.windows(4).position(|w| w == b" r=\"").and_then(|p| {
+                        let digits: Vec<u8> = tag[p + 4..]
+                            .iter()
+                            .take_while(|b| b.is_ascii_digit())
+                            .copied()
+                            .collect();
+                        std::str::from_utf8(&digits).ok()?.parse::<u32>().ok()
+                    });
+                    if let Some(r) = r {
+                        let rows = facts.hidden_rows.entry(name.clone()).or_default();
+                        if rows.last() != Some(&r) {
+                            rows.push(r);
+                        }
+                    }
+                }
+                k = end;
+            }
             for pat in [&b"<c r=\""[..], &b"<dimension ref=\""[..]] {
                 let mut k = 0;
                 while let Some(off) = window[k..].windows(pat.len()).position(|w| w == pat) {
@@ -178,7 +228,7 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
                     consumed = consumed.max(end);
                 }
             }
-            let keep_from = window.len().saturating_sub(48).max(consumed);
+            let keep_from = window.len().saturating_sub(512).max(consumed);
             window.drain(..keep_from.min(window.len()));
         }
         if rmin != u64::MAX {
@@ -191,7 +241,80 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
             }
         }
     }
-    Ok(())
+    if !facts.hidden_rows.is_empty() {
+        facts.sheet_parts = sheet_parts(&mut z);
+    }
+    Ok(facts)
+}
+
+/// What the scan of a workbook's parts found that calamine does not report.
+#[derive(Debug, Default)]
+struct ZipFacts {
+    /// Some sheet has a formula.
+    formulas: bool,
+    /// Hidden rows (1-based) by sheet part (`xl/worksheets/sheet1.xml`).
+    hidden_rows: std::collections::HashMap<String, Vec<u32>>,
+    /// Sheet name → its part, read from the workbook and its relationships.
+    sheet_parts: std::collections::HashMap<String, String>,
+}
+
+/// A zip part's text, at most 4 MB (workbook.xml and its relationships are small).
+fn part_text(z: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
+    use std::io::Read;
+    let f = z.by_name(name).ok()?;
+    let mut s = String::new();
+    f.take(4 << 20).read_to_string(&mut s).ok()?;
+    Some(s)
+}
+
+/// The value of `attr="…"` in a tag, with XML's five entities decoded.
+fn xml_attr(tag: &str, attr: &str) -> Option<String> {
+    // The attributes as split off their element name may start the text.
+    let tag = format!(" {tag}");
+    let key = format!(" {attr}=\"");
+    let at = tag.find(&key)? + key.len();
+    let v = &tag[at..at + tag[at..].find('"')?];
+    Some(
+        v.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// Sheet name → worksheet part, through `xl/workbook.xml` and its relationships.
+fn sheet_parts(
+    z: &mut zip::ZipArchive<Cursor<&[u8]>>,
+) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    let (Some(wb), Some(rels)) = (
+        part_text(z, "xl/workbook.xml"),
+        part_text(z, "xl/_rels/workbook.xml.rels"),
+    ) else {
+        return out;
+    };
+    let targets: std::collections::HashMap<String, String> = rels
+        .split("<Relationship ")
+        .skip(1)
+        .filter_map(|t| {
+            let target = xml_attr(t, "Target")?;
+            let part = match target.strip_prefix('/') {
+                Some(abs) => abs.to_string(),
+                None => format!("xl/{target}"),
+            };
+            Some((xml_attr(t, "Id")?, part))
+        })
+        .collect();
+    for t in wb.split("<sheet ").skip(1) {
+        let tag = t.split('>').next().unwrap_or_default();
+        let id = xml_attr(tag, "r:id");
+        if let (Some(name), Some(part)) = (xml_attr(tag, "name"), id.and_then(|i| targets.get(&i)))
+        {
+            out.insert(name, part.clone());
+        }
+    }
+    out
 }
 
 /// A shared-string table whose `uniqueCount` its own bytes cannot hold: calamine reserves
@@ -365,23 +488,27 @@ fn attr_present(tag: &[u8], name: &[u8]) -> bool {
 
 /// Open a workbook by its content, so an extension that lies (an .xls that is really .xlsx,
 /// an upper-case .XLSX) does not matter.
-fn open(path: &Path, file: &Arc<str>) -> Result<Sheets<Cursor<Vec<u8>>>, Diagnostic> {
+fn open(path: &Path, file: &Arc<str>) -> Result<Opened, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| super::unreadable(file, &e))?;
     open_bytes(bytes, file)
 }
 
+/// A workbook opened by calamine, with what the zip scan found.
+type Opened = (Sheets<Cursor<Vec<u8>>>, ZipFacts);
+
 /// Open a workbook held in memory.
-fn open_bytes(bytes: Vec<u8>, file: &Arc<str>) -> Result<Sheets<Cursor<Vec<u8>>>, Diagnostic> {
-    check_zip(&bytes, file)?;
+fn open_bytes(bytes: Vec<u8>, file: &Arc<str>) -> Result<Opened, Diagnostic> {
+    let facts = check_zip(&bytes, file)?;
     // From memory, by content: the extension may lie (an .xls that is really .xlsx).
-    open_workbook_auto_from_rs(Cursor::new(bytes.clone())).map_err(|e| {
+    let wb = open_workbook_auto_from_rs(Cursor::new(bytes.clone())).map_err(|e| {
         Diagnostic::new(
             &rules::FILE_UNREADABLE,
             format!("无法打开工作簿：{}", sniff(&bytes)),
         )
         .in_file(file)
         .hint(format!("读取器报告：{e}"))
-    })
+    })?;
+    Ok((wb, facts))
 }
 
 /// Open a workbook for a copy (`--fix`, `--annotate`) with the same limits as the reader,
@@ -391,7 +518,9 @@ fn open_bytes(bytes: Vec<u8>, file: &Arc<str>) -> Result<Sheets<Cursor<Vec<u8>>>
 /// The diagnostic's message when the workbook is refused or cannot be opened.
 pub(crate) fn open_for_copy(bytes: Vec<u8>) -> Result<Sheets<Cursor<Vec<u8>>>, String> {
     let file: Arc<str> = Arc::from("");
-    open_bytes(bytes, &file).map_err(|d| d.message.to_string())
+    open_bytes(bytes, &file)
+        .map(|(wb, _)| wb)
+        .map_err(|d| d.message.to_string())
 }
 
 /// The merged regions of a sheet (none for formats calamine reads no merges from).
@@ -536,8 +665,107 @@ pub fn read_sheets_from_bytes(
     guard(file, || sheets_of(open_bytes(bytes, file)?, file))
 }
 
+/// Warnings about cells whose value a clerk would not see as read: formulas without a
+/// cached value (read as empty), Excel error values (`#N/A`), and hidden rows (read, but the
+/// clerk may not know they are there). One diagnostic per kind and sheet, naming the first
+/// cells, so a sheet of ten thousand `#N/A` does not flood the report.
+fn cell_warnings(
+    wb: &mut Sheets<Cursor<Vec<u8>>>,
+    facts: &ZipFacts,
+    name: &str,
+    range: &Range<Data>,
+    file: &Arc<str>,
+) -> Vec<Diagnostic> {
+    const SHOWN: usize = 5;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let cell = |r: u32, c: u32| crate::diag::cell_name(r + 1, c + 1);
+    let mut errors: Vec<(String, String)> = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            if let Data::Error(e) = v {
+                errors.push((cell(r0 + i as u32, c0 + j as u32), e.to_string()));
+            }
+        }
+    }
+    let mut unvalued: Vec<String> = Vec::new();
+    if facts.formulas {
+        if let Sheets::Xlsx(x) = wb {
+            if let Ok(formulas) = x.worksheet_formula(name) {
+                let (f0, g0) = formulas.start().unwrap_or((0, 0));
+                for (i, row) in formulas.rows().enumerate() {
+                    for (j, f) in row.iter().enumerate() {
+                        let pos = (f0 + i as u32, g0 + j as u32);
+                        let empty = matches!(range.get_value(pos), None | Some(Data::Empty));
+                        if !f.is_empty() && empty {
+                            unvalued.push(cell(pos.0, pos.1));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let hidden: &[u32] = facts
+        .sheet_parts
+        .get(name)
+        .and_then(|part| facts.hidden_rows.get(part))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let list = |v: &[String]| {
+        let shown: Vec<&str> = v.iter().take(SHOWN).map(String::as_str).collect();
+        let more = if v.len() > SHOWN { " 等" } else { "" };
+        format!("{}{more}", shown.join("、"))
+    };
+    let mut out = Vec::new();
+    let mut push = |rule: &rules::Rule, at: Option<&String>, msg: String, hint: &'static str| {
+        let mut d = Diagnostic::new(rule, msg).in_file(file).hint(hint);
+        d.sheet = Some(Arc::from(name));
+        d.cell = at.cloned();
+        out.push(d);
+    };
+    if !unvalued.is_empty() {
+        push(
+            &rules::FORMULA_WITHOUT_VALUE,
+            unvalued.first(),
+            format!(
+                "{} 个公式单元格没有保存计算结果，按空白读取：{}",
+                unvalued.len(),
+                list(&unvalued)
+            ),
+            "在 Excel/WPS 中打开后保存一次（会写入计算结果），或把公式改为“选择性粘贴 → 数值”",
+        );
+    }
+    if !errors.is_empty() {
+        let cells: Vec<String> = errors.iter().map(|(c, e)| format!("{c}（{e}）")).collect();
+        push(
+            &rules::ERROR_VALUE,
+            errors.first().map(|(c, _)| c),
+            format!(
+                "{} 个单元格是 Excel 错误值，按原文读取：{}",
+                errors.len(),
+                list(&cells)
+            ),
+            "修正引用或公式（#N/A 多为查找不到、#REF! 多为引用的行列被删除），再保存",
+        );
+    }
+    if !hidden.is_empty() {
+        let rows: Vec<String> = hidden.iter().map(|r| r.to_string()).collect();
+        let first = hidden.first().map(|r| format!("A{r}"));
+        push(
+            &rules::HIDDEN_ROW,
+            first.as_ref(),
+            format!(
+                "工作表“{name}”有 {} 个隐藏行，已照常读取：第 {} 行",
+                hidden.len(),
+                list(&rows)
+            ),
+            "确认隐藏行中的事项应当公开；不应公开的请删除该行，而不是隐藏",
+        );
+    }
+    out
+}
+
 fn sheets_of(
-    mut wb: Sheets<Cursor<Vec<u8>>>,
+    (mut wb, facts): Opened,
     file: &Arc<str>,
 ) -> Result<(Vec<Sheet>, Vec<Diagnostic>), Diagnostic> {
     let meta: Vec<(String, bool)> = wb
@@ -574,6 +802,7 @@ fn sheets_of(
                 .hint("这通常是损坏或恶意的文件；请用 Excel/WPS 打开检查后另存")
         })?;
         let rows = rows_of(&range, &merged);
+        diags.extend(cell_warnings(&mut wb, &facts, &name, &range, file));
         if rows.len() as u64 > crate::limits::get().max_rows {
             return Err(Diagnostic::new(
                 &rules::INPUT_TOO_LARGE,

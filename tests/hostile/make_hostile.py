@@ -92,7 +92,9 @@ w("control_chars.csv", HEADER + "社会救助,\x00\x01\x1b[31m办事\u202e指南
 
 # ---- Round two (issue 20) ----
 
-def workbook(sheets):
+STYLES = '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="m&quot;月&quot;d&quot;日&quot;"/></numFmts><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>'
+
+def workbook(sheets, styles=None):
     """An xlsx from [(name, sheet_xml, state)], state "visible", "hidden" or "veryHidden"."""
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
@@ -102,6 +104,9 @@ def workbook(sheets):
         tags = "".join(f'<sheet name="{n}" sheetId="{i+1}"' + ("" if st == "visible" else f' state="{st}"') + f' r:id="rId{i+1}"/>' for i, (n, _, st) in enumerate(sheets))
         z.writestr("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>' + tags + '</sheets></workbook>')
         rels = "".join(f'<Relationship Id="rId{i+1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i+1}.xml"/>' for i in range(len(sheets)))
+        if styles:
+            rels += '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+            z.writestr("xl/styles.xml", styles)
         z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' + rels + '</Relationships>')
         for i, (_, xml, _) in enumerate(sheets):
             z.writestr(f"xl/worksheets/sheet{i+1}.xml", xml)
@@ -124,6 +129,10 @@ def sheet(rows, extra="", row_attrs=None):
             ref = f"{col(c)}{r+1}"
             if v.startswith("=F"):
                 cs.append(f'<c r="{ref}"><f>{v[2:]}</f></c>')
+            elif v.startswith("D") and v[1:].isdigit():
+                cs.append(f'<c r="{ref}" s="1"><v>{v[1:]}</v></c>')
+            elif v.startswith("M") and v[1:].isdigit():
+                cs.append(f'<c r="{ref}" s="2"><v>{v[1:]}</v></c>')
             elif v.startswith("#"):
                 cs.append(f'<c r="{ref}" t="e"><v>{v}</v></c>')
             else:
@@ -187,3 +196,13 @@ def with_shared_strings(unique_count):
 # A shared-string table declaring u64::MAX and 2^31 strings (calamine reserves them all).
 w("shared_strings_max.xlsx", with_shared_strings(18446744073709551615))
 w("shared_strings_2e31.xlsx", with_shared_strings(2 ** 31))
+
+# Cells calamine reads differently from what Excel shows: a formula saved without its
+# result, #N/A, dates (yyyy-m-d and m月d日 formats) and a hidden row.
+w("cell_values.xlsx", workbook([
+    ("目录", sheet([H2 + ["备注"],
+                    item("低保")[:4] + ["=FB1&amp;\"人民政府\""] + item("低保")[5:] + ["D45688"],
+                    item("特困")[:2] + ["#N/A"] + item("特困")[3:] + ["M45688"],
+                    item("临时救助") + [""]],
+                   row_attrs={4: ' hidden="1"'}), "visible"),
+], styles=STYLES))
