@@ -163,73 +163,62 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<ZipFacts, Diagnostic> {
         }
         let (mut rmax, mut cmax) = (0u64, 0u64);
         let (mut rmin, mut cmin) = (u64::MAX, u64::MAX);
-        // Streamed in chunks (a sheet may be hundreds of MB); the tail of each chunk is kept
-        // so a reference or row tag split across two chunks is still seen.
+        // Streamed in chunks (a sheet may be hundreds of MB), tag by tag: each `<` is found
+        // with memchr, so a part of padding costs one fast scan. A tag cut at the end of a
+        // chunk is kept for the next one. Besides the cell references and the declared
+        // dimension, formulas (`<f>`, `<f t=…>`) and hidden rows (`<row r="5" hidden="1">`)
+        // are noted: calamine says neither which cells lack a cached value nor which rows
+        // are hidden.
         let mut buf = vec![0u8; 1 << 16];
         let mut window: Vec<u8> = Vec::with_capacity(buf.len() + 64);
+        let mut note_ref = |r: &[u8]| {
+            if let Some(p) = cell_ref(r) {
+                rmax = rmax.max(p.0);
+                cmax = cmax.max(p.1);
+                rmin = rmin.min(p.0);
+                cmin = cmin.min(p.1);
+            }
+        };
         loop {
             let n = match f.read(&mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
             window.extend_from_slice(&buf[..n]);
-            let mut consumed = 0;
-            // Formulas (`<f>` or `<f t=…>`) and hidden rows (`<row r="5" hidden="1">`) are
-            // noted on the way: calamine does not say which cells lack a cached value nor
-            // which rows are hidden.
-            if !facts.formulas {
-                facts.formulas = window.windows(3).any(|w| w == b"<f>" || w == b"<f ");
-            }
             let mut k = 0;
-            while let Some(off) = window[k..].windows(5).position(|w| w == b"<row ") {
+            let mut keep_from = window.len();
+            while let Some(off) = memchr::memchr(b'<', &window[k..]) {
                 let at = k + off;
-                let Some(end) = window[at..].iter().position(|b| *b == b'>').map(|e| at + e) else {
+                let Some(end) = memchr::memchr(b'>', &window[at..]).map(|e| at + e) else {
+                    // An unfinished tag waits for the next chunk, unless it is absurdly long.
+                    if window.len() - at < 4096 {
+                        keep_from = at;
+                    }
                     break;
                 };
-                let tag = &window[at..end];
-                let hidden = [&b"hidden=\"1\""[..], b"hidden=\"true\""]
-                    .iter()
-                    .any(|p| tag.windows(p.len()).any(|w| w == *p));
-                if hidden {
-                    let r = tag.windows(4).position(|w| w == b" r=\"").and_then(|p| {
-                        let digits: Vec<u8> = tag[p + 4..]
-                            .iter()
-                            .take_while(|b| b.is_ascii_digit())
-                            .copied()
-                            .collect();
-                        std::str::from_utf8(&digits).ok()?.parse::<u32>().ok()
-                    });
-                    if let Some(r) = r {
-                        let rows = facts.hidden_rows.entry(name.clone()).or_default();
-                        if rows.last() != Some(&r) {
-                            rows.push(r);
-                        }
-                    }
-                }
+                let tag = &window[at + 1..end];
                 k = end;
-            }
-            for pat in [&b"<c r=\""[..], &b"<dimension ref=\""[..]] {
-                let mut k = 0;
-                while let Some(off) = window[k..].windows(pat.len()).position(|w| w == pat) {
-                    let at = k + off + pat.len();
-                    let Some(end) = window[at..].iter().position(|b| *b == b'"').map(|e| at + e)
-                    else {
-                        break;
-                    };
-                    for part in window[at..end].split(|b| *b == b':') {
-                        if let Some(p) = cell_ref(part) {
-                            rmax = rmax.max(p.0);
-                            cmax = cmax.max(p.1);
-                            rmin = rmin.min(p.0);
-                            cmin = cmin.min(p.1);
-                        }
+                if tag.starts_with(b"c ") {
+                    if let Some(v) = attr_value(tag, b" r=\"") {
+                        note_ref(v);
                     }
-                    k = end;
-                    consumed = consumed.max(end);
+                } else if tag.starts_with(b"dimension ") {
+                    if let Some(v) = attr_value(tag, b" ref=\"") {
+                        v.split(|b| *b == b':').for_each(&mut note_ref);
+                    }
+                } else if tag.starts_with(b"row ") {
+                    let hidden =
+                        attr_value(tag, b" hidden=\"").is_some_and(|v| v == b"1" || v == b"true");
+                    let row = attr_value(tag, b" r=\"")
+                        .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u32>().ok());
+                    if let (true, Some(r)) = (hidden, row) {
+                        facts.hidden_rows.entry(name.clone()).or_default().push(r);
+                    }
+                } else if tag == b"f" || tag.starts_with(b"f ") || tag == b"f/" {
+                    facts.formulas = true;
                 }
             }
-            let keep_from = window.len().saturating_sub(512).max(consumed);
-            window.drain(..keep_from.min(window.len()));
+            window.drain(..keep_from);
         }
         if rmin != u64::MAX {
             let cells = (rmax - rmin + 1).saturating_mul(cmax - cmin + 1);
@@ -245,6 +234,13 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<ZipFacts, Diagnostic> {
         facts.sheet_parts = sheet_parts(&mut z);
     }
     Ok(facts)
+}
+
+/// The value of an attribute in a tag's bytes: `key` is ` name="`.
+fn attr_value<'a>(tag: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    let at = memchr::memmem::find(tag, key)? + key.len();
+    let rest = tag.get(at..)?;
+    rest.get(..memchr::memchr(b'"', rest)?)
 }
 
 /// What the scan of a workbook's parts found that calamine does not report.
