@@ -27,7 +27,13 @@ fn benches(c: &mut Criterion) {
     let cat = Catalogue::default();
     let item = row();
     c.bench_function("item_diagnostics", |b| {
-        b.iter(|| gkml::rules::item_diagnostics(black_box(&cat), black_box(&item)))
+        b.iter(|| {
+            gkml::rules::item_diagnostics(
+                black_box(&cat),
+                black_box(&item),
+                &gkml::rules::Context::default(),
+            )
+        })
     });
     let cell = "■政府网站 ■两微一端 □政务服务中心 ■公开查阅点 □便民服务站 ■社区/企事业单位/村公示栏（电子屏） □其他";
     c.bench_function("channel_cell", |b| {

@@ -8,8 +8,8 @@ use std::sync::{Arc, OnceLock};
 use crate::diag::Diagnostic;
 use crate::domains::SectionKey;
 use crate::model::Catalogue;
+use crate::read::codes;
 use crate::read::toml::{parse, TomlDoc};
-use crate::rules;
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
@@ -42,7 +42,7 @@ impl Store {
         let file: Arc<str> = Arc::from(dir.display().to_string());
         let rd = std::fs::read_dir(dir).map_err(|e| {
             Diagnostic::new(
-                &rules::FILE_UNREADABLE,
+                &codes::FILE_UNREADABLE,
                 format!("无法读取参考目录文件夹：{e}"),
             )
             .in_file(&file)

@@ -24,6 +24,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "N", default_value_t = 32_767)]
     pub max_cell_chars: usize,
 
+    /// List at most N diagnostics of one code per file (and 10 N per file); the summary still
+    /// counts every problem; 0 lists everything
+    #[arg(long, global = true, value_name = "N", default_value_t = 1_000)]
+    pub max_diagnostics: usize,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -37,31 +42,6 @@ pub enum DiagFormat {
     Sarif,
     /// GitHub Actions workflow annotations
     Github,
-}
-
-/// A unit output `compile` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputKind {
-    /// The workbook to print and post (<name>.xlsx)
-    Xlsx,
-    /// The page for the portal (<name>.html)
-    Html,
-    /// The flat table for the platform (<name>.csv)
-    Csv,
-    /// The machine-readable catalogue (<name>.json)
-    Json,
-}
-
-impl OutputKind {
-    /// The file extension, which is also the name on the command line.
-    pub fn ext(self) -> &'static str {
-        match self {
-            OutputKind::Xlsx => "xlsx",
-            OutputKind::Html => "html",
-            OutputKind::Csv => "csv",
-            OutputKind::Json => "json",
-        }
-    }
 }
 
 /// What `init` creates: a county project folder, or one unit file.
@@ -155,6 +135,10 @@ pub enum Command {
         /// Do not report these rule codes or prefixes, comma-separated
         #[arg(long, value_delimiter = ',', value_name = "CODES")]
         ignore: Vec<String>,
+        /// The date the rules judge by, as compile's --date (default: SOURCE_DATE_EPOCH if
+        /// set, else today), so validate and compile agree
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
     },
     /// Compile a unit catalogue, a draft, or a county project folder into standard tables
     Compile {
@@ -163,7 +147,7 @@ pub enum Command {
         path: PathBuf,
         /// Write only these outputs of each unit, comma-separated (default: all four)
         #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMATS")]
-        only: Vec<OutputKind>,
+        only: Vec<crate::render::Output>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -239,5 +223,8 @@ pub enum Command {
     Explain {
         /// Rule code
         code: String,
+        /// Output format (json: the fields of `rules --format json` plus `doc`)
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
     },
 }

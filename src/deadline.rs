@@ -1,6 +1,6 @@
 //! 公开时限 read into a structure, so rules can compare it with the law: working days from an
 //! event, natural days, a date each year, a period, real time, promptly, standing, or on
-//! request. Real catalogues write the same limit many ways (DOMAIN.md §5/§7); this parser is
+//! request. Real catalogues write the same limit many ways (docs/CONTRACT.md §4); this parser is
 //! liberal and only gives up on text that states no time at all.
 
 /// One time limit.

@@ -1,15 +1,30 @@
-//! Diagnostics: problems found in the user's data, with the place they were found, and their
-//! text and JSON renderings (DOMAIN.md §6). Producers (readers, rules) only collect them;
-//! printing lives here.
+//! Diagnostics as plain data: problems found in the user's data, with the place they were
+//! found (the fields of the JSON contract, docs/CONTRACT.md). Producers (readers, rules) only
+//! collect them; the printers in [`crate::print`] render them.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::model::{Field, Item, Loc, Place};
-use crate::rules::Rule;
+
+/// One rule's metadata and documentation.
+#[derive(Debug)]
+pub struct Rule {
+    /// `GK` + 3 digits; the hundreds are the family.
+    pub code: &'static str,
+    /// A short name for the problem (not the fix), in CamelCase.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line, Chinese, as `gkml rules` lists it.
+    pub summary: &'static str,
+    /// The article of 《政府信息公开条例》, the guidance or the template note it enforces.
+    pub source: &'static str,
+    /// Markdown with the headings `## What it does`, `## Why is this bad?`, `## Example`
+    /// and `Use instead:`; `gkml explain CODE` prints it.
+    pub doc: &'static str,
+}
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -189,20 +204,119 @@ pub fn cell_name(row: u32, column: u32) -> String {
 pub struct Summary {
     pub files: usize,
     pub items: usize,
+    /// Every problem found, including those the cap left out of the list.
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Diagnostics counted but not listed (over the per-code or per-file cap).
+    pub omitted: usize,
 }
 
 impl Summary {
     pub fn count(&mut self, diags: &[Diagnostic]) {
         for d in diags {
-            match d.severity {
-                Severity::Error => self.errors += 1,
-                Severity::Warning => self.warnings += 1,
-                Severity::Info => self.infos += 1,
-            }
+            self.count_one(d);
         }
+    }
+
+    fn count_one(&mut self, d: &Diagnostic) {
+        match d.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+    }
+}
+
+/// How many diagnostics a report lists: at most `per_code` of one code and `per_file` in all
+/// for one file. Everything is still counted; a junk file cannot fill memory or the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cap {
+    pub per_code: usize,
+    pub per_file: usize,
+}
+
+impl Default for Cap {
+    fn default() -> Self {
+        Cap::new(1_000)
+    }
+}
+
+impl Cap {
+    /// `--max-diagnostics N`: N of one code per file, 10 N per file; 0 lists everything.
+    pub fn new(per_code: usize) -> Cap {
+        if per_code == 0 {
+            return Cap {
+                per_code: usize::MAX,
+                per_file: usize::MAX,
+            };
+        }
+        Cap {
+            per_code,
+            per_file: per_code.saturating_mul(10),
+        }
+    }
+}
+
+/// Diagnostics as a run finds them: every one counted (severities, whether a file could not
+/// be read), those within the [`Cap`] kept for the report. Memory is bounded by the cap, not
+/// by the number of problems.
+#[derive(Debug, Default)]
+pub struct Tally {
+    cap: Cap,
+    kept: Vec<Diagnostic>,
+    per_code: std::collections::HashMap<(Option<Arc<str>>, &'static str), usize>,
+    per_file: std::collections::HashMap<Option<Arc<str>>, usize>,
+    counts: Summary,
+    unreadable: bool,
+}
+
+impl Tally {
+    pub fn new(cap: Cap) -> Tally {
+        Tally {
+            cap,
+            ..Tally::default()
+        }
+    }
+
+    /// Count a diagnostic, and keep it if the cap allows.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.counts.count_one(&d);
+        if d.severity == Severity::Error && d.code.starts_with("GK0") {
+            self.unreadable = true;
+        }
+        let code = self.per_code.entry((d.file.clone(), d.code)).or_insert(0);
+        let file = self.per_file.entry(d.file.clone()).or_insert(0);
+        if *code >= self.cap.per_code || *file >= self.cap.per_file {
+            self.counts.omitted += 1;
+            return;
+        }
+        *code += 1;
+        *file += 1;
+        self.kept.push(d);
+    }
+
+    pub fn extend(&mut self, diags: impl IntoIterator<Item = Diagnostic>) {
+        for d in diags {
+            self.push(d);
+        }
+    }
+
+    /// Whether an error was found (listed or not), and whether a file could not be read.
+    pub fn has_errors(&self) -> bool {
+        self.counts.errors > 0
+    }
+
+    pub fn unreadable(&self) -> bool {
+        self.unreadable
+    }
+
+    /// The diagnostics kept, sorted, and the counts of everything found (`files` and `items`
+    /// are the caller's).
+    pub fn finish(self) -> (Vec<Diagnostic>, Summary) {
+        let mut kept = self.kept;
+        sort(&mut kept);
+        (kept, self.counts)
     }
 }
 
@@ -210,287 +324,6 @@ impl Summary {
 /// the order is total and output is byte-identical across runs).
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-}
-
-/// The `--format json` document of `validate`.
-#[derive(Serialize)]
-pub struct JsonReport<'a> {
-    pub diagnostics: &'a [Diagnostic],
-    pub summary: &'a Summary,
-}
-
-/// The `--format json` document of `validate`, as a string.
-pub fn to_json(diags: &[Diagnostic], summary: &Summary) -> String {
-    // Serialising plain data to a String cannot fail.
-    serde_json::to_string_pretty(&JsonReport {
-        diagnostics: diags,
-        summary,
-    })
-    .unwrap_or_default()
-}
-
-/// Display width of a text: CJK characters take two columns.
-fn width(s: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(s)
-}
-
-/// The excerpt lines: the text (a window around the fault, one line) and a caret line under
-/// the faulty part, aligned for CJK.
-fn excerpt_lines(e: &Excerpt) -> String {
-    let chars: Vec<char> = e
-        .text
-        .chars()
-        .map(|c| if c == '\n' { ' ' } else { c })
-        .collect();
-    let (mut from, mut to) = (e.start.min(chars.len()), e.end.min(chars.len()));
-    // A window of about 70 columns around the fault.
-    let before: String = chars[..from].iter().collect();
-    let mut lead = String::new();
-    if width(&before) > 30 {
-        let mut w = 0;
-        let mut k = from;
-        while k > 0 && w < 24 {
-            k -= 1;
-            w += width(&chars[k].to_string());
-        }
-        lead.push('…');
-        let shift = k;
-        from -= shift;
-        to -= shift;
-        let shown: Vec<char> = chars[shift..].to_vec();
-        return render_window(&lead, &shown, from, to);
-    }
-    render_window(&lead, &chars, from, to)
-}
-
-fn render_window(lead: &str, chars: &[char], from: usize, to: usize) -> String {
-    let mut shown: String = chars.iter().take(80).collect();
-    if chars.len() > 80 {
-        shown.push('…');
-    }
-    let pad = width(lead) + width(&chars[..from.min(chars.len())].iter().collect::<String>());
-    let marks = width(
-        &chars[from.min(chars.len())..to.min(chars.len())]
-            .iter()
-            .collect::<String>(),
-    )
-    .max(1);
-    format!(
-        "    | {lead}{shown}\n    | {}{}\n",
-        " ".repeat(pad),
-        "^".repeat(marks)
-    )
-}
-
-/// The human rendering: diagnostics grouped by file (a header per file), each with its place
-/// first so editors and terminals can jump to it, the text at fault underlined, the item and
-/// a hint, in Chinese.
-pub fn to_text(diags: &[Diagnostic]) -> String {
-    use crate::print_escape::escape_controls as esc;
-    let mut out = String::new();
-    let mut current: Option<&str> = None;
-    for d in diags {
-        let raw_file = d.file.as_deref().unwrap_or("-");
-        // Values from the user's files are shown with control characters escaped.
-        let file = esc(raw_file);
-        if current != Some(raw_file) {
-            if current.is_some() {
-                out.push('\n');
-            }
-            let n = diags
-                .iter()
-                .filter(|x| x.file.as_deref().unwrap_or("-") == raw_file)
-                .count();
-            let _ = writeln!(out, "== {file}（{n} 个问题）==");
-            current = Some(raw_file);
-        }
-        let _ = write!(out, "{file}");
-        if let Some(sheet) = &d.sheet {
-            let _ = write!(out, ":{}!{}", esc(sheet), d.cell.as_deref().unwrap_or(""));
-        } else if let (Some(row), Some(cell)) = (d.row, &d.cell) {
-            let _ = write!(out, ":第{row}行 {cell}");
-        } else if let Some(line) = d.line {
-            let _ = write!(out, ":{line}");
-            if let Some(col) = d.column {
-                let _ = write!(out, ":{col}");
-            }
-        }
-        let _ = writeln!(
-            out,
-            ": {}[{}] {}",
-            d.severity.label_zh(),
-            d.code,
-            esc(&d.message)
-        );
-        if let Some(e) = &d.excerpt {
-            out.push_str(&crate::print_escape::escape_for_terminal(&excerpt_lines(e)));
-        }
-        if let Some(item) = &d.item {
-            let _ = writeln!(out, "    事项：{}", esc(item));
-        }
-        if let Some(hint) = &d.hint {
-            let _ = writeln!(out, "    建议：{}", esc(hint));
-        }
-    }
-    if !diags.is_empty() {
-        out.push('\n');
-    }
-    out
-}
-
-/// GitHub Actions workflow commands: one `::error file=…,line=…::message` line each.
-pub fn to_github(diags: &[Diagnostic]) -> String {
-    let esc = |s: &str| {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-    };
-    let prop = |s: &str| esc(s).replace(':', "%3A").replace(',', "%2C");
-    let mut out = String::new();
-    for d in diags {
-        let level = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        let mut props = vec![format!("file={}", prop(d.file.as_deref().unwrap_or("")))];
-        if let Some(l) = d.line.or(d.row) {
-            props.push(format!("line={l}"));
-        }
-        if let (Some(c), None) = (d.column, &d.sheet) {
-            if d.cell.is_none() {
-                props.push(format!("col={c}"));
-            }
-        }
-        props.push(format!("title={}", prop(&format!("gkml {}", d.code))));
-        let place = match (&d.sheet, &d.cell) {
-            (Some(s), Some(c)) => format!("{s}!{c} "),
-            (None, Some(c)) => format!("{c} "),
-            _ => String::new(),
-        };
-        let hint = d
-            .hint
-            .as_deref()
-            .map(|h| format!("（建议：{h}）"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "::{level} {}::{}",
-            props.join(","),
-            esc(&format!("{place}{}{hint}", d.message))
-        );
-    }
-    out
-}
-
-/// A URI reference for a file path: forward slashes, everything but unreserved ASCII
-/// percent-encoded (SARIF asks for URIs, and Chinese file names are common here).
-fn file_uri(path: &str) -> String {
-    let mut out = String::new();
-    for b in path.replace('\\', "/").bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
-
-/// SARIF 2.1.0, for code-scanning services: one run, the rules that fired, one result per
-/// diagnostic. Spreadsheet cells are logical locations (目录!E7); TOML and CSV get a region.
-pub fn to_sarif(diags: &[Diagnostic]) -> String {
-    use serde_json::json;
-    let mut codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let rules: Vec<serde_json::Value> = codes
-        .iter()
-        .filter_map(|c| crate::rules::find(c))
-        .map(|r| {
-            json!({
-                "id": r.code,
-                "name": r.name,
-                "shortDescription": { "text": r.summary },
-                "fullDescription": { "text": r.source },
-                "help": { "text": r.doc },
-                "defaultConfiguration": { "level": sarif_level(r.severity) }
-            })
-        })
-        .collect();
-    let results: Vec<serde_json::Value> = diags
-        .iter()
-        .map(|d| {
-            let mut location = json!({});
-            if let Some(f) = &d.file {
-                let mut physical = json!({ "artifactLocation": { "uri": file_uri(f) } });
-                if d.sheet.is_none() {
-                    if let Some(line) = d.line.or(d.row) {
-                        let mut region = json!({ "startLine": line });
-                        if d.cell.is_none() {
-                            if let Some(c) = d.column {
-                                region["startColumn"] = json!(c);
-                            }
-                        }
-                        physical["region"] = region;
-                    }
-                }
-                location["physicalLocation"] = physical;
-            }
-            if let (Some(cell), sheet) = (&d.cell, &d.sheet) {
-                let name = match sheet {
-                    Some(s) => format!("{s}!{cell}"),
-                    None => cell.clone(),
-                };
-                location["logicalLocations"] =
-                    json!([{ "fullyQualifiedName": name, "kind": "element" }]);
-            }
-            let mut text = d.message.to_string();
-            if let Some(item) = &d.item {
-                text.push_str(&format!("（事项：{item}）"));
-            }
-            if let Some(h) = &d.hint {
-                text.push_str(&format!(" 建议：{h}"));
-            }
-            json!({
-                "ruleId": d.code,
-                "level": sarif_level(d.severity),
-                "message": { "text": text },
-                "locations": [location]
-            })
-        })
-        .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "gkml",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/gkml/gkml",
-                "rules": rules
-            } },
-            "columnKind": "unicodeCodePoints",
-            "results": results
-        }]
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
-}
-
-fn sarif_level(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "note",
-    }
-}
-
-/// The closing line of a text report.
-pub fn summary_line(s: &Summary) -> String {
-    format!(
-        "共检查 {} 个文件、{} 个事项：{} 个错误，{} 个警告，{} 个提示",
-        s.files, s.items, s.errors, s.warnings, s.infos
-    )
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 /// One pilot domain (试点领域) with its stable id (1–26, the order of the guidance).
 #[derive(Debug)]
 pub struct Domain {
-    /// Stable id, 1–26, in the order of DOMAIN.md §3.
+    /// Stable id, 1–26, in the order of docs/CONTRACT.md §2.
     pub id: u8,
     /// Canonical name, as the guidance writes it.
     pub name: &'static str,
@@ -131,7 +131,7 @@ impl SectionKey {
         }
     }
 
-    /// Output order (DOMAIN.md §6): general sections first, then domains by id.
+    /// Output order (docs/CONTRACT.md §10): general sections first, then domains by id.
     pub fn order(&self) -> u8 {
         match self {
             SectionKey::General(_) | SectionKey::Unknown(_) => 0,

@@ -66,15 +66,15 @@ pub fn fix_channel(s: &str) -> String {
 pub fn fix_channel_cell(s: &str) -> String {
     let html = looks_like_html(s);
     let cleaned = normalise_space(&if html { strip_html(s) } else { s.to_string() });
-    // The template's own checkbox form (■政府网站 □两微一端) is kept as the clerk wrote it.
-    if !html && cleaned.chars().any(|c| matches!(c, '■' | '□' | '☑' | '☐')) {
+    // The checkbox form (■政府网站 □两微一端, √政府网站 □公示栏) is kept as the clerk wrote it.
+    if !html && crate::model::is_checkbox_list(&cleaned) {
         return cleaned;
     }
     let parsed = Channel::parse_list(&cleaned);
     if parsed.is_empty() || parsed.iter().any(|c| matches!(c, Channel::Unknown(_))) {
         return cleaned;
     }
-    crate::render::csv::channels_cell(&parsed)
+    crate::model::ChannelList(&parsed).to_string()
 }
 
 const TEXT_KEYS: [(&str, Field); 8] = [

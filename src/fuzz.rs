@@ -26,11 +26,11 @@ pub fn toml(data: &[u8]) {
     match doc {
         Some(toml::TomlDoc::Unit(spec)) => {
             let (cat, _) = crate::resolve::resolve(&spec, Store::embedded());
-            let _ = rules::check(&cat);
+            let _ = rules::check(&cat, &rules::Context::default());
             let _ = crate::render::csv::render(&[&cat]);
         }
         Some(toml::TomlDoc::Reference(cat)) => {
-            let _ = rules::check(&cat);
+            let _ = rules::check(&cat, &rules::Context::default());
         }
         _ => {}
     }
@@ -46,7 +46,7 @@ pub fn csv(data: &[u8]) {
     };
     let (cats, _) = table::read_rows(&file, None, rows, "fuzz");
     for c in &cats {
-        let _ = rules::check(c);
+        let _ = rules::check(c, &rules::Context::default());
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = crate::fix::fix_csv_text(text, b',');
@@ -65,7 +65,7 @@ pub fn workbook(data: &[u8]) {
                 "fuzz",
             );
             for c in &cats {
-                let _ = rules::check(c);
+                let _ = rules::check(c, &rules::Context::default());
             }
         }
     }

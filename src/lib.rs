@@ -7,19 +7,24 @@
 
 pub mod annotate;
 pub mod catalogues;
+pub mod check;
 pub mod cli;
 pub mod cmd;
+pub mod date;
 pub mod deadline;
 pub mod diag;
 pub mod domains;
 pub mod error;
 pub mod fix;
+pub mod formula;
 pub mod fsutil;
 pub mod fuzz;
 pub mod import;
 pub mod limits;
+pub mod load;
 pub mod memo;
 pub mod model;
+pub mod print;
 pub mod print_escape;
 pub mod project;
 pub mod read;

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::check::Checks;
 use crate::diag::{Diagnostic, Severity};
 use crate::domains::{self, SectionKey, DOMAINS};
 use crate::model::{Catalogue, Loc, UnitKind};
@@ -23,6 +24,9 @@ pub struct UnitResult {
     pub group: Option<String>,
     pub catalogue: Option<Catalogue>,
     pub diags: Vec<Diagnostic>,
+    /// The unit's file has an error about the file as a whole (in a multi-unit draft it is
+    /// listed with the first unit): no unit of that file is written.
+    pub file_failed: bool,
 }
 
 impl UnitResult {
@@ -51,6 +55,13 @@ impl UnitResult {
                     .map(|s| s.to_string_lossy().to_string())
                     .unwrap_or_default()
             })
+    }
+
+    /// Whether the unit's outputs would be another unit's (GK702): it is never written.
+    pub fn collides(&self) -> bool {
+        self.diags
+            .iter()
+            .any(|d| d.code == rules::DUPLICATE_UNIT_NAME.code)
     }
 
     pub fn kind(&self) -> Option<UnitKind> {
@@ -353,29 +364,41 @@ pub struct ProjectRun {
     pub coverage: Coverage,
 }
 
-/// Read a county project and check every unit, in parallel across cores; `tick` is called
-/// once per unit finished (for a progress bar). Returns the read of county.toml when it is
-/// not a usable project.
+/// Read a county project and check every unit, in parallel across cores, through the run's
+/// [`Checks`] under the project's `[rules]`; `tick` is called once per unit finished (for a
+/// progress bar). The project rules (GK701 gaps, GK702 name collisions, GK703 unknown names)
+/// are made here, after the units', under the same configuration. Returns the read of
+/// county.toml when it is not a usable project.
 ///
 /// # Errors
 /// The project file's own read, when it could not be read as a project.
 pub fn load(
     path: &std::path::Path,
     store: &crate::catalogues::Store,
-    run_rules: &crate::rules::config::RuleConfig,
+    run_checks: &Checks,
     tick: &(dyn Fn() + Sync),
-) -> Result<ProjectRun, Box<crate::read::FileRead>> {
+) -> Result<ProjectRun, Box<crate::load::FileRead>> {
     use rayon::prelude::*;
-    let head = crate::read::read_file(path, store, None);
+    let head = crate::load::read_file(path, store, None);
     let Some(spec) = head.project.clone() else {
         return Err(Box::new(head));
+    };
+    // The project's [rules] table, then the run's flags, decide what is reported and how.
+    let checks = match run_checks.for_project(&spec.rules) {
+        Ok(c) => c,
+        Err(d) => {
+            let mut head = head;
+            head.project = None;
+            head.diags.push(d);
+            return Err(Box::new(head));
+        }
     };
     let units: Vec<UnitResult> = spec
         .units
         .par_iter()
         .filter(|u| u.path.is_file())
         .flat_map_iter(|u| {
-            let fr = crate::read::read_file(&u.path, store, Some(&spec.county));
+            let fr = crate::load::read_file(&u.path, store, Some(&spec.county));
             tick();
             let file = fr.file.to_string();
             let mut out = Vec::new();
@@ -385,27 +408,30 @@ pub fn load(
                     listed_at: u.loc.clone(),
                     group: u.group.clone(),
                     catalogue: None,
-                    diags: fr.diags,
+                    diags: checks.configure(fr.diags),
+                    file_failed: true,
                 });
             } else {
-                let n = fr.catalogues.len();
-                for mut cat in fr.catalogues {
+                // Rows belong to their own unit; what is about the file goes to the first.
+                let cats: Vec<&Catalogue> = fr.catalogues.iter().collect();
+                let (file_diags, per_unit) =
+                    crate::check::attribute(checks.configure(fr.diags), &cats);
+                let file_failed = file_diags.iter().any(|d| d.severity == Severity::Error);
+                for (mut cat, mut diags) in fr.catalogues.into_iter().zip(per_unit) {
+                    diags.extend(checks.catalogue(&cat));
+                    // Numbered for output only after the rules have judged the 序号 as written.
                     cat.number_items();
-                    let mut diags = if n == 1 { fr.diags.clone() } else { Vec::new() };
-                    diags.extend(rules::check(&cat));
                     out.push(UnitResult {
                         file: file.clone(),
                         listed_at: u.loc.clone(),
                         group: u.group.clone(),
                         catalogue: Some(cat),
                         diags,
+                        file_failed,
                     });
                 }
-                if n > 1 {
-                    // File-level problems belong to the first unit of a multi-unit draft.
-                    if let Some(first) = out.first_mut() {
-                        first.diags.extend(fr.diags);
-                    }
+                if let Some(first) = out.first_mut() {
+                    first.diags.extend(file_diags);
                 }
             }
             out
@@ -415,13 +441,28 @@ pub fn load(
     let (duties, mut diags) = duties(&spec, &units);
     diags.extend(head.diags);
     let found = gaps(&units, &duties);
-    // The project's [rules] table, then the run's flags, decide what is reported and how.
-    let config = spec.rules.merged(run_rules);
     for (u, g) in units.iter_mut().zip(found) {
-        u.diags.extend(g);
-        u.diags = config.apply(std::mem::take(&mut u.diags));
+        u.diags.extend(checks.configure(g));
     }
-    let diags = config.apply(diags);
+    // GK702 over every unit read, the county's own file names reserved.
+    let cats: Vec<(usize, &Catalogue)> = units
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| u.catalogue.as_ref().map(|c| (i, c)))
+        .collect();
+    let refs: Vec<&Catalogue> = cats.iter().map(|(_, c)| *c).collect();
+    let collisions: Vec<(usize, Diagnostic)> = cats
+        .iter()
+        .map(|(i, _)| *i)
+        .zip(checks.collisions(&refs, true))
+        .filter_map(|(i, d)| d.map(|d| (i, d)))
+        .collect();
+    for (i, d) in collisions {
+        if let Some(u) = units.get_mut(i) {
+            u.diags.push(d);
+        }
+    }
+    let diags = checks.configure(diags);
     let coverage = coverage(&units, &duties);
     Ok(ProjectRun {
         spec,

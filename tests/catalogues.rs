@@ -54,12 +54,12 @@ fn every_domain_has_a_reference_with_at_least_8_items_and_400_in_all() {
 #[test]
 fn shipped_catalogues_have_no_errors_and_no_warnings() {
     for cat in Store::embedded().all() {
-        let diags = gkml::rules::check(cat);
+        let diags = gkml::rules::check(cat, &gkml::rules::Context::default());
         assert!(
             diags.is_empty(),
             "{}:\n{}",
             cat.file,
-            gkml::diag::to_text(&diags)
+            gkml::print::to_text(&diags)
         );
     }
 }

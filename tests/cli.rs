@@ -1,4 +1,4 @@
-//! The command-line contract of DOMAIN.md §6, exercised on the built binary: exit codes,
+//! The command-line contract of docs/CONTRACT.md (§5–§11), exercised on the built binary: exit codes,
 //! JSON diagnostics, positions, files written.
 
 mod common;

@@ -4,7 +4,6 @@
 //! `--allow-errors`. A county project is compiled in parallel across cores, with a progress
 //! bar on a terminal, and also gets the county summary (汇总表) and the portal's index.html.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -12,22 +11,21 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::catalogues::Store;
+use crate::check::Checks;
 use crate::cli::DiagFormat;
-use crate::diag::{self, Diagnostic, Severity, Summary};
+use crate::diag::{Diagnostic, Severity, Summary};
 use crate::error::Error;
 use crate::fsutil::{
     remove_stale, safe_file_name, unit_outputs, write_atomic, write_atomic_with, COUNTY_FILES,
 };
+use crate::load;
 use crate::model::Catalogue;
 use crate::project::{self, ProjectRun, UnitResult};
 use crate::read;
-use crate::render::{self, summary as sum, Date, Options};
+use crate::render::{summary as sum, Date, Options, Output};
 use crate::rules;
 
-use super::{exit_for, Exit};
-
-/// The extensions a unit's outputs are written with.
-pub const OUTPUTS: [&str; 4] = ["xlsx", "html", "csv", "json"];
+use super::Exit;
 
 /// What `compile` and `summary` were asked to do, resolved from the command line.
 #[derive(Debug, Clone)]
@@ -38,10 +36,10 @@ pub struct Settings {
     pub format: DiagFormat,
     /// No progress bar.
     pub quiet: bool,
-    /// The run's rule selection (`--select`, `--ignore`).
-    pub rules: crate::rules::config::RuleConfig,
-    /// The unit outputs to write, by extension (`--only`; all of [`OUTPUTS`] by default).
-    pub outputs: Vec<&'static str>,
+    /// The run's checks: its rule selection (`--select`, `--ignore`) and date.
+    pub checks: Checks,
+    /// The unit outputs to write (`--only`; all of [`Output::ALL`] by default).
+    pub outputs: Vec<Output>,
 }
 
 impl Settings {
@@ -50,30 +48,31 @@ impl Settings {
     /// # Errors
     /// [`Error::Usage`] for a bad date or an unknown rule code.
     pub fn from_args(a: crate::cli::OutputArgs) -> Result<Settings, Error> {
+        let date = resolve_date(a.date.as_deref())?;
         Ok(Settings {
             out_dir: a.output,
             allow_errors: a.allow_errors,
-            date: resolve_date(a.date.as_deref())?,
+            date,
             format: a.format,
             quiet: a.quiet,
-            rules: super::run_rules(a.select, a.ignore)?,
-            outputs: OUTPUTS.to_vec(),
+            checks: Checks::new(super::run_rules(a.select, a.ignore)?, date),
+            outputs: Output::ALL.to_vec(),
         })
     }
 
     /// Write only these outputs of each unit (`--only`); none named means all.
-    pub fn only(mut self, kinds: &[crate::cli::OutputKind]) -> Settings {
+    pub fn only(mut self, kinds: &[Output]) -> Settings {
         if !kinds.is_empty() {
-            self.outputs = OUTPUTS
+            self.outputs = Output::ALL
                 .into_iter()
-                .filter(|ext| kinds.iter().any(|k| k.ext() == *ext))
+                .filter(|o| kinds.contains(o))
                 .collect();
         }
         self
     }
 
-    fn writes(&self, ext: &str) -> bool {
-        self.outputs.contains(&ext)
+    fn writes(&self, out: Output) -> bool {
+        self.outputs.contains(&out)
     }
 }
 
@@ -94,19 +93,13 @@ pub fn resolve_date(arg: Option<&str>) -> Result<Date, Error> {
             .trim()
             .parse()
             .map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH “{v}” 不是 Unix 时间（秒）")))?;
-        // The civil-date arithmetic wraps outside years 1900–9999 (i64::MAX gave year 32548).
-        if !(-2_208_988_800..=253_402_300_799).contains(&secs) {
-            return Err(Error::Usage(format!(
-                "SOURCE_DATE_EPOCH “{v}” 超出 1900–9999 年的范围"
-            )));
-        }
-        return Ok(Date::from_unix(secs));
+        return Date::from_unix_checked(secs).ok_or_else(|| {
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH “{v}” 超出 1900—9999 年的范围；请设为合理的 Unix 时间（秒）"
+            ))
+        });
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    Ok(Date::from_unix(now))
+    Ok(Date::today())
 }
 
 /// The county.toml a path names, if it names a project.
@@ -144,69 +137,48 @@ pub fn run(path: &Path, s: &Settings, store: &Store) -> Result<Exit, Error> {
             None,
         );
     }
-    let fr = read::read_file(path, store, None);
-    let mut all = s.rules.apply(fr.diags.clone());
-    let mut summary = Summary {
+    let fr = load::read_file(path, store, None);
+    let summary = Summary {
         files: 1,
+        items: fr.catalogues.iter().map(Catalogue::item_count).sum(),
         ..Summary::default()
     };
-    let stem = |c: &Catalogue| match c.unit.name.as_str() {
-        "" => path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("目录")
-            .to_string(),
-        n => n.to_string(),
-    };
-    let planned = fr.catalogues.iter().map(stem).collect::<Vec<_>>();
-    let planned = planned
-        .iter()
-        .flat_map(|n| unit_outputs(&s.out_dir, n, &OUTPUTS));
-    crate::fsutil::guard_outputs(&[path], planned)?;
+    let cats: Vec<&Catalogue> = fr.catalogues.iter().collect();
+    let collisions = s.checks.collisions(&cats, false);
+    // A bad row stops only its own unit; a problem with the file as a whole stops them all.
+    let (mut all, per_unit) = crate::check::attribute(s.checks.configure(fr.diags), &cats);
+    let file_errors = all.iter().any(|d| d.severity == Severity::Error);
+    // No planned output may be the draft itself (compile 草稿/甲镇.xlsx -o 草稿).
+    let names: Vec<String> = cats.iter().map(|c| crate::check::output_name(c)).collect();
+    let exts = Output::ALL.map(Output::ext);
+    crate::fsutil::guard_outputs(
+        &[path],
+        names
+            .iter()
+            .flat_map(|n| unit_outputs(&s.out_dir, n, &exts)),
+    )?;
     let mut written = Vec::new();
-    let mut used = HashMap::new();
-    for mut cat in fr.catalogues {
-        if cat.unit.name.is_empty() {
-            cat.unit.name = Path::new(&*cat.file)
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("目录")
-                .to_string();
+    for ((mut cat, collision), mut diags) in fr.catalogues.into_iter().zip(collisions).zip(per_unit)
+    {
+        diags.extend(s.checks.catalogue(&cat));
+        if let Some(d) = collision {
+            // Never written: its files would be another unit's.
+            all.push(d);
+            all.extend(diags);
+            continue;
         }
+        cat.unit.name = crate::check::output_name(&cat);
         cat.number_items();
-        summary.items += cat.item_count();
-        let mut diags = s.rules.apply(rules::check(&cat));
         // Where each value came from is only needed by the rules; a province-scale table
         // renders in less memory without it.
         for it in cat.sections.iter_mut().flat_map(|sec| sec.items.iter_mut()) {
             it.places = Vec::new();
-        }
-        let file_errors = all
-            .iter()
-            .any(|d| d.severity == Severity::Error && d.file.as_deref() == Some(&*cat.file));
-        if let Some(d) = claim_name(&mut used, &cat) {
-            diags.push(d);
-            all.extend(diags);
-            continue;
+            it.notes = Vec::new();
         }
         written.extend(write_or_clean(&cat, &diags, file_errors, s)?);
-        all.extend(diags);
+        all.append(&mut diags);
     }
     report(&all, &summary, &written, s, None)
-}
-
-/// Note a unit's output name; a second unit with the same name gets GK702 and is not written.
-fn claim_name(used: &mut HashMap<String, String>, cat: &Catalogue) -> Option<Diagnostic> {
-    let stem = safe_file_name(&cat.unit.name);
-    let first = used.insert(stem, cat.file.to_string())?;
-    Some(
-        Diagnostic::new(
-            &rules::DUPLICATE_UNIT_NAME,
-            format!("单位简称“{}”与 {first} 中的单位相同", cat.unit.name),
-        )
-        .in_file(&cat.file)
-        .hint("每个单位使用不同的 name"),
-    )
 }
 
 /// Write one unit's outputs, or remove stale ones when it has errors (unless allowed).
@@ -222,8 +194,8 @@ fn write_or_clean(
         .filter(|d| d.severity == Severity::Error)
         .count();
     if (errors > 0 || file_errors) && !s.allow_errors {
-        for ext in OUTPUTS {
-            remove_stale(&s.out_dir, &format!("{stem}.{ext}"))?;
+        for out in Output::ALL {
+            remove_stale(&s.out_dir, &format!("{stem}.{}", out.ext()))?;
         }
         return Ok(Vec::new());
     }
@@ -235,45 +207,25 @@ fn write_or_clean(
             .filter(|d| d.severity == Severity::Warning)
             .count(),
     };
-    // The workbook takes longest; the page and the flat files are written on the other
-    // core meanwhile. Files are listed in the same order whatever finishes first.
+    let write = |out: Output| {
+        write_atomic_with(&s.out_dir, &format!("{stem}.{}", out.ext()), |w| {
+            out.write(cat, &opts, w)
+        })
+    };
+    // The workbook takes longest; the other outputs are written on the other core
+    // meanwhile. Files are listed in the same order whatever finishes first.
     let (xlsx, rest) = rayon::join(
-        || -> Result<Option<PathBuf>, Error> {
-            if !s.writes("xlsx") {
-                return Ok(None);
-            }
-            let xlsx = render::xlsx::render(cat, &opts)
-                .map_err(|e| xlsx_error(&s.out_dir, &format!("{stem}.xlsx"), &e))?;
-            Ok(Some(write_atomic(
-                &s.out_dir,
-                &format!("{stem}.xlsx"),
-                &xlsx,
-            )?))
+        || {
+            s.writes(Output::Xlsx)
+                .then(|| write(Output::Xlsx))
+                .transpose()
         },
-        || -> Result<Vec<PathBuf>, Error> {
-            let mut written = Vec::new();
-            if s.writes("html") {
-                written.push(write_atomic_with(
-                    &s.out_dir,
-                    &format!("{stem}.html"),
-                    |w| render::html::write(cat, &opts, w),
-                )?);
-            }
-            if s.writes("csv") {
-                written.push(write_atomic_with(
-                    &s.out_dir,
-                    &format!("{stem}.csv"),
-                    |w| render::csv::write(&[cat], w),
-                )?);
-            }
-            if s.writes("json") {
-                written.push(write_atomic_with(
-                    &s.out_dir,
-                    &format!("{stem}.json"),
-                    |w| render::json::write(cat, w),
-                )?);
-            }
-            Ok(written)
+        || {
+            s.outputs
+                .iter()
+                .filter(|o| **o != Output::Xlsx)
+                .map(|o| write(*o))
+                .collect::<Result<Vec<PathBuf>, Error>>()
         },
     );
     let mut written: Vec<PathBuf> = xlsx?.into_iter().collect();
@@ -304,7 +256,7 @@ fn progress(n: usize, quiet: bool) -> ProgressBar {
 
 /// Whether a unit of the project is written (no errors, or errors allowed).
 fn publishable(u: &UnitResult, allow_errors: bool) -> bool {
-    u.catalogue.is_some() && (allow_errors || u.errors() == 0)
+    u.catalogue.is_some() && !u.collides() && (allow_errors || (u.errors() == 0 && !u.file_failed))
 }
 
 /// Compile (or, with `units` false, only summarise) a county project.
@@ -322,7 +274,7 @@ pub fn run_project(
         .map(|t| t.matches("[[units]]").count())
         .unwrap_or(0);
     let bar = progress(n, s.quiet);
-    let run = match project::load(county_toml, store, &s.rules, &|| bar.inc(1)) {
+    let run = match project::load(county_toml, store, &s.checks, &|| bar.inc(1)) {
         Ok(r) => r,
         Err(fr) => {
             bar.finish_and_clear();
@@ -334,47 +286,62 @@ pub fn run_project(
         }
     };
     bar.finish_and_clear();
-    let mut dup: Vec<(usize, Diagnostic)> = Vec::new();
-    let mut used = HashMap::new();
-    for (i, u) in run.units.iter().enumerate() {
-        if let Some(cat) = &u.catalogue {
-            if let Some(d) = claim_name(&mut used, cat) {
-                dup.push((i, d));
-            }
-        }
-    }
+    // No planned output may be an input (a unit file or county.toml in the output folder).
     let names: Vec<String> = run.units.iter().map(UnitResult::name).collect();
-    let planned = names
-        .iter()
-        .flat_map(|n| unit_outputs(&s.out_dir, n, &OUTPUTS));
+    let exts = Output::ALL.map(Output::ext);
     crate::fsutil::guard_outputs(
         &[county_toml],
-        planned.chain(COUNTY_FILES.map(|f| s.out_dir.join(f))),
+        names
+            .iter()
+            .flat_map(|n| unit_outputs(&s.out_dir, n, &exts))
+            .chain(COUNTY_FILES.map(|f| s.out_dir.join(f))),
     )?;
-    let mut run = run;
-    let dup_units: Vec<usize> = dup.iter().map(|(i, _)| *i).collect();
-    for (i, d) in dup {
-        run.units[i].diags.push(d);
-    }
     let mut written: Vec<PathBuf> = Vec::new();
+    let mut failures: Vec<Error> = Vec::new();
     if units {
         let results: Vec<Result<Vec<PathBuf>, Error>> = run
             .units
             .par_iter()
-            .enumerate()
-            .filter(|(i, _)| !dup_units.contains(i))
-            .filter_map(|(_, u)| {
+            .filter(|u| !u.collides())
+            .filter_map(|u| {
                 u.catalogue
                     .as_ref()
-                    .map(|c| write_or_clean(c, &u.diags, false, s))
+                    .map(|c| write_or_clean(c, &u.diags, u.file_failed, s))
             })
             .collect();
+        // One unit that cannot be written does not stop the others, the index or the summary.
         for r in results {
-            written.extend(r?);
+            match r {
+                Ok(w) => written.extend(w),
+                Err(e) => failures.push(e),
+            }
         }
-        written.push(write_index(&run, s)?);
+        // A unit whose file could not be read at all leaves no stale outputs behind, unless
+        // another unit now writes under that name.
+        for u in run.units.iter().filter(|u| u.catalogue.is_none()) {
+            let stem = safe_file_name(&u.name());
+            let taken = run
+                .units
+                .iter()
+                .filter_map(|o| o.catalogue.as_ref())
+                .any(|c| safe_file_name(&crate::check::output_name(c)) == stem);
+            if !taken {
+                for out in Output::ALL {
+                    if let Err(e) = remove_stale(&s.out_dir, &format!("{stem}.{}", out.ext())) {
+                        failures.push(e);
+                    }
+                }
+            }
+        }
+        match write_index(&run, s) {
+            Ok(p) => written.push(p),
+            Err(e) => failures.push(e),
+        }
     }
-    written.extend(write_summary(&run, s)?);
+    match write_summary(&run, s) {
+        Ok(w) => written.extend(w),
+        Err(e) => failures.push(e),
+    }
     let mut all: Vec<Diagnostic> = run.diags.clone();
     for u in &run.units {
         all.extend(u.diags.iter().cloned());
@@ -399,7 +366,14 @@ pub fn run_project(
             .count(),
         started.elapsed().as_secs_f64()
     );
-    report(&all, &summary, &written, s, Some(line))
+    let exit = report(&all, &summary, &written, s, Some(line))?;
+    if failures.is_empty() {
+        return Ok(exit);
+    }
+    for e in &failures {
+        eprintln!("gkml: {e}");
+    }
+    Ok(Exit::Unreadable)
 }
 
 /// The county summary tables: 汇总表.xlsx, 汇总表.html and the three CSV files.
@@ -439,7 +413,7 @@ fn write_index(run: &ProjectRun, s: &Settings) -> Result<PathBuf, Error> {
                 .map(|c| c.unit.display_name().to_string())
                 .unwrap_or_else(|| u.name()),
             kind: u.kind(),
-            html: (publishable(u, s.allow_errors) && s.writes("html"))
+            html: (publishable(u, s.allow_errors) && s.writes(Output::Html))
                 .then(|| format!("{}.html", safe_file_name(&u.name()))),
             items: u.catalogue.as_ref().map(Catalogue::item_count).unwrap_or(0),
             errors: u.errors(),
@@ -460,21 +434,25 @@ fn report(
     s: &Settings,
     project_line: Option<String>,
 ) -> Result<Exit, Error> {
-    let mut all = all.to_vec();
-    diag::sort(&mut all);
-    let mut summary = *summary;
-    summary.count(&all);
-    let exit = exit_for(&all);
+    let mut tally = s.checks.tally();
+    tally.extend(all.iter().cloned());
+    let exit = super::exit_of(&tally);
+    let (all, counts) = tally.finish();
+    let summary = Summary {
+        files: summary.files,
+        items: summary.items,
+        ..counts
+    };
     let mut tail = String::new();
     for p in written {
         tail.push_str(&format!("已写出 {}\n", p.display()));
     }
-    tail.push_str(&project_line.unwrap_or_else(|| diag::summary_line(&summary)));
+    tail.push_str(&project_line.unwrap_or_else(|| crate::print::summary_line(&summary)));
     tail.push('\n');
     if exit != Exit::Ok && !s.allow_errors {
         tail.push_str("有错误的单位未写出（可用 --allow-errors 强制写出）\n");
     }
-    let text = super::render_report(s.format, &all, &summary, &tail);
+    let text = crate::print::report(s.format, &all, &summary, &tail);
     eprint!("{text}");
     Ok(exit)
 }

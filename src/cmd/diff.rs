@@ -11,12 +11,12 @@ use serde::Serialize;
 
 use crate::catalogues::Store;
 use crate::cli::ListFormat;
-use crate::diag::{self, Severity};
+use crate::diag::Severity;
 use crate::domains::to_simplified;
 use crate::error::Error;
+use crate::load;
 use crate::model::{Catalogue, Field, Item, Level};
-use crate::read;
-use crate::render::csv::{channels_cell, levels_cell};
+use crate::render::csv::levels_cell;
 
 use super::{print_out, Exit};
 
@@ -36,7 +36,10 @@ fn field_values(it: &Item) -> Vec<(Field, String)> {
         (Field::Basis, it.basis.clone()),
         (Field::Deadline, it.deadline.clone()),
         (Field::Subject, it.subject.clone()),
-        (Field::Channels, channels_cell(&it.channels)),
+        (
+            Field::Channels,
+            crate::model::ChannelList(&it.channels).to_string(),
+        ),
         (Field::Audience, audience),
         (
             Field::Mode,
@@ -190,7 +193,7 @@ fn reference_of(cat: &Catalogue, store: &Store) -> Catalogue {
 }
 
 fn read_side(path: &Path, store: &Store) -> Result<Vec<Catalogue>, Exit> {
-    let fr = read::read_file(path, store, None);
+    let fr = load::read_file(path, store, None);
     let unreadable: Vec<_> = fr
         .diags
         .iter()
@@ -198,7 +201,7 @@ fn read_side(path: &Path, store: &Store) -> Result<Vec<Catalogue>, Exit> {
         .cloned()
         .collect();
     if !unreadable.is_empty() {
-        eprint!("{}", diag::to_text(&unreadable));
+        eprint!("{}", crate::print::to_text(&unreadable));
         return Err(Exit::Unreadable);
     }
     Ok(fr.catalogues)

@@ -10,7 +10,7 @@ use crate::diag::{self, Severity};
 use crate::error::Error;
 use crate::fsutil::{safe_file_name, write_atomic};
 use crate::import::{to_unit_toml, UnitHints};
-use crate::read;
+use crate::load;
 
 use super::{print_out, Exit};
 
@@ -25,11 +25,11 @@ pub fn run(
     hints: &UnitHints,
     store: &Store,
 ) -> Result<Exit, Error> {
-    let fr = read::read_file(draft, store, None);
+    let fr = load::read_file(draft, store, None);
     let mut diags = fr.diags;
     diag::sort(&mut diags);
     if !diags.is_empty() {
-        eprint!("{}", diag::to_text(&diags));
+        eprint!("{}", crate::print::to_text(&diags));
     }
     let unreadable = diags
         .iter()

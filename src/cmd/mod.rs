@@ -18,7 +18,7 @@ use crate::cli::{Cli, Command};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::Error;
 
-/// Exit codes of DOMAIN.md §6.
+/// Exit codes of docs/CONTRACT.md §5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exit {
     Ok = 0,
@@ -29,6 +29,18 @@ pub enum Exit {
 impl From<Exit> for ExitCode {
     fn from(e: Exit) -> ExitCode {
         ExitCode::from(e as u8)
+    }
+}
+
+/// The exit code of a run's tally: 2 when a file could not be read (GK0xx error), 1 for
+/// other errors (listed or left out by the cap), else 0.
+pub fn exit_of(t: &crate::diag::Tally) -> Exit {
+    if t.unreadable() {
+        Exit::Unreadable
+    } else if t.has_errors() {
+        Exit::Errors
+    } else {
+        Exit::Ok
     }
 }
 
@@ -56,8 +68,7 @@ pub fn run_rules(
     ignore: Vec<String>,
 ) -> Result<crate::rules::config::RuleConfig, Error> {
     for c in select.iter().chain(&ignore) {
-        let p = c.trim().to_ascii_uppercase();
-        if p.is_empty() || !crate::rules::RULES.iter().any(|r| r.code.starts_with(&p)) {
+        if !crate::rules::config::is_known(c) {
             return Err(Error::Usage(format!(
                 "“{c}”不是规则代码或前缀；gkml rules 可列出全部规则"
             )));
@@ -68,22 +79,6 @@ pub fn run_rules(
         ignore,
         ..Default::default()
     })
-}
-
-/// Render diagnostics in the chosen format; the text format ends with `tail` (summary lines).
-pub fn render_report(
-    format: crate::cli::DiagFormat,
-    diags: &[Diagnostic],
-    summary: &crate::diag::Summary,
-    tail: &str,
-) -> String {
-    use crate::cli::DiagFormat;
-    match format {
-        DiagFormat::Json => crate::diag::to_json(diags, summary) + "\n",
-        DiagFormat::Sarif => crate::diag::to_sarif(diags),
-        DiagFormat::Github => crate::diag::to_github(diags),
-        DiagFormat::Text => crate::diag::to_text(diags) + tail,
-    }
 }
 
 /// Stream a JSON document (and a newline) to stdout; a closed pipe is not an error.
@@ -130,6 +125,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         max_cell_chars: cli.max_cell_chars,
         ..crate::limits::Limits::default()
     });
+    let cap = crate::diag::Cap::new(cli.max_diagnostics);
     let owned;
     // The built-in references are parsed only when a command needs them: checking a CSV
     // draft does not, and parsing them is most of a small check's time.
@@ -141,7 +137,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             }
             Err(d) => {
                 return Err(Error::Usage(
-                    crate::diag::to_text(&[d]).trim_end().to_string(),
+                    crate::print::to_text(&[d]).trim_end().to_string(),
                 ))
             }
         },
@@ -149,7 +145,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
     };
     let lazy_store = || -> &Store { loaded.unwrap_or_else(|| Store::embedded()) };
     if !store_diags.is_empty() {
-        eprint!("{}", crate::diag::to_text(&store_diags));
+        eprint!("{}", crate::print::to_text(&store_diags));
     }
     match cli.command {
         Command::Validate {
@@ -160,8 +156,13 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             format,
             select,
             ignore,
+            date,
         } => {
-            let rules = run_rules(select, ignore)?;
+            let mut checks = crate::check::Checks::new(
+                run_rules(select, ignore)?,
+                compile::resolve_date(date.as_deref())?,
+            );
+            checks.cap = cap;
             let mut fix_failed = false;
             if fix {
                 fix_failed = validate::fix(&paths, diff)?;
@@ -179,20 +180,22 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             } else {
                 Exit::Ok
             };
-            let exit = validate::run(&paths, format, &rules, &lazy_store)?.max(fixed);
+            let exit = validate::run(&paths, format, &checks, &lazy_store)?.max(fixed);
             match annotate {
                 Some(out) => {
-                    validate::annotate(&paths, &out, &rules, lazy_store()).map(|e| e.max(exit))
+                    validate::annotate(&paths, &out, &checks, lazy_store()).map(|e| e.max(exit))
                 }
                 None => Ok(exit),
             }
         }
         Command::Compile { path, only, out } => {
-            let settings = compile::Settings::from_args(out)?.only(&only);
+            let mut settings = compile::Settings::from_args(out)?.only(&only);
+            settings.checks.cap = cap;
             compile::run(&path, &settings, lazy_store())
         }
         Command::Summary { project, out } => {
-            let settings = compile::Settings::from_args(out)?;
+            let mut settings = compile::Settings::from_args(out)?;
+            settings.checks.cap = cap;
             let Some(county_toml) = compile::project_file(&project) else {
                 return Err(Error::Usage(format!(
                     "{} 不是县级项目：需要含 county.toml 的文件夹",
@@ -241,6 +244,6 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         }
         Command::Domains { format } => domains::run(format, lazy_store()),
         Command::Rules { format } => rules::list(format),
-        Command::Explain { code } => rules::explain(&code),
+        Command::Explain { code, format } => rules::explain(&code, format),
     }
 }

@@ -1,5 +1,5 @@
 //! `gkml validate PATH…`: read every input, run every rule, print the diagnostics (text or the
-//! JSON of DOMAIN.md §6) and exit 0, 1 or 2. Every input is processed even when one fails. A
+//! JSON of docs/CONTRACT.md §6) and exit 0, 1 or 2. Every input is processed even when one fails. A
 //! county project (a folder with county.toml, anywhere under a folder argument) is checked as
 //! a whole: its units inherit its county and its responsibility table finds coverage gaps.
 
@@ -8,59 +8,54 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::catalogues::Store;
+use crate::check::Checks;
 use crate::cli::DiagFormat;
-use crate::diag::{self, Diagnostic, Summary};
+use crate::diag::{self, Diagnostic, Tally};
 use crate::error::Error;
+use crate::load;
 use crate::project;
 use crate::read;
 use crate::read::table::{Layout, Order, Pending, RowItem};
-use crate::rules;
-use crate::rules::config::RuleConfig;
 
 use super::compile::project_file;
-use super::{exit_for, print_out, Exit};
-
-/// What the in-order checks of a streamed table remember about one unit.
-#[derive(Default)]
-struct UnitState {
-    name: String,
-    cross: rules::CrossCheck,
-    sections: rustc_hash::FxHashSet<crate::domains::SectionKey>,
-}
+use super::{print_out, Exit};
 
 /// Diagnostics and counts of one or more inputs.
 #[derive(Default)]
 struct Checked {
     files: usize,
     items: usize,
-    diags: Vec<Diagnostic>,
+    tally: Tally,
     /// Only the text report shows excerpts; other formats drop them as they arrive, which
     /// keeps a province-scale run's memory down.
     keep_excerpts: bool,
 }
 
 impl Checked {
-    fn file<'s>(&mut self, path: &Path, store: &dyn Fn() -> &'s Store, config: &RuleConfig) {
+    fn file<'s>(&mut self, path: &Path, store: &dyn Fn() -> &'s Store, checks: &Checks) {
         if matches!(
             read::file_type(path),
             Some(read::FileType::Csv | read::FileType::Tsv)
         ) && path.is_file()
         {
-            return self.stream(path, config);
+            return self.stream(path, checks);
         }
-        let fr = read::read_file(path, store(), None);
+        let fr = load::read_file(path, store(), None);
         self.files += 1;
-        self.diags.extend(config.apply(fr.diags));
+        self.tally.extend(checks.configure(fr.diags));
         for cat in &fr.catalogues {
             self.items += cat.item_count();
-            self.diags.extend(config.apply(rules::check(cat)));
+            self.tally.extend(checks.catalogue(cat));
         }
+        let cats: Vec<&crate::model::Catalogue> = fr.catalogues.iter().collect();
+        self.tally
+            .extend(checks.collisions(&cats, false).into_iter().flatten());
     }
 
     /// Check a CSV/TSV draft as it streams: rows are read, checked in parallel in chunks and
     /// dropped, so a province-scale table is checked in bounded memory. The rules are the same
     /// functions the catalogue path runs; only the order of work differs.
-    fn stream(&mut self, path: &Path, config: &RuleConfig) {
+    fn stream(&mut self, path: &Path, checks: &Checks) {
         use rayon::prelude::*;
         const CHUNK: usize = 512;
         self.files += 1;
@@ -73,8 +68,8 @@ impl Checked {
         let limits = crate::limits::get();
         if std::fs::metadata(path).is_ok_and(|m| m.len() > limits.max_input_bytes) {
             // The ordinary path reports the limit.
-            let fr = read::read_file(path, Store::embedded(), None);
-            self.diags.extend(config.apply(fr.diags));
+            let fr = load::read_file(path, Store::embedded(), None);
+            self.tally.extend(checks.configure(fr.diags));
             return;
         }
         let stem = path
@@ -82,20 +77,15 @@ impl Checked {
             .and_then(|s| s.to_str())
             .unwrap_or("目录")
             .to_string();
-        let ctx = crate::model::Catalogue {
-            file: file.clone(),
-            ..Default::default()
-        };
+        let stream = checks.stream(file.clone());
+        let mut order_state = crate::check::InOrder::default();
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
             indicatif::ProgressStyle::with_template("{spinner} 已检查 {pos} 行 {elapsed}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
-        // Units by name (FxHash: the keys are the file's own unit names).
-        let mut index: rustc_hash::FxHashMap<String, usize> = Default::default();
-        let mut found: Vec<Diagnostic> = Vec::new();
-        let mut read_found: Vec<Diagnostic> = Vec::new();
         let mut items = 0usize;
+        let tally = &mut self.tally;
         let keep_excerpts = self.keep_excerpts;
         // Three stages, each on its own thread, handing chunks of rows down the line:
         // 1. read: parse the CSV and place rows (blank, header, section or item; continuation
@@ -145,7 +135,7 @@ impl Checked {
                 diags.extend(rows.take_warnings());
                 (diags, Some((layout, order)))
             });
-            let ctx = &ctx;
+            let per_item = &stream;
             let checker = scope.spawn(move || {
                 let Ok(layout) = layout_rx.recv() else {
                     return;
@@ -155,7 +145,7 @@ impl Checked {
                         .into_par_iter()
                         .map(|p| {
                             let (r, mut read) = layout.convert(p);
-                            let mut d = rules::item_diagnostics(ctx, &r.item);
+                            let mut d = per_item.item(&r);
                             if !keep_excerpts {
                                 for x in read.iter_mut().chain(d.iter_mut()) {
                                     x.excerpt = None;
@@ -170,51 +160,26 @@ impl Checked {
                 }
                 drop(done_tx);
             });
-            // Per-unit state; rows come in runs of one unit, so the last one is tried first.
-            let mut units: Vec<UnitState> = Vec::new();
-            let mut last = usize::MAX;
+            let mut row_found: Vec<Diagnostic> = Vec::new();
             for mut chunk in done_rx {
-                let before = found.len();
                 for (r, read, d) in chunk.iter_mut() {
-                    read_found.append(read);
-                    if units.get(last).is_none_or(|u| u.name != r.unit) {
-                        last = *index.entry(r.unit.clone()).or_insert_with(|| {
-                            units.push(UnitState {
-                                name: r.unit.clone(),
-                                ..UnitState::default()
-                            });
-                            units.len() - 1
-                        });
+                    row_found.append(read);
+                    row_found.append(d);
+                    stream.in_order(&mut order_state, r, &mut row_found);
+                    if !keep_excerpts {
+                        for x in &mut row_found {
+                            x.excerpt = None;
+                        }
                     }
-                    let Some(unit) = units.get_mut(last) else {
-                        continue;
-                    };
-                    if !unit.sections.contains(&r.key) {
-                        unit.sections.insert(r.key.clone());
-                        found.extend(rules::section_diagnostics(
-                            ctx,
-                            &r.key,
-                            &r.raw,
-                            r.sloc.as_ref(),
-                        ));
-                    }
-                    found.append(d);
-                    unit.cross.item(r.key.display_name(), &r.item, &mut found);
-                    unit.cross.numbering(&r.item, &mut found);
-                }
-                if !keep_excerpts {
-                    for d in &mut found[before..] {
-                        d.excerpt = None;
-                    }
+                    // Counted in full, kept up to the cap: memory does not grow with the
+                    // problems of a junk file.
+                    tally.extend(checks.configure(std::mem::take(&mut row_found)));
                 }
                 items += chunk.len();
                 bar.set_position(items as u64);
             }
             let _ = checker.join();
             let (mut diags, end) = reader.join().unwrap_or_default();
-            // Reading diagnostics in the order the sequential reader gives them: the
-            // header's, the rows', then what is said at the end.
-            diags.append(&mut read_found);
             if let Some((layout, order)) = end {
                 diags.extend(layout.end(&order));
             }
@@ -222,31 +187,25 @@ impl Checked {
         });
         bar.finish_and_clear();
         self.items += items;
-        let mut found = config.apply(found);
-        found.extend(config.apply(reader_diags));
-        // Moved, not copied: the report of a big table is the largest thing held.
-        if self.diags.is_empty() {
-            self.diags = found;
-        } else {
-            self.diags.append(&mut found);
-        }
+        self.tally.extend(checks.configure(reader_diags));
+        self.tally.extend(stream.finish(order_state));
     }
 
     /// Check a project; returns the unit files it covers.
-    fn project(&mut self, county_toml: &Path, store: &Store, config: &RuleConfig) -> Vec<PathBuf> {
-        match project::load(county_toml, store, config, &|| {}) {
+    fn project(&mut self, county_toml: &Path, store: &Store, checks: &Checks) -> Vec<PathBuf> {
+        match project::load(county_toml, store, checks, &|| {}) {
             Ok(run) => {
                 self.files += 1 + run.units.len();
-                self.diags.extend(run.diags);
+                self.tally.extend(run.diags);
                 for u in run.units {
                     self.items += u.catalogue.as_ref().map(|c| c.item_count()).unwrap_or(0);
-                    self.diags.extend(u.diags);
+                    self.tally.extend(u.diags);
                 }
                 run.spec.units.iter().map(|u| u.path.clone()).collect()
             }
             Err(fr) => {
                 self.files += 1;
-                self.diags.extend(fr.diags);
+                self.tally.extend(fr.diags);
                 Vec::new()
             }
         }
@@ -260,16 +219,17 @@ impl Checked {
 pub fn run<'s>(
     paths: &[PathBuf],
     format: DiagFormat,
-    config: &RuleConfig,
+    checks: &Checks,
     store: &dyn Fn() -> &'s Store,
 ) -> Result<Exit, Error> {
     let mut c = Checked {
         keep_excerpts: format == DiagFormat::Text,
+        tally: checks.tally(),
         ..Checked::default()
     };
     for p in paths {
         if let Some(ct) = project_file(p) {
-            c.project(&ct, store(), config);
+            c.project(&ct, store(), checks);
         } else if p.is_dir() {
             let files = read::walk(p);
             let mut covered: HashSet<PathBuf> = HashSet::new();
@@ -278,34 +238,30 @@ pub fn run<'s>(
                 .filter(|f| f.file_name().is_some_and(|n| n == "county.toml"))
             {
                 covered.insert(canonical(ct));
-                covered.extend(c.project(ct, store(), config).iter().map(|u| canonical(u)));
+                covered.extend(c.project(ct, store(), checks).iter().map(|u| canonical(u)));
             }
             for f in files.iter().filter(|f| !covered.contains(&canonical(f))) {
-                c.file(f, store, config);
+                c.file(f, store, checks);
             }
         } else {
-            c.file(p, store, config);
+            c.file(p, store, checks);
         }
     }
-    let mut all = c.diags;
-    diag::sort(&mut all);
-    let mut summary = Summary {
-        files: c.files,
-        items: c.items,
-        ..Summary::default()
-    };
-    summary.count(&all);
-    let tail = diag::summary_line(&summary) + "\n";
+    let exit = super::exit_of(&c.tally);
+    let (all, mut summary) = c.tally.finish();
+    summary.files = c.files;
+    summary.items = c.items;
+    let tail = crate::print::summary_line(&summary) + "\n";
     if format == DiagFormat::Json {
         // Streamed: a province-scale report is tens of MB of JSON.
-        super::print_json(&diag::JsonReport {
+        super::print_json(&crate::print::JsonReport {
             diagnostics: &all,
             summary: &summary,
         })?;
     } else {
-        print_out(&super::render_report(format, &all, &summary, &tail))?;
+        print_out(&crate::print::report(format, &all, &summary, &tail))?;
     }
-    Ok(exit_for(&all))
+    Ok(exit)
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -398,7 +354,7 @@ pub fn fix(paths: &[PathBuf], diff: bool) -> Result<bool, Error> {
 pub fn annotate(
     paths: &[PathBuf],
     out: &Path,
-    config: &RuleConfig,
+    checks: &Checks,
     store: &Store,
 ) -> Result<Exit, Error> {
     let [path] = paths else {
@@ -413,13 +369,13 @@ pub fn annotate(
         )));
     }
     crate::fsutil::guard_outputs(&[path], [out])?;
-    let fr = read::read_file(path, store, None);
-    let mut diags = config.apply(fr.diags);
+    let fr = load::read_file(path, store, None);
+    let mut diags = checks.configure(fr.diags);
     for cat in &fr.catalogues {
-        diags.extend(config.apply(rules::check(cat)));
+        diags.extend(checks.catalogue(cat));
     }
     diag::sort(&mut diags);
-    let bytes = std::fs::read(path).map_err(|e| Error::Write {
+    let bytes = std::fs::read(path).map_err(|e| Error::Read {
         path: path.clone(),
         source: e,
     })?;

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use encoding_rs::{Encoding, GB18030, UTF_8};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
+use super::codes;
 use super::table::RawRow;
 use crate::diag::Diagnostic;
-use crate::rules;
 
 /// How many bytes are looked at to choose the encoding.
 const SNIFF: usize = 64 * 1024;
@@ -140,7 +140,7 @@ impl CsvRows {
             return Vec::new();
         }
         let mut d = Diagnostic::new(
-            &rules::STRAY_QUOTE,
+            &codes::STRAY_QUOTE,
             format!(
                 "第{}行起有 {} 个英文双引号（\"）位于未加引号的单元格中间，已按 Excel 的方式作为普通字符读取",
                 q.stray_line, q.stray
@@ -255,7 +255,7 @@ impl Iterator for CsvRows {
                 let q = self.quote.borrow();
                 if q.inside {
                     let mut d = Diagnostic::new(
-                        &rules::CSV_MALFORMED,
+                        &codes::CSV_MALFORMED,
                         format!("第{}行开始的引号一直没有结束，其后各行都被读成了一个单元格", q.opened_at_line),
                     )
                     .in_file(&self.file)
@@ -274,7 +274,7 @@ impl Iterator for CsvRows {
                 if u64::from(self.row) > crate::limits::get().max_rows {
                     self.done = true;
                     let d = Diagnostic::new(
-                        &rules::INPUT_TOO_LARGE,
+                        &codes::INPUT_TOO_LARGE,
                         format!("表格超过 {} 行的读取上限", crate::limits::get().max_rows),
                     )
                     .in_file(&self.file)
@@ -285,7 +285,7 @@ impl Iterator for CsvRows {
                 if self.record.len() > max_columns {
                     self.done = true;
                     let mut d = Diagnostic::new(
-                        &rules::INPUT_TOO_LARGE,
+                        &codes::INPUT_TOO_LARGE,
                         format!(
                             "第{}行有 {} 列，超过 {max_columns} 列的读取上限（Excel 最多 16,384 列）",
                             self.row,
@@ -314,7 +314,7 @@ impl Iterator for CsvRows {
                         Ok(s) => cells.push(s.to_string()),
                         Err(_) => {
                             self.done = true;
-                            let mut d = Diagnostic::new(&rules::BAD_ENCODING, "该单元格的字节不是有效的 UTF-8 文本")
+                            let mut d = Diagnostic::new(&codes::BAD_ENCODING, "该单元格的字节不是有效的 UTF-8 文本")
                                 .in_file(&self.file)
                                 .hint("文件前部是 UTF-8，此处却不是：请在 Excel/WPS 中重新另存为“CSV UTF-8”");
                             d.row = Some(self.row);
@@ -336,7 +336,7 @@ impl Iterator for CsvRows {
             Err(e) => {
                 self.done = true;
                 let line = e.position().map(|p| p.line() as u32);
-                let mut d = Diagnostic::new(&rules::CSV_MALFORMED, format!("CSV 格式错误：{e}"))
+                let mut d = Diagnostic::new(&codes::CSV_MALFORMED, format!("CSV 格式错误：{e}"))
                     .in_file(&self.file)
                     .hint("检查引号是否成对；可在 Excel/WPS 中打开后重新另存为 CSV");
                 d.line = line;

@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use calamine::{open_workbook_auto_from_rs, Data, Dimensions, Range, Reader, Sheets};
 
+use super::codes;
 use super::table::RawRow;
 use crate::diag::Diagnostic;
-use crate::rules;
 
 /// A sheet's rows.
 pub struct Sheet {
@@ -105,7 +105,7 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<ZipFacts, Diagnostic> {
     };
     let limits = crate::limits::get();
     let too_large = |msg: String| {
-        Diagnostic::new(&rules::INPUT_TOO_LARGE, msg)
+        Diagnostic::new(&codes::INPUT_TOO_LARGE, msg)
             .in_file(file)
             .hint("这通常是损坏或恶意的文件（压缩炸弹）；请用 Excel/WPS 打开检查后另存")
     };
@@ -498,7 +498,7 @@ fn open_bytes(bytes: Vec<u8>, file: &Arc<str>) -> Result<Opened, Diagnostic> {
     // From memory, by content: the extension may lie (an .xls that is really .xlsx).
     let wb = open_workbook_auto_from_rs(Cursor::new(bytes.clone())).map_err(|e| {
         Diagnostic::new(
-            &rules::FILE_UNREADABLE,
+            &codes::FILE_UNREADABLE,
             format!("无法打开工作簿：{}", sniff(&bytes)),
         )
         .in_file(file)
@@ -643,7 +643,7 @@ pub fn guard<T>(
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(_) => Err(
-            Diagnostic::new(&rules::FILE_UNREADABLE, "工作簿已损坏，无法读取")
+            Diagnostic::new(&codes::FILE_UNREADABLE, "工作簿已损坏，无法读取")
                 .in_file(file)
                 .hint("用 Excel/WPS 打开检查；能打开时另存为新的 .xlsx 再试"),
         ),
@@ -712,15 +712,16 @@ fn cell_warnings(
         format!("{}{more}", shown.join("、"))
     };
     let mut out = Vec::new();
-    let mut push = |rule: &rules::Rule, at: Option<&String>, msg: String, hint: &'static str| {
-        let mut d = Diagnostic::new(rule, msg).in_file(file).hint(hint);
-        d.sheet = Some(Arc::from(name));
-        d.cell = at.cloned();
-        out.push(d);
-    };
+    let mut push =
+        |rule: &crate::diag::Rule, at: Option<&String>, msg: String, hint: &'static str| {
+            let mut d = Diagnostic::new(rule, msg).in_file(file).hint(hint);
+            d.sheet = Some(Arc::from(name));
+            d.cell = at.cloned();
+            out.push(d);
+        };
     if !unvalued.is_empty() {
         push(
-            &rules::FORMULA_WITHOUT_VALUE,
+            &codes::FORMULA_WITHOUT_VALUE,
             unvalued.first(),
             format!(
                 "{} 个公式单元格没有保存计算结果，按空白读取：{}",
@@ -733,7 +734,7 @@ fn cell_warnings(
     if !errors.is_empty() {
         let cells: Vec<String> = errors.iter().map(|(c, e)| format!("{c}（{e}）")).collect();
         push(
-            &rules::ERROR_VALUE,
+            &codes::ERROR_VALUE,
             errors.first().map(|(c, _)| c),
             format!(
                 "{} 个单元格是 Excel 错误值，按原文读取：{}",
@@ -747,7 +748,7 @@ fn cell_warnings(
         let rows: Vec<String> = hidden.iter().map(|r| r.to_string()).collect();
         let first = hidden.first().map(|r| format!("A{r}"));
         push(
-            &rules::HIDDEN_ROW,
+            &codes::HIDDEN_ROW,
             first.as_ref(),
             format!(
                 "工作表“{name}”有 {} 个隐藏行，已照常读取：第 {} 行",
@@ -772,14 +773,14 @@ fn sheets_of(
     let mut out = Vec::new();
     let mut diags = Vec::new();
     for (name, visible) in meta {
-        let sheet_diag = |rule: &rules::Rule, msg: String, hint: &'static str| {
+        let sheet_diag = |rule: &crate::diag::Rule, msg: String, hint: &'static str| {
             let mut d = Diagnostic::new(rule, msg).in_file(file).hint(hint);
             d.sheet = Some(Arc::from(name.as_str()));
             d
         };
         if !visible {
             diags.push(sheet_diag(
-                &rules::HIDDEN_SHEET,
+                &codes::HIDDEN_SHEET,
                 format!("工作表“{name}”是隐藏的，未读取"),
                 "如其中有目录事项，在 Excel/WPS 中取消隐藏（右键工作表标签 → 取消隐藏）",
             ));
@@ -787,13 +788,13 @@ fn sheets_of(
         }
         let range = wb.worksheet_range(&name).map_err(|e| {
             Diagnostic::new(
-                &rules::FILE_UNREADABLE,
+                &codes::FILE_UNREADABLE,
                 format!("无法读取工作表“{name}”：{e}"),
             )
             .in_file(file)
         })?;
         let merged = merges_within(&mut wb, &name, &range).map_err(|m| {
-            Diagnostic::new(&rules::INPUT_TOO_LARGE, m)
+            Diagnostic::new(&codes::INPUT_TOO_LARGE, m)
                 .in_file(file)
                 .hint("这通常是损坏或恶意的文件；请用 Excel/WPS 打开检查后另存")
         })?;
@@ -801,7 +802,7 @@ fn sheets_of(
         diags.extend(cell_warnings(&mut wb, &facts, &name, &range, file));
         if rows.len() as u64 > crate::limits::get().max_rows {
             return Err(Diagnostic::new(
-                &rules::INPUT_TOO_LARGE,
+                &codes::INPUT_TOO_LARGE,
                 format!(
                     "工作表“{name}”超过 {} 行的读取上限",
                     crate::limits::get().max_rows
@@ -815,7 +816,7 @@ fn sheets_of(
             .all(|r| r.cells.iter().all(|c| c.trim().is_empty()))
         {
             diags.push(sheet_diag(
-                &rules::EMPTY_SHEET,
+                &codes::EMPTY_SHEET,
                 format!("工作表“{name}”是空的"),
                 "无需处理；如不需要可删除该工作表",
             ));

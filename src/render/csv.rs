@@ -1,8 +1,8 @@
-//! The CSV layout of DOMAIN.md §6: UTF-8 with BOM (so Excel on Chinese Windows opens it without
+//! The CSV layout of docs/CONTRACT.md §9: UTF-8 with BOM (so Excel on Chinese Windows opens it without
 //! mojibake), CRLF, one row per item, the template's columns. `validate` and `import` read it
 //! back unchanged.
 
-use crate::model::{Audience, Catalogue, Channel, Level, Mode};
+use crate::model::{Audience, Catalogue, ChannelList, Level, Mode};
 
 /// The header of the CSV output, in order.
 pub const COLUMNS: [&str; 16] = [
@@ -25,40 +25,6 @@ pub const COLUMNS: [&str; 16] = [
 ];
 
 const MARK: &str = "✓";
-
-/// Whether a spreadsheet would execute a cell's text (OWASP "CSV injection"): it starts with
-/// `=`, `+`, `-`, `@`, a tab or a carriage return. Plain numbers (-5, +3) and dash
-/// placeholders (-, --) are left alone, so legitimate values stay readable.
-pub fn needs_neutralising(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
-        return false;
-    }
-    let placeholder = s.chars().all(|c| c == '-' || c.is_whitespace());
-    let number = s.trim().parse::<f64>().is_ok();
-    !(placeholder || number)
-}
-
-/// A cell made inert for CSV: a leading apostrophe, which Excel and WPS show as text and
-/// `validate`/`import` remove again when they read gkml's CSV back.
-pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
-    if needs_neutralising(s) {
-        std::borrow::Cow::Owned(format!("'{s}"))
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
-}
-
-/// The channels cell: canonical names joined by 、.
-pub fn channels_cell(channels: &[Channel]) -> String {
-    channels
-        .iter()
-        .map(Channel::display)
-        .collect::<Vec<_>>()
-        .join("、")
-}
 
 /// The levels cell: levels joined by 、.
 pub fn levels_cell(levels: &[Level]) -> String {
@@ -101,7 +67,7 @@ pub fn rows(cat: &Catalogue) -> Vec<Vec<String>> {
                 it.basis.clone(),
                 it.deadline.clone(),
                 it.subject.clone(),
-                channels_cell(&it.channels),
+                ChannelList(&it.channels).to_string(),
                 public,
                 specific,
                 active,
@@ -120,7 +86,7 @@ pub fn rows(cat: &Catalogue) -> Vec<Vec<String>> {
 /// Only the writer's own I/O errors.
 pub fn write_rows<W: std::io::Write>(w: &mut csv::Writer<W>, cat: &Catalogue) -> csv::Result<()> {
     for r in rows(cat) {
-        w.write_record(r.iter().map(|c| neutralise(c).into_owned()))?;
+        w.write_record(r.iter().map(|c| crate::formula::neutralise(c).into_owned()))?;
     }
     Ok(())
 }

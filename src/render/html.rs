@@ -12,7 +12,6 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use super::{groups, levels_present, status_text, title, Options};
 use crate::domains::SectionKey;
 use crate::model::{Audience, Catalogue, Item, Level, Mode, Section};
-use crate::render::csv::channels_cell;
 
 const MARK: &str = "✓";
 
@@ -146,7 +145,7 @@ fn row(it: &Item, first: Option<(usize, &Item)>, levels: &[Level]) -> Markup {
             td { (it.basis) }
             td { (it.deadline) }
             td { (it.subject) }
-            td { (channels_cell(&it.channels)) }
+            td { (crate::model::ChannelList(&it.channels).to_string()) }
             td.c { (mark(it.audience.contains(&Audience::Public))) }
             td.c { (specific.unwrap_or_default()) }
             td.c { (mark(it.mode.contains(&Mode::Active))) }

@@ -8,62 +8,73 @@ pub mod json;
 pub mod summary;
 pub mod xlsx;
 
+pub use crate::date::Date;
 use crate::model::{Catalogue, Item, Level};
 
-/// A calendar date (the compile date printed on the cover and stored in the XLSX properties).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
+/// A unit's outputs (docs/CONTRACT.md §8), in the order they are
+/// listed: the one list `compile --only` chooses from and `compile` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    /// The workbook to print and post (<name>.xlsx)
+    Xlsx,
+    /// The page for the portal (<name>.html)
+    Html,
+    /// The flat table for the platform (<name>.csv)
+    Csv,
+    /// The machine-readable catalogue (<name>.json)
+    Json,
 }
 
-impl Date {
-    /// Parse `YYYY-MM-DD`.
-    pub fn parse(s: &str) -> Option<Date> {
-        let mut it = s.trim().split('-');
-        let year: u16 = it.next()?.parse().ok()?;
-        let month: u8 = it.next()?.parse().ok()?;
-        let day: u8 = it.next()?.parse().ok()?;
-        let leap =
-            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-        let days = match month {
-            2 if leap => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
-        // 2026-02-30 would print as 2026年2月30日 and then fail in the XLSX writer.
-        let ok = it.next().is_none()
-            && (1900..=9999).contains(&year)
-            && (1..=12).contains(&month)
-            && (1..=days).contains(&day);
-        ok.then_some(Date { year, month, day })
+impl Output {
+    pub const ALL: [Output; 4] = [Output::Xlsx, Output::Html, Output::Csv, Output::Json];
+
+    /// The file extension, which is also the name on the command line.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Output::Xlsx => "xlsx",
+            Output::Html => "html",
+            Output::Csv => "csv",
+            Output::Json => "json",
+        }
     }
 
-    /// The UTC date of a Unix time (seconds), by the civil-from-days algorithm.
-    pub fn from_unix(secs: i64) -> Date {
-        let z = secs.div_euclid(86_400) + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-        Date { year, month, day }
+    /// Write a unit's catalogue in this format: the one signature of every renderer.
+    ///
+    /// # Errors
+    /// `w`'s own errors; for the workbook, also what the XLSX writer refuses (as
+    /// `io::Error::other`).
+    pub fn write(
+        self,
+        cat: &Catalogue,
+        o: &Options,
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match self {
+            Output::Xlsx => {
+                let bytes =
+                    xlsx::render(cat, o).map_err(|e| std::io::Error::other(e.to_string()))?;
+                w.write_all(&bytes)
+            }
+            Output::Html => html::write(cat, o, w),
+            Output::Csv => csv::write(&[cat], w),
+            Output::Json => json::write(cat, w),
+        }
     }
+}
 
-    /// 2026年11月24日.
-    pub fn zh(&self) -> String {
-        format!("{}年{}月{}日", self.year, self.month, self.day)
+/// A value as one workbook cell can hold it: whole when it fits (nearly always), else cut
+/// at Excel's 32,767-character limit with a note saying where the whole text is. Only a unit
+/// compiled with `--allow-errors` despite GK607 reaches the cut.
+pub fn fit_cell(v: &str) -> std::borrow::Cow<'_, str> {
+    const LIMIT: usize = crate::rules::CELL_LIMIT;
+    if v.len() <= LIMIT || v.chars().count() <= LIMIT {
+        return std::borrow::Cow::Borrowed(v);
     }
-
-    /// 2026-11-24.
-    pub fn iso(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
+    const NOTE: &str = "……（超出单元格上限，全文见同名 CSV/HTML）";
+    let keep = LIMIT - NOTE.chars().count();
+    let mut s: String = v.chars().take(keep).collect();
+    s.push_str(NOTE);
+    std::borrow::Cow::Owned(s)
 }
 
 /// The one mark style of every output, said where a reader may wonder.
@@ -120,48 +131,5 @@ pub fn status_text(o: &Options) -> String {
         (0, 0) => "校验通过：无错误、无警告".to_string(),
         (0, w) => format!("校验通过：无错误，{w} 个警告"),
         (e, w) => format!("未通过校验：{e} 个错误，{w} 个警告（按 --allow-errors 输出）"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(
-            Date::from_unix(0),
-            Date {
-                year: 1970,
-                month: 1,
-                day: 1
-            }
-        );
-        assert_eq!(
-            Date::from_unix(1_795_478_400),
-            Date {
-                year: 2026,
-                month: 11,
-                day: 24
-            }
-        );
-        assert_eq!(
-            Date::from_unix(951_782_400),
-            Date {
-                year: 2000,
-                month: 2,
-                day: 29
-            }
-        );
-        assert_eq!(
-            Date::parse("2026-11-24"),
-            Some(Date {
-                year: 2026,
-                month: 11,
-                day: 24
-            })
-        );
-        assert_eq!(Date::parse("2026-13-01"), None);
-        assert_eq!(Date::parse("昨天"), None);
     }
 }

@@ -1,6 +1,6 @@
 //! The county summary table (汇总表): the coverage matrix (覆盖情况), the responsibility
 //! table (责任分工) and the merged county catalogue (全县汇总目录), as XLSX, HTML and CSV with
-//! the file names of DOMAIN.md §6; and the portal's `index.html` linking every unit.
+//! the file names of docs/CONTRACT.md §8; and the portal's `index.html` linking every unit.
 
 use maud::{html, Markup};
 use rust_xlsxwriter::{
@@ -91,7 +91,7 @@ fn csv_bytes(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
     let mut w = super::csv::writer(Vec::new());
     let _ = w.write_record(header);
     for r in rows {
-        let _ = w.write_record(r.iter().map(|c| super::csv::neutralise(c).into_owned()));
+        let _ = w.write_record(r.iter().map(|c| crate::formula::neutralise(c).into_owned()));
     }
     w.into_inner().unwrap_or_default()
 }
@@ -198,15 +198,16 @@ fn table(
                 Some("center") => &f.center,
                 _ => &f.cell,
             };
-            if super::csv::needs_neutralising(v) {
+            let fitted = super::fit_cell(v);
+            if crate::formula::needs_neutralising(v) {
                 ws.write_string_with_format(
                     2 + r as u32,
                     c as u16,
-                    v,
+                    fitted.as_ref(),
                     &fmt.clone().set_quote_prefix(),
                 )?;
             } else {
-                ws.write_string_with_format(2 + r as u32, c as u16, v, fmt)?;
+                ws.write_string_with_format(2 + r as u32, c as u16, fitted.as_ref(), fmt)?;
             }
         }
     }

@@ -12,7 +12,6 @@ use rust_xlsxwriter::{
 
 use super::{groups, levels_present, status_text, title, Options};
 use crate::model::{Audience, Catalogue, Item, Level, Mode, Section};
-use crate::render::csv::channels_cell;
 
 const MARK: &str = "✓";
 const BODY_FONT: &str = "宋体";
@@ -39,7 +38,7 @@ struct Formats {
 impl Formats {
     /// The text format, quote-prefixed when the value would otherwise be a formula.
     fn text_for(&self, v: &str) -> &Format {
-        if crate::render::csv::needs_neutralising(v) {
+        if crate::formula::needs_neutralising(v) {
             &self.text_quoted
         } else {
             &self.text
@@ -248,12 +247,17 @@ fn write_section(
                 1,
                 last,
                 1,
-                &head.category,
+                super::fit_cell(&head.category).as_ref(),
                 f.text_for(&head.category),
             )?;
         } else {
             ws.write_string_with_format(first, 0, &head.seq, &f.center)?;
-            ws.write_string_with_format(first, 1, &head.category, f.text_for(&head.category))?;
+            ws.write_string_with_format(
+                first,
+                1,
+                super::fit_cell(&head.category).as_ref(),
+                f.text_for(&head.category),
+            )?;
         }
         for it in group {
             write_item(ws, row, it, levels, f)?;
@@ -285,7 +289,7 @@ fn lines_needed(text: &str, width: f64) -> usize {
 /// A row height (points) that shows every wrapped cell of the item. Excel, WPS and
 /// LibreOffice do not all grow rows for wrapped text on opening, so the height is set.
 fn row_height(it: &Item, cols: &[Column]) -> f64 {
-    let channels = channels_cell(&it.channels);
+    let channels = crate::model::ChannelList(&it.channels).to_string();
     let cells: [(usize, &str); 8] = [
         (1, &it.category),
         (2, &it.name),
@@ -326,10 +330,10 @@ fn write_item(
         (4, &it.basis),
         (5, &it.deadline),
         (6, &it.subject),
-        (7, &channels_cell(&it.channels)),
+        (7, &crate::model::ChannelList(&it.channels).to_string()),
     ];
     for (c, v) in text_cells {
-        ws.write_string_with_format(row, c, v, f.text_for(v))?;
+        ws.write_string_with_format(row, c, super::fit_cell(v).as_ref(), f.text_for(v))?;
     }
     let marks = [
         mark(it.audience.contains(&Audience::Public)),
@@ -338,7 +342,7 @@ fn write_item(
         mark(it.mode.contains(&Mode::OnRequest)),
     ];
     for (k, v) in marks.iter().enumerate() {
-        if crate::render::csv::needs_neutralising(v) {
+        if crate::formula::needs_neutralising(v) {
             ws.write_string_with_format(
                 row,
                 8 + k as u16,
@@ -355,7 +359,7 @@ fn write_item(
     ws.write_string_with_format(
         row,
         12 + levels.len() as u16,
-        &it.remarks,
+        super::fit_cell(&it.remarks).as_ref(),
         f.text_for(&it.remarks),
     )?;
     Ok(())

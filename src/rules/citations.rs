@@ -2,6 +2,13 @@
 //! brackets: 《社会救助暂行办法》（国务院令第649号）; a 文号 of the form 机关代字〔年份〕序号号
 //! takes 〔〕 around the year (GB/T 9704 党政机关公文格式), not [ ] or ( ).
 
+mod superseded;
+
+pub use superseded::{
+    explain_list as superseded_explain_list, normalise_number, superseded_list, Superseded,
+    SUPERSEDED_DOCUMENT,
+};
+
 use super::Rule;
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
@@ -190,7 +197,8 @@ fn basis_findings(b: &str) -> std::rc::Rc<BasisFindings> {
         misbracketed: misbracketed_years(b),
         unknown_titles: cited_titles(b)
             .into_iter()
-            .filter(|t| !t.is_empty() && !is_known_law(t))
+            // A superseded title is known: GK305 names its successor instead.
+            .filter(|t| !t.is_empty() && !is_known_law(t) && !superseded::is_listed_title(t))
             .map(|t| {
                 let hint = match closest_law(&t) {
                     Some(k) => format!("是否应为《{k}》？"),
@@ -297,11 +305,62 @@ Use instead:
 ",
 };
 
+/// A document's kind (效力层级), as the known-law list records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LawKind {
+    /// 法律: passed by the NPC or its Standing Committee.
+    Law,
+    /// 行政法规: issued by the State Council (国务院令), whatever its title.
+    AdministrativeRegulation,
+    /// 地方性法规: passed by a local people's congress.
+    LocalRegulation,
+    /// 部门规章.
+    DepartmentalRule,
+    /// 地方政府规章.
+    LocalGovernmentRule,
+    /// 规范性文件: 通知, 意见, 方案, guidelines, most 办法 issued by a 文号.
+    NormativeDocument,
+    /// 党内法规: rules of the Party, even when titled 条例.
+    PartyRegulation,
+    /// Forms, templates, cards: cited, but not rules.
+    Other,
+}
+
+impl LawKind {
+    /// The kind named as the list writes it.
+    pub fn parse(s: &str) -> Option<LawKind> {
+        Some(match s.trim() {
+            "法律" => LawKind::Law,
+            "行政法规" => LawKind::AdministrativeRegulation,
+            "地方性法规" => LawKind::LocalRegulation,
+            "部门规章" => LawKind::DepartmentalRule,
+            "地方政府规章" => LawKind::LocalGovernmentRule,
+            "规范性文件" => LawKind::NormativeDocument,
+            "党内法规" => LawKind::PartyRegulation,
+            "其他" => LawKind::Other,
+            _ => return None,
+        })
+    }
+
+    /// Whether this is a 法律 or a 法规, the only sources that may set another time limit
+    /// (条例第二十六条).
+    pub fn is_statute(self) -> bool {
+        matches!(
+            self,
+            LawKind::Law | LawKind::AdministrativeRegulation | LawKind::LocalRegulation
+        )
+    }
+}
+
 struct Laws {
     titles: std::collections::HashSet<String>,
     aliases: std::collections::HashMap<String, String>,
+    kinds: std::collections::HashMap<String, LawKind>,
     all: Vec<String>,
 }
+
+/// The list's lines: `title | kind`, `简称 = 全称`, comments and blanks.
+const KNOWN_LAWS: &str = include_str!("known_laws.txt");
 
 fn laws() -> &'static Laws {
     static LAWS: std::sync::OnceLock<Laws> = std::sync::OnceLock::new();
@@ -309,9 +368,10 @@ fn laws() -> &'static Laws {
         let mut l = Laws {
             titles: Default::default(),
             aliases: Default::default(),
+            kinds: Default::default(),
             all: Vec::new(),
         };
-        for line in include_str!("known_laws.txt").lines().map(str::trim) {
+        for line in KNOWN_LAWS.lines().map(str::trim) {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
@@ -321,13 +381,87 @@ fn laws() -> &'static Laws {
                         .insert(short.trim().to_string(), full.trim().to_string());
                 }
                 None => {
-                    l.titles.insert(line.to_string());
-                    l.all.push(line.to_string());
+                    let (title, kind) = match line.split_once(" | ") {
+                        Some((t, k)) => (t.trim(), LawKind::parse(k)),
+                        None => (line, None),
+                    };
+                    if let Some(k) = kind {
+                        l.kinds.insert(title.to_string(), k);
+                    }
+                    l.titles.insert(title.to_string());
+                    l.all.push(title.to_string());
                 }
             }
         }
         l
     })
+}
+
+/// The kind the known-law list records for a title (as written, as an abbreviation, or in
+/// Traditional characters); `None` for a title not in the list.
+pub fn law_kind(title: &str) -> Option<LawKind> {
+    let l = laws();
+    let lookup = |t: &str| {
+        l.kinds
+            .get(t)
+            .or_else(|| l.aliases.get(t).and_then(|full| l.kinds.get(full)))
+            .copied()
+    };
+    let t: String = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    lookup(&t).or_else(|| lookup(&fast2s::convert(&t)))
+}
+
+/// One citation in a 公开依据: the title in 《》 and the text of the bracket right after it
+/// (its 文号, order number or edition), empty when there is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub title: String,
+    pub number: String,
+}
+
+/// The citations of a 公开依据, in order.
+pub fn citations(basis: &str) -> Vec<Citation> {
+    let titles = cited_titles(basis);
+    let mut out = Vec::with_capacity(titles.len());
+    let mut rest = basis;
+    for title in titles {
+        // Step past this title's closing mark, then read a bracket that follows at once.
+        let after = rest
+            .find(title.as_str())
+            .map(|i| &rest[i + title.len()..])
+            .unwrap_or("");
+        let after = after.trim_start_matches(|c: char| c == '》' || c.is_whitespace());
+        let number = match after.chars().next() {
+            Some(open @ ('（' | '(')) => {
+                let close = if open == '（' { '）' } else { ')' };
+                let inner = &after[open.len_utf8()..];
+                inner.split(close).next().unwrap_or("").trim().to_string()
+            }
+            _ => String::new(),
+        };
+        rest = after;
+        out.push(Citation { title, number });
+    }
+    out
+}
+
+/// Whether a citation is of a 法律 or 法规: by the known-law list when it lists the title,
+/// else by form — 《中华人民共和国…法》, a 国务院令 or 主席令 number, or a 条例 that is not
+/// the Party's (a local people's congress passes its 条例 as 地方性法规).
+pub fn is_statute(c: &Citation) -> bool {
+    if let Some(kind) = law_kind(&c.title) {
+        return kind.is_statute();
+    }
+    let t = fast2s::convert(c.title.trim());
+    let n = fast2s::convert(&c.number);
+    let national_law = t.starts_with("中华人民共和国") && t.ends_with('法') && !t.ends_with("办法");
+    let order = ["国务院令", "国令第", "主席令"]
+        .iter()
+        .any(|o| n.contains(o));
+    let party = ["中国共产党", "中共", "党政机关", "党内", "党组"]
+        .iter()
+        .any(|p| t.contains(p));
+    national_law || order || (t.ends_with("条例") && !party)
 }
 
 /// The titles cited in 《》 (outermost marks; 〈〉 inside a title are part of it).
@@ -382,11 +516,13 @@ fn closest_law(title: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-/// Report titles that are not in the known list.
+/// Report titles that are not in the known list (GK304), and citations of documents that no
+/// longer stand (GK305).
 pub(super) fn check_titles(item: &Item, out: &mut Vec<Diagnostic>) {
     if item.basis.is_empty() {
         return;
     }
+    superseded::check_item(item, out);
     for (t, hint) in &basis_findings(&item.basis).unknown_titles {
         out.push(
             Diagnostic::new(&UNKNOWN_LAW, format!("《{t}》不在已知法规清单中"))
@@ -400,6 +536,61 @@ pub(super) fn check_titles(item: &Item, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod law_tests {
     use super::*;
+
+    #[test]
+    fn every_listed_title_records_a_known_kind() {
+        for line in KNOWN_LAWS.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') || line.contains(" = ") {
+                continue;
+            }
+            let kind = line.split_once(" | ").and_then(|(_, k)| LawKind::parse(k));
+            assert!(kind.is_some(), "known_laws.txt: {line:?} needs \" | kind\"");
+        }
+        for (short, full) in &laws().aliases {
+            assert!(
+                laws().kinds.contains_key(full),
+                "alias {short} → {full} is not listed"
+            );
+        }
+    }
+
+    #[test]
+    fn kinds_come_from_the_list_then_from_the_form() {
+        let statute = |title: &str, number: &str| {
+            is_statute(&Citation {
+                title: title.to_string(),
+                number: number.to_string(),
+            })
+        };
+        // Listed: a 行政法规 titled 办法, a 党内法规 titled 条例, a 规范性文件 titled 办法.
+        assert!(statute("社会救助暂行办法", ""));
+        assert!(!statute("党政机关厉行节约反对浪费条例", ""));
+        assert!(!statute("最低生活保障审核确认办法", "民发〔2021〕57号"));
+        assert!(
+            statute("户口登记条例", ""),
+            "an abbreviation takes its full title's kind"
+        );
+        // Not listed: by form.
+        assert!(statute("中华人民共和国测绘法", ""));
+        assert!(!statute("中华人民共和国测绘法实施办法", ""));
+        assert!(statute("某某救助办法", "国务院令第999号"));
+        assert!(statute("某某省物业管理条例", ""));
+        assert!(!statute("中国共产党农村工作条例", ""));
+        assert!(!statute(
+            "关于全面推进政务公开工作的意见",
+            "中办发〔2016〕8号"
+        ));
+    }
+
+    #[test]
+    fn a_citation_keeps_the_bracket_after_its_title() {
+        let c = citations(
+            "《社会救助暂行办法》（国务院令第649号）、《关于全面推进政务公开工作的意见》",
+        );
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].number, "国务院令第649号");
+        assert_eq!(c[1].number, "");
+    }
 
     #[test]
     fn titles_and_nesting() {

@@ -33,7 +33,51 @@ pub fn parse_level(s: &str) -> Option<Option<Severity>> {
     }
 }
 
+/// Whether a diagnostic is a guard that no configuration can drop or lower: a reading error
+/// (GK0xx: the file was not read) or GK702 (two units would write the same files).
+pub fn is_guard(d: &Diagnostic) -> bool {
+    (d.code.starts_with("GK0") && d.severity == Severity::Error)
+        || d.code == super::DUPLICATE_UNIT_NAME.code
+}
+
+/// Whether `prefix` (GK2, GK210) names at least one rule: the one test behind `--select`,
+/// `--ignore` and a project's `[rules]` table.
+pub fn is_known(prefix: &str) -> bool {
+    let p = prefix.trim().to_ascii_uppercase();
+    !p.is_empty() && super::RULES.iter().any(|r| r.code.starts_with(&p))
+}
+
 impl RuleConfig {
+    /// The configuration a project's `[rules]` table asks for.
+    ///
+    /// # Errors
+    /// A GK003 diagnostic at the table for an unknown code or an unreadable level.
+    pub fn from_table(table: &crate::read::toml::RulesTable) -> Result<RuleConfig, Diagnostic> {
+        let mut config = RuleConfig::default();
+        for (code, level) in &table.entries {
+            let problem = match (is_known(code), parse_level(level)) {
+                (true, Some(sev)) => {
+                    config
+                        .severity
+                        .insert(code.trim().to_ascii_uppercase(), sev);
+                    continue;
+                }
+                (false, _) => Diagnostic::new(
+                    &crate::read::codes::TOML_STRUCTURE,
+                    format!("[rules] 中的“{code}”不是规则代码"),
+                )
+                .hint("写规则代码或其前缀，如 GK210 或 GK6；gkml rules 可列出全部规则"),
+                (true, None) => Diagnostic::new(
+                    &crate::read::codes::TOML_STRUCTURE,
+                    format!("[rules] 中“{code}”的级别“{level}”无法识别"),
+                )
+                .hint("写 \"error\"、\"warning\"、\"info\" 或 \"off\""),
+            };
+            return Err(problem.at(table.loc.as_ref()));
+        }
+        Ok(config)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.select.is_empty() && self.ignore.is_empty() && self.severity.is_empty()
     }
@@ -57,8 +101,7 @@ impl RuleConfig {
         diags
             .into_iter()
             .filter_map(|mut d| {
-                let protected = d.code.starts_with("GK0") && d.severity == Severity::Error;
-                if protected {
+                if is_guard(&d) {
                     return Some(d);
                 }
                 if !self.select.is_empty() && !self.select.iter().any(|p| matches(d.code, p)) {

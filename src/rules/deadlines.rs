@@ -4,6 +4,13 @@
 //! days; 第四十九条: annual reports by 1月31日 (departments, towns) and 3月31日 (the
 //! county-level government).
 
+mod decisions;
+
+pub use decisions::{
+    decision_exceptions, explain_list as decision_explain_list, DecisionException,
+    DECISION_DEADLINE,
+};
+
 use super::Rule;
 use crate::deadline::{parse, Deadline};
 use crate::diag::Diagnostic;
@@ -34,19 +41,19 @@ pub static DEADLINE_BEYOND_STATUTORY: Rule = Rule {
     code: "GK402",
     name: "DeadlineBeyondStatutory",
     severity: Warning,
-    summary: "主动公开时限超过20个工作日，而公开依据未引用另有规定的法规",
+    summary: "主动公开时限超过20个工作日，而公开依据未引用另有规定的法律、法规",
     source: "《中华人民共和国政府信息公开条例》第二十六条",
     doc: "## What it does
-Reports a 主动公开 item whose time limit allows more than 20 working days (or more than 28 days) when its 公开依据 cites nothing but the 政府信息公开条例.
+Reports a 主动公开 item whose time limit allows more than 20 working days (or more than 28 days) when its 公开依据 cites no 法律 or 法规 besides the 政府信息公开条例. A citation counts as 法律 or 法规 when the known-law list (src/rules/known_laws.txt) records it as 法律, 行政法规 or 地方性法规, or, for a title not in the list, by its form: 《中华人民共和国…法》, a 国务院令 or 主席令 number in the bracket after it (a 行政法规 even when titled 办法), or a 条例 that is not the Party's. An 意见, a 通知, a 部门规章 or lower 办法, and a 党内法规 titled 条例 (《中国共产党…条例》, 《党政机关厉行节约反对浪费条例》) do not count.
 
 ## Why is this bad?
-Art. 26 sets 20 working days unless a law or regulation provides otherwise; a longer limit needs that law in the basis.
+Art. 26 sets 20 working days unless a 法律 or 法规 provides otherwise; a longer limit needs that law in the basis. A policy document cannot extend it.
 
 ## Example
-    公开时限 = 形成之日起30个工作日内, 公开依据 = 《中华人民共和国政府信息公开条例》
+    公开时限 = 形成之日起60个工作日内, 公开依据 = 《关于全面推进政务公开工作的意见》（中办发〔2016〕8号）
 
 Use instead:
-    公开时限 = 形成之日起20个工作日内, or cite the law that sets the longer limit.
+    公开时限 = 形成之日起20个工作日内, or cite the 法律 or 法规 that sets the longer limit.
 ",
 };
 
@@ -90,12 +97,13 @@ Use instead:
 ",
 };
 
-fn cites_other_law(basis: &str) -> bool {
-    basis
-        .split('《')
-        .skip(1)
-        .filter_map(|s| s.split('》').next())
-        .any(|title| !title.contains("政府信息公开"))
+/// Whether the basis cites a 法律 or 法规 other than the 政府信息公开条例 itself: only those
+/// may set another time limit (条例第二十六条); an 意见, 通知, 规章 or 党内法规 may not.
+fn cites_other_statute(basis: &str) -> bool {
+    super::citations::citations(basis)
+        .iter()
+        .filter(|c| !c.title.contains("政府信息公开"))
+        .any(super::citations::is_statute)
 }
 
 fn is_annual_report(it: &Item) -> bool {
@@ -130,8 +138,9 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
         );
         return;
     }
+    decisions::check_item(item, out);
     let active = item.mode.contains(&Mode::Active);
-    if active && !cites_other_law(&item.basis) {
+    if active && !cites_other_statute(&item.basis) {
         let wd = p.max_working_days().filter(|n| *n > 20);
         let nd = p.max_natural_days().filter(|n| *n > 28);
         if let Some(msg) = wd

@@ -4,7 +4,7 @@
 use super::Rule;
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
-use crate::model::{Channel, Field, Item, TEXT_FIELDS};
+use crate::model::{Channel, Field, Item, Seen, TEXT_FIELDS};
 
 pub static HTML_RESIDUE: Rule = Rule {
     code: "GK601",
@@ -160,6 +160,29 @@ pub(super) fn check_unit(cat: &crate::model::Catalogue, out: &mut Vec<Diagnostic
     }
 }
 
+/// The longest text one cell of a workbook holds (Excel, WPS and LibreOffice alike).
+pub const CELL_LIMIT: usize = 32_767;
+
+pub static VALUE_TOO_LONG: Rule = Rule {
+    code: "GK607",
+    name: "ValueTooLong",
+    severity: Error,
+    summary: "事项的某一要素超过 32767 个字符，工作簿单元格放不下",
+    source: "Excel/WPS 单元格上限 32767 个字符（国办发〔2019〕54号：目录须可打印、张贴）",
+    doc: "## What it does
+Reports an item whose value, as compiled (placeholders filled in, extra columns joined into 备注), is longer than 32,767 characters, the most one cell of Excel, WPS or LibreOffice can hold.
+
+## Why is this bad?
+The catalogue is published as a workbook; a longer value cannot be written whole. With `--allow-errors` gkml still writes the unit, cutting the cell at the limit with a note, while the CSV, HTML and JSON keep the whole text.
+
+## Example
+    公开内容（要素）: a whole policy text pasted into the cell (40,000 characters)
+
+Use instead:
+    公开内容（要素）: 政策文件名称、文号、发布日期、全文链接
+",
+};
+
 /// Whether a text has whitespace a clerk would not want published.
 pub fn has_stray_whitespace(t: &str) -> bool {
     scan(t).stray_whitespace
@@ -167,15 +190,6 @@ pub fn has_stray_whitespace(t: &str) -> bool {
 
 thread_local! {
     static SCANNED: crate::memo::Cache<Scan> = Default::default();
-}
-
-/// Fields whose texts repeat across the units of a province (the reference catalogue's), as
-/// opposed to per-item prose, which would only fill the cache.
-pub(crate) fn repeats(field: Field) -> bool {
-    matches!(
-        field,
-        Field::Category | Field::Basis | Field::Deadline | Field::Subject | Field::Channels
-    )
 }
 
 /// What one pass over a text's bytes tells the hygiene rules.
@@ -247,8 +261,9 @@ pub fn fix_whitespace(t: &str) -> String {
     crate::read::clean::normalise_space(t)
 }
 
-/// 18-digit citizen ID numbers with a valid check digit and birth date.
-pub fn id_numbers(t: &str) -> Vec<String> {
+/// 18-digit citizen ID numbers with a valid check digit and a birth date between 1900 and
+/// `this_year` (the run's year, not the clock's: see [`super::Context`]).
+pub fn id_numbers(t: &str, this_year: u16) -> Vec<String> {
     if scan(t).digit_run < 17 {
         return Vec::new();
     }
@@ -278,7 +293,7 @@ pub fn id_numbers(t: &str) -> Vec<String> {
                     .unwrap_or(0)
             };
             let (y, m, d) = (num(6, 10), num(10, 12), num(12, 14));
-            if check_ok && plausible_birth(y, m, d) {
+            if check_ok && plausible_birth(y, m, d, this_year) {
                 out.push(w.iter().collect());
                 i += 18;
                 continue;
@@ -289,22 +304,14 @@ pub fn id_numbers(t: &str) -> Vec<String> {
     out
 }
 
-/// A real calendar date between 1900 and this year.
-fn plausible_birth(y: u32, m: u32, d: u32) -> bool {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|x| x.as_secs() as i64)
-        .unwrap_or(0);
-    let this_year = u32::from(crate::render::Date::from_unix(now).year);
-    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => 0,
+/// A real calendar date between 1900 and the run's year.
+fn plausible_birth(y: u32, m: u32, d: u32, this_year: u16) -> bool {
+    let (Ok(year), Ok(month)) = (u16::try_from(y), u8::try_from(m)) else {
+        return false;
     };
-    (1900..=this_year.max(1900)).contains(&y) && d >= 1 && d <= days
+    (1900..=this_year.max(1900)).contains(&year)
+        && d >= 1
+        && d <= u32::from(crate::date::days_in_month(year, month))
 }
 
 /// Mainland mobile numbers: 11 digits starting 13–19, not part of a longer number, also
@@ -385,8 +392,78 @@ pub fn fix_full_width(t: &str) -> String {
         .collect()
 }
 
+/// A one-line preview of a cell's text for a hint.
+fn preview(s: &str) -> String {
+    let one_line = s.replace('\n', " ");
+    let mut p: String = one_line.chars().take(40).collect();
+    if one_line.chars().count() > 40 {
+        p.push('…');
+    }
+    p
+}
+
+/// GK601 and GK602 on what the table reader saw in a cell as written.
+fn check_cells(item: &Item, out: &mut Vec<Diagnostic>) {
+    for n in &item.notes {
+        let d = match &n.seen {
+            Seen::Html { text } => Diagnostic::new(
+                &HTML_RESIDUE,
+                "单元格中有网页代码（HTML），已按去除代码后的文字读取",
+            )
+            .hint(format!("把单元格改为纯文字：{}", preview(text))),
+            Seen::Whitespace { raw } => Diagnostic::new(
+                &STRAY_WHITESPACE,
+                "单元格中有多余的空格或空行，已去除后读取",
+            )
+            .underline(
+                &raw.replace('\u{3000}', "□")
+                    .replace('\t', "→")
+                    .replace('\n', "⏎"),
+                "",
+            )
+            .hint("删除首尾空格、全角空格、连续空格和空行（--fix 可自动修正）"),
+            _ => continue,
+        };
+        let mut d = d.at(Some(&n.loc));
+        d.field = n.field;
+        out.push(d);
+    }
+}
+
+/// GK607: a value a workbook cell cannot hold. Counted in characters only when the bytes
+/// could exceed the limit (a CJK character is three bytes, so most texts are skipped at once).
+fn check_lengths(item: &Item, out: &mut Vec<Diagnostic>) {
+    let too_long = |t: &str| t.len() > CELL_LIMIT && t.chars().count() > CELL_LIMIT;
+    let channels = crate::model::ChannelList(&item.channels).to_string();
+    let texts = TEXT_FIELDS
+        .iter()
+        .filter_map(|f| item.text(*f).map(|t| (*f, t)))
+        .chain(std::iter::once((Field::Channels, channels.as_str())))
+        .chain(item.audience_group().map(|g| (Field::Audience, g)));
+    for (field, t) in texts {
+        if too_long(t) {
+            out.push(
+                Diagnostic::new(
+                    &VALUE_TOO_LONG,
+                    format!(
+                        "{}有 {} 个字符，超过工作簿单元格上限 {CELL_LIMIT}",
+                        field.label(),
+                        t.chars().count()
+                    ),
+                )
+                .on(item, field)
+                .hint("精简为公开要素的列举；长文请在门户网站发布后链接"),
+            );
+        }
+    }
+}
+
 /// Check an item's text for hygiene and privacy.
-pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_item(item: &Item, ctx: &super::Context, out: &mut Vec<Diagnostic>) {
+    if !item.notes.is_empty() {
+        check_cells(item, out);
+    }
+    check_lengths(item, out);
     // Only free text in a channel (其他（…）, an unknown name) can hold a number.
     let free_text = item
         .channels
@@ -409,13 +486,13 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
     for (field, t) in texts {
         // One pass decides whether the number rules need to look at all; the fields a
         // province repeats are scanned once per distinct text.
-        let seen = if repeats(field) {
+        let seen = if field.repeats() {
             *crate::memo::get(&SCANNED, t, scan)
         } else {
             scan(t)
         };
         let ids = if seen.digit_run >= 17 {
-            id_numbers(t)
+            id_numbers(t, ctx.today.year)
         } else {
             Vec::new()
         };
@@ -487,20 +564,26 @@ mod tests {
     #[test]
     fn id_numbers_need_a_valid_check_digit() {
         assert_eq!(
-            id_numbers("身份证110101199003074514。"),
+            id_numbers("身份证110101199003074514。", 2026),
             vec!["110101199003074514"]
         );
         assert!(
-            id_numbers("110101199003074515").is_empty(),
+            id_numbers("110101199003074515", 2026).is_empty(),
             "wrong check digit"
         );
         assert!(
-            id_numbers("1101011990030745141").is_empty(),
+            id_numbers("1101011990030745141", 2026).is_empty(),
             "part of a longer number"
         );
-        assert_eq!(id_numbers("11010519491231002X").len(), 1);
-        assert!(id_numbers("110101199002304517").is_empty(), "30 February");
-        assert!(id_numbers("110101209903074516").is_empty(), "born in 2099");
+        assert_eq!(id_numbers("11010519491231002X", 2026).len(), 1);
+        assert!(
+            id_numbers("110101199002304517", 2026).is_empty(),
+            "30 February"
+        );
+        assert!(
+            id_numbers("110101209903074516", 2026).is_empty(),
+            "born in 2099"
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The rule registry: every check gkml makes has a stable code (DOMAIN.md §6 families), a
+//! The rule registry: every check gkml makes has a stable code (docs/CONTRACT.md §6 families), a
 //! short name, a default severity, the place in law or template it enforces, and its
 //! documentation. Codes are never reused for another meaning.
 //!
@@ -9,38 +9,23 @@ mod citations;
 pub mod config;
 mod deadlines;
 pub(crate) mod hygiene;
-mod read;
+pub mod project;
 mod required;
 mod structure;
 mod values;
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
+pub use crate::diag::Rule;
 use crate::model::{Catalogue, Item};
 
+pub use crate::read::codes::*;
 pub use citations::*;
 pub use deadlines::*;
 pub use hygiene::*;
-pub use read::*;
+pub use project::*;
 pub use required::*;
 pub use structure::*;
 pub use values::*;
-
-/// One rule's metadata and documentation.
-#[derive(Debug)]
-pub struct Rule {
-    /// `GK` + 3 digits; the hundreds are the family.
-    pub code: &'static str,
-    /// A short name for the problem (not the fix), in CamelCase.
-    pub name: &'static str,
-    pub severity: Severity,
-    /// One line, Chinese, as `gkml rules` lists it.
-    pub summary: &'static str,
-    /// The article of 《政府信息公开条例》, the guidance or the template note it enforces.
-    pub source: &'static str,
-    /// Markdown with the headings `## What it does`, `## Why is this bad?`, `## Example`
-    /// and `Use instead:`; `gkml explain CODE` prints it.
-    pub doc: &'static str,
-}
 
 /// Every rule, sorted by code.
 pub static RULES: &[&Rule] = &[
@@ -85,10 +70,12 @@ pub static RULES: &[&Rule] = &[
     &UNBALANCED_BRACKETS,
     &DOCUMENT_NUMBER_BRACKETS,
     &UNKNOWN_LAW,
+    &SUPERSEDED_DOCUMENT,
     &UNREADABLE_DEADLINE,
     &DEADLINE_BEYOND_STATUTORY,
     &ON_REQUEST_WITH_PROACTIVE_DEADLINE,
     &ANNUAL_REPORT_DEADLINE,
+    &DECISION_DEADLINE,
     &DUPLICATE_ITEM,
     &NUMBERING,
     &UNRESOLVED_PLACEHOLDER,
@@ -106,6 +93,7 @@ pub static RULES: &[&Rule] = &[
     &PERSONAL_ID_NUMBER,
     &MOBILE_NUMBER,
     &CONTROL_CHARACTER,
+    &VALUE_TOO_LONG,
     &MISSING_RESPONSIBLE_DOMAIN,
     &DUPLICATE_UNIT_NAME,
     &UNKNOWN_RESPONSIBLE_UNIT,
@@ -119,9 +107,25 @@ pub fn find(code: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code.trim()))
 }
 
+/// What the rules judge by besides the catalogue: the run's date (GK604 accepts birth years
+/// up to it). One value per run, so `validate` and `compile` agree, whatever the clock says.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    pub today: crate::date::Date,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context {
+            today: crate::date::Date::today(),
+        }
+    }
+}
+
 /// Run every content rule over a catalogue. Items that `allow` a code (with a reason) do not
-/// get that code's diagnostics.
-pub fn check(cat: &Catalogue) -> Vec<Diagnostic> {
+/// get that code's diagnostics. The in-order checks (duplicates, numbering) are the same
+/// [`UnitChecks`] the streaming path feeds row by row.
+pub fn check(cat: &Catalogue, ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     hygiene::check_unit(cat, &mut out);
     let mut cross = CrossCheck::default();
@@ -135,7 +139,7 @@ pub fn check(cat: &Catalogue) -> Vec<Diagnostic> {
             section
                 .items
                 .par_iter()
-                .map(|item| item_diagnostics(cat, item))
+                .map(|item| item_diagnostics(cat, item, ctx))
                 .collect()
         };
         for (item, found) in section.items.iter().zip(per_item) {
@@ -146,12 +150,7 @@ pub fn check(cat: &Catalogue) -> Vec<Diagnostic> {
         }
     }
     // 序号 in file order (a draft's sections interleave in the file).
-    let mut seq: Vec<&Item> = cat
-        .sections
-        .iter()
-        .flat_map(|s| &s.items)
-        .filter(|i| i.seq_explicit)
-        .collect();
+    let mut seq: Vec<&Item> = cat.sections.iter().flat_map(|s| &s.items).collect();
     seq.sort_by_key(|i| match i.loc.as_ref().map(|l| &l.place) {
         Some(crate::model::Place::Cell { sheet, row, .. }) => (sheet.clone(), *row),
         _ => (None, 0),
@@ -185,20 +184,20 @@ pub fn section_diagnostics(
 
 /// Every rule that looks at one item alone (with its catalogue's unit for context), with the
 /// item's `allow` applied. Pure, so rows can be checked in parallel.
-pub fn item_diagnostics(cat: &Catalogue, item: &Item) -> Vec<Diagnostic> {
+pub fn item_diagnostics(cat: &Catalogue, item: &Item, ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     required::check_item(item, &mut out);
     values::check_item(item, &mut out);
     citations::check_item(item, &mut out);
     citations::check_titles(item, &mut out);
     deadlines::check_item(cat, item, &mut out);
-    hygiene::check_item(item, &mut out);
+    hygiene::check_item(item, ctx, &mut out);
     structure::check_item(cat, item, &mut out);
     retain_allowed(item, &mut out, 0);
     out
 }
 
-fn retain_allowed(item: &Item, out: &mut Vec<Diagnostic>, start: usize) {
+pub fn retain_allowed(item: &Item, out: &mut Vec<Diagnostic>, start: usize) {
     if item.allow.is_empty() {
         return;
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::Rule;
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
-use crate::model::{Catalogue, Field, Item, Section, TEXT_FIELDS};
+use crate::model::{Catalogue, Field, Item, Section, Seen, TEXT_FIELDS};
 
 const FORMAT: &str = "gkml 目录格式（catalogues/README.md）";
 
@@ -207,8 +207,15 @@ pub struct CrossCheck {
     /// Keyed by a SipHash of the item's names (already well mixed: FxHash suffices).
     items: rustc_hash::FxHashMap<u64, Option<u32>>,
     ids: rustc_hash::FxHashMap<u64, Option<u32>>,
-    /// The last 序号 written, per sheet (file order).
-    numbering: HashMap<Option<std::sync::Arc<str>>, u32>,
+    /// The last 序号 written, per sheet (file order), and what the row just before wrote: its
+    /// 序号 and 一级事项 when written in its own cell, `None` for a blank continuation.
+    numbering: HashMap<Option<std::sync::Arc<str>>, Numbering>,
+}
+
+#[derive(Debug, Default)]
+struct Numbering {
+    last: Option<u32>,
+    previous_row: Option<(u32, String)>,
 }
 
 fn key_hash(parts: &[&str]) -> u64 {
@@ -271,20 +278,38 @@ impl CrossCheck {
 
     /// Check a 序号 written in a draft against the previous one of the same sheet, in file
     /// order. Numbering may restart at 1 (per domain); a repeat is a page-break artefact.
+    /// Call for every item in row order (continuation rows too: they tell a page-break
+    /// repeat from a table that writes its 序号 on every row, as gkml's own CSV does).
     pub fn numbering(&mut self, item: &Item, out: &mut Vec<Diagnostic>) {
-        if !item.seq_explicit {
-            return;
-        }
-        let Ok(n) = item.seq.trim().parse::<u32>() else {
-            return;
-        };
         let sheet = match item.loc.as_ref().map(|l| &l.place) {
             Some(crate::model::Place::Cell { sheet, .. }) => sheet.clone(),
             _ => None,
         };
-        let prev = self.numbering.insert(sheet, n);
+        let state = self.numbering.entry(sheet).or_default();
+        let n = item
+            .seq
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|_| item.seq_explicit);
+        let Some(n) = n else {
+            if !item.seq_explicit {
+                state.previous_row = None;
+            }
+            return;
+        };
+        // The same 序号 and 一级事项 as the row just above, both written: one group written
+        // out on every row, not a number repeated after a page break.
+        let same_group_written_out = state
+            .previous_row
+            .as_ref()
+            .is_some_and(|(p, c)| *p == n && *c == item.category);
+        let prev = state.last.replace(n);
+        state.previous_row = Some((n, item.category.clone()));
         let problem = match prev {
-            Some(p) if n == p => Some(format!("序号“{n}”重复出现（疑似分页时重复填写）")),
+            Some(p) if n == p && !same_group_written_out => {
+                Some(format!("序号“{n}”重复出现（疑似分页时重复填写）"))
+            }
             Some(p) if n > p + 1 => Some(format!("序号从“{p}”跳到“{n}”")),
             Some(p) if n < p && n != 1 => Some(format!("序号从“{p}”倒退到“{n}”")),
             _ => None,
@@ -299,8 +324,21 @@ impl CrossCheck {
     }
 }
 
-/// Item-level checks: placeholders everywhere; ids in reference catalogues.
+/// Item-level checks: placeholders everywhere; ids in reference catalogues; rows the table
+/// reader saw shifted.
 pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
+    for n in &item.notes {
+        if let Seen::Shifted { left } = n.seen {
+            let msg = if left {
+                "该行内容疑似整体向左错位一列（如公开依据写在了“公开内容（要素）”列）"
+            } else {
+                "该行内容疑似整体向右错位一列（如公开依据写在了“公开时限”列）"
+            };
+            out.push(Diagnostic::new(&SHIFTED_ROW, msg).at(Some(&n.loc)).hint(
+                "对照表头把这一行的单元格移回正确的列；常见原因是一级事项或序号单元格被删除",
+            ));
+        }
+    }
     let channel_texts = item.channels.iter().filter_map(|c| match c {
         crate::model::Channel::Other(Some(t)) => Some((Field::Channels, t.as_str())),
         _ => None,
@@ -497,26 +535,6 @@ The county reports coverage upward; a domain the county assigned to a unit but n
 Use instead:
     [[sections]]
     domain = \"社会救助\"              # in towns/新街镇.toml
-",
-};
-
-pub static DUPLICATE_UNIT_NAME: Rule = Rule {
-    code: "GK702",
-    name: "DuplicateUnitName",
-    severity: Error,
-    summary: "两个单位的简称相同，输出文件会互相覆盖",
-    source: FORMAT,
-    doc: "## What it does
-Reports a unit whose short `name` (after making it a safe file name) is the same as another unit's in the same compile.
-
-## Why is this bad?
-Outputs are named after the unit (`out/<name>.xlsx`); the second unit would overwrite the first one's catalogue.
-
-## Example
-    name = \"民政局\"   # in two unit files
-
-Use instead:
-    name = \"嘉鱼县民政局\" and name = \"嘉鱼县民政局（老龄办）\"
 ",
 };
 

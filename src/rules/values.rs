@@ -4,7 +4,9 @@ use super::Rule;
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
 use crate::domains::{self, SectionKey};
-use crate::model::{Audience, Catalogue, Channel, ChannelKind, Field, Item, Level, Mode, Section};
+use crate::model::{
+    Audience, Catalogue, Channel, ChannelKind, Field, Item, Level, Mode, Section, Seen,
+};
 
 const TEMPLATE: &str = "国办发〔2019〕54号 附件 格式模板";
 
@@ -191,6 +193,18 @@ pub(super) fn check_section(cat: &Catalogue, section: &Section, out: &mut Vec<Di
 
 /// Item-level checks on marks and enumerated values.
 pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
+    for n in &item.notes {
+        if let Seen::UnreadableMark { text } = &n.seen {
+            let mut d = Diagnostic::new(
+                &UNREADABLE_MARK,
+                format!("标记“{text}”无法识别，按已勾选处理"),
+            )
+            .at(Some(&n.loc))
+            .hint("勾选写“✓”，未勾选留空");
+            d.field = n.field;
+            out.push(d);
+        }
+    }
     let known_audiences = item
         .audience
         .iter()
@@ -242,7 +256,7 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(&UNKNOWN_CHANNEL, format!("公开渠道“{s}”不是模板中的渠道"))
                     .on(item, Field::Channels)
-                    .underline(&crate::render::csv::channels_cell(&item.channels), s)
+                    .underline(&crate::model::ChannelList(&item.channels).to_string(), s)
                     .hint(hint),
             );
         }

@@ -1,5 +1,5 @@
 //! The catalogue model: a unit's catalogue, its sections and items, with the fields of
-//! DOMAIN.md §2 and, for every value, the place it was read from.
+//! docs/CONTRACT.md §1 and, for every value, the place it was read from.
 //!
 //! Readers build this model from TOML, CSV or spreadsheets; rules check it; renderers write it.
 //! Values that could not be understood (an unknown channel, a mode written 主动的) are kept in
@@ -12,7 +12,10 @@ use serde::Serialize;
 
 use crate::domains::SectionKey;
 
-/// The item fields of DOMAIN.md §2, by their ASCII keys.
+mod channels;
+pub use channels::*;
+
+/// The item fields of docs/CONTRACT.md §1, by their ASCII keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
@@ -34,6 +37,15 @@ pub enum Field {
 }
 
 impl Field {
+    /// Whether the field's texts repeat across the units of a province (the reference
+    /// catalogue's), as opposed to per-item prose: the texts worth judging once per distinct
+    /// value (see [`crate::memo`]).
+    pub fn repeats(self) -> bool {
+        matches!(
+            self,
+            Field::Category | Field::Basis | Field::Deadline | Field::Subject | Field::Channels
+        )
+    }
     /// The ASCII key (TOML, JSON, codes).
     pub fn key(self) -> &'static str {
         match self {
@@ -118,7 +130,7 @@ impl Loc {
     }
 }
 
-/// The kind of a publishing unit (DOMAIN.md §6 "Identity").
+/// The kind of a publishing unit (docs/CONTRACT.md §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum UnitKind {
     #[serde(rename = "县政府")]
@@ -291,298 +303,6 @@ impl Audience {
     }
 }
 
-/// The canonical channels (公开渠道和载体) of the template, in table order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ChannelKind {
-    Website,
-    Gazette,
-    NewMedia,
-    PressConference,
-    RadioTv,
-    Print,
-    ReadingPoint,
-    ServiceCentre,
-    ServiceStation,
-    DoorToDoor,
-    NoticeBoard,
-    Push,
-    InvestmentPlatform,
-    Other,
-}
-
-/// Canonical names, then the variants real catalogues write for the same channel.
-const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
-    (
-        ChannelKind::Website,
-        "政府网站",
-        &[
-            "门户网站",
-            "政府门户网站",
-            "网站",
-            "县政府门户网站",
-            "政府信息公开平台",
-        ],
-    ),
-    (ChannelKind::Gazette, "政府公报", &["公报"]),
-    (
-        ChannelKind::NewMedia,
-        "两微一端",
-        &[
-            "政务新媒体",
-            "政务微博",
-            "政务微信",
-            "微博",
-            "微信",
-            "客户端",
-            "微信公众号",
-            "新媒体",
-        ],
-    ),
-    (
-        ChannelKind::PressConference,
-        "发布会/听证会",
-        &["发布会", "听证会", "新闻发布会", "发布会、听证会"],
-    ),
-    (
-        ChannelKind::RadioTv,
-        "广播电视",
-        &["广播", "电视", "广播、电视"],
-    ),
-    (
-        ChannelKind::Print,
-        "纸质媒体",
-        &["纸质媒介", "报刊", "报纸", "纸媒"],
-    ),
-    (
-        ChannelKind::ReadingPoint,
-        "公开查阅点",
-        &["查阅点", "政府信息公开查阅点", "档案馆", "图书馆"],
-    ),
-    (
-        ChannelKind::ServiceCentre,
-        "政务服务中心",
-        &["政务服务大厅", "便民服务中心", "政务大厅"],
-    ),
-    (
-        ChannelKind::ServiceStation,
-        "便民服务站",
-        &["便民服务点", "村便民服务站"],
-    ),
-    (
-        ChannelKind::DoorToDoor,
-        "入户/现场",
-        &["入户", "现场", "入户、现场"],
-    ),
-    (
-        ChannelKind::NoticeBoard,
-        "社区/企事业单位/村公示栏（电子屏）",
-        &[
-            "社区/企事业单位/村公示栏(电子屏)",
-            "社区/企事业单位/村公示栏",
-            "公示栏",
-            "公示栏（电子屏）",
-            "公示栏(电子屏)",
-            "村公示栏",
-            "村务公开栏",
-            "公开栏",
-            "电子屏",
-            "政务公开栏",
-        ],
-    ),
-    (ChannelKind::Push, "精准推送", &[]),
-    (
-        ChannelKind::InvestmentPlatform,
-        "投资项目在线审批监管平台",
-        &["在线审批监管平台"],
-    ),
-    (ChannelKind::Other, "其他", &["其它"]),
-];
-
-impl ChannelKind {
-    pub fn name(self) -> &'static str {
-        CHANNEL_NAMES
-            .iter()
-            .find(|(k, _, _)| *k == self)
-            .map(|(_, n, _)| *n)
-            .unwrap_or("其他")
-    }
-
-    /// Every canonical channel name, in table order.
-    pub fn canonical_names() -> impl Iterator<Item = &'static str> {
-        CHANNEL_NAMES.iter().map(|(_, n, _)| *n)
-    }
-}
-
-/// One chosen channel.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Channel {
-    Known(ChannelKind),
-    /// 其他, with the free text that follows it ("其他 基层公共服务平台").
-    Other(Option<String>),
-    /// A name that is not a channel: kept so a rule can name it.
-    Unknown(String),
-}
-
-impl Channel {
-    /// The text written in the CSV and tables: the canonical name, or `其他（…）`.
-    pub fn display(&self) -> String {
-        match self {
-            Channel::Known(k) => k.name().to_string(),
-            Channel::Other(None) => "其他".to_string(),
-            Channel::Other(Some(t)) => format!("其他（{t}）"),
-            Channel::Unknown(s) => s.clone(),
-        }
-    }
-
-    fn rank(&self) -> (u8, &str) {
-        match self {
-            Channel::Known(k) => (*k as u8, ""),
-            Channel::Other(t) => (ChannelKind::Other as u8, t.as_deref().unwrap_or("")),
-            Channel::Unknown(s) => (u8::MAX, s),
-        }
-    }
-
-    /// Parse one channel written on its own ("政府网站", "其他（基层公共服务平台）", "公示栏").
-    pub fn parse(raw: &str) -> Channel {
-        let t = raw.trim();
-        match match_channel_prefix(t) {
-            Some((ChannelKind::Other, rest)) => {
-                let text = strip_brackets(rest);
-                Channel::Other((!text.is_empty()).then(|| text.to_string()))
-            }
-            Some((kind, rest)) if strip_brackets(rest).is_empty() => Channel::Known(kind),
-            _ => Channel::Unknown(t.to_string()),
-        }
-    }
-
-    /// Parse a whole 公开渠道和载体 cell in any of the forms of DOMAIN.md §4: "政府网站、两微一端",
-    /// "■政府网站 □两微一端 ■其他 基层公共服务平台" (only ■ items are chosen), or one name per line.
-    /// The result is de-duplicated and in table order.
-    pub fn parse_list(raw: &str) -> Vec<Channel> {
-        let has_marks = raw.chars().any(is_box_mark);
-        let mut out: Vec<Channel> = Vec::new();
-        let mut segments: Vec<(bool, &str)> = Vec::new();
-        if has_marks {
-            // Each mark starts a segment; text before the first mark is ignored only if empty.
-            let mut chosen = true;
-            let mut start = 0;
-            for (i, c) in raw.char_indices() {
-                if is_box_mark(c) {
-                    segments.push((chosen, &raw[start..i]));
-                    chosen = is_set_box(c);
-                    start = i + c.len_utf8();
-                }
-            }
-            segments.push((chosen, &raw[start..]));
-        } else {
-            segments.push((true, raw));
-        }
-        for (chosen, seg) in segments {
-            if !chosen {
-                continue;
-            }
-            parse_segment(seg, &mut out);
-        }
-        out.sort_by(|a, b| a.rank().cmp(&b.rank()));
-        out.dedup();
-        out
-    }
-}
-
-fn is_box_mark(c: char) -> bool {
-    matches!(c, '■' | '□' | '☑' | '☐' | '☒' | '▣' | '▢')
-}
-
-fn is_set_box(c: char) -> bool {
-    matches!(c, '■' | '☑' | '☒' | '▣')
-}
-
-/// Split a run of text into channels. 其他 swallows the rest of its list entry as free text.
-fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
-    for part in seg.split(['、', '，', ',', '；', ';', '\n', '\r', '\t']) {
-        let mut rest = part.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
-        while !rest.is_empty() {
-            match match_channel_prefix(rest) {
-                Some((ChannelKind::Other, after)) => {
-                    let text = strip_brackets(after);
-                    out.push(Channel::Other((!text.is_empty()).then(|| text.to_string())));
-                    rest = "";
-                }
-                Some((kind, after)) => {
-                    out.push(Channel::Known(kind));
-                    rest = after.trim_start_matches(|c: char| {
-                        c.is_whitespace() || c == '\u{3000}' || c == '（' || c == '）'
-                    });
-                }
-                None => {
-                    // Unknown words up to the next space; the rest is tried again.
-                    let end = rest
-                        .find(|c: char| c.is_whitespace() || c == '\u{3000}')
-                        .unwrap_or(rest.len());
-                    out.push(Channel::Unknown(rest[..end].to_string()));
-                    rest = rest[end..]
-                        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
-                }
-            }
-        }
-    }
-}
-
-/// The longest channel name or variant that `s` starts with (Traditional forms too), and the
-/// text after it.
-fn match_channel_prefix(s: &str) -> Option<(ChannelKind, &str)> {
-    let simp = crate::domains::to_simplified(s);
-    let first = simp.chars().next()?;
-    // Only the names that start with the same character are compared (longest first).
-    let best = channel_index()
-        .get(&first)?
-        .iter()
-        .find(|(_, name, _)| simp.starts_with(name))?;
-    let (kind, _, nchars) = *best;
-    // to_simplified maps char to char, so the char count is the same in the original.
-    let byte = s
-        .char_indices()
-        .nth(nchars)
-        .map(|(i, _)| i)
-        .unwrap_or(s.len());
-    Some((kind, &s[byte..]))
-}
-
-type ChannelIndex = std::collections::HashMap<char, Vec<(ChannelKind, &'static str, usize)>>;
-
-/// Channel names and variants by first character, longest first.
-fn channel_index() -> &'static ChannelIndex {
-    static INDEX: std::sync::OnceLock<ChannelIndex> = std::sync::OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut m: ChannelIndex = std::collections::HashMap::new();
-        for (kind, name, variants) in CHANNEL_NAMES {
-            for cand in std::iter::once(*name).chain(variants.iter().copied()) {
-                if let Some(c) = cand.chars().next() {
-                    m.entry(c)
-                        .or_default()
-                        .push((*kind, cand, cand.chars().count()));
-                }
-            }
-        }
-        for v in m.values_mut() {
-            v.sort_by_key(|c| std::cmp::Reverse(c.2));
-        }
-        m
-    })
-}
-
-/// Trim whitespace, colons and one pair of surrounding brackets: "（基层公共服务平台）" →
-/// "基层公共服务平台", "：项目单位" → "项目单位".
-pub fn strip_brackets(s: &str) -> &str {
-    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == ':' || c == '：');
-    for (open, close) in [('（', '）'), ('(', ')'), ('【', '】'), ('[', ']')] {
-        if let Some(inner) = t.strip_prefix(open).and_then(|x| x.strip_suffix(close)) {
-            return inner.trim();
-        }
-    }
-    t
-}
-
 /// Why an item does not trip a rule it otherwise would: `allow = { GK210 = "理由" }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Allow {
@@ -591,6 +311,28 @@ pub struct Allow {
     /// Where the `allow` table is written.
     #[serde(skip)]
     pub loc: Option<Loc>,
+}
+
+/// What the table reader saw in a cell as written, beyond the value it read: raw facts that
+/// the rules judge (the reader reports only reading problems).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    /// The cell held pasted HTML; `text` is what was read once the code was removed. GK601.
+    Html { text: String },
+    /// The cell had stray spaces or empty lines, as written. GK602.
+    Whitespace { raw: String },
+    /// A mark column held a text that is not a mark (read as set). GK209.
+    UnreadableMark { text: String },
+    /// The row's cells look shifted one column left (`true`) or right (`false`). GK511.
+    Shifted { left: bool },
+}
+
+/// A [`Seen`] fact with the cell it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub seen: Seen,
+    pub loc: Loc,
+    pub field: Option<Field>,
 }
 
 /// One row of a catalogue: an 二级事项 and its elements.
@@ -623,6 +365,8 @@ pub struct Item {
     pub loc: Option<Loc>,
     /// Where each field's value comes from, where it differs from `loc`.
     pub places: Vec<(Field, Loc)>,
+    /// What the table reader saw in the row's cells as written (empty for TOML).
+    pub notes: Vec<Note>,
 }
 
 impl Item {
@@ -793,71 +537,6 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn channel_list_with_separators() {
-        let c = Channel::parse_list("政府网站、两微一端、公示栏");
-        assert_eq!(
-            c,
-            vec![
-                Channel::Known(ChannelKind::Website),
-                Channel::Known(ChannelKind::NewMedia),
-                Channel::Known(ChannelKind::NoticeBoard)
-            ]
-        );
-    }
-
-    #[test]
-    fn channel_list_with_box_marks_keeps_only_chosen() {
-        let c = Channel::parse_list(
-            "■政府网站    □两微一端\n■纸质媒体 □发布会/听证会 ■其他 基层公共服务平台",
-        );
-        assert_eq!(
-            c,
-            vec![
-                Channel::Known(ChannelKind::Website),
-                Channel::Known(ChannelKind::Print),
-                Channel::Other(Some("基层公共服务平台".into()))
-            ]
-        );
-    }
-
-    #[test]
-    fn channel_names_with_slashes_are_one_channel() {
-        let c = Channel::parse_list("发布会/听证会、社区/企事业单位/村公示栏（电子屏）、入户/现场");
-        assert_eq!(
-            c,
-            vec![
-                Channel::Known(ChannelKind::PressConference),
-                Channel::Known(ChannelKind::DoorToDoor),
-                Channel::Known(ChannelKind::NoticeBoard)
-            ]
-        );
-    }
-
-    #[test]
-    fn channels_separated_by_spaces_and_unknown_kept() {
-        let c = Channel::parse_list("政府网站 两微一端 村村响");
-        assert_eq!(
-            c,
-            vec![
-                Channel::Known(ChannelKind::Website),
-                Channel::Known(ChannelKind::NewMedia),
-                Channel::Unknown("村村响".into())
-            ]
-        );
-    }
-
-    #[test]
-    fn other_channel_round_trips_through_display() {
-        let c = Channel::parse("其他（基层公共服务平台）");
-        assert_eq!(c, Channel::Other(Some("基层公共服务平台".into())));
-        assert_eq!(Channel::parse(&c.display()), c);
-        assert_eq!(
-            Channel::parse("政府網站"),
-            Channel::Known(ChannelKind::Website)
-        );
-    }
 
     #[test]
     fn audience_with_group() {

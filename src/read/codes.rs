@@ -1,7 +1,8 @@
-//! GK0xx: reading and parsing. Readers report these; a file with one of them could not be
-//! read as a catalogue, and the run exits 2.
+//! GK0xx: reading and parsing, the readers' own diagnostics. A file with one of these errors
+//! could not be read as a catalogue, and the run exits 2. They live with the readers (which
+//! sit below the rules); the registry in `rules` lists them with every other code.
 
-use super::Rule;
+use crate::diag::Rule;
 use crate::diag::Severity::Error;
 
 pub static FILE_UNREADABLE: Rule = Rule {

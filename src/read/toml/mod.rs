@@ -7,16 +7,19 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use schemars::JsonSchema;
+
+mod schema;
+pub use schema::schemas;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::codes;
 use crate::diag::Diagnostic;
 use crate::domains::{self, SectionKey};
 use crate::model::{
     Allow, Audience, Catalogue, Channel, Field, Item, Level, Loc, Mode, Place, Section, Unit,
     UnitKind,
 };
-use crate::rules;
 
 type S = Spanned<String>;
 
@@ -48,29 +51,29 @@ pub struct ItemToml {
     pub subject: Option<S>,
     /// 公开渠道和载体: canonical channel names; local channels as 其他（…）.
     #[serde(default)]
-    #[schemars(schema_with = "channels_schema")]
+    #[schemars(schema_with = "schema::channels_schema")]
     pub channels: Option<Spanned<Vec<S>>>,
     /// 公开对象.
     #[serde(default)]
-    #[schemars(schema_with = "audience_schema")]
+    #[schemars(schema_with = "schema::audience_schema")]
     pub audience: Option<S>,
     /// The group named in the 特定群众 column (项目单位, 申请人 …); implies 特定群众.
     #[schemars(with = "Option<String>")]
     pub audience_group: Option<S>,
     /// 公开方式.
     #[serde(default)]
-    #[schemars(schema_with = "mode_schema")]
+    #[schemars(schema_with = "schema::mode_schema")]
     pub mode: Option<S>,
     /// 公开层级: which levels publish the item.
     #[serde(default)]
-    #[schemars(schema_with = "levels_schema")]
+    #[schemars(schema_with = "schema::levels_schema")]
     pub levels: Option<Spanned<Vec<S>>>,
     /// 备注.
     #[schemars(with = "Option<String>")]
     pub remarks: Option<S>,
     /// Only units of these kinds take the item (default: every kind).
     #[serde(default)]
-    #[schemars(schema_with = "kinds_schema")]
+    #[schemars(schema_with = "schema::kinds_schema")]
     pub kinds: Option<Spanned<Vec<S>>>,
     /// Rule codes this item deliberately trips, each with the reason: { GK210 = "…" }.
     #[schemars(with = "Option<BTreeMap<String, String>>")]
@@ -113,7 +116,7 @@ pub struct SectionToml {
     pub reference: Option<bool>,
     /// Levels taken for this section only (default: the unit's levels).
     #[serde(default)]
-    #[schemars(schema_with = "levels_schema")]
+    #[schemars(schema_with = "schema::levels_schema")]
     pub levels: Option<Spanned<Vec<S>>>,
     /// Reference item ids taken even though their levels or kinds do not match the unit.
     #[serde(default)]
@@ -145,14 +148,14 @@ pub struct UnitToml {
     #[schemars(with = "Option<String>")]
     pub full_name: Option<S>,
     /// 单位类别.
-    #[schemars(schema_with = "kind_schema")]
+    #[schemars(schema_with = "schema::kind_schema")]
     pub kind: S,
     /// The county ({county}); defaults to the project's county.
     #[schemars(with = "Option<String>")]
     pub county: Option<S>,
     /// Levels the unit publishes at (default: 县级 for county bodies, 乡级 and 村级 for towns).
     #[serde(default)]
-    #[schemars(schema_with = "levels_schema")]
+    #[schemars(schema_with = "schema::levels_schema")]
     pub levels: Option<Spanned<Vec<S>>>,
     /// The domains and general sections the unit covers.
     #[serde(default)]
@@ -216,53 +219,6 @@ pub struct ProjectToml {
     pub rules: Option<Spanned<BTreeMap<String, String>>>,
 }
 
-fn string_enum(values: &[&str]) -> schemars::Schema {
-    schemars::json_schema!({ "type": "string", "enum": values })
-}
-
-fn audience_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    string_enum(&["全社会", "特定群众"])
-}
-
-fn mode_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    string_enum(&["主动", "依申请公开"])
-}
-
-fn kind_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    string_enum(&UnitKind::ALL.map(UnitKind::label))
-}
-
-fn kinds_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({ "type": "array", "items": kind_schema(g) })
-}
-
-fn levels_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({ "type": "array", "items": string_enum(&["县级", "乡级", "村级"]) })
-}
-
-fn channels_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    let names: Vec<&str> = crate::model::ChannelKind::canonical_names().collect();
-    schemars::json_schema!({
-        "type": "array",
-        "items": { "anyOf": [ { "type": "string", "enum": names }, { "type": "string", "pattern": "^其他（.+）$" } ] }
-    })
-}
-
-/// The JSON Schemas of the TOML formats (draft 2020-12), by file name under `schemas/`.
-pub fn schemas() -> Vec<(&'static str, String)> {
-    fn gen<T: JsonSchema>() -> String {
-        let s = schemars::generate::SchemaSettings::draft2020_12()
-            .into_generator()
-            .into_root_schema_for::<T>();
-        serde_json::to_string_pretty(&s).unwrap_or_default() + "\n"
-    }
-    vec![
-        ("reference.schema.json", gen::<ReferenceToml>()),
-        ("unit.schema.json", gen::<UnitToml>()),
-        ("county.schema.json", gen::<ProjectToml>()),
-    ]
-}
-
 /// An edit of a reference item by a unit: the fields given replace the reference's.
 #[derive(Debug, Clone)]
 pub struct ItemPatch {
@@ -316,6 +272,13 @@ pub struct DutySpec {
     pub loc: Loc,
 }
 
+/// A project's `[rules]` table as written: code or prefix → level, and where the table is.
+#[derive(Debug, Clone, Default)]
+pub struct RulesTable {
+    pub entries: Vec<(String, String)>,
+    pub loc: Option<Loc>,
+}
+
 /// A county project before its units are read.
 #[derive(Debug, Clone)]
 pub struct ProjectSpec {
@@ -323,8 +286,8 @@ pub struct ProjectSpec {
     pub file: Arc<str>,
     pub units: Vec<ProjectUnit>,
     pub duties: Vec<DutySpec>,
-    /// The project's `[rules]` table.
-    pub rules: crate::rules::config::RuleConfig,
+    /// The project's `[rules]` table as written.
+    pub rules: RulesTable,
 }
 
 /// What a TOML file turned out to be.
@@ -386,31 +349,31 @@ pub fn parse(file: &Arc<str>, src: &str, base_dir: &Path) -> (Option<TomlDoc>, V
     };
     let table: toml::Table = match toml::from_str(src) {
         Ok(t) => t,
-        Err(e) => return (None, vec![toml_error(&ctx, &rules::TOML_SYNTAX, &e)]),
+        Err(e) => return (None, vec![toml_error(&ctx, &codes::TOML_SYNTAX, &e)]),
     };
     let mut diags = Vec::new();
     let doc = if table.contains_key("units")
         || (table.contains_key("county") && !table.contains_key("kind"))
     {
         toml::from_str::<ProjectToml>(src)
-            .map_err(|e| toml_error(&ctx, &rules::TOML_STRUCTURE, &e))
+            .map_err(|e| toml_error(&ctx, &codes::TOML_STRUCTURE, &e))
             .and_then(|p| project(&ctx, p, base_dir).map(TomlDoc::Project))
     } else if table.contains_key("items")
         || table.contains_key("domain")
         || table.contains_key("section")
     {
         toml::from_str::<ReferenceToml>(src)
-            .map_err(|e| toml_error(&ctx, &rules::TOML_STRUCTURE, &e))
+            .map_err(|e| toml_error(&ctx, &codes::TOML_STRUCTURE, &e))
             .and_then(|r| reference(&ctx, r).map(TomlDoc::Reference))
     } else if table.contains_key("name")
         || table.contains_key("kind")
         || table.contains_key("sections")
     {
         toml::from_str::<UnitToml>(src)
-            .map_err(|e| toml_error(&ctx, &rules::TOML_STRUCTURE, &e))
+            .map_err(|e| toml_error(&ctx, &codes::TOML_STRUCTURE, &e))
             .and_then(|u| unit(&ctx, u).map(TomlDoc::Unit))
     } else {
-        Err(Diagnostic::new(&rules::NOT_A_CATALOGUE, "无法判断该 TOML 文件的类型")
+        Err(Diagnostic::new(&codes::NOT_A_CATALOGUE, "无法判断该 TOML 文件的类型")
             .in_file(file)
             .hint("参考目录需有 domain 和 [[items]]；单位目录需有 name、kind 和 [[sections]]；项目文件需有 county 和 [[units]]"))
     };
@@ -423,7 +386,7 @@ pub fn parse(file: &Arc<str>, src: &str, base_dir: &Path) -> (Option<TomlDoc>, V
     }
 }
 
-fn toml_error(ctx: &Ctx<'_>, rule: &rules::Rule, e: &toml::de::Error) -> Diagnostic {
+fn toml_error(ctx: &Ctx<'_>, rule: &crate::diag::Rule, e: &toml::de::Error) -> Diagnostic {
     let place = e
         .span()
         .map(|s| ctx.lines.place(s.start))
@@ -551,7 +514,7 @@ fn item(ctx: &Ctx<'_>, t: Spanned<ItemToml>) -> Result<(Item, Vec<Field>), Diagn
                 Some(kind) => it.kinds.push(kind),
                 None => {
                     return Err(Diagnostic::new(
-                        &rules::TOML_STRUCTURE,
+                        &codes::TOML_STRUCTURE,
                         format!("单位类别“{}”无法识别", raw.get_ref()),
                     )
                     .at(Some(&ctx.loc(raw.span())))
@@ -589,7 +552,7 @@ fn reference(ctx: &Ctx<'_>, r: ReferenceToml) -> Result<Catalogue, Diagnostic> {
         ),
         _ => {
             return Err(Diagnostic::new(
-                &rules::TOML_STRUCTURE,
+                &codes::TOML_STRUCTURE,
                 "参考目录须且只能写 domain 或 section 之一",
             )
             .in_file(&ctx.file)
@@ -632,7 +595,7 @@ fn levels_of(v: &Spanned<Vec<S>>) -> Vec<Level> {
 fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
     let kind = UnitKind::parse(u.kind.get_ref()).ok_or_else(|| {
         Diagnostic::new(
-            &rules::TOML_STRUCTURE,
+            &codes::TOML_STRUCTURE,
             format!("单位类别“{}”无法识别", u.kind.get_ref()),
         )
         .at(Some(&ctx.loc(u.kind.span())))
@@ -644,7 +607,7 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
             .find(|x| matches!(Level::parse(x.get_ref()), Level::Unknown(_)))
     }) {
         return Err(Diagnostic::new(
-            &rules::TOML_STRUCTURE,
+            &codes::TOML_STRUCTURE,
             format!("公开层级“{}”无法识别", bad.get_ref()),
         )
         .at(Some(&ctx.loc(bad.span())))
@@ -671,7 +634,7 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
     };
     if unit.name.is_empty() {
         return Err(
-            Diagnostic::new(&rules::TOML_STRUCTURE, "单位简称 name 为空")
+            Diagnostic::new(&codes::TOML_STRUCTURE, "单位简称 name 为空")
                 .at(Some(&ctx.loc(u.name.span())))
                 .hint("写单位简称，如 name = \"鱼岳镇\"；它也是输出文件名"),
         );
@@ -689,7 +652,7 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
             ),
             _ => {
                 return Err(Diagnostic::new(
-                    &rules::TOML_STRUCTURE,
+                    &codes::TOML_STRUCTURE,
                     "[[sections]] 须且只能写 domain 或 section 之一",
                 )
                 .at(Some(&sloc))
@@ -710,7 +673,7 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
                         set,
                     }),
                     None => Err(Diagnostic::new(
-                        &rules::TOML_STRUCTURE,
+                        &codes::TOML_STRUCTURE,
                         "[[sections.change]] 缺少 id",
                     )
                     .at(Some(&tloc))
@@ -751,39 +714,15 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
 }
 
 fn project(ctx: &Ctx<'_>, p: ProjectToml, base_dir: &Path) -> Result<ProjectSpec, Diagnostic> {
-    let mut config = crate::rules::config::RuleConfig::default();
-    if let Some(table) = &p.rules {
-        let loc = ctx.loc(table.span());
-        for (code, level) in table.get_ref() {
-            let known = rules::RULES
-                .iter()
-                .any(|r| r.code.starts_with(&code.trim().to_ascii_uppercase()));
-            let parsed = crate::rules::config::parse_level(level);
-            match (known, parsed) {
-                (true, Some(sev)) => {
-                    config
-                        .severity
-                        .insert(code.trim().to_ascii_uppercase(), sev);
-                }
-                (false, _) => {
-                    return Err(Diagnostic::new(
-                        &rules::TOML_STRUCTURE,
-                        format!("[rules] 中的“{code}”不是规则代码"),
-                    )
-                    .at(Some(&loc))
-                    .hint("写规则代码或其前缀，如 GK210 或 GK6；gkml rules 可列出全部规则"))
-                }
-                (true, None) => {
-                    return Err(Diagnostic::new(
-                        &rules::TOML_STRUCTURE,
-                        format!("[rules] 中“{code}”的级别“{level}”无法识别"),
-                    )
-                    .at(Some(&loc))
-                    .hint("写 \"error\"、\"warning\"、\"info\" 或 \"off\""))
-                }
-            }
-        }
-    }
+    // Parsed into a rule configuration by the rules layer (`RuleConfig::from_table`): the
+    // reader only records what the table says and where.
+    let rules = RulesTable {
+        loc: p.rules.as_ref().map(|t| ctx.loc(t.span())),
+        entries: p
+            .rules
+            .map(|t| t.into_inner().into_iter().collect())
+            .unwrap_or_default(),
+    };
     let spanned = |v: &[S]| -> Vec<(String, Loc)> {
         v.iter()
             .map(|x| (x.get_ref().trim().to_string(), ctx.loc(x.span())))
@@ -791,7 +730,7 @@ fn project(ctx: &Ctx<'_>, p: ProjectToml, base_dir: &Path) -> Result<ProjectSpec
             .collect()
     };
     Ok(ProjectSpec {
-        rules: config,
+        rules,
         county: p.county.get_ref().trim().to_string(),
         file: Arc::clone(&ctx.file),
         units: p

@@ -1,0 +1,225 @@
+//! The one entry point for checks. Every verb (validate, compile, summary, import's report)
+//! and the streaming path of `validate` run the rules through [`Checks`]: the same rules,
+//! after the same preparation, under the same configuration (`--select`, `--ignore`, a
+//! project's `[rules]`), judged by the same run date. Readers only read; `rules` holds the
+//! registry and the pure checks; this module decides what runs on what and applies the
+//! configuration, so two verbs cannot disagree about one input.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use crate::date::Date;
+use crate::diag::{Cap, Diagnostic, Tally};
+use crate::domains::SectionKey;
+use crate::model::Catalogue;
+use crate::read::table::RowItem;
+use crate::read::toml::RulesTable;
+use crate::rules::{self, config::RuleConfig, Context, CrossCheck};
+
+/// The checks of one run: which rules, how severe, and the date they judge by.
+#[derive(Debug, Clone, Default)]
+pub struct Checks {
+    pub config: RuleConfig,
+    pub ctx: Context,
+    /// How many diagnostics a report lists (`--max-diagnostics`).
+    pub cap: Cap,
+}
+
+impl Checks {
+    pub fn new(config: RuleConfig, today: Date) -> Checks {
+        Checks {
+            config,
+            ctx: Context { today },
+            cap: Cap::default(),
+        }
+    }
+
+    /// These checks under a county's `[rules]` table (the run's own flags still win).
+    ///
+    /// # Errors
+    /// The GK003 diagnostic of an unusable table.
+    pub fn for_project(&self, table: &RulesTable) -> Result<Checks, Diagnostic> {
+        Ok(Checks {
+            config: RuleConfig::from_table(table)?.merged(&self.config),
+            ..self.clone()
+        })
+    }
+
+    /// A tally for one report under this run's cap.
+    pub fn tally(&self) -> Tally {
+        Tally::new(self.cap)
+    }
+
+    /// Diagnostics found elsewhere (reading, resolving, the project file) under the
+    /// configuration.
+    pub fn configure(&self, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        self.config.apply(diags)
+    }
+
+    /// Every content rule over one unit's catalogue, configured. Call it before the catalogue
+    /// is numbered for output (`number_items`): GK502 judges the 序号 as the draft wrote it.
+    pub fn catalogue(&self, cat: &Catalogue) -> Vec<Diagnostic> {
+        self.config.apply(rules::check(cat, &self.ctx))
+    }
+
+    /// GK702 for the units of one file or one county, in order (see
+    /// [`rules::name_collisions`]); `Some` marks a unit that must not be written. The
+    /// configuration cannot drop these.
+    pub fn collisions(&self, cats: &[&Catalogue], county: bool) -> Vec<Option<Diagnostic>> {
+        let names: Vec<(String, &Arc<str>)> =
+            cats.iter().map(|c| (output_name(c), &c.file)).collect();
+        let refs: Vec<(&str, &Arc<str>)> = names.iter().map(|(n, f)| (n.as_str(), *f)).collect();
+        rules::name_collisions(&refs, county)
+    }
+
+    /// The checks of a table read as a stream, one row at a time.
+    pub fn stream(&self, file: Arc<str>) -> Stream<'_> {
+        Stream {
+            checks: self,
+            ctx: Catalogue {
+                file,
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// Split the reading diagnostics of a file with several units (a county-wide table with a 单位
+/// column) between them: a diagnostic on a row belongs to the unit whose item that row is;
+/// the rest (the header, the file as a whole) belongs to the file. One unit's bad row must
+/// not stop another unit from being written, whatever the order of the rows.
+pub fn attribute(
+    diags: Vec<Diagnostic>,
+    cats: &[&Catalogue],
+) -> (Vec<Diagnostic>, Vec<Vec<Diagnostic>>) {
+    use crate::model::Place;
+    let mut rows: FxHashMap<(Option<Arc<str>>, u32), usize> = FxHashMap::default();
+    for (i, cat) in cats.iter().enumerate() {
+        for item in cat.sections.iter().flat_map(|s| &s.items) {
+            if let Some(Place::Cell { sheet, row, .. }) = item.loc.as_ref().map(|l| &l.place) {
+                rows.insert((sheet.clone(), *row), i);
+            }
+        }
+    }
+    let mut file = Vec::new();
+    let mut units: Vec<Vec<Diagnostic>> = vec![Vec::new(); cats.len()];
+    for d in diags {
+        let owner = d
+            .row
+            .and_then(|r| rows.get(&(d.sheet.clone(), r)))
+            .and_then(|i| units.get_mut(*i));
+        match owner {
+            Some(u) => u.push(d),
+            None => file.push(d),
+        }
+    }
+    (file, units)
+}
+
+/// The name a unit's outputs are written under: its short name, else its file's stem (a
+/// reference catalogue or a draft with no unit named).
+pub fn output_name(cat: &Catalogue) -> String {
+    if !cat.unit.name.is_empty() {
+        return cat.unit.name.clone();
+    }
+    std::path::Path::new(&*cat.file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("目录")
+        .to_string()
+}
+
+/// What the in-order checks remember about one unit of a streamed table.
+struct UnitState {
+    name: String,
+    cross: CrossCheck,
+    sections: rustc_hash::FxHashSet<SectionKey>,
+}
+
+/// The checks of a streamed table: the per-item rules (pure, run on any thread by
+/// [`Stream::item`]) and the in-order ones (section names, duplicates, numbering) by
+/// [`Stream::in_order`] — the same functions [`rules::check`] runs over a whole catalogue.
+pub struct Stream<'c> {
+    checks: &'c Checks,
+    /// The catalogue every row belongs to, for the rules that look at it.
+    ctx: Catalogue,
+}
+
+/// What the in-order checks of a streamed table remember, per unit.
+pub struct InOrder {
+    units: Vec<UnitState>,
+    index: FxHashMap<String, usize>,
+    last: usize,
+}
+
+impl Default for InOrder {
+    fn default() -> Self {
+        InOrder {
+            units: Vec::new(),
+            index: FxHashMap::default(),
+            last: usize::MAX,
+        }
+    }
+}
+
+impl Stream<'_> {
+    /// The per-item rules of one row, before the configuration is applied.
+    pub fn item(&self, r: &RowItem) -> Vec<Diagnostic> {
+        rules::item_diagnostics(&self.ctx, &r.item, &self.checks.ctx)
+    }
+
+    /// The in-order checks of the next row, in row order.
+    pub fn in_order(&self, state: &mut InOrder, r: &RowItem, out: &mut Vec<Diagnostic>) {
+        // Rows come in runs of one unit, so the last one is tried first.
+        if state.units.get(state.last).is_none_or(|u| u.name != r.unit) {
+            let units = &mut state.units;
+            state.last = *state.index.entry(r.unit.clone()).or_insert_with(|| {
+                units.push(UnitState {
+                    name: r.unit.clone(),
+                    cross: CrossCheck::default(),
+                    sections: Default::default(),
+                });
+                units.len() - 1
+            });
+        }
+        let Some(unit) = state.units.get_mut(state.last) else {
+            return;
+        };
+        if unit.sections.insert(r.key.clone()) {
+            out.extend(rules::section_diagnostics(
+                &self.ctx,
+                &r.key,
+                &r.raw,
+                r.sloc.as_ref(),
+            ));
+        }
+        let start = out.len();
+        unit.cross.item(r.key.display_name(), &r.item, out);
+        unit.cross.numbering(&r.item, out);
+        rules::retain_allowed(&r.item, out, start);
+    }
+
+    /// The checks that need every row: GK702 between the table's units (a guard, which no
+    /// configuration drops).
+    pub fn finish(&self, state: InOrder) -> Vec<Diagnostic> {
+        let cats: Vec<Catalogue> = state
+            .units
+            .iter()
+            .map(|u| Catalogue {
+                file: Arc::clone(&self.ctx.file),
+                unit: crate::model::Unit {
+                    name: u.name.clone(),
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+            .collect();
+        let refs: Vec<&Catalogue> = cats.iter().collect();
+        self.checks
+            .collisions(&refs, false)
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+}

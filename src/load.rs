@@ -1,0 +1,228 @@
+//! Loading one input: read it with the reader its type calls for and, for a unit catalogue,
+//! resolve it against the reference catalogues. What comes back is every catalogue the file
+//! holds (several for a county-wide table with a 单位 column) and the diagnostics of reading
+//! and resolving it; content checks run after, in [`crate::check`].
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::catalogues::Store;
+use crate::diag::Diagnostic;
+use crate::model::Catalogue;
+use crate::read::toml::{self, ProjectSpec, TomlDoc};
+use crate::read::{codes, csv, display_name, file_type, table, unreadable, xlsx, FileType};
+use crate::resolve::resolve;
+
+/// What reading one file gave: its catalogues (several for a county-wide table with a 单位
+/// column) and every diagnostic of reading and resolving it.
+#[derive(Debug)]
+pub struct FileRead {
+    pub file: Arc<str>,
+    pub catalogues: Vec<Catalogue>,
+    pub diags: Vec<Diagnostic>,
+    /// Set for a county project file.
+    pub project: Option<ProjectSpec>,
+}
+
+impl FileRead {
+    pub fn failed(file: Arc<str>, d: Diagnostic) -> Self {
+        FileRead {
+            file,
+            catalogues: Vec::new(),
+            diags: vec![d],
+            project: None,
+        }
+    }
+}
+
+/// Read one file. `county` is the project's county, used when a unit file does not name one.
+pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
+    // No output of this run may overwrite what it reads (`fsutil::refuse_input`).
+    crate::fsutil::note_input(path);
+    let file = display_name(path);
+    if path.is_dir() {
+        return FileRead::failed(
+            file.clone(),
+            Diagnostic::new(&codes::FILE_UNREADABLE, "这是一个文件夹，不是文件")
+                .in_file(&file)
+                .hint("validate 可直接检查文件夹；compile 需要单位目录文件或含 county.toml 的项目文件夹"),
+        );
+    }
+    let Some(ty) = file_type(path) else {
+        return FileRead::failed(
+            file.clone(),
+            Diagnostic::new(&codes::UNSUPPORTED_FILE, "不支持的文件类型")
+                .in_file(&file)
+                .hint("gkml 读取 .toml、.csv、.tsv、.xlsx、.xlsm、.xls、.ods 文件"),
+        );
+    };
+    let limits = crate::limits::get();
+    if let Ok(meta) = std::fs::metadata(path) {
+        // A FIFO, socket or device would block or never end: only regular files are read.
+        if !meta.is_file() {
+            return FileRead::failed(
+                file.clone(),
+                Diagnostic::new(
+                    &codes::FILE_UNREADABLE,
+                    "这不是普通文件（可能是管道、设备或套接字），未读取",
+                )
+                .in_file(&file)
+                .hint("指定保存在磁盘上的目录文件"),
+            );
+        }
+        if meta.len() > limits.max_input_bytes {
+            return FileRead::failed(
+                file.clone(),
+                Diagnostic::new(
+                    &codes::INPUT_TOO_LARGE,
+                    format!(
+                        "文件有 {} MB，超过读取上限 {} MB",
+                        meta.len() >> 20,
+                        limits.max_input_bytes >> 20
+                    ),
+                )
+                .in_file(&file)
+                .hint("确认文件内容；确需读取时用 --max-input-mb 提高上限"),
+            );
+        }
+    }
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("目录")
+        .to_string();
+    match ty {
+        FileType::Toml => read_toml(path, &file, store, county),
+        FileType::Csv | FileType::Tsv => {
+            let delim = if ty == FileType::Csv { b',' } else { b'\t' };
+            match csv::open(path, &file, delim) {
+                Ok(mut rows) => {
+                    let (catalogues, mut diags) =
+                        table::read_rows(&file, None, rows.by_ref(), &stem);
+                    diags.extend(rows.take_warnings());
+                    FileRead {
+                        file,
+                        catalogues,
+                        diags,
+                        project: None,
+                    }
+                }
+                Err(d) => FileRead::failed(file, d),
+            }
+        }
+        FileType::Workbook => match xlsx::read_sheets(path, &file) {
+            Ok((sheets, sheet_diags)) => {
+                let mut catalogues: Vec<Catalogue> = Vec::new();
+                let mut diags = sheet_diags;
+                let mut header_errors = Vec::new();
+                for sheet in sheets {
+                    let (cats, d) = table::read_rows(
+                        &file,
+                        Some(sheet.name.clone()),
+                        sheet.rows.into_iter().map(Ok),
+                        &stem,
+                    );
+                    // A sheet with no header (a cover, notes) is only an error if no sheet has one.
+                    if cats.is_empty() && d.iter().any(|x| x.code == codes::HEADER_NOT_FOUND.code) {
+                        header_errors.extend(d);
+                        continue;
+                    }
+                    diags.extend(d);
+                    for c in cats {
+                        match catalogues.iter_mut().find(|x| x.unit.name == c.unit.name) {
+                            Some(x) => x.sections.extend(c.sections),
+                            None => catalogues.push(c),
+                        }
+                    }
+                }
+                if catalogues.is_empty() {
+                    if header_errors.is_empty() {
+                        header_errors.push(
+                            Diagnostic::new(&codes::HEADER_NOT_FOUND, "工作簿中没有内容")
+                                .in_file(&file)
+                                .hint("确认文件是目录表格"),
+                        );
+                    }
+                    diags.extend(header_errors);
+                }
+                for c in &mut catalogues {
+                    c.normalise_order();
+                }
+                FileRead {
+                    file,
+                    catalogues,
+                    diags,
+                    project: None,
+                }
+            }
+            Err(d) => FileRead::failed(file, d),
+        },
+    }
+}
+
+fn read_toml(path: &Path, file: &Arc<str>, store: &Store, county: Option<&str>) -> FileRead {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return FileRead::failed(file.clone(), unreadable(file, &e)),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let mut d = Diagnostic::new(&codes::BAD_ENCODING, "TOML 文件不是 UTF-8 编码")
+                .in_file(file)
+                .hint("用编辑器另存为 UTF-8（TOML 规定必须是 UTF-8）");
+            d.line = Some(line);
+            return FileRead::failed(file.clone(), d);
+        }
+    };
+    let depth = crate::limits::toml_depth(&text);
+    if depth > crate::limits::get().max_toml_depth {
+        return FileRead::failed(
+            file.clone(),
+            Diagnostic::new(
+                &codes::INPUT_TOO_LARGE,
+                format!("TOML 数组或表嵌套了 {depth} 层，超过上限"),
+            )
+            .in_file(file)
+            .hint("目录文件的嵌套不超过三四层；检查是否有成串的 [ 或 {"),
+        );
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    let (doc, mut diags) = toml::parse(file, &text, base);
+    let (catalogues, project) = match doc {
+        None => (Vec::new(), None),
+        Some(TomlDoc::Reference(c)) => (vec![c], None),
+        Some(TomlDoc::Unit(mut spec)) => {
+            if spec.unit.county.is_none() {
+                spec.unit.county = county.map(str::to_string);
+            }
+            let (c, d) = resolve(&spec, store);
+            diags.extend(d);
+            (vec![c], None)
+        }
+        Some(TomlDoc::Project(p)) => {
+            for u in &p.units {
+                let (unit_path, loc) = (&u.path, &u.loc);
+                if !unit_path.is_file() {
+                    diags.push(
+                        Diagnostic::new(
+                            &codes::FILE_UNREADABLE,
+                            format!("项目列出的单位文件不存在：{}", unit_path.display()),
+                        )
+                        .at(Some(loc))
+                        .hint("路径相对于 county.toml 所在的文件夹"),
+                    );
+                }
+            }
+            (Vec::new(), Some(p))
+        }
+    };
+    FileRead {
+        file: file.clone(),
+        catalogues,
+        diags,
+        project,
+    }
+}

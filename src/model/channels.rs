@@ -1,0 +1,458 @@
+//! Channels (公开渠道和载体): the template's canonical names and the variants drafts write,
+//! and the parser that reads a channel cell in any of its real forms (a list with separators,
+//! ■/□ checkbox text, pasted HTML already cleaned, free text after 其他). A list is written
+//! back as canonical names joined by 、 ([`ChannelList`]'s `Display`), the form every output
+//! uses and every reader reads back.
+
+use std::fmt;
+
+/// The canonical channels (公开渠道和载体) of the template, in table order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChannelKind {
+    Website,
+    Gazette,
+    NewMedia,
+    PressConference,
+    RadioTv,
+    Print,
+    ReadingPoint,
+    ServiceCentre,
+    ServiceStation,
+    DoorToDoor,
+    NoticeBoard,
+    Push,
+    InvestmentPlatform,
+    Other,
+}
+
+/// Canonical names, then the variants real catalogues write for the same channel.
+const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
+    (
+        ChannelKind::Website,
+        "政府网站",
+        &[
+            "门户网站",
+            "政府门户网站",
+            "网站",
+            "县政府门户网站",
+            "政府信息公开平台",
+        ],
+    ),
+    (ChannelKind::Gazette, "政府公报", &["公报"]),
+    (
+        ChannelKind::NewMedia,
+        "两微一端",
+        &[
+            "政务新媒体",
+            "政务微博",
+            "政务微信",
+            "微博",
+            "微信",
+            "客户端",
+            "微信公众号",
+            "新媒体",
+        ],
+    ),
+    (
+        ChannelKind::PressConference,
+        "发布会/听证会",
+        &["发布会", "听证会", "新闻发布会", "发布会、听证会"],
+    ),
+    (
+        ChannelKind::RadioTv,
+        "广播电视",
+        &["广播", "电视", "广播、电视"],
+    ),
+    (
+        ChannelKind::Print,
+        "纸质媒体",
+        &["纸质媒介", "报刊", "报纸", "纸媒"],
+    ),
+    (
+        ChannelKind::ReadingPoint,
+        "公开查阅点",
+        &["查阅点", "政府信息公开查阅点", "档案馆", "图书馆"],
+    ),
+    (
+        ChannelKind::ServiceCentre,
+        "政务服务中心",
+        &["政务服务大厅", "便民服务中心", "政务大厅"],
+    ),
+    (
+        ChannelKind::ServiceStation,
+        "便民服务站",
+        &["便民服务点", "村便民服务站"],
+    ),
+    (
+        ChannelKind::DoorToDoor,
+        "入户/现场",
+        &["入户", "现场", "入户、现场"],
+    ),
+    (
+        ChannelKind::NoticeBoard,
+        "社区/企事业单位/村公示栏（电子屏）",
+        &[
+            "社区/企事业单位/村公示栏(电子屏)",
+            "社区/企事业单位/村公示栏",
+            "公示栏",
+            "公示栏（电子屏）",
+            "公示栏(电子屏)",
+            "村公示栏",
+            "村务公开栏",
+            "公开栏",
+            "电子屏",
+            "政务公开栏",
+        ],
+    ),
+    (ChannelKind::Push, "精准推送", &[]),
+    (
+        ChannelKind::InvestmentPlatform,
+        "投资项目在线审批监管平台",
+        &["在线审批监管平台"],
+    ),
+    (ChannelKind::Other, "其他", &["其它"]),
+];
+
+impl ChannelKind {
+    pub fn name(self) -> &'static str {
+        CHANNEL_NAMES
+            .iter()
+            .find(|(k, _, _)| *k == self)
+            .map(|(_, n, _)| *n)
+            .unwrap_or("其他")
+    }
+
+    /// Every canonical channel name, in table order.
+    pub fn canonical_names() -> impl Iterator<Item = &'static str> {
+        CHANNEL_NAMES.iter().map(|(_, n, _)| *n)
+    }
+}
+
+/// One chosen channel.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    Known(ChannelKind),
+    /// 其他, with the free text that follows it ("其他 基层公共服务平台").
+    Other(Option<String>),
+    /// A name that is not a channel: kept so a rule can name it.
+    Unknown(String),
+}
+
+impl Channel {
+    /// The text written in the CSV and tables: the canonical name, or `其他（…）`.
+    pub fn display(&self) -> String {
+        match self {
+            Channel::Known(k) => k.name().to_string(),
+            Channel::Other(None) => "其他".to_string(),
+            Channel::Other(Some(t)) => format!("其他（{t}）"),
+            Channel::Unknown(s) => s.clone(),
+        }
+    }
+
+    fn rank(&self) -> (u8, &str) {
+        match self {
+            Channel::Known(k) => (*k as u8, ""),
+            Channel::Other(t) => (ChannelKind::Other as u8, t.as_deref().unwrap_or("")),
+            Channel::Unknown(s) => (u8::MAX, s),
+        }
+    }
+
+    /// Parse one channel written on its own ("政府网站", "其他（基层公共服务平台）", "公示栏").
+    pub fn parse(raw: &str) -> Channel {
+        let t = raw.trim();
+        match match_channel_prefix(t) {
+            Some((ChannelKind::Other, rest)) => {
+                let text = strip_brackets(rest);
+                Channel::Other((!text.is_empty()).then(|| text.to_string()))
+            }
+            Some((kind, rest)) if strip_brackets(rest).is_empty() => Channel::Known(kind),
+            _ => Channel::Unknown(t.to_string()),
+        }
+    }
+
+    /// Parse a whole 公开渠道和载体 cell in any of its real forms (docs/CONTRACT.md §3.5):
+    /// "政府网站、两微一端", "■政府网站 □两微一端 ■其他 基层公共服务平台" or "√政府网站 □公示栏"
+    /// (only marked items are chosen), one name per line, or names run together; separators
+    /// inside brackets belong to the entry ("其他（甲、乙）").
+    /// The result is de-duplicated and in table order.
+    pub fn parse_list(raw: &str) -> Vec<Channel> {
+        let has_marks = raw.chars().any(is_box_mark);
+        let mut out: Vec<Channel> = Vec::new();
+        let mut segments: Vec<(bool, &str)> = Vec::new();
+        if has_marks {
+            // Each mark starts a segment; text before the first mark is ignored only if empty.
+            let mut chosen = true;
+            let mut start = 0;
+            for (i, c) in raw.char_indices() {
+                if is_box_mark(c) {
+                    segments.push((chosen, &raw[start..i]));
+                    chosen = is_set_box(c);
+                    start = i + c.len_utf8();
+                }
+            }
+            segments.push((chosen, &raw[start..]));
+        } else {
+            segments.push((true, raw));
+        }
+        for (chosen, seg) in segments {
+            if !chosen {
+                continue;
+            }
+            parse_segment(seg, &mut out);
+        }
+        out.sort_by(|a, b| a.rank().cmp(&b.rank()));
+        out.dedup();
+        out
+    }
+}
+
+/// Whether a channel cell is written as a checkbox list (any set or unset mark in it).
+pub fn is_checkbox_list(s: &str) -> bool {
+    s.chars().any(is_box_mark)
+}
+
+/// A checkbox or tick written before a channel name: WPS and Word templates write
+/// "√政府网站 √两微一端 □公示栏", others ■/□ or ☑/☐.
+fn is_box_mark(c: char) -> bool {
+    is_set_box(c) || matches!(c, '□' | '☐' | '▢')
+}
+
+fn is_set_box(c: char) -> bool {
+    matches!(c, '■' | '☑' | '☒' | '▣' | '√' | '✓' | '✔' | '●' | '✅')
+}
+
+/// Split a list at its separators, but never inside brackets: "其他（公共资源交易平台、中国招标
+/// 投标公共服务平台）" is one entry.
+fn split_outside_brackets(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth: usize = 0;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '（' | '(' | '【' | '[' | '〔' | '《' => depth += 1,
+            '）' | ')' | '】' | ']' | '〕' | '》' => depth = depth.saturating_sub(1),
+            '、' | '，' | ',' | '；' | ';' | '\n' | '\r' | '\t' if depth == 0 => {
+                parts.push(&s[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// Split a run of text into channels. 其他 swallows the rest of its list entry as free text.
+fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
+    for part in split_outside_brackets(seg) {
+        let mut rest = part.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+        while !rest.is_empty() {
+            match match_channel_prefix(rest) {
+                Some((ChannelKind::Other, after)) => {
+                    let text = strip_brackets(after);
+                    out.push(Channel::Other((!text.is_empty()).then(|| text.to_string())));
+                    rest = "";
+                }
+                Some((kind, after)) => {
+                    out.push(Channel::Known(kind));
+                    rest = after.trim_start_matches(|c: char| {
+                        c.is_whitespace() || c == '\u{3000}' || c == '（' || c == '）'
+                    });
+                }
+                None => {
+                    // Unknown words up to the next space; the rest is tried again.
+                    let end = rest
+                        .find(|c: char| c.is_whitespace() || c == '\u{3000}')
+                        .unwrap_or(rest.len());
+                    out.push(Channel::Unknown(rest[..end].to_string()));
+                    rest = rest[end..]
+                        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+                }
+            }
+        }
+    }
+}
+
+/// The longest channel name or variant that `s` starts with (Traditional forms too), and the
+/// text after it.
+fn match_channel_prefix(s: &str) -> Option<(ChannelKind, &str)> {
+    let simp = crate::domains::to_simplified(s);
+    let first = simp.chars().next()?;
+    // Only the names that start with the same character are compared (longest first).
+    let best = channel_index()
+        .get(&first)?
+        .iter()
+        .find(|(_, name, _)| simp.starts_with(name))?;
+    let (kind, _, nchars) = *best;
+    // to_simplified maps char to char, so the char count is the same in the original.
+    let byte = s
+        .char_indices()
+        .nth(nchars)
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    Some((kind, &s[byte..]))
+}
+
+type ChannelIndex = std::collections::HashMap<char, Vec<(ChannelKind, &'static str, usize)>>;
+
+/// Channel names and variants by first character, longest first.
+fn channel_index() -> &'static ChannelIndex {
+    static INDEX: std::sync::OnceLock<ChannelIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut m: ChannelIndex = std::collections::HashMap::new();
+        for (kind, name, variants) in CHANNEL_NAMES {
+            for cand in std::iter::once(*name).chain(variants.iter().copied()) {
+                if let Some(c) = cand.chars().next() {
+                    m.entry(c)
+                        .or_default()
+                        .push((*kind, cand, cand.chars().count()));
+                }
+            }
+        }
+        for v in m.values_mut() {
+            v.sort_by_key(|c| std::cmp::Reverse(c.2));
+        }
+        m
+    })
+}
+
+/// Trim whitespace, colons and one pair of surrounding brackets: "（基层公共服务平台）" →
+/// "基层公共服务平台", "：项目单位" → "项目单位".
+pub fn strip_brackets(s: &str) -> &str {
+    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == ':' || c == '：');
+    for (open, close) in [('（', '）'), ('(', ')'), ('【', '】'), ('[', ']')] {
+        if let Some(inner) = t.strip_prefix(open).and_then(|x| x.strip_suffix(close)) {
+            return inner.trim();
+        }
+    }
+    t
+}
+
+/// A channel list as every output writes it: canonical names joined by 、, free text after 其他
+/// as `其他（…）`.
+pub struct ChannelList<'a>(pub &'a [Channel]);
+
+impl fmt::Display for ChannelList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, c) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("、")?;
+            }
+            f.write_str(&c.display())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_list_with_separators() {
+        let c = Channel::parse_list("政府网站、两微一端、公示栏");
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::NewMedia),
+                Channel::Known(ChannelKind::NoticeBoard)
+            ]
+        );
+    }
+
+    #[test]
+    fn wps_tick_marks_choose_channels_like_boxes() {
+        let c = Channel::parse_list("√政府网站 √两微一端 □公示栏");
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::NewMedia)
+            ]
+        );
+        for set in ['✓', '✔', '☑', '■', '●', '√'] {
+            for unset in ['□', '☐'] {
+                let c = Channel::parse_list(&format!("{set}政府网站{unset}两微一端 {set}纸质媒体"));
+                assert_eq!(
+                    c,
+                    vec![
+                        Channel::Known(ChannelKind::Website),
+                        Channel::Known(ChannelKind::Print)
+                    ],
+                    "{set} {unset}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn separators_inside_the_brackets_of_other_stay_in_its_text() {
+        let text = "其他（公共资源交易平台、中国招标投标公共服务平台）";
+        let c = Channel::parse_list(&format!("政府网站、{text}"));
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Other(Some("公共资源交易平台、中国招标投标公共服务平台".into()))
+            ]
+        );
+        assert_eq!(
+            Channel::parse_list(&ChannelList(&c).to_string()),
+            c,
+            "round trip"
+        );
+    }
+
+    #[test]
+    fn channel_list_with_box_marks_keeps_only_chosen() {
+        let c = Channel::parse_list(
+            "■政府网站    □两微一端\n■纸质媒体 □发布会/听证会 ■其他 基层公共服务平台",
+        );
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::Print),
+                Channel::Other(Some("基层公共服务平台".into()))
+            ]
+        );
+    }
+
+    #[test]
+    fn channel_names_with_slashes_are_one_channel() {
+        let c = Channel::parse_list("发布会/听证会、社区/企事业单位/村公示栏（电子屏）、入户/现场");
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::PressConference),
+                Channel::Known(ChannelKind::DoorToDoor),
+                Channel::Known(ChannelKind::NoticeBoard)
+            ]
+        );
+    }
+
+    #[test]
+    fn channels_separated_by_spaces_and_unknown_kept() {
+        let c = Channel::parse_list("政府网站 两微一端 村村响");
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::NewMedia),
+                Channel::Unknown("村村响".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn other_channel_round_trips_through_display() {
+        let c = Channel::parse("其他（基层公共服务平台）");
+        assert_eq!(c, Channel::Other(Some("基层公共服务平台".into())));
+        assert_eq!(Channel::parse(&c.display()), c);
+        assert_eq!(
+            Channel::parse("政府網站"),
+            Channel::Known(ChannelKind::Website)
+        );
+    }
+}

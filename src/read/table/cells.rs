@@ -1,0 +1,192 @@
+//! What a cell's text is: a mark (set, unset or neither), list numbering before a section
+//! name, the kind of value it looks like (for rows shifted one column), and a channel list.
+
+use crate::model::{Channel, Field};
+
+use super::header::Col;
+
+/// Marks: set, unset, or text that is neither.
+pub(super) enum Mark<'a> {
+    Set,
+    Unset,
+    Text(&'a str),
+}
+
+pub(super) fn mark(cell: &str) -> Mark<'_> {
+    // U+3000 is white space to `trim`.
+    let t = cell.trim();
+    match t {
+        "" | "□" | "☐" | "×" | "✗" | "✘" | "否" | "N" | "n" | "0" | "无" => Mark::Unset,
+        "✓" | "√" | "✔" | "☑" | "■" | "●" | "○" | "✅" | "是" | "Y" | "y" | "1" | "V" | "v" => {
+            Mark::Set
+        }
+        _ => Mark::Text(t),
+    }
+}
+
+/// Strip leading list numbering from a section row: "一、", "（一）", "1.", "1、".
+pub(super) fn strip_enumeration(s: &str) -> &str {
+    let t = s.trim();
+    let t = t.trim_start_matches(['（', '(']);
+    let digits = t
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+        .last()
+        .map(|(i, c)| i + c.len_utf8());
+    match digits {
+        Some(end) if end < t.len() => {
+            let rest = &t[end..];
+            let rest = rest.trim_start_matches(['）', ')', '、', '.', '．', ' ']);
+            if rest.len() < t[end..].len() {
+                rest
+            } else {
+                s.trim()
+            }
+        }
+        _ => s.trim(),
+    }
+}
+
+/// Normalise cell text: trim, unify line breaks.
+/// What a cell's text looks like, for spotting rows shifted by one column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Looks {
+    Citation,
+    Deadline,
+    Subject,
+    Channels,
+    Mark,
+}
+
+pub(super) fn looks(v: &str) -> Option<Looks> {
+    let v = v.trim();
+    if v.is_empty() {
+        return None;
+    }
+    if matches!(mark(v), Mark::Set) {
+        return Some(Looks::Mark);
+    }
+    if v.contains('《') && (v.contains('》') || v.contains("条例") || v.contains("办法")) {
+        return Some(Looks::Citation);
+    }
+    if v.contains('■') || v.contains('□') || v.starts_with("政府网站") {
+        return Some(Looks::Channels);
+    }
+    let short = v.chars().count() <= 60;
+    if short
+        && [
+            "工作日",
+            "日内",
+            "实时",
+            "及时公开",
+            "每年",
+            "长期公开",
+            "日前",
+        ]
+        .iter()
+        .any(|k| v.contains(k))
+    {
+        return Some(Looks::Deadline);
+    }
+    let no_list = !v.contains('；') && !v.contains('。');
+    if v.chars().count() <= 30
+        && no_list
+        && ["政府", "局", "委员会", "中心", "办事处", "办公室", "所"]
+            .iter()
+            .any(|k| v.ends_with(k))
+    {
+        return Some(Looks::Subject);
+    }
+    None
+}
+
+pub(super) fn expected(c: &Option<Col>) -> Option<Looks> {
+    match c {
+        Some(Col::Text(Field::Basis)) => Some(Looks::Citation),
+        Some(Col::Text(Field::Deadline)) => Some(Looks::Deadline),
+        Some(Col::Text(Field::Subject)) => Some(Looks::Subject),
+        Some(Col::Channels) => Some(Looks::Channels),
+        Some(Col::AudiencePublic | Col::ModeActive) => Some(Looks::Mark),
+        _ => None,
+    }
+}
+
+pub(super) enum Shift {
+    Left,
+    Right,
+}
+
+/// A row whose values sit one column left (or right) of their columns: at least three
+/// columns find what they expect in their neighbour and at most one in themselves.
+pub(super) fn shifted(cols: &[Option<Col>], cells: &[String]) -> Option<Shift> {
+    let at = |j: Option<usize>, want: Looks| {
+        j.and_then(|j| cells.get(j))
+            .is_some_and(|v| looks(v) == Some(want))
+    };
+    // A healthy row finds what it expects in its own columns, and is done after two: the
+    // mark columns (a ✓ is the cheapest thing to recognise) are looked at first.
+    let mut own = 0;
+    for marks in [true, false] {
+        for (i, c) in cols.iter().enumerate() {
+            let Some(want) = expected(c) else { continue };
+            if (want == Looks::Mark) == marks && at(Some(i), want) {
+                own += 1;
+                if own > 1 {
+                    return None;
+                }
+            }
+        }
+    }
+    let (mut left, mut right) = (0, 0);
+    for (i, c) in cols.iter().enumerate() {
+        let Some(want) = expected(c) else { continue };
+        left += usize::from(at(i.checked_sub(1), want));
+        right += usize::from(at(Some(i + 1), want));
+    }
+    if left >= 3 {
+        Some(Shift::Left)
+    } else if right >= 3 {
+        Some(Shift::Right)
+    } else {
+        None
+    }
+}
+
+thread_local! {
+    static CHANNELS: crate::memo::Cache<Vec<Channel>> = Default::default();
+    pub(super) static PLAIN: crate::memo::Cache<bool> = Default::default();
+}
+
+/// A 公开渠道和载体 cell parsed once per distinct text (a province has a few dozen).
+pub(super) fn channels(cell: &str) -> std::rc::Rc<Vec<Channel>> {
+    crate::memo::get(&CHANNELS, cell, Channel::parse_list)
+}
+
+/// The field a column fills, for diagnostics.
+pub(super) fn col_field(c: Col) -> Option<Field> {
+    Some(match c {
+        Col::Text(f) => f,
+        Col::Domain => Field::Domain,
+        Col::Unit => Field::Unit,
+        Col::Id => Field::Id,
+        Col::Channels => Field::Channels,
+        Col::AudiencePublic | Col::AudienceSpecific | Col::AudienceText | Col::AudienceGroup => {
+            Field::Audience
+        }
+        Col::ModeActive | Col::ModeRequest | Col::ModeText => Field::Mode,
+        Col::LevelsText | Col::Level(_) => Field::Levels,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enumerations_are_stripped_from_section_rows() {
+        assert_eq!(strip_enumeration("一、社会救助领域"), "社会救助领域");
+        assert_eq!(strip_enumeration("（五）养老服务"), "养老服务");
+        assert_eq!(strip_enumeration("5.社会救助"), "社会救助");
+        assert_eq!(strip_enumeration("社会救助"), "社会救助");
+    }
+}

@@ -1,0 +1,247 @@
+//! The header of a table: which row it is (one or two rows, after any title rows), what each
+//! of its cells means (header wording variants, Traditional characters, merged parents), and
+//! the unit a title row names.
+
+use crate::domains;
+use crate::model::Field;
+
+use super::cells::col_field;
+use super::RawRow;
+
+/// What a header cell means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Col {
+    Text(Field),
+    Domain,
+    Unit,
+    Id,
+    Channels,
+    AudiencePublic,
+    AudienceSpecific,
+    AudienceText,
+    AudienceGroup,
+    ModeActive,
+    ModeRequest,
+    ModeText,
+    LevelsText,
+    Level(u8),
+}
+
+/// Normalise a header cell for matching: Simplified, no whitespace, ASCII brackets, lower case.
+pub(super) fn header_key(s: &str) -> String {
+    domains::to_simplified(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}' && *c != '*' && *c != '＊')
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+pub(super) fn classify(cell: &str) -> Option<Col> {
+    let k = header_key(cell);
+    Some(match k.as_str() {
+        "序号" | "编号" | "seq" => Col::Text(Field::Seq),
+        "领域" | "试点领域" | "所属领域" | "公开领域" | "domain" => Col::Domain,
+        "单位" | "公开单位" | "编制单位" | "unit" => Col::Unit,
+        "一级事项" | "category" => Col::Text(Field::Category),
+        "二级事项" | "事项名称" | "公开事项名称" | "公开事项" | "name" => {
+            Col::Text(Field::Name)
+        }
+        "公开内容(要素)" | "公开内容" | "事项内容" | "内容" | "公开内容要素" | "content" => {
+            Col::Text(Field::Content)
+        }
+        "公开依据" | "依据" | "basis" => Col::Text(Field::Basis),
+        "公开时限" | "时限" | "deadline" => Col::Text(Field::Deadline),
+        "公开主体" | "主体" | "subject" => Col::Text(Field::Subject),
+        "公开渠道和载体" | "公开渠道及载体" | "公开渠道" | "公开载体" | "渠道" | "channels" => {
+            Col::Channels
+        }
+        "全社会" => Col::AudiencePublic,
+        "特定群众" | "特定群体" | "特定对象" => Col::AudienceSpecific,
+        "公开对象" | "audience" => Col::AudienceText,
+        "audience_group" => Col::AudienceGroup,
+        "主动" | "主动公开" => Col::ModeActive,
+        "依申请公开" | "依申请" => Col::ModeRequest,
+        "公开方式" | "mode" => Col::ModeText,
+        "公开层级" | "层级" | "levels" => Col::LevelsText,
+        "县级" => Col::Level(0),
+        "乡级" | "乡镇级" | "乡(镇)级" => Col::Level(1),
+        "村级" | "村(居)级" | "村(社区)级" => Col::Level(2),
+        "备注" | "remarks" => Col::Text(Field::Remarks),
+        "id" => Col::Id,
+        _ => return None,
+    })
+}
+
+/// Parent cells of a two-row header: they have children in the row below.
+pub(super) fn is_parent(cell: &str) -> bool {
+    matches!(
+        header_key(cell).as_str(),
+        "公开事项" | "公开对象" | "公开方式" | "公开层级"
+    )
+}
+
+/// The header columns that the template requires, as (what is needed, satisfied-by).
+pub(super) const REQUIRED: [(&str, &[Col]); 8] = [
+    ("二级事项", &[Col::Text(Field::Name)]),
+    ("公开内容（要素）", &[Col::Text(Field::Content)]),
+    ("公开依据", &[Col::Text(Field::Basis)]),
+    ("公开时限", &[Col::Text(Field::Deadline)]),
+    ("公开主体", &[Col::Text(Field::Subject)]),
+    ("公开渠道和载体", &[Col::Channels]),
+    (
+        "公开对象（全社会/特定群众）",
+        &[
+            Col::AudiencePublic,
+            Col::AudienceSpecific,
+            Col::AudienceText,
+        ],
+    ),
+    (
+        "公开方式（主动/依申请公开）",
+        &[Col::ModeActive, Col::ModeRequest, Col::ModeText],
+    ),
+];
+
+pub(super) struct Header {
+    /// Index of the last header row in the buffered rows.
+    pub(super) last: usize,
+    pub(super) cols: Vec<Option<Col>>,
+    pub(super) labels: Vec<String>,
+    pub(super) title: Option<String>,
+}
+
+pub(super) fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
+    let n = top.cells.len().max(sub.map(|s| s.cells.len()).unwrap_or(0));
+    let mut out = Vec::with_capacity(n);
+    let mut parent = String::new();
+    for i in 0..n {
+        let t = top.cells.get(i).map(|s| s.trim()).unwrap_or("");
+        if !t.is_empty() {
+            parent = t.to_string();
+        }
+        let s = sub
+            .and_then(|s| s.cells.get(i))
+            .map(|s| s.trim())
+            .unwrap_or("");
+        // A merged parent spans blank cells to its right; its children name the columns.
+        let label = if !s.is_empty()
+            && (t.is_empty() || is_parent(t))
+            && (is_parent(&parent) || t.is_empty())
+        {
+            s
+        } else {
+            t
+        };
+        out.push(label.to_string());
+    }
+    out
+}
+
+pub(super) fn score(labels: &[String]) -> (usize, bool) {
+    let cols: Vec<Col> = labels.iter().filter_map(|l| classify(l)).collect();
+    let mut distinct = cols.clone();
+    distinct.sort_by_key(|c| format!("{c:?}"));
+    distinct.dedup();
+    (distinct.len(), cols.contains(&Col::Text(Field::Name)))
+}
+
+pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
+    for i in 0..rows.len() {
+        let single = combine(&rows[i], None);
+        let double = rows.get(i + 1).map(|next| combine(&rows[i], Some(next)));
+        let (s1, n1) = score(&single);
+        // A header's first row names columns itself; a title or "社会救助领域" row above the
+        // header does not, even though combining it with the header row below would score.
+        if s1 < 2 {
+            continue;
+        }
+        let (s2, n2) = double.as_ref().map(|d| score(d)).unwrap_or((0, false));
+        let (labels, last, ok) = if s2 > s1 && n2 {
+            (double.unwrap_or_default(), i + 1, s2 >= 4)
+        } else {
+            (single, i, n1 && s1 >= 4)
+        };
+        if ok {
+            let title = rows[..i]
+                .iter()
+                .flat_map(|r| r.cells.iter())
+                .map(|c| c.trim())
+                .find(|c| c.contains("目录") || c.contains("目錄"))
+                .map(str::to_string);
+            let cols = labels.iter().map(|l| classify(l)).collect();
+            return Some(Header {
+                last,
+                cols,
+                labels,
+                title,
+            });
+        }
+    }
+    None
+}
+
+/// The header of a table, if one is found in `rows`: the index of its last row and the
+/// field each column fills (`None` for columns that are not a template column).
+pub fn column_fields(rows: &[RawRow]) -> Option<(usize, Vec<Option<Field>>)> {
+    let h = find_header(rows)?;
+    Some((
+        h.last,
+        h.cols.iter().map(|c| c.and_then(col_field)).collect(),
+    ))
+}
+
+/// The unit named by a title such as "曲沃县乐昌镇人民政府基层政务公开标准目录":
+/// (short name 乐昌镇, full name 曲沃县乐昌镇人民政府).
+pub fn unit_from_title(title: &str) -> Option<(String, String)> {
+    let t = domains::to_simplified(title.trim());
+    let cut = [
+        "基层政务公开事项标准目录",
+        "基层政务公开标准目录",
+        "政务公开事项标准目录",
+        "政务公开标准目录",
+        "标准目录",
+        "目录",
+    ]
+    .iter()
+    .find_map(|suf| t.find(suf))?;
+    let full = t[..cut].trim().trim_end_matches(['（', '(']).to_string();
+    if full.is_empty() {
+        return None;
+    }
+    let mut short = full
+        .trim_end_matches("人民政府")
+        .trim_end_matches("办事处")
+        .to_string();
+    for sep in ["县", "区", "市"] {
+        if let Some(pos) = short.find(sep) {
+            let rest = &short[pos + sep.len()..];
+            if rest.chars().count() >= 2 {
+                short = rest.to_string();
+                break;
+            }
+        }
+    }
+    Some((short, full))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_names_from_titles() {
+        assert_eq!(
+            unit_from_title("曲沃县乐昌镇人民政府基层政务公开标准目录"),
+            Some(("乐昌镇".into(), "曲沃县乐昌镇人民政府".into()))
+        );
+        assert_eq!(
+            unit_from_title("嘉鱼县民政局政务公开事项标准目录"),
+            Some(("民政局".into(), "嘉鱼县民政局".into()))
+        );
+        assert_eq!(unit_from_title("附件"), None);
+    }
+}

@@ -1,0 +1,144 @@
+//! Tables (CSV, TSV, spreadsheets) → catalogues. One reader for every tabular source: find the
+//! header (one or two rows, after any title rows), map its cells to fields, then read each row
+//! into an item, filling blank continuation cells (序号, 一级事项, 领域, 单位) from the row above
+//! and taking section rows ("社会救助领域") as the domain of the rows below.
+
+mod cells;
+mod header;
+mod rows;
+
+pub use header::{column_fields, unit_from_title};
+pub use rows::{Layout, Order, Pending};
+
+use std::sync::Arc;
+
+use crate::diag::Diagnostic;
+use crate::domains::SectionKey;
+use crate::model::{Catalogue, Item, Loc, Section, Unit};
+
+/// One row as read: its cells' text, its row number as a spreadsheet shows it, and for CSV the
+/// text line where it starts.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub cells: Vec<String>,
+    pub row: u32,
+    pub line: Option<u32>,
+    /// 1-based column number of `cells[0]` (spreadsheets whose used range starts right of A).
+    pub first_column: u32,
+    /// Cells whose value was copied from a merged region's top-left cell (empty: none).
+    pub merged: Vec<bool>,
+}
+
+/// The first 40 characters of a text, for hints.
+/// One item read from a table, with the unit and section it belongs to.
+#[derive(Debug)]
+pub struct RowItem {
+    pub unit: String,
+    /// The full name from the title row, when the unit is named by it.
+    pub unit_full: Option<String>,
+    pub key: SectionKey,
+    /// The section's name as written.
+    pub raw: String,
+    /// Where the section is named.
+    pub sloc: Option<Loc>,
+    pub item: Item,
+}
+
+/// Read rows into catalogues, one per unit named in a 单位 column (or one for the table).
+/// `default_unit` names the unit when neither a 单位 column nor a title does. A sheet named
+/// after a domain (as gkml's own workbooks are) gives that domain to rows that name none.
+pub fn read_rows(
+    file: &Arc<str>,
+    sheet: Option<Arc<str>>,
+    rows: impl Iterator<Item = Result<RawRow, Diagnostic>>,
+    default_unit: &str,
+) -> (Vec<Catalogue>, Vec<Diagnostic>) {
+    let mut units: Vec<(String, Catalogue)> = Vec::new();
+    let diags = read_rows_with(file, sheet, rows, default_unit, &mut |r: RowItem| {
+        let cat = match units.iter_mut().position(|(n, _)| *n == r.unit) {
+            Some(i) => &mut units[i].1,
+            None => {
+                units.push((
+                    r.unit.clone(),
+                    Catalogue {
+                        unit: Unit {
+                            name: r.unit.clone(),
+                            full_name: r.unit_full.clone(),
+                            ..Default::default()
+                        },
+                        file: Arc::clone(file),
+                        sections: Vec::new(),
+                        is_reference: false,
+                    },
+                ));
+                let last = units.len() - 1;
+                &mut units[last].1
+            }
+        };
+        match cat.sections.iter_mut().find(|s| s.key == r.key) {
+            Some(s) => s.items.push(r.item),
+            None => cat.sections.push(Section {
+                key: r.key,
+                raw: r.raw,
+                loc: r.sloc,
+                items: vec![r.item],
+            }),
+        }
+    });
+    let cats = units
+        .into_iter()
+        .map(|(_, mut c)| {
+            c.sections.sort_by_key(|s| s.key.order());
+            c
+        })
+        .collect();
+    (cats, diags)
+}
+
+/// Read rows one item at a time, handing each to `sink`. Returns the diagnostics of reading.
+pub fn read_rows_with(
+    file: &Arc<str>,
+    sheet: Option<Arc<str>>,
+    rows: impl Iterator<Item = Result<RawRow, Diagnostic>>,
+    default_unit: &str,
+    sink: &mut dyn FnMut(RowItem),
+) -> Vec<Diagnostic> {
+    let mut rows = rows.peekable();
+    let (layout, rest, mut diags) = match Layout::start(file, sheet, &mut rows, default_unit) {
+        Ok(started) => started,
+        Err(diags) => return diags,
+    };
+    // Rows are placed in order and converted in parallel a batch at a time; items reach
+    // `sink` in row order.
+    const BATCH: usize = 512;
+    let mut order = Order::default();
+    let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
+    let mut flush = |batch: &mut Vec<Pending>, diags: &mut Vec<Diagnostic>| {
+        use rayon::prelude::*;
+        let converted: Vec<(RowItem, Vec<Diagnostic>)> = std::mem::take(batch)
+            .into_par_iter()
+            .map(|p| layout.convert(p))
+            .collect();
+        for (row_item, mut found) in converted {
+            diags.append(&mut found);
+            sink(row_item);
+        }
+    };
+    for r in rest.into_iter().map(Ok).chain(rows) {
+        let r = match r {
+            Ok(r) => r,
+            Err(d) => {
+                flush(&mut batch, &mut diags);
+                diags.push(d);
+                break;
+            }
+        };
+        batch.extend(order.place(&layout, r));
+        if batch.len() >= BATCH {
+            flush(&mut batch, &mut diags);
+        }
+    }
+    flush(&mut batch, &mut diags);
+    diags.extend(layout.end(&order));
+    diags
+}
