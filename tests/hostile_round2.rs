@@ -258,6 +258,20 @@ fn empty_rows_repeated_to_the_end_of_an_ods_sheet_still_read() {
     assert!(diagnostic(&v, "GK013").is_none());
 }
 
+#[test]
+fn cells_without_positions_are_counted_where_calamine_would_place_them() {
+    let d = refused_as_too_large("implicit_positions_bomb.xlsx");
+    assert!(
+        d["message"].as_str().expect("message").contains("单元格"),
+        "{d}"
+    );
+    // A workbook written without `r` attributes still reads.
+    assert_eq!(
+        check(&root(), "tests/hostile/cell_values.xlsx")["summary"]["items"],
+        3
+    );
+}
+
 // ---- 11. A shared-string count is checked against the part's size ----
 
 #[test]

@@ -171,13 +171,22 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<ZipFacts, Diagnostic> {
         // are hidden.
         let mut buf = vec![0u8; 1 << 16];
         let mut window: Vec<u8> = Vec::with_capacity(buf.len() + 64);
-        let mut note_ref = |r: &[u8]| {
-            if let Some(p) = cell_ref(r) {
-                rmax = rmax.max(p.0);
-                cmax = cmax.max(p.1);
-                rmin = rmin.min(p.0);
-                cmin = cmin.min(p.1);
-            }
+        let mut note = |p: (u64, u64)| {
+            rmax = rmax.max(p.0);
+            cmax = cmax.max(p.1);
+            rmin = rmin.min(p.0);
+            cmin = cmin.min(p.1);
+        };
+        // Rows and cells may leave out their `r` (the position is then the next one):
+        // calamine places them all the same, so they are counted where it would put them.
+        let mut row: Option<u64> = None;
+        let mut next_col: u64 = 0;
+        let is = |tag: &[u8], name: &[u8]| {
+            tag.starts_with(name)
+                && matches!(
+                    tag.get(name.len()),
+                    None | Some(b' ' | b'/' | b'\t' | b'\r' | b'\n')
+                )
         };
         loop {
             let n = match f.read(&mut buf) {
@@ -198,20 +207,30 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<ZipFacts, Diagnostic> {
                 };
                 let tag = &window[at + 1..end];
                 k = end;
-                if tag.starts_with(b"c ") {
-                    if let Some(v) = attr_value(tag, b" r=\"") {
-                        note_ref(v);
-                    }
+                if is(tag, b"c") {
+                    let at = attr_value(tag, b" r=\"").and_then(cell_ref);
+                    let pos = at.unwrap_or((row.unwrap_or(0), next_col));
+                    next_col = pos.1.saturating_add(1);
+                    note(pos);
                 } else if tag.starts_with(b"dimension ") {
                     if let Some(v) = attr_value(tag, b" ref=\"") {
-                        v.split(|b| *b == b':').for_each(&mut note_ref);
+                        v.split(|b| *b == b':')
+                            .filter_map(cell_ref)
+                            .for_each(&mut note);
                     }
-                } else if tag.starts_with(b"row ") {
+                } else if is(tag, b"row") {
+                    let r = attr_value(tag, b" r=\"")
+                        .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u64>().ok());
+                    let this = match (r, row) {
+                        (Some(r), _) => r.saturating_sub(1),
+                        (None, Some(prev)) => prev.saturating_add(1),
+                        (None, None) => 0,
+                    };
+                    row = Some(this);
+                    next_col = 0;
                     let hidden =
                         attr_value(tag, b" hidden=\"").is_some_and(|v| v == b"1" || v == b"true");
-                    let row = attr_value(tag, b" r=\"")
-                        .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u32>().ok());
-                    if let (true, Some(r)) = (hidden, row) {
+                    if let (true, Ok(r)) = (hidden, u32::try_from(this + 1)) {
                         facts.hidden_rows.entry(name.clone()).or_default().push(r);
                     }
                 } else if tag == b"f" || tag.starts_with(b"f ") || tag == b"f/" {

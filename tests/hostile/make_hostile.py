@@ -206,3 +206,9 @@ w("cell_values.xlsx", workbook([
                     item("临时救助") + [""]],
                    row_attrs={4: ' hidden="1"'}), "visible"),
 ], styles=STYLES))
+
+# Rows and cells without their r attribute (positions implied): one row of 16,384 cells over
+# a million one-cell rows declares 17 billion cells without naming one of them (64 KB).
+w("implicit_positions_bomb.xlsx", workbook([("目录", '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + '<row>' + '<c><v>1</v></c>' * 16384 + '</row>' + '<row><c><v>1</v></c></row>' * 1000000 + '</sheetData></worksheet>', "visible")]))
+# The same shape at a sane size reads: a header and one item, positions implied.
+w("implicit_positions_ok.xlsx", workbook([("目录", '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + "".join('<row>' + "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' for v in r) + '</row>' for r in [H2, item("低保")]) + '</sheetData></worksheet>', "visible")]))
