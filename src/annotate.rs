@@ -5,11 +5,14 @@
 
 use std::collections::BTreeMap;
 
-use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use calamine::{Data, Reader};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Url, Workbook};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::read::xlsx::raw_text;
+
+/// The first sheet of an annotated copy.
+const LIST_SHEET: &str = "问题清单";
 
 fn fill(s: Severity) -> u32 {
     match s {
@@ -42,9 +45,12 @@ fn col_of(cell: &str) -> Option<(u32, u16)> {
 /// # Errors
 /// A message when the workbook cannot be read or written.
 pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String> {
-    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("无法打开工作簿：{e}"))?;
-    let names: Vec<String> = wb.sheet_names().to_vec();
+    let mut wb = crate::read::xlsx::open_for_copy(bytes)?;
+    let sheets: Vec<(String, calamine::SheetVisible)> = wb
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible))
+        .collect();
     let mut out = Workbook::new();
     let base = Format::new()
         .set_font_name("宋体")
@@ -63,7 +69,7 @@ pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String>
         .set_align(FormatAlign::Top);
     // The problem list first.
     let list = out.add_worksheet();
-    list.set_name("问题清单").map_err(|e| e.to_string())?;
+    list.set_name(LIST_SHEET).map_err(|e| e.to_string())?;
     let title = base.clone().set_bold().set_font_size(14);
     list.write_string_with_format(
         0,
@@ -130,11 +136,25 @@ pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String>
             .map_err(|e| e.to_string())?;
     }
     // Then each sheet, with its faulty cells marked.
-    for name in names {
+    for (name, visible) in sheets {
+        // The list of an earlier annotation is replaced by this one, not copied.
+        if name == LIST_SHEET {
+            continue;
+        }
         let Ok(range) = wb.worksheet_range(&name) else {
             continue;
         };
-        let merges = crate::read::xlsx::merges(&mut wb, &name);
+        let merges = crate::read::xlsx::merges_within(&mut wb, &name, &range)?;
+        // Merged columns by row, so each cell's test looks at its own row only.
+        let mut merged_in_row: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+        for m in &merges {
+            for r in m.start.0..=m.end.0 {
+                merged_in_row
+                    .entry(r)
+                    .or_default()
+                    .push((m.start.1, m.end.1));
+            }
+        }
         let mut marks: BTreeMap<(u32, u16), Vec<&Diagnostic>> = BTreeMap::new();
         for d in diags
             .iter()
@@ -146,6 +166,7 @@ pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String>
         }
         let ws = out.add_worksheet();
         ws.set_name(&name).map_err(|e| e.to_string())?;
+        crate::read::xlsx::keep_visibility(ws, &visible);
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut widths: BTreeMap<u16, usize> = BTreeMap::new();
         let format_for = |pos: (u32, u16)| {
@@ -162,11 +183,10 @@ pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String>
             .map(|m| (m.start.0, m.start.1 as u16))
             .collect();
         let in_merge = |r: u32, c: u16| {
-            merges.iter().any(|m| {
-                r >= m.start.0
-                    && r <= m.end.0
-                    && u32::from(c) >= m.start.1
-                    && u32::from(c) <= m.end.1
+            merged_in_row.get(&r).is_some_and(|spans| {
+                spans
+                    .iter()
+                    .any(|(a, b)| u32::from(c) >= *a && u32::from(c) <= *b)
             })
         };
         for (i, row) in range.rows().enumerate() {

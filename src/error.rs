@@ -12,6 +12,10 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// An output path is, or resolves to (through symlinks, `..` or a hard link), a file the
+    /// same run reads: writing it would destroy the input.
+    #[error("输出 {output} 就是输入文件 {input}（或经链接、“..”指向它）：为免覆盖输入，未写出任何文件；请把输出写到别处")]
+    OverwritesInput { output: PathBuf, input: PathBuf },
     /// An input could not be read at all (its content problems are diagnostics, not this).
     #[error("无法读取 {path}：{}", explain(.source))]
     Read {

@@ -14,8 +14,23 @@ use crate::read::clean::{looks_like_html, normalise_space, strip_html};
 use crate::read::table::{column_fields, RawRow};
 use crate::rules::{fix_full_width, misbracketed_years};
 
-/// Fix one text value of a field.
+/// Fix one text value of a field. The fixes feed each other (full-width digits become
+/// ASCII, and only then is `(2019)` a misbracketed year), so they are applied until nothing
+/// changes: one run of `--fix` leaves nothing for a second run.
 pub fn fix_text(field: Field, s: &str) -> String {
+    let mut t = fix_text_once(field, s);
+    // Each pass only shortens or re-brackets; a few passes reach the fixed point.
+    for _ in 0..4 {
+        let next = fix_text_once(field, &t);
+        if next == t {
+            break;
+        }
+        t = next;
+    }
+    t
+}
+
+fn fix_text_once(field: Field, s: &str) -> String {
     let mut t = if looks_like_html(s) {
         strip_html(s)
     } else {
@@ -118,24 +133,49 @@ fn fix_table(t: &mut dyn toml_edit::TableLike) {
 ///
 /// # Errors
 /// The parser's message when the text is not valid TOML (validate reports it as GK002).
+///
+/// The byte-order mark and CRLF line ends of a file saved on Windows are kept: toml_edit
+/// writes neither, and a fix must not rewrite every line of the file.
 pub fn fix_toml(src: &str) -> Result<String, String> {
-    let mut doc: toml_edit::DocumentMut = src
+    let (bom, body) = match src.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", src),
+    };
+    let crlf = body.contains("\r\n");
+    let mut doc: toml_edit::DocumentMut = body
         .parse()
         .map_err(|e: toml_edit::TomlError| e.to_string())?;
     fix_table(doc.as_table_mut());
-    Ok(doc.to_string())
+    let mut out = doc.to_string();
+    if crlf {
+        out = out.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
+    Ok(format!("{bom}{out}"))
 }
 
-/// Byte ranges of the records of a CSV text (quotes respected; blank lines skipped).
-fn record_spans(text: &str) -> Vec<(usize, usize)> {
+/// Byte ranges of the records of a CSV text (quotes respected; blank lines skipped). A
+/// quote opens a quoted field only where a field starts, as the reader and Excel have it:
+/// `15"显示屏` is text, not the start of a field that swallows the following lines.
+fn record_spans(text: &str, delimiter: u8) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut spans = Vec::new();
     let mut start = 0;
     let mut quoted = false;
+    let mut closed_at: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'"' => quoted = !quoted,
+            b'"' if quoted => {
+                quoted = false;
+                closed_at = Some(i);
+            }
+            b'"' => {
+                let prev = i.checked_sub(1).and_then(|p| bytes.get(p)).copied();
+                // Right after a closing quote, a quote is the second half of an escaped `""`.
+                quoted = matches!(prev, None | Some(b'\n' | b'\r'))
+                    || prev == Some(delimiter)
+                    || closed_at.is_some_and(|c| c + 1 == i);
+            }
             b'\n' | b'\r' if !quoted => {
                 let end = i;
                 if end > start {
@@ -190,7 +230,7 @@ pub fn fix_csv_text(text: &str, delimiter: u8) -> String {
     } else {
         ""
     };
-    let spans = record_spans(body);
+    let spans = record_spans(body, delimiter);
     let records: Vec<Vec<String>> = spans
         .iter()
         .map(|(s, e)| parse_record(&body[*s..*e], delimiter))
@@ -320,13 +360,41 @@ impl Plan {
         if now != self.read {
             return Err("文件在读取后已被修改，未写入修正；请重新运行".to_string());
         }
-        let backup = PathBuf::from(format!("{}.bak", self.path.display()));
-        std::fs::write(&backup, &self.read)
-            .map_err(|e| format!("无法写入备份 {}：{e}", backup.display()))?;
-        let (dir, name) = crate::fsutil::split_output(&self.path);
+        let backup = backup_of(&self.path);
+        // The backup goes through the same temporary-file, sync and rename as every output:
+        // a full disk leaves no truncated `.bak`, and the original is replaced only once
+        // the backup is whole on disk.
+        let (dir, name) = crate::fsutil::split_output(&backup);
+        crate::fsutil::write_atomic(dir, &name, &self.read)
+            .map_err(|e| format!("未写入修正，因为无法写入备份：{e}"))?;
         let bytes = encode(&self.new, self.encoding);
-        crate::fsutil::write_atomic(dir, &name, &bytes).map_err(|e| e.to_string())?;
+        crate::fsutil::replace_input(&self.path, &bytes).map_err(|e| e.to_string())?;
         Ok(Fixed::InPlace { backup })
+    }
+}
+
+/// Where `--fix` keeps the original of a text source.
+pub fn backup_of(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".bak");
+    PathBuf::from(name)
+}
+
+/// Where `--fix` writes the corrected copy of a workbook: `<name>.fixed.xlsx` beside it.
+pub fn fixed_copy_of(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    path.with_file_name(format!("{stem}.fixed.xlsx"))
+}
+
+/// The file `--fix` writes beside a source besides the source itself (its backup or its
+/// corrected copy), for the output guard.
+pub fn written_beside(path: &Path) -> Option<PathBuf> {
+    match crate::read::file_type(path)? {
+        crate::read::FileType::Workbook => Some(fixed_copy_of(path)),
+        _ => Some(backup_of(path)),
     }
 }
 
@@ -360,18 +428,22 @@ pub fn plan(path: &Path) -> Result<Plan, String> {
 /// A message when the workbook cannot be read or the copy written.
 pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
     use crate::read::xlsx::raw_text;
-    use calamine::{open_workbook_auto_from_rs, Data, Reader};
+    use calamine::{Data, Reader};
     let bytes = std::fs::read(path).map_err(|e| format!("无法读取：{e}"))?;
-    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("无法打开工作簿：{e}"))?;
-    let names: Vec<String> = wb.sheet_names().to_vec();
+    let mut wb = crate::read::xlsx::open_for_copy(bytes)?;
+    let sheets: Vec<(String, calamine::SheetVisible)> = wb
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible))
+        .collect();
     let mut out = rust_xlsxwriter::Workbook::new();
     let mut changed = false;
-    for name in names {
+    let mut shown = false;
+    for (name, visible) in sheets {
         let Ok(range) = wb.worksheet_range(&name) else {
             continue;
         };
-        let merges = crate::read::xlsx::merges(&mut wb, &name);
+        let merges = crate::read::xlsx::merges_within(&mut wb, &name, &range)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let rows: Vec<RawRow> = range
             .rows()
@@ -387,6 +459,12 @@ pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
         let header = column_fields(&rows[..rows.len().min(30)]);
         let ws = out.add_worksheet();
         ws.set_name(&name).map_err(|e| e.to_string())?;
+        crate::read::xlsx::keep_visibility(ws, &visible);
+        // Excel opens on the first visible sheet; a hidden one cannot be the active sheet.
+        if !shown && visible == calamine::SheetVisible::Visible {
+            ws.set_active(true);
+            shown = true;
+        }
         for (i, r) in range.rows().enumerate() {
             for (j, cell) in r.iter().enumerate() {
                 let (row, col) = (r0 + i as u32, (c0 as usize + j) as u16);
@@ -434,16 +512,10 @@ pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
     if !changed {
         return Ok(None);
     }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let copy = fixed_copy_of(path);
+    let (dir, name) = crate::fsutil::split_output(&copy);
     let bytes = out.save_to_buffer().map_err(|e| e.to_string())?;
-    crate::fsutil::write_atomic(dir, &format!("{stem}.fixed.xlsx"), &bytes)
+    crate::fsutil::write_atomic(dir, &name, &bytes)
         .map(Some)
         .map_err(|e| e.to_string())
 }
@@ -461,6 +533,11 @@ mod tests {
             "《条例》（曲政办发〔2020〕24号 （国办发〔2019〕54号）"
         );
         assert_eq!(fix_text(Field::Basis, &once), once);
+        // Full-width digits first, then the brackets: one run does both.
+        assert_eq!(
+            fix_text(Field::Basis, "《办法》（民发(２０１９)１号）"),
+            "《办法》（民发〔2019〕1号）"
+        );
         assert_eq!(fix_channel("公示栏"), "社区/企事业单位/村公示栏（电子屏）");
         assert_eq!(fix_channel("村村响"), "村村响");
         assert_eq!(
@@ -476,6 +553,17 @@ mod tests {
         assert_eq!(
             fixed,
             "# 注释\ndomain = \"社会救助\"\n\n[[items]]\nid = \"a\"  # 编号\nbasis = \"（国办发〔2019〕54号）\"\nchannels = [\"政府网站\", \"社区/企事业单位/村公示栏（电子屏）\"]\n"
+        );
+        assert_eq!(fix_toml(&fixed).expect("valid"), fixed);
+    }
+
+    #[test]
+    fn toml_fix_keeps_the_bom_and_crlf_line_ends() {
+        let src = "\u{feff}domain = \"社会救助\"\r\n\r\n[[items]]\r\nid = \"a\"  # 编号\r\nbasis = \"（民发(２０１９)１号）\"\r\n";
+        let fixed = fix_toml(src).expect("valid");
+        assert_eq!(
+            fixed,
+            "\u{feff}domain = \"社会救助\"\r\n\r\n[[items]]\r\nid = \"a\"  # 编号\r\nbasis = \"（民发〔2019〕1号）\"\r\n"
         );
         assert_eq!(fix_toml(&fixed).expect("valid"), fixed);
     }
@@ -515,5 +603,11 @@ mod tests {
         );
         assert!(fixed.starts_with('\u{feff}'));
         assert_eq!(fix_csv_text(&fixed, b','), fixed);
+    }
+
+    #[test]
+    fn a_stray_quote_does_not_join_the_records_after_it() {
+        let text = "a,15\"显示屏,c\n\"x\"\"y\",b\nd,e,f\n";
+        assert_eq!(record_spans(text, b','), vec![(0, 16), (17, 25), (26, 31)]);
     }
 }

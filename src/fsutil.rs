@@ -1,8 +1,12 @@
-//! Safe output: file names made from unit names, and atomic writes that stay inside the
-//! output folder.
+//! Safe output: file names made from unit names, atomic writes that stay inside the
+//! output folder, and the one guard every writing verb goes through so that no output is,
+//! or resolves to, a file the run reads (an annotated copy over its draft, a unit compiled
+//! over itself, a `.bak` of a `.bak`).
 
+use std::collections::HashSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::Error;
 
@@ -14,12 +18,20 @@ const RESERVED: [&str; 22] = [
 
 /// A file name (without extension) made from a unit name: path separators, characters Windows
 /// forbids and control characters become `_`; no leading or trailing dots or spaces; device
-/// names get a `_` prefix; at most 80 characters; never empty.
+/// names get a `_` prefix; at most 80 characters; never empty. `#` and `%` become `_` too,
+/// so the name is also a safe URL path segment.
 pub fn safe_file_name(name: &str) -> String {
     let mut s: String = name
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+            // `#`, `%` and `?` are legal in file names but end or escape a URL path, so a
+            // page linking to `甲#镇.html` would load `甲`; they are mapped like the rest.
+            if c.is_control()
+                || matches!(
+                    c,
+                    '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '#' | '%'
+                )
+            {
                 '_'
             } else {
                 c
@@ -42,6 +54,25 @@ pub fn safe_file_name(name: &str) -> String {
     s
 }
 
+/// A file name as a relative link: ASCII other than letters, digits and `-._~()!*'+,;=@&$`
+/// is percent-escaped (UTF-8), so `#`, `%`, `?`, spaces and quotes in a name cannot end the
+/// path or start a fragment; Chinese is kept as written, which every browser reads.
+pub fn href(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        let keep = !c.is_ascii() || c.is_ascii_alphanumeric() || "-._~()!*'+,;=@&$".contains(c);
+        if keep && !c.is_control() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
 /// Write `bytes` to `dir/name` atomically: a temporary file in the same folder, then a rename,
 /// so a reader never sees half a file and an interrupted run leaves the old file intact.
 ///
@@ -61,6 +92,25 @@ pub fn write_atomic_with(
     name: &str,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<PathBuf, Error> {
+    refuse_input(&dir.join(name))?;
+    write_unguarded(dir, name, fill)
+}
+
+/// Replace an input with its corrected text (`validate --fix`, the one verb allowed to
+/// write a file it reads), atomically like every other write.
+///
+/// # Errors
+/// [`Error::Write`] when the file cannot be written.
+pub fn replace_input(path: &Path, bytes: &[u8]) -> Result<PathBuf, Error> {
+    let (dir, name) = split_output(path);
+    write_unguarded(dir, &name, |w| w.write_all(bytes))
+}
+
+fn write_unguarded(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<PathBuf, Error> {
     let path = dir.join(name);
     if path.parent() != Some(dir) || name.contains(['/', '\\']) || name == ".." {
         return Err(Error::Write {
@@ -73,6 +123,7 @@ pub fn write_atomic_with(
         source: e,
     };
     std::fs::create_dir_all(dir).map_err(wrap)?;
+    clean_stale_temporaries(dir);
     let mut tmp = tempfile::Builder::new()
         .prefix(".gkml-")
         .tempfile_in(dir)
@@ -88,7 +139,201 @@ pub fn write_atomic_with(
     }
     tmp.as_file().sync_all().map_err(wrap)?;
     tmp.persist(&path).map_err(|e| wrap(e.error))?;
+    // The rename is only durable once the folder itself is synced (a power cut could
+    // otherwise bring back the old name); a folder that cannot be opened is not an error.
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
     Ok(path)
+}
+
+/// The files `compile` writes for a unit named `unit` in `dir` (one per extension), for
+/// [`guard_outputs`].
+pub fn unit_outputs<'a>(
+    dir: &'a Path,
+    unit: &str,
+    exts: &'a [&str],
+) -> impl Iterator<Item = PathBuf> + 'a {
+    let stem = safe_file_name(unit);
+    exts.iter().map(move |e| dir.join(format!("{stem}.{e}")))
+}
+
+/// The county files `compile PROJECT` and `summary` write beside the units' files.
+pub const COUNTY_FILES: [&str; 6] = [
+    "index.html",
+    "汇总表.xlsx",
+    "汇总表.html",
+    "覆盖情况.csv",
+    "责任分工.csv",
+    "全县汇总目录.csv",
+];
+
+/// How old a `.gkml-XXXXXX` temporary must be before a later run removes it: no run of gkml
+/// writes one file for an hour, so an older one was left by a run that was killed.
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Remove temporaries of interrupted runs (`.gkml-XXXXXX` older than an hour) from an output
+/// folder, once per folder and process. A kill -9 or a power cut skips tempfile's own
+/// clean-up, and nothing else would ever remove them. Failures are ignored: this is tidying.
+pub fn clean_stale_temporaries(dir: &Path) {
+    static CLEANED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+    {
+        let Ok(mut done) = CLEANED.lock() else { return };
+        if !done
+            .get_or_insert_with(HashSet::new)
+            .insert(dir.to_path_buf())
+        {
+            return;
+        }
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for e in rd.filter_map(Result::ok) {
+        let name = e.file_name();
+        if !name.to_string_lossy().starts_with(".gkml-") {
+            continue;
+        }
+        let Ok(meta) = e.metadata() else { continue };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age > STALE_TEMPORARY);
+        if meta.is_file() && old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// A file read by this run, as the output guard compares it.
+struct Input {
+    /// Shown in the refusal.
+    path: PathBuf,
+    /// Through every symlink and `..`.
+    canonical: PathBuf,
+    /// Device and inode: a hard link has another name but the same file.
+    #[cfg(unix)]
+    id: (u64, u64),
+}
+
+static INPUTS: Mutex<Vec<Input>> = Mutex::new(Vec::new());
+
+/// Note that this run reads `path`: no later write or removal may touch it. Every file read
+/// through `read::read_file` is noted, so every verb is covered, whatever it writes.
+pub fn note_input(path: &Path) {
+    let Ok(canonical) = path.canonicalize() else {
+        return;
+    };
+    #[cfg(unix)]
+    let Ok(meta) = std::fs::metadata(&canonical) else {
+        return;
+    };
+    let input = Input {
+        path: path.to_path_buf(),
+        canonical,
+        #[cfg(unix)]
+        id: {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        },
+    };
+    if let Ok(mut v) = INPUTS.lock() {
+        v.push(input);
+    }
+}
+
+/// A path made absolute and resolved through symlinks and `..`, also when it does not
+/// exist yet: its longest existing ancestor is canonicalised and the rest is appended, with
+/// `.` and `..` applied by name (a folder that does not exist cannot be a link).
+pub fn resolve(path: &Path) -> PathBuf {
+    if let Ok(c) = path.canonicalize() {
+        return c;
+    }
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut base = abs.as_path();
+    let mut rest: Vec<Component> = Vec::new();
+    let mut out = loop {
+        if let Ok(c) = base.canonicalize() {
+            break c;
+        }
+        match (base.parent(), base.components().next_back()) {
+            (Some(p), Some(last)) => {
+                rest.push(last);
+                base = p;
+            }
+            _ => break PathBuf::from("/"),
+        }
+    };
+    for c in rest.into_iter().rev() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // The last name may itself be an existing link (`missing/../link.xlsx`).
+    out.canonicalize().unwrap_or(out)
+}
+
+/// Refuse to write or remove `output` when it is, or resolves to, a file this run reads.
+///
+/// # Errors
+/// [`Error::OverwritesInput`] naming both.
+pub fn refuse_input(output: &Path) -> Result<(), Error> {
+    let Ok(inputs) = INPUTS.lock() else {
+        return Ok(());
+    };
+    if inputs.is_empty() {
+        return Ok(());
+    }
+    let resolved = resolve(output);
+    #[cfg(unix)]
+    let id = std::fs::metadata(&resolved).ok().map(|m| {
+        use std::os::unix::fs::MetadataExt;
+        (m.dev(), m.ino())
+    });
+    for i in inputs.iter() {
+        #[cfg(unix)]
+        let same_file = id == Some(i.id);
+        #[cfg(not(unix))]
+        let same_file = false;
+        if same_file || i.canonical == resolved {
+            return Err(Error::OverwritesInput {
+                output: output.to_path_buf(),
+                input: i.path.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The guard every writing verb calls once it knows its inputs and before it writes
+/// anything: `inputs` are noted (with every file read so far), then every planned output is
+/// checked, so a refusal leaves every file as it was.
+///
+/// # Errors
+/// [`Error::OverwritesInput`] for the first output that is an input.
+pub fn guard_outputs<I, P>(inputs: &[&Path], outputs: I) -> Result<(), Error>
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<Path>,
+{
+    for i in inputs {
+        note_input(i);
+    }
+    for o in outputs {
+        refuse_input(o.as_ref())?;
+    }
+    Ok(())
 }
 
 /// The folder and file name of an output path given on the command line (`-o out.xlsx`),
@@ -112,6 +357,7 @@ pub fn split_output(path: &Path) -> (&Path, String) {
 /// [`Error::Write`] when the file exists and cannot be removed.
 pub fn remove_stale(dir: &Path, name: &str) -> Result<(), Error> {
     let path = dir.join(name);
+    refuse_input(&path)?;
     match std::fs::remove_file(&path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -133,6 +379,42 @@ mod tests {
         assert_eq!(safe_file_name("a\u{0}b\nc"), "a_b_c");
         assert_eq!(safe_file_name("名称. "), "名称");
         assert_eq!(safe_file_name("<script>"), "_script_");
+        assert_eq!(safe_file_name("甲#镇%20?"), "甲_镇_20_");
+    }
+
+    #[test]
+    fn links_escape_what_would_end_a_url_path() {
+        assert_eq!(href("甲#镇.html"), "甲%23镇.html");
+        assert_eq!(href("a b%?\u{7f}.html"), "a%20b%25%3F%7F.html");
+        assert_eq!(href("乐昌镇(一).html"), "乐昌镇(一).html");
+    }
+
+    #[test]
+    fn output_paths_resolve_through_missing_folders_and_dots() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().canonicalize().expect("canonical");
+        assert_eq!(
+            resolve(&dir.path().join("missing/../a/./b.xlsx")),
+            real.join("a/b.xlsx")
+        );
+    }
+
+    #[test]
+    fn stale_temporaries_are_removed_and_fresh_ones_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let old = dir.path().join(".gkml-old");
+        let fresh = dir.path().join(".gkml-new");
+        std::fs::write(&old, b"x").expect("write");
+        std::fs::write(&fresh, b"x").expect("write");
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .and_then(|f| f.set_modified(two_hours_ago))
+            .expect("age the file");
+        clean_stale_temporaries(dir.path());
+        assert!(!old.exists(), "an interrupted run's temporary is removed");
+        assert!(fresh.exists(), "a running writer's temporary is kept");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod load;
 pub mod memo;
 pub mod model;
 pub mod print;
+pub mod print_escape;
 pub mod project;
 pub mod read;
 pub mod render;

@@ -1,6 +1,7 @@
 //! Limits on what gkml reads, so that a hostile or broken file is refused with a clear
 //! message instead of exhausting memory or the stack: file size, a workbook's decompressed
-//! size and declared sheet dimensions (zip bombs), rows, cell length, TOML nesting. Set once
+//! size and declared sheet dimensions (zip bombs), repeated cells (OpenDocument), columns,
+//! rows, cell length, TOML nesting. Set once
 //! from the command line (`--max-input-mb`, `--max-rows`, `--max-cell-chars`).
 
 use std::sync::OnceLock;
@@ -12,6 +13,11 @@ pub struct Limits {
     pub max_input_bytes: u64,
     /// Most cells a sheet may declare (its `<dimension>`).
     pub max_sheet_cells: u64,
+    /// Most non-empty cells an OpenDocument sheet may declare only through
+    /// `number-rows-repeated` / `number-columns-repeated` (a repeat bomb).
+    pub max_repeated_cells: u64,
+    /// Most columns read from one table (a one-record CSV with 400,000 columns).
+    pub max_columns: usize,
     /// Most rows read from one table.
     pub max_rows: u64,
     /// Longest cell, in characters (Excel's own limit is 32,767).
@@ -25,6 +31,8 @@ impl Default for Limits {
         Limits {
             max_input_bytes: 2 * 1024 * 1024 * 1024,
             max_sheet_cells: 50_000_000,
+            max_repeated_cells: 100_000,
+            max_columns: 16_384,
             max_rows: 5_000_000,
             max_cell_chars: 32_767,
             max_toml_depth: 64,

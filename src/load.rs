@@ -37,6 +37,8 @@ impl FileRead {
 
 /// Read one file. `county` is the project's county, used when a unit file does not name one.
 pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
+    // No output of this run may overwrite what it reads (`fsutil::refuse_input`).
+    crate::fsutil::note_input(path);
     let file = display_name(path);
     if path.is_dir() {
         return FileRead::failed(
@@ -56,6 +58,18 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
     };
     let limits = crate::limits::get();
     if let Ok(meta) = std::fs::metadata(path) {
+        // A FIFO, socket or device would block or never end: only regular files are read.
+        if !meta.is_file() {
+            return FileRead::failed(
+                file.clone(),
+                Diagnostic::new(
+                    &codes::FILE_UNREADABLE,
+                    "这不是普通文件（可能是管道、设备或套接字），未读取",
+                )
+                .in_file(&file)
+                .hint("指定保存在磁盘上的目录文件"),
+            );
+        }
         if meta.len() > limits.max_input_bytes {
             return FileRead::failed(
                 file.clone(),
@@ -82,8 +96,10 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
         FileType::Csv | FileType::Tsv => {
             let delim = if ty == FileType::Csv { b',' } else { b'\t' };
             match csv::open(path, &file, delim) {
-                Ok(rows) => {
-                    let (catalogues, diags) = table::read_rows(&file, None, rows, &stem);
+                Ok(mut rows) => {
+                    let (catalogues, mut diags) =
+                        table::read_rows(&file, None, rows.by_ref(), &stem);
+                    diags.extend(rows.take_warnings());
                     FileRead {
                         file,
                         catalogues,

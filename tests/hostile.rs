@@ -8,6 +8,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::*;
+// Every run here is under the hostile budget (2 GiB, 30 s): a bomb fails the test, not the machine.
+use common::{gkml_bounded as gkml, gkml_bounded_in as gkml_in};
 
 fn hostile_files() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("tests/hostile"))

@@ -15,7 +15,9 @@ use crate::check::Checks;
 use crate::cli::DiagFormat;
 use crate::diag::{Diagnostic, Severity, Summary};
 use crate::error::Error;
-use crate::fsutil::{remove_stale, safe_file_name, write_atomic, write_atomic_with};
+use crate::fsutil::{
+    remove_stale, safe_file_name, unit_outputs, write_atomic, write_atomic_with, COUNTY_FILES,
+};
 use crate::load;
 use crate::model::Catalogue;
 use crate::project::{self, ProjectRun, UnitResult};
@@ -146,6 +148,15 @@ pub fn run(path: &Path, s: &Settings, store: &Store) -> Result<Exit, Error> {
     // A bad row stops only its own unit; a problem with the file as a whole stops them all.
     let (mut all, per_unit) = crate::check::attribute(s.checks.configure(fr.diags), &cats);
     let file_errors = all.iter().any(|d| d.severity == Severity::Error);
+    // No planned output may be the draft itself (compile 草稿/甲镇.xlsx -o 草稿).
+    let names: Vec<String> = cats.iter().map(|c| crate::check::output_name(c)).collect();
+    let exts = Output::ALL.map(Output::ext);
+    crate::fsutil::guard_outputs(
+        &[path],
+        names
+            .iter()
+            .flat_map(|n| unit_outputs(&s.out_dir, n, &exts)),
+    )?;
     let mut written = Vec::new();
     for ((mut cat, collision), mut diags) in fr.catalogues.into_iter().zip(collisions).zip(per_unit)
     {
@@ -275,6 +286,16 @@ pub fn run_project(
         }
     };
     bar.finish_and_clear();
+    // No planned output may be an input (a unit file or county.toml in the output folder).
+    let names: Vec<String> = run.units.iter().map(UnitResult::name).collect();
+    let exts = Output::ALL.map(Output::ext);
+    crate::fsutil::guard_outputs(
+        &[county_toml],
+        names
+            .iter()
+            .flat_map(|n| unit_outputs(&s.out_dir, n, &exts))
+            .chain(COUNTY_FILES.map(|f| s.out_dir.join(f))),
+    )?;
     let mut written: Vec<PathBuf> = Vec::new();
     let mut failures: Vec<Error> = Vec::new();
     if units {

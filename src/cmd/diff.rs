@@ -338,6 +338,9 @@ pub fn run(
     xlsx_out: Option<PathBuf>,
     store: &Store,
 ) -> Result<Exit, Error> {
+    if let Some(p) = &xlsx_out {
+        crate::fsutil::guard_outputs(&[old, new.unwrap_or(old)], [p])?;
+    }
     let old_cats = match read_side(old, store) {
         Ok(c) => c,
         Err(e) => return Ok(e),

@@ -3,7 +3,7 @@
 //! Problems found while reading are shown on stderr; the exit code is 2 only when the draft
 //! could not be read (its content problems are for `validate`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::catalogues::Store;
 use crate::diag::{self, Severity};
@@ -48,27 +48,33 @@ pub fn run(
             "草稿中有 {n} 个单位（单位列），请用 -o 指定一个文件夹，每个单位写一个 TOML 文件"
         )));
     }
-    for cat in &fr.catalogues {
-        let hints = if n > 1 {
-            UnitHints {
-                name: None,
-                full_name: None,
-                ..hints.clone()
-            }
-        } else {
-            hints.clone()
-        };
-        let text = to_unit_toml(cat, &hints, store, &source);
-        match output {
+    // Several units share the draft, so the names given for one unit are not theirs.
+    let unit_hints = if n > 1 {
+        UnitHints {
+            name: None,
+            full_name: None,
+            ..hints.clone()
+        }
+    } else {
+        hints.clone()
+    };
+    let planned: Vec<PathBuf> = fr
+        .catalogues
+        .iter()
+        .filter_map(|cat| match output {
+            None => None,
+            Some(p) if to_dir => Some(p.join(format!(
+                "{}.toml",
+                safe_file_name(&crate::import::unit_of(cat, &unit_hints).name)
+            ))),
+            Some(p) => Some(p.to_path_buf()),
+        })
+        .collect();
+    crate::fsutil::guard_outputs(&[draft], &planned)?;
+    for (k, cat) in fr.catalogues.iter().enumerate() {
+        let text = to_unit_toml(cat, &unit_hints, store, &source);
+        match planned.get(k) {
             None => print_out(&text)?,
-            Some(p) if to_dir => {
-                let name = format!(
-                    "{}.toml",
-                    safe_file_name(&crate::import::unit_of(cat, &hints).name)
-                );
-                let written = write_atomic(p, &name, text.as_bytes())?;
-                eprintln!("已写出 {}", written.display());
-            }
             Some(p) => {
                 let (dir, name) = crate::fsutil::split_output(p);
                 let written = write_atomic(dir, &name, text.as_bytes())?;

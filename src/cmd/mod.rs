@@ -101,6 +101,8 @@ pub fn print_json<T: serde::Serialize>(doc: &T) -> Result<(), Error> {
 
 /// Print to stdout; a closed pipe (`gkml … | head`) is not an error.
 pub fn print_out(text: &str) -> Result<(), Error> {
+    // Nothing from a cell may drive the terminal (JSON stays valid: the escapes are JSON's).
+    let text = crate::print_escape::escape_for_terminal(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
@@ -161,13 +163,24 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                 compile::resolve_date(date.as_deref())?,
             );
             checks.cap = cap;
+            let mut fix_failed = false;
             if fix {
-                let failed = validate::fix(&paths, diff)?;
+                fix_failed = validate::fix(&paths, diff)?;
                 if diff {
-                    return Ok(if failed { Exit::Unreadable } else { Exit::Ok });
+                    return Ok(if fix_failed {
+                        Exit::Unreadable
+                    } else {
+                        Exit::Ok
+                    });
                 }
             }
-            let exit = validate::run(&paths, format, &checks, &lazy_store)?;
+            // A fix that could not be written (read-only folder, full disk) is exit 2.
+            let fixed = if fix_failed {
+                Exit::Unreadable
+            } else {
+                Exit::Ok
+            };
+            let exit = validate::run(&paths, format, &checks, &lazy_store)?.max(fixed);
             match annotate {
                 Some(out) => {
                     validate::annotate(&paths, &out, &checks, lazy_store()).map(|e| e.max(exit))

@@ -115,7 +115,7 @@ impl Checked {
                 drop(layout_tx);
                 let mut order = Order::default();
                 let mut chunk: Vec<Pending> = Vec::with_capacity(CHUNK);
-                for r in rest.into_iter().map(Ok).chain(rows) {
+                for r in rest.into_iter().map(Ok).chain(rows.by_ref()) {
                     match r {
                         Ok(r) => chunk.extend(order.place(&layout, r)),
                         Err(d) => {
@@ -132,6 +132,7 @@ impl Checked {
                 }
                 let _ = tx.send(chunk);
                 drop(tx);
+                diags.extend(rows.take_warnings());
                 (diags, Some((layout, order)))
             });
             let per_item = &stream;
@@ -284,6 +285,11 @@ pub fn fix(paths: &[PathBuf], diff: bool) -> Result<bool, Error> {
             }
         })
         .collect();
+    let named: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    crate::fsutil::guard_outputs(
+        &named,
+        files.iter().filter_map(|f| crate::fix::written_beside(f)),
+    )?;
     for f in files {
         match read::file_type(&f) {
             Some(read::FileType::Workbook) => {
@@ -362,6 +368,7 @@ pub fn annotate(
             path.display()
         )));
     }
+    crate::fsutil::guard_outputs(&[path], [out])?;
     let fr = load::read_file(path, store, None);
     let mut diags = checks.configure(fr.diags);
     for cat in &fr.catalogues {

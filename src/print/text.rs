@@ -62,24 +62,27 @@ fn render_window(lead: &str, chars: &[char], from: usize, to: usize) -> String {
 /// first so editors and terminals can jump to it, the text at fault underlined, the item and
 /// a hint, in Chinese.
 pub fn to_text(diags: &[Diagnostic]) -> String {
+    use crate::print_escape::escape_controls as esc;
     let mut out = String::new();
     let mut current: Option<&str> = None;
     for d in diags {
-        let file = d.file.as_deref().unwrap_or("-");
-        if current != Some(file) {
+        let raw_file = d.file.as_deref().unwrap_or("-");
+        // Values from the user's files are shown with control characters escaped.
+        let file = esc(raw_file);
+        if current != Some(raw_file) {
             if current.is_some() {
                 out.push('\n');
             }
             let n = diags
                 .iter()
-                .filter(|x| x.file.as_deref().unwrap_or("-") == file)
+                .filter(|x| x.file.as_deref().unwrap_or("-") == raw_file)
                 .count();
             let _ = writeln!(out, "== {file}（{n} 个问题）==");
-            current = Some(file);
+            current = Some(raw_file);
         }
         let _ = write!(out, "{file}");
         if let Some(sheet) = &d.sheet {
-            let _ = write!(out, ":{sheet}!{}", d.cell.as_deref().unwrap_or(""));
+            let _ = write!(out, ":{}!{}", esc(sheet), d.cell.as_deref().unwrap_or(""));
         } else if let (Some(row), Some(cell)) = (d.row, &d.cell) {
             let _ = write!(out, ":第{row}行 {cell}");
         } else if let Some(line) = d.line {
@@ -88,15 +91,21 @@ pub fn to_text(diags: &[Diagnostic]) -> String {
                 let _ = write!(out, ":{col}");
             }
         }
-        let _ = writeln!(out, ": {}[{}] {}", d.severity.label_zh(), d.code, d.message);
+        let _ = writeln!(
+            out,
+            ": {}[{}] {}",
+            d.severity.label_zh(),
+            d.code,
+            esc(&d.message)
+        );
         if let Some(e) = &d.excerpt {
-            out.push_str(&excerpt_lines(e));
+            out.push_str(&crate::print_escape::escape_for_terminal(&excerpt_lines(e)));
         }
         if let Some(item) = &d.item {
-            let _ = writeln!(out, "    事项：{item}");
+            let _ = writeln!(out, "    事项：{}", esc(item));
         }
         if let Some(hint) = &d.hint {
-            let _ = writeln!(out, "    建议：{hint}");
+            let _ = writeln!(out, "    建议：{}", esc(hint));
         }
     }
     if !diags.is_empty() {

@@ -288,3 +288,83 @@ Use instead:
     Summarise the elements (申请条件、办理流程、…) and link the notice from the portal.
 ",
 };
+
+pub static STRAY_QUOTE: Rule = Rule {
+    code: "GK015",
+    name: "StrayQuoteInField",
+    severity: crate::diag::Severity::Warning,
+    summary: "CSV 未加引号的单元格中间有英文双引号",
+    source: "RFC 4180；Excel/WPS 的读取方式",
+    doc: "## What it does
+Reports English double quotes in the middle of an unquoted CSV cell, such as `15\"显示屏`. gkml reads them as Excel, WPS and Python do: as ordinary characters, the cell ending at the next comma.
+
+## Why is this bad?
+Strictly, a quote belongs only around a whole cell. Another program may read the rest of the file as one cell; and a quote that was meant to open a quoted cell (one holding a comma) splits that cell in two.
+
+## Example
+    低保,15\"显示屏,…
+
+Use instead:
+    低保,\"15\"\"显示屏\",…   (or 15英寸显示屏)
+",
+};
+
+pub static FORMULA_WITHOUT_VALUE: Rule = Rule {
+    code: "GK016",
+    name: "FormulaWithoutValue",
+    severity: crate::diag::Severity::Warning,
+    summary: "公式单元格没有保存计算结果",
+    source: "—",
+    doc: "## What it does
+Reports formula cells that carry no cached result. gkml does not calculate formulas; it reads the result Excel saved with the file, and these cells have none, so they read as empty.
+
+## Why is this bad?
+Files written by scripts, converters or some online editors store the formula only. The clerk sees a value in Excel, but the catalogue gets an empty cell (often a missing 公开主体 or 公开时限).
+
+## Example
+    公开主体 = =$B$1&\"人民政府\"   (saved by a converter without its result)
+
+Use instead:
+    Open and save the file in Excel/WPS once, or paste the column as values.
+",
+};
+
+pub static ERROR_VALUE: Rule = Rule {
+    code: "GK017",
+    name: "ExcelErrorValue",
+    severity: crate::diag::Severity::Warning,
+    summary: "单元格是 Excel 错误值（#N/A、#REF! 等）",
+    source: "—",
+    doc: "## What it does
+Reports cells whose value is an Excel error: #N/A, #REF!, #VALUE!, #DIV/0!, #NAME?, #NULL!, #NUM!. They are read as their text.
+
+## Why is this bad?
+An error value is a broken formula, not catalogue content: published as is, the catalogue shows #N/A where a basis or a subject should be.
+
+## Example
+    公开依据 = #N/A   (a VLOOKUP that found nothing)
+
+Use instead:
+    公开依据 = 《中华人民共和国政府信息公开条例》（国务院令第711号）
+",
+};
+
+pub static HIDDEN_ROW: Rule = Rule {
+    code: "GK018",
+    name: "HiddenRow",
+    severity: crate::diag::Severity::Warning,
+    summary: "工作表中有隐藏行（已读取）",
+    source: "—",
+    doc: "## What it does
+Reports hidden rows of a sheet (xlsx). gkml reads them like every other row and says so: whether they belong in the catalogue is the clerk's decision.
+
+## Why is this bad?
+Rows are often hidden instead of deleted (an item dropped this year, a draft line). The clerk does not see them in Excel, but they would be published.
+
+## Example
+    row 12 (一件已取消的事项) hidden with 右键 → 隐藏
+
+Use instead:
+    Delete the row if the item is not to be published; unhide it if it is.
+",
+};

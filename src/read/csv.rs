@@ -47,6 +47,9 @@ struct BreakNoter<R> {
     /// Quote state, to find a quote that is never closed (the csv crate reads such a field to
     /// the end of the file without complaint, swallowing every row after it).
     quote: Rc<RefCell<QuoteState>>,
+    delimiter: u8,
+    /// The byte before the current buffer (a quote's context may start in the previous one).
+    last: Option<u8>,
 }
 
 #[derive(Debug, Default)]
@@ -54,6 +57,13 @@ struct QuoteState {
     inside: bool,
     lines: u64,
     opened_at_line: u64,
+    /// Offset of the quote that last closed a quoted field: a quote right after it is the
+    /// second half of an escaped `""`, which reopens the field.
+    closed_at: Option<u64>,
+    /// Quotes inside an unquoted field (`15"显示屏`), which the csv crate, Excel and Python
+    /// all read as ordinary characters: how many, and the line of the first.
+    stray: u64,
+    stray_line: u64,
 }
 
 impl<R: Read> Read for BreakNoter<R> {
@@ -63,15 +73,42 @@ impl<R: Read> Read for BreakNoter<R> {
         let mut quote = self.quote.borrow_mut();
         for i in memchr::memchr3_iter(b'\n', b'\r', b'"', &buf[..n]) {
             let b = buf[i];
+            let at = self.offset + i as u64;
             if b == b'\n' || b == b'\r' {
-                q.push_back((self.offset + i as u64, b == b'\n'));
+                q.push_back((at, b == b'\n'));
                 quote.lines += u64::from(b == b'\n');
-            } else {
-                quote.inside = !quote.inside;
-                if quote.inside {
-                    quote.opened_at_line = quote.lines + 1;
-                }
+                continue;
             }
+            if quote.inside {
+                quote.inside = false;
+                quote.closed_at = Some(at);
+                continue;
+            }
+            let prev = if i > 0 {
+                buf.get(i - 1).copied()
+            } else {
+                self.last
+            };
+            // A quote opens a quoted field only where a field starts (after the delimiter, a
+            // line break, the start of the file or its UTF-8 BOM); elsewhere it is text.
+            let field_start = match prev {
+                None => true,
+                Some(p) => {
+                    p == self.delimiter || p == b'\n' || p == b'\r' || (at == 3 && p == 0xBF)
+                }
+            };
+            if quote.closed_at.is_some_and(|c| c + 1 == at) || field_start {
+                quote.inside = true;
+                quote.opened_at_line = quote.lines + 1;
+            } else {
+                if quote.stray == 0 {
+                    quote.stray_line = quote.lines + 1;
+                }
+                quote.stray += 1;
+            }
+        }
+        if let Some(b) = buf[..n].last() {
+            self.last = Some(*b);
         }
         self.offset += n as u64;
         Ok(n)
@@ -95,6 +132,27 @@ pub struct CsvRows {
 }
 
 impl CsvRows {
+    /// Warnings about how the file was read, once every row has been: quotes inside
+    /// unquoted fields, read as Excel reads them (as text).
+    pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        let mut q = self.quote.borrow_mut();
+        if q.stray == 0 {
+            return Vec::new();
+        }
+        let mut d = Diagnostic::new(
+            &codes::STRAY_QUOTE,
+            format!(
+                "第{}行起有 {} 个英文双引号（\"）位于未加引号的单元格中间，已按 Excel 的方式作为普通字符读取",
+                q.stray_line, q.stray
+            ),
+        )
+        .in_file(&self.file)
+        .hint("确认这些单元格读得正确；要在 CSV 中写引号，把整个单元格用引号括起并把引号写成两个（\"\"）");
+        d.line = Some(q.stray_line as u32);
+        q.stray = 0;
+        vec![d]
+    }
+
     /// The line on which a record reported at `byte` really starts: after the line breaks
     /// (and blank lines) that the parser counts as part of the gap before it.
     fn line_at(&mut self, byte: u64) -> u64 {
@@ -162,6 +220,8 @@ pub fn from_reader(
         offset: 0,
         breaks: Rc::clone(&breaks),
         quote: Rc::clone(&quote),
+        delimiter,
+        last: None,
     };
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -221,11 +281,35 @@ impl Iterator for CsvRows {
                     .hint("拆分文件，或用 --max-rows 提高上限");
                     return Some(Err(d));
                 }
+                let max_columns = crate::limits::get().max_columns;
+                if self.record.len() > max_columns {
+                    self.done = true;
+                    let mut d = Diagnostic::new(
+                        &codes::INPUT_TOO_LARGE,
+                        format!(
+                            "第{}行有 {} 列，超过 {max_columns} 列的读取上限（Excel 最多 16,384 列）",
+                            self.row,
+                            self.record.len()
+                        ),
+                    )
+                    .in_file(&self.file)
+                    .hint("检查分隔符是否正确（如 TSV 存成了 .csv）；目录表只需十几列");
+                    d.row = Some(self.row);
+                    d.line = Some(line as u32);
+                    return Some(Err(d));
+                }
                 // The fields' bytes, end to end: line feeds inside quoted cells.
                 let newlines = memchr::memchr_iter(b'\n', self.record.as_slice()).count() as u64;
                 self.next_line = line + 1 + newlines;
                 let mut cells = Vec::with_capacity(self.record.len());
                 for (i, field) in self.record.iter().enumerate() {
+                    // A byte-order mark where a line starts is left by joining files
+                    // (`cat a.csv b.csv`): it belongs to no cell, so the second header
+                    // reads as a repeated header and no unit gets a "\u{feff}" name.
+                    let field = match (i, field.strip_prefix(b"\xEF\xBB\xBF")) {
+                        (0, Some(rest)) => rest,
+                        _ => field,
+                    };
                     match simdutf8::basic::from_utf8(field) {
                         Ok(s) => cells.push(s.to_string()),
                         Err(_) => {

@@ -10,6 +10,7 @@ pub mod table;
 pub mod toml;
 pub mod xlsx;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -68,11 +69,26 @@ pub fn display_name(path: &Path) -> Arc<str> {
 }
 
 /// Every file `validate DIR` reads: files of supported types, recursively, sorted, skipping
-/// hidden folders, `target/` and backups.
+/// hidden files, Office lock files (`~$…`) and `target/`. Links to folders are not followed
+/// and each folder is entered once (a link to `.` read every file 41 times, two never
+/// finished); links to files are kept. Files that are not regular files (a FIFO named
+/// `x.csv`) are listed so that `read_file` reports them instead of blocking on them.
+/// `/proc`, `/sys` and `/dev` are never walked.
 pub fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    if ["/proc", "/sys", "/dev"]
+        .iter()
+        .any(|p| root.starts_with(p))
+    {
+        return out;
+    }
+    let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
+        if !seen.insert(d.canonicalize().unwrap_or_else(|_| d.clone())) {
+            continue;
+        }
         let Ok(rd) = std::fs::read_dir(&d) else {
             continue;
         };
@@ -82,10 +98,14 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
             if name.starts_with('.') || name.starts_with("~$") {
                 continue;
             }
-            if p.is_dir() {
+            // The entry itself, not what a link points to.
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
                 if name != "target" {
                     stack.push(p);
                 }
+            } else if ft.is_symlink() && p.is_dir() {
+                continue;
             } else if file_type(&p).is_some() {
                 out.push(p);
             }

@@ -25,15 +25,30 @@ fn cell_text(d: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        other => raw_text(other),
+    }
+}
+
+/// Text of a cell exactly as calamine shows it, for writing a workbook back unchanged; a
+/// date cell as a date (calamine gives its serial number, 45688 for 2025-01-31).
+pub(crate) fn raw_text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::DateTime(dt) if dt.is_datetime() => date_text(dt),
+        // OpenDocument dates: 2025-01-31T00:00:00 is a date.
+        Data::DateTimeIso(s) => s.strip_suffix("T00:00:00").unwrap_or(s).to_string(),
         other => other.to_string(),
     }
 }
 
-/// Text of a cell exactly as calamine shows it, for writing a workbook back unchanged.
-pub(crate) fn raw_text(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        other => other.to_string(),
+/// A date cell as text: `2025-01-31`, with the time when it has one (`2025-01-31 09:30`).
+/// calamine does not expose the cell's number format, so a `1月31日` format is not followed.
+fn date_text(dt: &calamine::ExcelDateTime) -> String {
+    let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+    match (h, mi, s) {
+        (0, 0, 0) => format!("{y:04}-{mo:02}-{d:02}"),
+        (h, mi, 0) => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}"),
+        (h, mi, s) => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}"),
     }
 }
 
@@ -82,10 +97,11 @@ fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
 /// declare or use a cell range beyond the sheet-cell limit. calamine allocates a sheet's
 /// whole rectangle (and reserves its declared dimension), so two cells at A1 and XFD1048576
 /// would ask for billions of cells and abort the process: no Rust code could catch it.
-fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
+fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<ZipFacts, Diagnostic> {
     use std::io::Read;
+    let mut facts = ZipFacts::default();
     let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
+        return Ok(facts);
     };
     let limits = crate::limits::get();
     let too_large = |msg: String| {
@@ -105,6 +121,21 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
             limits.max_input_bytes >> 20
         )));
     }
+    let strings: Vec<String> = z
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .collect();
+    for name in strings {
+        let Ok(mut f) = z.by_name(&name) else {
+            continue;
+        };
+        if let Some((declared, found)) = shared_strings_overstated(&mut f) {
+            return Err(too_large(format!(
+                "共享字符串表声明有 {declared} 个字符串，实际内容最多只能容纳 {found} 个"
+            )));
+        }
+    }
     let sheets: Vec<String> = z
         .file_names()
         .filter_map(|n| n.ok().map(|n| n.to_string()))
@@ -114,41 +145,99 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
         let Ok(mut f) = z.by_name(&name) else {
             continue;
         };
+        if name == "content.xml" {
+            let (cells, repeated) = ods_declared_cells(&mut f);
+            if cells > limits.max_sheet_cells {
+                return Err(too_large(format!(
+                    "表格声明（含重复行列）的范围有 {cells} 个单元格，超过上限 {}",
+                    limits.max_sheet_cells
+                )));
+            }
+            if repeated > limits.max_repeated_cells {
+                return Err(too_large(format!(
+                    "表格用“重复行/列”声明了 {repeated} 个重复的非空单元格，超过上限 {}",
+                    limits.max_repeated_cells
+                )));
+            }
+            continue;
+        }
         let (mut rmax, mut cmax) = (0u64, 0u64);
         let (mut rmin, mut cmin) = (u64::MAX, u64::MAX);
-        // Streamed in chunks (a sheet may be hundreds of MB); the tail of each chunk is kept
-        // so a reference split across two chunks is still seen.
+        // Streamed in chunks (a sheet may be hundreds of MB), tag by tag: each `<` is found
+        // with memchr, so a part of padding costs one fast scan. A tag cut at the end of a
+        // chunk is kept for the next one. Besides the cell references and the declared
+        // dimension, formulas (`<f>`, `<f t=…>`) and hidden rows (`<row r="5" hidden="1">`)
+        // are noted: calamine says neither which cells lack a cached value nor which rows
+        // are hidden.
         let mut buf = vec![0u8; 1 << 16];
         let mut window: Vec<u8> = Vec::with_capacity(buf.len() + 64);
+        let mut note = |p: (u64, u64)| {
+            rmax = rmax.max(p.0);
+            cmax = cmax.max(p.1);
+            rmin = rmin.min(p.0);
+            cmin = cmin.min(p.1);
+        };
+        // Rows and cells may leave out their `r` (the position is then the next one):
+        // calamine places them all the same, so they are counted where it would put them.
+        let mut row: Option<u64> = None;
+        let mut next_col: u64 = 0;
+        let is = |tag: &[u8], name: &[u8]| {
+            tag.starts_with(name)
+                && matches!(
+                    tag.get(name.len()),
+                    None | Some(b' ' | b'/' | b'\t' | b'\r' | b'\n')
+                )
+        };
         loop {
             let n = match f.read(&mut buf) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => n,
             };
             window.extend_from_slice(&buf[..n]);
-            let mut consumed = 0;
-            for pat in [&b"<c r=\""[..], &b"<dimension ref=\""[..]] {
-                let mut k = 0;
-                while let Some(off) = window[k..].windows(pat.len()).position(|w| w == pat) {
-                    let at = k + off + pat.len();
-                    let Some(end) = window[at..].iter().position(|b| *b == b'"').map(|e| at + e)
-                    else {
-                        break;
-                    };
-                    for part in window[at..end].split(|b| *b == b':') {
-                        if let Some(p) = cell_ref(part) {
-                            rmax = rmax.max(p.0);
-                            cmax = cmax.max(p.1);
-                            rmin = rmin.min(p.0);
-                            cmin = cmin.min(p.1);
-                        }
+            let mut k = 0;
+            let mut keep_from = window.len();
+            while let Some(off) = memchr::memchr(b'<', &window[k..]) {
+                let at = k + off;
+                let Some(end) = memchr::memchr(b'>', &window[at..]).map(|e| at + e) else {
+                    // An unfinished tag waits for the next chunk, unless it is absurdly long.
+                    if window.len() - at < 4096 {
+                        keep_from = at;
                     }
-                    k = end;
-                    consumed = consumed.max(end);
+                    break;
+                };
+                let tag = &window[at + 1..end];
+                k = end;
+                if is(tag, b"c") {
+                    let at = attr_value(tag, b" r=\"").and_then(cell_ref);
+                    let pos = at.unwrap_or((row.unwrap_or(0), next_col));
+                    next_col = pos.1.saturating_add(1);
+                    note(pos);
+                } else if tag.starts_with(b"dimension ") {
+                    if let Some(v) = attr_value(tag, b" ref=\"") {
+                        v.split(|b| *b == b':')
+                            .filter_map(cell_ref)
+                            .for_each(&mut note);
+                    }
+                } else if is(tag, b"row") {
+                    let r = attr_value(tag, b" r=\"")
+                        .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u64>().ok());
+                    let this = match (r, row) {
+                        (Some(r), _) => r.saturating_sub(1),
+                        (None, Some(prev)) => prev.saturating_add(1),
+                        (None, None) => 0,
+                    };
+                    row = Some(this);
+                    next_col = 0;
+                    let hidden =
+                        attr_value(tag, b" hidden=\"").is_some_and(|v| v == b"1" || v == b"true");
+                    if let (true, Ok(r)) = (hidden, u32::try_from(this + 1)) {
+                        facts.hidden_rows.entry(name.clone()).or_default().push(r);
+                    }
+                } else if tag == b"f" || tag.starts_with(b"f ") || tag == b"f/" {
+                    facts.formulas = true;
                 }
             }
-            let keep_from = window.len().saturating_sub(48).max(consumed);
-            window.drain(..keep_from.min(window.len()));
+            window.drain(..keep_from);
         }
         if rmin != u64::MAX {
             let cells = (rmax - rmin + 1).saturating_mul(cmax - cmin + 1);
@@ -160,28 +249,293 @@ fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
             }
         }
     }
-    Ok(())
+    if !facts.hidden_rows.is_empty() {
+        facts.sheet_parts = sheet_parts(&mut z);
+    }
+    Ok(facts)
+}
+
+/// The value of an attribute in a tag's bytes: `key` is ` name="`.
+fn attr_value<'a>(tag: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    let at = memchr::memmem::find(tag, key)? + key.len();
+    let rest = tag.get(at..)?;
+    rest.get(..memchr::memchr(b'"', rest)?)
+}
+
+/// What the scan of a workbook's parts found that calamine does not report.
+#[derive(Debug, Default)]
+struct ZipFacts {
+    /// Some sheet has a formula.
+    formulas: bool,
+    /// Hidden rows (1-based) by sheet part (`xl/worksheets/sheet1.xml`).
+    hidden_rows: std::collections::HashMap<String, Vec<u32>>,
+    /// Sheet name → its part, read from the workbook and its relationships.
+    sheet_parts: std::collections::HashMap<String, String>,
+}
+
+/// A zip part's text, at most 4 MB (workbook.xml and its relationships are small).
+fn part_text(z: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
+    use std::io::Read;
+    let f = z.by_name(name).ok()?;
+    let mut s = String::new();
+    f.take(4 << 20).read_to_string(&mut s).ok()?;
+    Some(s)
+}
+
+/// The value of `attr="…"` in a tag, with XML's five entities decoded.
+fn xml_attr(tag: &str, attr: &str) -> Option<String> {
+    // The attributes as split off their element name may start the text.
+    let tag = format!(" {tag}");
+    let key = format!(" {attr}=\"");
+    let at = tag.find(&key)? + key.len();
+    let v = &tag[at..at + tag[at..].find('"')?];
+    Some(
+        v.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// Sheet name → worksheet part, through `xl/workbook.xml` and its relationships.
+fn sheet_parts(
+    z: &mut zip::ZipArchive<Cursor<&[u8]>>,
+) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    let (Some(wb), Some(rels)) = (
+        part_text(z, "xl/workbook.xml"),
+        part_text(z, "xl/_rels/workbook.xml.rels"),
+    ) else {
+        return out;
+    };
+    let targets: std::collections::HashMap<String, String> = rels
+        .split("<Relationship ")
+        .skip(1)
+        .filter_map(|t| {
+            let target = xml_attr(t, "Target")?;
+            let part = match target.strip_prefix('/') {
+                Some(abs) => abs.to_string(),
+                None => format!("xl/{target}"),
+            };
+            Some((xml_attr(t, "Id")?, part))
+        })
+        .collect();
+    for t in wb.split("<sheet ").skip(1) {
+        let tag = t.split('>').next().unwrap_or_default();
+        let id = xml_attr(tag, "r:id");
+        if let (Some(name), Some(part)) = (xml_attr(tag, "name"), id.and_then(|i| targets.get(&i)))
+        {
+            out.insert(name, part.clone());
+        }
+    }
+    out
+}
+
+/// A shared-string table whose `uniqueCount` its own bytes cannot hold: calamine reserves
+/// that many strings before reading one, so `u64::MAX` panics and 2^31 asks for 48 GiB.
+/// Every string takes at least 5 bytes (`<si/>`), so the part is decompressed (streamed)
+/// only as far as needed to show it is long enough. Returns (declared, most possible).
+fn shared_strings_overstated(part: &mut impl std::io::Read) -> Option<(u64, u64)> {
+    const SMALL: u64 = 100_000;
+    let mut head = vec![0u8; 4096];
+    let mut got = 0;
+    while got < head.len() {
+        match part.read(&mut head[got..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got += n,
+        }
+    }
+    head.truncate(got);
+    let pat = b"uniqueCount=\"";
+    let at = head.windows(pat.len()).position(|w| w == pat)? + pat.len();
+    let digits: Vec<u8> = head
+        .get(at..)?
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .copied()
+        .collect();
+    let declared: u64 = std::str::from_utf8(&digits)
+        .ok()?
+        .parse()
+        .unwrap_or(u64::MAX);
+    if declared <= SMALL {
+        return None;
+    }
+    let needed = declared.saturating_mul(5);
+    let mut seen = got as u64;
+    let mut buf = vec![0u8; 1 << 16];
+    while seen < needed {
+        match part.read(&mut buf) {
+            Ok(0) | Err(_) => return Some((declared, seen / 5)),
+            Ok(n) => seen += n as u64,
+        }
+    }
+    None
+}
+
+/// The largest rectangle of cells an OpenDocument table declares once its repeats are
+/// expanded: calamine expands `table:number-rows-repeated` and
+/// `table:number-columns-repeated` into real cells, so a 1 KB file repeating one row
+/// 1,048,000 times asks for gigabytes. Only rows and cells with content count (LibreOffice
+/// ends every sheet with empty rows repeated a million times, which calamine trims). Tags are
+/// streamed, never the whole part held; a cell is counted as content unless it is an empty
+/// element without a value type, which over-counts only odd files.
+///
+/// Returns the rectangle's cells and how many non-empty cells exist only as repeats (a
+/// real catalogue repeats a "✓" column or an identical row a few times, not a million).
+fn ods_declared_cells(part: &mut impl std::io::Read) -> (u64, u64) {
+    fn attr(tag: &[u8], name: &[u8]) -> Option<u64> {
+        let at = tag.windows(name.len()).position(|w| w == name)? + name.len();
+        let rest = tag.get(at..)?;
+        let rest = rest
+            .strip_prefix(b"=\"")
+            .or_else(|| rest.strip_prefix(b"='"))?;
+        let digits: Vec<u8> = rest
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .copied()
+            .collect();
+        // More digits than u64 holds is still "a great many".
+        Some(
+            std::str::from_utf8(&digits)
+                .ok()?
+                .parse()
+                .unwrap_or(u64::MAX),
+        )
+    }
+    #[derive(Default)]
+    struct Table {
+        row: u64,
+        rows: Option<(u64, u64)>,
+        cols: Option<(u64, u64)>,
+    }
+    impl Table {
+        fn cells(&self) -> u64 {
+            match (self.rows, self.cols) {
+                (Some((r0, r1)), Some((c0, c1))) => (r1 - r0)
+                    .saturating_add(1)
+                    .saturating_mul((c1 - c0).saturating_add(1)),
+                _ => 0,
+            }
+        }
+    }
+    let mut worst = 0u64;
+    let mut t = Table::default();
+    // The current row: its repeat count, the next column, and its first and last content.
+    let (mut repeat, mut col) = (1u64, 0u64);
+    let mut content: Option<(u64, u64)> = None;
+    // Non-empty cells of the current row as expanded, and as written in the file.
+    let (mut expanded, mut written) = (0u64, 0u64);
+    let mut repeated = 0u64;
+    let mut tag: Vec<u8> = Vec::new();
+    let mut in_tag = false;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match part.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        for &b in &buf[..n] {
+            if !in_tag {
+                in_tag = b == b'<';
+                continue;
+            }
+            if b != b'>' {
+                // A start tag's attributes are short; a longer one is not one that matters.
+                if tag.len() < 4096 {
+                    tag.push(b);
+                }
+                continue;
+            }
+            in_tag = false;
+            let empty = tag.last() == Some(&b'/');
+            if tag.starts_with(b"table:table ") || tag.starts_with(b"table:table>") {
+                worst = worst.max(t.cells());
+                t = Table::default();
+            } else if tag.starts_with(b"table:table-row") && !tag.starts_with(b"table:table-rows") {
+                repeat = attr(&tag, b"table:number-rows-repeated")
+                    .unwrap_or(1)
+                    .max(1);
+                col = 0;
+                content = None;
+                (expanded, written) = (0, 0);
+                if empty {
+                    t.row = t.row.saturating_add(repeat);
+                }
+            } else if tag.starts_with(b"/table:table-row") && !tag.starts_with(b"/table:table-rows")
+            {
+                repeated = repeated
+                    .saturating_add(repeat.saturating_mul(expanded).saturating_sub(written));
+                if let Some((c0, c1)) = content {
+                    let last = t.row.saturating_add(repeat - 1);
+                    t.rows = Some(
+                        t.rows
+                            .map_or((t.row, last), |(a, b)| (a.min(t.row), b.max(last))),
+                    );
+                    t.cols = Some(t.cols.map_or((c0, c1), |(a, b)| (a.min(c0), b.max(c1))));
+                }
+                t.row = t.row.saturating_add(repeat);
+            } else if tag.starts_with(b"table:table-cell")
+                || tag.starts_with(b"table:covered-table-cell")
+            {
+                let span = attr(&tag, b"table:number-columns-repeated")
+                    .unwrap_or(1)
+                    .max(1);
+                let has_value = !empty || attr_present(&tag, b"office:value-type");
+                if has_value {
+                    let end = col.saturating_add(span - 1);
+                    content = Some(content.map_or((col, end), |(a, _)| (a, end)));
+                    expanded = expanded.saturating_add(span);
+                    written += 1;
+                }
+                col = col.saturating_add(span);
+            }
+            tag.clear();
+        }
+    }
+    (worst.max(t.cells()), repeated)
+}
+
+fn attr_present(tag: &[u8], name: &[u8]) -> bool {
+    tag.windows(name.len()).any(|w| w == name)
 }
 
 /// Open a workbook by its content, so an extension that lies (an .xls that is really .xlsx,
 /// an upper-case .XLSX) does not matter.
-fn open(path: &Path, file: &Arc<str>) -> Result<Sheets<Cursor<Vec<u8>>>, Diagnostic> {
+fn open(path: &Path, file: &Arc<str>) -> Result<Opened, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| super::unreadable(file, &e))?;
     open_bytes(bytes, file)
 }
 
+/// A workbook opened by calamine, with what the zip scan found.
+type Opened = (Sheets<Cursor<Vec<u8>>>, ZipFacts);
+
 /// Open a workbook held in memory.
-fn open_bytes(bytes: Vec<u8>, file: &Arc<str>) -> Result<Sheets<Cursor<Vec<u8>>>, Diagnostic> {
-    check_zip(&bytes, file)?;
+fn open_bytes(bytes: Vec<u8>, file: &Arc<str>) -> Result<Opened, Diagnostic> {
+    let facts = check_zip(&bytes, file)?;
     // From memory, by content: the extension may lie (an .xls that is really .xlsx).
-    open_workbook_auto_from_rs(Cursor::new(bytes.clone())).map_err(|e| {
+    let wb = open_workbook_auto_from_rs(Cursor::new(bytes.clone())).map_err(|e| {
         Diagnostic::new(
             &codes::FILE_UNREADABLE,
             format!("无法打开工作簿：{}", sniff(&bytes)),
         )
         .in_file(file)
         .hint(format!("读取器报告：{e}"))
-    })
+    })?;
+    Ok((wb, facts))
+}
+
+/// Open a workbook for a copy (`--fix`, `--annotate`) with the same limits as the reader,
+/// so no path into calamine skips them.
+///
+/// # Errors
+/// The diagnostic's message when the workbook is refused or cannot be opened.
+pub(crate) fn open_for_copy(bytes: Vec<u8>) -> Result<Sheets<Cursor<Vec<u8>>>, String> {
+    let file: Arc<str> = Arc::from("");
+    open_bytes(bytes, &file)
+        .map(|(wb, _)| wb)
+        .map_err(|d| d.message.to_string())
 }
 
 /// The merged regions of a sheet (none for formats calamine reads no merges from).
@@ -190,6 +544,56 @@ pub(crate) fn merges(wb: &mut Sheets<Cursor<Vec<u8>>>, name: &str) -> Vec<Dimens
         Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
         Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
         _ => Vec::new(),
+    }
+}
+
+/// The merged regions of a sheet, clipped to its used range: a 5 KB file can declare one
+/// merge over A10:XFD1048576, and expanding or copying it cell by cell would take minutes and
+/// gigabytes for cells that are all empty. A region outside the used range, or that shrinks
+/// to one cell, is dropped. Every reader and copy goes through here.
+///
+/// # Errors
+/// A message when the clipped regions still cover more cells than the sheet-cell limit
+/// (thousands of overlapping merges over the same used range).
+pub(crate) fn merges_within(
+    wb: &mut Sheets<Cursor<Vec<u8>>>,
+    name: &str,
+    range: &Range<Data>,
+) -> Result<Vec<Dimensions>, String> {
+    let (Some(first), Some(last)) = (range.start(), range.end()) else {
+        return Ok(Vec::new());
+    };
+    let limit = crate::limits::get().max_sheet_cells;
+    let mut area: u64 = 0;
+    let mut out = Vec::new();
+    for m in merges(wb, name) {
+        let start = (m.start.0.max(first.0), m.start.1.max(first.1));
+        let end = (m.end.0.min(last.0), m.end.1.min(last.1));
+        if start.0 > end.0 || start.1 > end.1 || start == end {
+            continue;
+        }
+        area += u64::from(end.0 - start.0 + 1) * u64::from(end.1 - start.1 + 1);
+        if area > limit {
+            return Err(format!(
+                "工作表“{name}”的合并单元格共覆盖超过 {limit} 个单元格，超过上限"
+            ));
+        }
+        out.push(Dimensions { start, end });
+    }
+    Ok(out)
+}
+
+/// Show a copied sheet as the original showed it: a hidden sheet stays hidden (a copy that
+/// un-hid it would publish its items when compiled).
+pub(crate) fn keep_visibility(ws: &mut rust_xlsxwriter::Worksheet, v: &calamine::SheetVisible) {
+    match v {
+        calamine::SheetVisible::Visible => {}
+        calamine::SheetVisible::Hidden => {
+            ws.set_hidden(true);
+        }
+        calamine::SheetVisible::VeryHidden => {
+            ws.set_very_hidden(true);
+        }
     }
 }
 
@@ -276,8 +680,108 @@ pub fn read_sheets_from_bytes(
     guard(file, || sheets_of(open_bytes(bytes, file)?, file))
 }
 
+/// Warnings about cells whose value a clerk would not see as read: formulas without a
+/// cached value (read as empty), Excel error values (`#N/A`), and hidden rows (read, but the
+/// clerk may not know they are there). One diagnostic per kind and sheet, naming the first
+/// cells, so a sheet of ten thousand `#N/A` does not flood the report.
+fn cell_warnings(
+    wb: &mut Sheets<Cursor<Vec<u8>>>,
+    facts: &ZipFacts,
+    name: &str,
+    range: &Range<Data>,
+    file: &Arc<str>,
+) -> Vec<Diagnostic> {
+    const SHOWN: usize = 5;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let cell = |r: u32, c: u32| crate::diag::cell_name(r + 1, c + 1);
+    let mut errors: Vec<(String, String)> = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            if let Data::Error(e) = v {
+                errors.push((cell(r0 + i as u32, c0 + j as u32), e.to_string()));
+            }
+        }
+    }
+    let mut unvalued: Vec<String> = Vec::new();
+    if facts.formulas {
+        if let Sheets::Xlsx(x) = wb {
+            if let Ok(formulas) = x.worksheet_formula(name) {
+                let (f0, g0) = formulas.start().unwrap_or((0, 0));
+                for (i, row) in formulas.rows().enumerate() {
+                    for (j, f) in row.iter().enumerate() {
+                        let pos = (f0 + i as u32, g0 + j as u32);
+                        let empty = matches!(range.get_value(pos), None | Some(Data::Empty));
+                        if !f.is_empty() && empty {
+                            unvalued.push(cell(pos.0, pos.1));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let hidden: &[u32] = facts
+        .sheet_parts
+        .get(name)
+        .and_then(|part| facts.hidden_rows.get(part))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let list = |v: &[String]| {
+        let shown: Vec<&str> = v.iter().take(SHOWN).map(String::as_str).collect();
+        let more = if v.len() > SHOWN { " 等" } else { "" };
+        format!("{}{more}", shown.join("、"))
+    };
+    let mut out = Vec::new();
+    let mut push =
+        |rule: &crate::diag::Rule, at: Option<&String>, msg: String, hint: &'static str| {
+            let mut d = Diagnostic::new(rule, msg).in_file(file).hint(hint);
+            d.sheet = Some(Arc::from(name));
+            d.cell = at.cloned();
+            out.push(d);
+        };
+    if !unvalued.is_empty() {
+        push(
+            &codes::FORMULA_WITHOUT_VALUE,
+            unvalued.first(),
+            format!(
+                "{} 个公式单元格没有保存计算结果，按空白读取：{}",
+                unvalued.len(),
+                list(&unvalued)
+            ),
+            "在 Excel/WPS 中打开后保存一次（会写入计算结果），或把公式改为“选择性粘贴 → 数值”",
+        );
+    }
+    if !errors.is_empty() {
+        let cells: Vec<String> = errors.iter().map(|(c, e)| format!("{c}（{e}）")).collect();
+        push(
+            &codes::ERROR_VALUE,
+            errors.first().map(|(c, _)| c),
+            format!(
+                "{} 个单元格是 Excel 错误值，按原文读取：{}",
+                errors.len(),
+                list(&cells)
+            ),
+            "修正引用或公式（#N/A 多为查找不到、#REF! 多为引用的行列被删除），再保存",
+        );
+    }
+    if !hidden.is_empty() {
+        let rows: Vec<String> = hidden.iter().map(|r| r.to_string()).collect();
+        let first = hidden.first().map(|r| format!("A{r}"));
+        push(
+            &codes::HIDDEN_ROW,
+            first.as_ref(),
+            format!(
+                "工作表“{name}”有 {} 个隐藏行，已照常读取：第 {} 行",
+                hidden.len(),
+                list(&rows)
+            ),
+            "确认隐藏行中的事项应当公开；不应公开的请删除该行，而不是隐藏",
+        );
+    }
+    out
+}
+
 fn sheets_of(
-    mut wb: Sheets<Cursor<Vec<u8>>>,
+    (mut wb, facts): Opened,
     file: &Arc<str>,
 ) -> Result<(Vec<Sheet>, Vec<Diagnostic>), Diagnostic> {
     let meta: Vec<(String, bool)> = wb
@@ -308,8 +812,13 @@ fn sheets_of(
             )
             .in_file(file)
         })?;
-        let merged = merges(&mut wb, &name);
+        let merged = merges_within(&mut wb, &name, &range).map_err(|m| {
+            Diagnostic::new(&codes::INPUT_TOO_LARGE, m)
+                .in_file(file)
+                .hint("这通常是损坏或恶意的文件；请用 Excel/WPS 打开检查后另存")
+        })?;
         let rows = rows_of(&range, &merged);
+        diags.extend(cell_warnings(&mut wb, &facts, &name, &range, file));
         if rows.len() as u64 > crate::limits::get().max_rows {
             return Err(Diagnostic::new(
                 &codes::INPUT_TOO_LARGE,

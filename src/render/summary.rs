@@ -415,7 +415,7 @@ pub fn index(county: &str, date: Date, entries: &[IndexEntry]) -> String {
                         @for e in group {
                             li {
                                 @match &e.html {
-                                    Some(href) => { a href=(href) { (e.name) } }
+                                    Some(href) => { a href=(crate::fsutil::href(href)) { (e.name) } }
                                     None => { (e.name) }
                                 }
                                 "（" (e.items) " 项"

@@ -106,6 +106,60 @@ Use instead:
 ",
 };
 
+pub static CONTROL_CHARACTER: Rule = Rule {
+    code: "GK606",
+    name: "ControlCharacter",
+    severity: Error,
+    summary: "含有控制字符（NUL、ESC 等不可见字符）",
+    source: "—",
+    doc: "## What it does
+Reports control characters in a value: NUL, ESC and the other C0/C1 controls, DEL, and the Unicode bidirectional overrides (U+202A–U+202E, U+2066–U+2069). Line breaks and tabs are not control characters here (a tab is GK602).
+
+## Why is this bad?
+They are invisible in Excel but not harmless: ESC sequences drive a terminal (a changed window title, a forged line of output), NUL ends the text in many programs (a unit name with a NUL gave a blank page), and a bidirectional override shows the text in another order than it is stored. They come from copying out of other systems, never from typing.
+
+## Example
+    二级事项 = 办事\u{1b}[31m指南
+
+Use instead:
+    二级事项 = 办事指南
+",
+};
+
+/// Whether a character is a control character GK606 reports (line breaks, tabs and
+/// carriage returns are not: cells hold them legitimately).
+pub fn is_control_character(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The text with its control characters shown escaped, for a message.
+fn show_controls(t: &str) -> String {
+    crate::print_escape::escape_controls(t).into_owned()
+}
+
+/// GK606 for the names of a unit (from its TOML or a draft's 单位 column), which no item
+/// rule sees.
+pub(super) fn check_unit(cat: &crate::model::Catalogue, out: &mut Vec<Diagnostic>) {
+    let u = &cat.unit;
+    for (label, t) in [
+        ("单位名称", Some(u.name.as_str())),
+        ("单位全称", u.full_name.as_deref()),
+    ] {
+        let Some(t) = t.filter(|t| t.chars().any(is_control_character)) else {
+            continue;
+        };
+        out.push(
+            Diagnostic::new(
+                &CONTROL_CHARACTER,
+                format!("{label}“{}”中有控制字符", show_controls(t)),
+            )
+            .in_file(&cat.file)
+            .hint("删除这些不可见字符后重新保存"),
+        );
+    }
+}
+
 /// The longest text one cell of a workbook holds (Excel, WPS and LibreOffice alike).
 pub const CELL_LIMIT: usize = 32_767;
 
@@ -147,9 +201,12 @@ struct Scan {
     /// are grouped; a mobile number needs 11).
     digit_stretch: usize,
     stray_whitespace: bool,
+    /// A character GK606 reports.
+    control: bool,
 }
 
 fn scan(t: &str) -> Scan {
+    let mut control = false;
     let mut stray = t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace);
     let (mut digit_run, mut digit_stretch, mut run, mut stretch) = (0, 0, 0, 0);
     let b = t.as_bytes();
@@ -167,6 +224,19 @@ fn scan(t: &str) -> Scan {
             b'-' | b'+' => {}
             _ => {
                 stretch = 0;
+                control |= match c {
+                    b'\n' | b'\r' | b'\t' => false,
+                    0x00..=0x1F | 0x7F => true,
+                    // U+0080–U+009F
+                    0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+                    // U+202A–U+202E and U+2066–U+2069
+                    0xE2 => match (b.get(i + 1), b.get(i + 2)) {
+                        (Some(0x80), Some(n)) => (0xAA..=0xAE).contains(n),
+                        (Some(0x81), Some(n)) => (0xA6..=0xA9).contains(n),
+                        _ => false,
+                    },
+                    _ => false,
+                };
                 stray |= match c {
                     b'\t' => true,
                     // U+00A0
@@ -182,6 +252,7 @@ fn scan(t: &str) -> Scan {
         digit_run,
         digit_stretch,
         stray_whitespace: stray,
+        control,
     }
 }
 
@@ -450,6 +521,16 @@ pub(super) fn check_item(item: &Item, ctx: &super::Context, out: &mut Vec<Diagno
                     .on(item, field)
                     .underline(&t.replace(&m, &masked), &masked)
                     .hint("改为单位办公电话或服务热线"),
+            );
+        }
+        if seen.control {
+            out.push(
+                Diagnostic::new(
+                    &CONTROL_CHARACTER,
+                    format!("{}中有控制字符：{}", field.label(), show_controls(t)),
+                )
+                .on(item, field)
+                .hint("删除这些不可见字符（常见于从其他系统复制的内容）后重新保存"),
             );
         }
         if field != Field::Channels && seen.stray_whitespace {

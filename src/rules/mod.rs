@@ -43,6 +43,10 @@ pub static RULES: &[&Rule] = &[
     &HIDDEN_SHEET,
     &INPUT_TOO_LARGE,
     &CELL_TOO_LONG,
+    &STRAY_QUOTE,
+    &FORMULA_WITHOUT_VALUE,
+    &ERROR_VALUE,
+    &HIDDEN_ROW,
     &MISSING_NAME,
     &MISSING_CONTENT,
     &MISSING_BASIS,
@@ -89,6 +93,7 @@ pub static RULES: &[&Rule] = &[
     &FULL_WIDTH_IN_DOCUMENT_NUMBER,
     &PERSONAL_ID_NUMBER,
     &MOBILE_NUMBER,
+    &CONTROL_CHARACTER,
     &VALUE_TOO_LONG,
     &MISSING_RESPONSIBLE_DOMAIN,
     &DUPLICATE_UNIT_NAME,
@@ -123,6 +128,7 @@ impl Default for Context {
 /// [`UnitChecks`] the streaming path feeds row by row.
 pub fn check(cat: &Catalogue, ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    hygiene::check_unit(cat, &mut out);
     let mut cross = CrossCheck::default();
     for section in &cat.sections {
         values::check_section(cat, section, &mut out);

@@ -90,3 +90,84 @@ pub fn diagnostic<'a>(report: &'a serde_json::Value, code: &str) -> Option<&'a s
         .iter()
         .find(|d| d["code"] == code)
 }
+
+/// The budget of every hostile test: 2 GiB of address space and 30 s of wall-clock time.
+pub const BUDGET_BYTES: u64 = 2 << 30;
+pub const BUDGET_SECS: u64 = 30;
+
+/// Run gkml in `dir` under the hostile budget, so a bomb fails the test instead of the
+/// machine. Memory: `prlimit --as` (RLIMIT_AS) on the child. mimalloc, the global allocator,
+/// reserves address space lazily, so RLIMIT_AS holds it (an allocation past the budget
+/// aborts the child: measured on a 1,048,000-row .ods bomb, RSS stopped at 1.95 GB;
+/// RLIMIT_DATA stops it too, at 2.08 GB). Time: the child is killed after 30 s. Either
+/// way the test panics naming the budget, never hangs.
+pub fn gkml_bounded_in(dir: &Path, args: &[&str]) -> Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let bin = env!("CARGO_BIN_EXE_gkml");
+    let as_limit = format!("--as={BUDGET_BYTES}");
+    let mut cmd = if Path::new("/usr/bin/prlimit").exists() {
+        let mut c = Command::new("/usr/bin/prlimit");
+        c.args([as_limit.as_str(), "--", bin]);
+        c
+    } else {
+        // Any POSIX shell's ulimit sets the same limit (in KiB).
+        let mut c = Command::new("sh");
+        c.args([
+            "-c",
+            &format!("ulimit -v {} && exec \"$0\" \"$@\"", BUDGET_BYTES >> 10),
+            bin,
+        ]);
+        c
+    };
+    let mut child = cmd
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run gkml under the budget");
+    // Drain both pipes on threads: a child blocked on a full pipe would look like a hang.
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("piped stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("piped stderr")));
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait for gkml") {
+            break s;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(BUDGET_SECS) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("gkml {args:?} ran over the {BUDGET_SECS} s budget and was killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let o = Output {
+        status,
+        stdout: out.join().expect("stdout reader"),
+        stderr: err.join().expect("stderr reader"),
+    };
+    if status.code().is_none()
+        || String::from_utf8_lossy(&o.stderr).contains("memory allocation of")
+    {
+        panic!(
+            "gkml {args:?} was stopped by a signal or ran out of its {} GiB budget:\n{}",
+            BUDGET_BYTES >> 30,
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    o
+}
+
+/// [`gkml_bounded_in`] in the crate root.
+pub fn gkml_bounded(args: &[&str]) -> Output {
+    gkml_bounded_in(&root(), args)
+}

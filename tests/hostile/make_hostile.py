@@ -89,3 +89,126 @@ w("long_cell.csv", HEADER + "社会救助,办事指南," + "很" * 40000 + ",《
 
 # Control characters and odd Unicode everywhere.
 w("control_chars.csv", HEADER + "社会救助,\x00\x01\x1b[31m办事\u202e指南,\ufeff内容\u200b,依据,及时公开,镇\x7f,政府网站,✓,,✓,,\r\n")
+
+# ---- Round two (issue 20) ----
+
+STYLES = '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="m&quot;月&quot;d&quot;日&quot;"/></numFmts><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>'
+
+def workbook(sheets, styles=None):
+    """An xlsx from [(name, sheet_xml, state)], state "visible", "hidden" or "veryHidden"."""
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        over = "".join(f'<Override PartName="/xl/worksheets/sheet{i+1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(len(sheets)))
+        z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' + over + '</Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        tags = "".join(f'<sheet name="{n}" sheetId="{i+1}"' + ("" if st == "visible" else f' state="{st}"') + f' r:id="rId{i+1}"/>' for i, (n, _, st) in enumerate(sheets))
+        z.writestr("xl/workbook.xml", '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>' + tags + '</sheets></workbook>')
+        rels = "".join(f'<Relationship Id="rId{i+1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i+1}.xml"/>' for i in range(len(sheets)))
+        if styles:
+            rels += '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+            z.writestr("xl/styles.xml", styles)
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' + rels + '</Relationships>')
+        for i, (_, xml, _) in enumerate(sheets):
+            z.writestr(f"xl/worksheets/sheet{i+1}.xml", xml)
+    return b.getvalue()
+
+def col(i):
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+def sheet(rows, extra="", row_attrs=None):
+    """Sheet XML from rows of strings (inline strings; "=F" makes a formula without a value)."""
+    out = []
+    for r, cells in enumerate(rows):
+        cs = []
+        for c, v in enumerate(cells):
+            ref = f"{col(c)}{r+1}"
+            if v.startswith("=F"):
+                cs.append(f'<c r="{ref}"><f>{v[2:]}</f></c>')
+            elif v.startswith("D") and v[1:].isdigit():
+                cs.append(f'<c r="{ref}" s="1"><v>{v[1:]}</v></c>')
+            elif v.startswith("M") and v[1:].isdigit():
+                cs.append(f'<c r="{ref}" s="2"><v>{v[1:]}</v></c>')
+            elif v.startswith("#"):
+                cs.append(f'<c r="{ref}" t="e"><v>{v}</v></c>')
+            else:
+                cs.append(f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>')
+        attrs = (row_attrs or {}).get(r + 1, "")
+        out.append(f'<row r="{r+1}"{attrs}>' + "".join(cs) + "</row>")
+    return '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + "".join(out) + "</sheetData>" + extra + "</worksheet>"
+
+H2 = ["二级事项", "公开内容（要素）", "公开依据", "公开时限", "公开主体", "公开渠道和载体", "全社会", "主动"]
+def item(name):
+    return [name, "条件", "《中华人民共和国政府信息公开条例》（国务院令第711号）", "信息形成或变更之日起20个工作日内", "镇人民政府", "政府网站", "✓", "✓"]
+
+# A visible sheet of three items and a hidden and a very hidden sheet of twenty: copies made
+# by --fix and --annotate must keep them hidden.
+w("hidden_sheets.xlsx", workbook([
+    ("目录", sheet([H2] + [item(f"公开事项{i}") for i in range(2)] + [item("公开事项2")[:5] + ["&lt;b&gt;政府网站&lt;/b&gt;", "✓", "✓"]]), "visible"),
+    ("草稿", sheet([H2] + [item(f"草稿事项{i}") for i in range(10)]), "hidden"),
+    ("底稿", sheet([H2] + [item(f"底稿事项{i}") for i in range(10)]), "veryHidden"),
+]))
+
+# One merged range from A10 to the last cell of the sheet (5 KB on disk).
+w("merge_bomb.xlsx", workbook([
+    ("目录", sheet([H2] + [item(f"事项{i}")[:5] + ["&lt;b&gt;政府网站&lt;/b&gt;", "✓", "✓"] for i in range(3)], '<mergeCells count="1"><mergeCell ref="A10:XFD1048576"/></mergeCells>'), "visible"),
+]))
+
+def ods(content):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+        z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="目录">' + content + '</table:table></office:spreadsheet></office:body></office:document-content>')
+    return b.getvalue()
+
+def ods_row(cells, attrs=""):
+    return f"<table:table-row{attrs}>" + "".join(f'<table:table-cell office:value-type="string"><text:p>{c}</text:p></table:table-cell>' for c in cells) + "</table:table-row>"
+
+# One item row repeated 1,048,000 times (1 KB on disk), and one cell repeated across
+# 16,000 columns above 100,000 repeated rows.
+w("ods_rows_bomb.ods", ods(ods_row(H2) + ods_row(item("低保"), ' table:number-rows-repeated="1048000"')))
+w("ods_columns_bomb.ods", ods(ods_row(H2) + '<table:table-row><table:table-cell table:number-columns-repeated="16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>' + ods_row(item("低保"), ' table:number-rows-repeated="100000"')))
+# What LibreOffice writes: the items, then empty cells and rows repeated to the sheet's end.
+w("ods_trailing_empty.ods", ods(ods_row(H2) + ods_row(item("低保")) + ods_row(item("特困"))
+  + '<table:table-row table:number-rows-repeated="1048573"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+  + '<table:table-row><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'))
+
+def with_shared_strings(unique_count):
+    """A workbook whose cells come from a shared-string table declaring `unique_count`."""
+    b = io.BytesIO()
+    src = zipfile.ZipFile(io.BytesIO(workbook([("目录", sheet([H2, item("低保")]), "visible")])))
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for n in src.namelist():
+            data = src.read(n)
+            if n == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            if n == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+            z.writestr(n, data)
+        z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="{unique_count}"><si><t>低保</t></si></sst>')
+    return b.getvalue()
+
+# A shared-string table declaring u64::MAX and 2^31 strings (calamine reserves them all).
+w("shared_strings_max.xlsx", with_shared_strings(18446744073709551615))
+w("shared_strings_2e31.xlsx", with_shared_strings(2 ** 31))
+
+# Cells calamine reads differently from what Excel shows: a formula saved without its
+# result, #N/A, dates (yyyy-m-d and m月d日 formats) and a hidden row.
+w("cell_values.xlsx", workbook([
+    ("目录", sheet([H2 + ["备注"],
+                    item("低保")[:4] + ["=FB1&amp;\"人民政府\""] + item("低保")[5:] + ["D45688"],
+                    item("特困")[:2] + ["#N/A"] + item("特困")[3:] + ["M45688"],
+                    item("临时救助") + [""]],
+                   row_attrs={4: ' hidden="1"'}), "visible"),
+], styles=STYLES))
+
+# Rows and cells without their r attribute (positions implied): one row of 16,384 cells over
+# a million one-cell rows declares 17 billion cells without naming one of them (64 KB).
+w("implicit_positions_bomb.xlsx", workbook([("目录", '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + '<row>' + '<c><v>1</v></c>' * 16384 + '</row>' + '<row><c><v>1</v></c></row>' * 1000000 + '</sheetData></worksheet>', "visible")]))
+# The same shape at a sane size reads: a header and one item, positions implied.
+w("implicit_positions_ok.xlsx", workbook([("目录", '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + "".join('<row>' + "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' for v in r) + '</row>' for r in [H2, item("低保")]) + '</sheetData></worksheet>', "visible")]))
