@@ -722,10 +722,12 @@ fn width(rows: &[RawRow]) -> usize {
 /// layout, footers) are passed over; a table that follows a catalogue table directly, has the
 /// same number of columns and no header of its own continues it. Catalogues of one unit from
 /// several tables are joined.
+/// `what` names the kind of document in messages ("网页", "Word 文档").
 pub fn read_tables(
     file: &Arc<str>,
     tables: Vec<DocTable>,
     default_unit: &str,
+    what: &str,
 ) -> (Vec<Catalogue>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     // Laid out, in document order.
@@ -771,21 +773,28 @@ pub fn read_tables(
                 }
             }
         }
-        // A domain named above the table (its caption first, then the nearest heading) holds
-        // for the tables below until another is named.
-        let named = t
-            .caption
+        let Some((last, _)) = header else {
+            continue;
+        };
+        // A domain named above the header (a title row in the table, the caption, the nearest
+        // heading or title paragraph) holds for the tables below until another is named.
+        let above: Vec<&str> = rows[..last]
             .iter()
-            .chain(t.context.iter().rev())
-            .find_map(|b| section_of_heading(b));
+            .filter_map(|r| r.cells.iter().find(|c| !c.trim().is_empty()))
+            .map(String::as_str)
+            .collect();
+        let named = above
+            .iter()
+            .rev()
+            .copied()
+            .chain(t.caption.iter().map(String::as_str))
+            .chain(t.context.iter().rev().map(String::as_str))
+            .find_map(|b| section_of_heading(b).or_else(|| split_title(b).1));
         if named.is_some() {
             section = named;
         }
-        if header.is_none() {
-            continue;
-        }
         let mut head_rows = rows.clone();
-        prepare(&mut head_rows, t, section.clone());
+        prepare(&mut head_rows, last, t, section.clone());
         groups.push(Group {
             head: i,
             rows: head_rows,
@@ -820,9 +829,9 @@ pub fn read_tables(
     if units.is_empty() {
         if near_misses.is_empty() {
             let msg = if laid.is_empty() && diags.is_empty() {
-                "文件中没有表格".to_string()
+                format!("{what}中没有表格")
             } else {
-                format!("文件中的 {} 个表格都没有目录表头", laid.len())
+                format!("{what}中的 {} 个表格都没有目录表头", laid.len())
             };
             near_misses.push(
                 Diagnostic::new(&rules::HEADER_NOT_FOUND, msg)
@@ -844,21 +853,26 @@ pub fn read_tables(
 
 /// Give the table reader what stands above the table: the document's title as a leading row
 /// when the table has no title row of its own, and the domain named above the table as a
-/// section row right under the header.
-fn prepare(rows: &mut Vec<RawRow>, t: &DocTable, section: Option<SectionKey>) {
-    let Some((mut last, _)) = table::column_fields(&rows[..rows.len().min(30)]) else {
-        return;
-    };
-    let has_title = rows[..last]
-        .iter()
-        .flat_map(|r| &r.cells)
-        .any(|c| c.contains("目录") || c.contains("目錄"));
+/// section row right under the header (`last` is the header's last row). A title that names
+/// a domain too ("乐昌镇社会救助领域基层政务公开标准目录") is given without it, so that it names
+/// the unit only; the domain is in the section row.
+fn prepare(rows: &mut Vec<RawRow>, mut last: usize, t: &DocTable, section: Option<SectionKey>) {
+    let mut has_title = false;
+    for r in rows.iter_mut().take(last) {
+        for c in &mut r.cells {
+            let (unit_title, domain) = split_title(c);
+            if domain.is_some() {
+                *c = unit_title;
+            }
+            has_title |= is_title(c);
+        }
+    }
     if let (false, Some(title)) = (has_title, &t.title) {
         if last + 1 < 30 {
             rows.insert(
                 0,
                 RawRow {
-                    cells: vec![title.clone()],
+                    cells: vec![split_title(title).0],
                     row: 0,
                     line: None,
                     first_column: 1,
@@ -880,6 +894,45 @@ fn prepare(rows: &mut Vec<RawRow>, t: &DocTable, section: Option<SectionKey>) {
                 merged: Vec::new(),
             },
         );
+    }
+}
+
+/// A title that names a domain as well as the unit ("乐昌镇社会救助领域基层政务公开标准目录"):
+/// the title without the domain, and the domain. Other texts come back unchanged, with none.
+pub fn split_title(text: &str) -> (String, Option<SectionKey>) {
+    let unchanged = || (text.to_string(), None);
+    if !text.contains("目录") && !text.contains("目錄") {
+        return unchanged();
+    }
+    let t = domains::to_simplified(text).into_owned();
+    let mut best: Option<(usize, usize, u8)> = None;
+    for d in (1..=26).filter_map(domains::by_id) {
+        for name in std::iter::once(d.name).chain(d.aliases.iter().copied()) {
+            let Some(p) = t.find(name) else { continue };
+            let end = p + name.len();
+            let end = if t[end..].starts_with("领域") {
+                end + "领域".len()
+            } else {
+                end
+            };
+            // The domain must be followed by the title's decoration, so that 扶贫 in
+            // "扶贫办政务公开事项标准目录" (a unit) is not taken for the domain.
+            let decorated = ["基层", "政务公开", "公开", "标准目录", "事项", "目录"]
+                .iter()
+                .any(|k| t[end..].starts_with(k));
+            if decorated && best.is_none_or(|(s, e, _)| p < s || (p == s && end > e)) {
+                best = Some((p, end, d.id));
+            }
+        }
+    }
+    let Some((s, e, id)) = best else {
+        return unchanged();
+    };
+    let rest = format!("{}{}", &t[..s], &t[e..]);
+    if is_title(&rest) {
+        (rest, Some(SectionKey::Domain(id)))
+    } else {
+        unchanged()
     }
 }
 
@@ -906,6 +959,15 @@ mod tests {
         ] {
             assert!(section_of_heading(h).is_none(), "{h}");
         }
+    }
+
+    #[test]
+    fn a_title_naming_a_domain_is_split_into_unit_title_and_domain() {
+        let (t, d) = split_title("乐昌镇社会救助领域基层政务公开标准目录");
+        assert_eq!(t, "乐昌镇基层政务公开标准目录");
+        assert_eq!(d, Some(SectionKey::Domain(5)));
+        assert_eq!(split_title("嘉鱼县扶贫办政务公开事项标准目录").1, None);
+        assert_eq!(split_title("社会救助领域基层政务公开标准目录").1, None);
     }
 
     #[test]

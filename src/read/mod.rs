@@ -226,7 +226,11 @@ fn read_document(path: &Path, file: &Arc<str>, stem: &str, kind: Kind) -> FileRe
             Kind::Html => html::read_bytes(&bytes, file)?,
             Kind::Docx => docx::read_bytes(&bytes, file)?,
         };
-        Ok(document::read_tables(file, tables, stem))
+        let what = match kind {
+            Kind::Html => "网页",
+            Kind::Docx => "Word 文档",
+        };
+        Ok(document::read_tables(file, tables, stem, what))
     }));
     match read {
         Ok(Ok((catalogues, diags))) => FileRead {
