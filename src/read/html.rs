@@ -45,9 +45,14 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
 }
 
 /// The encoding a page declares in a `<meta charset>` or `<meta http-equiv="Content-Type">`,
-/// read from the page's first 64 KB with the HTML parser itself.
+/// read with the HTML parser itself from the page's head: its first 8 KB (browsers look at the
+/// first 1 KB; Excel's pages have a long head), up to `<body`.
 fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    let head = &bytes[..bytes.len().min(8 * 1024)];
+    let head = memchr::memmem::find(head, b"<body")
+        .or_else(|| memchr::memmem::find(head, b"<BODY"))
+        .map_or(head, |end| &head[..end]);
+    let head = String::from_utf8_lossy(head);
     let doc = Html::parse_document(&head);
     for node in doc.tree.nodes() {
         let Node::Element(e) = node.value() else {
@@ -200,9 +205,8 @@ fn span(e: &scraper::node::Element, name: &str, default: u32) -> u32 {
 /// same kind closes implicitly, and void elements, are not counted). html5ever's tree builder
 /// looks down its stack of open elements for many tags, so a page nested thousands of levels
 /// deep would take quadratic time; such a page is refused before it is parsed.
-fn nesting_depth(text: &str) -> usize {
+fn nesting_depth(b: &[u8]) -> usize {
     let (mut depth, mut max) = (0usize, 0usize);
-    let b = text.as_bytes();
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let at = i + off + 1;
@@ -277,15 +281,7 @@ pub const MAX_DEPTH: usize = 4096;
 /// # Errors
 /// A GK013 diagnostic for a page nested deeper than [`MAX_DEPTH`].
 pub fn tables(text: &str, file: &Arc<str>) -> Result<Vec<DocTable>, Diagnostic> {
-    let depth = nesting_depth(text);
-    if depth > MAX_DEPTH {
-        return Err(Diagnostic::new(
-            &rules::INPUT_TOO_LARGE,
-            format!("网页的标签嵌套了 {depth} 层，超过上限 {MAX_DEPTH}"),
-        )
-        .in_file(file)
-        .hint("这通常是损坏或恶意的文件；正常网页的嵌套不超过几十层"));
-    }
+    too_deep(text.as_bytes(), file)?;
     let doc = Html::parse_document(text);
     let mut b = Builder::new(true);
     // The node whose subtree is being skipped (hidden), if any.
@@ -376,8 +372,25 @@ pub fn tables(text: &str, file: &Arc<str>) -> Result<Vec<DocTable>, Diagnostic> 
 /// # Errors
 /// A GK013 diagnostic for a page nested too deep.
 pub fn read_bytes(bytes: &[u8], file: &Arc<str>) -> Result<Vec<DocTable>, Diagnostic> {
+    // Before anything is parsed, even the head for its charset: tags are ASCII in every
+    // encoding a page may declare.
+    too_deep(bytes, file)?;
     let (text, _) = decode(bytes);
     tables(&text, file)
+}
+
+/// A GK013 for a page nested deeper than [`MAX_DEPTH`].
+fn too_deep(text: &[u8], file: &Arc<str>) -> Result<(), Diagnostic> {
+    let depth = nesting_depth(text);
+    if depth > MAX_DEPTH {
+        return Err(Diagnostic::new(
+            &rules::INPUT_TOO_LARGE,
+            format!("网页的标签嵌套了 {depth} 层，超过上限 {MAX_DEPTH}"),
+        )
+        .in_file(file)
+        .hint("这通常是损坏或恶意的文件；正常网页的嵌套不超过几十层"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
