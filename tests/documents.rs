@@ -840,3 +840,24 @@ fn hostile_word_files_never_crash() {
     let (code, _) = run_quickly(&p, &[]);
     assert_eq!(code, 2);
 }
+
+/// Writes the fixtures above into the fuzz corpus (tests/fuzz_corpus/html, …/docx), which
+/// tests/fuzz.rs replays and mutates: `cargo test --test documents -- --ignored`.
+#[test]
+#[ignore]
+fn write_fuzz_corpus() {
+    let base = root().join("tests/fuzz_corpus");
+    let html = base.join("html");
+    let word = base.join("docx");
+    std::fs::create_dir_all(&html).expect("mkdir");
+    std::fs::create_dir_all(&word).expect("mkdir");
+    write(&html, "portal_gb2312.html", &gbk(&portal_page()));
+    write(&html, "excel_web_page.xls", &gbk(&excel_web_page()));
+    write(&html, "two_tables.html", two_table_page().as_bytes());
+    write(
+        &html,
+        "spans.html",
+        b"<table><tr><td rowspan=0 colspan=3>a</td><td rowspan=2>b</td></tr><tr><td>c<table><tr><td>d</td></tr></table></td></tr></table>",
+    );
+    write(&word, "draft.docx", &docx(&word_document()));
+}
