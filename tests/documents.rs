@@ -344,6 +344,20 @@ fn several_catalogue_tables_in_one_page_are_read_in_order() {
 }
 
 #[test]
+fn the_page_title_names_the_unit_when_the_body_does_not_but_a_menu_does_not() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let page = two_table_page().replace(
+        "<html><body><h1>曲沃县乐昌镇人民政府基层政务公开标准目录</h1>",
+        "<html><head><title>史村镇人民政府基层政务公开标准目录_曲沃县人民政府</title></head>\
+             <body><div>政府信息公开目录</div>",
+    );
+    let p = write(dir.path(), "下载.html", page.as_bytes());
+    let cats = read(&p);
+    assert_eq!(cats[0].unit.name, "史村镇");
+    assert_eq!(item_lines(&cats).len(), 4);
+}
+
+#[test]
 fn a_layout_table_around_the_catalogue_counts_and_the_nested_table_is_read() {
     let dir = tempfile::tempdir().expect("tmp");
     let inner = two_table_page();

@@ -483,8 +483,12 @@ pub fn section_of_heading(text: &str) -> Option<SectionKey> {
 /// it names a unit, not only a domain.
 pub fn is_title(text: &str) -> bool {
     let t = text.trim();
-    t.chars().count() <= 80
-        && (t.contains("目录") || t.contains("目錄"))
+    if t.chars().count() > 80 {
+        return false;
+    }
+    // "标准目录" or "事项目录", not any 目录: a portal's "政府信息公开目录" is a menu.
+    let s = domains::to_simplified(t);
+    (s.contains("标准目录") || s.contains("事项目录"))
         && table::unit_from_title(t).is_some()
         && section_of_heading(t).is_none()
 }
@@ -975,6 +979,10 @@ mod tests {
         assert!(is_title("曲沃县乐昌镇人民政府基层政务公开标准目录"));
         assert!(!is_title("社会救助领域公开事项标准目录"));
         assert!(!is_title("目录"));
+        assert!(!is_title("曲沃县人民政府-政府信息公开目录"));
+        assert!(is_title(
+            "乐昌镇人民政府基层政务公开标准目录_曲沃县人民政府"
+        ));
     }
 
     #[test]

@@ -98,7 +98,7 @@ fn attr(e: &BytesStart, name: &str) -> Option<String> {
 
 /// The document.xml of a .docx, with the zip-bomb guard of `read::xlsx`: the declared sizes
 /// of all parts, and the bytes really read, stay within the input limit.
-fn document_xml(bytes: &[u8], file: &Arc<str>) -> Result<String, Diagnostic> {
+fn document_xml(bytes: &[u8], file: &Arc<str>) -> Result<(String, String), Diagnostic> {
     let limits = crate::limits::get();
     let mut z = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| unreadable(file, format!("不是完整的 .docx（{e}）")))?;
@@ -137,7 +137,212 @@ fn document_xml(bytes: &[u8], file: &Arc<str>) -> Result<String, Diagnostic> {
     }
     // Word writes UTF-8; a UTF-16 part starts with its BOM.
     let (text, _, _) = encoding_rs::UTF_8.decode(&raw);
-    Ok(text.into_owned())
+    // The list definitions, for 序号 cells numbered by Word itself; small, and within the
+    // checked total.
+    let mut numbering = Vec::new();
+    if let Ok(f) = z.by_name("word/numbering.xml") {
+        let _ = f.take(limits.max_input_bytes).read_to_end(&mut numbering);
+    }
+    let (numbering, _, _) = encoding_rs::UTF_8.decode(&numbering);
+    Ok((text.into_owned(), numbering.into_owned()))
+}
+
+/// One level of a Word list: its first number, number format and label ("%1.").
+#[derive(Debug, Clone, Default)]
+struct ListLevel {
+    start: u32,
+    format: String,
+    text: String,
+}
+
+/// Word's list definitions (word/numbering.xml) and the counters of the lists met so far, so
+/// that a paragraph numbered by Word reads with the number Word shows ("1.", "一、").
+#[derive(Debug, Default)]
+pub struct Numbering {
+    /// numId → abstractNumId.
+    nums: std::collections::HashMap<String, String>,
+    /// abstractNumId → levels by ilvl.
+    abstracts: std::collections::HashMap<String, Vec<ListLevel>>,
+    counters: std::collections::HashMap<String, [u32; 9]>,
+}
+
+impl Numbering {
+    pub fn parse(xml: &str) -> Self {
+        let mut n = Numbering::default();
+        let mut r = Reader::from_str(xml);
+        let mut abstract_id: Option<String> = None;
+        let mut level: Option<(usize, ListLevel)> = None;
+        let mut num_id: Option<String> = None;
+        loop {
+            let ev = match r.read_event() {
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(ev) => ev,
+            };
+            match ev {
+                Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                    "w:abstractNum" => abstract_id = attr(&e, "w:abstractNumId"),
+                    "w:lvl" => {
+                        let ilvl = attr(&e, "w:ilvl")
+                            .and_then(|v| v.parse::<usize>().ok())
+                            .unwrap_or(0);
+                        level = Some((
+                            ilvl,
+                            ListLevel {
+                                start: 1,
+                                ..Default::default()
+                            },
+                        ));
+                    }
+                    "w:start" => {
+                        if let Some((_, l)) = level.as_mut() {
+                            l.start = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1);
+                        }
+                    }
+                    "w:numFmt" => {
+                        if let Some((_, l)) = level.as_mut() {
+                            l.format = attr(&e, "w:val").unwrap_or_default();
+                        }
+                    }
+                    "w:lvlText" => {
+                        if let Some((_, l)) = level.as_mut() {
+                            l.text = attr(&e, "w:val").unwrap_or_default();
+                        }
+                    }
+                    "w:num" => num_id = attr(&e, "w:numId"),
+                    "w:abstractNumId" => {
+                        if let (Some(id), Some(a)) = (&num_id, attr(&e, "w:val")) {
+                            n.nums.insert(id.clone(), a);
+                        }
+                    }
+                    _ => {}
+                },
+                Event::End(e) => match e.name().as_ref() {
+                    "w:lvl" => {
+                        if let (Some(a), Some((i, l))) = (&abstract_id, level.take()) {
+                            if i < 9 {
+                                let levels = n.abstracts.entry(a.clone()).or_default();
+                                if levels.len() <= i {
+                                    levels.resize(i + 1, ListLevel::default());
+                                }
+                                levels[i] = l;
+                            }
+                        }
+                    }
+                    "w:abstractNum" => abstract_id = None,
+                    "w:num" => num_id = None,
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        n
+    }
+
+    /// The label of the next paragraph of list `num_id` at level `ilvl`, as Word shows it;
+    /// none for bullets (drawn with symbol fonts) and unknown lists.
+    pub fn next(&mut self, num_id: &str, ilvl: usize) -> Option<String> {
+        let levels = self.abstracts.get(self.nums.get(num_id)?)?;
+        let ilvl = ilvl.min(8);
+        let this = levels.get(ilvl)?;
+        if matches!(this.format.as_str(), "bullet" | "none") {
+            return None;
+        }
+        let counters = self.counters.entry(num_id.to_string()).or_default();
+        counters[ilvl] = if counters[ilvl] == 0 {
+            this.start
+        } else {
+            counters[ilvl] + 1
+        };
+        for c in counters.iter_mut().skip(ilvl + 1) {
+            *c = 0;
+        }
+        let mut label = this.text.clone();
+        for (k, l) in levels.iter().enumerate().take(ilvl + 1) {
+            let n = if counters[k] == 0 {
+                l.start
+            } else {
+                counters[k]
+            };
+            label = label.replace(&format!("%{}", k + 1), &format_number(n, &l.format));
+        }
+        Some(label)
+    }
+}
+
+/// A list number in one of Word's formats.
+fn format_number(n: u32, format: &str) -> String {
+    const CJK: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let cjk = |n: u32| -> String {
+        match n {
+            0..=9 => CJK[n as usize].to_string(),
+            10..=19 => format!("十{}", if n == 10 { "" } else { CJK[(n - 10) as usize] }),
+            20..=99 => format!(
+                "{}十{}",
+                CJK[(n / 10) as usize],
+                if n.is_multiple_of(10) {
+                    ""
+                } else {
+                    CJK[(n % 10) as usize]
+                }
+            ),
+            _ => n.to_string(),
+        }
+    };
+    let letters = |n: u32, base: u8| -> String {
+        let k = (n.max(1) - 1) % 26;
+        let times = (n.max(1) - 1) / 26 + 1;
+        char::from(base + k as u8)
+            .to_string()
+            .repeat(times as usize)
+    };
+    let roman = |mut n: u32| -> String {
+        let table = [
+            (1000, "M"),
+            (900, "CM"),
+            (500, "D"),
+            (400, "CD"),
+            (100, "C"),
+            (90, "XC"),
+            (50, "L"),
+            (40, "XL"),
+            (10, "X"),
+            (9, "IX"),
+            (5, "V"),
+            (4, "IV"),
+            (1, "I"),
+        ];
+        let mut s = String::new();
+        for (v, r) in table {
+            while n >= v && s.len() < 40 {
+                s.push_str(r);
+                n -= v;
+            }
+        }
+        s
+    };
+    match format {
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "japaneseCounting"
+        | "taiwaneseCounting" => cjk(n),
+        "ideographTraditional" => ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"]
+            .get((n.max(1) - 1) as usize)
+            .map_or_else(|| n.to_string(), |s| s.to_string()),
+        "decimalZero" => format!("{n:02}"),
+        "decimalFullWidth" | "decimalFullWidth2" => n
+            .to_string()
+            .chars()
+            .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
+            .collect(),
+        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" if (1..=20).contains(&n) => {
+            char::from_u32(0x2460 + n - 1).map_or_else(|| n.to_string(), String::from)
+        }
+        "upperLetter" => letters(n, b'A'),
+        "lowerLetter" => letters(n, b'a'),
+        "upperRoman" => roman(n),
+        "lowerRoman" => roman(n).to_lowercase(),
+        _ => n.to_string(),
+    }
 }
 
 /// A Wingdings symbol that draws a checkbox or a tick: Some(checked).
@@ -159,7 +364,11 @@ fn symbol_mark(font: &str, code: &str) -> Option<bool> {
 ///
 /// # Errors
 /// A GK001 diagnostic when the XML is broken before its first table.
-pub fn tables_of_xml(xml: &str, file: &Arc<str>) -> Result<Vec<DocTable>, Diagnostic> {
+pub fn tables_of_xml(
+    xml: &str,
+    mut numbering: Numbering,
+    file: &Arc<str>,
+) -> Result<Vec<DocTable>, Diagnostic> {
     let mut r = Reader::from_str(xml);
     let mut b = Builder::new(false);
     // Inside <w:t> (text is taken only there), and depths of subtrees that are skipped.
@@ -295,6 +504,15 @@ pub fn tables_of_xml(xml: &str, file: &Arc<str>) -> Result<Vec<DocTable>, Diagno
                 let name = e.name();
                 match name.as_ref() {
                     "w:t" => in_t = false,
+                    "w:pPr" => {
+                        // A paragraph numbered by Word shows its number before its text.
+                        if let (Some(id), ilvl) = std::mem::take(&mut st.num_pr) {
+                            if let Some(label) = numbering.next(&id, ilvl) {
+                                flush_cell(&mut b, &mut st.pending_cell);
+                                b.text(&label);
+                            }
+                        }
+                    }
                     "w:tblGrid" => {
                         if let Some(n) = st.grid_cols.filter(|n| *n > 0) {
                             b.grid_columns(n);
@@ -346,6 +564,8 @@ struct State {
     form_box: Option<(bool, Option<bool>)>,
     /// Content-control checkboxes: (checked, glyph replaced already), one per open <w:sdt>.
     sdt_boxes: Vec<Option<(bool, bool)>>,
+    /// The list (numId, ilvl) of the paragraph whose properties are being read.
+    num_pr: (Option<String>, usize),
 }
 
 impl State {
@@ -396,6 +616,8 @@ impl State {
                 }
             }
             "w:noBreakHyphen" => b.text("-"),
+            "w:numId" => self.num_pr.0 = attr(e, "w:val"),
+            "w:ilvl" => self.num_pr.1 = attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0),
             "w:sym" => {
                 flush_cell(b, &mut self.pending_cell);
                 let font = attr(e, "w:font").unwrap_or_default();
@@ -436,8 +658,8 @@ fn flush_cell(b: &mut Builder, pending: &mut Option<(u32, VMerge)>) {
 /// # Errors
 /// GK001 when it is not a readable Word package, GK013 when it is too large unpacked.
 pub fn read_bytes(bytes: &[u8], file: &Arc<str>) -> Result<Vec<DocTable>, Diagnostic> {
-    let xml = document_xml(bytes, file)?;
-    tables_of_xml(&xml, file)
+    let (xml, numbering) = document_xml(bytes, file)?;
+    tables_of_xml(&xml, Numbering::parse(&numbering), file)
 }
 
 #[cfg(test)]
@@ -461,7 +683,7 @@ mod tests {
             cell("全社会", ""),
             cell("特定群众", ""),
         );
-        let t = tables_of_xml(&xml, &Arc::from("t.docx")).unwrap_or_default();
+        let t = tables_of_xml(&xml, Numbering::default(), &Arc::from("t.docx")).unwrap_or_default();
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].grid_columns, Some(3));
         let rows = super::super::document::layout(&Arc::from("t.docx"), &t[0]).unwrap_or_default();
@@ -471,13 +693,41 @@ mod tests {
     }
 
     #[test]
+    fn paragraphs_numbered_by_word_read_with_their_numbers() {
+        let numbering = format!(
+            "<w:numbering {W}><w:abstractNum w:abstractNumId=\"0\">\
+             <w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl>\
+             <w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"（%2）\"/></w:lvl>\
+             </w:abstractNum><w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\u{f0b7}\"/></w:lvl></w:abstractNum>\
+             <w:num w:numId=\"3\"><w:abstractNumId w:val=\"0\"/></w:num><w:num w:numId=\"4\"><w:abstractNumId w:val=\"1\"/></w:num></w:numbering>"
+        );
+        let p = |id: &str, lvl: u8, text: &str| {
+            format!(
+                "<w:tr><w:tc><w:p><w:pPr><w:numPr><w:ilvl w:val=\"{lvl}\"/><w:numId w:val=\"{id}\"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p></w:tc></w:tr>"
+            )
+        };
+        let xml = format!(
+            "<w:document {W}><w:body><w:tbl>{}{}{}{}{}</w:tbl></w:body></w:document>",
+            p("3", 0, ""),
+            p("3", 0, ""),
+            p("3", 1, "低保"),
+            p("3", 1, "特困"),
+            p("4", 0, "要点"),
+        );
+        let t = tables_of_xml(&xml, Numbering::parse(&numbering), &Arc::from("t.docx"))
+            .unwrap_or_default();
+        let texts: Vec<&str> = t[0].rows.iter().map(|r| r[0].text.as_str()).collect();
+        assert_eq!(texts, ["1.", "2.", "（一）低保", "（二）特困", "要点"]);
+    }
+
+    #[test]
     fn paragraphs_in_a_cell_are_lines_and_checkboxes_are_marks() {
         let xml = format!(
             "<w:document {W}><w:body><w:tbl><w:tr><w:tc>\
              <w:p><w:r><w:t>a</w:t></w:r></w:p><w:p><w:r><w:sym w:font=\"Wingdings\" w:char=\"F0FE\"/><w:t>政府网站</w:t></w:r></w:p>\
              </w:tc></w:tr></w:tbl></w:body></w:document>"
         );
-        let t = tables_of_xml(&xml, &Arc::from("t.docx")).unwrap_or_default();
+        let t = tables_of_xml(&xml, Numbering::default(), &Arc::from("t.docx")).unwrap_or_default();
         assert_eq!(t[0].rows[0][0].text, "a\n■政府网站");
     }
 }

@@ -163,7 +163,7 @@ fn is_block(name: &str) -> bool {
 fn is_hidden(e: &scraper::node::Element) -> bool {
     if matches!(
         e.name(),
-        "script" | "style" | "template" | "noscript" | "head" | "select" | "textarea" | "object"
+        "script" | "style" | "template" | "noscript" | "select" | "textarea" | "object"
     ) {
         return true;
     }
@@ -311,7 +311,9 @@ pub fn tables(text: &str, file: &Arc<str>) -> Result<Vec<DocTable>, Diagnostic> 
                             "caption" => b.open_caption(),
                             "br" => b.line_break(),
                             "a" => b.in_link += 1,
-                            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                            // The page's <title> is a heading too: a portal names the
+                            // catalogue there ("乐昌镇…标准目录_曲沃县人民政府").
+                            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "title" => {
                                 b.flush_block();
                                 b.in_heading += 1;
                             }
@@ -352,7 +354,7 @@ pub fn tables(text: &str, file: &Arc<str>) -> Result<Vec<DocTable>, Diagnostic> 
                     "td" | "th" => b.close_cell(),
                     "caption" => b.close_caption(),
                     "a" => b.in_link = b.in_link.saturating_sub(1),
-                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "title" => {
                         b.flush_block();
                         b.in_heading = b.in_heading.saturating_sub(1);
                     }
