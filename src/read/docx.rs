@@ -141,7 +141,8 @@ fn document_xml(bytes: &[u8], file: &Arc<str>) -> Result<(String, String), Diagn
     // checked total.
     let mut numbering = Vec::new();
     if let Ok(f) = z.by_name("word/numbering.xml") {
-        let _ = f.take(limits.max_input_bytes).read_to_end(&mut numbering);
+        let budget = limits.max_input_bytes.saturating_sub(raw.len() as u64);
+        let _ = f.take(budget).read_to_end(&mut numbering);
     }
     let (numbering, _, _) = encoding_rs::UTF_8.decode(&numbering);
     Ok((text.into_owned(), numbering.into_owned()))

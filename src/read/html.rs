@@ -92,9 +92,9 @@ fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
     None
 }
 
-/// Decode a page: BOM, else the charset it declares (unless it does not decode and the bytes
-/// are valid UTF-8: a portal that mislabels its pages), else UTF-8 if valid, else the
-/// encoding chardetng guesses (for a Chinese page: GBK/GB18030, Big5).
+/// Decode a page: BOM, else the charset it declares if the page decodes with it (and, for a
+/// legacy charset, is not valid UTF-8), else UTF-8 if valid, else the encoding chardetng
+/// guesses (for a Chinese page: GBK/GB18030, Big5).
 pub fn decode(bytes: &[u8]) -> (String, &'static Encoding) {
     if let Some((enc, n)) = Encoding::for_bom(bytes) {
         let rest = bytes.get(n..).unwrap_or(&[]);
@@ -102,8 +102,18 @@ pub fn decode(bytes: &[u8]) -> (String, &'static Encoding) {
     }
     let utf8 = simdutf8::basic::from_utf8(bytes).is_ok();
     if let Some(enc) = declared(bytes) {
+        // A legacy charset declared over bytes that are valid UTF-8 is a mislabel (Chinese text
+        // in GBK is practically never valid UTF-8): the bytes decide.
+        if utf8 && enc != encoding_rs::UTF_8 && !bytes.is_ascii() {
+            return (
+                String::from_utf8_lossy(bytes).into_owned(),
+                encoding_rs::UTF_8,
+            );
+        }
         let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-        if !(had_errors && utf8) {
+        // A declared charset that does not decode the page is a mislabel (a CMS template
+        // saying utf-8 over GBK text, or the reverse): the bytes decide then.
+        if !had_errors {
             return (text.into_owned(), enc);
         }
     }
@@ -167,16 +177,17 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
     ) {
         return true;
     }
-    if e.attr("hidden").is_some() {
-        return true;
-    }
-    // display:none on table structure is kept: Excel marks hidden rows and columns so, and
-    // skipping them would move every cell after them to another column.
+    // Hidden table structure is kept: Excel marks hidden rows and columns with display:none,
+    // skipping a cell would move every cell after it to another column, and every table
+    // counts in 表N.
     if matches!(
         e.name(),
         "table" | "tr" | "td" | "th" | "tbody" | "thead" | "tfoot"
     ) {
         return false;
+    }
+    if e.attr("hidden").is_some() {
+        return true;
     }
     e.attr("style").is_some_and(|s| {
         let s: String = s
@@ -411,6 +422,18 @@ mod tests {
         let (text, enc) = decode(&bytes);
         assert_eq!(enc, encoding_rs::GBK);
         assert!(text.contains("公开依据"));
+    }
+
+    #[test]
+    fn a_mislabelled_page_is_decoded_by_its_bytes() {
+        let (bytes, _, _) = encoding_rs::GBK.encode(
+            "<html><head><meta charset=\"utf-8\"></head><body><table><tr><td>公开依据</td><td>公开时限</td></tr></table></body></html>",
+        );
+        let (text, enc) = decode(&bytes);
+        assert_eq!(enc, encoding_rs::GBK);
+        assert!(text.contains("公开依据"));
+        let utf8 = "<meta charset=gb2312><p>公开依据</p>".as_bytes();
+        assert!(decode(utf8).0.contains("公开依据"));
     }
 
     #[test]
