@@ -343,6 +343,44 @@ fn several_catalogue_tables_in_one_page_are_read_in_order() {
     );
 }
 
+/// The shape of a county portal's catalogue (德安县, 2023): the domain named only by a title
+/// row inside the table, one 公开事项 column merged down the two header rows, 特定群体 and
+/// 依申请, one 公开层级 child, the template's whole channel list with ■/□, √ marks.
+#[test]
+fn a_portal_table_titled_only_by_its_domain_reads_with_the_file_as_unit() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let channels = "■政府网站&nbsp; □政府公报 □两微一端 □发布会/听证会 □广播电视 □纸质媒体 ■公开查阅点□政务服务中心 □便民服务站□入户/现场 □社区/企事业单位/村公示栏（电子屏） □精准推送 □其他";
+    let row = |seq: &str, name: &str| {
+        format!(
+            "<tr><td>{seq}</td><td>{name}</td><td>{name}相关文件</td><td>{BASIS}</td><td>信息形成或者变更之日起20个工作日内</td><td>镇人民政府</td><td>{channels}</td><td>√</td><td></td><td>√</td><td></td><td>√</td></tr>"
+        )
+    };
+    let page = format!(
+        "<html><head><meta charset=utf-8></head><body><div class=content><table border=1>\
+         <tr><td colspan=12>社会救助领域基层政务公开标准目录</td></tr>\
+         <tr><td rowspan=2>序号</td><td rowspan=2>公开事项</td><td rowspan=2>公开内容 (要素)</td><td rowspan=2>公开依据</td><td rowspan=2>公开时限</td><td rowspan=2>公开主体</td><td rowspan=2>公开渠道和载体</td><td colspan=2>公开对象</td><td colspan=2>公开方式</td><td>公开层级</td></tr>\
+         <tr><td>全社会</td><td>特定群体</td><td>主动</td><td>依申请</td><td>乡级</td></tr>\
+         {}{}</table></div></body></html>",
+        row("1", "政策文件"),
+        row("2", "资金明细"),
+    );
+    let p = write(dir.path(), "丰林镇.html", page.as_bytes());
+    let cats = read(&p);
+    assert_eq!(cats.len(), 1);
+    assert_eq!(cats[0].unit.name, "丰林镇");
+    let lines = item_lines(&cats);
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("社会救助|1||政策文件|政策文件相关文件|"),
+        "{}",
+        lines[0]
+    );
+    // Only what the table really lacks: a 一级事项 column (a warning, as in a spreadsheet).
+    let (_, v) = validate_json(&p);
+    let g = |c: &str| ("GK109".to_string(), "表1".to_string(), c.to_string());
+    assert_eq!(places(&v), [g("A4"), g("A5")], "{v:#}");
+}
+
 #[test]
 fn the_page_title_names_the_unit_when_the_body_does_not_but_a_menu_does_not() {
     let dir = tempfile::tempdir().expect("tmp");

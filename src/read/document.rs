@@ -867,6 +867,11 @@ fn prepare(rows: &mut Vec<RawRow>, mut last: usize, t: &DocTable, section: Optio
             let (unit_title, domain) = split_title(c);
             if domain.is_some() {
                 *c = unit_title;
+            } else if (c.contains("目录") || c.contains("目錄")) && section_of_heading(c).is_some()
+            {
+                // "社会救助领域基层政务公开标准目录" names the domain (now in the section row),
+                // not a unit: the table reader would take it for the unit's title.
+                c.clear();
             }
             has_title |= is_title(c);
         }
