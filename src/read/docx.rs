@@ -722,6 +722,31 @@ mod tests {
     }
 
     #[test]
+    fn content_control_and_form_field_checkboxes_read_as_marks() {
+        let control = |checked: u8, glyph: &str, label: &str| {
+            format!(
+                "<w:sdt><w:sdtPr><w14:checkbox><w14:checked w14:val=\"{checked}\"/></w14:checkbox></w:sdtPr>\
+                 <w:sdtContent><w:r><w:t>{glyph}</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t>{label}</w:t></w:r>"
+            )
+        };
+        let field = |checked: &str, label: &str| {
+            format!(
+                "<w:r><w:fldChar w:fldCharType=\"begin\"><w:ffData><w:checkBox><w:sizeAuto/><w:default w:val=\"0\"/>{checked}</w:checkBox></w:ffData></w:fldChar></w:r>\
+                 <w:r><w:instrText> FORMCHECKBOX </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r><w:r><w:t>{label}</w:t></w:r>"
+            )
+        };
+        let xml = format!(
+            "<w:document {W} xmlns:w14=\"x\"><w:body><w:tbl><w:tr><w:tc><w:p>{}{}{}{}</w:p></w:tc></w:tr></w:tbl></w:body></w:document>",
+            control(1, "☒", "政府网站"),
+            control(0, "☐", "两微一端"),
+            field("<w:checked/>", "公示栏"),
+            field("", "其他"),
+        );
+        let t = tables_of_xml(&xml, Numbering::default(), &Arc::from("t.docx")).unwrap_or_default();
+        assert_eq!(t[0].rows[0][0].text, "■政府网站□两微一端■公示栏□其他");
+    }
+
+    #[test]
     fn paragraphs_in_a_cell_are_lines_and_checkboxes_are_marks() {
         let xml = format!(
             "<w:document {W}><w:body><w:tbl><w:tr><w:tc>\
