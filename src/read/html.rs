@@ -26,22 +26,9 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
     };
     let t = text.trim_start().to_ascii_lowercase();
     t.starts_with('<')
-        && [
-            "<html",
-            "<!doctype html",
-            "<table",
-            "<meta",
-            "<head",
-            "<body",
-            "<?xml",
-        ]
-        .iter()
-        .any(|k| t.contains(k))
-        && (t.contains("<html")
-            || t.contains("<table")
-            || t.contains("<!doctype html")
-            || t.contains("<body")
-            || t.contains("<head"))
+        && ["<html", "<!doctype html", "<table", "<head", "<body"]
+            .iter()
+            .any(|k| t.contains(k))
 }
 
 /// The encoding a page declares in a `<meta charset>` or `<meta http-equiv="Content-Type">`,
