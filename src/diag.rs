@@ -320,10 +320,54 @@ impl Tally {
     }
 }
 
-/// Sort diagnostics as the contract says: by file, row, code (then column, line, message, so
-/// the order is total and output is byte-identical across runs).
+/// Sort diagnostics as the contract says: by file, sheet (or table: 表2 before 表10), row,
+/// code (then column, line, message, so the order is total and output is byte-identical
+/// across runs).
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diags.sort_by(|a, b| {
+        a.file
+            .cmp(&b.file)
+            .then_with(|| natural_cmp(a.sheet.as_deref(), b.sheet.as_deref()))
+            .then_with(|| a.sort_key().cmp(&b.sort_key()))
+    });
+}
+
+/// Compare names with their runs of digits as numbers: "表2" < "表10". `None` comes first.
+fn natural_cmp(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (a, b) = match (a, b) {
+        (Some(a), Some(b)) => (a, b),
+        _ => return a.cmp(&b),
+    };
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let run = |it: &mut std::iter::Peekable<std::str::Chars>| {
+                    let mut s = String::new();
+                    while let Some(c) = it.next_if(char::is_ascii_digit) {
+                        s.push(c);
+                    }
+                    s.trim_start_matches('0').to_string()
+                };
+                let (m, n) = (run(&mut x), run(&mut y));
+                let o = m.len().cmp(&n.len()).then_with(|| m.cmp(&n));
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(&d);
+                }
+                x.next();
+                y.next();
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -336,5 +380,33 @@ mod tests {
         assert_eq!(cell_name(1, 26), "Z1");
         assert_eq!(cell_name(3, 27), "AA3");
         assert_eq!(cell_name(10, 52), "AZ10");
+    }
+
+    #[test]
+    fn tables_sort_by_number_before_row() {
+        let at = |sheet: Option<&str>, row: u32| {
+            let mut d = Diagnostic::new(&crate::rules::HEADER_NOT_FOUND, "x");
+            d.sheet = sheet.map(Arc::from);
+            d.row = Some(row);
+            d
+        };
+        let mut v = vec![
+            at(Some("表10"), 1),
+            at(Some("表2"), 9),
+            at(None, 5),
+            at(Some("表2"), 3),
+        ];
+        sort(&mut v);
+        let got: Vec<(Option<&str>, Option<u32>)> =
+            v.iter().map(|d| (d.sheet.as_deref(), d.row)).collect();
+        assert_eq!(
+            got,
+            [
+                (None, Some(5)),
+                (Some("表2"), Some(3)),
+                (Some("表2"), Some(9)),
+                (Some("表10"), Some(1))
+            ]
+        );
     }
 }

@@ -71,6 +71,29 @@ pub fn workbook(data: &[u8]) {
     }
 }
 
+/// An HTML page (a portal page, an .xls that is really HTML), the whole way from bytes to
+/// checked catalogues.
+pub fn html(data: &[u8]) {
+    let file = name("fuzz.html");
+    if let Ok(tables) = crate::read::html::read_bytes(data, &file) {
+        let (cats, _) = crate::read::document::read_tables(&file, tables, "fuzz", "网页");
+        for c in &cats {
+            let _ = rules::check(c, &rules::Context::default());
+        }
+    }
+}
+
+/// A Word document (.docx) held in memory.
+pub fn docx(data: &[u8]) {
+    let file = name("fuzz.docx");
+    if let Ok(tables) = crate::read::docx::read_bytes(data, &file) {
+        let (cats, _) = crate::read::document::read_tables(&file, tables, "fuzz", "Word 文档");
+        for c in &cats {
+            let _ = rules::check(c, &rules::Context::default());
+        }
+    }
+}
+
 /// A 公开时限.
 pub fn deadline(text: &str) {
     let p = crate::deadline::parse(text);

@@ -10,7 +10,9 @@ use crate::catalogues::Store;
 use crate::diag::Diagnostic;
 use crate::model::Catalogue;
 use crate::read::toml::{self, ProjectSpec, TomlDoc};
-use crate::read::{codes, csv, display_name, file_type, table, unreadable, xlsx, FileType};
+use crate::read::{
+    codes, csv, display_name, document, docx, file_type, html, table, unreadable, xlsx, FileType,
+};
 use crate::resolve::resolve;
 
 /// What reading one file gave: its catalogues (several for a county-wide table with a 单位
@@ -53,7 +55,7 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
             file.clone(),
             Diagnostic::new(&codes::UNSUPPORTED_FILE, "不支持的文件类型")
                 .in_file(&file)
-                .hint("gkml 读取 .toml、.csv、.tsv、.xlsx、.xlsm、.xls、.ods 文件"),
+                .hint("gkml 读取 .toml、.csv、.tsv、.xlsx、.xlsm、.xls、.ods、.html、.htm、.docx 文件"),
         );
     };
     let limits = crate::limits::get();
@@ -110,53 +112,140 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
                 Err(d) => FileRead::failed(file, d),
             }
         }
-        FileType::Workbook => match xlsx::read_sheets(path, &file) {
-            Ok((sheets, sheet_diags)) => {
-                let mut catalogues: Vec<Catalogue> = Vec::new();
-                let mut diags = sheet_diags;
-                let mut header_errors = Vec::new();
-                for sheet in sheets {
-                    let (cats, d) = table::read_rows(
-                        &file,
-                        Some(sheet.name.clone()),
-                        sheet.rows.into_iter().map(Ok),
-                        &stem,
-                    );
-                    // A sheet with no header (a cover, notes) is only an error if no sheet has one.
-                    if cats.is_empty() && d.iter().any(|x| x.code == codes::HEADER_NOT_FOUND.code) {
-                        header_errors.extend(d);
-                        continue;
-                    }
-                    diags.extend(d);
-                    for c in cats {
-                        match catalogues.iter_mut().find(|x| x.unit.name == c.unit.name) {
-                            Some(x) => x.sections.extend(c.sections),
-                            None => catalogues.push(c),
-                        }
-                    }
+        FileType::Workbook if head_is_html(path) => read_document(path, &file, &stem, Kind::Html),
+        FileType::Workbook => read_workbook(path, file, &stem),
+        FileType::Html => read_document(path, &file, &stem, Kind::Html),
+        FileType::Docx | FileType::Legacy => {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let head = head_bytes(path);
+            if html::looks_like_html(&head) {
+                read_document(path, &file, &stem, Kind::Html)
+            } else if head.starts_with(b"PK") && ext == "et" {
+                read_workbook(path, file, &stem)
+            } else if head.starts_with(b"PK") {
+                read_document(path, &file, &stem, Kind::Docx)
+            } else if ty == FileType::Docx && !head.starts_with(b"\xD0\xCF\x11\xE0") {
+                // Neither a zip nor an old binary file: let the docx reader say why.
+                read_document(path, &file, &stem, Kind::Docx)
+            } else {
+                let ext = if ty == FileType::Docx { "doc" } else { &ext };
+                FileRead::failed(file.clone(), docx::legacy(&file, ext))
+            }
+        }
+    }
+}
+
+/// The first bytes of a file (none if it cannot be read: the reader then says why).
+fn head_bytes(path: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(2048).read_to_end(&mut head);
+    }
+    head
+}
+
+/// Whether a workbook is really an HTML page (an .xls "downloaded as Excel" from a portal,
+/// Excel's "save as web page").
+fn head_is_html(path: &Path) -> bool {
+    html::looks_like_html(&head_bytes(path))
+}
+
+/// The two kinds of document with tables.
+#[derive(Clone, Copy)]
+enum Kind {
+    Html,
+    Docx,
+}
+
+/// Read the catalogue tables of an HTML page or a Word document.
+fn read_document(path: &Path, file: &Arc<str>, stem: &str, kind: Kind) -> FileRead {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return FileRead::failed(file.clone(), unreadable(file, &e)),
+    };
+    // The parsers run on untrusted bytes: a panic in one is a broken file, not a crash.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let tables = match kind {
+            Kind::Html => html::read_bytes(&bytes, file)?,
+            Kind::Docx => docx::read_bytes(&bytes, file)?,
+        };
+        let what = match kind {
+            Kind::Html => "网页",
+            Kind::Docx => "Word 文档",
+        };
+        Ok(document::read_tables(file, tables, stem, what))
+    }));
+    match read {
+        Ok(Ok((catalogues, diags))) => FileRead {
+            file: file.clone(),
+            catalogues,
+            diags,
+            project: None,
+        },
+        Ok(Err(d)) => FileRead::failed(file.clone(), d),
+        Err(_) => FileRead::failed(
+            file.clone(),
+            Diagnostic::new(&codes::FILE_UNREADABLE, "文件已损坏，无法读取")
+                .in_file(file)
+                .hint("在浏览器或 WPS/Word 中打开检查；能打开时另存后再试"),
+        ),
+    }
+}
+
+/// Read every visible sheet of a workbook.
+fn read_workbook(path: &Path, file: Arc<str>, stem: &str) -> FileRead {
+    let stem = stem.to_string();
+    match xlsx::read_sheets(path, &file) {
+        Ok((sheets, sheet_diags)) => {
+            let mut catalogues: Vec<Catalogue> = Vec::new();
+            let mut diags = sheet_diags;
+            let mut header_errors = Vec::new();
+            for sheet in sheets {
+                let (cats, d) = table::read_rows(
+                    &file,
+                    Some(sheet.name.clone()),
+                    sheet.rows.into_iter().map(Ok),
+                    &stem,
+                );
+                // A sheet with no header (a cover, notes) is only an error if no sheet has one.
+                if cats.is_empty() && d.iter().any(|x| x.code == codes::HEADER_NOT_FOUND.code) {
+                    header_errors.extend(d);
+                    continue;
                 }
-                if catalogues.is_empty() {
-                    if header_errors.is_empty() {
-                        header_errors.push(
-                            Diagnostic::new(&codes::HEADER_NOT_FOUND, "工作簿中没有内容")
-                                .in_file(&file)
-                                .hint("确认文件是目录表格"),
-                        );
+                diags.extend(d);
+                for c in cats {
+                    match catalogues.iter_mut().find(|x| x.unit.name == c.unit.name) {
+                        Some(x) => x.sections.extend(c.sections),
+                        None => catalogues.push(c),
                     }
-                    diags.extend(header_errors);
-                }
-                for c in &mut catalogues {
-                    c.normalise_order();
-                }
-                FileRead {
-                    file,
-                    catalogues,
-                    diags,
-                    project: None,
                 }
             }
-            Err(d) => FileRead::failed(file, d),
-        },
+            if catalogues.is_empty() {
+                if header_errors.is_empty() {
+                    header_errors.push(
+                        Diagnostic::new(&codes::HEADER_NOT_FOUND, "工作簿中没有内容")
+                            .in_file(&file)
+                            .hint("确认文件是目录表格"),
+                    );
+                }
+                diags.extend(header_errors);
+            }
+            for c in &mut catalogues {
+                c.normalise_order();
+            }
+            FileRead {
+                file,
+                catalogues,
+                diags,
+                project: None,
+            }
+        }
+        Err(d) => FileRead::failed(file, d),
     }
 }
 

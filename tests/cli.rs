@@ -172,8 +172,8 @@ fn missing_file_is_gk001_with_exit_2_and_other_inputs_still_checked() {
 #[test]
 fn unsupported_file_type_is_gk007_exit_2() {
     let dir = tempfile::tempdir().expect("tmp");
-    let p = dir.path().join("目录.docx");
-    std::fs::write(&p, b"PK").expect("write");
+    let p = dir.path().join("目录.pdf");
+    std::fs::write(&p, b"%PDF-1.4").expect("write");
     let o = gkml(&[
         "validate",
         "--format",

@@ -17,10 +17,12 @@ fn citation_bytes(d: &[u8]) {
     gkml::fuzz::citation(&String::from_utf8_lossy(d));
 }
 
-const TARGETS: [(&str, Target); 5] = [
+const TARGETS: [(&str, Target); 7] = [
     ("toml", gkml::fuzz::toml),
     ("csv", gkml::fuzz::csv),
     ("workbook", gkml::fuzz::workbook),
+    ("html", gkml::fuzz::html),
+    ("docx", gkml::fuzz::docx),
     ("deadline", deadline_bytes),
     ("citation", citation_bytes),
 ];

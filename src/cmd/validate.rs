@@ -315,6 +315,9 @@ pub fn fix(paths: &[PathBuf], diff: bool) -> Result<bool, Error> {
                     }
                 }
             }
+            Some(read::FileType::Html | read::FileType::Docx | read::FileType::Legacy) => {
+                eprintln!("{}：网页和 Word 文件不能自动修正", f.display());
+            }
             Some(_) => match crate::fix::plan(&f) {
                 Ok(plan) if diff => {
                     if plan.changes() {

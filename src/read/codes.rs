@@ -134,16 +134,19 @@ pub static UNSUPPORTED_FILE: Rule = Rule {
     summary: "不支持的文件类型",
     source: "—",
     doc: "## What it does
-Reports a file named on the command line whose type gkml does not read (a Word document, a PDF).
+Reports a file whose type gkml does not read: a PDF, an image, or an old binary Office or WPS
+file (`.doc`, `.wps`, `.et`), for which the hint says how to convert it. A `.doc` whose content
+is really a web page or a .docx package is read as such.
 
 ## Why is this bad?
 The file was named to be checked, and silently skipping it would look like a pass.
 
 ## Example
-    gkml validate 目录.docx
+    gkml validate 目录.doc
 
 Use instead:
-Copy the table into Excel and save it as .xlsx or .csv, then run gkml validate on that file.
+In WPS or Word, 文件 → 另存为 “Word 文档 (*.docx)” (a `.et` as “Excel 工作簿 (*.xlsx)”), or run
+`libreoffice --headless --convert-to docx 目录.doc`, then validate the new file.
 ",
 };
 

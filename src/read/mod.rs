@@ -6,6 +6,9 @@
 pub mod clean;
 pub mod codes;
 pub mod csv;
+pub mod document;
+pub mod docx;
+pub mod html;
 pub mod table;
 pub mod toml;
 pub mod xlsx;
@@ -49,6 +52,13 @@ pub enum FileType {
     Csv,
     Tsv,
     Workbook,
+    /// An HTML page (`.html`, `.htm`); a workbook whose content is HTML is read as one too.
+    Html,
+    /// A Word document (`.docx`).
+    Docx,
+    /// An old binary Word or WPS file (`.doc`, `.wps`, `.et`): reported with how to convert
+    /// it, unless its content is really HTML or a zip package.
+    Legacy,
 }
 
 /// The type of a file by its extension (case-insensitive), if gkml reads it.
@@ -59,6 +69,9 @@ pub fn file_type(path: &Path) -> Option<FileType> {
         "csv" => FileType::Csv,
         "tsv" | "tab" => FileType::Tsv,
         "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => FileType::Workbook,
+        "html" | "htm" | "xhtml" => FileType::Html,
+        "docx" | "docm" => FileType::Docx,
+        "doc" | "wps" | "et" => FileType::Legacy,
         _ => return None,
     })
 }

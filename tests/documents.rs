@@ -1,0 +1,915 @@
+//! Drafts that are documents, not spreadsheets: portal pages (HTML in GB2312 with navigation
+//! and footer tables), Excel's "save as web page" saved as .xls, pages with several catalogue
+//! tables, Word tables (.docx with gridSpan, vMerge, a title paragraph and a table continued
+//! after a page break), old binary files, and hostile pages. Every fixture is built here, so
+//! what each one holds is in plain sight; the table structures follow real portal pages
+//! (复兴镇 and 德安县 catalogues: a heading or a title row above a two-row header with merged
+//! parents, ■/□ channel lists, √ marks).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use gkml::catalogues::Store;
+use gkml::model::Catalogue;
+use serde_json::Value;
+
+fn validate_json(p: &Path) -> (i32, Value) {
+    let o = gkml(&["validate", "--format", "json", p.to_str().expect("utf8")]);
+    (code(&o), json(&o))
+}
+
+/// (code, sheet, cell) of every diagnostic.
+fn places(v: &Value) -> Vec<(String, String, String)> {
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().unwrap_or("").to_string();
+            (s("code"), s("sheet"), s("cell"))
+        })
+        .collect()
+}
+
+fn read(p: &Path) -> Vec<Catalogue> {
+    let fr = gkml::load::read_file(p, Store::embedded(), None);
+    fr.catalogues
+}
+
+/// Every item as one line of its section and fields, in catalogue order.
+fn item_lines(cats: &[Catalogue]) -> Vec<String> {
+    cats.iter()
+        .flat_map(|c| {
+            c.sections.iter().flat_map(|s| {
+                s.items.iter().map(|it| {
+                    format!(
+                        "{}|{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{}",
+                        s.key.display_name(),
+                        it.seq,
+                        it.category,
+                        it.name,
+                        it.content,
+                        it.basis,
+                        it.deadline,
+                        it.subject,
+                        it.channels,
+                        it.audience,
+                        it.mode,
+                        it.levels,
+                        it.remarks
+                    )
+                })
+            })
+        })
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).expect("write fixture");
+    p
+}
+
+fn gbk(s: &str) -> Vec<u8> {
+    let (b, _, had_errors) = encoding_rs::GBK.encode(s);
+    assert!(!had_errors, "fixture text is GBK-encodable");
+    b.into_owned()
+}
+
+const BASIS: &str = "《社会救助暂行办法》（国务院令第649号）";
+
+/// A county portal's article page in GB2312: a navigation table (表1), the title and a domain
+/// heading in divs, the catalogue (表2: a title row, a two-row header with rowspan/colspan,
+/// 序号 and 一级事项 merged down their groups, checkbox inputs in the channel cells), and a
+/// footer table (表3). The 公开依据 of row 7 is empty.
+fn portal_page() -> String {
+    format!(
+        r#"<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312" />
+<title>曲沃县乐昌镇人民政府基层政务公开标准目录_曲沃县人民政府</title>
+<style>td{{font-size:12px}}</style>
+<script>var nav = "<table><tr><td>序号</td></tr></table>";</script>
+</head><body>
+<table class="nav" width="100%"><tr>
+<td><a href="/">首页</a></td><td><a href="/zwgk/">政务公开</a></td><td><a href="/ml/">政府信息公开目录</a></td>
+</tr></table>
+<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/jczwgk/">基层政务公开</a></div>
+<div class="article">
+<div class="title">曲沃县乐昌镇人民政府基层政务公开标准目录</div>
+<div class="info">发布日期：2021-09-10&nbsp;&nbsp;来源：乐昌镇</div>
+<p align="center"><b>（一）社会救助领域</b></p>
+<table border="1" cellspacing="0" cellpadding="0" width="100%">
+<tbody>
+<tr><td colspan="14" align="center">社会救助领域基层政务公开标准目录</td></tr>
+<tr><td rowspan="2">序号</td><td colspan="2">公开事项</td><td rowspan="2">公开内容<br/>（要素）</td><td rowspan="2">公开依据</td><td rowspan="2">公开时限</td><td rowspan="2">公开主体</td><td rowspan="2">公开渠道和载体</td><td colspan="2">公开对象</td><td colspan="2">公开方式</td><td colspan="2">公开层级</td></tr>
+<tr><td>一级事项</td><td>二级事项</td><td>全社会</td><td>特定群众</td><td>主动</td><td>依申请公开</td><td>乡级</td><td>村级</td></tr>
+<tr><td rowspan="3">1</td><td rowspan="3">最低生活保障</td><td>政策文件</td><td>低保政策文件</td><td>{BASIS}</td><td>信息形成或者变更
+      之日起20个工作日内</td><td>乐昌镇人民政府</td><td><input checked="checked" type="checkbox" />政府网站 <input type="checkbox" />两微一端</td><td>√</td><td></td><td>√</td><td></td><td>√</td><td></td></tr>
+<tr><td>办事指南</td><td><p>申请条件、</p><p>办理流程</p></td><td>{BASIS}</td><td>信息形成或者变更之日起20个工作日内</td><td>乐昌镇人民政府</td><td>■政府网站&nbsp;□两微一端</td><td>√</td><td>&nbsp;</td><td>√</td><td></td><td>√</td><td>√</td></tr>
+<tr><td>审核结果</td><td>对象名单</td><td>{BASIS}</td><td>信息形成或者变更之日起20个工作日内</td><td>乐昌镇人民政府</td><td>■政府网站</td><td></td><td>救助对象</td><td>√</td><td></td><td></td><td>√</td></tr>
+<tr><td rowspan="2">2</td><td rowspan="2">特困人员救助供养</td><td>办事指南</td><td>申请条件</td><td></td><td>信息形成或者变更之日起20个工作日内</td><td>乐昌镇人民政府</td><td>■政府网站</td><td>√</td><td></td><td>√</td><td></td><td>√</td><td></td></tr>
+<tr><td>审核结果</td><td>供养对象名单</td><td>{BASIS}</td><td>信息形成或者变更之日起20个工作日内</td><td>乐昌镇人民政府</td><td>■政府网站</td><td></td><td>供养对象</td><td>√</td><td></td><td></td><td>√</td></tr>
+</tbody></table>
+</div>
+<table class="footer" width="100%"><tr><td>主办：曲沃县人民政府办公室　版权所有</td></tr><tr><td>联系电话：0357-0000000</td></tr></table>
+</body></html>
+"#
+    )
+}
+
+#[test]
+fn a_gb2312_portal_page_reads_its_catalogue_table_among_navigation_and_footer() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(dir.path(), "乐昌镇.html", &gbk(&portal_page()));
+    let cats = read(&p);
+    assert_eq!(cats.len(), 1);
+    assert_eq!(cats[0].unit.name, "乐昌镇");
+    assert_eq!(
+        cats[0].unit.full_name.as_deref(),
+        Some("曲沃县乐昌镇人民政府")
+    );
+    let lines = item_lines(&cats);
+    assert_eq!(lines.len(), 5, "{lines:#?}");
+    assert!(
+        lines.iter().all(|l| l.starts_with("社会救助|")),
+        "{lines:#?}"
+    );
+    // Merged cells fill their rows; <p> is a line break; a source line break between CJK
+    // characters disappears; checkbox inputs read as marks.
+    assert!(lines[1].starts_with("社会救助|1|最低生活保障|办事指南|申请条件、\n办理流程|"));
+    assert!(lines[0].contains("|信息形成或者变更之日起20个工作日内|"));
+    assert!(lines[0].contains("[Known(Website)]"), "{}", lines[0]);
+    assert!(
+        lines[2].contains("Specific(Some(\"救助对象\"))"),
+        "{}",
+        lines[2]
+    );
+    assert!(lines[3].starts_with("社会救助|2|特困人员救助供养|办事指南|"));
+    let (code, v) = validate_json(&p);
+    assert_eq!(
+        places(&v),
+        [("GK103".to_string(), "表2".to_string(), "E7".to_string())],
+        "{v:#}"
+    );
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["row"], 7);
+    assert_eq!(d["column"], 5);
+    assert_eq!(d["line"], Value::Null);
+    assert_eq!(code, 1);
+    // The text report names the table and cell.
+    let o = gkml(&["validate", p.to_str().expect("utf8")]);
+    assert!(stdout(&o).contains("乐昌镇.html:表2!E7"), "{}", stdout(&o));
+}
+
+/// Excel's "save as web page", saved with an .xls name as portals offer it for download: mso
+/// styles, conditional comments, `x:str`/`x:num` cells, attributes and text wrapped across
+/// source lines, `<br>` within a cell, a title row, a section row, and Excel's trailing row
+/// of empty cells.
+fn excel_web_page() -> String {
+    format!(
+        r#"<html xmlns:v="urn:schemas-microsoft-com:vml"
+xmlns:o="urn:schemas-microsoft-com:office:office"
+xmlns:x="urn:schemas-microsoft-com:office:excel"
+xmlns="http://www.w3.org/TR/REC-html40">
+
+<head>
+<meta http-equiv=Content-Type content="text/html; charset=gb2312">
+<meta name=ProgId content=Excel.Sheet>
+<meta name=Generator content="Microsoft Excel 15">
+<style>
+<!--table
+	{{mso-displayed-decimal-separator:"\.";
+	mso-displayed-thousand-separator:"\,";}}
+.xl65
+	{{mso-style-parent:style0;
+	mso-number-format:"\@";
+	white-space:normal;}}
+-->
+</style>
+<!--[if gte mso 9]><xml>
+ <x:ExcelWorkbook>
+  <x:ExcelWorksheets>
+   <x:ExcelWorksheet>
+    <x:Name>目录</x:Name>
+   </x:ExcelWorksheet>
+  </x:ExcelWorksheets>
+ </x:ExcelWorkbook>
+</xml><![endif]-->
+</head>
+
+<body link=blue vlink=purple>
+
+<table border=0 cellpadding=0 cellspacing=0 width=1385 style='border-collapse:
+ collapse;table-layout:fixed;width:1040pt'>
+ <col width=40 style='mso-width-source:userset;mso-width-alt:1280;width:30pt'>
+ <col width=95 span=11 style='mso-width-source:userset;width:71pt'>
+ <tr height=40 style='mso-height-source:userset;height:30.0pt'>
+  <td colspan=12 height=40 class=xl66 width=1385 style='height:30.0pt;
+  width:1040pt'>嘉鱼县鱼岳镇人民政府基层政务公开标准目录</td>
+ </tr>
+ <tr height=19 style='height:14.25pt'>
+  <td rowspan=2 height=38 class=xl67 style='height:28.5pt'>序号</td>
+  <td colspan=2 class=xl67 style='border-left:none'>公开事项</td>
+  <td rowspan=2 class=xl67>公开内容（要素）</td>
+  <td rowspan=2 class=xl67>公开依据</td>
+  <td rowspan=2 class=xl67>公开时限</td>
+  <td rowspan=2 class=xl67>公开主体</td>
+  <td rowspan=2 class=xl67>公开渠道和载体</td>
+  <td colspan=2 class=xl67 style='border-left:none'>公开对象</td>
+  <td colspan=2 class=xl67 style='border-left:none'>公开方式</td>
+ </tr>
+ <tr height=19 style='height:14.25pt'>
+  <td height=19 class=xl67 style='height:14.25pt;border-top:none;border-left:
+  none'>一级事项</td>
+  <td class=xl67 style='border-top:none;border-left:none'>二级事项</td>
+  <td class=xl67 style='border-top:none;border-left:none'>全社会</td>
+  <td class=xl67 style='border-top:none;border-left:none'>特定群众</td>
+  <td class=xl67 style='border-top:none;border-left:none'>主动</td>
+  <td class=xl67 style='border-top:none;border-left:none'>依申请公开</td>
+ </tr>
+ <tr height=19 style='height:14.25pt'>
+  <td colspan=12 height=19 class=xl68 style='height:14.25pt'>养老服务领域</td>
+ </tr>
+ <tr height=57 style='height:42.75pt'>
+  <td rowspan=2 height=114 class=xl69 style='height:85.5pt' x:num>1</td>
+  <td rowspan=2 class=xl65 x:str="养老机构">养老机构</td>
+  <td class=xl65 x:str>机构名录</td>
+  <td class=xl65>养老机构名称、地址、联系方式、床位数、收费标准、服务内容、入住条件、入住流
+  程、投诉渠道</td>
+  <td class=xl65>《养老机构管理办法》（民政部令第66号）</td>
+  <td class=xl65>信息形成或者变更之日起20个工作日内</td>
+  <td class=xl65>鱼岳镇人民政府</td>
+  <td class=xl65>■政府网站<br style='mso-data-placement:same-cell'>
+    ■公开查阅点</td>
+  <td class=xl69>√</td>
+  <td class=xl69>　</td>
+  <td class=xl69>√</td>
+  <td class=xl69>　</td>
+ </tr>
+ <tr height=57 style='height:42.75pt'>
+  <td height=57 class=xl65 style='height:42.75pt'>补贴发放</td>
+  <td class=xl65>高龄津贴发放名单</td>
+  <td class=xl65>{BASIS}</td>
+  <td class=xl65>信息形成或者变更之日起20个工作日内</td>
+  <td class=xl65>鱼岳镇人民政府</td>
+  <td class=xl65>■政府网站</td>
+  <td class=xl69></td>
+  <td class=xl69>领取对象</td>
+  <td class=xl69>√</td>
+  <td class=xl69></td>
+ </tr>
+ <![if supportMisalignedColumns]>
+ <tr height=0 style='display:none'>
+  <td width=40 style='width:30pt'></td>
+  <td width=95 style='width:71pt'></td>
+ </tr>
+ <![endif]>
+</table>
+
+</body>
+
+</html>
+"#
+    )
+}
+
+#[test]
+fn an_excel_web_page_saved_as_xls_reads_like_the_workbook() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(dir.path(), "鱼岳镇.xls", &gbk(&excel_web_page()));
+    let cats = read(&p);
+    assert_eq!(cats.len(), 1);
+    assert_eq!(cats[0].unit.name, "鱼岳镇");
+    let lines = item_lines(&cats);
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(lines[0].starts_with(
+        "养老服务|1|养老机构|机构名录|养老机构名称、地址、联系方式、床位数、收费标准、服务内容、入住条件、入住流程、投诉渠道|"
+    ), "{}", lines[0]);
+    assert!(
+        lines[1].starts_with("养老服务|1|养老机构|补贴发放|"),
+        "{}",
+        lines[1]
+    );
+    let (code, v) = validate_json(&p);
+    assert_eq!(places(&v), [], "{v:#}");
+    assert_eq!(code, 0);
+}
+
+/// A page with two catalogue tables, each under its own numbered heading, in UTF-8 with no
+/// charset declared, one-row headers with 公开对象/公开方式 written as words. The 公开时限 of
+/// the second table's second row is empty.
+fn two_table_page() -> String {
+    let header = "<tr><th>序号</th><th>一级事项</th><th>二级事项</th><th>公开内容</th><th>公开依据</th><th>公开时限</th><th>公开主体</th><th>公开渠道和载体</th><th>公开对象</th><th>公开方式</th></tr>";
+    let row = |seq: &str, cat: &str, name: &str, deadline: &str| {
+        format!(
+            "<tr><td>{seq}</td><td>{cat}</td><td>{name}</td><td>{name}的内容</td><td>{BASIS}</td><td>{deadline}</td><td>乐昌镇人民政府</td><td>■政府网站 □两微一端</td><td>全社会</td><td>主动</td></tr>"
+        )
+    };
+    let d = "信息形成或者变更之日起20个工作日内";
+    format!(
+        "<html><body><h1>曲沃县乐昌镇人民政府基层政务公开标准目录</h1>\
+         <h3>一、社会救助领域</h3><table border=1>{header}{}{}</table>\
+         <p>&nbsp;</p><h3>二、养老服务领域</h3><table border=1>{header}{}{}</table></body></html>",
+        row("1", "最低生活保障", "政策文件", d),
+        row("", "", "办事指南", d),
+        row("1", "养老机构", "机构名录", d),
+        row("2", "高龄津贴", "发放名单", ""),
+    )
+}
+
+#[test]
+fn several_catalogue_tables_in_one_page_are_read_in_order() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(dir.path(), "两表.htm", two_table_page().as_bytes());
+    let cats = read(&p);
+    assert_eq!(cats.len(), 1);
+    assert_eq!(cats[0].unit.name, "乐昌镇");
+    let lines = item_lines(&cats);
+    let heads: Vec<&str> = lines
+        .iter()
+        .map(|l| l.splitn(5, '|').take(4).last().unwrap_or(""))
+        .collect();
+    assert_eq!(heads, ["政策文件", "办事指南", "机构名录", "发放名单"]);
+    assert!(lines[1].starts_with("社会救助|1|最低生活保障|办事指南|"));
+    assert!(lines[2].starts_with("养老服务|1|养老机构|"));
+    let (_, v) = validate_json(&p);
+    assert_eq!(
+        places(&v),
+        [("GK104".to_string(), "表2".to_string(), "F3".to_string())],
+        "{v:#}"
+    );
+}
+
+/// The shape of a county portal's catalogue (德安县, 2023): the domain named only by a title
+/// row inside the table, one 公开事项 column merged down the two header rows, 特定群体 and
+/// 依申请, one 公开层级 child, the template's whole channel list with ■/□, √ marks.
+#[test]
+fn a_portal_table_titled_only_by_its_domain_reads_with_the_file_as_unit() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let channels = "■政府网站&nbsp; □政府公报 □两微一端 □发布会/听证会 □广播电视 □纸质媒体 ■公开查阅点□政务服务中心 □便民服务站□入户/现场 □社区/企事业单位/村公示栏（电子屏） □精准推送 □其他";
+    let row = |seq: &str, name: &str| {
+        format!(
+            "<tr><td>{seq}</td><td>{name}</td><td>{name}相关文件</td><td>{BASIS}</td><td>信息形成或者变更之日起20个工作日内</td><td>镇人民政府</td><td>{channels}</td><td>√</td><td></td><td>√</td><td></td><td>√</td></tr>"
+        )
+    };
+    let page = format!(
+        "<html><head><meta charset=utf-8></head><body><div class=content><table border=1>\
+         <tr><td colspan=12>社会救助领域基层政务公开标准目录</td></tr>\
+         <tr><td rowspan=2>序号</td><td rowspan=2>公开事项</td><td rowspan=2>公开内容 (要素)</td><td rowspan=2>公开依据</td><td rowspan=2>公开时限</td><td rowspan=2>公开主体</td><td rowspan=2>公开渠道和载体</td><td colspan=2>公开对象</td><td colspan=2>公开方式</td><td>公开层级</td></tr>\
+         <tr><td>全社会</td><td>特定群体</td><td>主动</td><td>依申请</td><td>乡级</td></tr>\
+         {}{}</table></div></body></html>",
+        row("1", "政策文件"),
+        row("2", "资金明细"),
+    );
+    let p = write(dir.path(), "丰林镇.html", page.as_bytes());
+    let cats = read(&p);
+    assert_eq!(cats.len(), 1);
+    assert_eq!(cats[0].unit.name, "丰林镇");
+    let lines = item_lines(&cats);
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("社会救助|1||政策文件|政策文件相关文件|"),
+        "{}",
+        lines[0]
+    );
+    // Only what the table really lacks: a 一级事项 column (a warning, as in a spreadsheet).
+    let (_, v) = validate_json(&p);
+    let g = |c: &str| ("GK109".to_string(), "表1".to_string(), c.to_string());
+    assert_eq!(places(&v), [g("A4"), g("A5")], "{v:#}");
+}
+
+#[test]
+fn the_page_title_names_the_unit_when_the_body_does_not_but_a_menu_does_not() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let page = two_table_page().replace(
+        "<html><body><h1>曲沃县乐昌镇人民政府基层政务公开标准目录</h1>",
+        "<html><head><title>史村镇人民政府基层政务公开标准目录_曲沃县人民政府</title></head>\
+             <body><div>政府信息公开目录</div>",
+    );
+    let p = write(dir.path(), "下载.html", page.as_bytes());
+    let cats = read(&p);
+    assert_eq!(cats[0].unit.name, "史村镇");
+    assert_eq!(item_lines(&cats).len(), 4);
+}
+
+#[test]
+fn a_layout_table_around_the_catalogue_counts_and_the_nested_table_is_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let inner = two_table_page();
+    let body = inner
+        .trim_start_matches("<html><body>")
+        .trim_end_matches("</body></html>");
+    let page = format!(
+        "<html><body><table class=layout><tr><td>{body}</td><td><table><tr><td>相关链接</td></tr></table></td></tr></table></body></html>"
+    );
+    let p = write(dir.path(), "嵌套.html", page.as_bytes());
+    assert_eq!(item_lines(&read(&p)).len(), 4);
+    let (_, v) = validate_json(&p);
+    // 表1 is the layout table, the catalogues are 表2 and 表3, the links table 表4.
+    assert_eq!(
+        places(&v),
+        [("GK104".to_string(), "表3".to_string(), "F3".to_string())],
+        "{v:#}"
+    );
+}
+
+/// gkml's own page (TOC, one table per section under a heading and caption, two-row header,
+/// 序号 and 一级事项 spanning their groups, filter box) reads back to the items of its CSV.
+#[test]
+fn gkml_own_html_reads_back_to_exactly_the_items_of_its_csv() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = compile(
+        &root().join("examples/嘉鱼县/towns/鱼岳镇.toml"),
+        dir.path(),
+        &[],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let html = read(&dir.path().join("鱼岳镇.html"));
+    let csv = read(&dir.path().join("鱼岳镇.csv"));
+    let (h, c) = (item_lines(&html), item_lines(&csv));
+    assert!(h.len() > 300, "{}", h.len());
+    assert_eq!(h.len(), c.len());
+    for (a, b) in h.iter().zip(&c) {
+        assert_eq!(a, b);
+    }
+    assert_eq!(html[0].unit.name, "鱼岳镇");
+    // The page validates exactly as the workbook compiled with it does: no reading problem of
+    // its own (what both still report is the table reader's, see the README).
+    let codes = |v: &Value| {
+        let mut c: Vec<String> = places(v).into_iter().map(|p| p.0).collect();
+        c.sort();
+        c
+    };
+    let (_, vh) = validate_json(&dir.path().join("鱼岳镇.html"));
+    let (_, vx) = validate_json(&dir.path().join("鱼岳镇.xlsx"));
+    assert_eq!(codes(&vh), codes(&vx));
+    assert!(codes(&vh).iter().all(|c| !c.starts_with("GK0")), "{vh:#}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Word
+
+const W_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml""#;
+
+fn para(text: &str) -> String {
+    if text.is_empty() {
+        return "<w:p/>".into();
+    }
+    format!("<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>")
+}
+
+/// A cell: its text (paragraphs split at '\n'), grid span and vertical merge ("restart",
+/// "continue" or "").
+fn tc(text: &str, span: u32, vmerge: &str) -> String {
+    let mut pr = String::new();
+    if span > 1 {
+        pr.push_str(&format!("<w:gridSpan w:val=\"{span}\"/>"));
+    }
+    match vmerge {
+        "restart" => pr.push_str("<w:vMerge w:val=\"restart\"/>"),
+        "continue" => pr.push_str("<w:vMerge/>"),
+        _ => {}
+    }
+    let paras: String = if text.is_empty() {
+        "<w:p/>".into()
+    } else {
+        text.split('\n').map(para).collect()
+    };
+    format!("<w:tc><w:tcPr><w:tcW w:w=\"1000\" w:type=\"dxa\"/>{pr}</w:tcPr>{paras}</w:tc>")
+}
+
+fn tr(cells: &[String]) -> String {
+    format!("<w:tr>{}</w:tr>", cells.concat())
+}
+
+fn tbl(cols: usize, rows: &[String]) -> String {
+    let grid: String = (0..cols).map(|_| "<w:gridCol w:w=\"1000\"/>").collect();
+    format!(
+        "<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{}</w:tbl>",
+        rows.concat()
+    )
+}
+
+/// The two header rows of the template: 公开事项, 公开对象, 公开方式 span their children;
+/// the other columns are merged down.
+fn word_header() -> Vec<String> {
+    let r = |t: &str| tc(t, 1, "restart");
+    let c = || tc("", 1, "continue");
+    vec![
+        tr(&[
+            r("序号"),
+            tc("公开事项", 2, ""),
+            r("公开内容（要素）"),
+            r("公开依据"),
+            r("公开时限"),
+            r("公开主体"),
+            r("公开渠道和载体"),
+            tc("公开对象", 2, ""),
+            tc("公开方式", 2, ""),
+        ]),
+        tr(&[
+            c(),
+            tc("一级事项", 1, ""),
+            tc("二级事项", 1, ""),
+            c(),
+            c(),
+            c(),
+            c(),
+            c(),
+            tc("全社会", 1, ""),
+            tc("特定群众", 1, ""),
+            tc("主动", 1, ""),
+            tc("依申请公开", 1, ""),
+        ]),
+    ]
+}
+
+/// A channel cell drawn with Wingdings checkboxes, as Word users do.
+fn word_channels() -> String {
+    "<w:tc><w:p><w:r><w:sym w:font=\"Wingdings\" w:char=\"F0FE\"/><w:t>政府网站</w:t></w:r>\
+     <w:r><w:t xml:space=\"preserve\"> </w:t></w:r><w:r><w:sym w:font=\"Wingdings\" w:char=\"F0A8\"/><w:t>两微一端</w:t></w:r></w:p></w:tc>"
+        .into()
+}
+
+fn word_item(
+    seq: (&str, &str),
+    cat: (&str, &str),
+    name: &str,
+    content: &str,
+    basis: &str,
+    deadline: &str,
+    subject: &str,
+) -> String {
+    tr(&[
+        tc(seq.0, 1, seq.1),
+        tc(cat.0, 1, cat.1),
+        tc(name, 1, ""),
+        tc(content, 1, ""),
+        tc(basis, 1, ""),
+        tc(deadline, 1, ""),
+        tc(subject, 1, ""),
+        word_channels(),
+        tc("√", 1, ""),
+        tc("", 1, ""),
+        tc("√", 1, ""),
+        tc("", 1, ""),
+    ])
+}
+
+/// A Word draft: a title paragraph naming unit and domain; 表1 with a two-row header and
+/// merged 序号/一级事项; a page break and 表2 continuing 表1 without a header (its second row
+/// has no 公开时限); a heading naming the next domain and 表3, whose content cell holds a
+/// nested table (表4), with no 公开主体 in its second row; a heading and 表5 with no 公开依据;
+/// a signature table 表6.
+fn word_document() -> String {
+    let d = "信息形成或者变更之日起20个工作日内";
+    let s = "乐昌镇人民政府";
+    let mut t1 = word_header();
+    t1.push(word_item(
+        ("1", "restart"),
+        ("最低生活保障", "restart"),
+        "政策文件",
+        "低保政策文件",
+        BASIS,
+        d,
+        s,
+    ));
+    t1.push(word_item(
+        ("", "continue"),
+        ("", "continue"),
+        "办事指南",
+        "申请条件\n办理流程",
+        BASIS,
+        d,
+        s,
+    ));
+    let t2 = vec![
+        word_item(
+            ("2", "restart"),
+            ("特困人员救助供养", "restart"),
+            "办事指南",
+            "申请条件",
+            BASIS,
+            d,
+            s,
+        ),
+        word_item(
+            ("", "continue"),
+            ("", "continue"),
+            "审核结果",
+            "供养对象名单",
+            BASIS,
+            "",
+            s,
+        ),
+    ];
+    let mut t3 = word_header();
+    let nested = tbl(1, &[tr(&[tc("附：机构一览", 1, "")])]);
+    t3.push(
+        word_item(
+            ("1", ""),
+            ("养老机构", ""),
+            "机构名录",
+            "@NESTED@",
+            BASIS,
+            d,
+            s,
+        )
+        .replace(
+            &tc("@NESTED@", 1, ""),
+            &format!("<w:tc>{}{nested}<w:p/></w:tc>", para("名称、地址")),
+        ),
+    );
+    t3.push(word_item(
+        ("2", ""),
+        ("高龄津贴", ""),
+        "发放名单",
+        "名单",
+        BASIS,
+        d,
+        "",
+    ));
+    let mut t5 = word_header();
+    t5.push(word_item(
+        ("1", ""),
+        ("招生管理", ""),
+        "招生政策",
+        "招生范围",
+        "",
+        d,
+        s,
+    ));
+    let sign = tbl(
+        2,
+        &[tr(&[
+            tc("填报人：张三", 1, ""),
+            tc("联系电话：0357-0000000", 1, ""),
+        ])],
+    );
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <w:document {W_NS}><w:body>{}{}{}<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>{}{}{}{}{}{}{}<w:sectPr/></w:body></w:document>",
+        para("附件2"),
+        para("乐昌镇社会救助领域基层政务公开标准目录"),
+        tbl(12, &t1),
+        para(""),
+        tbl(12, &t2),
+        para("（二）养老服务领域"),
+        tbl(12, &t3),
+        para("三、义务教育领域"),
+        tbl(12, &t5),
+        sign,
+    )
+}
+
+fn docx(document_xml: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opt = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+        ),
+        ("word/document.xml", document_xml),
+    ];
+    for (name, text) in parts {
+        z.start_file(name, opt).expect("zip entry");
+        z.write_all(text.as_bytes()).expect("zip write");
+    }
+    z.finish().expect("zip finish").into_inner()
+}
+
+#[test]
+fn a_word_draft_reads_spans_merges_title_and_a_table_continued_after_a_page_break() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(dir.path(), "乐昌镇.docx", &docx(&word_document()));
+    let cats = read(&p);
+    assert_eq!(cats.len(), 1);
+    assert_eq!(cats[0].unit.name, "乐昌镇");
+    let lines = item_lines(&cats);
+    assert_eq!(lines.len(), 7, "{lines:#?}");
+    // Sections in output order: 社会救助 (5), 养老服务 (6), 义务教育 (3).
+    assert!(
+        lines[0].starts_with("义务教育|1|招生管理|招生政策|"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("社会救助|1|最低生活保障|政策文件|"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("社会救助|1|最低生活保障|办事指南|申请条件\n办理流程|"),
+        "{}",
+        lines[2]
+    );
+    // The continuation table's rows belong to the same table: merges and groups go on.
+    assert!(
+        lines[3].starts_with("社会救助|2|特困人员救助供养|办事指南|"),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].starts_with("社会救助|2|特困人员救助供养|审核结果|"),
+        "{}",
+        lines[4]
+    );
+    // The nested table is a table of its own, not part of the cell's text.
+    assert!(
+        lines[5].starts_with("养老服务|1|养老机构|机构名录|名称、地址|"),
+        "{}",
+        lines[5]
+    );
+    assert!(lines[1].contains("[Known(Website)]"), "{}", lines[1]);
+    let (code, v) = validate_json(&p);
+    assert_eq!(
+        places(&v),
+        [
+            ("GK104".to_string(), "表2".to_string(), "F2".to_string()),
+            ("GK105".to_string(), "表3".to_string(), "G4".to_string()),
+            ("GK103".to_string(), "表5".to_string(), "E3".to_string()),
+        ],
+        "{v:#}"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn old_binary_word_and_wps_files_say_how_to_convert_them() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0\0\0\0\0";
+    for (name, to) in [
+        ("乐昌镇.doc", "docx"),
+        ("乐昌镇.wps", "docx"),
+        ("乐昌镇.et", "xlsx"),
+    ] {
+        let p = write(dir.path(), name, ole);
+        let (code, v) = validate_json(&p);
+        assert_eq!(code, 2, "{name}");
+        let d = &v["diagnostics"][0];
+        assert_eq!(d["code"], "GK007", "{name}");
+        let hint = d["hint"].as_str().unwrap_or("");
+        assert!(hint.contains("另存为"), "{hint}");
+        assert!(
+            hint.contains(&format!(
+                "libreoffice --headless --convert-to {to} \"{name}\""
+            )),
+            "{hint}"
+        );
+    }
+    // A .doc that is really a web page (as portals serve them) is read as one.
+    let p = write(dir.path(), "网页.doc", two_table_page().as_bytes());
+    assert_eq!(item_lines(&read(&p)).len(), 4);
+    // A .docx that is really an old .doc is told so.
+    let p = write(dir.path(), "旧.docx", ole);
+    let (_, v) = validate_json(&p);
+    assert_eq!(v["diagnostics"][0]["code"], "GK007");
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile documents: refused or read within the limits, quickly, never a crash.
+
+fn run_quickly(p: &Path, extra: &[&str]) -> (i32, Value) {
+    let start = std::time::Instant::now();
+    let mut args = vec!["validate", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.push(p.to_str().expect("utf8"));
+    let o = gkml(&args);
+    assert!(
+        start.elapsed().as_secs() < 30,
+        "{} took {:?}",
+        p.display(),
+        start.elapsed()
+    );
+    assert_ne!(code(&o), 101, "{}", stderr(&o));
+    (code(&o), json(&o))
+}
+
+#[test]
+fn hostile_pages_never_crash_and_are_bounded_by_the_reader_limits() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // 100,000 nested elements: refused before html5ever sees them.
+    let p = write(dir.path(), "深.html", "<div>".repeat(100_000).as_bytes());
+    let (code, v) = run_quickly(&p, &[]);
+    assert_eq!(
+        (code, v["diagnostics"][0]["code"].clone()),
+        (2, "GK013".into())
+    );
+    // 2,000 nested tables: read, each a table of its own.
+    let p = write(
+        dir.path(),
+        "套.html",
+        "<table><tr><td>".repeat(2_000).as_bytes(),
+    );
+    let (code, v) = run_quickly(&p, &[]);
+    assert_eq!(
+        (code, v["diagnostics"][0]["code"].clone()),
+        (2, "GK006".into())
+    );
+    // Absurd spans are clamped to the table (rowspan) and to HTML's 1000 (colspan).
+    let header = "<tr><td>序号</td><td>二级事项</td><td>公开内容</td><td>公开依据</td><td>公开时限</td><td>公开主体</td><td>公开渠道和载体</td><td>公开对象</td><td>公开方式</td></tr>";
+    let page = format!(
+        "<table>{header}<tr><td colspan=100000 rowspan=100000>x</td></tr>{}</table>",
+        "<tr><td>y</td></tr>".repeat(1_000)
+    );
+    let p = write(dir.path(), "宽.html", page.as_bytes());
+    let (code, _) = run_quickly(&p, &[]);
+    assert_eq!(code, 1);
+    // 60,000 cells of colspan 1000 would be 60 million cells: refused, not allocated.
+    let page = format!(
+        "<table><tr>{}</tr></table>",
+        "<td colspan=1000>x".repeat(60_000)
+    );
+    let p = write(dir.path(), "炸.html", page.as_bytes());
+    let (code, v) = run_quickly(&p, &[]);
+    assert_eq!(code, 2);
+    assert!(
+        places(&v).iter().any(|d| d.0 == "GK013" && d.1 == "表1"),
+        "{v:#}"
+    );
+    // Garbage with an .html name: no table.
+    let p = write(
+        dir.path(),
+        "乱.html",
+        &[0xFFu8, 0xFE, 0x00, 0x3C, 0x80, 0x81].repeat(1000),
+    );
+    let (code, v) = run_quickly(&p, &[]);
+    assert_eq!(
+        (code, v["diagnostics"][0]["code"].clone()),
+        (2, "GK006".into())
+    );
+}
+
+#[test]
+fn hostile_word_files_never_crash() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // A document part that unpacks beyond the input limit (a zip bomb, here at 1 MB).
+    let body = format!(
+        "<w:document {W_NS}><w:body>{}</w:body></w:document>",
+        " ".repeat(3 << 20)
+    );
+    let p = write(dir.path(), "炸.docx", &docx(&body));
+    assert!(std::fs::metadata(&p).map(|m| m.len()).unwrap_or(u64::MAX) < 1 << 20);
+    let (code, v) = run_quickly(&p, &["--max-input-mb", "1"]);
+    assert_eq!(
+        (code, v["diagnostics"][0]["code"].clone()),
+        (2, "GK013".into())
+    );
+    // Broken XML, a zip that is no Word package, a truncated zip.
+    let p = write(
+        dir.path(),
+        "坏.docx",
+        &docx("<w:document><w:body><w:tbl><w:tr>"),
+    );
+    let (code, _) = run_quickly(&p, &[]);
+    assert_eq!(code, 2);
+    let good = docx(&word_document());
+    let p = write(dir.path(), "截.docx", &good[..good.len() / 2]);
+    let (code, v) = run_quickly(&p, &[]);
+    assert_eq!(
+        (code, v["diagnostics"][0]["code"].clone()),
+        (2, "GK001".into())
+    );
+    let p = write(dir.path(), "空.docx", b"");
+    let (code, _) = run_quickly(&p, &[]);
+    assert_eq!(code, 2);
+    // Deeply nested Word tables.
+    let deep = format!(
+        "<w:document {W_NS}><w:body>{}</w:body></w:document>",
+        "<w:tbl><w:tr><w:tc>".repeat(20_000)
+    );
+    let p = write(dir.path(), "套.docx", &docx(&deep));
+    let (code, _) = run_quickly(&p, &[]);
+    assert_eq!(code, 2);
+}
+
+/// Writes the fixtures above into the fuzz corpus (tests/fuzz_corpus/html, …/docx), which
+/// tests/fuzz.rs replays and mutates: `cargo test --test documents -- --ignored`.
+#[test]
+#[ignore]
+fn write_fuzz_corpus() {
+    let base = root().join("tests/fuzz_corpus");
+    let html = base.join("html");
+    let word = base.join("docx");
+    std::fs::create_dir_all(&html).expect("mkdir");
+    std::fs::create_dir_all(&word).expect("mkdir");
+    write(&html, "portal_gb2312.html", &gbk(&portal_page()));
+    write(&html, "excel_web_page.xls", &gbk(&excel_web_page()));
+    write(&html, "two_tables.html", two_table_page().as_bytes());
+    write(
+        &html,
+        "spans.html",
+        b"<table><tr><td rowspan=0 colspan=3>a</td><td rowspan=2>b</td></tr><tr><td>c<table><tr><td>d</td></tr></table></td></tr></table>",
+    );
+    write(&word, "draft.docx", &docx(&word_document()));
+}
