@@ -181,6 +181,23 @@ fn read_document(path: &Path, file: &Arc<str>, stem: &str, kind: Kind) -> FileRe
         Ok(document::read_tables(file, tables, stem, what))
     }));
     match read {
+        // The portal's index.html and other pages gkml writes without a catalogue.
+        Ok(Ok((catalogues, _)))
+            if catalogues.is_empty()
+                && memchr::memmem::find(&bytes, br#"name="generator" content="gkml"#).is_some() =>
+        {
+            FileRead {
+                file: file.clone(),
+                catalogues,
+                diags: vec![Diagnostic::new(
+                    &codes::COUNTY_FILE,
+                    "这是 gkml 写出的索引页，不是公开事项目录，未读取",
+                )
+                .in_file(file)
+                .hint("检查各单位的目录请用其 .html/.xlsx/.csv 文件")],
+                project: None,
+            }
+        }
         Ok(Ok((catalogues, diags))) => FileRead {
             file: file.clone(),
             catalogues,

@@ -89,6 +89,8 @@ fn every_file_gkml_writes_reads_back_to_its_items_with_no_diagnostic() {
         assert!(csv_diags.is_empty(), "{unit}.csv: {csv_diags:#?}");
         let (xlsx, xlsx_diags) = read(&out.path().join(format!("{unit}.xlsx")));
         assert!(xlsx_diags.is_empty(), "{unit}.xlsx: {xlsx_diags:#?}");
+        let (html, html_diags) = read(&out.path().join(format!("{unit}.html")));
+        assert!(html_diags.is_empty(), "{unit}.html: {html_diags:#?}");
         let expected = items(&csv);
         unit_items += expected.len();
         assert!(!expected.is_empty(), "{unit}");
@@ -99,8 +101,13 @@ fn every_file_gkml_writes_reads_back_to_its_items_with_no_diagnostic() {
         };
         assert_eq!(
             strip(items(&xlsx)),
-            strip(expected),
+            strip(expected.clone()),
             "{unit}.xlsx reads back to the CSV's items"
+        );
+        assert_eq!(
+            strip(items(&html)),
+            strip(expected),
+            "{unit}.html reads back to the CSV's items"
         );
         checked += 1;
     }
@@ -117,4 +124,47 @@ fn every_file_gkml_writes_reads_back_to_its_items_with_no_diagnostic() {
     let total: usize = merged.iter().map(Catalogue::item_count).sum();
     assert_eq!(total, unit_items, "every item of every unit");
     assert!(checked == units.len());
+}
+
+#[test]
+fn validating_a_compiled_county_folder_finds_nothing_and_passes_over_the_county_files() {
+    let out = tempfile::tempdir().expect("tmp");
+    let o = compile(
+        &root().join("examples/嘉鱼县"),
+        out.path(),
+        &["--quiet", "--date", "2026-11-24"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v = gkml(&[
+        "validate",
+        "--format",
+        "json",
+        out.path().to_str().expect("utf8"),
+    ]);
+    let report = json(&v);
+    assert_eq!(code(&v), 0, "{report}");
+    let codes: Vec<(&str, String)> = report["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap_or("");
+            let name = Path::new(file)
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            (d["code"].as_str().unwrap_or(""), name)
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("GK019", "index.html".to_string()),
+            ("GK019", "汇总表.xlsx".to_string()),
+            ("GK019", "汇总表.xlsx".to_string()),
+            ("GK019", "覆盖情况.csv".to_string()),
+            ("GK019", "责任分工.csv".to_string())
+        ],
+        "only the county files are noted, as infos"
+    );
 }

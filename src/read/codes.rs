@@ -371,3 +371,23 @@ Use instead:
     Delete the row if the item is not to be published; unhide it if it is.
 ",
 };
+
+pub static COUNTY_FILE: Rule = Rule {
+    code: "GK019",
+    name: "CountyFileNotACatalogue",
+    severity: crate::diag::Severity::Info,
+    summary: "gkml 写出的全县文件（覆盖情况、责任分工、索引页），不是目录，未读取",
+    source: "—",
+    doc: "## What it does
+Notes a file that gkml itself wrote for the county and that is not a catalogue: the coverage table 覆盖情况, the responsibility table 责任分工 (as CSV, or as sheets of 汇总表.xlsx) and the portal's index.html. It is passed over instead of failing with GK006, so `gkml validate out/` checks every catalogue of a compiled county and nothing else.
+
+## Why is this bad?
+It is not: the note only says why the file has no items.
+
+## Example
+    gkml validate out/覆盖情况.csv
+
+Use instead:
+    gkml validate out/全县汇总目录.csv    (the county's items)
+",
+};

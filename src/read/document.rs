@@ -13,10 +13,10 @@
 
 use std::sync::Arc;
 
+use super::codes;
 use crate::diag::{cell_name, Diagnostic};
 use crate::domains::{self, SectionKey};
 use crate::model::{Catalogue, Loc, Place};
-use super::codes;
 
 use super::table::{self, RawRow};
 

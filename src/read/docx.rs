@@ -15,9 +15,9 @@ use std::sync::Arc;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use super::codes;
 use super::document::{Builder, DocTable, VMerge};
 use crate::diag::Diagnostic;
-use super::codes;
 
 /// A GK007 for an old binary Office or WPS file, saying exactly how to convert it.
 pub fn legacy(file: &Arc<str>, ext: &str) -> Diagnostic {

@@ -12,9 +12,9 @@ use ego_tree::iter::Edge;
 use encoding_rs::Encoding;
 use scraper::{Html, Node};
 
+use super::codes;
 use super::document::{Builder, DocTable, VMerge};
 use crate::diag::Diagnostic;
-use super::codes;
 
 /// Whether bytes are an HTML page (after any BOM and white space): what an `.xls` from a
 /// government site often is.

@@ -47,6 +47,7 @@ pub static RULES: &[&Rule] = &[
     &FORMULA_WITHOUT_VALUE,
     &ERROR_VALUE,
     &HIDDEN_ROW,
+    &COUNTY_FILE,
     &MISSING_NAME,
     &MISSING_CONTENT,
     &MISSING_BASIS,

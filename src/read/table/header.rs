@@ -194,6 +194,28 @@ pub fn column_fields(rows: &[RawRow]) -> Option<(usize, Vec<Option<Field>>)> {
     ))
 }
 
+/// Whether a table is one of the county tables gkml writes beside the catalogues (the
+/// coverage matrix 覆盖情况 or the responsibility table 责任分工), by its header: their
+/// names in Chinese, for a note that says so.
+pub(super) fn county_table(rows: &[RawRow]) -> Option<&'static str> {
+    rows.iter().take(5).find_map(|r| {
+        let cells: Vec<String> = r.cells.iter().map(|c| header_key(c)).collect();
+        let has = |w: &str| cells.iter().any(|c| c == w);
+        let domains = r
+            .cells
+            .iter()
+            .filter(|c| crate::domains::lookup(c).domain().is_some())
+            .count();
+        if has("单位") && has("类别") && has("合计") && domains >= 5 {
+            Some("覆盖情况表")
+        } else if has("试点领域") && has("牵头单位") {
+            Some("责任分工表")
+        } else {
+            None
+        }
+    })
+}
+
 /// The unit named by a title such as "曲沃县乐昌镇人民政府基层政务公开标准目录":
 /// (short name 乐昌镇, full name 曲沃县乐昌镇人民政府).
 pub fn unit_from_title(title: &str) -> Option<(String, String)> {

@@ -109,6 +109,17 @@ impl Layout {
             )
         };
         let Some(header) = find_header(&head) else {
+            if let Some(what) = county_table(&head) {
+                let mut d = Diagnostic::new(
+                    &codes::COUNTY_FILE,
+                    format!("这是全县汇总的{what}，不是公开事项目录，未读取"),
+                )
+                .in_file(file)
+                .hint("检查全县的事项请用 全县汇总目录.csv 或 汇总表.xlsx");
+                d.sheet = sheet.clone();
+                diags.push(d);
+                return Err(diags);
+            }
             let seen: Vec<String> = head
                 .iter()
                 .take(10)
