@@ -200,8 +200,8 @@ impl Stream<'_> {
         rules::retain_allowed(&r.item, out, start);
     }
 
-    /// The checks that need every row: GK702 between the table's units (a guard, which no
-    /// configuration drops).
+    /// The checks that need every row: the units' own names (GK606) and GK702 between the
+    /// table's units (a guard, which no configuration drops).
     pub fn finish(&self, state: InOrder) -> Vec<Diagnostic> {
         let cats: Vec<Catalogue> = state
             .units
@@ -216,10 +216,11 @@ impl Stream<'_> {
             })
             .collect();
         let refs: Vec<&Catalogue> = cats.iter().collect();
-        self.checks
-            .collisions(&refs, false)
-            .into_iter()
-            .flatten()
-            .collect()
+        let mut found: Vec<Diagnostic> = self
+            .checks
+            .config
+            .apply(cats.iter().flat_map(rules::unit_diagnostics).collect());
+        found.extend(self.checks.collisions(&refs, false).into_iter().flatten());
+        found
     }
 }

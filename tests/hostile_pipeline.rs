@@ -8,6 +8,19 @@ mod common;
 use std::path::Path;
 
 use common::*;
+// Every run here is under the hostile budget (2 GiB, 30 s): a bomb fails the test.
+use common::gkml_bounded as gkml;
+
+fn compile(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "compile",
+        input.to_str().expect("utf8"),
+        "-o",
+        out.to_str().expect("utf8"),
+    ];
+    args.extend_from_slice(extra);
+    gkml(&args)
+}
 
 const HEADER: &str = "单位,领域,序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开,公开层级,备注";
 
@@ -248,4 +261,23 @@ fn a_section_row_naming_several_domains_sets_the_first() {
         diagnostic(&report, "GK010").is_none(),
         "the rows below have a domain: {report}"
     );
+}
+
+#[test]
+fn a_control_character_in_a_unit_column_is_gk606_in_validate_as_in_compile() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let draft = dir.path().join("全县.csv");
+    write_csv(&draft, &[row("甲\u{1b}]0;x\u{7}镇", "办事指南", BASIS)]);
+    let v = gkml(&[
+        "validate",
+        "--format",
+        "json",
+        draft.to_str().expect("utf8"),
+    ]);
+    assert!(diagnostic(&json(&v), "GK606").is_some(), "{}", stdout(&v));
+    assert_eq!(code(&v), 1);
+    let out = dir.path().join("out");
+    let c = compile(&draft, &out, &["--quiet", "--format", "json"]);
+    let compiled: serde_json::Value = serde_json::from_slice(&c.stderr).expect("json");
+    assert!(diagnostic(&compiled, "GK606").is_some());
 }

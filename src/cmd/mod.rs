@@ -102,7 +102,7 @@ pub fn print_json<T: serde::Serialize>(doc: &T) -> Result<(), Error> {
 /// Print to stdout; a closed pipe (`gkml … | head`) is not an error.
 pub fn print_out(text: &str) -> Result<(), Error> {
     // Nothing from a cell may drive the terminal (JSON stays valid: the escapes are JSON's).
-    let text = crate::print_escape::escape_for_terminal(text);
+    let text = crate::escape::escape_for_terminal(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),

@@ -62,7 +62,7 @@ fn render_window(lead: &str, chars: &[char], from: usize, to: usize) -> String {
 /// first so editors and terminals can jump to it, the text at fault underlined, the item and
 /// a hint, in Chinese.
 pub fn to_text(diags: &[Diagnostic]) -> String {
-    use crate::print_escape::escape_controls as esc;
+    use crate::escape::escape_controls as esc;
     let mut out = String::new();
     let mut current: Option<&str> = None;
     for d in diags {
@@ -99,7 +99,7 @@ pub fn to_text(diags: &[Diagnostic]) -> String {
             esc(&d.message)
         );
         if let Some(e) = &d.excerpt {
-            out.push_str(&crate::print_escape::escape_for_terminal(&excerpt_lines(e)));
+            out.push_str(&crate::escape::escape_for_terminal(&excerpt_lines(e)));
         }
         if let Some(item) = &d.item {
             let _ = writeln!(out, "    事项：{}", esc(item));

@@ -135,7 +135,7 @@ pub fn is_control_character(c: char) -> bool {
 
 /// The text with its control characters shown escaped, for a message.
 fn show_controls(t: &str) -> String {
-    crate::print_escape::escape_controls(t).into_owned()
+    crate::escape::escape_controls(t).into_owned()
 }
 
 /// GK606 for the names of a unit (from its TOML or a draft's 单位 column), which no item

@@ -126,10 +126,10 @@ impl Default for Context {
 
 /// Run every content rule over a catalogue. Items that `allow` a code (with a reason) do not
 /// get that code's diagnostics. The in-order checks (duplicates, numbering) are the same
-/// [`UnitChecks`] the streaming path feeds row by row.
+/// functions the streaming path (`check::Stream`) feeds row by row.
 pub fn check(cat: &Catalogue, ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    hygiene::check_unit(cat, &mut out);
+    out.extend(unit_diagnostics(cat));
     let mut cross = CrossCheck::default();
     for section in &cat.sections {
         values::check_section(cat, section, &mut out);
@@ -162,6 +162,14 @@ pub fn check(cat: &Catalogue, ctx: &Context) -> Vec<Diagnostic> {
         cross.numbering(item, &mut out);
         retain_allowed(item, &mut out, start);
     }
+    out
+}
+
+/// The checks of a unit's own names (GK606), which no item rule sees: run once per unit, by
+/// [`check`] and by the streaming path alike.
+pub fn unit_diagnostics(cat: &Catalogue) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    hygiene::check_unit(cat, &mut out);
     out
 }
 
