@@ -45,12 +45,7 @@ fn col_of(cell: &str) -> Option<(u32, u16)> {
 /// # Errors
 /// A message when the workbook cannot be read or written.
 pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String> {
-    let mut wb = crate::read::xlsx::open_for_copy(bytes)?;
-    let sheets: Vec<(String, calamine::SheetVisible)> = wb
-        .sheets_metadata()
-        .iter()
-        .map(|s| (s.name.clone(), s.visible))
-        .collect();
+    let (mut wb, sheets) = crate::read::xlsx::open_for_copy(bytes)?;
     let mut out = Workbook::new();
     let base = Format::new()
         .set_font_name("宋体")

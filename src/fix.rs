@@ -430,12 +430,7 @@ pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
     use crate::read::xlsx::raw_text;
     use calamine::{Data, Reader};
     let bytes = std::fs::read(path).map_err(|e| format!("无法读取：{e}"))?;
-    let mut wb = crate::read::xlsx::open_for_copy(bytes)?;
-    let sheets: Vec<(String, calamine::SheetVisible)> = wb
-        .sheets_metadata()
-        .iter()
-        .map(|s| (s.name.clone(), s.visible))
-        .collect();
+    let (mut wb, sheets) = crate::read::xlsx::open_for_copy(bytes)?;
     let mut out = rust_xlsxwriter::Workbook::new();
     let mut changed = false;
     let mut shown = false;

@@ -27,6 +27,16 @@ pub struct FileRead {
 }
 
 impl FileRead {
+    /// What a table reader gave for a file that is not a project.
+    pub fn read(file: Arc<str>, catalogues: Vec<Catalogue>, diags: Vec<Diagnostic>) -> Self {
+        FileRead {
+            file,
+            catalogues,
+            diags,
+            project: None,
+        }
+    }
+
     pub fn failed(file: Arc<str>, d: Diagnostic) -> Self {
         FileRead {
             file,
@@ -102,12 +112,7 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
                     let (catalogues, mut diags) =
                         table::read_rows(&file, None, rows.by_ref(), &stem);
                     diags.extend(rows.take_warnings());
-                    FileRead {
-                        file,
-                        catalogues,
-                        diags,
-                        project: None,
-                    }
+                    FileRead::read(file, catalogues, diags)
                 }
                 Err(d) => FileRead::failed(file, d),
             }
@@ -198,12 +203,7 @@ fn read_document(path: &Path, file: &Arc<str>, stem: &str, kind: Kind) -> FileRe
                 project: None,
             }
         }
-        Ok(Ok((catalogues, diags))) => FileRead {
-            file: file.clone(),
-            catalogues,
-            diags,
-            project: None,
-        },
+        Ok(Ok((catalogues, diags))) => FileRead::read(file.clone(), catalogues, diags),
         Ok(Err(d)) => FileRead::failed(file.clone(), d),
         Err(_) => FileRead::failed(
             file.clone(),
@@ -235,12 +235,7 @@ fn read_workbook(path: &Path, file: Arc<str>, stem: &str) -> FileRead {
                     continue;
                 }
                 diags.extend(d);
-                for c in cats {
-                    match catalogues.iter_mut().find(|x| x.unit.name == c.unit.name) {
-                        Some(x) => x.sections.extend(c.sections),
-                        None => catalogues.push(c),
-                    }
-                }
+                crate::model::merge_units(&mut catalogues, cats);
             }
             if catalogues.is_empty() {
                 if header_errors.is_empty() {
@@ -255,12 +250,7 @@ fn read_workbook(path: &Path, file: Arc<str>, stem: &str) -> FileRead {
             for c in &mut catalogues {
                 c.normalise_order();
             }
-            FileRead {
-                file,
-                catalogues,
-                diags,
-                project: None,
-            }
+            FileRead::read(file, catalogues, diags)
         }
         Err(d) => FileRead::failed(file, d),
     }

@@ -9,18 +9,7 @@ use std::path::Path;
 
 use common::*;
 // Every run here is under the hostile budget (2 GiB, 30 s): a bomb fails the test.
-use common::gkml_bounded as gkml;
-
-fn compile(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec![
-        "compile",
-        input.to_str().expect("utf8"),
-        "-o",
-        out.to_str().expect("utf8"),
-    ];
-    args.extend_from_slice(extra);
-    gkml(&args)
-}
+use common::{compile_bounded as compile, gkml_bounded as gkml};
 
 const HEADER: &str = "单位,领域,序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开,公开层级,备注";
 

@@ -47,24 +47,9 @@ fn fixture_rows() -> Fixture {
 /// One published table as a template CSV: the published 依据 and 时限, clean other columns.
 fn table_csv(src: &Source) -> String {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    w.write_record([
-        "领域",
-        "序号",
-        "一级事项",
-        "二级事项",
-        "公开内容（要素）",
-        "公开依据",
-        "公开时限",
-        "公开主体",
-        "公开渠道和载体",
-        "全社会",
-        "特定群众",
-        "主动",
-        "依申请公开",
-        "公开层级",
-        "备注",
-    ])
-    .expect("header");
+    // The template's columns, without 单位.
+    w.write_record(&gkml::render::csv::COLUMNS[1..])
+        .expect("header");
     for (i, r) in src.row.iter().enumerate() {
         let on_request = r.mode.as_deref() == Some("依申请公开");
         let seq = (i + 1).to_string();

@@ -61,8 +61,8 @@ fn items(cats: &[Catalogue]) -> Vec<(String, String, String)> {
         .collect()
 }
 
-#[test]
-fn every_file_gkml_writes_reads_back_to_its_items_with_no_diagnostic() {
+/// The example county compiled into a fresh folder.
+fn compiled_county() -> tempfile::TempDir {
     let out = tempfile::tempdir().expect("tmp");
     let o = compile(
         &root().join("examples/嘉鱼县"),
@@ -70,6 +70,12 @@ fn every_file_gkml_writes_reads_back_to_its_items_with_no_diagnostic() {
         &["--quiet", "--date", "2026-11-24"],
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    out
+}
+
+#[test]
+fn every_file_gkml_writes_reads_back_to_its_items_with_no_diagnostic() {
+    let out = compiled_county();
     let mut checked = 0;
     let mut unit_items = 0;
     let mut units = Vec::new();
@@ -128,13 +134,7 @@ fn every_file_gkml_writes_reads_back_to_its_items_with_no_diagnostic() {
 
 #[test]
 fn validating_a_compiled_county_folder_finds_nothing_and_passes_over_the_county_files() {
-    let out = tempfile::tempdir().expect("tmp");
-    let o = compile(
-        &root().join("examples/嘉鱼县"),
-        out.path(),
-        &["--quiet", "--date", "2026-11-24"],
-    );
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = compiled_county();
     let v = gkml(&[
         "validate",
         "--format",

@@ -507,6 +507,17 @@ pub const TEXT_FIELDS: [Field; 7] = [
     Field::Remarks,
 ];
 
+/// Add the catalogues read from one more sheet or table to those of the file: a unit met
+/// before gets the new sections, a new unit is appended (file order is kept).
+pub fn merge_units(units: &mut Vec<Catalogue>, more: Vec<Catalogue>) {
+    for c in more {
+        match units.iter_mut().find(|x| x.unit.name == c.unit.name) {
+            Some(x) => x.sections.extend(c.sections),
+            None => units.push(c),
+        }
+    }
+}
+
 /// A domain section (or general section) of a catalogue.
 #[derive(Debug, Clone)]
 pub struct Section {

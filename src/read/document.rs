@@ -823,12 +823,7 @@ pub fn read_tables(
             continue;
         }
         diags.extend(d);
-        for c in cats {
-            match units.iter_mut().find(|x| x.unit.name == c.unit.name) {
-                Some(x) => x.sections.extend(c.sections),
-                None => units.push(c),
-            }
-        }
+        crate::model::merge_units(&mut units, cats);
     }
     if units.is_empty() {
         if near_misses.is_empty() {

@@ -531,11 +531,25 @@ fn open_bytes(bytes: Vec<u8>, file: &Arc<str>) -> Result<Opened, Diagnostic> {
 ///
 /// # Errors
 /// The diagnostic's message when the workbook is refused or cannot be opened.
-pub(crate) fn open_for_copy(bytes: Vec<u8>) -> Result<Sheets<Cursor<Vec<u8>>>, String> {
+/// The workbook comes with its sheets' names and visibility, in order, as a copy needs them.
+#[allow(clippy::type_complexity)]
+pub(crate) fn open_for_copy(
+    bytes: Vec<u8>,
+) -> Result<
+    (
+        Sheets<Cursor<Vec<u8>>>,
+        Vec<(String, calamine::SheetVisible)>,
+    ),
+    String,
+> {
     let file: Arc<str> = Arc::from("");
-    open_bytes(bytes, &file)
-        .map(|(wb, _)| wb)
-        .map_err(|d| d.message.to_string())
+    let (wb, _) = open_bytes(bytes, &file).map_err(|d| d.message.to_string())?;
+    let sheets = wb
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible))
+        .collect();
+    Ok((wb, sheets))
 }
 
 /// The merged regions of a sheet (none for formats calamine reads no merges from).

@@ -29,6 +29,15 @@ pub fn gkml(args: &[&str]) -> Output {
 
 /// Run `gkml compile INPUT -o OUT EXTRA…` in the crate root.
 pub fn compile(input: &Path, out: &Path, extra: &[&str]) -> Output {
+    gkml(&compile_args(input, out, extra))
+}
+
+/// `compile INPUT -o OUT EXTRA…` under the hostile budget ([`gkml_bounded`]).
+pub fn compile_bounded(input: &Path, out: &Path, extra: &[&str]) -> Output {
+    gkml_bounded(&compile_args(input, out, extra))
+}
+
+fn compile_args<'a>(input: &'a Path, out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "compile",
         input.to_str().expect("utf8"),
@@ -36,7 +45,7 @@ pub fn compile(input: &Path, out: &Path, extra: &[&str]) -> Output {
         out.to_str().expect("utf8"),
     ];
     args.extend_from_slice(extra);
-    gkml(&args)
+    args
 }
 
 pub fn code(o: &Output) -> i32 {
