@@ -106,6 +106,9 @@ pub struct OutputArgs {
     /// No progress bar
     #[arg(short, long)]
     pub quiet: bool,
+    /// Read the unit files county.toml names, not the drafts uploaded through `gkml serve`
+    #[arg(long)]
+    pub no_uploads: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,6 +142,9 @@ pub enum Command {
         /// set, else today), so validate and compile agree
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
+        /// Read the unit files county.toml names, not the drafts uploaded through `gkml serve`
+        #[arg(long)]
+        no_uploads: bool,
     },
     /// Compile a unit catalogue, a draft, or a county project folder into standard tables
     Compile {
@@ -218,6 +224,37 @@ pub enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
+    },
+    /// Create or rotate an upload key of `gkml serve` for one unit or the county office; the
+    /// key is printed once, only its hash is kept in PROJECT/.gkml/keys.toml
+    Keys {
+        /// A folder with county.toml
+        #[arg(value_name = "PROJECT")]
+        project: PathBuf,
+        /// The unit (short name) whose key to make
+        #[arg(
+            long,
+            value_name = "NAME",
+            required_unless_present = "admin",
+            conflicts_with = "admin"
+        )]
+        unit: Option<String>,
+        /// Make the county office's key, which may upload to every unit
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Serve the county project as an intranet page: units upload drafts with their key,
+    /// everyone sees the problems and the county summary
+    Serve {
+        /// A folder with county.toml
+        #[arg(value_name = "PROJECT")]
+        project: PathBuf,
+        /// Address to listen on (loopback by default; any other is reachable from the network)
+        #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Refuse upload requests larger than this many MiB
+        #[arg(long, value_name = "MB", default_value_t = 20)]
+        max_upload_mb: u64,
     },
     /// Show the documentation of one rule (e.g. GK103)
     Explain {
