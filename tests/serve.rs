@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 use gkml::serve::keys::{Holder, KeyFile};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// The example county's units compiled once to CSV drafts, one `<unit>.csv` each.
+/// The example county's units compiled once to drafts, a `<unit>.csv` and `<unit>.xlsx` each.
 fn drafts() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -21,7 +21,7 @@ fn drafts() -> &'static Path {
         let o = common::compile(
             &common::root().join("examples/嘉鱼县"),
             &out,
-            &["--only", "csv", "-q"],
+            &["--only", "csv,xlsx", "-q"],
         );
         assert_eq!(common::code(&o), 0, "{}", common::stderr(&o));
         out
@@ -579,4 +579,117 @@ fn keys_prints_one_key_alone_and_stores_only_its_hash() {
         .iter()
         .filter(|f| f.starts_with(".gkml"))
         .all(|f| f == Path::new(".gkml/keys.toml")));
+}
+
+async fn get_text(s: &Server, path: &str) -> (u16, String) {
+    let r = reqwest::get(s.url(path)).await.expect("get");
+    let st = r.status().as_u16();
+    (st, r.text().await.unwrap_or_default())
+}
+
+async fn get_bytes(s: &Server, path: &str) -> (u16, Vec<u8>) {
+    let r = reqwest::get(s.url(path)).await.expect("get");
+    let st = r.status().as_u16();
+    (st, r.bytes().await.map(|b| b.to_vec()).unwrap_or_default())
+}
+
+fn enc(s: &str) -> String {
+    gkml::serve::pages::seg(s)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_read_without_a_key_show_problems_by_cell_and_escape_what_they_show() {
+    let s = start(20 << 20).await;
+    let text = String::from_utf8(draft(MZJ)).expect("utf8");
+    let broken = text.replacen(",社会救助,", ",不存在的领域,", 1);
+    let hostile = "<script>alert(1)</script>.csv";
+    assert_eq!(
+        s.upload(MZJ, Some(&s.admin), hostile, broken.into_bytes())
+            .await
+            .0,
+        200
+    );
+    let (st, index) = get_text(&s, "/").await;
+    assert_eq!(st, 200);
+    assert!(index.contains("嘉鱼县基层政务公开标准目录") && index.contains("覆盖情况"));
+    assert!(index.contains(&format!("/units/{}", enc(YYZ))));
+    assert!(
+        !index.contains("<link") && !index.contains("src=\"http"),
+        "no external assets"
+    );
+    let (st, page) = get_text(&s, &format!("/units/{}", enc(MZJ))).await;
+    assert_eq!(st, 200);
+    assert!(
+        page.contains("GK204") && page.contains("B20") && page.contains("不存在的领域"),
+        "{page}"
+    );
+    assert!(page.contains("type=\"file\"") && page.contains("Bearer"));
+    assert!(!page.contains("<script>alert(1)"));
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;.csv"));
+    let (st, _) = get_text(&s, &format!("/units/{}", enc("没有"))).await;
+    assert_eq!(st, 404);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unit_page_offers_the_annotated_workbook_compiled_tables_and_a_diff_of_versions() {
+    let s = start(20 << 20).await;
+    let xlsx = std::fs::read(drafts().join(format!("{MZJ}.xlsx"))).expect("xlsx draft");
+    let (st, doc) = s.upload(MZJ, Some(&s.keys[MZJ]), "目录.xlsx", xlsx).await;
+    assert_eq!(st, 200, "{doc}");
+    let text = String::from_utf8(draft(MZJ)).expect("utf8");
+    let cut: String = text.lines().take(10).map(|l| format!("{l}\n")).collect();
+    assert_eq!(
+        s.upload(MZJ, Some(&s.keys[MZJ]), "少.csv", cut.into_bytes())
+            .await
+            .0,
+        200
+    );
+    let base = format!("/units/{}", enc(MZJ));
+    // The annotated workbook belongs to a workbook upload: version 2 is a CSV.
+    let (st, _) = get_bytes(&s, &format!("{base}/download/annotated.xlsx")).await;
+    assert_eq!(st, 404);
+    for (what, magic) in [
+        ("compiled.xlsx", &b"PK"[..]),
+        ("compiled.html", b"<!DOCTYPE"),
+        ("compiled.csv", "\u{feff}单位".as_bytes()),
+    ] {
+        let (st, body) = get_bytes(&s, &format!("{base}/download/{what}")).await;
+        assert_eq!(st, 200, "{what}");
+        assert!(body.starts_with(magic), "{what}");
+    }
+    let (st, diff) = get_text(&s, &format!("{base}/diff?a=1&b=2")).await;
+    assert_eq!(st, 200);
+    assert!(
+        diff.contains("删") && !diff.contains(">增<"),
+        "version 2 only removes items"
+    );
+    for f in [
+        "汇总表.xlsx",
+        "汇总表.html",
+        "覆盖情况.csv",
+        "全县汇总目录.csv",
+    ] {
+        assert_eq!(
+            get_bytes(&s, &format!("/summary/{}", enc(f))).await.0,
+            200,
+            "{f}"
+        );
+    }
+    // A workbook again: its annotated copy opens with 问题清单 first.
+    let xlsx = std::fs::read(drafts().join(format!("{MZJ}.xlsx"))).expect("xlsx draft");
+    assert_eq!(
+        s.upload(MZJ, Some(&s.admin), "again.xlsx", xlsx).await.0,
+        200
+    );
+    let (st, book) = get_bytes(&s, &format!("{base}/download/annotated.xlsx")).await;
+    assert_eq!(st, 200);
+    let wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(book)).expect("xlsx");
+    use calamine::Reader;
+    assert_eq!(
+        wb.sheet_names().first().map(String::as_str),
+        Some("问题清单")
+    );
+    s.stop().await;
 }

@@ -412,9 +412,10 @@ fn judge(
     }
     let names: Vec<&str> = fr.catalogues.iter().map(|c| c.unit.name.as_str()).collect();
     let wrong = match names.as_slice() {
-        [one] => {
-            (*one != slot.name).then(|| format!("草稿写的是“{one}”的目录，不是“{}”的", slot.name))
-        }
+        [one] => match fr.catalogues.first() {
+            Some(c) if same_unit(&c.unit, slot, &app.county) => None,
+            _ => Some(format!("草稿写的是“{one}”的目录，不是“{}”的", slot.name)),
+        },
         _ => Some(format!(
             "草稿含 {} 个单位（{}）：每次只上传本单位的目录",
             names.len(),
@@ -440,7 +441,54 @@ fn judge(
     }
 }
 
-/// Whether any listed diagnostic is an error (for pages).
-pub fn has_errors(diags: &[Diagnostic]) -> bool {
-    diags.iter().any(|d| d.severity == Severity::Error)
+/// Whether a draft's unit is the listed unit. A draft's title names the unit as the clerk
+/// writes it: a workbook gkml compiled for 嘉鱼县民政局 reads back as 民政局 with the full
+/// name 嘉鱼县民政局, so the short name alone would turn a unit's own draft away.
+pub fn same_unit(draft: &crate::model::Unit, slot: &UnitSlot, county: &str) -> bool {
+    let with_county = |n: &str| format!("{county}{n}");
+    draft.name == slot.name
+        || with_county(&draft.name) == slot.name
+        || draft.name == with_county(&slot.name)
+        || slot.full_name.as_deref() == Some(draft.name.as_str())
+        || draft.full_name.as_deref() == Some(slot.name.as_str())
+        || (draft.full_name.is_some() && draft.full_name == slot.full_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(name: &str, full: Option<&str>) -> crate::model::Unit {
+        crate::model::Unit {
+            name: name.into(),
+            full_name: full.map(String::from),
+            kind: None,
+            county: None,
+            levels: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_draft_names_its_unit_by_short_name_full_name_or_with_the_county() {
+        let slot = UnitSlot {
+            name: "嘉鱼县民政局".into(),
+            full_name: Some("嘉鱼县民政局".into()),
+            kind: None,
+            slot: "a.toml".into(),
+            shared: false,
+        };
+        assert!(same_unit(&unit("嘉鱼县民政局", None), &slot, "嘉鱼县"));
+        assert!(same_unit(
+            &unit("民政局", Some("嘉鱼县民政局")),
+            &slot,
+            "嘉鱼县"
+        ));
+        assert!(same_unit(&unit("民政局", None), &slot, "嘉鱼县"));
+        assert!(!same_unit(&unit("财政局", None), &slot, "嘉鱼县"));
+        assert!(!same_unit(
+            &unit("鱼岳镇", Some("嘉鱼县鱼岳镇人民政府")),
+            &slot,
+            "嘉鱼县"
+        ));
+    }
 }

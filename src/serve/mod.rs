@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod keys;
+pub mod pages;
 /// The uploads store lives below `project` (which reads the latest uploads); it is the same
 /// module under this name.
 pub use crate::uploads as store;
@@ -104,6 +105,11 @@ pub fn router(app: std::sync::Arc<api::App>) -> axum::Router {
         .route("/api/units", get(api::units))
         .route("/api/units/{name}/drafts", post(api::upload))
         .route("/api/summary", get(api::summary))
+        .route("/", get(pages::index))
+        .route("/units/{name}", get(pages::unit))
+        .route("/units/{name}/download/{what}", get(pages::unit_download))
+        .route("/units/{name}/diff", get(pages::diff))
+        .route("/summary/{file}", get(pages::summary_download))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
