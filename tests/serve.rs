@@ -693,3 +693,227 @@ async fn a_unit_page_offers_the_annotated_workbook_compiled_tables_and_a_diff_of
     );
     s.stop().await;
 }
+
+/// A WebDriver session on Debian's chromedriver and chromium, spoken as the plain HTTP+JSON
+/// protocol it is through the test's own HTTP client (no WebDriver crate, no TLS).
+struct Driver {
+    child: std::process::Child,
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Driver {
+    async fn start(downloads: &Path) -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("free port");
+        let child = std::process::Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromedriver (apt-get install chromium-driver)");
+        let mut d = Driver {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::new(),
+        };
+        for _ in 0..100 {
+            if d.http
+                .get(format!("{}/status", d.base))
+                .send()
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let dl = downloads.to_str().expect("utf8");
+        let caps = serde_json::json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+                "prefs": {"download.default_directory": dl, "download.prompt_for_download": false}
+            }
+        }}});
+        let v = d.call("POST", "/session", caps).await;
+        let id = v["value"]["sessionId"]
+            .as_str()
+            .expect("session")
+            .to_string();
+        d.base = format!("{}/session/{id}", d.base);
+        d.call(
+            "POST",
+            "/chromium/send_command",
+            serde_json::json!({"cmd": "Page.setDownloadBehavior", "params": {"behavior": "allow", "downloadPath": dl}}),
+        )
+        .await;
+        d
+    }
+
+    async fn call(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let url = format!("{}{path}", self.base);
+        let req = match method {
+            "GET" => self.http.get(url),
+            "DELETE" => self.http.delete(url),
+            _ => self.http.post(url).json(&body),
+        };
+        req.send()
+            .await
+            .expect("webdriver")
+            .json()
+            .await
+            .expect("webdriver json")
+    }
+
+    async fn go(&mut self, url: &str) {
+        self.call("POST", "/url", serde_json::json!({ "url": url }))
+            .await;
+    }
+
+    async fn find(&mut self, css: &str) -> String {
+        let v = self
+            .call(
+                "POST",
+                "/element",
+                serde_json::json!({"using": "css selector", "value": css}),
+            )
+            .await;
+        v["value"]
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|e| e.as_str())
+            .unwrap_or_else(|| panic!("no element {css}: {v}"))
+            .to_string()
+    }
+
+    async fn source(&mut self) -> String {
+        self.call("GET", "/source", serde_json::Value::Null).await["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    async fn wait_for(&mut self, text: &str) -> String {
+        for _ in 0..150 {
+            let s = self.source().await;
+            if s.contains(text) {
+                return s;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("the page never showed {text}: {}", self.source().await);
+    }
+
+    async fn stop(mut self) {
+        self.call("DELETE", "", serde_json::Value::Null).await;
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The CSV draft written as a workbook, cell for cell, so the browser uploads an .xlsx.
+fn csv_as_xlsx(csv_text: &str, out: &Path) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    for (r, rec) in rd.records().flatten().enumerate() {
+        for (c, v) in rec.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, v).expect("write");
+        }
+    }
+    wb.save(out).expect("save");
+}
+
+/// Issue 19, deliverable 7: a clerk in a real browser opens the index, goes to the unit's
+/// page, uploads a workbook with the key, sees the problem at its cell, and downloads the
+/// annotated workbook. Needs chromium and chromium-driver (.ci/run installs them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromium and chromedriver; run by .ci/run"]
+async fn a_clerk_uploads_in_chromium_sees_the_problem_cell_and_downloads_the_annotated_workbook() {
+    let s = start(20 << 20).await;
+    let work = tempfile::tempdir().expect("tempdir");
+    let text = String::from_utf8(draft(MZJ)).expect("utf8");
+    let broken = text.replacen(",社会救助,", ",不存在的领域,", 1);
+    let book = work.path().join("民政局草稿.xlsx");
+    csv_as_xlsx(&broken, &book);
+    let downloads = work.path().join("downloads");
+    std::fs::create_dir_all(&downloads).expect("mkdir");
+    let mut d = Driver::start(&downloads).await;
+    d.go(&s.url("/")).await;
+    d.wait_for("覆盖情况").await;
+    let link = d.find(&format!("a[href='/units/{}']", enc(MZJ))).await;
+    d.call(
+        "POST",
+        &format!("/element/{link}/click"),
+        serde_json::json!({}),
+    )
+    .await;
+    d.wait_for("上传草稿").await;
+    let key = d.find("#key").await;
+    d.call(
+        "POST",
+        &format!("/element/{key}/value"),
+        serde_json::json!({"text": s.keys[MZJ]}),
+    )
+    .await;
+    let file = d.find("#file").await;
+    d.call(
+        "POST",
+        &format!("/element/{file}/value"),
+        serde_json::json!({"text": book.to_str().expect("utf8")}),
+    )
+    .await;
+    let submit = d.find("button[type=submit]").await;
+    d.call(
+        "POST",
+        &format!("/element/{submit}/click"),
+        serde_json::json!({}),
+    )
+    .await;
+    let page = d.wait_for("当前为第 1 版").await;
+    assert!(
+        page.contains("GK204") && page.contains("B20") && page.contains("不存在的领域"),
+        "{page}"
+    );
+    let dl = d.find("a[href$='annotated.xlsx']").await;
+    d.call(
+        "POST",
+        &format!("/element/{dl}/click"),
+        serde_json::json!({}),
+    )
+    .await;
+    let mut got = None;
+    for _ in 0..100 {
+        got = std::fs::read_dir(&downloads)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "xlsx"));
+        if got.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    d.stop().await;
+    let got = got.expect("the annotated workbook was downloaded");
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(&got).expect("xlsx");
+    use calamine::Reader;
+    assert_eq!(
+        wb.sheet_names().first().map(String::as_str),
+        Some("问题清单")
+    );
+    s.stop().await;
+}
