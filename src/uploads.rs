@@ -237,6 +237,9 @@ impl Uploads {
     /// [`Error::Write`] when `PROJECT/.gkml/uploads` cannot be created.
     pub fn open(project_dir: &Path) -> Result<Uploads, Error> {
         let root = project_dir.join(STATE_DIR).join(UPLOADS_DIR);
+        // Uploads a killed server was receiving are never resumed: they go, so that no
+        // half-received file lingers (only the server, one per project, writes here).
+        let _ = std::fs::remove_dir_all(root.join(INCOMING_DIR));
         std::fs::create_dir_all(root.join(INCOMING_DIR)).map_err(io_err(&root))?;
         Ok(Uploads {
             project_dir: project_dir.to_path_buf(),

@@ -628,6 +628,19 @@ async fn pages_read_without_a_key_show_problems_by_cell_and_escape_what_they_sho
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;.csv"));
     let (st, _) = get_text(&s, &format!("/units/{}", enc("没有"))).await;
     assert_eq!(st, 404);
+    // The CSV's annotated copy lists the problem with a link to its cell.
+    let (st, book) = get_bytes(&s, &format!("/units/{}/download/annotated.xlsx", enc(MZJ))).await;
+    assert_eq!(st, 200);
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(book)).expect("xlsx");
+    use calamine::Reader;
+    let list = wb.worksheet_range("问题清单").expect("问题清单");
+    assert!(
+        list.rows()
+            .flatten()
+            .any(|c| matches!(c, calamine::Data::String(t) if t == "草稿!B20")),
+        "{list:?}"
+    );
     s.stop().await;
 }
 
@@ -646,9 +659,23 @@ async fn a_unit_page_offers_the_annotated_workbook_compiled_tables_and_a_diff_of
         200
     );
     let base = format!("/units/{}", enc(MZJ));
-    // The annotated workbook belongs to a workbook upload: version 2 is a CSV.
-    let (st, _) = get_bytes(&s, &format!("{base}/download/annotated.xlsx")).await;
-    assert_eq!(st, 404);
+    // Version 2 is a CSV: its annotated copy is the table as read, its problem cells marked.
+    let (st, book) = get_bytes(&s, &format!("{base}/download/annotated.xlsx")).await;
+    assert_eq!(st, 200);
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(book)).expect("xlsx");
+    {
+        use calamine::Reader;
+        assert_eq!(
+            wb.sheet_names(),
+            vec!["问题清单".to_string(), "草稿".to_string()]
+        );
+        let sheet = wb.worksheet_range("草稿").expect("草稿");
+        assert_eq!(
+            sheet.get_value((0, 0)).map(|c| c.to_string()).as_deref(),
+            Some("单位")
+        );
+    }
     for (what, magic) in [
         ("compiled.xlsx", &b"PK"[..]),
         ("compiled.html", b"<!DOCTYPE"),
