@@ -9,6 +9,7 @@
 //! several), else 200 with the diagnostics document and the stored `version`.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{FromRequest, Path as AxPath, Request, State};
@@ -43,6 +44,11 @@ pub struct App {
     pub max_upload: u64,
     /// The county as of the latest accepted uploads; `None` after an upload until asked for.
     view: Mutex<Option<Arc<ProjectRun>>>,
+    /// Held while the view is computed, so that many requests after an upload read the
+    /// project once, not once each.
+    computing: Mutex<()>,
+    /// Counts accepted uploads, so that a view read before one is not kept after it.
+    generation: AtomicU64,
 }
 
 impl App {
@@ -77,27 +83,38 @@ impl App {
             slots,
             max_upload,
             view: Mutex::new(None),
+            computing: Mutex::new(()),
+            generation: AtomicU64::new(0),
         })
     }
 
     /// The county as the latest accepted drafts make it (computed once per change).
     pub fn view(&self) -> Result<Arc<ProjectRun>, String> {
-        if let Ok(v) = self.view.lock() {
-            if let Some(v) = v.as_ref() {
-                return Ok(v.clone());
-            }
+        let cached = || self.view.lock().ok().and_then(|v| v.as_ref().cloned());
+        if let Some(v) = cached() {
+            return Ok(v);
         }
+        let _computing = self.computing.lock();
+        if let Some(v) = cached() {
+            return Ok(v);
+        }
+        let generation = self.generation.load(Ordering::SeqCst);
         let run = crate::project::load(&self.county_toml, self.store, &self.checks, &|| {})
             .map_err(|fr| crate::print::to_text(&fr.diags))?;
         let run = Arc::new(run);
+        // An upload accepted while this was read may be missing from it: then it is answered
+        // but not kept, and the next request reads the project again.
         if let Ok(mut v) = self.view.lock() {
-            *v = Some(run.clone());
+            if self.generation.load(Ordering::SeqCst) == generation {
+                *v = Some(run.clone());
+            }
         }
         Ok(run)
     }
 
     fn invalidate(&self) {
         if let Ok(mut v) = self.view.lock() {
+            self.generation.fetch_add(1, Ordering::SeqCst);
             *v = None;
         }
     }
