@@ -944,3 +944,44 @@ async fn a_clerk_uploads_in_chromium_sees_the_problem_cell_and_downloads_the_ann
     );
     s.stop().await;
 }
+
+/// Deliverable 1: stopping the server (Ctrl-C) lets an upload in flight finish and be kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopping_the_server_finishes_the_upload_in_flight() {
+    let mut s = start(20 << 20).await;
+    let body = draft(MZJ);
+    let opening =
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n";
+    let closing = b"\r\n--XyZ--\r\n";
+    let path: String = format!("/api/units/{}/drafts", enc(MZJ));
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        s.admin,
+        opening.len() + body.len() + closing.len()
+    );
+    let mut tcp = tokio::net::TcpStream::connect(s.addr)
+        .await
+        .expect("connect");
+    let half = body.len() / 2;
+    tcp.write_all(head.as_bytes()).await.expect("head");
+    tcp.write_all(opening).await.expect("opening");
+    tcp.write_all(&body[..half]).await.expect("first half");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Ctrl-C, while half the draft is still to come.
+    if let Some(tx) = s.stop.take() {
+        let _ = tx.send(());
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tcp.write_all(&body[half..]).await.expect("second half");
+    tcp.write_all(closing).await.expect("closing");
+    let mut answer = Vec::new();
+    let _ = tcp.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(text.contains("\"version\":1"), "{text}");
+    let project = s.stop().await;
+    let log =
+        std::fs::read_to_string(project.path().join(".gkml/uploads/audit.jsonl")).expect("log");
+    assert_eq!(log.lines().count(), 1);
+    assert!(log.contains("\"accepted\""));
+}
