@@ -77,7 +77,8 @@ async fn start(max_upload: u64) -> Server {
         gkml::check::Checks::default(),
         max_upload,
     )
-    .expect("app");
+    .expect("app")
+    .with_differ(gkml::cmd::diff::between);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -690,6 +691,10 @@ async fn a_unit_page_offers_the_annotated_workbook_compiled_tables_and_a_diff_of
     assert!(
         diff.contains("删") && !diff.contains(">增<"),
         "version 2 only removes items"
+    );
+    assert!(
+        diff.contains("共新增 0 项、删除 ") && diff.contains("gkml diff"),
+        "{diff}"
     );
     for f in [
         "汇总表.xlsx",

@@ -43,7 +43,8 @@ pub fn run(
         store,
         checks,
         max_upload_mb.saturating_mul(1024 * 1024),
-    )?;
+    )?
+    .with_differ(super::diff::between);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

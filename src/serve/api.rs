@@ -29,6 +29,10 @@ use crate::check::Checks;
 use crate::diag::{Diagnostic, Severity, Summary};
 use crate::project::ProjectRun;
 
+/// How two versions of a unit are compared: `gkml diff`'s own text, which lives above serve
+/// (in `cmd`) and is handed in by whoever starts the server.
+pub type Differ = fn(&[crate::model::Catalogue], &[crate::model::Catalogue]) -> String;
+
 /// What every request shares.
 pub struct App {
     pub county_toml: PathBuf,
@@ -49,6 +53,8 @@ pub struct App {
     computing: Mutex<()>,
     /// Counts accepted uploads, so that a view read before one is not kept after it.
     generation: AtomicU64,
+    /// `gkml diff` for the history page; without it the page compares compiled rows only.
+    pub differ: Option<Differ>,
 }
 
 impl App {
@@ -85,7 +91,14 @@ impl App {
             view: Mutex::new(None),
             computing: Mutex::new(()),
             generation: AtomicU64::new(0),
+            differ: None,
         })
+    }
+
+    /// Compare versions on the history page with `gkml diff`.
+    pub fn with_differ(mut self, differ: Differ) -> App {
+        self.differ = Some(differ);
+        self
     }
 
     /// The county as the latest accepted drafts make it (computed once per change).

@@ -503,12 +503,16 @@ pub struct DiffQuery {
     b: Option<u32>,
 }
 
-/// The lines of a version as compiled CSV rows, for comparing two versions.
-fn version_rows(app: &App, rec: &Record) -> Result<Vec<String>, String> {
+/// The catalogues of a stored version, read as the command line reads them.
+fn version_catalogues(app: &App, rec: &Record) -> Result<Vec<crate::model::Catalogue>, String> {
     let path = app.uploads.blob(rec).ok_or("找不到已保存的草稿")?;
-    let fr = crate::load::read_file(&path, app.store, Some(&app.county));
+    Ok(crate::load::read_file(&path, app.store, Some(&app.county)).catalogues)
+}
+
+/// The lines of a version as compiled CSV rows, for comparing two versions.
+fn version_rows(app: &App, cats: &[crate::model::Catalogue]) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
-    for cat in &fr.catalogues {
+    for cat in cats {
         let mut cat = cat.clone();
         cat.number_items();
         let mut bytes = Vec::new();
@@ -560,10 +564,12 @@ pub async fn diff(
     let a = app.clone();
     let (o, n) = (old.clone(), new.clone());
     let rows = tokio::task::spawn_blocking(move || {
-        Ok::<_, String>((version_rows(&a, &o)?, version_rows(&a, &n)?))
+        let (oc, nc) = (version_catalogues(&a, &o)?, version_catalogues(&a, &n)?);
+        let text = a.differ.map(|d| d(&oc, &nc));
+        Ok::<_, String>((version_rows(&a, &oc)?, version_rows(&a, &nc)?, text))
     })
     .await;
-    let (before, after) = match rows {
+    let (before, after, gkml_diff) = match rows {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => return not_found(&e),
         Err(e) => return server_error(&e.to_string()),
@@ -585,6 +591,11 @@ pub async fn diff(
         html! {
             nav { a href="/" { "← 全县" } a href={ "/units/" (seg(&name)) } { "← " (name) } }
             h1 { (name) "：第 " (old.version.unwrap_or(0)) " 版 → 第 " (new.version.unwrap_or(0)) " 版" }
+            @if let Some(t) = &gkml_diff {
+                h2 { "事项变化（gkml diff）" }
+                pre { (t) }
+                h2 { "逐行比较" }
+            }
             @if changes.is_empty() { p { "两版的事项完全相同。" } } @else {
                 p { "以标准目录的行比较（不含单位和序号两列）：“删”为旧版有而新版没有的行，“增”为新版新有的行；修改过的事项显示为一删一增。" }
                 table {
