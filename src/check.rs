@@ -24,6 +24,9 @@ pub struct Checks {
     pub ctx: Context,
     /// How many diagnostics a report lists (`--max-diagnostics`).
     pub cap: Cap,
+    /// Read the unit files county.toml names even where `gkml serve` holds a newer upload
+    /// (`--no-uploads`).
+    pub no_uploads: bool,
 }
 
 impl Checks {
@@ -32,6 +35,7 @@ impl Checks {
             config,
             ctx: Context { today },
             cap: Cap::default(),
+            no_uploads: false,
         }
     }
 

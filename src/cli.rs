@@ -8,24 +8,23 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "gkml", version, about, long_about = None)]
 pub struct Cli {
-    /// Read reference catalogues from this folder instead of the built-in ones
+    /// 从此文件夹读取参考目录，代替内置的参考目录
     #[arg(long, global = true, value_name = "DIR")]
     pub catalogues: Option<PathBuf>,
 
-    /// Refuse input files (and workbooks decompressed) larger than this many MB
+    /// 拒绝读取大于此 MB 数的输入文件（工作簿按解压后大小计）
     #[arg(long, global = true, value_name = "MB", default_value_t = 2048)]
     pub max_input_mb: u64,
 
-    /// Refuse tables with more rows than this
+    /// 拒绝读取行数多于此数的表格
     #[arg(long, global = true, value_name = "N", default_value_t = 5_000_000)]
     pub max_rows: u64,
 
-    /// Report cells longer than this many characters
+    /// 报告长于此字符数的单元格
     #[arg(long, global = true, value_name = "N", default_value_t = 32_767)]
     pub max_cell_chars: usize,
 
-    /// List at most N diagnostics of one code per file (and 10 N per file); the summary still
-    /// counts every problem; 0 lists everything
+    /// 每个文件每种代码最多列出 N 条问题（每个文件最多 10N 条），汇总仍计入全部问题；0 表示全部列出
     #[arg(long, global = true, value_name = "N", default_value_t = 1_000)]
     pub max_diagnostics: usize,
 
@@ -33,198 +32,310 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Output format of diagnostics.
+/// 问题清单的输出格式。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiagFormat {
     Text,
     Json,
-    /// SARIF 2.1.0 for code-scanning services
+    /// SARIF 2.1.0，供代码扫描服务使用
     Sarif,
-    /// GitHub Actions workflow annotations
+    /// GitHub Actions 工作流注释
     Github,
 }
 
-/// What `init` creates: a county project folder, or one unit file.
+/// `init` 创建的内容：县级项目文件夹，或一个单位目录文件。
 #[derive(Debug, Clone, Args)]
 pub struct InitArgs {
-    /// Project folder to create, or unit file (*.toml) to create
+    /// 要创建的项目文件夹，或单位目录文件（*.toml）
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
-    /// County name (嘉鱼县)
+    /// 县名（如 嘉鱼县）
     #[arg(long)]
     pub county: Option<String>,
-    /// Towns, comma-separated (鱼岳镇,新街镇)
+    /// 乡镇，以逗号分隔（如 鱼岳镇,新街镇）
     #[arg(long, value_delimiter = ',')]
     pub towns: Vec<String>,
-    /// Subdistricts, comma-separated (百花洲街道)
+    /// 街道，以逗号分隔（如 百花洲街道）
     #[arg(long, value_delimiter = ',')]
     pub subdistricts: Vec<String>,
-    /// County departments, comma-separated (default: the usual lead departments of the 26 domains)
+    /// 县直部门，以逗号分隔（默认：26 个试点领域通常的牵头部门）
     #[arg(long, value_delimiter = ',')]
     pub departments: Vec<String>,
-    /// For a unit file: its kind (县政府, 县直部门, 乡镇, 街道)
+    /// 单位目录文件：单位类别（县政府、县直部门、乡镇、街道）
     #[arg(long)]
     pub kind: Option<String>,
-    /// For a unit file: its short name
+    /// 单位目录文件：单位简称
     #[arg(long)]
     pub name: Option<String>,
-    /// For a unit file: the domains it covers, comma-separated (default: by kind)
+    /// 单位目录文件：负责的领域，以逗号分隔（默认：按类别）
     #[arg(long, value_delimiter = ',')]
     pub domains: Vec<String>,
 }
 
-/// Output format of lists.
+/// 列表的输出格式。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     Table,
     Json,
 }
 
-/// What `compile` and `summary` write, and how they report.
+/// `compile` 和 `summary` 写出什么、如何报告。
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output folder
+    /// 输出文件夹
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub output: PathBuf,
-    /// Write the outputs (and count units in the summary) even when there are errors; the exit
-    /// code is still 1
+    /// 有错误时仍写出结果（并在汇总中计入该单位）；退出码仍为 1
     #[arg(long)]
     pub allow_errors: bool,
-    /// Compile date printed on the tables and stored in the workbooks, YYYY-MM-DD
-    /// (default: SOURCE_DATE_EPOCH if set, else today)
+    /// 印在表上并存入工作簿的编制日期，YYYY-MM-DD（默认：已设置时取 SOURCE_DATE_EPOCH，否则为今天）
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
-    /// Output format of diagnostics (printed on stderr)
+    /// 问题清单的输出格式（打印到标准错误）
     #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
     pub format: DiagFormat,
-    /// Only report these rule codes or prefixes (GK1, GK210), comma-separated
+    /// 只报告这些规则代码或前缀（如 GK1、GK210），以逗号分隔
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub select: Vec<String>,
-    /// Do not report these rule codes or prefixes, comma-separated
+    /// 不报告这些规则代码或前缀，以逗号分隔
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub ignore: Vec<String>,
-    /// No progress bar
+    /// 不显示进度条
     #[arg(short, long)]
     pub quiet: bool,
+    /// 读取 county.toml 所列的单位文件，不用通过 gkml serve 上传的草稿
+    #[arg(long)]
+    pub no_uploads: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check catalogues and drafts (TOML, CSV/TSV, XLSX/XLS/ODS, or folders) and report problems
+    /// 检查目录和草稿（TOML、CSV/TSV、XLSX/XLS/ODS、HTML、DOCX 或文件夹）并报告问题
     Validate {
-        /// Files or folders to check (folders are searched recursively)
+        /// 要检查的文件或文件夹（递归查找文件夹）
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
-        /// Rewrite what is safe to rewrite (brackets, whitespace, HTML, channel names): TOML/CSV
-        /// in place keeping <file>.bak, workbooks as <name>.fixed.xlsx
+        /// 改正可以安全改正的内容（括号、空白、HTML、渠道名称）：TOML/CSV 原地改写并保留 <文件>.bak，工作簿另存为 <名称>.fixed.xlsx
         #[arg(long)]
         fix: bool,
-        /// With --fix: show the changes as a diff and write nothing
+        /// 与 --fix 同用：以差异显示改动，不写任何文件
         #[arg(long, requires = "fix")]
         diff: bool,
-        /// Write a copy of the workbook with every faulty cell coloured and commented, and a
-        /// first sheet 问题清单 linking to each
+        /// 写出工作簿副本：出错的单元格标色并加批注，首个工作表“问题清单”链接到每个问题
         #[arg(long, value_name = "OUT.xlsx")]
         annotate: Option<PathBuf>,
-        /// Output format
+        /// 输出格式
         #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
         format: DiagFormat,
-        /// Only report these rule codes or prefixes (GK1, GK210), comma-separated
+        /// 只报告这些规则代码或前缀（如 GK1、GK210），以逗号分隔
         #[arg(long, value_delimiter = ',', value_name = "CODES")]
         select: Vec<String>,
-        /// Do not report these rule codes or prefixes, comma-separated
+        /// 不报告这些规则代码或前缀，以逗号分隔
         #[arg(long, value_delimiter = ',', value_name = "CODES")]
         ignore: Vec<String>,
-        /// The date the rules judge by, as compile's --date (default: SOURCE_DATE_EPOCH if
-        /// set, else today), so validate and compile agree
+        /// 规则据以判断的日期，同 compile 的 --date（默认：已设置时取 SOURCE_DATE_EPOCH，否则为今天），使 validate 与 compile 一致
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
+        /// 读取 county.toml 所列的单位文件，不用通过 gkml serve 上传的草稿
+        #[arg(long)]
+        no_uploads: bool,
     },
-    /// Compile a unit catalogue, a draft, or a county project folder into standard tables
+    /// 把单位目录、草稿或县级项目文件夹编译为标准目录表
     Compile {
-        /// A unit TOML, a CSV/XLSX draft, or a folder with county.toml
+        /// 单位 TOML、CSV/XLSX 草稿，或含 county.toml 的文件夹
         #[arg(value_name = "PATH")]
         path: PathBuf,
-        /// Write only these outputs of each unit, comma-separated (default: all four)
+        /// 每个单位只写出这些格式，以逗号分隔（默认：全部四种）
         #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMATS")]
         only: Vec<crate::render::Output>,
         #[command(flatten)]
         out: OutputArgs,
     },
-    /// Write the county summary table (覆盖情况, 责任分工, 全县汇总目录) of a county project
+    /// 写出县级项目的汇总表（覆盖情况、责任分工、全县汇总目录）
     Summary {
-        /// A folder with county.toml, or the county.toml itself
+        /// 含 county.toml 的文件夹，或 county.toml 本身
         #[arg(value_name = "PROJECT")]
         project: PathBuf,
         #[command(flatten)]
         out: OutputArgs,
     },
-    /// Create a county project (a folder) or one unit file (a path ending in .toml) from the references
+    /// 按参考目录创建县级项目（文件夹）或一个单位目录文件（以 .toml 结尾的路径）
     Init(InitArgs),
-    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    /// 打印命令行补全脚本（bash、zsh、fish、powershell、elvish）
     Completions {
-        /// The shell
+        /// 命令行外壳
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff) to standard output
+    /// 把手册页（roff）打印到标准输出
     Man,
-    /// Convert a draft (CSV/XLSX/…) into a unit catalogue TOML: the reference plus this unit's differences
+    /// 把草稿（CSV/XLSX 等）转为单位目录 TOML：参考目录加本单位的差异
     Import {
-        /// The draft spreadsheet or CSV
+        /// 草稿表格或 CSV
         #[arg(value_name = "DRAFT")]
         draft: PathBuf,
-        /// Output file (one unit) or folder (one TOML per unit); default: standard output
+        /// 输出文件（一个单位）或文件夹（每个单位一个 TOML）；默认：标准输出
         #[arg(short, long, value_name = "PATH")]
         output: Option<PathBuf>,
-        /// Unit kind: 县政府, 县直部门, 乡镇 or 街道 (default: from the unit's name)
+        /// 单位类别：县政府、县直部门、乡镇或街道（默认：由单位名称判断）
         #[arg(long)]
         kind: Option<String>,
-        /// Short name of the unit (default: from the title or 单位 column)
+        /// 单位简称（默认：取自标题或“单位”列）
         #[arg(long)]
         name: Option<String>,
-        /// Full name of the unit
+        /// 单位全称
         #[arg(long)]
         full_name: Option<String>,
-        /// County of the unit (default: from the full name)
+        /// 单位所在县（默认：由全称判断）
         #[arg(long)]
         county: Option<String>,
     },
-    /// Show items added, removed and changed between two catalogues (or a unit and its reference)
+    /// 显示两份目录（或单位与其参考目录）之间新增、删除和修改的事项
     Diff {
-        /// The old version (or, with --reference, the unit)
+        /// 旧版本（与 --reference 同用时为单位目录）
         #[arg(value_name = "OLD")]
         old: PathBuf,
-        /// The new version
+        /// 新版本
         #[arg(value_name = "NEW")]
         new: Option<PathBuf>,
-        /// Compare the unit with the reference catalogues it starts from
+        /// 将单位目录与其所依据的参考目录比较
         #[arg(long, conflicts_with = "new")]
         reference: bool,
-        /// Output format
+        /// 输出格式
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
-        /// Also write the changes as an XLSX 变更说明 sheet
+        /// 另把改动写成 XLSX 的“变更说明”工作表
         #[arg(long, value_name = "OUT.xlsx")]
         xlsx: Option<PathBuf>,
     },
-    /// List the 26 pilot domains
+    /// 列出 26 个试点领域
     Domains {
-        /// Output format
+        /// 输出格式
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
-    /// List every rule with its code, severity and source
+    /// 列出全部规则及其代码、严重程度和依据
     Rules {
-        /// Output format
+        /// 输出格式
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
-    /// Show the documentation of one rule (e.g. GK103)
+    /// 为一个单位或县政务公开办生成（或更换）gkml serve 的上传密钥：密钥只打印一次，PROJECT/.gkml/keys.toml 只存其摘要
+    Keys {
+        /// 含 county.toml 的文件夹
+        #[arg(value_name = "PROJECT")]
+        project: PathBuf,
+        /// 要生成密钥的单位（简称）
+        #[arg(
+            long,
+            value_name = "NAME",
+            required_unless_present = "admin",
+            conflicts_with = "admin"
+        )]
+        unit: Option<String>,
+        /// 生成县政务公开办的密钥，可上传任何单位的草稿
+        #[arg(long)]
+        admin: bool,
+    },
+    /// 以内网页面提供县级项目：各单位凭密钥上传草稿，所有人可查看问题和全县汇总
+    Serve {
+        /// 含 county.toml 的文件夹
+        #[arg(value_name = "PROJECT")]
+        project: PathBuf,
+        /// 监听地址（默认只监听本机；其他地址可从网络访问）
+        #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// 拒绝大于此 MiB 数的上传请求
+        #[arg(long, value_name = "MB", default_value_t = 20)]
+        max_upload_mb: u64,
+    },
+    /// 显示一条规则的说明（如 GK103）
     Explain {
-        /// Rule code
+        /// 规则代码
         code: String,
-        /// Output format (json: the fields of `rules --format json` plus `doc`)
+        /// 输出格式（json：rules --format json 的字段加 doc）
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+}
+
+/// How every help screen is laid out: clap's own English words replaced.
+const HELP_TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+/// The command line with clap's own words in Chinese (issue 19, deliverable 8): the clerk's
+/// language on every help screen, the ASCII flag names unchanged. Defaults and possible
+/// values are written into each help line (clap prints them in English), and `-h`/`-V`
+/// get Chinese help lines.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let root = Cli::command()
+        .about("gkml（公开目录）：基层政务公开事项标准目录的校验与编译工具")
+        .disable_version_flag(true)
+        .disable_help_subcommand(true)
+        .arg(
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help("显示版本号"),
+        );
+    localize(root)
+}
+
+fn localize(cmd: clap::Command) -> clap::Command {
+    cmd.help_template(HELP_TEMPLATE)
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_flag(true)
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(clap::ArgAction::Help)
+                .help("显示帮助"),
+        )
+        .mut_args(localize_arg)
+        .mut_subcommands(localize)
+}
+
+fn localize_arg(a: clap::Arg) -> clap::Arg {
+    let heading = if a.is_positional() {
+        "参数"
+    } else {
+        "选项"
+    };
+    let a = if a.get_help_heading().is_none() {
+        a.help_heading(heading)
+    } else {
+        a
+    };
+    // Flags (true/false) have neither values nor a default worth printing.
+    if !a.get_action().takes_values() {
+        return a;
+    }
+    let mut help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+    let mut a = a;
+    let values: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    if !values.is_empty() && !a.is_hide_possible_values_set() {
+        help.push_str(&format!("（可选：{}）", values.join("、")));
+        a = a.hide_possible_values(true);
+    }
+    let defaults: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().to_string())
+        .collect();
+    if !defaults.is_empty() && !a.is_hide_default_value_set() {
+        help.push_str(&format!("（默认：{}）", defaults.join(",")));
+        a = a.hide_default_value(true);
+    }
+    if help.is_empty() {
+        a
+    } else {
+        a.help(help)
+    }
 }

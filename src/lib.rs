@@ -46,3 +46,5 @@ pub mod read;
 pub mod render;
 pub mod resolve;
 pub mod rules;
+pub mod serve;
+pub mod uploads;

@@ -3,8 +3,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use gkml::cli::Cli;
 use gkml::cmd;
 
@@ -31,7 +29,10 @@ fn quiet_reader_panics() {
 
 fn main() -> ExitCode {
     quiet_reader_panics();
-    let cli = match Cli::try_parse() {
+    let parsed = gkml::cli::command()
+        .try_get_matches()
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             // --help and --version are not errors.

@@ -393,12 +393,14 @@ pub fn load(
             return Err(Box::new(head));
         }
     };
+    // The latest upload through `gkml serve` stands in for the file county.toml names.
+    let uploads = crate::uploads::substitutes(path, !run_checks.no_uploads);
     let units: Vec<UnitResult> = spec
         .units
         .par_iter()
-        .filter(|u| u.path.is_file())
+        .filter(|u| uploads.path_for(&u.path).is_file())
         .flat_map_iter(|u| {
-            let fr = crate::load::read_file(&u.path, store, Some(&spec.county));
+            let fr = crate::load::read_file(uploads.path_for(&u.path), store, Some(&spec.county));
             tick();
             let file = fr.file.to_string();
             let mut out = Vec::new();

@@ -258,3 +258,55 @@ fn folder_validation_reads_every_supported_file_recursively() {
     let v = json(&o);
     assert_eq!(v["summary"]["files"], 2);
 }
+
+/// Issue 19, deliverable 8: the clerk's language on every help screen, clap's English words
+/// included, with the ASCII flag names unchanged.
+#[test]
+fn every_help_screen_is_in_chinese_with_ascii_flags() {
+    let subs = [
+        "validate",
+        "compile",
+        "summary",
+        "init",
+        "completions",
+        "man",
+        "import",
+        "diff",
+        "domains",
+        "rules",
+        "explain",
+        "keys",
+        "serve",
+    ];
+    let mut screens = vec![(String::from("gkml"), gkml(&["--help"]))];
+    for s in subs {
+        screens.push((s.to_string(), gkml(&[s, "--help"])));
+        screens.push((format!("{s} -h"), gkml(&[s, "-h"])));
+    }
+    for (what, o) in &screens {
+        assert_eq!(code(o), 0, "{what}");
+        let text = stdout(o);
+        assert!(
+            text.contains("用法：") && text.contains("显示帮助"),
+            "{what}: {text}"
+        );
+        for english in [
+            "Usage:",
+            "Options:",
+            "Arguments:",
+            "Commands:",
+            "Print help",
+            "[default:",
+            "[possible values:",
+        ] {
+            assert!(!text.contains(english), "{what} says {english}: {text}");
+        }
+    }
+    let serve = stdout(&gkml(&["serve", "--help"]));
+    assert!(serve.contains("--addr <IP:PORT>") && serve.contains("（默认：127.0.0.1:8080）"));
+    let validate = stdout(&gkml(&["validate", "--help"]));
+    assert!(
+        validate.contains("--format <FORMAT>")
+            && validate.contains("（可选：text、json、sarif、github）")
+    );
+}

@@ -1,9 +1,6 @@
 //! `gkml completions SHELL` and `gkml man`: generated from the clap definitions, so they
 //! always match the real flags.
 
-use clap::CommandFactory;
-
-use crate::cli::Cli;
 use crate::error::Error;
 
 use super::Exit;
@@ -14,7 +11,7 @@ use super::Exit;
 /// Only when stdout cannot be written.
 pub fn completions(shell: clap_complete::Shell) -> Result<Exit, Error> {
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "gkml", &mut buf);
+    clap_complete::generate(shell, &mut crate::cli::command(), "gkml", &mut buf);
     super::print_out(&String::from_utf8_lossy(&buf))?;
     Ok(Exit::Ok)
 }
@@ -25,7 +22,7 @@ pub fn completions(shell: clap_complete::Shell) -> Result<Exit, Error> {
 /// Only when stdout cannot be written.
 pub fn man() -> Result<Exit, Error> {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(crate::cli::command())
         .render(&mut buf)
         .map_err(|e| Error::Write {
             path: "<stdout>".into(),

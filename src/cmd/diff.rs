@@ -325,6 +325,12 @@ fn xlsx(r: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     wb.save_to_buffer()
 }
 
+/// The `gkml diff` text (added, removed, changed, field by field) between two versions: what
+/// `gkml serve`'s history page shows, handed to it by `cmd::serve` (serve sits below cmd).
+pub fn between(old: &[Catalogue], new: &[Catalogue]) -> String {
+    text(&compare(old, new))
+}
+
 /// Run `diff`.
 ///
 /// # Errors

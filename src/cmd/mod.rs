@@ -7,7 +7,9 @@ pub mod diff;
 pub mod domains;
 pub mod import;
 pub mod init;
+pub mod keys;
 pub mod rules;
+pub mod serve;
 pub mod validate;
 
 use std::io::Write;
@@ -157,12 +159,14 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             select,
             ignore,
             date,
+            no_uploads,
         } => {
             let mut checks = crate::check::Checks::new(
                 run_rules(select, ignore)?,
                 compile::resolve_date(date.as_deref())?,
             );
             checks.cap = cap;
+            checks.no_uploads = no_uploads;
             let mut fix_failed = false;
             if fix {
                 fix_failed = validate::fix(&paths, diff)?;
@@ -189,13 +193,17 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             }
         }
         Command::Compile { path, only, out } => {
+            let no_uploads = out.no_uploads;
             let mut settings = compile::Settings::from_args(out)?.only(&only);
             settings.checks.cap = cap;
+            settings.checks.no_uploads = no_uploads;
             compile::run(&path, &settings, lazy_store())
         }
         Command::Summary { project, out } => {
+            let no_uploads = out.no_uploads;
             let mut settings = compile::Settings::from_args(out)?;
             settings.checks.cap = cap;
+            settings.checks.no_uploads = no_uploads;
             let Some(county_toml) = compile::project_file(&project) else {
                 return Err(Error::Usage(format!(
                     "{} 不是县级项目：需要含 county.toml 的文件夹",
@@ -245,5 +253,21 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Domains { format } => domains::run(format, lazy_store()),
         Command::Rules { format } => rules::list(format),
         Command::Explain { code, format } => rules::explain(&code, format),
+        Command::Keys {
+            project,
+            unit,
+            admin,
+        } => keys::run(&project, unit.as_deref(), admin, lazy_store()),
+        Command::Serve {
+            project,
+            addr,
+            max_upload_mb,
+        } => serve::run(
+            &project,
+            addr,
+            max_upload_mb,
+            cap,
+            cli.catalogues.as_deref(),
+        ),
     }
 }
