@@ -82,7 +82,8 @@ struct Group {
 #[derive(Debug, Clone)]
 struct Planted {
     code: &'static str,
-    at: Option<(Option<String>, String)>,
+    /// The sheet (or 表N) and the 0-based row and column of the cell.
+    at: Option<(Option<String>, usize, usize)>,
 }
 
 fn col_letter(mut c: usize) -> String {
@@ -144,6 +145,28 @@ fn channel_cell(rng: &mut Rng, chosen: &[Channel], all: &[Channel]) -> String {
                 .join(sep)
         }
     }
+}
+
+/// A channel cell pasted from a web form: a checkbox input before every channel of the table.
+fn pasted_checkboxes(chosen: &[Channel], all: &[Channel]) -> String {
+    let mut out = Vec::new();
+    for ch in all {
+        let mine: Vec<&Channel> = chosen
+            .iter()
+            .filter(|x| channel_name(x) == channel_name(ch))
+            .collect();
+        if mine.is_empty() {
+            out.push(format!("<input type=\"checkbox\"/> {}", channel_name(ch)));
+        }
+        for x in mine {
+            let text = match x {
+                Channel::Other(Some(t)) => format!("其他 {t}"),
+                x => channel_name(x),
+            };
+            out.push(format!("<input checked=\"\" type=\"checkbox\"/> {text}"));
+        }
+    }
+    out.join(" ")
 }
 
 /// A domain's name as a section row writes it.
@@ -475,6 +498,23 @@ fn style(seed: u64) -> Case {
             draft.title_para = Some(tr(t));
         }
     }
+    if rng.chance(25) {
+        // A filing line between the title and the header, as templates print it.
+        let mut row = vec![String::new(); width];
+        row[0] = tr("填报单位（盖章）：乐昌镇人民政府");
+        row[width - 2] = tr("填报日期：2020年12月1日");
+        rows.push(row);
+        desc.push("filing row above".into());
+    }
+    if rng.chance(15) {
+        let mut row = vec![String::new(); width];
+        row[0] = tr("说明：本目录根据国办发〔2019〕54号文件和上级标准指引编制，实行动态调整。");
+        if rng.chance(50) {
+            merges.push((rows.len(), 0, rows.len(), width - 1));
+        }
+        rows.push(row);
+        desc.push("note above".into());
+    }
     let push_header = |rows: &mut Vec<Vec<String>>, merges: &mut Vec<write::Merge>| {
         let base = rows.len();
         rows.extend(header_rows.iter().cloned());
@@ -511,6 +551,7 @@ fn style(seed: u64) -> Case {
     ));
     let plant_basis = rng.chance(25).then(|| rng.below(items.len()));
     let plant_html = (!traditional && rng.chance(15)).then(|| rng.below(items.len()));
+    let plant_channel_html = (!traditional && rng.chance(10)).then(|| rng.below(items.len()));
     let page_break = (items.len() > 2 && rng.chance(20)).then(|| 1 + rng.below(items.len() - 1));
     let mut seq = 0;
     let mut group_seq = 0;
@@ -580,6 +621,10 @@ fn style(seed: u64) -> Case {
             close(&mut category_start, end, cat_col, &mut merges);
             close(&mut seq_start, end, seq_col, &mut merges);
             group_seq += 1;
+            if k > 0 && !new_domain && rng.chance(10) {
+                rows.push(vec![String::new(); width]);
+                desc.push("blank row between groups".into());
+            }
         }
         seq += 1;
         let r = rows.len();
@@ -630,7 +675,7 @@ fn style(seed: u64) -> Case {
                         let written = format!("<p>{}</p>", item.content);
                         planted.push(Planted {
                             code: "GK601",
-                            at: Some((sheet_ref.clone(), format!("{}{}", col_letter(c), r + 1))),
+                            at: Some((sheet_ref.clone(), r, c)),
                         });
                         desc.push(format!("html residue at row {}", r + 1));
                         written
@@ -642,7 +687,7 @@ fn style(seed: u64) -> Case {
                     if plant_basis == Some(k) {
                         planted.push(Planted {
                             code: gkml::rules::MISSING_BASIS.code,
-                            at: Some((sheet_ref.clone(), format!("{}{}", col_letter(c), r + 1))),
+                            at: Some((sheet_ref.clone(), r, c)),
                         });
                         desc.push(format!("empty basis at row {}", r + 1));
                         item_facts = item_facts.replacen(&format!("|{}|", item.basis), "||", 1);
@@ -653,6 +698,15 @@ fn style(seed: u64) -> Case {
                 }
                 Col::Deadline => tr(&item.deadline),
                 Col::Subject => tr(&item.subject),
+                Col::Channels if plant_channel_html == Some(k) => {
+                    // Pasted from a web form: checkbox inputs around the names.
+                    planted.push(Planted {
+                        code: "GK601",
+                        at: Some((sheet_ref.clone(), r, c)),
+                    });
+                    desc.push(format!("pasted checkboxes at row {}", r + 1));
+                    pasted_checkboxes(&item.channels, &all_channels)
+                }
                 Col::Channels => tr(&channel_cell(&mut rng, &item.channels, &all_channels)),
                 Col::ChannelSub(ch) => {
                     match item
@@ -791,6 +845,7 @@ fn style(seed: u64) -> Case {
         }
         rows.push(row);
     }
+    let main_name = sheet_name.clone();
     draft.sheets.push(Sheet {
         name: sheet_name,
         rows,
@@ -799,15 +854,23 @@ fn style(seed: u64) -> Case {
     });
     if format == Format::Xlsx {
         if rng.chance(30) {
-            draft.sheets.push(Sheet {
-                name: tr("填表说明"),
-                rows: vec![
-                    vec![tr("填表说明")],
-                    vec![tr("1.一级事项按标准指引填写。")],
-                    vec![tr("2.公开渠道在对应栏内打“√”。")],
-                ],
-                ..Default::default()
-            });
+            let at = if rng.chance(50) {
+                0
+            } else {
+                draft.sheets.len()
+            };
+            draft.sheets.insert(
+                at,
+                Sheet {
+                    name: tr("填表说明"),
+                    rows: vec![
+                        vec![tr("填表说明")],
+                        vec![tr("1.一级事项按标准指引填写。")],
+                        vec![tr("2.公开渠道在对应栏内打“√”。")],
+                    ],
+                    ..Default::default()
+                },
+            );
             desc.push("instruction sheet".into());
         }
         if rng.chance(15) {
@@ -819,6 +882,7 @@ fn style(seed: u64) -> Case {
                 code: gkml::rules::EMPTY_SHEET.code,
                 at: None,
             });
+            desc.push("empty sheet".into());
         }
         if rng.chance(15) {
             draft.sheets.push(Sheet {
@@ -831,6 +895,7 @@ fn style(seed: u64) -> Case {
                 code: gkml::rules::HIDDEN_SHEET.code,
                 at: None,
             });
+            desc.push("hidden sheet".into());
         }
     }
     if traditional {
@@ -838,6 +903,34 @@ fn style(seed: u64) -> Case {
             code: gkml::rules::TRADITIONAL_CONVERTED.code,
             at: None,
         });
+    }
+    // A table that does not start at A1: an empty first column, and in a workbook empty rows
+    // above.
+    if (format == Format::Xlsx || format.is_csv()) && rng.chance(15) {
+        let dr = if format == Format::Xlsx {
+            rng.below(3)
+        } else {
+            0
+        };
+        let dc = 1;
+        if let Some(main) = draft.sheets.iter_mut().find(|s| s.name == main_name) {
+            for row in &mut main.rows {
+                row.insert(0, String::new());
+            }
+            for _ in 0..dr {
+                main.rows.insert(0, Vec::new());
+            }
+            for m in &mut main.merges {
+                *m = (m.0 + dr, m.1 + dc, m.2 + dr, m.3 + dc);
+            }
+        }
+        for p in &mut planted {
+            if let Some((_, r, c)) = &mut p.at {
+                *r += dr;
+                *c += dc;
+            }
+        }
+        desc.push(format!("table at row {} column {}", dr + 1, dc + 1));
     }
     Case {
         draft,
@@ -876,16 +969,12 @@ fn run(seed: u64) -> Result<(), String> {
     let mut unplanted = Vec::new();
     for d in &diags {
         let ok = case.planted.iter().any(|p| {
-            let at = |(sheet, cell): &(Option<String>, String)| {
-                d.sheet.as_deref() == sheet.as_deref() && d.cell.as_deref() == Some(cell)
-            };
-            let same_row = |(sheet, cell): &(Option<String>, String)| {
-                let digits = |c: &str| {
-                    c.trim_start_matches(|x: char| x.is_ascii_uppercase())
-                        .to_string()
-                };
+            let at = |(sheet, r, c): &(Option<String>, usize, usize)| {
                 d.sheet.as_deref() == sheet.as_deref()
-                    && d.cell.as_deref().map(digits) == Some(digits(cell))
+                    && d.cell.as_deref() == Some(&format!("{}{}", col_letter(*c), r + 1))
+            };
+            let same_row = |(sheet, r, _): &(Option<String>, usize, usize)| {
+                d.sheet.as_deref() == sheet.as_deref() && d.row == Some(*r as u32 + 1)
             };
             (p.code == d.code && p.at.as_ref().is_none_or(at))
                 // Without its basis, a time limit beyond the default is no longer
@@ -952,6 +1041,55 @@ fn the_pool_has_items_of_many_domains() {
             .count()
             >= 50
     );
+}
+
+/// Three hundred seeds reach every variation the styler knows (a styler that never plants a
+/// defect or never writes Traditional would prove nothing).
+#[test]
+fn the_styler_reaches_every_variation() {
+    let mut seen = String::new();
+    for k in 0..300u64 {
+        let case = style(k.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03);
+        seen.push_str(&case.description);
+        seen.push('\n');
+    }
+    for tag in [
+        "CsvUtf8",
+        "CsvBom",
+        "CsvGbk",
+        "CsvUtf16",
+        "Xlsx",
+        "Html",
+        "Docx",
+        "繁体",
+        "domain by sheet",
+        "domain by title",
+        "domain by column",
+        "domain by section",
+        "channel sub-columns",
+        "columns shuffled",
+        "two-row header",
+        "groups 0",
+        "groups 1",
+        "groups 2",
+        "seq-per-row true",
+        "empty basis",
+        "html residue",
+        "pasted checkboxes",
+        "page-break header",
+        "notes block",
+        "numbered notes",
+        "signature row",
+        "filing row above",
+        "note above",
+        "blank row between groups",
+        "instruction sheet",
+        "empty sheet",
+        "hidden sheet",
+        "table at row",
+    ] {
+        assert!(seen.contains(tag), "no case has {tag}");
+    }
 }
 
 proptest! {
