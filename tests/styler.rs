@@ -113,13 +113,14 @@ fn channel_name(c: &Channel) -> String {
 /// A channel cell in one of the forms drafts write it.
 fn channel_cell(rng: &mut Rng, chosen: &[Channel], all: &[Channel]) -> String {
     let display: Vec<String> = chosen.iter().map(Channel::display).collect();
-    match rng.below(8) {
+    match rng.below(9) {
         0 => display.join("、"),
         1 => display.join("，"),
         2 => display.join("\n"),
         3 => display.join("；"),
         4 => display.join(" "),
         5 if chosen.iter().all(|c| !matches!(c, Channel::Other(Some(_)))) => display.join(""),
+        6 => display.join("\u{a0}"),
         _ => {
             // A checkbox list over every channel of the table, chosen ones marked.
             let set = *rng.pick(&["■", "√", "☑", "✓", "✔", "●"]);
@@ -485,7 +486,10 @@ fn style(seed: u64) -> Case {
         _ if rng.chance(50) => Some(format!("{unit}基层政务公开标准目录")),
         _ => None,
     };
-    let title_in_table = title.is_some() && (!format.is_document() || rng.chance(50));
+    // A page of several tables, one per domain under its heading.
+    let split_tables = format.is_document() && domain_by == "section" && rng.chance(40);
+    let title_in_table =
+        title.is_some() && !split_tables && (!format.is_document() || rng.chance(50));
     let mut draft = Draft::default();
     if let Some(t) = &title {
         desc.push(format!("title {t}"));
@@ -534,7 +538,7 @@ fn style(seed: u64) -> Case {
     };
     let sheet_ref = match format {
         Format::Xlsx => Some(sheet_name.clone()),
-        Format::Html | Format::Docx => Some("表1".to_string()),
+        f if f.is_document() => Some("表1".to_string()),
         _ => None,
     };
     // How groups are written: merged (not in CSV, where Excel writes blanks), written once,
@@ -553,6 +557,8 @@ fn style(seed: u64) -> Case {
     let plant_html = (!traditional && rng.chance(15)).then(|| rng.below(items.len()));
     let plant_channel_html = (!traditional && rng.chance(10)).then(|| rng.below(items.len()));
     let page_break = (items.len() > 2 && rng.chance(20)).then(|| 1 + rng.below(items.len() - 1));
+    let mut section_rows: Vec<usize> = Vec::new();
+    let header_len = header_rows.len();
     let mut seq = 0;
     let mut group_seq = 0;
     let mut last_domain = "";
@@ -606,6 +612,7 @@ fn style(seed: u64) -> Case {
                     merges.push((rows.len(), 0, rows.len(), width - 1));
                 }
                 row[0] = text;
+                section_rows.push(rows.len());
                 rows.push(row);
             }
             last_domain = domain;
@@ -846,12 +853,71 @@ fn style(seed: u64) -> Case {
         rows.push(row);
     }
     let main_name = sheet_name.clone();
-    draft.sheets.push(Sheet {
+    let main = Sheet {
         name: sheet_name,
         rows,
         merges,
-        hidden: false,
-    });
+        ..Default::default()
+    };
+    if split_tables && !section_rows.is_empty() {
+        desc.push("a table per domain".into());
+        let header = Sheet {
+            rows: header_rows.clone(),
+            merges: if two_rows {
+                header_merges.clone()
+            } else {
+                Vec::new()
+            },
+            ..Default::default()
+        };
+        draft
+            .sheets
+            .extend(split(&main, &section_rows, &header, &mut planted));
+    } else if format == Format::Docx && page_break.is_none() && rng.chance(25) {
+        // Word breaks a long table over pages; the part after the break has no header (a
+        // header written again after the break starts a new table, which the page-break
+        // variation covers).
+        let body = (header_len + usize::from(title_in_table) + 1)..main.rows.len();
+        let free: Vec<usize> = body
+            .filter(|&s| !main.merges.iter().any(|m| m.0 < s && s <= m.2))
+            .collect();
+        if free.is_empty() {
+            draft.sheets.push(main);
+        } else {
+            let at = free[rng.below(free.len())];
+            desc.push(format!(
+                "table continued after a page break at row {}",
+                at + 1
+            ));
+            let first = Sheet {
+                rows: main.rows[..at].to_vec(),
+                merges: main.merges.iter().copied().filter(|m| m.2 < at).collect(),
+                ..Default::default()
+            };
+            let second = Sheet {
+                rows: main.rows[at..].to_vec(),
+                merges: main
+                    .merges
+                    .iter()
+                    .filter(|m| m.0 >= at)
+                    .map(|m| (m.0 - at, m.1, m.2 - at, m.3))
+                    .collect(),
+                continued: true,
+                ..Default::default()
+            };
+            for p in planted.iter_mut() {
+                if let Some((sheet, r, _)) = &mut p.at {
+                    if *r >= at {
+                        *r -= at;
+                        *sheet = Some("表2".to_string());
+                    }
+                }
+            }
+            draft.sheets.extend([first, second]);
+        }
+    } else {
+        draft.sheets.push(main);
+    }
     if format == Format::Xlsx {
         if rng.chance(30) {
             let at = if rng.chance(50) {
@@ -939,6 +1005,55 @@ fn style(seed: u64) -> Case {
         expected,
         description: desc.join("; "),
     }
+}
+
+/// Split a document's table at its section rows (`cuts`): the rows above the first stay in
+/// the first table, each section row becomes the heading above its table, and `header` is
+/// repeated on top of each later table. Merges and planted cells follow their rows.
+fn split(main: &Sheet, cuts: &[usize], header: &Sheet, planted: &mut [Planted]) -> Vec<Sheet> {
+    let mut out: Vec<Sheet> = Vec::new();
+    // (body start, body end, first row of the body in the new table) per table.
+    let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, &cut) in cuts.iter().enumerate() {
+        let body_start = cut + 1;
+        let body_end = cuts.get(i + 1).copied().unwrap_or(main.rows.len());
+        let (mut rows, mut merges) = if i == 0 {
+            (
+                main.rows[..cut].to_vec(),
+                main.merges.iter().copied().filter(|m| m.2 < cut).collect(),
+            )
+        } else {
+            (header.rows.clone(), header.merges.clone())
+        };
+        let prefix = rows.len();
+        rows.extend(main.rows[body_start..body_end].iter().cloned());
+        for m in &main.merges {
+            if m.0 >= body_start && m.2 < body_end {
+                let f = |r: usize| r - body_start + prefix;
+                merges.push((f(m.0), m.1, f(m.2), m.3));
+            }
+        }
+        spans.push((body_start, body_end, prefix));
+        out.push(Sheet {
+            rows,
+            merges,
+            heading: main.rows[cut].first().cloned(),
+            ..Default::default()
+        });
+    }
+    for p in planted.iter_mut() {
+        if let Some((sheet, r, _)) = &mut p.at {
+            if let Some((t, &(b0, _, prefix))) = spans
+                .iter()
+                .enumerate()
+                .find(|(_, (b0, b1, _))| (*b0..*b1).contains(r))
+            {
+                *r = prefix + (*r - b0);
+                *sheet = Some(format!("表{}", t + 1));
+            }
+        }
+    }
+    out
 }
 
 /// Write the case, read it back, and say what differs (nothing, when the reader holds).
@@ -1060,7 +1175,11 @@ fn the_styler_reaches_every_variation() {
         "CsvUtf16",
         "Xlsx",
         "Html",
+        "HtmlXls",
+        "HtmlExcel",
         "Docx",
+        "a table per domain",
+        "table continued after a page break",
         "繁体",
         "domain by sheet",
         "domain by title",

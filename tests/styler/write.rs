@@ -10,6 +10,10 @@ pub type Merge = (usize, usize, usize, usize);
 #[derive(Default, Clone)]
 pub struct Sheet {
     pub name: String,
+    /// In a document: the heading paragraph above the table (a domain's name), or that the
+    /// table continues the one before it after a page break.
+    pub heading: Option<String>,
+    pub continued: bool,
     pub rows: Vec<Vec<String>>,
     pub merges: Vec<Merge>,
     pub hidden: bool,
@@ -32,17 +36,23 @@ pub enum Format {
     CsvUtf16,
     Xlsx,
     Html,
+    /// A portal's "download as Excel": an HTML page in GB2312 named .xls.
+    HtmlXls,
+    /// Excel's "save as web page": mso markup, x:str cells.
+    HtmlExcel,
     Docx,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 9] = [
         Format::CsvUtf8,
         Format::CsvBom,
         Format::CsvGbk,
         Format::CsvUtf16,
         Format::Xlsx,
         Format::Html,
+        Format::HtmlXls,
+        Format::HtmlExcel,
         Format::Docx,
     ];
     pub fn is_csv(self) -> bool {
@@ -52,7 +62,10 @@ impl Format {
         )
     }
     pub fn is_document(self) -> bool {
-        matches!(self, Format::Html | Format::Docx)
+        matches!(
+            self,
+            Format::Html | Format::HtmlXls | Format::HtmlExcel | Format::Docx
+        )
     }
 }
 
@@ -67,7 +80,24 @@ pub fn write(draft: &Draft, format: Format, dir: &Path) -> PathBuf {
         }
         Format::Html => {
             let path = dir.join("草稿.html");
-            std::fs::write(&path, html(draft)).expect("write html");
+            std::fs::write(&path, html(draft, Markup::Plain)).expect("write html");
+            path
+        }
+        Format::HtmlExcel => {
+            let path = dir.join("草稿.htm");
+            std::fs::write(&path, html(draft, Markup::Excel)).expect("write html");
+            path
+        }
+        Format::HtmlXls => {
+            let path = dir.join("草稿.xls");
+            let text = html(draft, Markup::Gb2312);
+            let (b, _, bad) = encoding_rs::GBK.encode(&text);
+            let bytes = if bad {
+                html(draft, Markup::Plain).into_bytes()
+            } else {
+                b.into_owned()
+            };
+            std::fs::write(&path, bytes).expect("write xls");
             path
         }
         Format::Docx => {
@@ -172,16 +202,51 @@ fn escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('\n', "<br>")
+        .replace('\u{a0}', "&nbsp;")
 }
 
-fn html(draft: &Draft) -> String {
-    let sheet = &draft.sheets[0];
-    let mut out = String::from(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>目录</title></head><body>\n<div class=\"nav\"><a href=\"/\">首页</a> &gt; 政务公开</div>\n",
-    );
+/// The HTML a tool writes: a plain page, a GB2312 portal page, or Excel's web page.
+#[derive(Clone, Copy, PartialEq)]
+enum Markup {
+    Plain,
+    Gb2312,
+    Excel,
+}
+
+fn html(draft: &Draft, markup: Markup) -> String {
+    let mut out = match markup {
+        Markup::Plain => String::from(
+            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>目录</title></head><body>\n<div class=\"nav\"><a href=\"/\">首页</a> &gt; 政务公开</div>\n",
+        ),
+        Markup::Gb2312 => String::from(
+            "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"><title>目录</title></head><body>\n",
+        ),
+        Markup::Excel => String::from(
+            "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:x=\"urn:schemas-microsoft-com:office:excel\" xmlns=\"http://www.w3.org/TR/REC-html40\">\n<head><meta http-equiv=Content-Type content=\"text/html; charset=utf-8\"><meta name=ProgId content=Excel.Sheet><style>\n<!--table {mso-displayed-decimal-separator:\"\\.\";}\n.xl65 {mso-style-parent:style0; white-space:normal;}\n-->\n</style></head><body link=blue vlink=purple>\n",
+        ),
+    };
     if let Some(t) = &draft.title_para {
         out.push_str(&format!("<h1>{}</h1>\n", escape(t)));
     }
+    for sheet in &draft.sheets {
+        html_table(sheet, markup, &mut out);
+    }
+    for n in &draft.notes_para {
+        out.push_str(&format!("<p>{}</p>\n", escape(n)));
+    }
+    out.push_str("<div class=\"footer\">主办单位：县人民政府办公室</div></body></html>\n");
+    out
+}
+
+fn html_table(sheet: &Sheet, markup: Markup, out: &mut String) {
+    if let Some(h) = &sheet.heading {
+        out.push_str(&format!("<h2>{}</h2>\n", escape(h)));
+    }
+    let td = if markup == Markup::Excel {
+        "td class=xl65 x:str"
+    } else {
+        "td"
+    };
     out.push_str("<table border=\"1\">\n");
     for (r, row) in sheet.rows.iter().enumerate() {
         out.push_str("<tr>");
@@ -204,16 +269,11 @@ fn html(draft: &Draft) -> String {
                     a
                 })
                 .unwrap_or_default();
-            out.push_str(&format!("<td{span}>{}</td>", escape(v)));
+            out.push_str(&format!("<{td}{span}>{}</td>", escape(v)));
         }
         out.push_str("</tr>\n");
     }
     out.push_str("</table>\n");
-    for n in &draft.notes_para {
-        out.push_str(&format!("<p>{}</p>\n", escape(n)));
-    }
-    out.push_str("<div class=\"footer\">主办单位：县人民政府办公室</div></body></html>\n");
-    out
 }
 
 fn xml(s: &str) -> String {
@@ -231,12 +291,39 @@ fn para(text: &str) -> String {
 }
 
 fn docx(draft: &Draft, path: &Path) {
-    let sheet = &draft.sheets[0];
-    let width = sheet.rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut body = String::new();
     if let Some(t) = &draft.title_para {
         body.push_str(&para(t));
     }
+    for sheet in &draft.sheets {
+        if let Some(h) = &sheet.heading {
+            body.push_str(&para(h));
+        }
+        if sheet.continued {
+            body.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+        }
+        docx_table(sheet, &mut body);
+    }
+    for n in &draft.notes_para {
+        body.push_str(&para(n));
+    }
+    let doc = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let f = std::fs::File::create(path).expect("docx");
+    let mut z = zip::ZipWriter::new(f);
+    let opt = zip::write::SimpleFileOptions::default();
+    z.start_file("[Content_Types].xml", opt).expect("zip");
+    z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#).expect("zip");
+    z.start_file("_rels/.rels", opt).expect("zip");
+    z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#).expect("zip");
+    z.start_file("word/document.xml", opt).expect("zip");
+    z.write_all(doc.as_bytes()).expect("zip");
+    z.finish().expect("zip");
+}
+
+fn docx_table(sheet: &Sheet, body: &mut String) {
+    let width = sheet.rows.iter().map(Vec::len).max().unwrap_or(0);
     body.push_str("<w:tbl><w:tblGrid>");
     for _ in 0..width {
         body.push_str("<w:gridCol w:w=\"1000\"/>");
@@ -285,20 +372,4 @@ fn docx(draft: &Draft, path: &Path) {
         body.push_str("</w:tr>");
     }
     body.push_str("</w:tbl>");
-    for n in &draft.notes_para {
-        body.push_str(&para(n));
-    }
-    let doc = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
-    );
-    let f = std::fs::File::create(path).expect("docx");
-    let mut z = zip::ZipWriter::new(f);
-    let opt = zip::write::SimpleFileOptions::default();
-    z.start_file("[Content_Types].xml", opt).expect("zip");
-    z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#).expect("zip");
-    z.start_file("_rels/.rels", opt).expect("zip");
-    z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#).expect("zip");
-    z.start_file("word/document.xml", opt).expect("zip");
-    z.write_all(doc.as_bytes()).expect("zip");
-    z.finish().expect("zip");
 }
