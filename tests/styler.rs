@@ -272,9 +272,6 @@ fn style(seed: u64) -> Case {
         v.sort();
         v
     };
-    let any_group = items
-        .iter()
-        .any(|(_, i, _)| matches!(i.audience.first(), Some(Audience::Specific(Some(_)))));
     let any_levels = items.iter().any(|(_, i, _)| !i.levels.is_empty());
     let two_rows = rng.chance(60);
     // Columns, in groups that stay together; the groups' order varies.
@@ -322,7 +319,7 @@ fn style(seed: u64) -> Case {
             parent: None,
         }
     });
-    let aud_text = !any_group && rng.chance(30);
+    let aud_text = rng.chance(30);
     groups.push(if aud_text || !two_rows {
         if aud_text {
             Group {
@@ -555,6 +552,7 @@ fn style(seed: u64) -> Case {
     ));
     let plant_basis = rng.chance(25).then(|| rng.below(items.len()));
     let plant_html = (!traditional && rng.chance(15)).then(|| rng.below(items.len()));
+    let plant_space = rng.chance(10).then(|| rng.below(items.len()));
     let plant_channel_html = (!traditional && rng.chance(10)).then(|| rng.below(items.len()));
     let page_break = (items.len() > 2 && rng.chance(20)).then(|| 1 + rng.below(items.len() - 1));
     let mut section_rows: Vec<usize> = Vec::new();
@@ -678,7 +676,15 @@ fn style(seed: u64) -> Case {
                 }
                 Col::Name => tr(&item.name),
                 Col::Content => {
-                    if plant_html == Some(k) {
+                    if plant_space == Some(k) && plant_html != Some(k) {
+                        // Typed with a full-width indent and a double space, as clerks do.
+                        planted.push(Planted {
+                            code: "GK602",
+                            at: Some((sheet_ref.clone(), r, c)),
+                        });
+                        desc.push(format!("stray spaces at row {}", r + 1));
+                        format!("\u{3000}\u{3000}{}  ", tr(&item.content))
+                    } else if plant_html == Some(k) {
                         let written = format!("<p>{}</p>", item.content);
                         planted.push(Planted {
                             code: "GK601",
@@ -738,9 +744,12 @@ fn style(seed: u64) -> Case {
                     Some(Audience::Specific(None)) => set(&mut rng),
                     _ => unset(&mut rng),
                 },
-                Col::AudText => tr(match item.audience.first() {
-                    Some(Audience::Public) => "全社会",
-                    _ => rng.word(&["特定群众", "特定群体"]),
+                Col::AudText => tr(&match item.audience.first() {
+                    Some(Audience::Public) => "全社会".to_string(),
+                    Some(Audience::Specific(Some(g))) => {
+                        format!("{}（{g}）", rng.word(&["特定群众", "特定群体"]))
+                    }
+                    _ => rng.word(&["特定群众", "特定群体"]).to_string(),
                 }),
                 Col::ModeActive => {
                     if item.mode.contains(&Mode::Active) {
@@ -1195,6 +1204,7 @@ fn the_styler_reaches_every_variation() {
         "empty basis",
         "html residue",
         "pasted checkboxes",
+        "stray spaces",
         "page-break header",
         "notes block",
         "numbered notes",
