@@ -194,7 +194,13 @@ impl Layout {
         let mut unknown_cols: Vec<(usize, String)> = Vec::new();
         for (i, (c, label)) in header.cols.iter().zip(&header.labels).enumerate() {
             if c.is_none() && !label.is_empty() {
-                unknown_cols.push((i, label.clone()));
+                // 备注 is written in Simplified like every value of a Traditional file.
+                let kept = if header.traditional {
+                    to_simplified_text(label)
+                } else {
+                    label.clone()
+                };
+                unknown_cols.push((i, kept));
                 diags.push(
                     Diagnostic::new(
                         &codes::UNKNOWN_COLUMN,
@@ -803,7 +809,11 @@ fn is_label(text: &str) -> bool {
 /// its texts are labels, or most name columns, and none is a mark — not by its words.
 /// `first` is the row's first text; most item rows are passed after looking at it alone.
 fn is_not_item(cells: &[String], first: &str) -> bool {
-    let header_like = classify(first).is_some() || is_parent(first);
+    // Header words are short; a 序号 or long first cell (nearly every item row) is not one, and
+    // is passed without normalising it.
+    let header_like = first.chars().count() <= 12
+        && !first.chars().all(|c| c.is_ascii_digit())
+        && (classify(first).is_some() || is_parent(first));
     if !header_like && !is_label(first) {
         return false;
     }
