@@ -70,6 +70,8 @@ enum Col {
     LevelsText,
     Level(Level),
     Remarks,
+    /// A column the template does not have: kept in 备注 as `列名：值`, noted once (GK009).
+    Extra,
 }
 
 /// A column group: its columns, and the parent label above them in a two-row header.
@@ -274,6 +276,7 @@ fn style(seed: u64) -> Case {
     };
     let any_levels = items.iter().any(|(_, i, _)| !i.levels.is_empty());
     let two_rows = rng.chance(60);
+    let mut planted: Vec<Planted> = Vec::new();
     // Columns, in groups that stay together; the groups' order varies.
     let mut groups: Vec<Group> = vec![
         Group {
@@ -367,6 +370,17 @@ fn style(seed: u64) -> Case {
             }
         });
     }
+    if rng.chance(10) {
+        groups.push(Group {
+            cols: vec![Col::Extra],
+            parent: None,
+        });
+        desc.push("unknown column".into());
+        planted.push(Planted {
+            code: gkml::rules::UNKNOWN_COLUMN.code,
+            at: None,
+        });
+    }
     groups.push(Group {
         cols: vec![Col::Remarks],
         parent: None,
@@ -428,6 +442,7 @@ fn style(seed: u64) -> Case {
             Col::LevelsText => &["公开层级"],
             Col::Level(_) => &[],
             Col::Remarks => &["备注"],
+            Col::Extra => &["责任科室", "经办科室"],
         };
         match c {
             Col::ChannelSub(ch) => channel_name(ch),
@@ -462,6 +477,12 @@ fn style(seed: u64) -> Case {
         }
         at += labels.len();
     }
+    // The label of the unknown column, as its values end up in 备注.
+    let extra_label = cols
+        .iter()
+        .position(|c| *c == Col::Extra)
+        .and_then(|i| header_top.get(i))
+        .map(|l| fast2s::convert(l));
     let header_rows: Vec<Vec<String>> = if two_rows {
         desc.push("two-row header".into());
         vec![header_top, header_sub]
@@ -471,7 +492,6 @@ fn style(seed: u64) -> Case {
     // The sheet, row by row.
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut merges: Vec<write::Merge> = Vec::new();
-    let mut planted: Vec<Planted> = Vec::new();
     let mut expected: Vec<(String, String)> = Vec::new();
     let unit = *rng.pick(&["乐昌镇", "嘉鱼县民政局", "东湖区", "乾县"]);
     let title = match domain_by {
@@ -783,6 +803,7 @@ fn style(seed: u64) -> Case {
                     }
                 }
                 Col::Remarks => tr(&item.remarks),
+                Col::Extra => tr("办公室"),
             };
             row[c] = cell;
         }
@@ -790,6 +811,18 @@ fn style(seed: u64) -> Case {
             last_category = item.category.clone();
         }
         rows.push(row);
+        if let Some(label) = &extra_label {
+            let base = item_facts
+                .strip_suffix(item.remarks.as_str())
+                .unwrap_or(&item_facts)
+                .to_string();
+            let extra = format!("{label}：办公室");
+            item_facts = if item.remarks.is_empty() {
+                format!("{base}{extra}")
+            } else {
+                format!("{base}{}；{extra}", item.remarks)
+            };
+        }
         expected.push((domain.to_string(), item_facts));
     }
     let end = rows.len() - 1;
@@ -1205,6 +1238,7 @@ fn the_styler_reaches_every_variation() {
         "html residue",
         "pasted checkboxes",
         "stray spaces",
+        "unknown column",
         "page-break header",
         "notes block",
         "numbered notes",
