@@ -200,7 +200,7 @@ impl Stream<'_> {
         }
         let start = out.len();
         unit.cross.item(r.key.display_name(), &r.item, out);
-        unit.cross.numbering(&r.item, out);
+        unit.cross.numbering(r.key.display_name(), &r.item, out);
         rules::retain_allowed(&r.item, out, start);
     }
 

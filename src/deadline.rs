@@ -134,7 +134,10 @@ fn number_at(chars: &[char], i: usize) -> Option<(u32, usize)> {
 
 /// Parse a 公开时限.
 pub fn parse(text: &str) -> Parsed {
-    let t: String = text
+    // Traditional phrasings (實時公開, 個工作日內) read as their Simplified forms. Only this
+    // parse sees the conversion; the text itself is kept as written.
+    let simplified = fast2s::convert(text);
+    let t: String = simplified
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
         .collect();
@@ -263,6 +266,12 @@ mod tests {
             vec![Deadline::Annual { month: 3, day: 31 }]
         );
         assert_eq!(parse("实时").parts, vec![Deadline::RealTime]);
+        assert_eq!(parse("實時公開").parts, vec![Deadline::RealTime]);
+        assert_eq!(
+            parse("資訊形成或者變更之日起20個工作日內").parts,
+            vec![Deadline::WorkingDays(20)]
+        );
+        assert_eq!(parse("長期公開").parts, vec![Deadline::Standing]);
         assert_eq!(parse("及时公开").parts, vec![Deadline::Promptly]);
         assert_eq!(parse("长期公开").parts, vec![Deadline::Standing]);
         assert_eq!(

@@ -203,7 +203,10 @@ fn read_document(path: &Path, file: &Arc<str>, stem: &str, kind: Kind) -> FileRe
                 project: None,
             }
         }
-        Ok(Ok((catalogues, diags))) => FileRead::read(file.clone(), catalogues, diags),
+        Ok(Ok((catalogues, mut diags))) => {
+            once_per_file(&mut diags);
+            FileRead::read(file.clone(), catalogues, diags)
+        }
         Ok(Err(d)) => FileRead::failed(file.clone(), d),
         Err(_) => FileRead::failed(
             file.clone(),
@@ -212,6 +215,16 @@ fn read_document(path: &Path, file: &Arc<str>, stem: &str, kind: Kind) -> FileRe
                 .hint("在浏览器或 WPS/Word 中打开检查；能打开时另存后再试"),
         ),
     }
+}
+
+/// The note that a file is Traditional (GK020) is said once per file, not per sheet or table.
+fn once_per_file(diags: &mut Vec<Diagnostic>) {
+    let mut seen = false;
+    diags.retain(|d| {
+        let repeat = d.code == codes::TRADITIONAL_CONVERTED.code && seen;
+        seen |= d.code == codes::TRADITIONAL_CONVERTED.code;
+        !repeat
+    });
 }
 
 /// Read every visible sheet of a workbook.
@@ -250,6 +263,7 @@ fn read_workbook(path: &Path, file: Arc<str>, stem: &str) -> FileRead {
             for c in &mut catalogues {
                 c.normalise_order();
             }
+            once_per_file(&mut diags);
             FileRead::read(file, catalogues, diags)
         }
         Err(d) => FileRead::failed(file, d),

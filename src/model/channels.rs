@@ -198,6 +198,16 @@ impl Channel {
             if !chosen {
                 continue;
             }
+            // In a checkbox list everything between ■其他 and the next mark is its free text,
+            // separators included ("■其他 公共资源交易平台、中国政府采购网 □…").
+            let trimmed = seg.trim_matches(|c: char| c.is_whitespace() || "、，,；;".contains(c));
+            if has_marks {
+                if let Some((ChannelKind::Other, after)) = match_channel_prefix(trimmed) {
+                    let text = strip_brackets(after.trim());
+                    out.push(Channel::Other((!text.is_empty()).then(|| text.to_string())));
+                    continue;
+                }
+            }
             parse_segment(seg, &mut out);
         }
         out.sort_by(|a, b| a.rank().cmp(&b.rank()));
@@ -249,9 +259,15 @@ fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
         while !rest.is_empty() {
             match match_channel_prefix(rest) {
                 Some((ChannelKind::Other, after)) => {
-                    let text = strip_brackets(after);
+                    // "其他（甲） 其他（乙）": a bracket closed before the end ends the entry.
+                    let after = after.trim_start();
+                    let (own, more) = match bracket_end(after) {
+                        Some(end) => after.split_at(end),
+                        None => (after, ""),
+                    };
+                    let text = strip_brackets(own);
                     out.push(Channel::Other((!text.is_empty()).then(|| text.to_string())));
-                    rest = "";
+                    rest = more.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
                 }
                 Some((kind, after)) => {
                     out.push(Channel::Known(kind));
@@ -271,6 +287,29 @@ fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
             }
         }
     }
+}
+
+/// For text that opens with a bracket, the byte index just after the bracket that closes it,
+/// when text follows (nested brackets counted).
+fn bracket_end(s: &str) -> Option<usize> {
+    if !s.starts_with(['（', '(']) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    let end = i + c.len_utf8();
+                    return (end < s.len()).then_some(end);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The longest channel name or variant that `s` starts with (Traditional forms too), and the

@@ -391,3 +391,23 @@ Use instead:
     gkml validate out/全县汇总目录.csv    (the county's items)
 ",
 };
+
+pub static TRADITIONAL_CONVERTED: Rule = Rule {
+    code: "GK020",
+    name: "TraditionalTextConverted",
+    severity: crate::diag::Severity::Info,
+    summary: "繁体字文件：已按简体读取，输出为简体（中国大陆标准）",
+    source: "—",
+    doc: "## What it does
+Notes, once per file, that a draft is written in Traditional characters (its header or title says so: 公開內容、公開依據): every cell is read after conversion to Simplified, so its headers, domain names, channels, marks, unit kinds and 公开时限 phrasings (實時公開) are understood, and `compile` writes the catalogue in Simplified. A file whose header is Simplified is never converted, so names such as 乾县 stay as written.
+
+## Why is this bad?
+It is not: the note says that what gkml writes is in Simplified characters, the mainland standard for a county's published catalogue, while the draft was not.
+
+## Example
+    序號,一級事項,二級事項,公開內容（要素）,公開依據,公開時限,…
+
+Use instead:
+    序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,…    (or keep the draft: gkml converts it)
+",
+};

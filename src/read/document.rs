@@ -691,6 +691,10 @@ fn remap(cats: &mut [Catalogue], diags: &mut [Diagnostic], sheet: &Arc<str>, par
                 for a in &mut it.allow {
                     remap_loc(&mut a.loc, sheet, parts);
                 }
+                // What the reader saw in a cell (pasted HTML, stray spaces) is reported there.
+                for n in &mut it.notes {
+                    remap_place(&mut n.loc.place, sheet, parts);
+                }
             }
         }
     }

@@ -48,6 +48,7 @@ pub static RULES: &[&Rule] = &[
     &ERROR_VALUE,
     &HIDDEN_ROW,
     &COUNTY_FILE,
+    &TRADITIONAL_CONVERTED,
     &MISSING_NAME,
     &MISSING_CONTENT,
     &MISSING_BASIS,
@@ -152,14 +153,18 @@ pub fn check(cat: &Catalogue, ctx: &Context) -> Vec<Diagnostic> {
         }
     }
     // 序号 in file order (a draft's sections interleave in the file).
-    let mut seq: Vec<&Item> = cat.sections.iter().flat_map(|s| &s.items).collect();
-    seq.sort_by_key(|i| match i.loc.as_ref().map(|l| &l.place) {
+    let mut seq: Vec<(&str, &Item)> = cat
+        .sections
+        .iter()
+        .flat_map(|s| s.items.iter().map(move |i| (s.key.display_name(), i)))
+        .collect();
+    seq.sort_by_key(|(_, i)| match i.loc.as_ref().map(|l| &l.place) {
         Some(crate::model::Place::Cell { sheet, row, .. }) => (sheet.clone(), *row),
         _ => (None, 0),
     });
-    for item in seq {
+    for (section, item) in seq {
         let start = out.len();
-        cross.numbering(item, &mut out);
+        cross.numbering(section, item, &mut out);
         retain_allowed(item, &mut out, start);
     }
     out

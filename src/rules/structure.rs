@@ -216,6 +216,8 @@ pub struct CrossCheck {
 struct Numbering {
     last: Option<u32>,
     previous_row: Option<(u32, String)>,
+    /// The section and 一级事项 of the row that wrote `last`.
+    last_category: Option<(String, String)>,
 }
 
 fn key_hash(parts: &[&str]) -> u64 {
@@ -280,7 +282,7 @@ impl CrossCheck {
     /// order. Numbering may restart at 1 (per domain); a repeat is a page-break artefact.
     /// Call for every item in row order (continuation rows too: they tell a page-break
     /// repeat from a table that writes its 序号 on every row, as gkml's own CSV does).
-    pub fn numbering(&mut self, item: &Item, out: &mut Vec<Diagnostic>) {
+    pub fn numbering(&mut self, section: &str, item: &Item, out: &mut Vec<Diagnostic>) {
         let sheet = match item.loc.as_ref().map(|l| &l.place) {
             Some(crate::model::Place::Cell { sheet, .. }) => sheet.clone(),
             _ => None,
@@ -304,13 +306,15 @@ impl CrossCheck {
             .previous_row
             .as_ref()
             .is_some_and(|(p, c)| *p == n && *c == item.category);
-        // 1 again under another 一级事项: numbering restarts (a new section or table).
+        // 1 again under another 一级事项 or in another section: numbering restarts, also
+        // after rows whose 序号 was merged or left blank.
         let restart = n == 1
             && state
-                .previous_row
+                .last_category
                 .as_ref()
-                .is_some_and(|(_, c)| *c != item.category);
+                .is_some_and(|(s, c)| *c != item.category || s != section);
         let prev = state.last.replace(n);
+        state.last_category = Some((section.to_string(), item.category.clone()));
         state.previous_row = Some((n, item.category.clone()));
         let problem = match prev {
             Some(p) if n == p && !same_group_written_out && !restart => {

@@ -169,7 +169,7 @@ pub(super) fn col_field(c: Col) -> Option<Field> {
         Col::Domain => Field::Domain,
         Col::Unit => Field::Unit,
         Col::Id => Field::Id,
-        Col::Channels => Field::Channels,
+        Col::Channels | Col::ChannelMark => Field::Channels,
         Col::AudiencePublic | Col::AudienceSpecific | Col::AudienceText | Col::AudienceGroup => {
             Field::Audience
         }

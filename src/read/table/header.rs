@@ -25,11 +25,15 @@ pub(super) enum Col {
     ModeText,
     LevelsText,
     Level(u8),
+    /// One channel's mark column under a merged 公开渠道和载体 parent: the channel is the
+    /// column's label.
+    ChannelMark,
 }
 
 /// Normalise a header cell for matching: Simplified, no whitespace, ASCII brackets, lower case.
 pub(super) fn header_key(s: &str) -> String {
-    domains::to_simplified(s)
+    // Header words only: a full conversion cannot corrupt a name here (編號 → 编号).
+    fast2s::convert(&domains::to_simplified(s))
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{3000}' && *c != '*' && *c != '＊')
         .map(|c| match c {
@@ -72,15 +76,32 @@ pub(super) fn classify(cell: &str) -> Option<Col> {
         "村级" | "村(居)级" | "村(社区)级" => Col::Level(2),
         "备注" | "remarks" => Col::Text(Field::Remarks),
         "id" => Col::Id,
-        _ => return None,
+        _ => return channel_label(&k).then_some(Col::ChannelMark),
     })
+}
+
+/// Whether a header label names one channel (政府网站, 两微一端, 其他…): the label of a mark
+/// column under a merged 公开渠道和载体 parent.
+fn channel_label(key: &str) -> bool {
+    !key.is_empty()
+        && !matches!(
+            crate::model::Channel::parse(key),
+            crate::model::Channel::Unknown(_)
+        )
 }
 
 /// Parent cells of a two-row header: they have children in the row below.
 pub(super) fn is_parent(cell: &str) -> bool {
     matches!(
         header_key(cell).as_str(),
-        "公开事项" | "公开对象" | "公开方式" | "公开层级"
+        "公开事项"
+            | "公开对象"
+            | "公开方式"
+            | "公开层级"
+            | "公开渠道和载体"
+            | "公开渠道及载体"
+            | "公开渠道"
+            | "公开载体"
     )
 }
 
@@ -91,7 +112,7 @@ pub(super) const REQUIRED: [(&str, &[Col]); 8] = [
     ("公开依据", &[Col::Text(Field::Basis)]),
     ("公开时限", &[Col::Text(Field::Deadline)]),
     ("公开主体", &[Col::Text(Field::Subject)]),
-    ("公开渠道和载体", &[Col::Channels]),
+    ("公开渠道和载体", &[Col::Channels, Col::ChannelMark]),
     (
         "公开对象（全社会/特定群众）",
         &[
@@ -112,6 +133,8 @@ pub(super) struct Header {
     pub(super) cols: Vec<Option<Col>>,
     pub(super) labels: Vec<String>,
     pub(super) title: Option<String>,
+    /// The header (or the title above it) is written in Traditional characters.
+    pub(super) traditional: bool,
 }
 
 pub(super) fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
@@ -173,11 +196,24 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                 .find(|c| c.contains("目录") || c.contains("目錄"))
                 .map(str::to_string);
             let cols = labels.iter().map(|l| classify(l)).collect();
+            // Only the vocabulary map is asked: a Simplified header never holds one of its
+            // Traditional characters, so a Simplified file is never converted (乾县 stays).
+            // The header's own words may be converted fully (公開, 編號); a title above it
+            // only by the vocabulary map (乾县 stays Simplified).
+            let traditional = rows[i..=last]
+                .iter()
+                .flat_map(|r| r.cells.iter())
+                .any(|c| fast2s::convert(c) != *c)
+                || rows[..i]
+                    .iter()
+                    .flat_map(|r| r.cells.iter())
+                    .any(|c| matches!(domains::to_simplified(c), std::borrow::Cow::Owned(_)));
             return Some(Header {
                 last,
                 cols,
                 labels,
                 title,
+                traditional,
             });
         }
     }
@@ -214,6 +250,32 @@ pub(super) fn county_table(rows: &[RawRow]) -> Option<&'static str> {
             None
         }
     })
+}
+
+/// The domain a title names ("…社會救助領域基層政務公開標準目錄" → 社会救助), and the title
+/// without it, which may still name the unit. The domain must be followed by the title's
+/// decoration, so that 扶贫 in "扶贫办政务公开事项标准目录" (a unit) is not taken for one.
+pub(super) fn title_domain(title: &str) -> Option<(domains::SectionKey, String)> {
+    let t = domains::to_simplified(title.trim()).into_owned();
+    let mut best: Option<(usize, usize, u8)> = None;
+    for d in (1..=26).filter_map(domains::by_id) {
+        for name in std::iter::once(d.name).chain(d.aliases.iter().copied()) {
+            let Some(p) = t.find(name) else { continue };
+            let mut end = p + name.len();
+            if t[end..].starts_with("领域") {
+                end += "领域".len();
+            }
+            let decorated = ["基层", "政务公开", "公开", "标准目录", "事项", "目录"]
+                .iter()
+                .any(|k| t[end..].starts_with(k));
+            if decorated && best.is_none_or(|(s, e, _)| p < s || (p == s && end > e)) {
+                best = Some((p, end, d.id));
+            }
+        }
+    }
+    let (s, e, id) = best?;
+    let rest = format!("{}{}", &t[..s], &t[e..]);
+    Some((domains::SectionKey::Domain(id), rest))
 }
 
 /// The unit named by a title such as "曲沃县乐昌镇人民政府基层政务公开标准目录":
@@ -265,5 +327,16 @@ mod tests {
             Some(("民政局".into(), "嘉鱼县民政局".into()))
         );
         assert_eq!(unit_from_title("附件"), None);
+    }
+
+    #[test]
+    fn a_title_names_its_domain_in_either_script() {
+        let (k, rest) = title_domain("东湖区社會救助領域基層政務公開標準目錄").expect("domain");
+        assert_eq!(k.display_name(), "社会救助");
+        assert_eq!(unit_from_title(&rest).map(|u| u.0), Some("东湖区".into()));
+        assert!(title_domain("扶贫办政务公开事项标准目录").is_none());
+        let (k, rest) = title_domain("义务教育领域基层政务公开标准目录").expect("domain");
+        assert_eq!(k.display_name(), "义务教育");
+        assert_eq!(unit_from_title(&rest), None);
     }
 }

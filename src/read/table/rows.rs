@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::domains::{self, SectionKey};
-use crate::model::{Audience, Field, Item, Level, Loc, Mode, Note, Place, Seen};
+use crate::model::{Audience, Channel, Field, Item, Level, Loc, Mode, Note, Place, Seen};
 
 use super::cells::*;
 use super::header::*;
@@ -33,8 +33,15 @@ pub struct Layout {
     has_domain_col: bool,
     title_unit: Option<String>,
     title_full: Option<String>,
-    /// The domain of a sheet named after one (gkml's own workbooks).
+    /// The domain of a sheet named after one (gkml's own workbooks), or named by the title
+    /// row ("…社会救助领域基层政务公开标准目录").
     sheet_section: Option<SectionKey>,
+    /// The header's labels, for the channel each mark column under 公开渠道和载体 stands for.
+    labels: Vec<String>,
+    /// The 二级事项 column, where a row holding one text is an item with only a name.
+    name_col: Option<usize>,
+    /// The file is written in Traditional characters: every value is read as Simplified.
+    traditional: bool,
     default_unit: String,
     max_cell_chars: usize,
 }
@@ -187,7 +194,13 @@ impl Layout {
         let mut unknown_cols: Vec<(usize, String)> = Vec::new();
         for (i, (c, label)) in header.cols.iter().zip(&header.labels).enumerate() {
             if c.is_none() && !label.is_empty() {
-                unknown_cols.push((i, label.clone()));
+                // 备注 is written in Simplified like every value of a Traditional file.
+                let kept = if header.traditional {
+                    to_simplified_text(label)
+                } else {
+                    label.clone()
+                };
+                unknown_cols.push((i, kept));
                 diags.push(
                     Diagnostic::new(
                         &codes::UNKNOWN_COLUMN,
@@ -204,12 +217,34 @@ impl Layout {
             .map(|c| c.trim().to_string())
             .collect();
         let has_domain_col = header.cols.contains(&Some(Col::Domain));
-        let (title_unit, title_full) = header
-            .title
+        // A title may name the domain as well as the unit; the unit is what is left of it.
+        let title_named = header.title.as_deref().and_then(title_domain);
+        let title_for_unit = match &title_named {
+            Some((_, rest)) => Some(rest.clone()),
+            None => header.title.clone(),
+        };
+        let (title_unit, title_full) = title_for_unit
             .as_deref()
             .and_then(unit_from_title)
-            .map(|(s, f)| (Some(s), Some(f)))
+            .map(|(s, f)| {
+                if header.traditional {
+                    (Some(to_simplified_text(&s)), Some(to_simplified_text(&f)))
+                } else {
+                    (Some(s), Some(f))
+                }
+            })
             .unwrap_or((None, None));
+        let sheet_section = sheet_section.or(title_named.map(|(k, _)| k));
+        if header.traditional {
+            diags.push(
+                Diagnostic::new(
+                    &codes::TRADITIONAL_CONVERTED,
+                    "文件使用繁体字，已按简体读取；compile 的输出为简体",
+                )
+                .at(Some(&header_loc(0)))
+                .hint("如需核对原文，请对照原文件；输出文件按中国大陆标准使用简体字"),
+            );
+        }
         let rest = head.split_off(header.last + 1);
         Ok((
             Layout {
@@ -224,6 +259,12 @@ impl Layout {
                 title_unit,
                 title_full,
                 sheet_section,
+                name_col: header
+                    .cols
+                    .iter()
+                    .position(|c| *c == Some(Col::Text(Field::Name))),
+                labels: header.labels,
+                traditional: header.traditional,
                 default_unit: default_unit.to_string(),
                 max_cell_chars: crate::limits::get().max_cell_chars,
                 seq_col: header
@@ -254,10 +295,15 @@ impl Layout {
             Some(rest) if crate::formula::needs_neutralising(rest) => rest,
             _ => raw,
         };
-        if crate::read::clean::is_plain(raw) {
+        let v = if crate::read::clean::is_plain(raw) {
             std::borrow::Cow::Borrowed(raw)
         } else {
             std::borrow::Cow::Owned(clean_cell(raw).text)
+        };
+        if self.traditional && !v.is_ascii() {
+            std::borrow::Cow::Owned(to_simplified_text(&v))
+        } else {
+            v
         }
     }
 
@@ -349,6 +395,11 @@ impl Layout {
                 Some(c) => c.text,
                 None => raw_cell,
             };
+            let value = if self.traditional && !value.is_ascii() {
+                to_simplified_text(&value)
+            } else {
+                value
+            };
             let Some(col) = col else {
                 if !value.is_empty() {
                     // Sorted by column: a lookup per cell, not a scan (400,000 columns).
@@ -375,8 +426,36 @@ impl Layout {
                 // Read by the sequential pass (see `Order::place`).
                 Col::Unit | Col::Domain => {}
                 Col::Channels => {
-                    item.channels = Vec::clone(&channels(&value));
+                    item.channels.extend(channels(&value).iter().cloned());
                     item.set_place(Field::Channels, loc);
+                }
+                Col::ChannelMark => {
+                    if item.loc_of(Field::Channels) == item.loc.as_ref() {
+                        item.set_place(Field::Channels, loc.clone());
+                    }
+                    let label = self.labels.get(i).map(String::as_str).unwrap_or("");
+                    let label = crate::domains::to_simplified(label);
+                    match mark(&value) {
+                        Mark::Unset => {}
+                        Mark::Set => item.channels.push(Channel::parse(&label)),
+                        // Text in a channel's column: the free text of 其他, or a mark
+                        // written with words (√政府网站).
+                        Mark::Text(t) => match Channel::parse(&label) {
+                            Channel::Other(None) => {
+                                let t = t.trim_start_matches(SET_MARKS).trim();
+                                item.channels
+                                    .push(Channel::Other((!t.is_empty()).then(|| t.to_string())));
+                            }
+                            c if t.starts_with(SET_MARKS) => item.channels.push(c),
+                            _ => item.notes.push(Note {
+                                seen: Seen::UnreadableMark {
+                                    text: t.to_string(),
+                                },
+                                loc: loc.clone(),
+                                field: Some(Field::Channels),
+                            }),
+                        },
+                    }
                 }
                 Col::AudienceText => {
                     item.set_place(Field::Audience, loc);
@@ -393,7 +472,7 @@ impl Layout {
                         Mark::Unset => false,
                         Mark::Set => true,
                         Mark::Text(t) if *col == Col::AudienceSpecific => {
-                            let g = t.trim_start_matches(['✓', '√', '✔', '☑', '■', '●']).trim();
+                            let g = t.trim_start_matches(SET_MARKS).trim();
                             item.audience
                                 .push(Audience::Specific((!g.is_empty()).then(|| g.to_string())));
                             item.set_place(Field::Audience, loc);
@@ -450,6 +529,11 @@ impl Layout {
                     item.levels.extend(Level::parse_list(&value));
                 }
             }
+        }
+        // Channels from mark columns come in column order; a list is kept in table order.
+        if self.cols.contains(&Some(Col::ChannelMark)) {
+            item.channels.sort();
+            item.channels.dedup();
         }
         if let Some(dir) = shift {
             item.notes.push(Note {
@@ -555,21 +639,27 @@ impl Order {
             let key = section_key_of(strip_enumeration(text));
             if !matches!(key, SectionKey::Unknown(_)) {
                 let col = layout.first_col + first_col as u32;
-                self.current_section =
-                    Some((key, text.to_string(), layout.loc(r.row, col, r.line)));
+                let raw = if layout.traditional {
+                    to_simplified_text(text)
+                } else {
+                    text.to_string()
+                };
+                self.current_section = Some((key, raw, layout.loc(r.row, col, r.line)));
                 self.saw_section_row = true;
                 // Continuation cells do not reach across a section row.
                 (self.seq, self.category, self.unit, self.domain) = (None, None, None, None);
                 return None;
             }
-            let n = domains::to_simplified(text);
-            if others == 0
-                && ["备注", "注：", "注:", "说明", "填表说明", "注释"]
-                    .iter()
-                    .any(|p| n.starts_with(p))
-            {
+            // One text, alone or repeated by a merge across the row: a note (注：, 1. …), a
+            // caption, a date, a signature. Only a bare name in the 二级事项 column is an item
+            // (with its other elements missing, which the rules then report).
+            let bare_name = others == 0 && layout.name_col == Some(first_col) && !is_label(text);
+            if !bare_name {
                 return None;
             }
+        }
+        if is_not_item(&r.cells, text) {
+            return None;
         }
         Some(self.fill(layout, r))
     }
@@ -579,7 +669,6 @@ impl Order {
     fn fill(&mut self, layout: &Layout, r: RawRow) -> Pending {
         let seq = layout.value(&r, layout.seq_col);
         let seq_blank = seq.is_empty();
-        let same_group = seq_blank || self.seq.as_deref() == Some(&*seq);
         let fill_seq = if seq_blank {
             self.seq.get_or_insert_with(String::new);
             self.seq.clone().filter(|s| !s.is_empty())
@@ -590,12 +679,15 @@ impl Order {
             None
         };
         let category = layout.value(&r, layout.category_col);
-        let fill_category = if category.is_empty() && same_group {
-            self.category.clone()
+        // A 一级事项 written once, on the first row of its group, holds for the blank cells
+        // below as a merged cell does, even where 序号 counts the 二级 rows (1, 2, 3…) and so
+        // changes on every row. A blank with nothing above stays blank (GK109).
+        let fill_category = if category.is_empty() {
+            self.category.clone().filter(|c| !c.is_empty())
         } else {
             None
         };
-        if fill_category.is_none() && self.category.as_deref() != Some(&*category) {
+        if !category.is_empty() && self.category.as_deref() != Some(&*category) {
             self.category = Some(category.into_owned());
         }
         let unit_cell = layout.value(&r, layout.unit_col);
@@ -672,4 +764,75 @@ fn section_key_of(text: &str) -> SectionKey {
             .unwrap_or(SectionKey::Unknown(text.to_string())),
         k => k,
     }
+}
+
+/// The set marks a clerk writes before a word (✓全社会, √政府网站).
+const SET_MARKS: [char; 6] = ['✓', '√', '✔', '☑', '■', '●'];
+
+/// A cell of a Traditional file in Simplified characters (the mainland standard that
+/// `compile` writes). Only ever called for a file whose header is Traditional.
+fn to_simplified_text(s: &str) -> String {
+    fast2s::convert(s)
+}
+
+/// A label followed by a colon (填报人：, 联系电话:, 审核人：张三) or a label that asks for a seal
+/// or signature (填报单位（盖章）): the text of filing and signature lines and of notes.
+fn is_label(text: &str) -> bool {
+    let t = text.trim();
+    let t = domains::to_simplified(t);
+    if [
+        "（盖章）",
+        "(盖章)",
+        "（签字）",
+        "(签字)",
+        "（签章）",
+        "(签章)",
+    ]
+    .iter()
+    .any(|k| t.ends_with(k))
+    {
+        return true;
+    }
+    let Some(colon) = t.find(['：', ':']) else {
+        return false;
+    };
+    let label = &t[..colon];
+    let n = label.chars().count();
+    (1..=12).contains(&n)
+        && !label.chars().all(|c| c.is_ascii_digit())
+        && !label.contains(['《', '》', '，', '、', '；', '。', ',', ';'])
+}
+
+/// Whether a row with several texts is not an item: a filing or signature line (填报单位
+/// （盖章）：… 填报人：… 联系电话：… 审核人：…), or the header repeated with other wording or
+/// the parent row of a two-row header after a page break. Decided by what the row is — most of
+/// its texts are labels, or most name columns, and none is a mark — not by its words.
+/// `first` is the row's first text; most item rows are passed after looking at it alone.
+fn is_not_item(cells: &[String], first: &str) -> bool {
+    // Header words are short; a 序号 or long first cell (nearly every item row) is not one, and
+    // is passed without normalising it.
+    let header_like = first.chars().count() <= 12
+        && !first.chars().all(|c| c.is_ascii_digit())
+        && (classify(first).is_some() || is_parent(first));
+    if !header_like && !is_label(first) {
+        return false;
+    }
+    let filled: Vec<&str> = cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if filled.iter().any(|c| matches!(mark(c), Mark::Set)) && !header_like {
+        return false;
+    }
+    let half = filled.len().div_ceil(2);
+    if header_like {
+        let named = filled
+            .iter()
+            .filter(|c| classify(c).is_some() || is_parent(c))
+            .count();
+        return named >= 2 && named >= half;
+    }
+    let labels = filled.iter().filter(|c| is_label(c)).count();
+    labels >= half && filled.iter().all(|c| c.chars().count() <= 40)
 }

@@ -1,0 +1,267 @@
+//! Drafts never seen (issue 14): each symptom a clerk met on day one, as a small draft
+//! written here, read back through the one pipeline. The draft styler (tests/styler.rs)
+//! holds the same on thousands of random drafts; these name the cases.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use gkml::model::{Catalogue, Channel, ChannelKind, Item};
+
+fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
+    let fr = gkml::load::read_file(path, gkml::catalogues::Store::embedded(), None);
+    let mut diags = fr.diags;
+    let checks = gkml::check::Checks::default();
+    for c in &fr.catalogues {
+        diags.extend(checks.catalogue(c));
+    }
+    (fr.catalogues, diags)
+}
+
+fn items(cats: &[Catalogue]) -> Vec<(String, &Item)> {
+    cats.iter()
+        .flat_map(|c| c.sections.iter())
+        .flat_map(|s| {
+            s.items
+                .iter()
+                .map(move |i| (s.key.display_name().to_string(), i))
+        })
+        .collect()
+}
+
+fn codes(diags: &[gkml::diag::Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| format!("{}@{}", d.code, d.cell.as_deref().unwrap_or("")))
+        .collect()
+}
+
+fn csv(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, format!("\u{feff}{text}")).expect("write");
+    p
+}
+
+const BASIS: &str = "《中华人民共和国政府信息公开条例》（国务院令第711号）";
+
+/// A full item row after the 序号 and 一级事项 cells.
+fn row(name: &str) -> String {
+    format!("{name},{name}的对象、标准和结果,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站、两微一端,✓,,✓,")
+}
+
+const HEADER: &str = "序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开";
+
+#[test]
+fn notes_blocks_and_signature_rows_anywhere_are_not_items() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let merged_note = "注释：1.公开主体是指制作信息的行政机关；2.政府网站为第一平台。";
+    let note_across = [merged_note; 12].join(",");
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\r\n填报单位（盖章）：乐昌镇人民政府,,,,,,,,,填报日期：2020年12月1日\r\n{HEADER}\r\n1,最低生活保障,{}\r\n,,,,,,,,,,,\r\n说明：以下为特困人员供养事项\r\n2,特困人员救助供养,{}\r\n{note_across}\r\n1.公开渠道可多选。\r\n2.特定群众应写明对象。\r\n填报人：张三,,,联系电话：0715-6321234,,,审核人：李四,,,负责人：王五\r\n",
+        row("低保对象认定"),
+        row("特困人员认定"),
+    );
+    let (cats, diags) = read(&csv(dir.path(), "社会救助.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<(String, String)> = items(&cats)
+        .into_iter()
+        .map(|(s, i)| (s, i.name.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("社会救助".to_string(), "低保对象认定".to_string()),
+            ("社会救助".to_string(), "特困人员认定".to_string())
+        ]
+    );
+}
+
+#[test]
+fn a_title_naming_the_domain_sets_it_in_either_script() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (i, title) in [
+        "东湖区社會救助領域基層政務公開標準目錄",
+        "养老服务领域基层政务公开标准目录",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let text = format!("{title}\r\n{HEADER}\r\n1,事项,{}\r\n", row("名单公示"));
+        let (cats, diags) = read(&csv(dir.path(), &format!("t{i}.csv"), &text));
+        assert!(
+            diags.iter().all(|d| d.code != "GK010"),
+            "{title}: {:?}",
+            codes(&diags)
+        );
+        let got = items(&cats);
+        assert_eq!(got.len(), 1);
+        assert_ne!(got[0].0, "未分领域", "{title}");
+    }
+}
+
+#[test]
+fn a_traditional_draft_reads_as_simplified_with_one_note() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = "序號,一級事項,二級事項,公開內容（要素）,公開依據,公開時限,公開主體,公開渠道和載體,全社會,特定群眾,主動,依申請公開\r\n\
+                社會救助領域\r\n\
+                1,最低生活保障,低保對象認定,認定條件、辦理程序,《社會救助暫行辦法》（國務院令第649號）,實時公開,東湖區民政局,√政府網站 √兩微一端 □公示欄,√,,√,\r\n\
+                ,,低保資金發放,發放標準、發放金額,《社會救助暫行辦法》（國務院令第649號）,資訊形成或者變更之日起20個工作日內,東湖區民政局,政府網站、兩微一端,是,否,是,否\r\n";
+    let (cats, diags) = read(&csv(dir.path(), "東湖區.csv", text));
+    let notes: Vec<_> = diags.iter().filter(|d| d.code == "GK020").collect();
+    assert_eq!(notes.len(), 1, "{:?}", codes(&diags));
+    assert!(
+        diags.iter().all(|d| d.code == "GK020"),
+        "實時公開 and the rest read: {:?}",
+        codes(&diags)
+    );
+    let got = items(&cats);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].0, "社会救助");
+    let i = got[0].1;
+    assert_eq!(
+        (i.category.as_str(), i.name.as_str(), i.deadline.as_str()),
+        ("最低生活保障", "低保对象认定", "实时公开")
+    );
+    assert_eq!(
+        i.channels,
+        [
+            Channel::Known(ChannelKind::Website),
+            Channel::Known(ChannelKind::NewMedia)
+        ]
+    );
+    assert_eq!(got[1].1.category, "最低生活保障");
+    // compile writes Simplified.
+    let out = tempfile::tempdir().expect("out");
+    let o = compile(&dir.path().join("東湖區.csv"), out.path(), &["--quiet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let written = std::fs::read_to_string(out.path().join("东湖区.csv"))
+        .or_else(|_| std::fs::read_to_string(out.path().join("東湖區.csv")))
+        .expect("compiled csv");
+    assert!(written.contains("低保对象认定") && written.contains("实时公开"));
+    assert!(!written.contains("認定") && !written.contains("公開"));
+}
+
+#[test]
+fn a_simplified_draft_is_never_converted() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "乾县基层政务公开标准目录\r\n{HEADER}\r\n社会救助\r\n1,乾县救助,{}\r\n",
+        row("乾陵街道低保公示")
+    );
+    let (cats, diags) = read(&csv(dir.path(), "乾县.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got = items(&cats);
+    assert_eq!(got[0].1.name, "乾陵街道低保公示");
+    assert_eq!(got[0].1.category, "乾县救助");
+    assert_eq!(cats[0].unit.name, "乾县");
+}
+
+#[test]
+fn a_group_written_once_continues_below_even_when_seq_counts_rows() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "{HEADER}\r\n社会救助\r\n1,最低生活保障,{}\r\n2,,{}\r\n3,特困供养,{}\r\n4,,{}\r\n",
+        row("低保对象认定"),
+        row("低保资金发放"),
+        row("特困人员认定"),
+        row("特困资金发放"),
+    );
+    let (cats, diags) = read(&csv(dir.path(), "组.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let cats_of: Vec<&str> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| i.category.as_str())
+        .collect();
+    assert_eq!(
+        cats_of,
+        ["最低生活保障", "最低生活保障", "特困供养", "特困供养"]
+    );
+    // A blank 一级事项 with nothing above is still reported.
+    let text = format!("{HEADER}\r\n社会救助\r\n1,,{}\r\n", row("低保对象认定"));
+    let (_, diags) = read(&csv(dir.path(), "空.csv", &text));
+    assert_eq!(codes(&diags), ["GK109@B3"]);
+}
+
+#[test]
+fn channel_sub_columns_under_a_merged_parent_and_one_column_words() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "序号,公开事项,,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,,,,公开对象,公开方式,公开层级\r\n\
+         ,一级事项,二级事项,,,,,政府网站,两微一端,公示栏,其他,,,\r\n\
+         一、社会救助领域\r\n\
+         1,最低生活保障,低保对象认定,认定条件,{BASIS},20个工作日内,乐昌镇人民政府,✔,☐,●,基层公共服务平台,全社会,主动,乡级\r\n\
+         2,特困供养,特困人员认定,认定条件,{BASIS},及时公开,乐昌镇人民政府,是,是,否,,全社会,主动公开,县级、乡级\r\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "渠道.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got = items(&cats);
+    assert_eq!(
+        got[0].1.channels,
+        [
+            Channel::Known(ChannelKind::Website),
+            Channel::Known(ChannelKind::NoticeBoard),
+            Channel::Other(Some("基层公共服务平台".into()))
+        ]
+    );
+    assert_eq!(
+        got[1].1.channels,
+        [
+            Channel::Known(ChannelKind::Website),
+            Channel::Known(ChannelKind::NewMedia)
+        ]
+    );
+    assert_eq!(got[1].1.levels.len(), 2);
+    assert_eq!(got[0].0, "社会救助");
+}
+
+#[test]
+fn section_rows_with_numbering_set_the_domain() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "{HEADER}\r\n一、义务教育领域\r\n1,招生,{}\r\n（二）养老服务\r\n1,养老机构,{}\r\n3.扶贫领域\r\n1,扶贫项目,{}\r\n",
+        row("招生计划"),
+        row("养老机构名录"),
+        row("扶贫项目公示"),
+    );
+    let (cats, diags) = read(&csv(dir.path(), "分节.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let sections: Vec<String> = items(&cats).into_iter().map(|(s, _)| s).collect();
+    assert_eq!(sections, ["义务教育", "养老服务", "扶贫"]);
+}
+
+#[test]
+fn a_traditional_workbook_is_noted_once_not_per_sheet() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("東湖區.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (sheet, name) in [("社會救助", "低保對象認定"), ("養老服務", "養老機構名錄")]
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet).expect("name");
+        let header = "序號,一級事項,二級事項,公開內容（要素）,公開依據,公開時限,公開主體,公開渠道和載體,全社會,特定群眾,主動,依申請公開";
+        let cells = [
+            "1",
+            "事項",
+            name,
+            "名單",
+            BASIS,
+            "實時公開",
+            "東湖區民政局",
+            "政府網站",
+            "√",
+            "",
+            "√",
+            "",
+        ];
+        for (c, h) in header.split(',').enumerate() {
+            ws.write_string(0, c as u16, h).expect("cell");
+            ws.write_string(1, c as u16, cells[c]).expect("cell");
+        }
+    }
+    wb.save(&path).expect("save");
+    let (cats, diags) = read(&path);
+    assert_eq!(codes(&diags), ["GK020@A1"]);
+    let sections: Vec<String> = items(&cats).into_iter().map(|(s, _)| s).collect();
+    assert_eq!(sections, ["社会救助", "养老服务"]);
+}
