@@ -6,7 +6,8 @@
 #   scripts/bench.sh [ROWS...]        default: 200000 1000000 (validate), compile at 100000
 #
 # GKML_BENCH_RUNS rounds (default 5); each figure is the median wall time over the rounds and
-# the largest peak memory (max RSS). GKML_BENCH_COMPILE_ROWS (default 100000; empty: skip)
+# the largest peak memory (max RSS). GKML_BASELINE=/path/to/an/older/gkml is run in the same
+# rounds too, for a before/after of a change measured under the same load. GKML_BENCH_COMPILE_ROWS (default 100000; empty: skip)
 # sets the compile comparison.
 #
 # Needs: python3 (the generator in ../shared/bench), /usr/bin/time (Debian), and for the
@@ -25,6 +26,7 @@ cargo build --release --quiet || exit 1
 gkml="${CARGO_TARGET_DIR:-$root/target}/release/gkml"
 qsv=$(command -v qsvlite || echo /tmp/qsv/bin/qsvlite)
 [ -x "$qsv" ] || qsv=""
+base=${GKML_BASELINE:-}
 command -v frictionless >/dev/null || frictionless=""
 frictionless=${frictionless-frictionless}
 xlsxwriter=python3
@@ -60,6 +62,7 @@ for n in "${rows[@]}"; do
   rm -f "$work"/v-*.txt
   for _ in $(seq "$runs"); do
     timed "$work/v-gkml.txt" "$gkml" validate --format json "$csv"
+    [ -n "$base" ] && timed "$work/v-base.txt" "$base" validate --format json "$csv"
     [ -n "$qsv" ] && timed "$work/v-qsv.txt" "$qsv" validate "$csv" "$shared/qsv-schema.json"
     [ -n "$frictionless" ] && timed "$work/v-fl.txt" frictionless validate "$csv" \
       --schema "$shared/frictionless-schema.json" --json --limit-errors 100000000 --trusted
@@ -67,6 +70,7 @@ for n in "${rows[@]}"; do
   echo
   echo "## validate, $n rows ($(du -m "$csv" | cut -f1) MB)"
   echo "gkml validate --format json   $(summary "$work/v-gkml.txt")"
+  [ -n "$base" ] && echo "baseline gkml validate        $(summary "$work/v-base.txt")   this build $(ratio "$work/v-gkml.txt" "$work/v-base.txt") faster"
   [ -n "$qsv" ] && echo "qsvlite validate (schema)     $(summary "$work/v-qsv.txt")   gkml $(ratio "$work/v-gkml.txt" "$work/v-qsv.txt") faster (target ≥ 3×)"
   [ -n "$frictionless" ] && echo "frictionless validate         $(summary "$work/v-fl.txt")   gkml $(ratio "$work/v-gkml.txt" "$work/v-fl.txt") faster (target ≥ 20×)"
 done
@@ -78,10 +82,15 @@ if [ -n "$compile_rows" ]; then
   for _ in $(seq "$runs"); do
     rm -rf "$work/out$n"
     timed "$work/c-gkml.txt" "$gkml" compile "$csv" -o "$work/out$n" --allow-errors --quiet --date 2026-11-24
+    if [ -n "$base" ]; then
+      rm -rf "$work/base$n"
+      timed "$work/c-base.txt" "$base" compile "$csv" -o "$work/base$n" --allow-errors --quiet --date 2026-11-24
+    fi
     [ -n "$xlsxwriter" ] && timed "$work/c-xw.txt" python3 "$shared/ref_compile_xlsxwriter.py" "$csv" "$work/peer$n.xlsx"
   done
   echo
   echo "## compile, $n rows"
   echo "gkml compile (xlsx+html+csv+json) $(summary "$work/c-gkml.txt")"
+  [ -n "$base" ] && echo "baseline gkml compile             $(summary "$work/c-base.txt")   this build $(ratio "$work/c-gkml.txt" "$work/c-base.txt") faster"
   [ -n "$xlsxwriter" ] && echo "XlsxWriter (xlsx only)            $(summary "$work/c-xw.txt")   gkml $(ratio "$work/c-gkml.txt" "$work/c-xw.txt") faster (target ≥ 8×, less memory)"
 fi
