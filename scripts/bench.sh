@@ -8,7 +8,8 @@
 # GKML_BENCH_RUNS rounds (default 5); each figure is the median wall time over the rounds and
 # the largest peak memory (max RSS). GKML_BASELINE=/path/to/an/older/gkml is run in the same
 # rounds too, for a before/after of a change measured under the same load. GKML_BENCH_COMPILE_ROWS (default 100000; empty: skip)
-# sets the compile comparison.
+# sets the compile comparison. GKML_BENCH_SKIP names peers to leave out (qsv, frictionless,
+# xlsxwriter).
 #
 # Needs: python3 (the generator in ../shared/bench), /usr/bin/time (Debian), and for the
 # peers: qsvlite 4.0.0 (cargo install qsv --version 4.0.0 --locked --bin qsvlite --features
@@ -27,10 +28,16 @@ gkml="${CARGO_TARGET_DIR:-$root/target}/release/gkml"
 qsv=$(command -v qsvlite || echo /tmp/qsv/bin/qsvlite)
 [ -x "$qsv" ] || qsv=""
 base=${GKML_BASELINE:-}
+# GKML_BENCH_SKIP="frictionless xlsxwriter" leaves peers out (a rerun of one comparison).
+skip=" ${GKML_BENCH_SKIP:-} "
+[[ $skip == *" qsv "* ]] && qsv=""
 command -v frictionless >/dev/null || frictionless=""
 frictionless=${frictionless-frictionless}
 xlsxwriter=python3
 python3 -c "import xlsxwriter" 2>/dev/null || xlsxwriter=""
+
+[[ " ${GKML_BENCH_SKIP:-} " == *" frictionless "* ]] && frictionless=""
+[[ " ${GKML_BENCH_SKIP:-} " == *" xlsxwriter "* ]] && xlsxwriter=""
 
 # One timed run: appends "wall rss_kib" to the file named by $1.
 timed() {
@@ -43,7 +50,7 @@ summary() {
   sort -n "$1" | awk '{w[NR]=$1; if ($2>m) m=$2} END {printf "%.2f s  %3.0f MB", w[int((NR+1)/2)], m/1024}'
 }
 median() { sort -n "$1" | awk '{w[NR]=$1} END {print w[int((NR+1)/2)]}'; }
-ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN {if (a>0) printf "%.1f×", b/a; else print "—"}'; }
+ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN {if (a>0) printf "%.2f×", b/a; else print "—"}'; }
 
 input() {
   local csv="$work/p$1.csv"
@@ -53,9 +60,11 @@ input() {
 
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# gkml $(git rev-parse --short HEAD 2>/dev/null), $runs interleaved rounds, medians"
-echo "# peers: qsvlite ${qsv:+$("$qsv" --version 2>/dev/null | head -1 | cut -d' ' -f1-2)}${qsv:-(not installed)};" \
-  "frictionless ${frictionless:+$(pip show frictionless 2>/dev/null | awk '/^Version/{print $2}')}${frictionless:-(not installed)};" \
-  "XlsxWriter ${xlsxwriter:+$(python3 -c 'import xlsxwriter; print(xlsxwriter.__version__)')}${xlsxwriter:-(not installed)}"
+v_qsv="(not measured)"; v_fl="(not measured)"; v_xw="(not measured)"
+[ -n "$qsv" ] && v_qsv=$("$qsv" --version | head -1 | awk '{print $2}' | cut -d- -f1)
+[ -n "$frictionless" ] && v_fl=$(pip show frictionless 2>/dev/null | sed -n 's/^Version: //p')
+[ -n "$xlsxwriter" ] && v_xw=$(python3 -c 'import xlsxwriter; print(xlsxwriter.__version__)')
+echo "# peers: qsvlite $v_qsv; frictionless $v_fl; XlsxWriter $v_xw"
 
 for n in "${rows[@]}"; do
   csv=$(input "$n")
@@ -68,7 +77,7 @@ for n in "${rows[@]}"; do
       --schema "$shared/frictionless-schema.json" --json --limit-errors 100000000 --trusted
   done
   echo
-  echo "## validate, $n rows ($(du -m "$csv" | cut -f1) MB)"
+  echo "## validate, $n rows ($(du -mL "$csv" | cut -f1) MB)"
   echo "gkml validate --format json   $(summary "$work/v-gkml.txt")"
   [ -n "$base" ] && echo "baseline gkml validate        $(summary "$work/v-base.txt")   this build $(ratio "$work/v-gkml.txt" "$work/v-base.txt") faster"
   [ -n "$qsv" ] && echo "qsvlite validate (schema)     $(summary "$work/v-qsv.txt")   gkml $(ratio "$work/v-gkml.txt" "$work/v-qsv.txt") faster (target ≥ 3×)"
