@@ -99,20 +99,25 @@ Use instead:
 
 /// Whether the basis cites a 法律 or 法规 other than the 政府信息公开条例 itself: only those
 /// may set another time limit (条例第二十六条); an 意见, 通知, 规章 or 党内法规 may not.
+/// Cached per text, as the other readings of a 公开依据 are: a province repeats a few hundred,
+/// and reading the citations of each row again was a fifth of `validate`'s instructions.
 fn cites_other_statute(basis: &str) -> bool {
-    super::citations::citations(basis)
-        .iter()
-        .filter(|c| !c.title.contains("政府信息公开"))
-        .any(super::citations::is_statute)
+    *crate::memo::get(&CITES_STATUTE, basis, |basis| {
+        super::citations::citations(basis)
+            .iter()
+            .filter(|c| !c.title.contains("政府信息公开"))
+            .any(super::citations::is_statute)
+    })
 }
 
 fn is_annual_report(it: &Item) -> bool {
     let n = &it.name;
-    n.contains("年度报告") || n.contains("年报")
+    decisions::has(n, "年度报告") || decisions::has(n, "年报")
 }
 
 thread_local! {
     static PARSED: crate::memo::Cache<crate::deadline::Parsed> = Default::default();
+    static CITES_STATUTE: crate::memo::Cache<bool> = Default::default();
 }
 
 /// A time limit parsed once per distinct text (a province repeats a handful).

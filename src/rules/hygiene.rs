@@ -205,24 +205,57 @@ struct Scan {
     control: bool,
 }
 
+/// How [`scan`] treats each byte value: most bytes of a Chinese text only end a run of digits,
+/// and a table lookup decides that in one step instead of a chain of comparisons.
+const PLAIN: u8 = 0;
+const DIGIT: u8 = 1;
+const SPACE: u8 = 2;
+const SIGN: u8 = 3;
+/// Control bytes, the tab, and the lead bytes of U+0080–U+00A0, U+2000–U+2FFF and
+/// U+3000–U+3FFF, which may start a control or stray-whitespace character.
+const SPECIAL: u8 = 4;
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = match b {
+            b'0'..=b'9' => DIGIT,
+            b' ' => SPACE,
+            b'-' | b'+' => SIGN,
+            0x00..=0x1F | 0x7F | 0xC2 | 0xE2 | 0xE3 => SPECIAL,
+            _ => PLAIN,
+        };
+        i += 1;
+    }
+    t
+};
+
 fn scan(t: &str) -> Scan {
     let mut control = false;
     let mut stray = t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace);
     let (mut digit_run, mut digit_stretch, mut run, mut stretch) = (0, 0, 0, 0);
     let b = t.as_bytes();
     for (i, &c) in b.iter().enumerate() {
-        if c.is_ascii_digit() {
-            run += 1;
-            stretch += 1;
-            digit_run = digit_run.max(run);
-            digit_stretch = digit_stretch.max(stretch);
-            continue;
-        }
-        run = 0;
-        match c {
-            b' ' => stray |= b.get(i + 1) == Some(&b' '),
-            b'-' | b'+' => {}
+        match BYTE_CLASS[usize::from(c)] {
+            PLAIN => {
+                run = 0;
+                stretch = 0;
+            }
+            DIGIT => {
+                run += 1;
+                stretch += 1;
+                digit_run = digit_run.max(run);
+                digit_stretch = digit_stretch.max(stretch);
+            }
+            SPACE => {
+                run = 0;
+                stray |= b.get(i + 1) == Some(&b' ');
+            }
+            SIGN => run = 0,
             _ => {
+                run = 0;
                 stretch = 0;
                 control |= match c {
                     b'\n' | b'\r' | b'\t' => false,
@@ -373,10 +406,12 @@ pub fn mobile_numbers(t: &str) -> Vec<String> {
 /// Full-width digits inside what looks like a 文号 (between 〔 and 号, or before 号).
 pub fn full_width_digits(t: &str) -> bool {
     // ０–９ are U+FF10–FF19: EF BC 90–99 in UTF-8.
-    let full_width = t
-        .as_bytes()
-        .windows(3)
-        .any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]));
+    // memchr finds the lead byte (a 公开依据 has a few, in its （）) instead of looking at
+    // every window of three bytes.
+    let b = t.as_bytes();
+    let full_width = memchr::memchr_iter(0xEF, b).any(|i| {
+        b.get(i + 1) == Some(&0xBC) && b.get(i + 2).is_some_and(|c| (0x90..=0x99).contains(c))
+    });
     full_width && (t.contains('号') || t.contains('〔'))
 }
 
@@ -434,7 +469,23 @@ fn check_cells(item: &Item, out: &mut Vec<Diagnostic>) {
 /// could exceed the limit (a CJK character is three bytes, so most texts are skipped at once).
 fn check_lengths(item: &Item, out: &mut Vec<Diagnostic>) {
     let too_long = |t: &str| t.len() > CELL_LIMIT && t.chars().count() > CELL_LIMIT;
-    let channels = crate::model::ChannelList(&item.channels).to_string();
+    // The channel cell is only written out when its parts could reach the limit: a bound on
+    // its bytes (each part, its 其他（…） wrapper and a separator) is enough to skip the
+    // formatting every row would otherwise pay for.
+    let bound: usize = item
+        .channels
+        .iter()
+        .map(|c| match c {
+            Channel::Known(_) | Channel::Other(None) => 32,
+            Channel::Other(Some(t)) => t.len() + 32,
+            Channel::Unknown(s) => s.len() + 32,
+        })
+        .sum();
+    let channels = if bound > CELL_LIMIT {
+        crate::model::ChannelList(&item.channels).to_string()
+    } else {
+        String::new()
+    };
     let texts = TEXT_FIELDS
         .iter()
         .filter_map(|f| item.text(*f).map(|t| (*f, t)))
@@ -560,6 +611,70 @@ pub(super) fn check_item(item: &Item, ctx: &super::Context, out: &mut Vec<Diagno
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-by-byte reading [`scan`] replaced with a table: both must agree on every text.
+    fn scan_by_comparison(t: &str) -> (usize, usize, bool, bool) {
+        let mut control = false;
+        let mut stray = t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace);
+        let (mut digit_run, mut digit_stretch, mut run, mut stretch) = (0, 0, 0, 0);
+        let b = t.as_bytes();
+        for (i, &c) in b.iter().enumerate() {
+            if c.is_ascii_digit() {
+                run += 1;
+                stretch += 1;
+                digit_run = digit_run.max(run);
+                digit_stretch = digit_stretch.max(stretch);
+                continue;
+            }
+            run = 0;
+            match c {
+                b' ' => stray |= b.get(i + 1) == Some(&b' '),
+                b'-' | b'+' => {}
+                _ => {
+                    stretch = 0;
+                    control |= match c {
+                        b'\n' | b'\r' | b'\t' => false,
+                        0x00..=0x1F | 0x7F => true,
+                        0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+                        0xE2 => match (b.get(i + 1), b.get(i + 2)) {
+                            (Some(0x80), Some(n)) => (0xAA..=0xAE).contains(n),
+                            (Some(0x81), Some(n)) => (0xA6..=0xA9).contains(n),
+                            _ => false,
+                        },
+                        _ => false,
+                    };
+                    stray |= match c {
+                        b'\t' => true,
+                        0xC2 => b.get(i + 1) == Some(&0xA0),
+                        0xE3 => b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80),
+                        _ => false,
+                    };
+                }
+            }
+        }
+        (digit_run, digit_stretch, stray, control)
+    }
+
+    #[test]
+    fn the_table_scan_reads_every_text_as_the_byte_comparisons_did() {
+        let texts = [
+            "",
+            "公开依据：《中华人民共和国政府信息公开条例》（国务院令第711号）",
+            "联系电话 138-0013-8000，身份证110101199003074514",
+            "a  b\tc\u{3000}d\u{a0}e\u{85}f\u{202e}g\u{2067}h\u{2014}i\u{3001}",
+            " 前导空格",
+            "+86 138 0013 8000\r\n第二行\u{7f}\u{1}",
+            "〔2012〕45号——“全文”",
+        ];
+        for t in texts {
+            let s = scan(t);
+            assert_eq!(
+                (s.digit_run, s.digit_stretch, s.stray_whitespace, s.control),
+                scan_by_comparison(t),
+                "{t:?}"
+            );
+        }
+    }
 
     #[test]
     fn id_numbers_need_a_valid_check_digit() {
