@@ -177,6 +177,19 @@ fn a_group_written_once_continues_below_even_when_seq_counts_rows() {
         cats_of,
         ["最低生活保障", "最低生活保障", "特困供养", "特困供养"]
     );
+    // A 一级事项 on a row of its own heads the rows below it.
+    let text = format!(
+        "{HEADER}\r\n社会救助\r\n,最低生活保障\r\n1,,{}\r\n,特困供养\r\n2,,{}\r\n",
+        row("低保对象认定"),
+        row("特困人员认定"),
+    );
+    let (cats, diags) = read(&csv(dir.path(), "标题行.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let cats_of: Vec<&str> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| i.category.as_str())
+        .collect();
+    assert_eq!(cats_of, ["最低生活保障", "特困供养"]);
     // A blank 一级事项 with nothing above is still reported.
     let text = format!("{HEADER}\r\n社会救助\r\n1,,{}\r\n", row("低保对象认定"));
     let (_, diags) = read(&csv(dir.path(), "空.csv", &text));

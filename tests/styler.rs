@@ -566,6 +566,22 @@ fn style(seed: u64) -> Case {
         rng.below(3)
     };
     let seq_per_row = rng.chance(40);
+    // A 一级事项 that reads like a domain (财政预决算) on a row of its own is a section row,
+    // unless a 领域 column names the domains.
+    let category_rows = group_style == 1
+        && rng.chance(25)
+        && (domain_by == "column"
+            || items.iter().all(|(_, i, _)| {
+                matches!(
+                    gkml::domains::lookup(&i.category),
+                    gkml::domains::SectionKey::Unknown(_)
+                ) && gkml::domains::lookup_many(&i.category)
+                    .iter()
+                    .all(|k| matches!(k, gkml::domains::SectionKey::Unknown(_)))
+            }));
+    if category_rows {
+        desc.push("category rows".into());
+    }
     let domain_style = rng.below(3);
     desc.push(format!(
         "groups {group_style} seq-per-row {seq_per_row} domain-col {domain_style}"
@@ -650,6 +666,14 @@ fn style(seed: u64) -> Case {
                 rows.push(vec![String::new(); width]);
                 desc.push("blank row between groups".into());
             }
+            if category_rows {
+                // The 一级事项 on a row of its own above its 二级 rows.
+                let mut row = vec![String::new(); width];
+                if let Some(c) = cat_col {
+                    row[c] = tr(&item.category);
+                }
+                rows.push(row);
+            }
         }
         seq += 1;
         let r = rows.len();
@@ -685,7 +709,9 @@ fn style(seed: u64) -> Case {
                     }
                 }
                 Col::Category => {
-                    if new_group || group_style == 2 {
+                    if category_rows {
+                        String::new()
+                    } else if new_group || group_style == 2 {
                         if new_group && group_style == 0 {
                             category_start = Some(r);
                         }
@@ -1246,6 +1272,7 @@ fn the_styler_reaches_every_variation() {
         "filing row above",
         "note above",
         "blank row between groups",
+        "category rows",
         "instruction sheet",
         "empty sheet",
         "hidden sheet",

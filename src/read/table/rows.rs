@@ -612,13 +612,18 @@ impl Order {
     pub fn place(&mut self, layout: &Layout, r: RawRow) -> Option<Pending> {
         // The first non-blank cell, and whether every other non-blank cell says the same
         // (a section row, or a note). An item row differs at its second cell, so few cells
-        // are looked at.
+        // are looked at. A 序号, 领域 or 单位 merged down from above is not the row's own text
+        // (the row may be a 一级事项 heading under a 领域 that spans its rows).
+        let continued = |i: usize| {
+            r.merged.get(i).copied().unwrap_or(false)
+                && [layout.seq_col, layout.domain_col, layout.unit_col].contains(&Some(i))
+        };
         let mut cells = r
             .cells
             .iter()
             .enumerate()
             .map(|(i, c)| (i, c.trim()))
-            .filter(|(_, c)| !c.is_empty());
+            .filter(|(i, c)| !c.is_empty() && !continued(*i));
         let (first_col, text) = cells.next()?;
         let mut others = 0;
         let all_same = cells.all(|(_, c)| {
@@ -631,6 +636,23 @@ impl Order {
             .map(|c| c.trim())
             .eq(layout.header_cells.iter().map(String::as_str))
         {
+            return None;
+        }
+        // A 一级事项 on a row of its own heads the group below it, as a merged cell would (a
+        // short name: not a sentence, a label or a numbered note). Where a 领域 column names
+        // the domains, it is one even when it reads like a domain (财政预决算).
+        let heading = all_same
+            && others == 0
+            && layout.category_col == Some(first_col)
+            && text.chars().count() <= 30
+            && !text.ends_with(['。', '；', ';'])
+            && strip_enumeration(text) == text
+            && !is_label(text);
+        if heading
+            && (layout.has_domain_col || matches!(section_key_of(text), SectionKey::Unknown(_)))
+        {
+            let v = layout.value(&r, layout.category_col);
+            self.category = Some(v.into_owned());
             return None;
         }
         if all_same {
