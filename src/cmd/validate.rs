@@ -98,13 +98,8 @@ impl Checked {
         let (layout_tx, layout_rx) = std::sync::mpsc::sync_channel::<Arc<Layout>>(1);
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Pending>>(1);
         let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Checked>(1);
-        // Checked chunks go back to the reader to be dropped: most of their memory (every
-        // cell's text) was allocated on the reader's thread, and the allocator frees a block
-        // on its own thread far more cheaply than one handed over from another.
-        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Checked>();
         let reader_diags = std::thread::scope(|scope| {
             let reader = scope.spawn(|| {
-                let spent_rx = spent_rx;
                 let mut rows = match read::csv::open(path, &file, delim) {
                     Ok(r) => r,
                     Err(d) => return (vec![d], None),
@@ -133,12 +128,10 @@ impl Checked {
                         if tx.send(full).is_err() {
                             break;
                         }
-                        spent_rx.try_iter().for_each(drop);
                     }
                 }
                 let _ = tx.send(chunk);
                 drop(tx);
-                spent_rx.iter().for_each(drop);
                 diags.extend(rows.take_warnings());
                 (diags, Some((layout, order)))
             });
@@ -184,10 +177,7 @@ impl Checked {
                 }
                 items += chunk.len();
                 bar.set_position(items as u64);
-                // If the reader has already stopped, the chunk is simply dropped here.
-                let _ = spent_tx.send(chunk);
             }
-            drop(spent_tx);
             let _ = checker.join();
             let (mut diags, end) = reader.join().unwrap_or_default();
             if let Some((layout, order)) = end {

@@ -101,19 +101,11 @@ const NOT_THE_DECISION: &[&str] = &[
 ];
 
 fn has_any(s: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| has(s, w))
-}
-
-/// Whether `s` contains `w`, by memchr's substring search. std's `str::contains` checks
-/// every place where a Chinese needle's first and last bytes match with a call to memcmp,
-/// and in Chinese text those bytes (a lead byte, a continuation byte) match at many places:
-/// these checks run on every row, and were most of the memcmp calls of a validate run.
-pub(crate) fn has(s: &str, w: &str) -> bool {
-    memchr::memmem::find(s.as_bytes(), w.as_bytes()).is_some()
+    words.iter().any(|w| s.contains(w))
 }
 
 fn names_penalty_or_licence(s: &str) -> bool {
-    has(s, "处罚") || has(s, "许可")
+    s.contains("处罚") || s.contains("许可")
 }
 
 /// A per-offence item: 对…的处罚, 对…行为的行政处罚.
@@ -144,8 +136,8 @@ fn is_decision_item(item: &Item) -> bool {
     }
     let formally_named = [cat, name]
         .iter()
-        .any(|s| has(s, "行政处罚") || has(s, "行政许可"));
-    formally_named && (has(&item.content, "决定") || has(&item.content, "结果"))
+        .any(|s| s.contains("行政处罚") || s.contains("行政许可"));
+    formally_named && (item.content.contains("决定") || item.content.contains("结果"))
 }
 
 /// One clause of a split time limit: its label (before ：) and its text.
