@@ -323,3 +323,45 @@ fn a_folder_walk_leaves_txt_notes_alone_but_a_named_txt_is_read() {
         "a named .txt is read (and here has no table)"
     );
 }
+
+/// Header wordings of published catalogues beyond the template's: qualifiers in brackets
+/// (公开时限（工作日）, 公开对象（全社会/特定群众）), other words for a column (事项类别,
+/// 具体事项, 法律法规依据, 责任单位, 公开渠道及方式, 适用层级), in one header row or under
+/// qualified parents of a two-row header. Every column lands in its field; none goes to 备注.
+#[test]
+fn header_wordings_with_qualifiers_and_synonyms_fill_the_right_fields() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let one_row = "义务教育领域\n序号,事项类别,具体事项,公开内容（要素）,法律法规依据,公开时限（工作日）,责任单位,公开渠道及方式,公开对象（全社会/特定群众）,公开方式（主动/依申请）,适用层级,备注（说明）\n1,招生入学,学校招生信息,招生范围、招生计划,《中华人民共和国义务教育法》,信息形成之日起20个工作日内,乐昌镇中心学校,政府网站、公示栏,全社会,主动,乡级,无\n";
+    let two_rows = "义务教育领域\n序号,公开事项,,公开内容（要素）,公开依据,公开时限,公开主体（责任单位）,公开渠道和载体（政府网站/公示栏等）,公开对象（全社会/特定群众）,,公开方式（主动/依申请）,,公开层级（县级/乡级）,\n,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请,县级,乡级\n1,招生入学,学校招生信息,招生范围、招生计划,《中华人民共和国义务教育法》,信息形成之日起20个工作日内,乐昌镇中心学校,政府网站、公示栏,√,,√,,,√\n";
+    for (name, text) in [("一行表头.csv", one_row), ("两行表头.csv", two_rows)] {
+        let (cats, diags) = read(&csv(dir.path(), name, text));
+        assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
+        let all = items(&cats);
+        assert_eq!(all.len(), 1, "{name}");
+        let (section, i) = &all[0];
+        assert_eq!(section, "义务教育", "{name}");
+        assert_eq!(
+            (
+                i.category.as_str(),
+                i.name.as_str(),
+                i.content.as_str(),
+                i.basis.as_str(),
+                i.deadline.as_str(),
+                i.subject.as_str()
+            ),
+            (
+                "招生入学",
+                "学校招生信息",
+                "招生范围、招生计划",
+                "《中华人民共和国义务教育法》",
+                "信息形成之日起20个工作日内",
+                "乐昌镇中心学校"
+            ),
+            "{name}"
+        );
+        assert_eq!(i.channels.len(), 2, "{name}: {:?}", i.channels);
+        assert_eq!(format!("{:?}", i.audience), "[Public]", "{name}");
+        assert_eq!(format!("{:?}", i.mode), "[Active]", "{name}");
+        assert_eq!(format!("{:?}", i.levels), "[Town]", "{name}");
+    }
+}
