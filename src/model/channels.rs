@@ -36,6 +36,10 @@ const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
             "网站",
             "县政府门户网站",
             "政府信息公开平台",
+            "政府网",
+            "县政府网站",
+            "部门网站",
+            "政务服务网",
         ],
     ),
     (ChannelKind::Gazette, "政府公报", &["公报"]),
@@ -51,6 +55,14 @@ const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
             "客户端",
             "微信公众号",
             "新媒体",
+            "手机APP",
+            "手机app",
+            "APP",
+            "政务APP",
+            "移动客户端",
+            "手机客户端",
+            "政务抖音",
+            "抖音",
         ],
     ),
     (
@@ -102,6 +114,20 @@ const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
             "公开栏",
             "电子屏",
             "政务公开栏",
+            "村（居）公示栏",
+            "村(居)公示栏",
+            "村（社区）公示栏",
+            "村(社区)公示栏",
+            "社区公示栏",
+            "居务公开栏",
+            "村（居）务公开栏",
+            "村(居)务公开栏",
+            "公告栏",
+            "宣传栏",
+            "信息公开栏",
+            "电子显示屏",
+            "LED显示屏",
+            "电子公示屏",
         ],
     ),
     (ChannelKind::Push, "精准推送", &[]),
@@ -214,6 +240,49 @@ impl Channel {
         out.dedup();
         out
     }
+}
+
+/// The choices written in a 公开方式 or 公开对象 cell: "主动公开、依申请公开", "主动/依申请",
+/// "全社会和特定群众", or a checkbox list ("√主动 □依申请公开", where only marked entries
+/// count). Separators inside brackets belong to the entry ("特定群众（申请人、利害关系人）").
+pub fn choices(raw: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let marked = raw.chars().any(is_box_mark);
+    let mut chosen = !marked;
+    let mut depth: usize = 0;
+    let mut start = 0;
+    for (i, c) in raw.char_indices() {
+        let cut = match c {
+            '（' | '(' | '【' | '[' | '〔' => {
+                depth += 1;
+                false
+            }
+            '）' | ')' | '】' | ']' | '〕' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            c if is_box_mark(c) => true,
+            '、' | '，' | ',' | '；' | ';' | '/' | '／' | '和' | '及' | '或' => depth == 0,
+            c => c.is_whitespace() && depth == 0,
+        };
+        if cut {
+            if chosen {
+                parts.push(&raw[start..i]);
+            }
+            if is_box_mark(c) {
+                chosen = is_set_box(c);
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if chosen {
+        parts.push(&raw[start..]);
+    }
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Whether a channel cell is written as a checkbox list (any set or unset mark in it).
@@ -386,6 +455,25 @@ impl fmt::Display for ChannelList<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Names real catalogues give the template's channels: a village board, a phone app, an
+    /// LED screen, the government service portal.
+    #[test]
+    fn common_local_names_are_the_template_channels() {
+        for (raw, kind) in [
+            ("村（居）公示栏", ChannelKind::NoticeBoard),
+            ("村(社区)公示栏", ChannelKind::NoticeBoard),
+            ("居务公开栏", ChannelKind::NoticeBoard),
+            ("电子显示屏", ChannelKind::NoticeBoard),
+            ("宣传栏", ChannelKind::NoticeBoard),
+            ("手机APP", ChannelKind::NewMedia),
+            ("政务抖音", ChannelKind::NewMedia),
+            ("政务服务网", ChannelKind::Website),
+            ("政务服务中心", ChannelKind::ServiceCentre),
+        ] {
+            assert_eq!(Channel::parse(raw), Channel::Known(kind), "{raw}");
+        }
+    }
 
     #[test]
     fn channel_list_with_separators() {

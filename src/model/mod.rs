@@ -261,6 +261,13 @@ impl Mode {
             _ => Mode::Unknown(raw.trim().to_string()),
         }
     }
+
+    /// Read a 公开方式 cell that may name both ("主动公开、依申请公开", "√主动 □依申请").
+    /// When a part is not a mode, the whole cell is one unknown value, for the rule to show.
+    pub fn parse_list(raw: &str) -> Vec<Mode> {
+        parse_choices(raw, Mode::parse, |m| matches!(m, Mode::Unknown(_)))
+            .unwrap_or_else(|| vec![Mode::Unknown(raw.trim().to_string())])
+    }
 }
 
 /// 公开对象.
@@ -282,6 +289,13 @@ impl Audience {
         }
     }
 
+    /// Read a 公开对象 cell that may name both ("全社会、特定群众", "√全社会 □特定群众").
+    /// When a part is not an audience, the whole cell is one unknown value.
+    pub fn parse_list(raw: &str) -> Vec<Audience> {
+        parse_choices(raw, Audience::parse, |a| matches!(a, Audience::Unknown(_)))
+            .unwrap_or_else(|| vec![Audience::Unknown(raw.trim().to_string())])
+    }
+
     /// Read "全社会", "特定群众", "特定群体", or "特定群众（项目单位）".
     pub fn parse(raw: &str) -> Audience {
         let t = raw.trim();
@@ -301,6 +315,30 @@ impl Audience {
         }
         Audience::Unknown(t.to_string())
     }
+}
+
+/// A cell read whole, else as a list of choices each read alone; `None` when some part is
+/// not a value (an empty list is `Some(vec![])`: a checkbox list with nothing marked).
+fn parse_choices<T: PartialEq>(
+    raw: &str,
+    parse: impl Fn(&str) -> T,
+    unknown: impl Fn(&T) -> bool,
+) -> Option<Vec<T>> {
+    let whole = parse(raw);
+    if !unknown(&whole) {
+        return Some(vec![whole]);
+    }
+    let mut out: Vec<T> = Vec::new();
+    for part in choices(raw) {
+        let v = parse(part);
+        if unknown(&v) {
+            return None;
+        }
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    Some(out)
 }
 
 /// Why an item does not trip a rule it otherwise would: `allow = { GK210 = "理由" }`.
@@ -610,6 +648,47 @@ mod tests {
         assert_eq!(Audience::parse("特定群體"), Audience::Specific(None));
         assert_eq!(Audience::parse("全社会"), Audience::Public);
         assert_eq!(Audience::parse("大家"), Audience::Unknown("大家".into()));
+    }
+
+    /// A 公开方式 or 公开对象 cell naming both, in words or as a checkbox list, reads as
+    /// both (GK201/GK202 then judge it); a cell with one unknown part stays one unknown value
+    /// so GK206/GK207 can quote it whole; brackets keep their separators.
+    #[test]
+    fn mode_and_audience_cells_naming_several() {
+        for both in [
+            "主动公开、依申请公开",
+            "主动/依申请",
+            "主动和依申请公开",
+            "√主动 √依申请公开",
+        ] {
+            assert_eq!(
+                Mode::parse_list(both),
+                vec![Mode::Active, Mode::OnRequest],
+                "{both}"
+            );
+        }
+        assert_eq!(Mode::parse_list("☑主动 ☐依申请公开"), vec![Mode::Active]);
+        assert_eq!(Mode::parse_list("主动公开"), vec![Mode::Active]);
+        assert_eq!(
+            Mode::parse_list("主动、定期"),
+            vec![Mode::Unknown("主动、定期".into())]
+        );
+        assert_eq!(
+            Audience::parse_list("全社会、特定群众"),
+            vec![Audience::Public, Audience::Specific(None)]
+        );
+        assert_eq!(
+            Audience::parse_list("特定群众（申请人、利害关系人）"),
+            vec![Audience::Specific(Some("申请人、利害关系人".into()))]
+        );
+        assert_eq!(
+            Audience::parse_list("□全社会 ■特定群众"),
+            vec![Audience::Specific(None)]
+        );
+        assert_eq!(
+            Audience::parse_list("村民、居民"),
+            vec![Audience::Unknown("村民、居民".into())]
+        );
     }
 
     #[test]

@@ -522,7 +522,7 @@ impl Layout {
                 Col::ModeText => {
                     item.set_place(Field::Mode, loc);
                     if !value.is_empty() {
-                        item.mode.push(Mode::parse(&value));
+                        item.mode.extend(Mode::parse_list(&value));
                     }
                 }
                 Col::LevelsText => {
@@ -546,11 +546,14 @@ impl Layout {
             });
         }
         if let Some(a) = audience_text {
-            let mut a = Audience::parse(&a);
-            if let (Audience::Specific(g @ None), Some(group)) = (&mut a, group_text.take()) {
+            let mut list = Audience::parse_list(&a);
+            if let (Some(Audience::Specific(g @ None)), Some(group)) = (
+                list.iter_mut().find(|a| matches!(a, Audience::Specific(_))),
+                group_text.take(),
+            ) {
                 *g = Some(group);
             }
-            item.audience.push(a);
+            item.audience.extend(list);
         } else if let Some(group) = group_text {
             if let Some(Audience::Specific(g @ None)) = item
                 .audience
