@@ -990,3 +990,71 @@ async fn stopping_the_server_finishes_the_upload_in_flight() {
     assert_eq!(log.lines().count(), 1);
     assert!(log.contains("\"accepted\""));
 }
+
+/// county.toml is looked at on every request: a unit added to it is listed, shown and can
+/// receive drafts without a restart; a county.toml broken while serving leaves the last good
+/// project served, with the problem on the index page; fixing it is seen again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unit_added_to_county_toml_is_served_without_a_restart_and_a_broken_one_is_shown() {
+    const NEW: &str = "新镇";
+    let s = start(20 << 20).await;
+    let before = s.get("/api/units").await;
+    let n = before.as_array().expect("units").len();
+    let dir = s.project.path();
+    let town = std::fs::read_to_string(dir.join("towns/鱼岳镇.toml"))
+        .expect("town")
+        .replace("鱼岳镇", NEW);
+    std::fs::write(dir.join("towns/新镇.toml"), town).expect("new town");
+    let county = dir.join("county.toml");
+    let good = std::fs::read_to_string(&county).expect("county.toml");
+    let added = format!("{good}\n[[units]]\npath = \"towns/新镇.toml\"\n");
+    std::fs::write(&county, &added).expect("add a unit");
+    let after = s.get("/api/units").await;
+    let names: Vec<&str> = after
+        .as_array()
+        .expect("units")
+        .iter()
+        .filter_map(|u| u["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), n + 1, "{names:?}");
+    assert!(names.contains(&NEW), "{names:?}");
+    let (st, page) = get_text(&s, &format!("/units/{}", enc(NEW))).await;
+    assert_eq!(st, 200);
+    assert!(page.contains("嘉鱼县新镇人民政府"), "{page}");
+    // The admin key uploads to it (the new town's own draft: its own file under its name).
+    let own = std::fs::read(dir.join("towns/新镇.toml")).expect("own");
+    let (st, body) = s.upload(NEW, Some(&s.admin), "新镇.toml", own).await;
+    assert_eq!(st, 200, "{body:#}");
+    let (_, index) = get_text(&s, "/").await;
+    assert!(
+        index.contains(NEW) && !index.contains("项目文件有误"),
+        "{index}"
+    );
+    // Broken: the last good project is still served, and the index says what is wrong.
+    std::fs::write(&county, format!("{added}\n[[units]\npath = ")).expect("break");
+    let (st, index) = get_text(&s, "/").await;
+    assert_eq!(st, 200);
+    assert!(index.contains("项目文件有误"), "{index}");
+    assert!(index.contains("GK0"), "the reading error is shown: {index}");
+    assert!(
+        index.contains(NEW),
+        "the last good project is served: {index}"
+    );
+    assert_eq!(
+        s.get("/api/units").await.as_array().expect("units").len(),
+        n + 1
+    );
+    let (st, _) = get_text(&s, &format!("/units/{}", enc(NEW))).await;
+    assert_eq!(st, 200);
+    // Fixed again (the unit taken out): seen at once, and the problem is gone.
+    std::fs::write(&county, &good).expect("fix");
+    let (_, index) = get_text(&s, "/").await;
+    assert!(!index.contains("项目文件有误"), "{index}");
+    assert_eq!(
+        s.get("/api/units").await.as_array().expect("units").len(),
+        n
+    );
+    let (st, _) = get_text(&s, &format!("/units/{}", enc(NEW))).await;
+    assert_eq!(st, 404);
+    s.stop().await;
+}

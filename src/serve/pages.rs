@@ -25,7 +25,8 @@ const STYLE: &str = "body{font-family:'Microsoft YaHei','PingFang SC','Noto Sans
 table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}\
 th{background:#eef}td.n{text-align:right}.err{color:#a00}.warn{color:#a60}.gap{background:#fdd}\
 #drop{border:2px dashed #88a;padding:1.5em;margin:.5em 0}#drop.over{background:#eef}\
-.matrix td,.matrix th{font-size:.85em;padding:.15em .3em}nav a{margin-right:1em}";
+.matrix td,.matrix th{font-size:.85em;padding:.15em .3em}nav a{margin-right:1em}\
+.problem{border:2px solid #a00;background:#fee;padding:.5em 1em;margin:1em 0}";
 
 /// A path segment with everything but unreserved ASCII percent-escaped (unit names are
 /// Chinese and may hold anything).
@@ -99,16 +100,21 @@ pub async fn index(State(app): State<Arc<App>>) -> Response {
     let latest = super::store::latest_by_unit(&records);
     let header = crate::render::summary::coverage_header();
     let rows = crate::render::summary::coverage_rows(&run.coverage);
-    let title = format!("{}基层政务公开标准目录", app.county);
+    let project = app.project();
+    let problem = app.problem();
+    let title = format!("{}基层政务公开标准目录", project.county);
     page(
         &title,
         html! {
             h1 { (title) }
+            @if let Some(p) = &problem {
+                div.problem { p { strong { "项目文件有误：" } } pre { (p) } p { "修正 county.toml 后刷新本页即可，无需重启 gkml serve。" } }
+            }
             p { "各单位上传草稿后，本页按最新草稿即时汇总。阅读无需密钥；上传需本单位的上传密钥。" }
             h2 { "单位" }
             table {
                 tr { th { "类别" } th { "单位" } th { "最新上传" } th { "事项" } th { "错误" } th { "警告" } th { "公开页面" } }
-                @for slot in &app.slots {
+                @for slot in &project.slots {
                     @let unit = app.unit_of(&run, slot);
                     @let diags = unit.map(|u| u.diags.as_slice()).unwrap_or(&[]);
                     tr {
@@ -233,7 +239,7 @@ fn outcome_text(o: Outcome) -> &'static str {
 
 /// `GET /units/{name}`.
 pub async fn unit(State(app): State<Arc<App>>, AxPath(name): AxPath<String>) -> Response {
-    let Some(slot) = app.slot(&name).cloned() else {
+    let Some(slot) = app.slot(&name) else {
         return not_found(&format!("项目中没有简称为“{name}”的单位"));
     };
     let run = match view(&app).await {
@@ -378,7 +384,7 @@ pub async fn unit_download(
     State(app): State<Arc<App>>,
     AxPath((name, what)): AxPath<(String, String)>,
 ) -> Response {
-    let Some(slot) = app.slot(&name).cloned() else {
+    let Some(slot) = app.slot(&name) else {
         return not_found(&format!("项目中没有简称为“{name}”的单位"));
     };
     let run = match view(&app).await {
@@ -427,7 +433,7 @@ pub async fn unit_download(
                 .as_ref()
                 .ok_or("该单位的草稿无法读取，没有可编译的目录")?;
             let opts = crate::render::Options {
-                date: a.checks.ctx.today,
+                date: a.project().checks.ctx.today,
                 errors: u.errors(),
                 warnings: u.warnings(),
             };
@@ -462,9 +468,10 @@ pub async fn summary_download(
     let a = app.clone();
     let shown = file.clone();
     let made = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, &'static str), String> {
+        let project = a.project();
         let s = crate::render::summary::Summary {
-            county: &a.county,
-            date: a.checks.ctx.today,
+            county: &project.county,
+            date: project.checks.ctx.today,
             coverage: &run.coverage,
             duties: &run.duties,
             catalogues: run
@@ -491,7 +498,7 @@ pub async fn summary_download(
     })
     .await;
     match made {
-        Ok(Ok((bytes, mime))) => download(bytes, &format!("{}{shown}", app.county), mime),
+        Ok(Ok((bytes, mime))) => download(bytes, &format!("{}{shown}", app.project().county), mime),
         Ok(Err(e)) => not_found(&e),
         Err(e) => server_error(&e.to_string()),
     }
@@ -506,7 +513,7 @@ pub struct DiffQuery {
 /// The catalogues of a stored version, read as the command line reads them.
 fn version_catalogues(app: &App, rec: &Record) -> Result<Vec<crate::model::Catalogue>, String> {
     let path = app.uploads.blob(rec).ok_or("找不到已保存的草稿")?;
-    Ok(crate::load::read_file(&path, app.store, Some(&app.county)).catalogues)
+    Ok(crate::load::read_file(&path, app.store, Some(&app.project().county)).catalogues)
 }
 
 /// The lines of a version as compiled CSV rows, for comparing two versions.
@@ -520,7 +527,7 @@ fn version_rows(app: &App, cats: &[crate::model::Catalogue]) -> Result<Vec<Strin
             .write(
                 &cat,
                 &crate::render::Options {
-                    date: app.checks.ctx.today,
+                    date: app.project().checks.ctx.today,
                     errors: 0,
                     warnings: 0,
                 },
