@@ -261,9 +261,11 @@ pub async fn unit(State(app): State<Arc<App>>, AxPath(name): AxPath<String>) -> 
     let latest = accepted.last();
     let workbook = latest.is_some_and(|r| {
         r.blob.as_deref().is_some_and(|b| {
-            [".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv"]
-                .iter()
-                .any(|e| b.ends_with(e))
+            [
+                ".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".html", ".htm", ".docx",
+            ]
+            .iter()
+            .any(|e| b.ends_with(e))
         })
     });
     let base = format!("/units/{}", seg(&name));
@@ -292,9 +294,9 @@ pub async fn unit(State(app): State<Arc<App>>, AxPath(name): AxPath<String>) -> 
             h2 { "下载" }
             ul {
                 @if workbook {
-                    li { a href={ (base) "/download/annotated.xlsx" } { "批注工作簿（问题单元格标色并加批注，首页为问题清单；CSV 草稿按读入的表格写成工作簿）" } }
+                    li { a href={ (base) "/download/annotated.xlsx" } { "批注工作簿（问题单元格标色并加批注，首页为问题清单；CSV 草稿按读入的表格写成工作簿，网页和 Word 草稿的每个目录表格写成一个工作表“表N”）" } }
                 } @else {
-                    li { "批注工作簿：仅工作簿（xlsx、xls、ods）和 CSV 草稿可生成" }
+                    li { "批注工作簿：仅工作簿（xlsx、xls、ods）、CSV、网页（html）和 Word（docx）草稿可生成" }
                 }
                 li { a href={ (base) "/download/compiled.xlsx" } { "标准目录 xlsx" } }
                 li { a href={ (base) "/download/compiled.html" } { "标准目录 html（公开页面）" } }
@@ -326,34 +328,6 @@ pub async fn unit(State(app): State<Arc<App>>, AxPath(name): AxPath<String>) -> 
             }
         },
     )
-}
-
-/// The sheet a CSV draft is written into for its annotated copy.
-const CSV_SHEET: &str = "草稿";
-
-/// A CSV draft as a workbook of one sheet, cell for cell as text, decoded as the reader
-/// decodes it (BOM, else UTF-8, else GB18030).
-fn csv_as_workbook(bytes: &[u8], delimiter: u8) -> Result<Vec<u8>, String> {
-    let enc = crate::read::csv::detect_encoding(bytes, true);
-    let (text, _, _) = enc.decode(bytes);
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(CSV_SHEET).map_err(|e| e.to_string())?;
-    let mut rd = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    for (r, rec) in rd.records().enumerate() {
-        let rec = rec.map_err(|e| e.to_string())?;
-        let row = u32::try_from(r).map_err(|e| e.to_string())?;
-        for (c, v) in rec.iter().enumerate() {
-            let col = u16::try_from(c).map_err(|e| e.to_string())?;
-            ws.write_string(row, col, crate::render::fit_cell(v))
-                .map_err(|e| e.to_string())?;
-        }
-    }
-    wb.save_to_buffer().map_err(|e| e.to_string())
 }
 
 /// A download with a UTF-8 file name.
@@ -399,27 +373,7 @@ pub async fn unit_download(
             if what == "annotated.xlsx" {
                 let rec = a.uploads.history(&slot.name).pop().ok_or("尚未上传草稿")?;
                 let path = a.uploads.blob(&rec).ok_or("找不到已保存的草稿")?;
-                let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-                let mut diags = u.diags.clone();
-                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-                let bytes = match ext {
-                    "csv" | "tsv" => {
-                        // A CSV's cells are named as in a sheet (B20): write the table as
-                        // read into one, and mark it like a workbook's.
-                        let sheet: Arc<str> = Arc::from(CSV_SHEET);
-                        for d in diags
-                            .iter_mut()
-                            .filter(|d| d.cell.is_some() && d.sheet.is_none())
-                        {
-                            d.sheet = Some(sheet.clone());
-                        }
-                        csv_as_workbook(&bytes, if ext == "tsv" { b'\t' } else { b',' })?
-                    }
-                    "xlsx" | "xlsm" | "xls" | "ods" => bytes,
-                    _ => return Err("批注工作簿只能由工作簿或 CSV 草稿生成".into()),
-                };
-                let book = std::panic::catch_unwind(|| crate::annotate::annotate(bytes, &diags))
-                    .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()))?;
+                let book = crate::annotate::annotate_file(&path, &u.diags)?;
                 return Ok((book, format!("{stem}.批注.xlsx"), mime_of("xlsx")));
             }
             let output = match what.as_str() {
