@@ -28,16 +28,23 @@ pub const CSV_SHEET: &str = "草稿";
 ///
 /// # Errors
 /// A message (Chinese) when the draft cannot be read or is not of a kind that has cells.
-pub fn annotate_file(path: &Path, diags: &[Diagnostic]) -> Result<Vec<u8>, String> {
+pub fn annotate_file(
+    path: &Path,
+    diags: &[Diagnostic],
+    limits: &crate::limits::Limits,
+) -> Result<Vec<u8>, String> {
     let file = crate::read::display_name(path);
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("目录")
         .to_string();
-    let (book, diags) = if let Some(doc) = crate::load::document_tables(path, &file) {
+    let (book, diags) = if let Some(doc) = crate::load::document_tables(path, &file, limits) {
         let (tables, what) = doc.map_err(|d| d.message.to_string())?;
-        (document_book(&file, &tables, what, &stem)?, diags.to_vec())
+        (
+            document_book(&file, &tables, what, &stem, limits)?,
+            diags.to_vec(),
+        )
     } else {
         match crate::read::file_type(path) {
             Some(ty @ (FileType::Csv | FileType::Tsv)) => {
@@ -68,7 +75,7 @@ pub fn annotate_file(path: &Path, diags: &[Diagnostic]) -> Result<Vec<u8>, Strin
         }
     };
     // calamine runs on the draft's bytes: a panic in it is a broken file, not a crash.
-    std::panic::catch_unwind(|| annotate(book, &diags))
+    std::panic::catch_unwind(|| annotate(book, &diags, limits))
         .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()))
 }
 
@@ -106,13 +113,14 @@ fn document_book(
     tables: &[DocTable],
     what: &str,
     unit: &str,
+    limits: &crate::limits::Limits,
 ) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
     let mut facts = Vec::new();
     let mut previous: Option<usize> = None;
     for t in tables {
         // A table too large to lay out is reported by the reader; it has no cells to mark.
-        let Ok((rows, merges)) = document::layout_with_merges(file, t) else {
+        let Ok((rows, merges)) = document::layout_with_merges(file, t, limits) else {
             continue;
         };
         let header = crate::read::table::column_fields(&rows[..rows.len().min(30)]).is_some();
@@ -221,8 +229,12 @@ fn col_of(cell: &str) -> Option<(u32, u16)> {
 ///
 /// # Errors
 /// A message when the workbook cannot be read or written.
-pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String> {
-    let (mut wb, sheets) = crate::read::xlsx::open_for_copy(bytes)?;
+pub fn annotate(
+    bytes: Vec<u8>,
+    diags: &[Diagnostic],
+    limits: &crate::limits::Limits,
+) -> Result<Vec<u8>, String> {
+    let (mut wb, sheets) = crate::read::xlsx::open_for_copy(bytes, limits)?;
     let mut out = Workbook::new();
     let base = Format::new()
         .set_font_name("宋体")
@@ -316,7 +328,7 @@ pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String>
         let Ok(range) = wb.worksheet_range(&name) else {
             continue;
         };
-        let merges = crate::read::xlsx::merges_within(&mut wb, &name, &range)?;
+        let merges = crate::read::xlsx::merges_within(&mut wb, &name, &range, limits)?;
         // Merged columns by row, so each cell's test looks at its own row only.
         let mut merged_in_row: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
         for m in &merges {

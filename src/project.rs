@@ -380,7 +380,7 @@ pub fn load(
 ) -> Result<ProjectRun, Box<crate::load::FileRead>> {
     load_read(
         path,
-        crate::load::read_file(path, store, None),
+        crate::load::read_file(path, store, None, &run_checks.limits),
         store,
         run_checks,
         tick,
@@ -420,7 +420,12 @@ pub fn load_read(
         .par_iter()
         .filter(|u| uploads.path_for(&u.path).is_file())
         .flat_map_iter(|u| {
-            let fr = crate::load::read_file(uploads.path_for(&u.path), store, Some(&spec.county));
+            let fr = crate::load::read_file(
+                uploads.path_for(&u.path),
+                store,
+                Some(&spec.county),
+                &checks.limits,
+            );
             tick();
             let file = fr.file.to_string();
             let mut out = Vec::new();

@@ -128,10 +128,14 @@ fn broken(file: &Arc<str>, why: String) -> Diagnostic {
 ///
 /// # Errors
 /// A GK001 diagnostic when the workbook or its structure cannot be read.
-pub fn read(path: &Path, file: &Arc<str>) -> Result<(Structure, Vec<DocTable>), Diagnostic> {
+pub fn read(
+    path: &Path,
+    file: &Arc<str>,
+    limits: &crate::limits::Limits,
+) -> Result<(Structure, Vec<DocTable>), Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| crate::read::unreadable(file, &e))?;
     super::xlsx::guard(file, || {
-        let (mut wb, _) = super::xlsx::open_for_copy(bytes).map_err(|m| {
+        let (mut wb, _) = super::xlsx::open_for_copy(bytes, limits).map_err(|m| {
             Diagnostic::new(&codes::FILE_UNREADABLE, format!("无法打开工作簿：{m}")).in_file(file)
         })?;
         let range = wb
@@ -164,7 +168,6 @@ pub fn read(path: &Path, file: &Arc<str>) -> Result<(Structure, Vec<DocTable>), 
                 serde_json::from_str(&json).map_err(|e| broken(file, e.to_string()))?;
             structure.tables.push(t);
         }
-        let limits = crate::limits::get();
         let mut tables = Vec::new();
         for t in &structure.tables {
             let name = format!("表{}", t.table);
@@ -172,7 +175,7 @@ pub fn read(path: &Path, file: &Arc<str>) -> Result<(Structure, Vec<DocTable>), 
             let Ok(sheet) = wb.worksheet_range(&name) else {
                 continue;
             };
-            let merges = super::xlsx::merges_within(&mut wb, &name, &sheet)
+            let merges = super::xlsx::merges_within(&mut wb, &name, &sheet, limits)
                 .map_err(|m| Diagnostic::new(&codes::INPUT_TOO_LARGE, m).in_file(file))?;
             let end = sheet.end().unwrap_or((0, 0));
             let height = (t.rows as u64).max(u64::from(end.0) + 1);

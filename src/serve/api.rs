@@ -54,7 +54,7 @@ impl Project {
         store: &Store,
         run_checks: &Checks,
     ) -> Result<Project, crate::error::Error> {
-        let head = crate::load::read_file(county_toml, store, None);
+        let head = crate::load::read_file(county_toml, store, None, &run_checks.limits);
         let Some(spec) = head.project.as_ref() else {
             return Err(crate::error::Error::Usage(
                 crate::print::to_text(&head.diags).trim_end().to_string(),
@@ -525,7 +525,12 @@ fn judge(
     (staged, sent): (Staged, String),
 ) -> (StatusCode, Vec<u8>) {
     let project = app.project();
-    let fr = crate::load::read_file(&staged.path, app.store, Some(&project.county));
+    let fr = crate::load::read_file(
+        &staged.path,
+        app.store,
+        Some(&project.county),
+        &project.checks.limits,
+    );
     let cats: Vec<&crate::model::Catalogue> = fr.catalogues.iter().collect();
     let (mut diags, per_unit) = crate::check::attribute(project.checks.configure(fr.diags), &cats);
     for (cat, d) in cats.iter().zip(per_unit) {

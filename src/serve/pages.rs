@@ -373,7 +373,8 @@ pub async fn unit_download(
             if what == "annotated.xlsx" {
                 let rec = a.uploads.history(&slot.name).pop().ok_or("尚未上传草稿")?;
                 let path = a.uploads.blob(&rec).ok_or("找不到已保存的草稿")?;
-                let book = crate::annotate::annotate_file(&path, &u.diags)?;
+                let book =
+                    crate::annotate::annotate_file(&path, &u.diags, &a.project().checks.limits)?;
                 return Ok((book, format!("{stem}.批注.xlsx"), mime_of("xlsx")));
             }
             let output = match what.as_str() {
@@ -467,7 +468,13 @@ pub struct DiffQuery {
 /// The catalogues of a stored version, read as the command line reads them.
 fn version_catalogues(app: &App, rec: &Record) -> Result<Vec<crate::model::Catalogue>, String> {
     let path = app.uploads.blob(rec).ok_or("找不到已保存的草稿")?;
-    Ok(crate::load::read_file(&path, app.store, Some(&app.project().county)).catalogues)
+    Ok(crate::load::read_file(
+        &path,
+        app.store,
+        Some(&app.project().county),
+        &app.project().checks.limits,
+    )
+    .catalogues)
 }
 
 /// The lines of a version as compiled CSV rows, for comparing two versions.
