@@ -100,6 +100,8 @@ pub struct App {
     /// Held while county.toml is looked at, so one request re-reads it, not all.
     seen: Mutex<Seen>,
     pub uploads: Uploads,
+    /// Held open (locked) while the server runs: one server per project.
+    _lock: std::fs::File,
     /// The largest request body, in bytes.
     pub max_upload: u64,
     /// The county as of the latest accepted uploads; `None` after an upload until asked for.
@@ -138,8 +140,10 @@ impl App {
                 .unwrap_or_default(),
             problem: None,
         };
+        let lock = super::store::lock_for_server(&dir)?;
         let project = Project::read(&county_toml, store, &checks)?;
         Ok(App {
+            _lock: lock,
             uploads: Uploads::open(&dir)?,
             dir,
             county_toml,
