@@ -292,16 +292,17 @@ fn once_per_file(diags: &mut Vec<Diagnostic>) {
 fn read_workbook(path: &Path, file: Arc<str>, stem: &str, limits: &Limits) -> FileRead {
     // The annotated copy of a document is read as the document was.
     if docbook::is_document_book(path) {
-        return match docbook::read(path, &file, limits) {
-            Ok((s, tables)) => {
+        match docbook::read(path, &file, limits) {
+            Ok(Some((s, tables))) => {
                 let unit = if s.unit.is_empty() { stem } else { &s.unit };
                 let (catalogues, mut diags) =
                     document::read_tables(&file, tables, unit, &s.what, limits);
                 once_per_file(&mut diags);
-                FileRead::read(file, catalogues, diags)
+                return FileRead::read(file, catalogues, diags);
             }
-            Err(d) => FileRead::failed(file, d),
-        };
+            Ok(None) => {}
+            Err(d) => return FileRead::failed(file, d),
+        }
     }
     let stem = stem.to_string();
     match xlsx::read_sheets(path, &file, limits) {

@@ -1074,3 +1074,55 @@ fn the_annotated_workbook_of_a_word_draft_marks_each_table_and_reads_back_the_sa
     }
     assert!(!a.sheets.contains(&"表4".to_string()), "{:?}", a.sheets);
 }
+
+/// A workbook of `rows` in a sheet 目录 and a sheet 文档结构 whose first cells are `structure`.
+fn book_with_structure_sheet(dir: &Path, structure: [&str; 2]) -> PathBuf {
+    let text = std::fs::read_to_string(fixture("empty_basis_row7.csv")).expect("fixture");
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("目录").expect("name");
+    for (r, rec) in rd.records().enumerate() {
+        for (c, v) in rec.expect("record").iter().enumerate() {
+            ws.write_string(r as u32, c as u16, v).expect("cell");
+        }
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("文档结构").expect("name");
+    ws.write_string(0, 0, structure[0]).expect("cell");
+    ws.write_string(0, 1, structure[1]).expect("cell");
+    let p = dir.join("民政局.xlsx");
+    wb.save(&p).expect("save");
+    p
+}
+
+#[test]
+fn a_clerk_sheet_named_like_the_structure_sheet_is_read_as_any_workbook() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = book_with_structure_sheet(dir.path(), ["说明", "本表由办公室填写"]);
+    let (code, v) = validate_json(&p);
+    assert_eq!(code, 1, "{v:#}");
+    let found = places(&v);
+    assert!(
+        found.contains(&("GK103".to_string(), "目录".to_string(), "F7".to_string())),
+        "{v:#}"
+    );
+    assert!(found.iter().all(|(c, _, _)| !c.starts_with("GK0")), "{v:#}");
+}
+
+#[test]
+fn a_broken_structure_sheet_of_an_annotated_copy_is_a_reading_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = book_with_structure_sheet(dir.path(), ["gkml 文档结构 v1", "{不是 JSON"]);
+    let (code, v) = validate_json(&p);
+    assert_eq!(code, 2, "{v:#}");
+    assert_eq!(v["diagnostics"][0]["code"], "GK001", "{v:#}");
+    assert!(
+        v["diagnostics"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("文档结构")),
+        "{v:#}"
+    );
+}

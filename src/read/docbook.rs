@@ -124,23 +124,25 @@ fn broken(file: &Arc<str>, why: String) -> Diagnostic {
 }
 
 /// The document's tables back from a workbook with the structure sheet: each sheet 表N's
-/// cells, merged regions as spans, and what the structure says stood around it.
+/// cells, merged regions as spans, and what the structure says stood around it. `None` when
+/// a sheet of that name is not gkml's (its first cell is not the mark): a clerk's workbook
+/// that happens to have one is read as any workbook.
 ///
 /// # Errors
-/// A GK001 diagnostic when the workbook or its structure cannot be read.
+/// A GK001 diagnostic when the workbook or gkml's structure in it cannot be read.
 pub fn read(
     path: &Path,
     file: &Arc<str>,
     limits: &crate::limits::Limits,
-) -> Result<(Structure, Vec<DocTable>), Diagnostic> {
+) -> Result<Option<(Structure, Vec<DocTable>)>, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| crate::read::unreadable(file, &e))?;
     super::xlsx::guard(file, || {
         let (mut wb, _) = super::xlsx::open_for_copy(bytes, limits).map_err(|m| {
             Diagnostic::new(&codes::FILE_UNREADABLE, format!("无法打开工作簿：{m}")).in_file(file)
         })?;
-        let range = wb
-            .worksheet_range(STRUCTURE_SHEET)
-            .map_err(|e| broken(file, e.to_string()))?;
+        let Ok(range) = wb.worksheet_range(STRUCTURE_SHEET) else {
+            return Ok(None);
+        };
         let cell = |r: u32, c: u32| {
             range
                 .get_value((r, c))
@@ -148,7 +150,7 @@ pub fn read(
                 .unwrap_or_default()
         };
         if cell(0, 0) != MARK {
-            return Err(broken(file, "不是 gkml 写出的结构".into()));
+            return Ok(None);
         }
         let head: serde_json::Value =
             serde_json::from_str(&cell(0, 1)).map_err(|e| broken(file, e.to_string()))?;
@@ -233,6 +235,6 @@ pub fn read(
                 grid_columns: t.grid_columns,
             });
         }
-        Ok((structure, tables))
+        Ok(Some((structure, tables)))
     })
 }
