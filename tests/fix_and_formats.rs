@@ -401,3 +401,57 @@ fn a_project_rules_table_changes_severities() {
     .expect("write");
     assert_eq!(code(&gkml(&["validate", proj.to_str().expect("utf8")])), 2);
 }
+
+/// `--annotate` takes a CSV draft too: its table as read in a sheet 草稿, the problem list's
+/// places that sheet's cells (the CSV's own cell names). A TOML has no cells: exit 2.
+#[test]
+fn a_csv_draft_is_annotated_in_a_sheet_of_its_cells_and_a_toml_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("批注.xlsx");
+    let o = gkml(&[
+        "validate",
+        "tests/fixtures/empty_basis_row7.csv",
+        "--annotate",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v = json(&gkml(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/empty_basis_row7.csv",
+    ]));
+    let wanted: Vec<String> = v["diagnostics"]
+        .as_array()
+        .expect("d")
+        .iter()
+        .map(|d| match d["cell"].as_str() {
+            Some(c) => format!("草稿!{c}"),
+            None => "（整个文件）".to_string(),
+        })
+        .collect();
+    let mut wb: Xlsx<_> = open_workbook(&out).expect("open");
+    assert_eq!(wb.sheet_names(), ["问题清单", "草稿"]);
+    let list = wb.worksheet_range("问题清单").expect("list");
+    let listed: Vec<String> = list
+        .rows()
+        .skip(2)
+        .map(|r| r.get(1).map(|c| c.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(listed, wanted);
+    assert!(listed.contains(&"草稿!F7".to_string()), "{listed:?}");
+    let sheet = wb.worksheet_range("草稿").expect("草稿");
+    assert_eq!(
+        sheet.get_value((0, 5)).map(|c| c.to_string()).as_deref(),
+        Some("公开依据")
+    );
+    let o = gkml(&[
+        "validate",
+        "tests/fixtures/syntax_error.toml",
+        "--annotate",
+        dir.path().join("t.xlsx").to_str().expect("utf8"),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--annotate 只用于"), "{}", stderr(&o));
+    assert!(!dir.path().join("t.xlsx").exists());
+}
