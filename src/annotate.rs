@@ -23,8 +23,8 @@ use crate::read::FileType;
 /// The sheet a CSV draft is written into for its annotated copy.
 pub const CSV_SHEET: &str = "草稿";
 
-/// The annotated copy of the draft at `path` (a workbook, a CSV/TSV, an HTML page or a Word
-/// file) with `diags`, its diagnostics as `validate` reports them.
+/// The annotated copy of the draft at `path` (a workbook, a CSV/TSV/delimited `.txt`, an HTML
+/// page or a Word file) with `diags`, its diagnostics as `validate` reports them.
 ///
 /// # Errors
 /// A message (Chinese) when the draft cannot be read or is not of a kind that has cells.
@@ -47,7 +47,7 @@ pub fn annotate_file(
         )
     } else {
         match crate::read::file_type(path) {
-            Some(ty @ (FileType::Csv | FileType::Tsv)) => {
+            Some(ty @ (FileType::Csv | FileType::Tsv | FileType::Text)) => {
                 let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
                 // A CSV's cells are named as in a sheet (B20): write the table as read into
                 // one, and mark it like a workbook's.
@@ -59,7 +59,7 @@ pub fn annotate_file(
                 {
                     d.sheet = Some(sheet.clone());
                 }
-                let delimiter = if ty == FileType::Tsv { b'\t' } else { b',' };
+                let delimiter = crate::read::delimiter(path, ty).unwrap_or(b',');
                 (csv_as_workbook(&bytes, delimiter)?, diags)
             }
             Some(FileType::Workbook) => (

@@ -445,6 +445,55 @@ fn a_csv_draft_is_annotated_in_a_sheet_of_its_cells_and_a_toml_is_refused() {
         sheet.get_value((0, 5)).map(|c| c.to_string()).as_deref(),
         Some("公开依据")
     );
+    // The same table saved as "Unicode 文本" (.txt, tab-separated UTF-16) is annotated alike.
+    let text = std::fs::read_to_string(fixture("empty_basis_row7.csv")).expect("csv");
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let tsv: String = rd
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            let cells: Vec<String> = r
+                .iter()
+                .map(|c| {
+                    if c.contains('\n') {
+                        format!("\"{c}\"")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            cells.join("\t") + "\r\n"
+        })
+        .collect();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in tsv.trim_start_matches('\u{feff}').encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    let txt = dir.path().join("民政局.txt");
+    std::fs::write(&txt, utf16).expect("txt");
+    let out_txt = dir.path().join("批注txt.xlsx");
+    let o = gkml(&[
+        "validate",
+        txt.to_str().expect("utf8"),
+        "--annotate",
+        out_txt.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let mut wb: Xlsx<_> = open_workbook(&out_txt).expect("open");
+    let list = wb.worksheet_range("问题清单").expect("list");
+    let listed_txt: Vec<String> = list
+        .rows()
+        .skip(2)
+        .map(|r| r.get(1).map(|c| c.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(listed_txt, listed);
+    let sheet = wb.worksheet_range("草稿").expect("草稿");
+    assert_eq!(
+        sheet.get_value((0, 5)).map(|c| c.to_string()).as_deref(),
+        Some("公开依据")
+    );
     let o = gkml(&[
         "validate",
         "tests/fixtures/syntax_error.toml",

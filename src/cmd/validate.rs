@@ -361,7 +361,8 @@ pub fn annotate(
     checks: &Checks,
     store: &Store,
 ) -> Result<Exit, Error> {
-    const KINDS: &str = "工作簿（.xlsx/.xls/.ods）、CSV/TSV、网页（.html）或 Word 文件（.docx）";
+    const KINDS: &str =
+        "工作簿（.xlsx/.xls/.ods）、CSV/TSV/TXT 表格、网页（.html）或 Word 文件（.docx）";
     let [path] = paths else {
         return Err(Error::Usage(format!(
             "--annotate 需要且只能指定一个草稿：{KINDS}"
@@ -373,6 +374,7 @@ pub fn annotate(
             read::FileType::Workbook
                 | read::FileType::Csv
                 | read::FileType::Tsv
+                | read::FileType::Text
                 | read::FileType::Html
                 | read::FileType::Docx
         )

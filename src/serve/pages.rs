@@ -262,7 +262,7 @@ pub async fn unit(State(app): State<Arc<App>>, AxPath(name): AxPath<String>) -> 
     let workbook = latest.is_some_and(|r| {
         r.blob.as_deref().is_some_and(|b| {
             [
-                ".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".html", ".htm", ".docx",
+                ".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt", ".html", ".htm", ".docx",
             ]
             .iter()
             .any(|e| b.ends_with(e))
