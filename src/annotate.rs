@@ -1,15 +1,200 @@
-//! The clerk's annotated workbook (`validate DRAFT.xlsx --annotate OUT.xlsx`): a copy of the
-//! draft whose faulty cells are filled in colour and carry a comment with the message and the
-//! hint, after a first sheet 问题清单 listing every problem with a link to its cell. This is
-//! what a department clerk can act on without reading a terminal.
+//! The clerk's annotated workbook (`validate DRAFT --annotate OUT.xlsx`, and the download of
+//! `gkml serve`): a copy of the draft whose faulty cells are filled in colour and carry a
+//! comment with the message and the hint, after a first sheet 问题清单 listing every problem
+//! with a link to its cell. This is what a department clerk can act on without reading a
+//! terminal. A workbook is copied sheet for sheet; a CSV draft is written as the table read,
+//! in a sheet 草稿; an HTML page or a Word file as its catalogue tables, each in a sheet 表N
+//! with its cells and merges where the document's grid had them (the places diagnostics
+//! name), and what stood around them in a hidden sheet that makes the copy read back as the
+//! document did (`read::docbook`).
 
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
 
 use calamine::{Data, Reader};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Url, Workbook};
 
 use crate::diag::{Diagnostic, Severity};
+use crate::read::document::{self, DocTable};
 use crate::read::xlsx::raw_text;
+use crate::read::FileType;
+
+/// The sheet a CSV draft is written into for its annotated copy.
+pub const CSV_SHEET: &str = "草稿";
+
+/// The annotated copy of the draft at `path` (a workbook, a CSV/TSV/delimited `.txt`, an HTML
+/// page or a Word file) with `diags`, its diagnostics as `validate` reports them.
+///
+/// # Errors
+/// A message (Chinese) when the draft cannot be read or is not of a kind that has cells.
+pub fn annotate_file(
+    path: &Path,
+    diags: &[Diagnostic],
+    limits: &crate::limits::Limits,
+) -> Result<Vec<u8>, String> {
+    let file = crate::read::display_name(path);
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("目录")
+        .to_string();
+    let (book, diags) = if let Some(doc) = crate::load::document_tables(path, &file, limits) {
+        let (tables, what) = doc.map_err(|d| d.message.to_string())?;
+        (
+            document_book(&file, &tables, what, &stem, limits)?,
+            diags.to_vec(),
+        )
+    } else {
+        match crate::read::file_type(path) {
+            Some(ty @ (FileType::Csv | FileType::Tsv | FileType::Text)) => {
+                let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+                // A CSV's cells are named as in a sheet (B20): write the table as read into
+                // one, and mark it like a workbook's.
+                let sheet: Arc<str> = Arc::from(CSV_SHEET);
+                let mut diags = diags.to_vec();
+                for d in diags
+                    .iter_mut()
+                    .filter(|d| d.cell.is_some() && d.sheet.is_none())
+                {
+                    d.sheet = Some(sheet.clone());
+                }
+                let delimiter = crate::read::delimiter(path, ty).unwrap_or(b',');
+                (csv_as_workbook(&bytes, delimiter)?, diags)
+            }
+            Some(FileType::Workbook) => (
+                std::fs::read(path).map_err(|e| e.to_string())?,
+                diags.to_vec(),
+            ),
+            _ => {
+                return Err(
+                    "批注工作簿只能由工作簿（xlsx、xls、ods）、CSV、网页（html）或 Word（docx）草稿生成"
+                        .into(),
+                )
+            }
+        }
+    };
+    // calamine runs on the draft's bytes: a panic in it is a broken file, not a crash.
+    std::panic::catch_unwind(|| annotate(book, &diags, limits))
+        .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()))
+}
+
+/// A CSV draft as a workbook of one sheet, cell for cell as text, decoded as the reader
+/// decodes it (BOM, else UTF-8, else GB18030).
+fn csv_as_workbook(bytes: &[u8], delimiter: u8) -> Result<Vec<u8>, String> {
+    let enc = crate::read::csv::detect_encoding(bytes, true);
+    let (text, _, _) = enc.decode(bytes);
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(CSV_SHEET).map_err(|e| e.to_string())?;
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    for (r, rec) in rd.records().enumerate() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        let row = u32::try_from(r).map_err(|e| e.to_string())?;
+        for (c, v) in rec.iter().enumerate() {
+            let col = u16::try_from(c).map_err(|e| e.to_string())?;
+            ws.write_string(row, col, crate::render::fit_cell(v))
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    wb.save_to_buffer().map_err(|e| e.to_string())
+}
+
+/// A document's tables as a workbook: each catalogue table (and each table that may continue
+/// one) in a sheet 表N, its cells laid out as the reader lays them out, merged where one cell
+/// covers several; then the hidden structure sheet. Other tables (navigation, layout,
+/// signatures) are left out: nothing is read from them.
+fn document_book(
+    file: &Arc<str>,
+    tables: &[DocTable],
+    what: &str,
+    unit: &str,
+    limits: &crate::limits::Limits,
+) -> Result<Vec<u8>, String> {
+    let mut wb = Workbook::new();
+    let mut facts = Vec::new();
+    let mut previous: Option<usize> = None;
+    for t in tables {
+        // A table too large to lay out is reported by the reader; it has no cells to mark.
+        let Ok((rows, merges)) = document::layout_with_merges(file, t, limits) else {
+            continue;
+        };
+        let header = crate::read::table::column_fields(&rows[..rows.len().min(30)]).is_some();
+        let continues = t.follows.is_some() && t.follows == previous && !rows.is_empty();
+        if !header && !continues {
+            continue;
+        }
+        previous = Some(t.number);
+        let columns = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+        facts.push(crate::read::docbook::TableFacts::of(t, rows.len(), columns));
+        let ws = wb.add_worksheet();
+        ws.set_name(format!("表{}", t.number))
+            .map_err(|e| e.to_string())?;
+        // The slots a merge covers besides its origin (bounded by the layout's cell limit).
+        let mut covered = std::collections::HashSet::new();
+        for m in &merges {
+            for r in m.first.0..=m.last.0 {
+                for c in m.first.1..=m.last.1 {
+                    if (r, c) != m.first {
+                        covered.insert((r, c));
+                    }
+                }
+            }
+        }
+        for (r, row) in rows.iter().enumerate() {
+            let r = u32::try_from(r).map_err(|e| e.to_string())?;
+            for (c, text) in row.cells.iter().enumerate() {
+                let c32 = u32::try_from(c).map_err(|e| e.to_string())?;
+                if text.is_empty() || covered.contains(&(r, c32)) {
+                    continue;
+                }
+                let col = u16::try_from(c).map_err(|e| e.to_string())?;
+                ws.write_string(r, col, crate::render::fit_cell(text))
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        let plain = Format::new();
+        for m in &merges {
+            let text = rows
+                .get(m.first.0 as usize)
+                .and_then(|r| r.cells.get(m.first.1 as usize))
+                .map(String::as_str)
+                .unwrap_or("");
+            let col = |c: u32| u16::try_from(c).map_err(|e| e.to_string());
+            ws.merge_range(
+                m.first.0,
+                col(m.first.1)?,
+                m.last.0,
+                col(m.last.1)?,
+                crate::render::fit_cell(text).as_ref(),
+                &plain,
+            )
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    let structure = crate::read::docbook::Structure {
+        what: what.to_string(),
+        unit: unit.to_string(),
+        tables: facts,
+    };
+    let ws = wb.add_worksheet();
+    ws.set_name(crate::read::docbook::STRUCTURE_SHEET)
+        .map_err(|e| e.to_string())?;
+    for (r, row) in structure.rows().iter().enumerate() {
+        let r = u32::try_from(r).map_err(|e| e.to_string())?;
+        for (c, text) in row.iter().enumerate() {
+            let c = u16::try_from(c).map_err(|e| e.to_string())?;
+            ws.write_string(r, c, crate::render::fit_cell(text))
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    ws.set_hidden(true);
+    wb.save_to_buffer().map_err(|e| e.to_string())
+}
 
 /// The first sheet of an annotated copy.
 const LIST_SHEET: &str = "问题清单";

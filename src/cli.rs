@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// gkml（公开目录）：基层政务公开事项标准目录的校验与编译工具
@@ -338,4 +339,148 @@ fn localize_arg(a: clap::Arg) -> clap::Arg {
     } else {
         a.help(help)
     }
+}
+
+/// clap's parse errors in the clerk's language (issue 19): the same cases clap reports, each
+/// as a Chinese sentence, with the flag names, values and usage line as typed. The exit code
+/// is clap's own choice of stream mapped by `main` (2 for a usage error, 0 for help/version),
+/// so it is untouched here.
+pub struct Zh;
+
+impl clap::error::ErrorFormatter for Zh {
+    fn format_error(error: &clap::error::Error<Self>) -> clap::builder::StyledStr {
+        let mut s = String::from("错误：");
+        s.push_str(&zh_message(error));
+        for tip in zh_tips(error) {
+            s.push_str("\n\n  提示：");
+            s.push_str(&tip);
+        }
+        if let Some(ContextValue::StyledStr(usage)) = error.get(ContextKind::Usage) {
+            let usage = usage.to_string();
+            let usage = usage.trim_start();
+            let usage = usage.strip_prefix("Usage:").unwrap_or(usage).trim_start();
+            s.push_str("\n\n用法：");
+            s.push_str(usage);
+        }
+        s.push_str("\n\n更多信息请运行 '--help'。\n");
+        s.into()
+    }
+}
+
+fn text_of(error: &clap::error::Error<Zh>, kind: ContextKind) -> Option<String> {
+    match error.get(kind)? {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(v) if !v.is_empty() => Some(v.join("、")),
+        ContextValue::StyledStr(s) => Some(s.to_string()),
+        ContextValue::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn zh_message(error: &clap::error::Error<Zh>) -> String {
+    let arg = text_of(error, ContextKind::InvalidArg).unwrap_or_default();
+    let value = text_of(error, ContextKind::InvalidValue).unwrap_or_default();
+    let n = |k| text_of(error, k).unwrap_or_else(|| "?".into());
+    match error.kind() {
+        ErrorKind::UnknownArgument => format!("不认识的参数 '{arg}'"),
+        ErrorKind::InvalidSubcommand => format!(
+            "没有 '{}' 这个命令",
+            text_of(error, ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::InvalidValue if value.is_empty() => format!("'{arg}' 需要一个值，但没有给出"),
+        ErrorKind::InvalidValue => {
+            let mut m = format!("'{arg}' 不接受值 '{value}'");
+            if let Some(ContextValue::Strings(v)) = error.get(ContextKind::ValidValue) {
+                if !v.is_empty() {
+                    m.push_str(&format!("\n  [可选值：{}]", v.join("、")));
+                }
+            }
+            m
+        }
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(error).map(|e| {
+                if e.downcast_ref::<std::num::ParseIntError>().is_some() {
+                    "应为不小于 0 的整数".to_string()
+                } else {
+                    e.to_string()
+                }
+            });
+            match why {
+                Some(w) => format!("'{arg}' 的值 '{value}' 无效：{w}"),
+                None => format!("'{arg}' 的值 '{value}' 无效"),
+            }
+        }
+        ErrorKind::MissingRequiredArgument => match error.get(ContextKind::InvalidArg) {
+            Some(ContextValue::Strings(v)) => {
+                let mut m = "缺少必需的参数：".to_string();
+                for a in v {
+                    m.push_str(&format!("\n  {a}"));
+                }
+                m
+            }
+            _ => "缺少必需的参数".into(),
+        },
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let mut m = "需要指定一个命令".to_string();
+            if let Some(v) = text_of(error, ContextKind::ValidSubcommand) {
+                m.push_str(&format!("\n  [可用命令：{v}]"));
+            }
+            m
+        }
+        ErrorKind::ArgumentConflict => {
+            let prior = text_of(error, ContextKind::PriorArg);
+            if prior.as_deref() == Some(arg.as_str()) {
+                format!("参数 '{arg}' 只能使用一次")
+            } else {
+                match prior {
+                    Some(p) => format!("参数 '{arg}' 不能与 '{p}' 同时使用"),
+                    None => format!("参数 '{arg}' 不能与其他参数同时使用"),
+                }
+            }
+        }
+        ErrorKind::NoEquals => format!("给 '{arg}' 赋值时需要等号（如 {arg}=值）"),
+        ErrorKind::TooManyValues => format!("'{arg}' 多出了值 '{value}'"),
+        ErrorKind::TooFewValues => format!(
+            "'{arg}' 至少需要 {} 个值，只给出了 {} 个",
+            n(ContextKind::MinValues),
+            n(ContextKind::ActualNumValues)
+        ),
+        ErrorKind::WrongNumberOfValues => format!(
+            "'{arg}' 需要 {} 个值，给出了 {} 个",
+            n(ContextKind::ExpectedNumValues),
+            n(ContextKind::ActualNumValues)
+        ),
+        ErrorKind::InvalidUtf8 => "命令行参数含有无效的 UTF-8 字符".into(),
+        _ => "命令行有误".into(),
+    }
+}
+
+/// The hints clap would give ("a similar argument exists"), in Chinese.
+fn zh_tips(error: &clap::error::Error<Zh>) -> Vec<String> {
+    let mut tips = Vec::new();
+    let similar = [
+        (ContextKind::SuggestedSubcommand, "命令"),
+        (ContextKind::SuggestedArg, "参数"),
+        (ContextKind::SuggestedValue, "值"),
+    ];
+    for (kind, what) in similar {
+        if let Some(s) = text_of(error, kind) {
+            tips.push(format!("是否想用{what} '{s}'？"));
+        }
+    }
+    if let Some(ContextValue::StyledStrs(v)) = error.get(ContextKind::Suggested) {
+        for t in v {
+            let t = t.to_string();
+            // clap's two suggestions: "to pass 'X' as a value, use 'Y'" and "'Y' exists".
+            let quoted: Vec<&str> = t.split('\'').skip(1).step_by(2).collect();
+            match quoted.as_slice() {
+                [x, y] if t.starts_with("to pass") => {
+                    tips.push(format!("如要把 '{x}' 当作值而不是选项，请写 '{y}'"));
+                }
+                [y] if t.ends_with("exists") => tips.push(format!("有 '{y}' 可用")),
+                _ => tips.push(t),
+            }
+        }
+    }
+    tips
 }

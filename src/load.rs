@@ -12,7 +12,8 @@ use crate::limits::Limits;
 use crate::model::Catalogue;
 use crate::read::toml::{self, ProjectSpec, TomlDoc};
 use crate::read::{
-    codes, csv, display_name, document, docx, file_type, html, table, unreadable, xlsx, FileType,
+    codes, csv, display_name, docbook, document, docx, file_type, html, table, unreadable, xlsx,
+    FileType,
 };
 use crate::resolve::resolve;
 
@@ -170,6 +171,57 @@ enum Kind {
     Docx,
 }
 
+/// Whether `read_file` reads a file as a document (an HTML page, also under a workbook's
+/// name, or a Word file), and as which: the same sniffing as its dispatch.
+fn document_kind(path: &Path) -> Option<Kind> {
+    match file_type(path)? {
+        FileType::Workbook => head_is_html(path).then_some(Kind::Html),
+        FileType::Html => Some(Kind::Html),
+        ty @ (FileType::Docx | FileType::Legacy) => {
+            let et = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("et"));
+            let head = head_bytes(path);
+            if html::looks_like_html(&head) {
+                Some(Kind::Html)
+            } else if head.starts_with(b"PK") {
+                (!et).then_some(Kind::Docx)
+            } else if ty == FileType::Docx && !head.starts_with(b"\xD0\xCF\x11\xE0") {
+                Some(Kind::Docx)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The tables of a file read as a document, in document order, with the kind of document
+/// (网页, Word 文档); `None` for a file that is not read as one. The annotated copy of a
+/// document is made from these.
+///
+/// # Errors
+/// Inside the option: the reading error (GK0xx) of a document that cannot be read.
+pub fn document_tables(
+    path: &Path,
+    file: &Arc<str>,
+    limits: &Limits,
+) -> Option<Result<(Vec<document::DocTable>, &'static str), Diagnostic>> {
+    let kind = document_kind(path)?;
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return Some(Err(unreadable(file, &e))),
+    };
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match kind {
+        Kind::Html => html::read_bytes(&bytes, file).map(|t| (t, "网页")),
+        Kind::Docx => docx::read_bytes(&bytes, file, limits).map(|t| (t, "Word 文档")),
+    }));
+    Some(read.unwrap_or_else(|_| {
+        Err(Diagnostic::new(&codes::FILE_UNREADABLE, "文件已损坏，无法读取").in_file(file))
+    }))
+}
+
 /// Read the catalogue tables of an HTML page or a Word document.
 fn read_document(
     path: &Path,
@@ -238,6 +290,20 @@ fn once_per_file(diags: &mut Vec<Diagnostic>) {
 
 /// Read every visible sheet of a workbook.
 fn read_workbook(path: &Path, file: Arc<str>, stem: &str, limits: &Limits) -> FileRead {
+    // The annotated copy of a document is read as the document was.
+    if docbook::is_document_book(path) {
+        match docbook::read(path, &file, limits) {
+            Ok(Some((s, tables))) => {
+                let unit = if s.unit.is_empty() { stem } else { &s.unit };
+                let (catalogues, mut diags) =
+                    document::read_tables(&file, tables, unit, &s.what, limits);
+                once_per_file(&mut diags);
+                return FileRead::read(file, catalogues, diags);
+            }
+            Ok(None) => {}
+            Err(d) => return FileRead::failed(file, d),
+        }
+    }
     let stem = stem.to_string();
     match xlsx::read_sheets(path, &file, limits) {
         Ok((sheets, sheet_diags)) => {

@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // --help and --version are not errors.
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            let _ = e.apply::<gkml::cli::Zh>().print();
             return ExitCode::from(code);
         }
     };

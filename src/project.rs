@@ -378,8 +378,28 @@ pub fn load(
     run_checks: &Checks,
     tick: &(dyn Fn() + Sync),
 ) -> Result<ProjectRun, Box<crate::load::FileRead>> {
+    load_read(
+        path,
+        crate::load::read_file(path, store, None, &run_checks.limits),
+        store,
+        run_checks,
+        tick,
+    )
+}
+
+/// [`load`] from a read of county.toml made earlier (`gkml serve` keeps the last good one
+/// while the file on disk is being edited); `path` is still where the project lives.
+///
+/// # Errors
+/// `head` itself, when it is not a usable project.
+pub fn load_read(
+    path: &std::path::Path,
+    head: crate::load::FileRead,
+    store: &crate::catalogues::Store,
+    run_checks: &Checks,
+    tick: &(dyn Fn() + Sync),
+) -> Result<ProjectRun, Box<crate::load::FileRead>> {
     use rayon::prelude::*;
-    let head = crate::load::read_file(path, store, None, &run_checks.limits);
     let Some(spec) = head.project.clone() else {
         return Err(Box::new(head));
     };

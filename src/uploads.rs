@@ -35,6 +35,38 @@ pub const STATE_DIR: &str = ".gkml";
 pub const UPLOADS_DIR: &str = "uploads";
 /// The audit log in the uploads folder.
 pub const LOG_FILE: &str = "audit.jsonl";
+/// The file a running `gkml serve` holds locked, in `STATE_DIR`.
+pub const LOCK_FILE: &str = "serve.lock";
+
+/// Lock a project for one server, for as long as the returned file is open: a second
+/// `gkml serve` on the same project is refused. One server numbers the versions from the
+/// log it holds, clears `.incoming/` at start, and appends the log: two would give two
+/// uploads the same version and one would delete the other's uploads in flight. The lock is
+/// the operating system's (flock on Unix, LockFileEx on Windows), so a server that was
+/// killed leaves no stale lock behind. The command line only reads the store and takes none.
+///
+/// # Errors
+/// [`Error::Usage`] when another server holds the project; [`Error::Write`] when the lock
+/// file cannot be made.
+pub fn lock_for_server(project_dir: &Path) -> Result<std::fs::File, Error> {
+    let dir = project_dir.join(STATE_DIR);
+    std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    let path = dir.join(LOCK_FILE);
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_err(&path))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Usage(format!(
+            "另一个 gkml serve 正在为项目 {} 提供服务：同一项目只能运行一个（上传的版本号和审计日志由它独占写入）；请先停止那一个",
+            project_dir.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(io_err(&path)(e)),
+    }
+}
 /// Where drafts are streamed before they are judged.
 const INCOMING_DIR: &str = ".incoming";
 

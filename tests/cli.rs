@@ -310,3 +310,94 @@ fn every_help_screen_is_in_chinese_with_ascii_flags() {
             && validate.contains("（可选：text、json、sarif、github）")
     );
 }
+
+/// Issue 19: clap's parse errors in Chinese, each kind a sentence of its own, with the flag,
+/// value and usage as typed, the exit code of a usage error (2), and no English left.
+#[test]
+fn command_line_errors_are_chinese_with_ascii_flags_and_exit_2() {
+    let cases: [(&[&str], &[&str]); 9] = [
+        // Unknown flag, with clap's "did you mean" and "use --" tips.
+        (
+            &["validate", "--bogus", "x.csv"],
+            &[
+                "不认识的参数 '--bogus'",
+                "'-- --bogus'",
+                "用法：gkml validate",
+            ],
+        ),
+        (
+            &["validate", "--formt", "json", "x.csv"],
+            &["不认识的参数 '--formt'", "是否想用参数 '--format'"],
+        ),
+        // Missing value.
+        (
+            &["validate", "x.csv", "--format"],
+            &["'--format <FORMAT>' 需要一个值，但没有给出"],
+        ),
+        // Unknown subcommand.
+        (
+            &["valdate", "x.csv"],
+            &["没有 'valdate' 这个命令", "是否想用命令 'validate'"],
+        ),
+        // Invalid value: not one of the choices, not a number.
+        (
+            &["validate", "--format", "xml", "x.csv"],
+            &[
+                "'--format <FORMAT>' 不接受值 'xml'",
+                "[可选值：text、json、sarif、github]",
+            ],
+        ),
+        (
+            &["validate", "--max-rows", "many", "x.csv"],
+            &["'--max-rows <N>' 的值 'many' 无效：应为不小于 0 的整数"],
+        ),
+        // Missing argument.
+        (&["validate"], &["缺少必需的参数：", "<PATH>..."]),
+        // A flag given twice.
+        (
+            &[
+                "validate",
+                "--date",
+                "2025-01-01",
+                "--date",
+                "2025-01-02",
+                "x.csv",
+            ],
+            &["参数 '--date <YYYY-MM-DD>' 只能使用一次"],
+        ),
+        // An extra positional value.
+        (&["explain", "GK101", "GK102"], &["不认识的参数 'GK102'"]),
+    ];
+    for (args, wanted) in cases {
+        let o = gkml(args);
+        let err = stderr(&o);
+        assert_eq!(code(&o), 2, "{args:?}: {err}");
+        assert!(err.starts_with("错误："), "{args:?}: {err}");
+        assert!(err.contains("更多信息请运行 '--help'。"), "{args:?}: {err}");
+        for w in wanted {
+            assert!(err.contains(w), "{args:?} should say {w}: {err}");
+        }
+        for english in [
+            "error:",
+            "Usage:",
+            "tip:",
+            "For more information",
+            "possible values",
+            "found",
+            "required",
+        ] {
+            assert!(!err.contains(english), "{args:?} says {english}: {err}");
+        }
+    }
+    // Help and version are not errors.
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["validate", "--help"],
+        &["-V"],
+    ] {
+        let o = gkml(args);
+        assert_eq!(code(&o), 0, "{args:?}");
+        assert!(stderr(&o).is_empty(), "{args:?}");
+    }
+}

@@ -913,3 +913,216 @@ fn write_fuzz_corpus() {
     );
     write(&word, "draft.docx", &docx(&word_document()));
 }
+
+// ---- The annotated workbook of a document (issue 19, deliverable 4) ----
+
+/// What an annotated workbook holds: its sheets in order, the 问题清单's places, each
+/// sheet's comments by cell (from the sheet's comment part) and merged regions.
+struct Annotated {
+    sheets: Vec<String>,
+    places: Vec<String>,
+    comments: Vec<(String, String)>,
+    book: calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+}
+
+fn open_annotated(p: &Path) -> Annotated {
+    use calamine::Reader;
+    use std::io::Read;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(p).expect("annotated workbook");
+    let sheets = book.sheet_names();
+    let list = book.worksheet_range("问题清单").expect("问题清单");
+    let places = list
+        .rows()
+        .skip(2)
+        .map(|r| r.get(1).map(|c| c.to_string()).unwrap_or_default())
+        .collect();
+    // Comments: which sheet a comments part belongs to, from the sheets' relationships.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(p).expect("file")).expect("zip");
+    let mut text = |name: &str| {
+        let mut s = String::new();
+        if let Ok(mut f) = zip.by_name(name) {
+            f.read_to_string(&mut s).expect("read");
+        }
+        s
+    };
+    let mut comments = Vec::new();
+    for (i, name) in sheets.iter().enumerate() {
+        let rels = text(&format!("xl/worksheets/_rels/sheet{}.xml.rels", i + 1));
+        let Some(at) = rels.find("../comments") else {
+            continue;
+        };
+        let target: String = rels[at + 3..].chars().take_while(|c| *c != '"').collect();
+        let xml = text(&format!("xl/{target}"));
+        for part in xml.split("<comment ref=\"").skip(1) {
+            let cell: String = part.chars().take_while(|c| *c != '"').collect();
+            comments.push((format!("{name}!{cell}"), part.to_string()));
+        }
+    }
+    Annotated {
+        sheets,
+        places,
+        comments,
+        book,
+    }
+}
+
+/// The annotated copy of a document, its diagnostics' places (`表N!A1`), and what gkml reads
+/// back from the copy: the same items and the same diagnostics at the same places.
+fn annotate_and_read_back(doc: &Path, dir: &Path) -> (Annotated, Vec<(String, String, String)>) {
+    let out = dir.join("批注.xlsx");
+    let o = gkml(&[
+        "validate",
+        doc.to_str().expect("utf8"),
+        "--annotate",
+        out.to_str().expect("utf8"),
+    ]);
+    let (code_doc, v) = validate_json(doc);
+    assert_eq!(code(&o), code_doc, "{}", stderr(&o));
+    let wanted = places(&v);
+    let a = open_annotated(&out);
+    assert_eq!(a.sheets.first().map(String::as_str), Some("问题清单"));
+    // One 问题清单 row per diagnostic, its place the diagnostic's sheet and cell.
+    let listed: Vec<String> = wanted.iter().map(|(_, s, c)| format!("{s}!{c}")).collect();
+    assert_eq!(a.places, listed);
+    // Every diagnostic's cell is commented in its sheet 表N, with its code.
+    for (code, sheet, cell) in &wanted {
+        let at = format!("{sheet}!{cell}");
+        assert!(
+            a.comments
+                .iter()
+                .any(|(c, text)| *c == at && text.contains(code.as_str())),
+            "{at} {code}: {:?}",
+            a.comments.iter().map(|c| &c.0).collect::<Vec<_>>()
+        );
+    }
+    assert_eq!(a.comments.len(), wanted.len());
+    // Read back by gkml: the document's items, diagnostics and places.
+    let (code_back, back) = validate_json(&out);
+    assert_eq!(code_back, code_doc, "{back:#}");
+    assert_eq!(places(&back), wanted, "{back:#}");
+    let (doc_cats, back_cats) = (read(doc), read(&out));
+    assert_eq!(item_lines(&back_cats), item_lines(&doc_cats));
+    let units = |c: &[Catalogue]| -> Vec<(String, Option<String>)> {
+        c.iter()
+            .map(|c| (c.unit.name.clone(), c.unit.full_name.clone()))
+            .collect()
+    };
+    assert_eq!(units(&back_cats), units(&doc_cats));
+    // Annotating the annotated copy gives the same places again (the structure is kept).
+    let again = dir.join("批注2.xlsx");
+    let o = gkml(&[
+        "validate",
+        out.to_str().expect("utf8"),
+        "--annotate",
+        again.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code(&o), code_doc, "{}", stderr(&o));
+    assert_eq!(open_annotated(&again).places, a.places);
+    (a, wanted)
+}
+
+#[test]
+fn the_annotated_workbook_of_a_portal_page_marks_its_table_cells_and_reads_back_the_same() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(dir.path(), "乐昌镇.html", &gbk(&portal_page()));
+    let (mut a, wanted) = annotate_and_read_back(&p, dir.path());
+    assert_eq!(
+        wanted,
+        [("GK103".to_string(), "表2".to_string(), "E7".to_string())]
+    );
+    // The catalogue table is a sheet 表2; the navigation table 表1 is not copied.
+    assert!(a.sheets.contains(&"表2".to_string()), "{:?}", a.sheets);
+    assert!(!a.sheets.contains(&"表1".to_string()), "{:?}", a.sheets);
+    // Its cells as read, where the document's grid has them: spans expanded to merges.
+    let t = a.book.worksheet_range("表2").expect("表2");
+    let at = |r: u32, c: u32| {
+        t.get_value((r, c))
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(at(0, 0), "社会救助领域基层政务公开标准目录");
+    assert_eq!(at(1, 0), "序号");
+    assert_eq!(at(2, 1), "一级事项");
+    assert_eq!(at(3, 1), "最低生活保障");
+    assert_eq!(at(4, 3), "申请条件、\n办理流程");
+    assert_eq!(at(6, 4), "", "E7 is the empty 公开依据");
+    let merges = a.book.merge_cells_by_sheet_name("表2").expect("merges");
+    let spans: Vec<((u32, u32), (u32, u32))> = merges.iter().map(|d| (d.start, d.end)).collect();
+    for m in [((0, 0), (0, 13)), ((3, 1), (5, 1)), ((1, 0), (2, 0))] {
+        assert!(spans.contains(&m), "{m:?} in {spans:?}");
+    }
+}
+
+#[test]
+fn the_annotated_workbook_of_a_word_draft_marks_each_table_and_reads_back_the_same() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(dir.path(), "乐昌镇.docx", &docx(&word_document()));
+    let (a, wanted) = annotate_and_read_back(&p, dir.path());
+    assert_eq!(
+        wanted,
+        [
+            ("GK104".to_string(), "表2".to_string(), "F2".to_string()),
+            ("GK105".to_string(), "表3".to_string(), "G4".to_string()),
+            ("GK103".to_string(), "表5".to_string(), "E3".to_string()),
+        ]
+    );
+    // The continuation table 表2 has a sheet of its own, as its places say; the nested
+    // table 表4 and the signature table are not catalogues.
+    for s in ["表1", "表2", "表3", "表5"] {
+        assert!(a.sheets.contains(&s.to_string()), "{s}: {:?}", a.sheets);
+    }
+    assert!(!a.sheets.contains(&"表4".to_string()), "{:?}", a.sheets);
+}
+
+/// A workbook of `rows` in a sheet 目录 and a sheet 文档结构 whose first cells are `structure`.
+fn book_with_structure_sheet(dir: &Path, structure: [&str; 2]) -> PathBuf {
+    let text = std::fs::read_to_string(fixture("empty_basis_row7.csv")).expect("fixture");
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("目录").expect("name");
+    for (r, rec) in rd.records().enumerate() {
+        for (c, v) in rec.expect("record").iter().enumerate() {
+            ws.write_string(r as u32, c as u16, v).expect("cell");
+        }
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("文档结构").expect("name");
+    ws.write_string(0, 0, structure[0]).expect("cell");
+    ws.write_string(0, 1, structure[1]).expect("cell");
+    let p = dir.join("民政局.xlsx");
+    wb.save(&p).expect("save");
+    p
+}
+
+#[test]
+fn a_clerk_sheet_named_like_the_structure_sheet_is_read_as_any_workbook() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = book_with_structure_sheet(dir.path(), ["说明", "本表由办公室填写"]);
+    let (code, v) = validate_json(&p);
+    assert_eq!(code, 1, "{v:#}");
+    let found = places(&v);
+    assert!(
+        found.contains(&("GK103".to_string(), "目录".to_string(), "F7".to_string())),
+        "{v:#}"
+    );
+    assert!(found.iter().all(|(c, _, _)| !c.starts_with("GK0")), "{v:#}");
+}
+
+#[test]
+fn a_broken_structure_sheet_of_an_annotated_copy_is_a_reading_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = book_with_structure_sheet(dir.path(), ["gkml 文档结构 v1", "{不是 JSON"]);
+    let (code, v) = validate_json(&p);
+    assert_eq!(code, 2, "{v:#}");
+    assert_eq!(v["diagnostics"][0]["code"], "GK001", "{v:#}");
+    assert!(
+        v["diagnostics"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("文档结构")),
+        "{v:#}"
+    );
+}

@@ -401,3 +401,106 @@ fn a_project_rules_table_changes_severities() {
     .expect("write");
     assert_eq!(code(&gkml(&["validate", proj.to_str().expect("utf8")])), 2);
 }
+
+/// `--annotate` takes a CSV draft too: its table as read in a sheet 草稿, the problem list's
+/// places that sheet's cells (the CSV's own cell names). A TOML has no cells: exit 2.
+#[test]
+fn a_csv_draft_is_annotated_in_a_sheet_of_its_cells_and_a_toml_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("批注.xlsx");
+    let o = gkml(&[
+        "validate",
+        "tests/fixtures/empty_basis_row7.csv",
+        "--annotate",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v = json(&gkml(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/empty_basis_row7.csv",
+    ]));
+    let wanted: Vec<String> = v["diagnostics"]
+        .as_array()
+        .expect("d")
+        .iter()
+        .map(|d| match d["cell"].as_str() {
+            Some(c) => format!("草稿!{c}"),
+            None => "（整个文件）".to_string(),
+        })
+        .collect();
+    let mut wb: Xlsx<_> = open_workbook(&out).expect("open");
+    assert_eq!(wb.sheet_names(), ["问题清单", "草稿"]);
+    let list = wb.worksheet_range("问题清单").expect("list");
+    let listed: Vec<String> = list
+        .rows()
+        .skip(2)
+        .map(|r| r.get(1).map(|c| c.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(listed, wanted);
+    assert!(listed.contains(&"草稿!F7".to_string()), "{listed:?}");
+    let sheet = wb.worksheet_range("草稿").expect("草稿");
+    assert_eq!(
+        sheet.get_value((0, 5)).map(|c| c.to_string()).as_deref(),
+        Some("公开依据")
+    );
+    // The same table saved as "Unicode 文本" (.txt, tab-separated UTF-16) is annotated alike.
+    let text = std::fs::read_to_string(fixture("empty_basis_row7.csv")).expect("csv");
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let tsv: String = rd
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            let cells: Vec<String> = r
+                .iter()
+                .map(|c| {
+                    if c.contains('\n') {
+                        format!("\"{c}\"")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            cells.join("\t") + "\r\n"
+        })
+        .collect();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in tsv.trim_start_matches('\u{feff}').encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    let txt = dir.path().join("民政局.txt");
+    std::fs::write(&txt, utf16).expect("txt");
+    let out_txt = dir.path().join("批注txt.xlsx");
+    let o = gkml(&[
+        "validate",
+        txt.to_str().expect("utf8"),
+        "--annotate",
+        out_txt.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let mut wb: Xlsx<_> = open_workbook(&out_txt).expect("open");
+    let list = wb.worksheet_range("问题清单").expect("list");
+    let listed_txt: Vec<String> = list
+        .rows()
+        .skip(2)
+        .map(|r| r.get(1).map(|c| c.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(listed_txt, listed);
+    let sheet = wb.worksheet_range("草稿").expect("草稿");
+    assert_eq!(
+        sheet.get_value((0, 5)).map(|c| c.to_string()).as_deref(),
+        Some("公开依据")
+    );
+    let o = gkml(&[
+        "validate",
+        "tests/fixtures/syntax_error.toml",
+        "--annotate",
+        dir.path().join("t.xlsx").to_str().expect("utf8"),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--annotate 只用于"), "{}", stderr(&o));
+    assert!(!dir.path().join("t.xlsx").exists());
+}

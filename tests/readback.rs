@@ -162,3 +162,49 @@ fn validating_a_compiled_county_folder_finds_nothing_and_passes_over_the_county_
         "only the county files are noted, as infos"
     );
 }
+
+/// The annotated copy (`validate --annotate`, serve's download) of each file a unit is
+/// compiled to reads back to the same items with no diagnostic: the workbook copied, the
+/// CSV as its table in a sheet 草稿, the HTML page as its tables in sheets 表N with the hidden
+/// structure that makes it read as the page did.
+#[test]
+fn the_annotated_copy_of_every_unit_output_reads_back_to_its_items_with_no_diagnostic() {
+    let out = compiled_county();
+    let copies = tempfile::tempdir().expect("tmp");
+    let strip = |v: Vec<(String, String, String)>| -> Vec<(String, String)> {
+        v.into_iter().map(|(_, s, f)| (s, f)).collect()
+    };
+    let mut checked = 0;
+    for e in std::fs::read_dir(out.path())
+        .expect("out")
+        .filter_map(Result::ok)
+    {
+        let p = e.path();
+        let Some(unit) = p
+            .extension()
+            .filter(|x| *x == "json")
+            .and_then(|_| p.file_stem())
+            .map(|s| s.to_string_lossy().to_string())
+        else {
+            continue;
+        };
+        let (csv, _) = read(&out.path().join(format!("{unit}.csv")));
+        let expected = strip(items(&csv));
+        for ext in ["csv", "xlsx", "html"] {
+            let source = out.path().join(format!("{unit}.{ext}"));
+            let book = gkml::annotate::annotate_file(&source, &[], &gkml::limits::Limits::DEFAULT)
+                .unwrap_or_else(|e| panic!("{unit}.{ext}: {e}"));
+            let copy = copies.path().join(format!("{unit}-{ext}.xlsx"));
+            std::fs::write(&copy, book).expect("write");
+            let (back, diags) = read(&copy);
+            assert!(diags.is_empty(), "{unit}.{ext} annotated: {diags:#?}");
+            assert_eq!(
+                strip(items(&back)),
+                expected,
+                "{unit}.{ext} annotated reads back to the CSV's items"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 60, "{checked}");
+}

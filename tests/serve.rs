@@ -70,15 +70,19 @@ async fn start(max_upload: u64) -> Server {
         );
     }
     file.save(project.path()).expect("save keys");
-    let county = project.path().join("county.toml");
-    let app = gkml::serve::api::App::new(
-        county,
-        gkml::catalogues::Store::embedded(),
-        gkml::check::Checks::default(),
-        max_upload,
-    )
-    .expect("app")
-    .with_differ(gkml::cmd::diff::between);
+    launch(project, admin, keys, max_upload).await
+}
+
+/// A server on a project folder whose keys are made.
+async fn launch(
+    project: tempfile::TempDir,
+    admin: String,
+    keys: BTreeMap<String, String>,
+    max_upload: u64,
+) -> Server {
+    let app = app_for(project.path(), max_upload)
+        .expect("app")
+        .with_differ(gkml::cmd::diff::between);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -95,6 +99,15 @@ async fn start(max_upload: u64) -> Server {
         stop: Some(tx),
         done,
     }
+}
+
+fn app_for(project: &Path, max_upload: u64) -> Result<gkml::serve::api::App, gkml::error::Error> {
+    gkml::serve::api::App::new(
+        project.join("county.toml"),
+        gkml::catalogues::Store::embedded(),
+        gkml::check::Checks::default(),
+        max_upload,
+    )
 }
 
 impl Server {
@@ -989,4 +1002,281 @@ async fn stopping_the_server_finishes_the_upload_in_flight() {
         std::fs::read_to_string(project.path().join(".gkml/uploads/audit.jsonl")).expect("log");
     assert_eq!(log.lines().count(), 1);
     assert!(log.contains("\"accepted\""));
+}
+
+/// county.toml is looked at on every request: a unit added to it is listed, shown and can
+/// receive drafts without a restart; a county.toml broken while serving leaves the last good
+/// project served, with the problem on the index page; fixing it is seen again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unit_added_to_county_toml_is_served_without_a_restart_and_a_broken_one_is_shown() {
+    const NEW: &str = "新镇";
+    let s = start(20 << 20).await;
+    let before = s.get("/api/units").await;
+    let n = before.as_array().expect("units").len();
+    let dir = s.project.path();
+    let town = std::fs::read_to_string(dir.join("towns/鱼岳镇.toml"))
+        .expect("town")
+        .replace("鱼岳镇", NEW);
+    std::fs::write(dir.join("towns/新镇.toml"), town).expect("new town");
+    let county = dir.join("county.toml");
+    let good = std::fs::read_to_string(&county).expect("county.toml");
+    let added = format!("{good}\n[[units]]\npath = \"towns/新镇.toml\"\n");
+    std::fs::write(&county, &added).expect("add a unit");
+    let after = s.get("/api/units").await;
+    let names: Vec<&str> = after
+        .as_array()
+        .expect("units")
+        .iter()
+        .filter_map(|u| u["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), n + 1, "{names:?}");
+    assert!(names.contains(&NEW), "{names:?}");
+    let (st, page) = get_text(&s, &format!("/units/{}", enc(NEW))).await;
+    assert_eq!(st, 200);
+    assert!(page.contains("嘉鱼县新镇人民政府"), "{page}");
+    // The admin key uploads to it (the new town's own draft: its own file under its name).
+    let own = std::fs::read(dir.join("towns/新镇.toml")).expect("own");
+    let (st, body) = s.upload(NEW, Some(&s.admin), "新镇.toml", own).await;
+    assert_eq!(st, 200, "{body:#}");
+    let (_, index) = get_text(&s, "/").await;
+    assert!(
+        index.contains(NEW) && !index.contains("项目文件有误"),
+        "{index}"
+    );
+    // Broken: the last good project is still served, and the index says what is wrong.
+    std::fs::write(&county, format!("{added}\n[[units]\npath = ")).expect("break");
+    let (st, index) = get_text(&s, "/").await;
+    assert_eq!(st, 200);
+    assert!(index.contains("项目文件有误"), "{index}");
+    assert!(index.contains("GK0"), "the reading error is shown: {index}");
+    assert!(
+        index.contains(NEW),
+        "the last good project is served: {index}"
+    );
+    assert_eq!(
+        s.get("/api/units").await.as_array().expect("units").len(),
+        n + 1
+    );
+    let (st, _) = get_text(&s, &format!("/units/{}", enc(NEW))).await;
+    assert_eq!(st, 200);
+    // Fixed again (the unit taken out): seen at once, and the problem is gone.
+    std::fs::write(&county, &good).expect("fix");
+    let (_, index) = get_text(&s, "/").await;
+    assert!(!index.contains("项目文件有误"), "{index}");
+    assert_eq!(
+        s.get("/api/units").await.as_array().expect("units").len(),
+        n
+    );
+    let (st, _) = get_text(&s, &format!("/units/{}", enc(NEW))).await;
+    assert_eq!(st, 404);
+    s.stop().await;
+}
+
+/// The compiled CSV of a unit as rows of cells, the 公开依据 (column G) of one data row
+/// emptied: a draft with one known problem at `G{row}`.
+fn rows_without_basis(unit: &str, row: usize) -> Vec<Vec<String>> {
+    let text = String::from_utf8(draft(unit)).expect("utf8");
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut rows: Vec<Vec<String>> = rd
+        .records()
+        .map(|r| r.expect("record").iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows[0][6], "公开依据");
+    rows[row - 1][6].clear();
+    rows
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The rows as an HTML page with one table (表1).
+fn html_draft(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut t = String::new();
+    for r in rows {
+        t.push_str("<tr>");
+        for c in r {
+            t.push_str(&format!("<td>{}</td>", xml_escape(c).replace('\n', "<br>")));
+        }
+        t.push_str("</tr>\n");
+    }
+    format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>目录</title></head><body><table border=\"1\">{t}</table></body></html>").into_bytes()
+}
+
+/// The rows as a Word document with one table (表1).
+fn docx_draft(rows: &[Vec<String>]) -> Vec<u8> {
+    use std::io::Write;
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let mut t = String::new();
+    for r in rows {
+        t.push_str("<w:tr>");
+        for c in r {
+            t.push_str("<w:tc>");
+            for line in c.split('\n') {
+                t.push_str(&format!(
+                    "<w:p><w:r><w:t>{}</w:t></w:r></w:p>",
+                    xml_escape(line)
+                ));
+            }
+            t.push_str("</w:tc>");
+        }
+        t.push_str("</w:tr>");
+    }
+    let doc = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"{W}\"><w:body><w:tbl>{t}</w:tbl><w:sectPr/></w:body></w:document>"
+    );
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opt = zip::write::SimpleFileOptions::default();
+    for (name, text) in [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+        ),
+        ("word/document.xml", doc.as_str()),
+    ] {
+        z.start_file(name, opt).expect("zip entry");
+        z.write_all(text.as_bytes()).expect("zip write");
+    }
+    z.finish().expect("zip").into_inner()
+}
+
+/// HTML and Word uploads get an annotated workbook too: the page offers it, and the download
+/// holds the table as read in a sheet 表1 with the problem's cell commented, 问题清单 first
+/// with a row per problem of the draft, and reads back to the draft's own diagnostics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_and_word_uploads_offer_an_annotated_workbook_marking_the_table_cells() {
+    use calamine::Reader;
+    let s = start(20 << 20).await;
+    let base = format!("/units/{}", enc(YYZ));
+    for (name, bytes, cell) in [
+        ("目录.html", html_draft(&rows_without_basis(YYZ, 4)), "G4"),
+        ("目录.docx", docx_draft(&rows_without_basis(YYZ, 5)), "G5"),
+    ] {
+        let (st, doc) = s.upload(YYZ, Some(&s.keys[YYZ]), name, bytes).await;
+        assert_eq!(st, 200, "{name}: {doc:#}");
+        let at: Vec<String> = doc["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["code"] == "GK103")
+            .map(|d| {
+                format!(
+                    "{}!{}",
+                    d["sheet"].as_str().unwrap_or(""),
+                    d["cell"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        assert_eq!(at, [format!("表1!{cell}")], "{name}");
+        let (_, page) = get_text(&s, &base).await;
+        assert!(page.contains("/download/annotated.xlsx"), "{name}: {page}");
+        let (st, book) = get_bytes(&s, &format!("{base}/download/annotated.xlsx")).await;
+        assert_eq!(st, 200, "{name}");
+        let path = s.project.path().join(format!("批注-{name}.xlsx"));
+        std::fs::write(&path, &book).expect("write");
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(book)).expect("xlsx");
+        assert_eq!(wb.sheet_names()[..2], ["问题清单", "表1"], "{name}");
+        let list = wb.worksheet_range("问题清单").expect("问题清单");
+        let places: Vec<String> = list
+            .rows()
+            .skip(2)
+            .map(|r| r.get(1).map(|c| c.to_string()).unwrap_or_default())
+            .collect();
+        assert!(
+            places.contains(&format!("表1!{cell}")),
+            "{name}: {places:?}"
+        );
+        let t = wb.worksheet_range("表1").expect("表1");
+        assert_eq!(
+            t.get_value((0, 6)).map(|c| c.to_string()).as_deref(),
+            Some("公开依据")
+        );
+        assert_eq!(
+            t.get_value((0, 0)).map(|c| c.to_string()).as_deref(),
+            Some("单位")
+        );
+        // The copy reads back as the draft did: the same GK103 at the same place.
+        let back = common::json(&common::gkml(&[
+            "validate",
+            "--format",
+            "json",
+            path.to_str().expect("utf8"),
+        ]));
+        let back_at: Vec<String> = back["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["code"] == "GK103")
+            .map(|d| {
+                format!(
+                    "{}!{}",
+                    d["sheet"].as_str().unwrap_or(""),
+                    d["cell"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        assert_eq!(back_at, at, "{name}");
+        assert_eq!(back["summary"]["items"], doc["summary"]["items"], "{name}");
+    }
+    s.stop().await;
+}
+
+/// The history is the audit log on disk, not the server's memory: after a restart every
+/// version is listed again, the latest still stands, and the next upload is numbered after
+/// them. While a server runs, a second one on the same project is refused (it would number
+/// versions from its own memory and clear the first one's uploads in flight).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_survives_a_restart_and_a_second_server_on_the_project_is_refused() {
+    let s = start(20 << 20).await;
+    for _ in 0..2 {
+        assert_eq!(
+            s.upload(MZJ, Some(&s.keys[MZJ]), "a.csv", draft(MZJ))
+                .await
+                .0,
+            200
+        );
+    }
+    let second = app_for(s.project.path(), 20 << 20);
+    let Err(e) = second else {
+        panic!("a second server on the same project was started");
+    };
+    assert!(e.to_string().contains("另一个 gkml serve"), "{e}");
+    let (admin, keys) = (s.admin.clone(), s.keys.clone());
+    let before = s.get("/api/units").await;
+    let project = s.stop().await;
+    // Restarted on the same folder.
+    let s = launch(project, admin, keys, 20 << 20).await;
+    assert_eq!(s.get("/api/units").await, before);
+    let mzj = |units: &serde_json::Value| {
+        units
+            .as_array()
+            .expect("units")
+            .iter()
+            .find(|u| u["name"] == MZJ)
+            .map(|u| u["latest"]["version"].clone())
+    };
+    assert_eq!(mzj(&before), Some(serde_json::json!(2)));
+    let (_, page) = get_text(&s, &format!("/units/{}", enc(MZJ))).await;
+    assert!(
+        page.contains("第 1 版") && page.contains("第 2 版"),
+        "{page}"
+    );
+    let (st, doc) = s.upload(MZJ, Some(&s.keys[MZJ]), "b.csv", draft(MZJ)).await;
+    assert_eq!((st, doc["version"].clone()), (200, serde_json::json!(3)));
+    let versions: Vec<u64> = s
+        .log()
+        .iter()
+        .filter_map(|r| r["version"].as_u64())
+        .collect();
+    assert_eq!(versions, [1, 2, 3]);
+    s.stop().await;
 }

@@ -62,7 +62,7 @@ pub fn run(
         }
         eprintln!(
             "gkml serve：{} 个单位，页面在 http://{addr}/ ，按 Ctrl-C 停止。",
-            app.slots.len()
+            app.project().slots.len()
         );
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;

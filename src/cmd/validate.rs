@@ -349,10 +349,11 @@ pub fn fix(paths: &[PathBuf], diff: bool, limits: &Limits) -> Result<bool, Error
     Ok(failed)
 }
 
-/// `validate DRAFT.xlsx --annotate OUT.xlsx`.
+/// `validate DRAFT --annotate OUT.xlsx`: the draft a workbook, a CSV/TSV, an HTML page or a
+/// Word file.
 ///
 /// # Errors
-/// [`Error::Usage`] unless exactly one workbook is named; [`Error::Write`] when the copy
+/// [`Error::Usage`] unless exactly one such draft is named; [`Error::Write`] when the copy
 /// cannot be written.
 pub fn annotate(
     paths: &[PathBuf],
@@ -360,14 +361,26 @@ pub fn annotate(
     checks: &Checks,
     store: &Store,
 ) -> Result<Exit, Error> {
+    const KINDS: &str =
+        "工作簿（.xlsx/.xls/.ods）、CSV/TSV/TXT 表格、网页（.html）或 Word 文件（.docx）";
     let [path] = paths else {
-        return Err(Error::Usage(
-            "--annotate 需要且只能指定一个工作簿（.xlsx/.xls/.ods）".into(),
-        ));
-    };
-    if read::file_type(path) != Some(read::FileType::Workbook) {
         return Err(Error::Usage(format!(
-            "--annotate 只用于工作簿：{} 不是 .xlsx/.xls/.ods",
+            "--annotate 需要且只能指定一个草稿：{KINDS}"
+        )));
+    };
+    if !matches!(
+        read::file_type(path),
+        Some(
+            read::FileType::Workbook
+                | read::FileType::Csv
+                | read::FileType::Tsv
+                | read::FileType::Text
+                | read::FileType::Html
+                | read::FileType::Docx
+        )
+    ) {
+        return Err(Error::Usage(format!(
+            "--annotate 只用于{KINDS}：{} 不是",
             path.display()
         )));
     }
@@ -378,14 +391,8 @@ pub fn annotate(
         diags.extend(checks.catalogue(cat));
     }
     diag::sort(&mut diags);
-    let bytes = std::fs::read(path).map_err(|e| Error::Read {
-        path: path.clone(),
-        source: e,
-    })?;
-    let book =
-        std::panic::catch_unwind(|| crate::annotate::annotate(bytes, &diags, &checks.limits))
-            .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()))
-            .map_err(|e| Error::Usage(format!("无法生成批注工作簿：{e}")))?;
+    let book = crate::annotate::annotate_file(path, &diags, &checks.limits)
+        .map_err(|e| Error::Usage(format!("无法生成批注工作簿：{e}")))?;
     let (dir, name) = crate::fsutil::split_output(out);
     let written = crate::fsutil::write_atomic(dir, &name, &book)?;
     eprintln!(

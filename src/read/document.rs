@@ -511,6 +511,28 @@ fn too_large(file: &Arc<str>, sheet: &str, what: String) -> Diagnostic {
 /// # Errors
 /// A GK013 diagnostic when the expanded table would exceed the limits.
 pub fn layout(file: &Arc<str>, t: &DocTable, limits: &Limits) -> Result<Vec<RawRow>, Diagnostic> {
+    layout_with_merges(file, t, limits).map(|(rows, _)| rows)
+}
+
+/// A rectangle of the grid covered by one cell (0-based, inclusive), as a sheet merges it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    pub first: (u32, u32),
+    pub last: (u32, u32),
+}
+
+/// [`layout`], and the cells that cover more than one slot as merged regions: each cell's
+/// slots when they make a rectangle of its own (overlapping spans, which HTML allows and a
+/// sheet does not, are left unmerged). The annotated copy of a document writes its tables
+/// into sheets with these merges.
+///
+/// # Errors
+/// As [`layout`].
+pub fn layout_with_merges(
+    file: &Arc<str>,
+    t: &DocTable,
+    limits: &Limits,
+) -> Result<(Vec<RawRow>, Vec<Merge>), Diagnostic> {
     let sheet = format!("表{}", t.number);
     let n = t.rows.len();
     if n as u64 > limits.max_rows {
@@ -595,6 +617,7 @@ pub fn layout(file: &Arc<str>, t: &DocTable, limits: &Limits) -> Result<Vec<RawR
             c += cs;
         }
     }
+    let merges = merges_of(&grid);
     let rows = grid
         .into_iter()
         .enumerate()
@@ -630,7 +653,42 @@ pub fn layout(file: &Arc<str>, t: &DocTable, limits: &Limits) -> Result<Vec<RawR
             }
         })
         .collect();
-    Ok(rows)
+    Ok((rows, merges))
+}
+
+/// The merged regions of a laid-out grid (slots hold 1 + the cell's index, 0 for none).
+fn merges_of(grid: &[Vec<(u32, bool)>]) -> Vec<Merge> {
+    use std::collections::BTreeMap;
+    // Each cell's bounding box and its number of slots.
+    let mut boxes: BTreeMap<u32, (Merge, u64)> = BTreeMap::new();
+    for (r, row) in grid.iter().enumerate() {
+        for (c, (id, _)) in row.iter().enumerate() {
+            if *id == 0 {
+                continue;
+            }
+            let (r, c) = (r as u32, c as u32);
+            let e = boxes.entry(*id).or_insert((
+                Merge {
+                    first: (r, c),
+                    last: (r, c),
+                },
+                0,
+            ));
+            e.0.first = (e.0.first.0.min(r), e.0.first.1.min(c));
+            e.0.last = (e.0.last.0.max(r), e.0.last.1.max(c));
+            e.1 += 1;
+        }
+    }
+    let mut out: Vec<Merge> = boxes
+        .into_values()
+        .filter(|(m, n)| {
+            let area = u64::from(m.last.0 - m.first.0 + 1) * u64::from(m.last.1 - m.first.1 + 1);
+            area > 1 && area == *n
+        })
+        .map(|(m, _)| m)
+        .collect();
+    out.sort_by_key(|m| (m.first, m.last));
+    out
 }
 
 fn set(row: &mut Vec<(u32, bool)>, k: usize, slot: (u32, bool)) {

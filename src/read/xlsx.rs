@@ -21,7 +21,7 @@ pub struct Sheet {
 }
 
 /// Text of a cell as a clerk sees it: whole numbers without ".0".
-fn cell_text(d: &Data) -> String {
+pub(crate) fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),

@@ -33,17 +33,75 @@ use crate::project::ProjectRun;
 /// (in `cmd`) and is handed in by whoever starts the server.
 pub type Differ = fn(&[crate::model::Catalogue], &[crate::model::Catalogue]) -> String;
 
+/// What county.toml says, as last read well: the county, the checks under its `[rules]`,
+/// the units it lists, and the read itself (for the county view).
+pub struct Project {
+    pub county: String,
+    /// The run's checks under the project's `[rules]`.
+    pub checks: Checks,
+    /// The units as county.toml lists them.
+    pub slots: Vec<UnitSlot>,
+    head: Arc<crate::load::FileRead>,
+}
+
+impl Project {
+    /// Read county.toml as a project.
+    ///
+    /// # Errors
+    /// What is wrong with it, in Chinese.
+    fn read(
+        county_toml: &std::path::Path,
+        store: &Store,
+        run_checks: &Checks,
+    ) -> Result<Project, crate::error::Error> {
+        let head = crate::load::read_file(county_toml, store, None, &run_checks.limits);
+        let Some(spec) = head.project.as_ref() else {
+            return Err(crate::error::Error::Usage(
+                crate::print::to_text(&head.diags).trim_end().to_string(),
+            ));
+        };
+        let checks = run_checks.for_project(&spec.rules).map_err(|d| {
+            crate::error::Error::Usage(crate::print::to_text(&[d]).trim_end().to_string())
+        })?;
+        let slots = super::unit_slots(county_toml, store, &checks)?;
+        Ok(Project {
+            county: spec.county.clone(),
+            checks,
+            slots,
+            head: Arc::new(head),
+        })
+    }
+
+    pub fn slot(&self, name: &str) -> Option<&UnitSlot> {
+        self.slots.iter().find(|s| s.name == name)
+    }
+}
+
+/// What was last seen of county.toml on disk: its size and time (looked at on every
+/// request: one `stat`), and a hash of its bytes (read only when those change, so that a
+/// save without a change reads nothing again).
+#[derive(Default)]
+struct Seen {
+    stamp: Option<(u64, std::time::SystemTime)>,
+    sha256: [u8; 32],
+    /// Why the file on disk is not the project served, in Chinese.
+    problem: Option<String>,
+}
+
 /// What every request shares.
 pub struct App {
     pub county_toml: PathBuf,
     pub dir: PathBuf,
-    pub county: String,
     pub store: &'static Store,
-    /// The run's checks under the project's `[rules]`.
-    pub checks: Checks,
+    /// The run's checks before the project's `[rules]` (applied again at each re-read).
+    run_checks: Checks,
+    /// county.toml as last read well; replaced when the file changes and reads well.
+    project: std::sync::RwLock<Arc<Project>>,
+    /// Held while county.toml is looked at, so one request re-reads it, not all.
+    seen: Mutex<Seen>,
     pub uploads: Uploads,
-    /// The units as county.toml lists them (read once, at start).
-    pub slots: Vec<UnitSlot>,
+    /// Held open (locked) while the server runs: one server per project.
+    _lock: std::fs::File,
     /// The largest request body, in bytes.
     pub max_upload: u64,
     /// The county as of the latest accepted uploads; `None` after an upload until asked for.
@@ -55,6 +113,12 @@ pub struct App {
     generation: AtomicU64,
     /// `gkml diff` for the history page; without it the page compares compiled rows only.
     pub differ: Option<Differ>,
+}
+
+/// County.toml's size and modification time.
+fn stamp_of(path: &std::path::Path) -> std::io::Result<(u64, std::time::SystemTime)> {
+    let m = std::fs::metadata(path)?;
+    Ok((m.len(), m.modified()?))
 }
 
 impl App {
@@ -69,24 +133,24 @@ impl App {
         max_upload: u64,
     ) -> Result<App, crate::error::Error> {
         let dir = super::project_dir(&county_toml);
-        let head = crate::load::read_file(&county_toml, store, None, &checks.limits);
-        let Some(spec) = head.project else {
-            return Err(crate::error::Error::Usage(
-                crate::print::to_text(&head.diags).trim_end().to_string(),
-            ));
+        let seen = Seen {
+            stamp: stamp_of(&county_toml).ok(),
+            sha256: std::fs::read(&county_toml)
+                .map(|b| Sha256::digest(&b).into())
+                .unwrap_or_default(),
+            problem: None,
         };
-        let checks = checks.for_project(&spec.rules).map_err(|d| {
-            crate::error::Error::Usage(crate::print::to_text(&[d]).trim_end().to_string())
-        })?;
-        let slots = super::unit_slots(&county_toml, store, &checks)?;
+        let lock = super::store::lock_for_server(&dir)?;
+        let project = Project::read(&county_toml, store, &checks)?;
         Ok(App {
+            _lock: lock,
             uploads: Uploads::open(&dir)?,
-            county: spec.county,
             dir,
             county_toml,
             store,
-            checks,
-            slots,
+            run_checks: checks,
+            project: std::sync::RwLock::new(Arc::new(project)),
+            seen: Mutex::new(seen),
             max_upload,
             view: Mutex::new(None),
             computing: Mutex::new(()),
@@ -101,8 +165,76 @@ impl App {
         self
     }
 
-    /// The county as the latest accepted drafts make it (computed once per change).
+    /// The project as county.toml now says, or as it last said well: a unit added or a path
+    /// changed is seen by the next request, without a restart. A county.toml that no longer
+    /// reads as a project leaves the last good one served, and [`App::problem`] says why.
+    pub fn project(&self) -> Arc<Project> {
+        self.refresh();
+        self.current()
+    }
+
+    fn current(&self) -> Arc<Project> {
+        match self.project.read() {
+            Ok(p) => p.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Why county.toml on disk is not the project served, if it is not.
+    pub fn problem(&self) -> Option<String> {
+        self.refresh();
+        self.seen.lock().ok().and_then(|s| s.problem.clone())
+    }
+
+    /// Look at county.toml (one `stat`) and read it again when it changed.
+    pub fn refresh(&self) {
+        let Ok(mut seen) = self.seen.lock() else {
+            return;
+        };
+        let stamp = stamp_of(&self.county_toml);
+        if let (Ok(now), Some(before)) = (&stamp, seen.stamp) {
+            if *now == before {
+                return;
+            }
+        }
+        let bytes = match stamp.and_then(|s| std::fs::read(&self.county_toml).map(|b| (s, b))) {
+            Ok((s, b)) => {
+                seen.stamp = Some(s);
+                b
+            }
+            Err(e) => {
+                seen.stamp = None;
+                let file: Arc<str> = Arc::from("county.toml");
+                seen.problem = Some(format!(
+                    "{}，仍按上次读到的项目提供页面",
+                    crate::read::unreadable(&file, &e).message
+                ));
+                return;
+            }
+        };
+        let sha256: [u8; 32] = Sha256::digest(&bytes).into();
+        if sha256 == seen.sha256 && seen.problem.is_none() {
+            return;
+        }
+        seen.sha256 = sha256;
+        match Project::read(&self.county_toml, self.store, &self.run_checks) {
+            Ok(p) => {
+                seen.problem = None;
+                if let Ok(mut cur) = self.project.write() {
+                    *cur = Arc::new(p);
+                }
+                self.invalidate();
+            }
+            Err(e) => {
+                seen.problem = Some(format!("county.toml 有误，仍按上次读到的项目提供页面：{e}"));
+            }
+        }
+    }
+
+    /// The county as the latest accepted drafts make it (computed once per change), from
+    /// the project as last read well.
     pub fn view(&self) -> Result<Arc<ProjectRun>, String> {
+        let project = self.project();
         let cached = || self.view.lock().ok().and_then(|v| v.as_ref().cloned());
         if let Some(v) = cached() {
             return Ok(v);
@@ -112,8 +244,20 @@ impl App {
             return Ok(v);
         }
         let generation = self.generation.load(Ordering::SeqCst);
-        let run = crate::project::load(&self.county_toml, self.store, &self.checks, &|| {})
-            .map_err(|fr| crate::print::to_text(&fr.diags))?;
+        let head = crate::load::FileRead {
+            file: project.head.file.clone(),
+            catalogues: Vec::new(),
+            diags: project.head.diags.clone(),
+            project: project.head.project.clone(),
+        };
+        let run = crate::project::load_read(
+            &self.county_toml,
+            head,
+            self.store,
+            &self.run_checks,
+            &|| {},
+        )
+        .map_err(|fr| crate::print::to_text(&fr.diags))?;
         let run = Arc::new(run);
         // An upload accepted while this was read may be missing from it: then it is answered
         // but not kept, and the next request reads the project again.
@@ -139,14 +283,15 @@ impl App {
         run: &'r ProjectRun,
         slot: &UnitSlot,
     ) -> Option<&'r crate::project::UnitResult> {
-        let subs = super::store::substitutes(&self.county_toml, !self.checks.no_uploads);
+        let subs = super::store::substitutes(&self.county_toml, !self.run_checks.no_uploads);
         let listed = self.dir.join(&slot.slot);
         let read = crate::read::display_name(subs.path_for(&listed));
         run.units.iter().find(|u| *u.file == *read)
     }
 
-    pub fn slot(&self, name: &str) -> Option<&UnitSlot> {
-        self.slots.iter().find(|s| s.name == name)
+    /// The unit county.toml lists under this short name.
+    pub fn slot(&self, name: &str) -> Option<UnitSlot> {
+        self.project().slot(name).cloned()
     }
 }
 
@@ -178,6 +323,7 @@ pub async fn units(State(app): State<Arc<App>>) -> Response {
     let records = app.uploads.records();
     let latest = super::store::latest_by_unit(&records);
     let out: Vec<UnitJson> = app
+        .project()
         .slots
         .iter()
         .map(|s| UnitJson {
@@ -273,7 +419,7 @@ pub async fn upload(
         }
         Err(e) => return fail(StatusCode::INTERNAL_SERVER_ERROR, e),
     };
-    let Some(slot) = app.slot(&name).cloned() else {
+    let Some(slot) = app.slot(&name) else {
         return fail(
             StatusCode::NOT_FOUND,
             format!("项目中没有简称为“{name}”的单位"),
@@ -382,17 +528,18 @@ fn judge(
     who: (Holder, String),
     (staged, sent): (Staged, String),
 ) -> (StatusCode, Vec<u8>) {
+    let project = app.project();
     let fr = crate::load::read_file(
         &staged.path,
         app.store,
-        Some(&app.county),
-        &app.checks.limits,
+        Some(&project.county),
+        &project.checks.limits,
     );
     let cats: Vec<&crate::model::Catalogue> = fr.catalogues.iter().collect();
-    let (mut diags, per_unit) = crate::check::attribute(app.checks.configure(fr.diags), &cats);
+    let (mut diags, per_unit) = crate::check::attribute(project.checks.configure(fr.diags), &cats);
     for (cat, d) in cats.iter().zip(per_unit) {
         diags.extend(d);
-        diags.extend(app.checks.catalogue(cat));
+        diags.extend(project.checks.catalogue(cat));
     }
     // The stored path means nothing to the clerk: name the file as they sent it.
     let shown: Arc<str> = Arc::from(sent.rsplit(['/', '\\']).next().unwrap_or(&sent));
@@ -448,7 +595,7 @@ fn judge(
     let names: Vec<&str> = fr.catalogues.iter().map(|c| c.unit.name.as_str()).collect();
     let wrong = match names.as_slice() {
         [one] => match fr.catalogues.first() {
-            Some(c) if same_unit(&c.unit, slot, &app.county) => None,
+            Some(c) if same_unit(&c.unit, slot, &project.county) => None,
             _ => Some(format!("草稿写的是“{one}”的目录，不是“{}”的", slot.name)),
         },
         _ => Some(format!(

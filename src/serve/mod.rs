@@ -110,6 +110,10 @@ pub fn router(app: std::sync::Arc<api::App>) -> axum::Router {
         .route("/units/{name}/download/{what}", get(pages::unit_download))
         .route("/units/{name}/diff", get(pages::diff))
         .route("/summary/{file}", get(pages::summary_download))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            see_county_toml,
+        ))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -117,6 +121,17 @@ pub fn router(app: std::sync::Arc<api::App>) -> axum::Router {
             std::time::Duration::from_secs(300),
         ))
         .with_state(app)
+}
+
+/// Before every request, look whether county.toml changed (one `stat`; a re-read, off the
+/// async threads, when it did), so that a unit added to it is served without a restart.
+async fn see_county_toml(
+    axum::extract::State(app): axum::extract::State<std::sync::Arc<api::App>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let _ = tokio::task::spawn_blocking(move || app.refresh()).await;
+    next.run(req).await
 }
 
 /// Serve on a bound listener until `shutdown` resolves; requests in flight (uploads being

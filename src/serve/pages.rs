@@ -25,7 +25,8 @@ const STYLE: &str = "body{font-family:'Microsoft YaHei','PingFang SC','Noto Sans
 table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;vertical-align:top}\
 th{background:#eef}td.n{text-align:right}.err{color:#a00}.warn{color:#a60}.gap{background:#fdd}\
 #drop{border:2px dashed #88a;padding:1.5em;margin:.5em 0}#drop.over{background:#eef}\
-.matrix td,.matrix th{font-size:.85em;padding:.15em .3em}nav a{margin-right:1em}";
+.matrix td,.matrix th{font-size:.85em;padding:.15em .3em}nav a{margin-right:1em}\
+.problem{border:2px solid #a00;background:#fee;padding:.5em 1em;margin:1em 0}";
 
 /// A path segment with everything but unreserved ASCII percent-escaped (unit names are
 /// Chinese and may hold anything).
@@ -99,16 +100,21 @@ pub async fn index(State(app): State<Arc<App>>) -> Response {
     let latest = super::store::latest_by_unit(&records);
     let header = crate::render::summary::coverage_header();
     let rows = crate::render::summary::coverage_rows(&run.coverage);
-    let title = format!("{}基层政务公开标准目录", app.county);
+    let project = app.project();
+    let problem = app.problem();
+    let title = format!("{}基层政务公开标准目录", project.county);
     page(
         &title,
         html! {
             h1 { (title) }
+            @if let Some(p) = &problem {
+                div.problem { p { strong { "项目文件有误：" } } pre { (p) } p { "修正 county.toml 后刷新本页即可，无需重启 gkml serve。" } }
+            }
             p { "各单位上传草稿后，本页按最新草稿即时汇总。阅读无需密钥；上传需本单位的上传密钥。" }
             h2 { "单位" }
             table {
                 tr { th { "类别" } th { "单位" } th { "最新上传" } th { "事项" } th { "错误" } th { "警告" } th { "公开页面" } }
-                @for slot in &app.slots {
+                @for slot in &project.slots {
                     @let unit = app.unit_of(&run, slot);
                     @let diags = unit.map(|u| u.diags.as_slice()).unwrap_or(&[]);
                     tr {
@@ -233,7 +239,7 @@ fn outcome_text(o: Outcome) -> &'static str {
 
 /// `GET /units/{name}`.
 pub async fn unit(State(app): State<Arc<App>>, AxPath(name): AxPath<String>) -> Response {
-    let Some(slot) = app.slot(&name).cloned() else {
+    let Some(slot) = app.slot(&name) else {
         return not_found(&format!("项目中没有简称为“{name}”的单位"));
     };
     let run = match view(&app).await {
@@ -255,9 +261,11 @@ pub async fn unit(State(app): State<Arc<App>>, AxPath(name): AxPath<String>) -> 
     let latest = accepted.last();
     let workbook = latest.is_some_and(|r| {
         r.blob.as_deref().is_some_and(|b| {
-            [".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv"]
-                .iter()
-                .any(|e| b.ends_with(e))
+            [
+                ".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt", ".html", ".htm", ".docx",
+            ]
+            .iter()
+            .any(|e| b.ends_with(e))
         })
     });
     let base = format!("/units/{}", seg(&name));
@@ -286,9 +294,9 @@ pub async fn unit(State(app): State<Arc<App>>, AxPath(name): AxPath<String>) -> 
             h2 { "下载" }
             ul {
                 @if workbook {
-                    li { a href={ (base) "/download/annotated.xlsx" } { "批注工作簿（问题单元格标色并加批注，首页为问题清单；CSV 草稿按读入的表格写成工作簿）" } }
+                    li { a href={ (base) "/download/annotated.xlsx" } { "批注工作簿（问题单元格标色并加批注，首页为问题清单；CSV 草稿按读入的表格写成工作簿，网页和 Word 草稿的每个目录表格写成一个工作表“表N”）" } }
                 } @else {
-                    li { "批注工作簿：仅工作簿（xlsx、xls、ods）和 CSV 草稿可生成" }
+                    li { "批注工作簿：仅工作簿（xlsx、xls、ods）、CSV、网页（html）和 Word（docx）草稿可生成" }
                 }
                 li { a href={ (base) "/download/compiled.xlsx" } { "标准目录 xlsx" } }
                 li { a href={ (base) "/download/compiled.html" } { "标准目录 html（公开页面）" } }
@@ -322,34 +330,6 @@ pub async fn unit(State(app): State<Arc<App>>, AxPath(name): AxPath<String>) -> 
     )
 }
 
-/// The sheet a CSV draft is written into for its annotated copy.
-const CSV_SHEET: &str = "草稿";
-
-/// A CSV draft as a workbook of one sheet, cell for cell as text, decoded as the reader
-/// decodes it (BOM, else UTF-8, else GB18030).
-fn csv_as_workbook(bytes: &[u8], delimiter: u8) -> Result<Vec<u8>, String> {
-    let enc = crate::read::csv::detect_encoding(bytes, true);
-    let (text, _, _) = enc.decode(bytes);
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(CSV_SHEET).map_err(|e| e.to_string())?;
-    let mut rd = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    for (r, rec) in rd.records().enumerate() {
-        let rec = rec.map_err(|e| e.to_string())?;
-        let row = u32::try_from(r).map_err(|e| e.to_string())?;
-        for (c, v) in rec.iter().enumerate() {
-            let col = u16::try_from(c).map_err(|e| e.to_string())?;
-            ws.write_string(row, col, crate::render::fit_cell(v))
-                .map_err(|e| e.to_string())?;
-        }
-    }
-    wb.save_to_buffer().map_err(|e| e.to_string())
-}
-
 /// A download with a UTF-8 file name.
 fn download(bytes: Vec<u8>, name: &str, mime: &'static str) -> Response {
     let disposition = format!("attachment; filename*=UTF-8''{}", seg(name));
@@ -378,7 +358,7 @@ pub async fn unit_download(
     State(app): State<Arc<App>>,
     AxPath((name, what)): AxPath<(String, String)>,
 ) -> Response {
-    let Some(slot) = app.slot(&name).cloned() else {
+    let Some(slot) = app.slot(&name) else {
         return not_found(&format!("项目中没有简称为“{name}”的单位"));
     };
     let run = match view(&app).await {
@@ -393,29 +373,8 @@ pub async fn unit_download(
             if what == "annotated.xlsx" {
                 let rec = a.uploads.history(&slot.name).pop().ok_or("尚未上传草稿")?;
                 let path = a.uploads.blob(&rec).ok_or("找不到已保存的草稿")?;
-                let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-                let mut diags = u.diags.clone();
-                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-                let bytes = match ext {
-                    "csv" | "tsv" => {
-                        // A CSV's cells are named as in a sheet (B20): write the table as
-                        // read into one, and mark it like a workbook's.
-                        let sheet: Arc<str> = Arc::from(CSV_SHEET);
-                        for d in diags
-                            .iter_mut()
-                            .filter(|d| d.cell.is_some() && d.sheet.is_none())
-                        {
-                            d.sheet = Some(sheet.clone());
-                        }
-                        csv_as_workbook(&bytes, if ext == "tsv" { b'\t' } else { b',' })?
-                    }
-                    "xlsx" | "xlsm" | "xls" | "ods" => bytes,
-                    _ => return Err("批注工作簿只能由工作簿或 CSV 草稿生成".into()),
-                };
-                let book = std::panic::catch_unwind(|| {
-                    crate::annotate::annotate(bytes, &diags, &app.checks.limits)
-                })
-                .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()))?;
+                let book =
+                    crate::annotate::annotate_file(&path, &u.diags, &a.project().checks.limits)?;
                 return Ok((book, format!("{stem}.批注.xlsx"), mime_of("xlsx")));
             }
             let output = match what.as_str() {
@@ -429,7 +388,7 @@ pub async fn unit_download(
                 .as_ref()
                 .ok_or("该单位的草稿无法读取，没有可编译的目录")?;
             let opts = crate::render::Options {
-                date: a.checks.ctx.today,
+                date: a.project().checks.ctx.today,
                 errors: u.errors(),
                 warnings: u.warnings(),
             };
@@ -464,9 +423,10 @@ pub async fn summary_download(
     let a = app.clone();
     let shown = file.clone();
     let made = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, &'static str), String> {
+        let project = a.project();
         let s = crate::render::summary::Summary {
-            county: &a.county,
-            date: a.checks.ctx.today,
+            county: &project.county,
+            date: project.checks.ctx.today,
             coverage: &run.coverage,
             duties: &run.duties,
             catalogues: run
@@ -493,7 +453,7 @@ pub async fn summary_download(
     })
     .await;
     match made {
-        Ok(Ok((bytes, mime))) => download(bytes, &format!("{}{shown}", app.county), mime),
+        Ok(Ok((bytes, mime))) => download(bytes, &format!("{}{shown}", app.project().county), mime),
         Ok(Err(e)) => not_found(&e),
         Err(e) => server_error(&e.to_string()),
     }
@@ -508,7 +468,13 @@ pub struct DiffQuery {
 /// The catalogues of a stored version, read as the command line reads them.
 fn version_catalogues(app: &App, rec: &Record) -> Result<Vec<crate::model::Catalogue>, String> {
     let path = app.uploads.blob(rec).ok_or("找不到已保存的草稿")?;
-    Ok(crate::load::read_file(&path, app.store, Some(&app.county), &app.checks.limits).catalogues)
+    Ok(crate::load::read_file(
+        &path,
+        app.store,
+        Some(&app.project().county),
+        &app.project().checks.limits,
+    )
+    .catalogues)
 }
 
 /// The lines of a version as compiled CSV rows, for comparing two versions.
@@ -522,7 +488,7 @@ fn version_rows(app: &App, cats: &[crate::model::Catalogue]) -> Result<Vec<Strin
             .write(
                 &cat,
                 &crate::render::Options {
-                    date: app.checks.ctx.today,
+                    date: app.project().checks.ctx.today,
                     errors: 0,
                     warnings: 0,
                 },
