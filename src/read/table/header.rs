@@ -213,11 +213,16 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
             (single, i, n1 && s1 >= 4)
         };
         if ok {
-            let title = rows[..i]
-                .iter()
-                .flat_map(|r| r.cells.iter())
-                .map(|c| c.trim())
+            let above = || {
+                rows[..i]
+                    .iter()
+                    .flat_map(|r| r.cells.iter())
+                    .map(|c| c.trim())
+            };
+            // The title row ("…标准目录"), else a row naming only the domain ("社会救助领域").
+            let title = above()
                 .find(|c| c.contains("目录") || c.contains("目錄"))
+                .or_else(|| above().find(|c| title_domain(c).is_some()))
                 .map(str::to_string);
             let cols = labels.iter().map(|l| classify(l)).collect();
             // Only the vocabulary map is asked: a Simplified header never holds one of its
@@ -292,7 +297,13 @@ pub(super) fn title_domain(title: &str) -> Option<(domains::SectionKey, String)>
             let decorated = ["基层", "政务公开", "公开", "标准目录", "事项", "目录"]
                 .iter()
                 .any(|k| t[end..].starts_with(k));
-            if decorated && best.is_none_or(|(s, e, _)| p < s || (p == s && end > e)) {
+            // A title row that is only the domain ("社会救助领域", "一、社会救助"), as the
+            // section rows below a header are written.
+            let bare = t[end..].trim().is_empty()
+                && t[..p].chars().all(|c| {
+                    c.is_whitespace() || "一二三四五六七八九十（）()、.．0123456789".contains(c)
+                });
+            if (decorated || bare) && best.is_none_or(|(s, e, _)| p < s || (p == s && end > e)) {
                 best = Some((p, end, d.id));
             }
         }
@@ -359,6 +370,13 @@ mod tests {
         assert_eq!(k.display_name(), "社会救助");
         assert_eq!(unit_from_title(&rest).map(|u| u.0), Some("东湖区".into()));
         assert!(title_domain("扶贫办政务公开事项标准目录").is_none());
+        // A bare domain above the header, as a section row is written.
+        for bare in ["社会救助领域", "一、社会救助领域", "（一）社会救助"] {
+            let (k, rest) = title_domain(bare).expect(bare);
+            assert_eq!(k, crate::domains::SectionKey::Domain(5), "{bare}");
+            assert_eq!(unit_from_title(&rest), None, "{bare}");
+        }
+        assert!(title_domain("扶贫办").is_none());
         let (k, rest) = title_domain("义务教育领域基层政务公开标准目录").expect("domain");
         assert_eq!(k.display_name(), "义务教育");
         assert_eq!(unit_from_title(&rest), None);
