@@ -6,7 +6,7 @@
 //! Layers, each using only those below it (tests/pipeline.rs holds that no two modules reach
 //! each other):
 //!
-//! - `model`, `domains`, `deadline`, `date`, `limits`, `formula`, `escape`, `memo`, `error`,
+//! - `model`, `domains`, `deadline`, `date`, `limits`, `formula`, `escape`, `memo`, `text`, `error`,
 //!   `fsutil`: the catalogue, its vocabulary and small utilities;
 //! - `diag`: diagnostics as plain data (and the tally that caps them);
 //! - `read`: one reader per format and the one table reader; they report only reading
@@ -47,4 +47,5 @@ pub mod render;
 pub mod resolve;
 pub mod rules;
 pub mod serve;
+pub mod text;
 pub mod uploads;

@@ -6,6 +6,8 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
+
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
@@ -36,6 +38,22 @@ struct Formats {
 }
 
 impl Formats {
+    const COUNT: usize = 8;
+
+    /// Every shared format, for [`FormatOrder`] to recognise by address.
+    fn all(&self) -> [&Format; Formats::COUNT] {
+        [
+            &self.title,
+            &self.subtitle,
+            &self.header,
+            &self.text,
+            &self.text_quoted,
+            &self.center,
+            &self.cover_label,
+            &self.cover_value,
+        ]
+    }
+
     /// The text format, quote-prefixed when the value would otherwise be a formula.
     fn text_for(&self, v: &str) -> &Format {
         if crate::formula::needs_neutralising(v) {
@@ -173,8 +191,137 @@ fn setup_print(ws: &mut Worksheet, repeat_to: u32) -> Result<(), XlsxError> {
     Ok(())
 }
 
-fn write_section(
-    ws: &mut Worksheet,
+/// The calls that write a section sheet. The same code first runs on a [`FormatOrder`], to
+/// learn the formats in the order the sheets first use them, then on the real sheets, which
+/// are written in parallel (see [`render`]).
+trait Sheet {
+    fn set_column_width(&mut self, col: u16, width: f64) -> Result<(), XlsxError>;
+    fn set_row_height(&mut self, row: u32, height: f64) -> Result<(), XlsxError>;
+    fn merge_range(
+        &mut self,
+        first: (u32, u16),
+        last: (u32, u16),
+        text: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError>;
+    fn write_string_with_format(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError>;
+    /// Frozen header, autofilter over the table, page setup.
+    fn finish(&mut self, last_row: u32, last_col: u16) -> Result<(), XlsxError>;
+}
+
+impl Sheet for Worksheet {
+    fn set_column_width(&mut self, col: u16, width: f64) -> Result<(), XlsxError> {
+        Worksheet::set_column_width(self, col, width).map(|_| ())
+    }
+    fn set_row_height(&mut self, row: u32, height: f64) -> Result<(), XlsxError> {
+        Worksheet::set_row_height(self, row, height).map(|_| ())
+    }
+    fn merge_range(
+        &mut self,
+        first: (u32, u16),
+        last: (u32, u16),
+        text: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        Worksheet::merge_range(self, first.0, first.1, last.0, last.1, text, format).map(|_| ())
+    }
+    fn write_string_with_format(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        Worksheet::write_string_with_format(self, row, col, text, format).map(|_| ())
+    }
+    fn finish(&mut self, last_row: u32, last_col: u16) -> Result<(), XlsxError> {
+        self.set_freeze_panes(FIRST_DATA_ROW, 0)?;
+        self.autofilter(HEADER_ROW + 1, 0, last_row, last_col)?;
+        setup_print(self, HEADER_ROW + 1)
+    }
+}
+
+/// The distinct formats the section sheets use, in the order they are first used. The
+/// workbook numbers a format when a sheet first uses it; registering them in this order
+/// before the sheets are written in parallel gives every format the number the sheets
+/// written one after another would give it, so the file is the same byte for byte.
+struct FormatOrder<'a> {
+    /// The shared formats, recognised by address (most cells use one of them).
+    known: &'a Formats,
+    formats: Vec<Format>,
+    seen: [bool; Formats::COUNT],
+}
+
+impl<'a> FormatOrder<'a> {
+    fn new(known: &'a Formats) -> Self {
+        FormatOrder {
+            known,
+            formats: Vec::new(),
+            seen: [false; Formats::COUNT],
+        }
+    }
+
+    fn note(&mut self, format: &Format) {
+        let slot = self
+            .known
+            .all()
+            .iter()
+            .position(|k| std::ptr::eq(*k, format));
+        if let Some(i) = slot {
+            if self.seen.get(i).copied().unwrap_or(true) {
+                return;
+            }
+            if let Some(s) = self.seen.get_mut(i) {
+                *s = true;
+            }
+        }
+        // A format built for one cell (a quote-prefixed mark) may equal one already noted.
+        if !self.formats.iter().any(|f| f == format) {
+            self.formats.push(format.clone());
+        }
+    }
+}
+
+impl Sheet for FormatOrder<'_> {
+    fn set_column_width(&mut self, _: u16, _: f64) -> Result<(), XlsxError> {
+        Ok(())
+    }
+    fn set_row_height(&mut self, _: u32, _: f64) -> Result<(), XlsxError> {
+        Ok(())
+    }
+    fn merge_range(
+        &mut self,
+        _: (u32, u16),
+        _: (u32, u16),
+        _: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        self.note(format);
+        Ok(())
+    }
+    fn write_string_with_format(
+        &mut self,
+        _: u32,
+        _: u16,
+        _: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        self.note(format);
+        Ok(())
+    }
+    fn finish(&mut self, _: u32, _: u16) -> Result<(), XlsxError> {
+        Ok(())
+    }
+}
+
+fn write_section<S: Sheet>(
+    ws: &mut S,
     cat: &Catalogue,
     section: &Section,
     levels: &[Level],
@@ -185,27 +332,25 @@ fn write_section(
     for (i, c) in cols.iter().enumerate() {
         ws.set_column_width(i as u16, c.width)?;
     }
-    ws.set_row_height(0, 32)?;
-    ws.merge_range(0, 0, 0, last_col, &title(cat), &f.title)?;
+    ws.set_row_height(0, 32.0)?;
+    ws.merge_range((0, 0), (0, last_col), &title(cat), &f.title)?;
     let sub = format!(
         "{}领域（共 {} 项）",
         section_label(section),
         section.items.len()
     );
-    ws.merge_range(1, 0, 1, last_col, &sub, &f.subtitle)?;
+    ws.merge_range((1, 0), (1, last_col), &sub, &f.subtitle)?;
     // The two-row header, written row by row (the sheet streams): a column without a parent
     // spans both rows; a parent spans its children.
-    ws.set_row_height(HEADER_ROW, 22)?;
+    ws.set_row_height(HEADER_ROW, 22.0)?;
     let mut i = 0;
     while i < cols.len() {
         let c = &cols[i];
         match c.parent {
             None => {
                 ws.merge_range(
-                    HEADER_ROW,
-                    i as u16,
-                    HEADER_ROW + 1,
-                    i as u16,
+                    (HEADER_ROW, i as u16),
+                    (HEADER_ROW + 1, i as u16),
                     &c.label,
                     &f.header,
                 )?;
@@ -215,10 +360,8 @@ fn write_section(
                 let n = cols[i..].iter().take_while(|x| x.parent == Some(p)).count();
                 if n > 1 {
                     ws.merge_range(
-                        HEADER_ROW,
-                        i as u16,
-                        HEADER_ROW,
-                        (i + n - 1) as u16,
+                        (HEADER_ROW, i as u16),
+                        (HEADER_ROW, (i + n - 1) as u16),
                         p,
                         &f.header,
                     )?;
@@ -229,7 +372,7 @@ fn write_section(
             }
         }
     }
-    ws.set_row_height(HEADER_ROW + 1, 36)?;
+    ws.set_row_height(HEADER_ROW + 1, 36.0)?;
     for (k, c) in cols.iter().enumerate() {
         if c.parent.is_some() {
             ws.write_string_with_format(HEADER_ROW + 1, k as u16, &c.label, &f.header)?;
@@ -241,12 +384,10 @@ fn write_section(
         let last = row + group.len() as u32 - 1;
         let head = &group[0];
         if group.len() > 1 {
-            ws.merge_range(first, 0, last, 0, &head.seq, &f.center)?;
+            ws.merge_range((first, 0), (last, 0), &head.seq, &f.center)?;
             ws.merge_range(
-                first,
-                1,
-                last,
-                1,
+                (first, 1),
+                (last, 1),
                 super::fit_cell(&head.category).as_ref(),
                 f.text_for(&head.category),
             )?;
@@ -265,11 +406,8 @@ fn write_section(
             row += 1;
         }
     }
-    ws.set_freeze_panes(FIRST_DATA_ROW, 0)?;
     let last_row = row.saturating_sub(1).max(HEADER_ROW + 1);
-    ws.autofilter(HEADER_ROW + 1, 0, last_row, last_col)?;
-    setup_print(ws, HEADER_ROW + 1)?;
-    Ok(())
+    ws.finish(last_row, last_col)
 }
 
 /// Lines a text needs in a column `width` characters wide (CJK characters count two).
@@ -313,8 +451,8 @@ fn section_label(s: &Section) -> &str {
     s.key.display_name()
 }
 
-fn write_item(
-    ws: &mut Worksheet,
+fn write_item<S: Sheet>(
+    ws: &mut S,
     row: u32,
     it: &Item,
     levels: &[Level],
@@ -347,11 +485,11 @@ fn write_item(
             ws.write_string_with_format(
                 row,
                 8 + k as u16,
-                *v,
+                v,
                 &f.center.clone().set_quote_prefix(),
             )?;
         } else {
-            ws.write_string_with_format(row, 8 + k as u16, *v, &f.center)?;
+            ws.write_string_with_format(row, 8 + k as u16, v, &f.center)?;
         }
     }
     for (k, l) in levels.iter().enumerate() {
@@ -439,12 +577,33 @@ pub fn render(cat: &Catalogue, o: &Options) -> Result<Vec<u8>, XlsxError> {
     let cover = wb.add_worksheet();
     cover.set_name(sheet_name("说明", &mut used))?;
     write_cover(cover, cat, o, &f)?;
+    // The section sheets are written in parallel (storing the cells is most of the
+    // workbook's time, and the other outputs leave the second core idle), after their formats
+    // are registered in the order one-after-another writing would first use them.
+    let mut order = FormatOrder::new(&f);
     for s in &cat.sections {
-        // Rows are written in order and every merge is issued before the rows below it, so
-        // the sheet streams through a temporary file instead of being held in memory.
-        let ws = wb.add_worksheet_with_constant_memory()?;
+        write_section(&mut order, cat, s, &levels, &f)?;
+    }
+    let mut scratch = wb.new_worksheet_with_constant_memory()?;
+    for (i, format) in order.formats.iter().enumerate() {
+        let col = u16::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)?;
+        scratch.write_string_with_format(0, col, "-", format)?;
+    }
+    drop(scratch);
+    // Rows are written in order and every merge is issued before the rows below it, so each
+    // sheet streams through a temporary file instead of being held in memory.
+    let mut sheets = Vec::with_capacity(cat.sections.len());
+    for s in &cat.sections {
+        let mut ws = wb.new_worksheet_with_constant_memory()?;
         ws.set_name(sheet_name(section_label(s), &mut used))?;
-        write_section(ws, cat, s, &levels, &f)?;
+        sheets.push((ws, s));
+    }
+    sheets
+        .par_iter_mut()
+        .map(|(ws, s)| write_section(ws, cat, s, &levels, &f))
+        .collect::<Result<Vec<()>, XlsxError>>()?;
+    for (ws, _) in sheets {
+        wb.push_worksheet(ws);
     }
     wb.save_to_buffer()
 }

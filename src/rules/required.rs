@@ -85,7 +85,7 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
     for (field, rule, hint) in text_rules {
         let empty = match field {
             Field::Channels => item.channels.is_empty(),
-            f => item.text(f).is_none_or(|t| t.trim().is_empty()),
+            f => item.text(f).is_none_or(|t| crate::text::trim(t).is_empty()),
         };
         if empty {
             let what = rule.summary.trim_start_matches("缺少");

@@ -14,7 +14,7 @@ pub(super) enum Mark<'a> {
 
 pub(super) fn mark(cell: &str) -> Mark<'_> {
     // U+3000 is white space to `trim`.
-    let t = cell.trim();
+    let t = crate::text::trim(cell);
     match t {
         "" | "□" | "☐" | "×" | "✗" | "✘" | "否" | "N" | "n" | "0" | "无" => Mark::Unset,
         "✓" | "√" | "✔" | "☑" | "■" | "●" | "○" | "✅" | "是" | "Y" | "y" | "1" | "V" | "v" => {
@@ -59,7 +59,7 @@ pub(super) enum Looks {
 }
 
 pub(super) fn looks(v: &str) -> Option<Looks> {
-    let v = v.trim();
+    let v = crate::text::trim(v);
     if v.is_empty() {
         return None;
     }

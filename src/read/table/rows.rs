@@ -626,7 +626,7 @@ impl Order {
             .cells
             .iter()
             .enumerate()
-            .map(|(i, c)| (i, c.trim()))
+            .map(|(i, c)| (i, crate::text::trim(c)))
             .filter(|(i, c)| !c.is_empty() && !continued(*i));
         let (first_col, text) = cells.next()?;
         let mut others = 0;
@@ -637,7 +637,7 @@ impl Order {
         // A header repeated after a page break.
         if r.cells
             .iter()
-            .map(|c| c.trim())
+            .map(|c| crate::text::trim(c))
             .eq(layout.header_cells.iter().map(String::as_str))
         {
             return None;
@@ -804,7 +804,7 @@ fn to_simplified_text(s: &str) -> String {
 /// A label followed by a colon (填报人：, 联系电话:, 审核人：张三) or a label that asks for a seal
 /// or signature (填报单位（盖章）): the text of filing and signature lines and of notes.
 fn is_label(text: &str) -> bool {
-    let t = text.trim();
+    let t = crate::text::trim(text);
     let t = domains::to_simplified(t);
     if [
         "（盖章）",

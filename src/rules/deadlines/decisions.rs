@@ -181,12 +181,23 @@ fn longest(text: &str) -> (Option<u32>, Option<u32>) {
     (p.max_working_days(), p.max_natural_days())
 }
 
-/// Check an item's decision deadline.
-pub(crate) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
-    if !item.mode.contains(&Mode::Active) || item.deadline.trim().is_empty() {
-        return;
-    }
-    let parts = clauses(&item.deadline);
+/// What a time limit's clauses leave to judge, a pure function of the text: a province
+/// repeats a handful of 公开时限, and splitting and classifying the clauses on every row was
+/// most of this rule's work.
+enum Plan {
+    /// Every clause is labelled for something other than the decision (办事指南：长期公开).
+    Nothing,
+    /// The clauses that speak of the decision, and whether one of them names the act.
+    Clauses {
+        names_the_act: bool,
+        texts: Vec<String>,
+    },
+    /// No clause is labelled: the whole text, if the item publishes a decision.
+    Whole,
+}
+
+fn plan(deadline: &str) -> Plan {
+    let parts = clauses(deadline);
     // A clause speaks of the decision by its label (处罚决定：…) or, unlabelled, by its text
     // (其中行政许可、行政处罚事项自作出行政决定之日起7个工作日内公示).
     let decision_clauses: Vec<&Clause> = parts
@@ -198,22 +209,51 @@ pub(crate) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
                     && c.text.contains("决定"))
         })
         .collect();
-    let judged: Vec<&str> = if !decision_clauses.is_empty() {
+    if !decision_clauses.is_empty() {
         let names_the_act = decision_clauses
             .iter()
             .any(|c| names_penalty_or_licence(c.label) || names_penalty_or_licence(c.text));
-        if !(names_the_act || is_decision_item(item)) {
-            return;
+        Plan::Clauses {
+            names_the_act,
+            texts: decision_clauses
+                .iter()
+                .map(|c| c.text.to_string())
+                .collect(),
         }
-        decision_clauses.iter().map(|c| c.text).collect()
     } else if parts.iter().any(|c| !c.label.is_empty()) {
-        // Every clause is labelled for something other than the decision (办事指南：长期公开).
-        return;
+        Plan::Nothing
     } else {
-        if !is_decision_item(item) {
-            return;
+        Plan::Whole
+    }
+}
+
+thread_local! {
+    static PLANS: crate::memo::Cache<Plan> = Default::default();
+}
+
+/// Check an item's decision deadline.
+pub(crate) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
+    if !item.mode.contains(&Mode::Active) || item.deadline.trim().is_empty() {
+        return;
+    }
+    let plan = crate::memo::get(&PLANS, &item.deadline, plan);
+    let judged: Vec<&str> = match &*plan {
+        Plan::Nothing => return,
+        Plan::Clauses {
+            names_the_act,
+            texts,
+        } => {
+            if !(*names_the_act || is_decision_item(item)) {
+                return;
+            }
+            texts.iter().map(String::as_str).collect()
         }
-        vec![item.deadline.as_str()]
+        Plan::Whole => {
+            if !is_decision_item(item) {
+                return;
+            }
+            vec![item.deadline.as_str()]
+        }
     };
     let mut worst: Option<(String, &str)> = None;
     for text in judged {
