@@ -9,6 +9,7 @@ pub mod csv;
 pub mod document;
 pub mod docx;
 pub mod html;
+pub mod numfmt;
 pub mod table;
 pub mod toml;
 pub mod xlsx;
