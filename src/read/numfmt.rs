@@ -65,6 +65,87 @@ pub fn builtin(id: u32) -> Option<&'static str> {
     })
 }
 
+/// At most this many cell formats (`cellXfs`) and custom codes are kept from a styles part:
+/// Excel itself stops at 64,000 cell formats; a hostile file may declare millions.
+const MAX_XFS: usize = 65_536;
+
+/// The number format of each cell format (`xf`) of a workbook's `styles.xml`: the `s="N"`
+/// of a cell names one. Only formats that show a value differently from General are kept.
+#[derive(Debug, Default, Clone)]
+pub struct CellFormats {
+    /// By xf index: the format code, `None` for General (or an id this module does not know).
+    xfs: Vec<Option<std::sync::Arc<str>>>,
+}
+
+impl CellFormats {
+    /// Read `numFmts` and `cellXfs` from the text of `styles.xml`. A part that is not XML,
+    /// lacks `cellXfs`, or names unknown ids gives formats that are General: the plain value.
+    pub fn parse(xml: &str) -> CellFormats {
+        use quick_xml::events::Event;
+        let mut custom: std::collections::HashMap<u32, std::sync::Arc<str>> =
+            std::collections::HashMap::new();
+        let mut ids: Vec<Option<u32>> = Vec::new();
+        let mut r = quick_xml::Reader::from_str(xml);
+        let mut in_xfs = false;
+        loop {
+            match r.read_event() {
+                Ok(Event::Start(e)) if e.local_name().as_ref() == "cellXfs" => in_xfs = true,
+                Ok(Event::End(e)) if e.local_name().as_ref() == "cellXfs" => in_xfs = false,
+                Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
+                    "numFmt" if custom.len() < MAX_XFS => {
+                        let id = xml_attr(&e, "numFmtId").and_then(|v| v.parse::<u32>().ok());
+                        let code = xml_attr(&e, "formatCode");
+                        if let (Some(id), Some(code)) = (id, code) {
+                            if code.chars().count() <= MAX_CODE {
+                                custom.insert(id, code.into());
+                            }
+                        }
+                    }
+                    "xf" if in_xfs && ids.len() < MAX_XFS => {
+                        ids.push(xml_attr(&e, "numFmtId").and_then(|v| v.parse::<u32>().ok()));
+                    }
+                    _ => {}
+                },
+                Ok(Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+        }
+        let xfs = ids
+            .into_iter()
+            .map(|id| {
+                let id = id?;
+                let code = custom
+                    .get(&id)
+                    .cloned()
+                    .or_else(|| builtin(id).map(std::sync::Arc::from))?;
+                (!is_general(&code)).then_some(code)
+            })
+            .collect();
+        CellFormats { xfs }
+    }
+
+    /// The format code of cell format `s`, when it is not General.
+    pub fn code(&self, s: u32) -> Option<&str> {
+        self.xfs.get(s as usize)?.as_deref()
+    }
+
+    /// Whether any cell format shows values differently from General.
+    pub fn is_empty(&self) -> bool {
+        self.xfs.iter().all(Option::is_none)
+    }
+}
+
+/// An attribute's unescaped value by its local name.
+fn xml_attr(e: &quick_xml::events::BytesStart, name: &str) -> Option<String> {
+    e.attributes().flatten().find_map(|a| {
+        (a.key.local_name().as_ref() == name).then(|| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map(|v| v.into_owned())
+                .unwrap_or_else(|_| a.value.to_string())
+        })
+    })
+}
+
 /// One piece of a format section.
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
@@ -901,6 +982,22 @@ mod tests {
         assert_eq!(n("yyyy-mm-dd", 1e12), None);
         assert_eq!(n("0", f64::NAN), None);
         assert_eq!(n("0", 1e300).map(|s| s.len()), Some(301));
+    }
+
+    #[test]
+    fn styles_map_cell_formats_to_codes_and_hostile_parts_to_general() {
+        let xml = r#"<styleSheet xmlns="x"><numFmts count="2"><numFmt numFmtId="176" formatCode="0&quot;个工作日&quot;"/><numFmt numFmtId="99999999999" formatCode="0&quot;x&quot;"/></numFmts><cellStyleXfs><xf numFmtId="176"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="176" applyNumberFormat="1"/><xf numFmtId="31"/><xf numFmtId="4000000000"/><xf/></cellXfs></styleSheet>"#;
+        let f = CellFormats::parse(xml);
+        assert_eq!(f.code(0), None);
+        assert_eq!(f.code(1), Some("0\"个工作日\""));
+        assert_eq!(f.code(2), Some("yyyy\"年\"m\"月\"d\"日\""));
+        assert_eq!(f.code(3), None, "an unknown id is General");
+        assert_eq!(f.code(4), None);
+        assert_eq!(f.code(u32::MAX), None, "s= out of range");
+        assert!(CellFormats::parse("<styleSheet><numFmts/></styleSheet>").is_empty());
+        assert!(CellFormats::parse("not xml <<<").is_empty());
+        let prefixed = r#"<x:styleSheet xmlns:x="x"><x:cellXfs><x:xf numFmtId="9"/></x:cellXfs></x:styleSheet>"#;
+        assert_eq!(CellFormats::parse(prefixed).code(0), Some("0%"));
     }
 
     #[test]
