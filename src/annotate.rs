@@ -44,8 +44,12 @@ fn col_of(cell: &str) -> Option<(u32, u16)> {
 ///
 /// # Errors
 /// A message when the workbook cannot be read or written.
-pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String> {
-    let (mut wb, sheets) = crate::read::xlsx::open_for_copy(bytes)?;
+pub fn annotate(
+    bytes: Vec<u8>,
+    diags: &[Diagnostic],
+    limits: &crate::limits::Limits,
+) -> Result<Vec<u8>, String> {
+    let (mut wb, sheets) = crate::read::xlsx::open_for_copy(bytes, limits)?;
     let mut out = Workbook::new();
     let base = Format::new()
         .set_font_name("宋体")
@@ -139,7 +143,7 @@ pub fn annotate(bytes: Vec<u8>, diags: &[Diagnostic]) -> Result<Vec<u8>, String>
         let Ok(range) = wb.worksheet_range(&name) else {
             continue;
         };
-        let merges = crate::read::xlsx::merges_within(&mut wb, &name, &range)?;
+        let merges = crate::read::xlsx::merges_within(&mut wb, &name, &range, limits)?;
         // Merged columns by row, so each cell's test looks at its own row only.
         let mut merged_in_row: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
         for m in &merges {

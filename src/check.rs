@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 use crate::date::Date;
 use crate::diag::{Cap, Diagnostic, Tally};
 use crate::domains::SectionKey;
+use crate::limits::Limits;
 use crate::model::Catalogue;
 use crate::read::table::RowItem;
 use crate::read::toml::RulesTable;
@@ -27,6 +28,9 @@ pub struct Checks {
     /// Read the unit files county.toml names even where `gkml serve` holds a newer upload
     /// (`--no-uploads`).
     pub no_uploads: bool,
+    /// How much a reader may take in (`--max-input-mb`, `--max-rows`, `--max-cell-chars`):
+    /// passed down to every reader of the run, never a process-wide setting.
+    pub limits: Limits,
 }
 
 impl Checks {
@@ -36,6 +40,7 @@ impl Checks {
             ctx: Context { today },
             cap: Cap::default(),
             no_uploads: false,
+            limits: Limits::default(),
         }
     }
 

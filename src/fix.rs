@@ -426,11 +426,14 @@ pub fn plan(path: &Path) -> Result<Plan, String> {
 ///
 /// # Errors
 /// A message when the workbook cannot be read or the copy written.
-pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
+pub fn fix_workbook(
+    path: &Path,
+    limits: &crate::limits::Limits,
+) -> Result<Option<PathBuf>, String> {
     use crate::read::xlsx::raw_text;
     use calamine::{Data, Reader};
     let bytes = std::fs::read(path).map_err(|e| format!("无法读取：{e}"))?;
-    let (mut wb, sheets) = crate::read::xlsx::open_for_copy(bytes)?;
+    let (mut wb, sheets) = crate::read::xlsx::open_for_copy(bytes, limits)?;
     let mut out = rust_xlsxwriter::Workbook::new();
     let mut changed = false;
     let mut shown = false;
@@ -438,7 +441,7 @@ pub fn fix_workbook(path: &Path) -> Result<Option<PathBuf>, String> {
         let Ok(range) = wb.worksheet_range(&name) else {
             continue;
         };
-        let merges = crate::read::xlsx::merges_within(&mut wb, &name, &range)?;
+        let merges = crate::read::xlsx::merges_within(&mut wb, &name, &range, limits)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let rows: Vec<RawRow> = range
             .rows()

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::catalogues::Store;
+use crate::limits::Limits;
 use crate::read::{csv, table, toml, xlsx};
 use crate::rules;
 
@@ -14,12 +15,15 @@ fn name(n: &str) -> Arc<str> {
     Arc::from(n)
 }
 
+/// The fuzz targets read under the command line's default limits.
+const LIMITS: Limits = Limits::DEFAULT;
+
 /// A TOML catalogue (reference, unit or project).
 pub fn toml(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if crate::limits::toml_depth(text) > crate::limits::get().max_toml_depth {
+    if crate::limits::toml_depth(text) > LIMITS.max_toml_depth {
         return;
     }
     let (doc, _) = toml::parse(&name("fuzz.toml"), text, Path::new("."));
@@ -40,11 +44,15 @@ pub fn toml(data: &[u8]) {
 /// A CSV draft in any encoding.
 pub fn csv(data: &[u8]) {
     let file = name("fuzz.csv");
-    let Ok(rows) = csv::from_reader(Box::new(std::io::Cursor::new(data.to_vec())), &file, b',')
-    else {
+    let Ok(rows) = csv::from_reader(
+        Box::new(std::io::Cursor::new(data.to_vec())),
+        &file,
+        b',',
+        &LIMITS,
+    ) else {
         return;
     };
-    let (cats, _) = table::read_rows(&file, None, rows, "fuzz");
+    let (cats, _) = table::read_rows(&file, None, rows, "fuzz", &LIMITS);
     for c in &cats {
         let _ = rules::check(c, &rules::Context::default());
     }
@@ -56,13 +64,14 @@ pub fn csv(data: &[u8]) {
 /// A spreadsheet (xlsx, xls, ods) held in memory.
 pub fn workbook(data: &[u8]) {
     let file = name("fuzz.xlsx");
-    if let Ok((sheets, _)) = xlsx::read_sheets_from_bytes(data.to_vec(), &file) {
+    if let Ok((sheets, _)) = xlsx::read_sheets_from_bytes(data.to_vec(), &file, &LIMITS) {
         for s in sheets {
             let (cats, _) = table::read_rows(
                 &file,
                 Some(s.name.clone()),
                 s.rows.into_iter().map(Ok),
                 "fuzz",
+                &LIMITS,
             );
             for c in &cats {
                 let _ = rules::check(c, &rules::Context::default());
@@ -76,7 +85,7 @@ pub fn workbook(data: &[u8]) {
 pub fn html(data: &[u8]) {
     let file = name("fuzz.html");
     if let Ok(tables) = crate::read::html::read_bytes(data, &file) {
-        let (cats, _) = crate::read::document::read_tables(&file, tables, "fuzz", "网页");
+        let (cats, _) = crate::read::document::read_tables(&file, tables, "fuzz", "网页", &LIMITS);
         for c in &cats {
             let _ = rules::check(c, &rules::Context::default());
         }
@@ -86,8 +95,9 @@ pub fn html(data: &[u8]) {
 /// A Word document (.docx) held in memory.
 pub fn docx(data: &[u8]) {
     let file = name("fuzz.docx");
-    if let Ok(tables) = crate::read::docx::read_bytes(data, &file) {
-        let (cats, _) = crate::read::document::read_tables(&file, tables, "fuzz", "Word 文档");
+    if let Ok(tables) = crate::read::docx::read_bytes(data, &file, &LIMITS) {
+        let (cats, _) =
+            crate::read::document::read_tables(&file, tables, "fuzz", "Word 文档", &LIMITS);
         for c in &cats {
             let _ = rules::check(c, &rules::Context::default());
         }

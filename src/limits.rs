@@ -1,10 +1,9 @@
 //! Limits on what gkml reads, so that a hostile or broken file is refused with a clear
 //! message instead of exhausting memory or the stack: file size, a workbook's decompressed
 //! size and declared sheet dimensions (zip bombs), repeated cells (OpenDocument), columns,
-//! rows, cell length, TOML nesting. Set once
-//! from the command line (`--max-input-mb`, `--max-rows`, `--max-cell-chars`).
-
-use std::sync::OnceLock;
+//! rows, cell length, TOML nesting. The command line builds one value (`--max-input-mb`,
+//! `--max-rows`, `--max-cell-chars`) and passes it down to every reader; there is no
+//! process-wide setting, so a library caller (the server, a test) may read with other limits.
 
 /// The limits in force.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,30 +25,23 @@ pub struct Limits {
     pub max_toml_depth: usize,
 }
 
+impl Limits {
+    /// The limits when the command line says nothing.
+    pub const DEFAULT: Limits = Limits {
+        max_input_bytes: 2 * 1024 * 1024 * 1024,
+        max_sheet_cells: 50_000_000,
+        max_repeated_cells: 100_000,
+        max_columns: 16_384,
+        max_rows: 5_000_000,
+        max_cell_chars: 32_767,
+        max_toml_depth: 64,
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_input_bytes: 2 * 1024 * 1024 * 1024,
-            max_sheet_cells: 50_000_000,
-            max_repeated_cells: 100_000,
-            max_columns: 16_384,
-            max_rows: 5_000_000,
-            max_cell_chars: 32_767,
-            max_toml_depth: 64,
-        }
+        Limits::DEFAULT
     }
-}
-
-static LIMITS: OnceLock<Limits> = OnceLock::new();
-
-/// Set the limits for this process (the first call wins).
-pub fn set(l: Limits) {
-    let _ = LIMITS.set(l);
-}
-
-/// The limits in force.
-pub fn get() -> Limits {
-    *LIMITS.get_or_init(Limits::default)
 }
 
 /// How deep arrays and inline tables nest in a TOML text, ignoring brackets inside strings

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::catalogues::Store;
 use crate::diag::Diagnostic;
+use crate::limits::Limits;
 use crate::model::Catalogue;
 use crate::read::toml::{self, ProjectSpec, TomlDoc};
 use crate::read::{
@@ -47,8 +48,9 @@ impl FileRead {
     }
 }
 
-/// Read one file. `county` is the project's county, used when a unit file does not name one.
-pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
+/// Read one file. `county` is the project's county, used when a unit file does not name one;
+/// `limits` bound what is read (the command line's `--max-*`, else the defaults).
+pub fn read_file(path: &Path, store: &Store, county: Option<&str>, limits: &Limits) -> FileRead {
     // No output of this run may overwrite what it reads (`fsutil::refuse_input`).
     crate::fsutil::note_input(path);
     let file = display_name(path);
@@ -68,7 +70,6 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
                 .hint("gkml 读取 .toml、.csv、.tsv、.xlsx、.xlsm、.xls、.ods、.html、.htm、.docx 文件"),
         );
     };
-    let limits = crate::limits::get();
     if let Ok(meta) = std::fs::metadata(path) {
         // A FIFO, socket or device would block or never end: only regular files are read.
         if !meta.is_file() {
@@ -104,22 +105,24 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
         .unwrap_or("目录")
         .to_string();
     match ty {
-        FileType::Toml => read_toml(path, &file, store, county),
+        FileType::Toml => read_toml(path, &file, store, county, limits),
         FileType::Csv | FileType::Tsv => {
             let delim = if ty == FileType::Csv { b',' } else { b'\t' };
-            match csv::open(path, &file, delim) {
+            match csv::open(path, &file, delim, limits) {
                 Ok(mut rows) => {
                     let (catalogues, mut diags) =
-                        table::read_rows(&file, None, rows.by_ref(), &stem);
+                        table::read_rows(&file, None, rows.by_ref(), &stem, limits);
                     diags.extend(rows.take_warnings());
                     FileRead::read(file, catalogues, diags)
                 }
                 Err(d) => FileRead::failed(file, d),
             }
         }
-        FileType::Workbook if head_is_html(path) => read_document(path, &file, &stem, Kind::Html),
-        FileType::Workbook => read_workbook(path, file, &stem),
-        FileType::Html => read_document(path, &file, &stem, Kind::Html),
+        FileType::Workbook if head_is_html(path) => {
+            read_document(path, &file, &stem, Kind::Html, limits)
+        }
+        FileType::Workbook => read_workbook(path, file, &stem, limits),
+        FileType::Html => read_document(path, &file, &stem, Kind::Html, limits),
         FileType::Docx | FileType::Legacy => {
             let ext = path
                 .extension()
@@ -128,14 +131,14 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>) -> FileRead {
                 .to_ascii_lowercase();
             let head = head_bytes(path);
             if html::looks_like_html(&head) {
-                read_document(path, &file, &stem, Kind::Html)
+                read_document(path, &file, &stem, Kind::Html, limits)
             } else if head.starts_with(b"PK") && ext == "et" {
-                read_workbook(path, file, &stem)
+                read_workbook(path, file, &stem, limits)
             } else if head.starts_with(b"PK") {
-                read_document(path, &file, &stem, Kind::Docx)
+                read_document(path, &file, &stem, Kind::Docx, limits)
             } else if ty == FileType::Docx && !head.starts_with(b"\xD0\xCF\x11\xE0") {
                 // Neither a zip nor an old binary file: let the docx reader say why.
-                read_document(path, &file, &stem, Kind::Docx)
+                read_document(path, &file, &stem, Kind::Docx, limits)
             } else {
                 let ext = if ty == FileType::Docx { "doc" } else { &ext };
                 FileRead::failed(file.clone(), docx::legacy(&file, ext))
@@ -168,7 +171,13 @@ enum Kind {
 }
 
 /// Read the catalogue tables of an HTML page or a Word document.
-fn read_document(path: &Path, file: &Arc<str>, stem: &str, kind: Kind) -> FileRead {
+fn read_document(
+    path: &Path,
+    file: &Arc<str>,
+    stem: &str,
+    kind: Kind,
+    limits: &Limits,
+) -> FileRead {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return FileRead::failed(file.clone(), unreadable(file, &e)),
@@ -177,13 +186,13 @@ fn read_document(path: &Path, file: &Arc<str>, stem: &str, kind: Kind) -> FileRe
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let tables = match kind {
             Kind::Html => html::read_bytes(&bytes, file)?,
-            Kind::Docx => docx::read_bytes(&bytes, file)?,
+            Kind::Docx => docx::read_bytes(&bytes, file, limits)?,
         };
         let what = match kind {
             Kind::Html => "网页",
             Kind::Docx => "Word 文档",
         };
-        Ok(document::read_tables(file, tables, stem, what))
+        Ok(document::read_tables(file, tables, stem, what, limits))
     }));
     match read {
         // The portal's index.html and other pages gkml writes without a catalogue.
@@ -228,9 +237,9 @@ fn once_per_file(diags: &mut Vec<Diagnostic>) {
 }
 
 /// Read every visible sheet of a workbook.
-fn read_workbook(path: &Path, file: Arc<str>, stem: &str) -> FileRead {
+fn read_workbook(path: &Path, file: Arc<str>, stem: &str, limits: &Limits) -> FileRead {
     let stem = stem.to_string();
-    match xlsx::read_sheets(path, &file) {
+    match xlsx::read_sheets(path, &file, limits) {
         Ok((sheets, sheet_diags)) => {
             let mut catalogues: Vec<Catalogue> = Vec::new();
             let mut diags = sheet_diags;
@@ -241,6 +250,7 @@ fn read_workbook(path: &Path, file: Arc<str>, stem: &str) -> FileRead {
                     Some(sheet.name.clone()),
                     sheet.rows.into_iter().map(Ok),
                     &stem,
+                    limits,
                 );
                 // A sheet with no header (a cover, notes) is only an error if no sheet has one.
                 if cats.is_empty() && d.iter().any(|x| x.code == codes::HEADER_NOT_FOUND.code) {
@@ -270,7 +280,13 @@ fn read_workbook(path: &Path, file: Arc<str>, stem: &str) -> FileRead {
     }
 }
 
-fn read_toml(path: &Path, file: &Arc<str>, store: &Store, county: Option<&str>) -> FileRead {
+fn read_toml(
+    path: &Path,
+    file: &Arc<str>,
+    store: &Store,
+    county: Option<&str>,
+    limits: &Limits,
+) -> FileRead {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return FileRead::failed(file.clone(), unreadable(file, &e)),
@@ -288,7 +304,7 @@ fn read_toml(path: &Path, file: &Arc<str>, store: &Store, county: Option<&str>) 
         }
     };
     let depth = crate::limits::toml_depth(&text);
-    if depth > crate::limits::get().max_toml_depth {
+    if depth > limits.max_toml_depth {
         return FileRead::failed(
             file.clone(),
             Diagnostic::new(

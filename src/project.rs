@@ -379,7 +379,7 @@ pub fn load(
     tick: &(dyn Fn() + Sync),
 ) -> Result<ProjectRun, Box<crate::load::FileRead>> {
     use rayon::prelude::*;
-    let head = crate::load::read_file(path, store, None);
+    let head = crate::load::read_file(path, store, None, &run_checks.limits);
     let Some(spec) = head.project.clone() else {
         return Err(Box::new(head));
     };
@@ -400,7 +400,12 @@ pub fn load(
         .par_iter()
         .filter(|u| uploads.path_for(&u.path).is_file())
         .flat_map_iter(|u| {
-            let fr = crate::load::read_file(uploads.path_for(&u.path), store, Some(&spec.county));
+            let fr = crate::load::read_file(
+                uploads.path_for(&u.path),
+                store,
+                Some(&spec.county),
+                &checks.limits,
+            );
             tick();
             let file = fr.file.to_string();
             let mut out = Vec::new();

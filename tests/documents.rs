@@ -34,7 +34,7 @@ fn places(v: &Value) -> Vec<(String, String, String)> {
 }
 
 fn read(p: &Path) -> Vec<Catalogue> {
-    let fr = gkml::load::read_file(p, Store::embedded(), None);
+    let fr = gkml::load::read_file(p, Store::embedded(), None, &gkml::limits::Limits::DEFAULT);
     fr.catalogues
 }
 

@@ -10,7 +10,12 @@ use common::*;
 use gkml::model::{Catalogue, Channel, ChannelKind, Item};
 
 fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
-    let fr = gkml::load::read_file(path, gkml::catalogues::Store::embedded(), None);
+    let fr = gkml::load::read_file(
+        path,
+        gkml::catalogues::Store::embedded(),
+        None,
+        &gkml::limits::Limits::DEFAULT,
+    );
     let mut diags = fr.diags;
     let checks = gkml::check::Checks::default();
     for c in &fr.catalogues {

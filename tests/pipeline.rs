@@ -240,3 +240,39 @@ fn no_two_top_level_modules_reach_each_other() {
         );
     }
 }
+
+/// Reader limits are a value handed to each read, not a process-wide setting: two reads in
+/// one process with different limits each keep their own (a server or a library caller can
+/// read one file under tighter limits without changing any other read).
+#[test]
+fn reader_limits_are_a_value_each_read_keeps_its_own() {
+    use gkml::limits::Limits;
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("县司法局.csv");
+    let mut text = String::from(
+        "序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开对象,公开方式\n",
+    );
+    for i in 1..=8 {
+        text.push_str(&format!(
+            "{i},法律援助,事项{i},内容,《中华人民共和国法律援助法》,信息形成之日起20个工作日内,县司法局,政府网站,全社会,主动\n"
+        ));
+    }
+    std::fs::write(&p, text).expect("write");
+    let store = gkml::catalogues::Store::embedded();
+    let code = |limits: &Limits| {
+        let fr = gkml::load::read_file(&p, store, None, limits);
+        fr.diags
+            .iter()
+            .any(|d| d.code == "GK013" && d.message.contains("5 行"))
+    };
+    let tight = Limits {
+        max_rows: 5,
+        ..Limits::DEFAULT
+    };
+    assert!(code(&tight), "a 9-row table is refused under max_rows = 5");
+    assert!(
+        !code(&Limits::DEFAULT),
+        "the same file reads under the defaults"
+    );
+    assert!(code(&tight), "and the tight limit still holds afterwards");
+}

@@ -137,7 +137,7 @@ pub fn run(path: &Path, s: &Settings, store: &Store) -> Result<Exit, Error> {
             None,
         );
     }
-    let fr = load::read_file(path, store, None);
+    let fr = load::read_file(path, store, None, &s.checks.limits);
     let summary = Summary {
         files: 1,
         items: fr.catalogues.iter().map(Catalogue::item_count).sum(),

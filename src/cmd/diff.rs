@@ -14,6 +14,7 @@ use crate::cli::ListFormat;
 use crate::diag::Severity;
 use crate::domains::to_simplified;
 use crate::error::Error;
+use crate::limits::Limits;
 use crate::load;
 use crate::model::{Catalogue, Field, Item, Level};
 use crate::render::csv::levels_cell;
@@ -192,8 +193,8 @@ fn reference_of(cat: &Catalogue, store: &Store) -> Catalogue {
     out
 }
 
-fn read_side(path: &Path, store: &Store) -> Result<Vec<Catalogue>, Exit> {
-    let fr = load::read_file(path, store, None);
+fn read_side(path: &Path, store: &Store, limits: &Limits) -> Result<Vec<Catalogue>, Exit> {
+    let fr = load::read_file(path, store, None, limits);
     let unreadable: Vec<_> = fr
         .diags
         .iter()
@@ -343,16 +344,17 @@ pub fn run(
     format: ListFormat,
     xlsx_out: Option<PathBuf>,
     store: &Store,
+    limits: &Limits,
 ) -> Result<Exit, Error> {
     if let Some(p) = &xlsx_out {
         crate::fsutil::guard_outputs(&[old, new.unwrap_or(old)], [p])?;
     }
-    let old_cats = match read_side(old, store) {
+    let old_cats = match read_side(old, store, limits) {
         Ok(c) => c,
         Err(e) => return Ok(e),
     };
     let (a, b) = match (new, reference) {
-        (Some(n), false) => match read_side(n, store) {
+        (Some(n), false) => match read_side(n, store, limits) {
             Ok(c) => (old_cats, c),
             Err(e) => return Ok(e),
         },

@@ -10,6 +10,7 @@ use crate::diag::{self, Severity};
 use crate::error::Error;
 use crate::fsutil::{safe_file_name, write_atomic};
 use crate::import::{to_unit_toml, UnitHints};
+use crate::limits::Limits;
 use crate::load;
 
 use super::{print_out, Exit};
@@ -24,8 +25,9 @@ pub fn run(
     output: Option<&Path>,
     hints: &UnitHints,
     store: &Store,
+    limits: &Limits,
 ) -> Result<Exit, Error> {
-    let fr = load::read_file(draft, store, None);
+    let fr = load::read_file(draft, store, None, limits);
     let mut diags = fr.diags;
     diag::sort(&mut diags);
     if !diags.is_empty() {

@@ -121,12 +121,14 @@ pub fn print_out(text: &str) -> Result<(), Error> {
 /// # Errors
 /// An [`Error`] when the command cannot go on (exit 2).
 pub fn run(cli: Cli) -> Result<Exit, Error> {
-    crate::limits::set(crate::limits::Limits {
+    // One value for the whole run, handed to every reader through `Checks` (or directly,
+    // for the verbs that read without checking).
+    let limits = crate::limits::Limits {
         max_input_bytes: cli.max_input_mb.saturating_mul(1024 * 1024),
         max_rows: cli.max_rows,
         max_cell_chars: cli.max_cell_chars,
         ..crate::limits::Limits::default()
-    });
+    };
     let cap = crate::diag::Cap::new(cli.max_diagnostics);
     let owned;
     // The built-in references are parsed only when a command needs them: checking a CSV
@@ -167,9 +169,10 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             );
             checks.cap = cap;
             checks.no_uploads = no_uploads;
+            checks.limits = limits;
             let mut fix_failed = false;
             if fix {
-                fix_failed = validate::fix(&paths, diff)?;
+                fix_failed = validate::fix(&paths, diff, &limits)?;
                 if diff {
                     return Ok(if fix_failed {
                         Exit::Unreadable
@@ -197,6 +200,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             let mut settings = compile::Settings::from_args(out)?.only(&only);
             settings.checks.cap = cap;
             settings.checks.no_uploads = no_uploads;
+            settings.checks.limits = limits;
             compile::run(&path, &settings, lazy_store())
         }
         Command::Summary { project, out } => {
@@ -204,6 +208,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             let mut settings = compile::Settings::from_args(out)?;
             settings.checks.cap = cap;
             settings.checks.no_uploads = no_uploads;
+            settings.checks.limits = limits;
             let Some(county_toml) = compile::project_file(&project) else {
                 return Err(Error::Usage(format!(
                     "{} 不是县级项目：需要含 county.toml 的文件夹",
@@ -219,7 +224,15 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             reference,
             format,
             xlsx,
-        } => diff::run(&old, new.as_deref(), reference, format, xlsx, lazy_store()),
+        } => diff::run(
+            &old,
+            new.as_deref(),
+            reference,
+            format,
+            xlsx,
+            lazy_store(),
+            &limits,
+        ),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
         Command::Import {
@@ -248,7 +261,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                 kind,
                 county,
             };
-            import::run(&draft, output.as_deref(), &hints, lazy_store())
+            import::run(&draft, output.as_deref(), &hints, lazy_store(), &limits)
         }
         Command::Domains { format } => domains::run(format, lazy_store()),
         Command::Rules { format } => rules::list(format),
@@ -267,6 +280,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             addr,
             max_upload_mb,
             cap,
+            limits,
             cli.catalogues.as_deref(),
         ),
     }

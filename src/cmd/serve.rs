@@ -21,6 +21,7 @@ pub fn run(
     addr: SocketAddr,
     max_upload_mb: u64,
     cap: Cap,
+    limits: crate::limits::Limits,
     catalogues: Option<&Path>,
 ) -> Result<Exit, Error> {
     let county_toml = crate::serve::county_toml(project)?;
@@ -38,6 +39,7 @@ pub fn run(
         super::compile::resolve_date(None)?,
     );
     checks.cap = cap;
+    checks.limits = limits;
     let app = crate::serve::api::App::new(
         county_toml,
         store,

@@ -12,6 +12,7 @@ use crate::check::Checks;
 use crate::cli::DiagFormat;
 use crate::diag::{self, Diagnostic, Tally};
 use crate::error::Error;
+use crate::limits::Limits;
 use crate::load;
 use crate::project;
 use crate::read;
@@ -40,7 +41,7 @@ impl Checked {
         {
             return self.stream(path, checks);
         }
-        let fr = load::read_file(path, store(), None);
+        let fr = load::read_file(path, store(), None, &checks.limits);
         self.files += 1;
         self.tally.extend(checks.configure(fr.diags));
         for cat in &fr.catalogues {
@@ -65,10 +66,10 @@ impl Checked {
         } else {
             b','
         };
-        let limits = crate::limits::get();
+        let limits = &checks.limits;
         if std::fs::metadata(path).is_ok_and(|m| m.len() > limits.max_input_bytes) {
             // The ordinary path reports the limit.
-            let fr = load::read_file(path, Store::embedded(), None);
+            let fr = load::read_file(path, Store::embedded(), None, limits);
             self.tally.extend(checks.configure(fr.diags));
             return;
         }
@@ -100,14 +101,15 @@ impl Checked {
         let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Checked>(1);
         let reader_diags = std::thread::scope(|scope| {
             let reader = scope.spawn(|| {
-                let mut rows = match read::csv::open(path, &file, delim) {
+                let mut rows = match read::csv::open(path, &file, delim, limits) {
                     Ok(r) => r,
                     Err(d) => return (vec![d], None),
                 };
-                let (layout, rest, mut diags) = match Layout::start(&file, None, &mut rows, &stem) {
-                    Ok(started) => started,
-                    Err(diags) => return (diags, None),
-                };
+                let (layout, rest, mut diags) =
+                    match Layout::start(&file, None, &mut rows, &stem, limits) {
+                        Ok(started) => started,
+                        Err(diags) => return (diags, None),
+                    };
                 let layout = Arc::new(layout);
                 if layout_tx.send(Arc::clone(&layout)).is_err() {
                     return (diags, None);
@@ -273,7 +275,7 @@ fn canonical(p: &Path) -> PathBuf {
 ///
 /// # Errors
 /// Only when the diff cannot be printed.
-pub fn fix(paths: &[PathBuf], diff: bool) -> Result<bool, Error> {
+pub fn fix(paths: &[PathBuf], diff: bool, limits: &Limits) -> Result<bool, Error> {
     let mut failed = false;
     let files: Vec<PathBuf> = paths
         .iter()
@@ -300,7 +302,7 @@ pub fn fix(paths: &[PathBuf], diff: bool) -> Result<bool, Error> {
                     );
                     continue;
                 }
-                let fixed = std::panic::catch_unwind(|| crate::fix::fix_workbook(&f))
+                let fixed = std::panic::catch_unwind(|| crate::fix::fix_workbook(&f, limits))
                     .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()));
                 match fixed {
                     Ok(Some(copy)) => eprintln!(
@@ -372,7 +374,7 @@ pub fn annotate(
         )));
     }
     crate::fsutil::guard_outputs(&[path], [out])?;
-    let fr = load::read_file(path, store, None);
+    let fr = load::read_file(path, store, None, &checks.limits);
     let mut diags = checks.configure(fr.diags);
     for cat in &fr.catalogues {
         diags.extend(checks.catalogue(cat));
@@ -382,9 +384,10 @@ pub fn annotate(
         path: path.clone(),
         source: e,
     })?;
-    let book = std::panic::catch_unwind(|| crate::annotate::annotate(bytes, &diags))
-        .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()))
-        .map_err(|e| Error::Usage(format!("无法生成批注工作簿：{e}")))?;
+    let book =
+        std::panic::catch_unwind(|| crate::annotate::annotate(bytes, &diags, &checks.limits))
+            .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()))
+            .map_err(|e| Error::Usage(format!("无法生成批注工作簿：{e}")))?;
     let (dir, name) = crate::fsutil::split_output(out);
     let written = crate::fsutil::write_atomic(dir, &name, &book)?;
     eprintln!(

@@ -16,6 +16,7 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 use super::codes;
 use super::table::RawRow;
 use crate::diag::Diagnostic;
+use crate::limits::Limits;
 
 /// How many bytes are looked at to choose the encoding.
 const SNIFF: usize = 64 * 1024;
@@ -131,6 +132,7 @@ pub struct CsvRows {
     /// Line where the next record starts if no blank line comes first.
     next_line: u64,
     done: bool,
+    limits: Limits,
     pub encoding: &'static Encoding,
 }
 
@@ -180,10 +182,15 @@ impl CsvRows {
 ///
 /// # Errors
 /// A GK001 diagnostic when the file cannot be opened or read.
-pub fn open(path: &Path, file: &Arc<str>, delimiter: u8) -> Result<CsvRows, Diagnostic> {
+pub fn open(
+    path: &Path,
+    file: &Arc<str>,
+    delimiter: u8,
+    limits: &Limits,
+) -> Result<CsvRows, Diagnostic> {
     let unreadable = |e: io::Error| super::unreadable(file, &e);
     let f = BufReader::new(File::open(path).map_err(unreadable)?);
-    from_reader(Box::new(f), file, delimiter)
+    from_reader(Box::new(f), file, delimiter, limits)
 }
 
 /// Rows of CSV text from any reader (a file, or bytes in memory for the fuzz targets).
@@ -194,6 +201,7 @@ pub fn from_reader(
     mut f: Box<dyn Read>,
     file: &Arc<str>,
     delimiter: u8,
+    limits: &Limits,
 ) -> Result<CsvRows, Diagnostic> {
     let unreadable = |e: io::Error| super::unreadable(file, &e);
     let mut prefix = Vec::with_capacity(SNIFF);
@@ -244,6 +252,7 @@ pub fn from_reader(
         lines_before: 0,
         next_line: 1,
         done: false,
+        limits: *limits,
         encoding,
     })
 }
@@ -277,17 +286,17 @@ impl Iterator for CsvRows {
                 // Blank lines are skipped by the parser but shown as rows by a spreadsheet.
                 let blank = line.saturating_sub(self.next_line);
                 self.row += 1 + blank as u32;
-                if u64::from(self.row) > crate::limits::get().max_rows {
+                if u64::from(self.row) > self.limits.max_rows {
                     self.done = true;
                     let d = Diagnostic::new(
                         &codes::INPUT_TOO_LARGE,
-                        format!("表格超过 {} 行的读取上限", crate::limits::get().max_rows),
+                        format!("表格超过 {} 行的读取上限", self.limits.max_rows),
                     )
                     .in_file(&self.file)
                     .hint("拆分文件，或用 --max-rows 提高上限");
                     return Some(Err(d));
                 }
-                let max_columns = crate::limits::get().max_columns;
+                let max_columns = self.limits.max_columns;
                 if self.record.len() > max_columns {
                     self.done = true;
                     let mut d = Diagnostic::new(
@@ -387,7 +396,7 @@ mod tests {
         let p = dir.path().join("t.csv");
         std::fs::write(&p, bytes).expect("write");
         let f: Arc<str> = Arc::from("t.csv");
-        open(&p, &f, b',')
+        open(&p, &f, b',', &Limits::DEFAULT)
             .expect("open")
             .map(|r| r.expect("row"))
             .map(|r| (r.row, r.line, r.cells))

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use super::codes;
 use crate::diag::{cell_name, Diagnostic};
 use crate::domains::{self, SectionKey};
+use crate::limits::Limits;
 use crate::model::{Catalogue, Loc, Place};
 
 use super::table::{self, RawRow};
@@ -509,8 +510,7 @@ fn too_large(file: &Arc<str>, sheet: &str, what: String) -> Diagnostic {
 ///
 /// # Errors
 /// A GK013 diagnostic when the expanded table would exceed the limits.
-pub fn layout(file: &Arc<str>, t: &DocTable) -> Result<Vec<RawRow>, Diagnostic> {
-    let limits = crate::limits::get();
+pub fn layout(file: &Arc<str>, t: &DocTable, limits: &Limits) -> Result<Vec<RawRow>, Diagnostic> {
     let sheet = format!("表{}", t.number);
     let n = t.rows.len();
     if n as u64 > limits.max_rows {
@@ -736,12 +736,13 @@ pub fn read_tables(
     tables: Vec<DocTable>,
     default_unit: &str,
     what: &str,
+    limits: &Limits,
 ) -> (Vec<Catalogue>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     // Laid out, in document order.
     let mut laid: Vec<(DocTable, Vec<RawRow>)> = Vec::new();
     for t in tables {
-        match layout(file, &t) {
+        match layout(file, &t, limits) {
             Ok(rows) => laid.push((t, rows)),
             Err(d) => diags.push(d),
         }
@@ -820,6 +821,7 @@ pub fn read_tables(
             Some(sheet.clone()),
             g.rows.into_iter().map(Ok),
             default_unit,
+            limits,
         );
         remap(&mut cats, &mut d, &sheet, &g.parts);
         if cats.is_empty() && d.iter().any(|x| x.code == codes::HEADER_NOT_FOUND.code) {

@@ -18,6 +18,7 @@ use quick_xml::Reader;
 use super::codes;
 use super::document::{Builder, DocTable, VMerge};
 use crate::diag::Diagnostic;
+use crate::limits::Limits;
 
 /// A GK007 for an old binary Office or WPS file, saying exactly how to convert it.
 pub fn legacy(file: &Arc<str>, ext: &str) -> Diagnostic {
@@ -98,8 +99,11 @@ fn attr(e: &BytesStart, name: &str) -> Option<String> {
 
 /// The document.xml of a .docx, with the zip-bomb guard of `read::xlsx`: the declared sizes
 /// of all parts, and the bytes really read, stay within the input limit.
-fn document_xml(bytes: &[u8], file: &Arc<str>) -> Result<(String, String), Diagnostic> {
-    let limits = crate::limits::get();
+fn document_xml(
+    bytes: &[u8],
+    file: &Arc<str>,
+    limits: &Limits,
+) -> Result<(String, String), Diagnostic> {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| unreadable(file, format!("不是完整的 .docx（{e}）")))?;
     let mut total: u64 = 0;
@@ -658,8 +662,12 @@ fn flush_cell(b: &mut Builder, pending: &mut Option<(u32, VMerge)>) {
 ///
 /// # Errors
 /// GK001 when it is not a readable Word package, GK013 when it is too large unpacked.
-pub fn read_bytes(bytes: &[u8], file: &Arc<str>) -> Result<Vec<DocTable>, Diagnostic> {
-    let (xml, numbering) = document_xml(bytes, file)?;
+pub fn read_bytes(
+    bytes: &[u8],
+    file: &Arc<str>,
+    limits: &Limits,
+) -> Result<Vec<DocTable>, Diagnostic> {
+    let (xml, numbering) = document_xml(bytes, file, limits)?;
     tables_of_xml(&xml, Numbering::parse(&numbering), file)
 }
 
@@ -687,7 +695,8 @@ mod tests {
         let t = tables_of_xml(&xml, Numbering::default(), &Arc::from("t.docx")).unwrap_or_default();
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].grid_columns, Some(3));
-        let rows = super::super::document::layout(&Arc::from("t.docx"), &t[0]).unwrap_or_default();
+        let rows = super::super::document::layout(&Arc::from("t.docx"), &t[0], &Limits::DEFAULT)
+            .unwrap_or_default();
         assert_eq!(rows[0].cells, ["1", "公开对象", "公开对象"]);
         assert_eq!(rows[1].cells, ["1", "全社会", "特定群众"]);
         assert_eq!(rows[1].merged, [true]);

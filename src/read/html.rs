@@ -441,7 +441,8 @@ mod tests {
         )
         .unwrap_or_default();
         assert_eq!(t.len(), 1);
-        let rows = super::super::document::layout(&file(), &t[0]).unwrap_or_default();
+        let rows = super::super::document::layout(&file(), &t[0], &crate::limits::Limits::DEFAULT)
+            .unwrap_or_default();
         assert_eq!(rows[0].cells, ["1", "a\nb", "a\nb"]);
         assert_eq!(rows[1].cells, ["1", "■ 政府网站 □两微一端", "x\ny"]);
         assert_eq!(rows[1].merged, [true]);

@@ -12,6 +12,7 @@ use calamine::{open_workbook_auto_from_rs, Data, Dimensions, Range, Reader, Shee
 use super::codes;
 use super::table::RawRow;
 use crate::diag::Diagnostic;
+use crate::limits::Limits;
 
 /// A sheet's rows.
 pub struct Sheet {
@@ -97,13 +98,12 @@ fn cell_ref(r: &[u8]) -> Option<(u64, u64)> {
 /// declare or use a cell range beyond the sheet-cell limit. calamine allocates a sheet's
 /// whole rectangle (and reserves its declared dimension), so two cells at A1 and XFD1048576
 /// would ask for billions of cells and abort the process: no Rust code could catch it.
-fn check_zip(bytes: &[u8], file: &Arc<str>) -> Result<ZipFacts, Diagnostic> {
+fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts, Diagnostic> {
     use std::io::Read;
     let mut facts = ZipFacts::default();
     let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(facts);
     };
-    let limits = crate::limits::get();
     let too_large = |msg: String| {
         Diagnostic::new(&codes::INPUT_TOO_LARGE, msg)
             .in_file(file)
@@ -503,17 +503,17 @@ fn attr_present(tag: &[u8], name: &[u8]) -> bool {
 
 /// Open a workbook by its content, so an extension that lies (an .xls that is really .xlsx,
 /// an upper-case .XLSX) does not matter.
-fn open(path: &Path, file: &Arc<str>) -> Result<Opened, Diagnostic> {
+fn open(path: &Path, file: &Arc<str>, limits: &Limits) -> Result<Opened, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| super::unreadable(file, &e))?;
-    open_bytes(bytes, file)
+    open_bytes(bytes, file, limits)
 }
 
 /// A workbook opened by calamine, with what the zip scan found.
 type Opened = (Sheets<Cursor<Vec<u8>>>, ZipFacts);
 
 /// Open a workbook held in memory.
-fn open_bytes(bytes: Vec<u8>, file: &Arc<str>) -> Result<Opened, Diagnostic> {
-    let facts = check_zip(&bytes, file)?;
+fn open_bytes(bytes: Vec<u8>, file: &Arc<str>, limits: &Limits) -> Result<Opened, Diagnostic> {
+    let facts = check_zip(&bytes, file, limits)?;
     // From memory, by content: the extension may lie (an .xls that is really .xlsx).
     let wb = open_workbook_auto_from_rs(Cursor::new(bytes.clone())).map_err(|e| {
         Diagnostic::new(
@@ -535,6 +535,7 @@ fn open_bytes(bytes: Vec<u8>, file: &Arc<str>) -> Result<Opened, Diagnostic> {
 #[allow(clippy::type_complexity)]
 pub(crate) fn open_for_copy(
     bytes: Vec<u8>,
+    limits: &Limits,
 ) -> Result<
     (
         Sheets<Cursor<Vec<u8>>>,
@@ -543,7 +544,7 @@ pub(crate) fn open_for_copy(
     String,
 > {
     let file: Arc<str> = Arc::from("");
-    let (wb, _) = open_bytes(bytes, &file).map_err(|d| d.message.to_string())?;
+    let (wb, _) = open_bytes(bytes, &file, limits).map_err(|d| d.message.to_string())?;
     let sheets = wb
         .sheets_metadata()
         .iter()
@@ -573,11 +574,12 @@ pub(crate) fn merges_within(
     wb: &mut Sheets<Cursor<Vec<u8>>>,
     name: &str,
     range: &Range<Data>,
+    limits: &Limits,
 ) -> Result<Vec<Dimensions>, String> {
     let (Some(first), Some(last)) = (range.start(), range.end()) else {
         return Ok(Vec::new());
     };
-    let limit = crate::limits::get().max_sheet_cells;
+    let limit = limits.max_sheet_cells;
     let mut area: u64 = 0;
     let mut out = Vec::new();
     for m in merges(wb, name) {
@@ -662,8 +664,9 @@ fn rows_of(range: &Range<Data>, merged: &[Dimensions]) -> Vec<RawRow> {
 pub fn read_sheets(
     path: &Path,
     file: &Arc<str>,
+    limits: &Limits,
 ) -> Result<(Vec<Sheet>, Vec<Diagnostic>), Diagnostic> {
-    guard(file, || sheets_of(open(path, file)?, file))
+    guard(file, || sheets_of(open(path, file, limits)?, file, limits))
 }
 
 /// Run calamine on untrusted bytes: a panic inside it (seen with corrupt .xls files under
@@ -690,8 +693,11 @@ pub fn guard<T>(
 pub fn read_sheets_from_bytes(
     bytes: Vec<u8>,
     file: &Arc<str>,
+    limits: &Limits,
 ) -> Result<(Vec<Sheet>, Vec<Diagnostic>), Diagnostic> {
-    guard(file, || sheets_of(open_bytes(bytes, file)?, file))
+    guard(file, || {
+        sheets_of(open_bytes(bytes, file, limits)?, file, limits)
+    })
 }
 
 /// Warnings about cells whose value a clerk would not see as read: formulas without a
@@ -797,6 +803,7 @@ fn cell_warnings(
 fn sheets_of(
     (mut wb, facts): Opened,
     file: &Arc<str>,
+    limits: &Limits,
 ) -> Result<(Vec<Sheet>, Vec<Diagnostic>), Diagnostic> {
     let meta: Vec<(String, bool)> = wb
         .sheets_metadata()
@@ -826,20 +833,17 @@ fn sheets_of(
             )
             .in_file(file)
         })?;
-        let merged = merges_within(&mut wb, &name, &range).map_err(|m| {
+        let merged = merges_within(&mut wb, &name, &range, limits).map_err(|m| {
             Diagnostic::new(&codes::INPUT_TOO_LARGE, m)
                 .in_file(file)
                 .hint("这通常是损坏或恶意的文件；请用 Excel/WPS 打开检查后另存")
         })?;
         let rows = rows_of(&range, &merged);
         diags.extend(cell_warnings(&mut wb, &facts, &name, &range, file));
-        if rows.len() as u64 > crate::limits::get().max_rows {
+        if rows.len() as u64 > limits.max_rows {
             return Err(Diagnostic::new(
                 &codes::INPUT_TOO_LARGE,
-                format!(
-                    "工作表“{name}”超过 {} 行的读取上限",
-                    crate::limits::get().max_rows
-                ),
+                format!("工作表“{name}”超过 {} 行的读取上限", limits.max_rows),
             )
             .in_file(file)
             .hint("拆分文件，或用 --max-rows 提高上限"));

@@ -69,7 +69,7 @@ impl App {
         max_upload: u64,
     ) -> Result<App, crate::error::Error> {
         let dir = super::project_dir(&county_toml);
-        let head = crate::load::read_file(&county_toml, store, None);
+        let head = crate::load::read_file(&county_toml, store, None, &checks.limits);
         let Some(spec) = head.project else {
             return Err(crate::error::Error::Usage(
                 crate::print::to_text(&head.diags).trim_end().to_string(),
@@ -382,7 +382,12 @@ fn judge(
     who: (Holder, String),
     (staged, sent): (Staged, String),
 ) -> (StatusCode, Vec<u8>) {
-    let fr = crate::load::read_file(&staged.path, app.store, Some(&app.county));
+    let fr = crate::load::read_file(
+        &staged.path,
+        app.store,
+        Some(&app.county),
+        &app.checks.limits,
+    );
     let cats: Vec<&crate::model::Catalogue> = fr.catalogues.iter().collect();
     let (mut diags, per_unit) = crate::check::attribute(app.checks.configure(fr.diags), &cats);
     for (cat, d) in cats.iter().zip(per_unit) {

@@ -412,8 +412,10 @@ pub async fn unit_download(
                     "xlsx" | "xlsm" | "xls" | "ods" => bytes,
                     _ => return Err("批注工作簿只能由工作簿或 CSV 草稿生成".into()),
                 };
-                let book = std::panic::catch_unwind(|| crate::annotate::annotate(bytes, &diags))
-                    .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()))?;
+                let book = std::panic::catch_unwind(|| {
+                    crate::annotate::annotate(bytes, &diags, &app.checks.limits)
+                })
+                .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()))?;
                 return Ok((book, format!("{stem}.批注.xlsx"), mime_of("xlsx")));
             }
             let output = match what.as_str() {
@@ -506,7 +508,7 @@ pub struct DiffQuery {
 /// The catalogues of a stored version, read as the command line reads them.
 fn version_catalogues(app: &App, rec: &Record) -> Result<Vec<crate::model::Catalogue>, String> {
     let path = app.uploads.blob(rec).ok_or("找不到已保存的草稿")?;
-    Ok(crate::load::read_file(&path, app.store, Some(&app.county)).catalogues)
+    Ok(crate::load::read_file(&path, app.store, Some(&app.county), &app.checks.limits).catalogues)
 }
 
 /// The lines of a version as compiled CSV rows, for comparing two versions.

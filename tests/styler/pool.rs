@@ -132,7 +132,12 @@ fn t_safe(i: &Item) -> bool {
 
 /// Read a file and check its catalogues: every diagnostic of the one pipeline.
 pub fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
-    let fr = gkml::load::read_file(path, gkml::catalogues::Store::embedded(), None);
+    let fr = gkml::load::read_file(
+        path,
+        gkml::catalogues::Store::embedded(),
+        None,
+        &gkml::limits::Limits::DEFAULT,
+    );
     let mut diags = fr.diags;
     let checks = gkml::check::Checks::default();
     for c in &fr.catalogues {

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::domains::SectionKey;
+use crate::limits::Limits;
 use crate::model::{Catalogue, Item, Loc, Section, Unit};
 
 /// One row as read: its cells' text, its row number as a spreadsheet shows it, and for CSV the
@@ -52,39 +53,47 @@ pub fn read_rows(
     sheet: Option<Arc<str>>,
     rows: impl Iterator<Item = Result<RawRow, Diagnostic>>,
     default_unit: &str,
+    limits: &Limits,
 ) -> (Vec<Catalogue>, Vec<Diagnostic>) {
     let mut units: Vec<(String, Catalogue)> = Vec::new();
-    let diags = read_rows_with(file, sheet, rows, default_unit, &mut |r: RowItem| {
-        let cat = match units.iter_mut().position(|(n, _)| *n == r.unit) {
-            Some(i) => &mut units[i].1,
-            None => {
-                units.push((
-                    r.unit.clone(),
-                    Catalogue {
-                        unit: Unit {
-                            name: r.unit.clone(),
-                            full_name: r.unit_full.clone(),
-                            ..Default::default()
+    let diags = read_rows_with(
+        file,
+        sheet,
+        rows,
+        default_unit,
+        limits,
+        &mut |r: RowItem| {
+            let cat = match units.iter_mut().position(|(n, _)| *n == r.unit) {
+                Some(i) => &mut units[i].1,
+                None => {
+                    units.push((
+                        r.unit.clone(),
+                        Catalogue {
+                            unit: Unit {
+                                name: r.unit.clone(),
+                                full_name: r.unit_full.clone(),
+                                ..Default::default()
+                            },
+                            file: Arc::clone(file),
+                            sections: Vec::new(),
+                            is_reference: false,
                         },
-                        file: Arc::clone(file),
-                        sections: Vec::new(),
-                        is_reference: false,
-                    },
-                ));
-                let last = units.len() - 1;
-                &mut units[last].1
+                    ));
+                    let last = units.len() - 1;
+                    &mut units[last].1
+                }
+            };
+            match cat.sections.iter_mut().find(|s| s.key == r.key) {
+                Some(s) => s.items.push(r.item),
+                None => cat.sections.push(Section {
+                    key: r.key,
+                    raw: r.raw,
+                    loc: r.sloc,
+                    items: vec![r.item],
+                }),
             }
-        };
-        match cat.sections.iter_mut().find(|s| s.key == r.key) {
-            Some(s) => s.items.push(r.item),
-            None => cat.sections.push(Section {
-                key: r.key,
-                raw: r.raw,
-                loc: r.sloc,
-                items: vec![r.item],
-            }),
-        }
-    });
+        },
+    );
     let cats = units
         .into_iter()
         .map(|(_, mut c)| {
@@ -101,13 +110,15 @@ pub fn read_rows_with(
     sheet: Option<Arc<str>>,
     rows: impl Iterator<Item = Result<RawRow, Diagnostic>>,
     default_unit: &str,
+    limits: &Limits,
     sink: &mut dyn FnMut(RowItem),
 ) -> Vec<Diagnostic> {
     let mut rows = rows.peekable();
-    let (layout, rest, mut diags) = match Layout::start(file, sheet, &mut rows, default_unit) {
-        Ok(started) => started,
-        Err(diags) => return diags,
-    };
+    let (layout, rest, mut diags) =
+        match Layout::start(file, sheet, &mut rows, default_unit, limits) {
+            Ok(started) => started,
+            Err(diags) => return diags,
+        };
     // Rows are placed in order and converted in parallel a batch at a time; items reach
     // `sink` in row order.
     const BATCH: usize = 512;

@@ -87,6 +87,7 @@ impl Layout {
         sheet: Option<Arc<str>>,
         rows: &mut dyn Iterator<Item = Result<RawRow, Diagnostic>>,
         default_unit: &str,
+        limits: &crate::limits::Limits,
     ) -> Result<(Layout, Vec<RawRow>, Vec<Diagnostic>), Vec<Diagnostic>> {
         let sheet_section = sheet
             .as_deref()
@@ -266,7 +267,7 @@ impl Layout {
                 labels: header.labels,
                 traditional: header.traditional,
                 default_unit: default_unit.to_string(),
-                max_cell_chars: crate::limits::get().max_cell_chars,
+                max_cell_chars: limits.max_cell_chars,
                 seq_col: header
                     .cols
                     .iter()
