@@ -723,6 +723,11 @@ enum Remark {
 
 /// Write the format-family workbook to `path`.
 fn write_formatted_workbook(path: &Path) {
+    write_formatted_workbook_with(path, None);
+}
+
+/// Write the format-family workbook to `path`, with `basis` as the first item's 公开依据.
+fn write_formatted_workbook_with(path: &Path, basis: Option<&str>) {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -738,6 +743,7 @@ fn write_formatted_workbook(path: &Path) {
             let c = c as u16;
             match c {
                 0 => ws.write_string(row, c, name),
+                2 if i == 0 && basis.is_some() => ws.write_string(row, c, basis.unwrap_or(v)),
                 3 => ws.write_number_with_format(row, c, 20.0, &deadline),
                 _ => ws.write_string(row, c, v),
             }
@@ -790,6 +796,41 @@ fn xlsx_cells_read_as_their_number_format_shows_them_in_every_format_family() {
             .find(|l| l.contains(&format!(",{name},")) || l.starts_with(name))
             .unwrap_or_else(|| panic!("{name} in {csv}"));
         assert!(line.ends_with(&format!(",{shown}")), "{name}: {line}");
+    }
+}
+
+#[test]
+fn fixed_and_annotated_copies_read_as_the_original_shows_its_formatted_cells() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    // A 文号 with half-width brackets and full-width digits gives --fix something to correct.
+    write_formatted_workbook_with(
+        &d.join("f.xlsx"),
+        Some("《中华人民共和国政府信息公开条例》（国务院令第711号）、民发(２０１９)１号"),
+    );
+    let o = gkml_in(d, &["validate", "f.xlsx", "--fix"]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    assert!(d.join("f.fixed.xlsx").exists(), "{}", stderr(&o));
+    let o = gkml_in(d, &["validate", "f.xlsx", "--annotate", "ann.xlsx"]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    for copy in ["f.fixed.xlsx", "ann.xlsx"] {
+        let stem = copy.trim_end_matches(".xlsx");
+        let csv = compiled_csv(d, copy, stem);
+        assert_eq!(
+            csv.matches(",信息形成或变更之日起20个工作日内,").count(),
+            10,
+            "{copy}: {csv}"
+        );
+        for (name, _, _, shown) in format_families() {
+            let line = csv
+                .lines()
+                .find(|l| l.contains(&format!(",{name},")) || l.starts_with(name))
+                .unwrap_or_else(|| panic!("{copy}: {name} in {csv}"));
+            assert!(
+                line.ends_with(&format!(",{shown}")),
+                "{copy}: {name}: {line}"
+            );
+        }
     }
 }
 

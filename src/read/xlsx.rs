@@ -307,6 +307,8 @@ struct ZipFacts {
     styled: std::collections::HashMap<String, std::collections::HashMap<(u32, u32), u32>>,
     /// OpenDocument tables: hidden rows and the text value cells show.
     ods: Vec<super::ods::OdsTable>,
+    /// The workbook counts days from 1904 (old Mac Excel), as calamine found.
+    date1904: bool,
 }
 
 /// At most this many formatted cells are remembered per workbook (a catalogue has a few
@@ -426,7 +428,7 @@ type Opened = (Sheets<Cursor<Vec<u8>>>, ZipFacts);
 
 /// Open a workbook held in memory.
 fn open_bytes(bytes: Vec<u8>, file: &Arc<str>, limits: &Limits) -> Result<Opened, Diagnostic> {
-    let facts = check_zip(&bytes, file, limits)?;
+    let mut facts = check_zip(&bytes, file, limits)?;
     // From memory, by content: the extension may lie (an .xls that is really .xlsx).
     let wb = open_workbook_auto_from_rs(Cursor::new(bytes.clone())).map_err(|e| {
         Diagnostic::new(
@@ -436,6 +438,7 @@ fn open_bytes(bytes: Vec<u8>, file: &Arc<str>, limits: &Limits) -> Result<Opened
         .in_file(file)
         .hint(format!("读取器报告：{e}"))
     })?;
+    facts.date1904 = matches!(&wb, Sheets::Xlsx(x) if x.has_1904_epoch());
     Ok((wb, facts))
 }
 
@@ -453,17 +456,51 @@ pub(crate) fn open_for_copy(
     (
         Sheets<Cursor<Vec<u8>>>,
         Vec<(String, calamine::SheetVisible)>,
+        Looks,
     ),
     String,
 > {
     let file: Arc<str> = Arc::from("");
-    let (wb, _) = open_bytes(bytes, &file, limits).map_err(|d| d.message.to_string())?;
+    let (wb, facts) = open_bytes(bytes, &file, limits).map_err(|d| d.message.to_string())?;
     let sheets = wb
         .sheets_metadata()
         .iter()
         .map(|s| (s.name.clone(), s.visible))
         .collect();
-    Ok((wb, sheets))
+    Ok((wb, sheets, Looks(facts)))
+}
+
+/// How a workbook's cells look, for a copy that must read back as the original does: a
+/// number keeps its format code, a cell whose format or stored text shows something else
+/// than its value is written as that text.
+pub(crate) struct Looks(ZipFacts);
+
+impl Looks {
+    /// How the cells of sheet `name` (read as `range`) look.
+    pub(crate) fn sheet<'a>(&'a self, name: &str, range: &Range<Data>) -> SheetLooks<'a> {
+        SheetLooks(Shown::of(&self.0, name, range))
+    }
+}
+
+/// How one sheet's cells look.
+pub(crate) struct SheetLooks<'a>(Shown<'a>);
+
+impl SheetLooks<'_> {
+    /// The number format code of the cell at `pos` (0-based), when it shows the value
+    /// differently from General (xlsx only).
+    pub(crate) fn code(&self, pos: (u32, u32)) -> Option<&str> {
+        match &self.0 {
+            Shown::Formats {
+                formats, styled, ..
+            } => styled.get(&pos).and_then(|&xf| formats.code(xf)),
+            _ => None,
+        }
+    }
+
+    /// The text the cell at `pos` shows, when it differs from its plain value.
+    pub(crate) fn text(&self, pos: (u32, u32), d: &Data) -> Option<String> {
+        self.0.shown(pos, d)
+    }
 }
 
 /// The merged regions of a sheet (none for formats calamine reads no merges from).
@@ -540,22 +577,16 @@ enum Shown<'a> {
 
 impl<'a> Shown<'a> {
     /// How the cells of sheet `name` are shown.
-    fn of(
-        facts: &'a ZipFacts,
-        wb: &Sheets<Cursor<Vec<u8>>>,
-        name: &str,
-        range: &Range<Data>,
-    ) -> Self {
+    fn of(facts: &'a ZipFacts, name: &str, range: &Range<Data>) -> Self {
         if let Some(styled) = facts
             .sheet_parts
             .get(name)
             .and_then(|part| facts.styled.get(part))
         {
-            let date1904 = matches!(wb, Sheets::Xlsx(x) if x.has_1904_epoch());
             return Shown::Formats {
                 formats: &facts.formats,
                 styled,
-                date1904,
+                date1904: facts.date1904,
             };
         }
         let (Some(table), Some(start), Some(end)) = (
@@ -589,7 +620,12 @@ impl<'a> Shown<'a> {
 
     /// The text of the cell at `pos` (0-based) holding `d`.
     fn text(&self, pos: (u32, u32), d: &Data) -> String {
-        let shown = match self {
+        self.shown(pos, d).unwrap_or_else(|| cell_text(d))
+    }
+
+    /// The text of the cell at `pos`, when it differs from the plain value.
+    fn shown(&self, pos: (u32, u32), d: &Data) -> Option<String> {
+        match self {
             Shown::Plain => None,
             Shown::Formats {
                 formats,
@@ -600,8 +636,7 @@ impl<'a> Shown<'a> {
                 .and_then(|&xf| formats.code(xf))
                 .and_then(|code| formatted(code, d, *date1904)),
             Shown::Texts(t) => t.get(&pos).map(|s| (*s).to_string()),
-        };
-        shown.unwrap_or_else(|| cell_text(d))
+        }
     }
 }
 
@@ -861,7 +896,7 @@ fn sheets_of(
                 .in_file(file)
                 .hint("这通常是损坏或恶意的文件；请用 Excel/WPS 打开检查后另存")
         })?;
-        let rows = rows_of(&range, &merged, &Shown::of(&facts, &wb, &name, &range));
+        let rows = rows_of(&range, &merged, &Shown::of(&facts, &name, &range));
         diags.extend(cell_warnings(&mut wb, &facts, &name, &range, file));
         if rows.len() as u64 > limits.max_rows {
             return Err(Diagnostic::new(
