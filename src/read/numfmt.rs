@@ -448,13 +448,26 @@ pub fn general(v: f64) -> String {
     }
 }
 
+/// Excel's system long date and time (`[$-F800]…`, `[$-F400]…`) show as the computer's
+/// settings say, whatever pattern follows the tag; gkml's clerks use zh-CN ones.
+fn system(code: &str) -> &str {
+    let upper = code.to_ascii_uppercase();
+    if upper.contains("[$-F800]") {
+        "yyyy\"年\"m\"月\"d\"日\""
+    } else if upper.contains("[$-F400]") {
+        "h:mm:ss"
+    } else {
+        code
+    }
+}
+
 /// Render a number under a format code; `date1904` when the workbook counts days from 1904.
 /// `None` when the format is not one this module renders (the caller shows the plain value).
 pub fn render_number(code: &str, v: f64, date1904: bool) -> Option<String> {
     if !v.is_finite() {
         return None;
     }
-    let secs = sections(code)?;
+    let secs = sections(system(code))?;
     let first = secs.first()?;
     // Sections: positive; negative; zero; text. A negative value in its own section is
     // shown without its sign (the section writes one if it wants it).
@@ -912,6 +925,20 @@ mod tests {
         assert_eq!(n("yyyy-mm-dd", 60.0).as_deref(), Some("1900-02-29"));
         assert_eq!(n("yyyy-mm-dd", 61.0).as_deref(), Some("1900-03-01"));
         assert_eq!(n("yyyy-mm-dd", 1.0).as_deref(), Some("1900-01-01"));
+    }
+
+    #[test]
+    fn a_text_section_after_a_date_and_system_dates_follow_zh_cn() {
+        assert_eq!(
+            n("yyyy\"年\"m\"月\"d\"日\";@", 45688.0).as_deref(),
+            Some("2025年1月31日")
+        );
+        assert!(is_date("yyyy/m/d;@"));
+        assert_eq!(
+            n("[$-F800]dddd, mmmm dd, yyyy", 45688.0).as_deref(),
+            Some("2025年1月31日")
+        );
+        assert_eq!(n("[$-F400]h:mm:ss AM/PM", 0.5).as_deref(), Some("12:00:00"));
     }
 
     #[test]
