@@ -1060,3 +1060,44 @@ fn hidden_and_filtered_ods_rows_are_read_and_reported_as_gk018_with_their_repeat
     .expect("write");
     assert!(diagnostic(&check(d, "v.ods"), "GK018").is_none());
 }
+
+/// `tests/hostile/libreoffice_formats.ods` is a workbook written by XlsxWriter 3.3 (one item
+/// per format family in 备注, 公开时限 typed as 20 under `"信息形成或变更之日起"0"个工作日内"`,
+/// row 6 hidden) and converted by LibreOffice 7 (`soffice --headless --convert-to ods`): real
+/// `text:p` paragraphs and a real `table:visibility="collapse"`, not ones written by hand.
+#[test]
+fn an_ods_saved_by_libreoffice_reads_as_libreoffice_shows_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    std::fs::copy(hostile("libreoffice_formats.ods"), d.join("f.ods")).expect("copy");
+    let v = check(d, "f.ods");
+    assert_eq!(v["summary"]["items"], 11, "{v}");
+    let h = diagnostic(&v, "GK018").expect("the hidden row");
+    assert!(h["message"].as_str().expect("m").contains("第 6 行"), "{h}");
+    let csv = compiled_csv(d, "f.ods", "f");
+    assert_eq!(
+        csv.matches(",信息形成或变更之日起20个工作日内,").count(),
+        11,
+        "{csv}"
+    );
+    // LibreOffice's own CSV export of the same sheet shows these.
+    let shown = [
+        "1月31日",
+        "2025年1月31日",
+        "2025/1/31",
+        "20个工作日",
+        "7天",
+        "50%",
+        "15",
+        "12时00分",
+        "3.00",
+        "\"12,345\"",
+        "Friday",
+    ];
+    let remarks: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.rsplit_once(",,,").map(|(_, r)| r))
+        .collect();
+    assert_eq!(remarks, shown, "{csv}");
+}
