@@ -447,3 +447,34 @@ mod tests {
         assert_eq!(tag_name(b"/table:table-row"), b"/table:table-row");
     }
 }
+
+#[cfg(test)]
+mod prop {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_content_scans_without_panicking(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("<table:table table:name=\"a&amp;\">".to_string()),
+                Just("</table:table>".to_string()),
+                Just("<table:table-row table:visibility=\"collapse\" table:number-rows-repeated=\"3\">".to_string()),
+                Just("<table:table-row/>".to_string()),
+                Just("</table:table-row>".to_string()),
+                Just("<table:table-cell office:value-type=\"float\" table:number-columns-repeated=\"99999999999999999999999\">".to_string()),
+                Just("<table:table-cell/>".to_string()),
+                Just("</table:table-cell>".to_string()),
+                Just("<text:p>".to_string()),
+                Just("</text:p>".to_string()),
+                Just("<text:s text:c=\"9\"/>".to_string()),
+                Just("<office:annotation>".to_string()),
+                Just("</office:annotation>".to_string()),
+                "[^<>]{0,12}",
+                "[<>/=\"' a-z:&#;]{0,12}",
+            ], 0..40)
+        ) {
+            let xml = parts.concat();
+            let _ = super::scan(&mut std::io::Cursor::new(xml.as_bytes()));
+        }
+    }
+}
