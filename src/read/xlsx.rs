@@ -1,7 +1,10 @@
 //! Spreadsheet drafts (.xlsx, .xlsm, .xls, .ods) through calamine. Every visible sheet is
 //! read; hidden and empty sheets are reported, not silently dropped. Merged cells (xlsx, xls)
 //! are filled with their value in every cell they cover, so a 一级事项 merged over five rows
-//! reads as five rows of that 一级事项; positions are the cells Excel shows.
+//! reads as five rows of that 一级事项; positions are the cells Excel shows. A cell reads as
+//! Excel shows it: calamine gives values only, so the zip scan notes each cell's number
+//! format (.xlsx styles) or stored text (.ods `text:p`), and a `0"个工作日"` cell reads as
+//! 20个工作日, not 20 (see [`super::numfmt`], [`super::ods`]).
 
 use std::io::Cursor;
 use std::path::Path;
@@ -43,7 +46,8 @@ pub(crate) fn raw_text(d: &Data) -> String {
 }
 
 /// A date cell as text: `2025-01-31`, with the time when it has one (`2025-01-31 09:30`).
-/// calamine does not expose the cell's number format, so a `1月31日` format is not followed.
+/// Used when the cell's format does not say otherwise (General, the system short date, a
+/// format gkml does not render, .xls/.xlsb); a `1月31日` format is followed in [`Shown`].
 fn date_text(dt: &calamine::ExcelDateTime) -> String {
     let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
     match (h, mi, s) {
@@ -174,9 +178,9 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
         // Streamed in chunks (a sheet may be hundreds of MB), tag by tag: each `<` is found
         // with memchr, so a part of padding costs one fast scan. A tag cut at the end of a
         // chunk is kept for the next one. Besides the cell references and the declared
-        // dimension, formulas (`<f>`, `<f t=…>`) and hidden rows (`<row r="5" hidden="1">`)
-        // are noted: calamine says neither which cells lack a cached value nor which rows
-        // are hidden.
+        // dimension, formulas (`<f>`, `<f t=…>`), hidden rows (`<row r="5" hidden="1">`) and
+        // formatted cells (`<c s="3">`) are noted: calamine says neither which cells lack a
+        // cached value, nor which rows are hidden, nor how a cell's format shows it.
         let mut buf = vec![0u8; 1 << 16];
         let mut window: Vec<u8> = Vec::with_capacity(buf.len() + 64);
         let mut note = |p: (u64, u64)| {
