@@ -410,7 +410,10 @@ pub fn plan(path: &Path) -> Result<Plan, String> {
         Some(crate::read::FileType::Toml) => fix_toml(&d.text)?,
         Some(crate::read::FileType::Csv) => fix_csv_text(&d.text, b','),
         Some(crate::read::FileType::Tsv) => fix_csv_text(&d.text, b'\t'),
-        _ => return Err("只能就地修正 TOML、CSV、TSV 文件".into()),
+        Some(t @ crate::read::FileType::Text) => {
+            fix_csv_text(&d.text, crate::read::delimiter(path, t).unwrap_or(b'\t'))
+        }
+        _ => return Err("只能就地修正 TOML、CSV、TSV、TXT 文件".into()),
     };
     Ok(Plan {
         path: path.to_path_buf(),

@@ -67,7 +67,7 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>, limits: &Limi
             file.clone(),
             Diagnostic::new(&codes::UNSUPPORTED_FILE, "不支持的文件类型")
                 .in_file(&file)
-                .hint("gkml 读取 .toml、.csv、.tsv、.xlsx、.xlsm、.xls、.ods、.html、.htm、.docx 文件"),
+                .hint("gkml 读取 .toml、.csv、.tsv、.txt（制表符或逗号分隔）、.xlsx、.xlsm、.xls、.ods、.html、.htm、.docx 文件"),
         );
     };
     if let Ok(meta) = std::fs::metadata(path) {
@@ -106,8 +106,8 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>, limits: &Limi
         .to_string();
     match ty {
         FileType::Toml => read_toml(path, &file, store, county, limits),
-        FileType::Csv | FileType::Tsv => {
-            let delim = if ty == FileType::Csv { b',' } else { b'\t' };
+        FileType::Csv | FileType::Tsv | FileType::Text => {
+            let delim = crate::read::delimiter(path, ty).unwrap_or(b',');
             match csv::open(path, &file, delim, limits) {
                 Ok(mut rows) => {
                     let (catalogues, mut diags) =

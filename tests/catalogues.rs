@@ -241,3 +241,34 @@ fn validate_reports_nothing_on_the_catalogues_folder_with_every_rule() {
     assert_eq!(v["summary"]["infos"], 0, "{v}");
     assert_eq!(v["diagnostics"], serde_json::json!([]));
 }
+
+#[test]
+fn public_resources_items_claim_the_guideline_table_only_where_it_was_read() {
+    // 发改办法规〔2019〕752号's table itself is not at hand: an item of 02 may say it follows
+    // the table only with the address of a published catalogue that reproduces it; every other
+    // item names the law that requires it and says its place in the table is unconfirmed, or
+    // says why it is outside the guideline's five kinds of transaction.
+    let mut from_table = 0;
+    for (file, it) in all_items() {
+        if !file.contains("02-公共资源交易") {
+            continue;
+        }
+        let source = it.source.as_deref().unwrap_or("");
+        let claims_table = source.starts_with("发改办法规〔2019〕752号 附件");
+        if claims_table {
+            from_table += 1;
+            assert!(
+                source.contains("http"),
+                "{}: claims the guideline table without saying where it was read: {source}",
+                it.label()
+            );
+        } else {
+            assert!(
+                source.contains("未能核实") || source.contains("不在其内"),
+                "{}: neither from the table nor marked unconfirmed: {source}",
+                it.label()
+            );
+        }
+    }
+    assert!(from_table >= 4, "{from_table} items read against the table");
+}

@@ -10,18 +10,7 @@ use common::*;
 use gkml::model::{Catalogue, Channel, ChannelKind, Item};
 
 fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
-    let fr = gkml::load::read_file(
-        path,
-        gkml::catalogues::Store::embedded(),
-        None,
-        &gkml::limits::Limits::DEFAULT,
-    );
-    let mut diags = fr.diags;
-    let checks = gkml::check::Checks::default();
-    for c in &fr.catalogues {
-        diags.extend(checks.catalogue(c));
-    }
-    (fr.catalogues, diags)
+    read_checked(path)
 }
 
 fn items(cats: &[Catalogue]) -> Vec<(String, &Item)> {
@@ -282,4 +271,97 @@ fn a_traditional_workbook_is_noted_once_not_per_sheet() {
     assert_eq!(codes(&diags), ["GK020@A1"]);
     let sections: Vec<String> = items(&cats).into_iter().map(|(s, _)| s).collect();
     assert_eq!(sections, ["社会救助", "养老服务"]);
+}
+
+/// Excel's and WPS's "Unicode 文本" export: a `.txt` in UTF-16LE with a BOM, tab-separated,
+/// CRLF. The delimiter is read from the text; a comma-separated GBK `.txt` reads too. Both
+/// give exactly the rows written.
+#[test]
+fn a_unicode_text_export_and_a_comma_txt_read_like_the_csv() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "社会救助领域\r\n{HEADER}\r\n1,最低生活保障,{}\r\n2,特困人员救助供养,{}\r\n",
+        row("低保对象认定"),
+        row("特困人员认定"),
+    );
+    let utf16 = dir.path().join("乐昌镇.txt");
+    let tabbed = text.replace(',', "\t");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(tabbed.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&utf16, bytes).expect("write");
+    let gbk = dir.path().join("乐昌镇_逗号.txt");
+    // GBK has no ✓: WPS writes √ there.
+    let wps = text.replace('✓', "√");
+    let (encoded, _, unmappable) = encoding_rs::GBK.encode(&wps);
+    assert!(!unmappable);
+    std::fs::write(&gbk, &encoded).expect("write");
+    for p in [&utf16, &gbk] {
+        let (cats, diags) = read(p);
+        assert!(diags.is_empty(), "{}: {:?}", p.display(), codes(&diags));
+        let got: Vec<String> = items(&cats).iter().map(|(_, i)| i.name.clone()).collect();
+        assert_eq!(got, ["低保对象认定", "特困人员认定"], "{}", p.display());
+        let first = &items(&cats)[0].1;
+        assert_eq!(first.subject, "乐昌镇人民政府", "{}", p.display());
+    }
+}
+
+/// A folder's `.txt` files are notes more often than tables: `validate DIR` passes them
+/// over, while a `.txt` named on the command line is read.
+#[test]
+fn a_folder_walk_leaves_txt_notes_alone_but_a_named_txt_is_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("填报说明.txt"), "请于12月底前报送。\n").expect("write");
+    let walked = gkml::read::walk(dir.path());
+    assert!(walked.is_empty(), "{walked:?}");
+    let out = gkml(&[
+        "validate",
+        &dir.path().join("填报说明.txt").to_string_lossy(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a named .txt is read (and here has no table)"
+    );
+}
+
+/// Header wordings of published catalogues beyond the template's: qualifiers in brackets
+/// (公开时限（工作日）, 公开对象（全社会/特定群众）), other words for a column (事项类别,
+/// 具体事项, 法律法规依据, 责任单位, 公开渠道及方式, 适用层级), in one header row or under
+/// qualified parents of a two-row header. Every column lands in its field; none goes to 备注.
+#[test]
+fn header_wordings_with_qualifiers_and_synonyms_fill_the_right_fields() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let one_row = "义务教育领域\n序号,事项类别,具体事项,公开内容（要素）,法律法规依据,公开时限（工作日）,责任单位,公开渠道及方式,公开对象（全社会/特定群众）,公开方式（主动/依申请）,适用层级,备注（说明）\n1,招生入学,学校招生信息,招生范围、招生计划,《中华人民共和国义务教育法》,信息形成之日起20个工作日内,乐昌镇中心学校,政府网站、公示栏,全社会,主动,乡级,无\n";
+    let two_rows = "义务教育领域\n序号,公开事项,,公开内容（要素）,公开依据,公开时限,公开主体（责任单位）,公开渠道和载体（政府网站/公示栏等）,公开对象（全社会/特定群众）,,公开方式（主动/依申请）,,公开层级（县级/乡级）,\n,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请,县级,乡级\n1,招生入学,学校招生信息,招生范围、招生计划,《中华人民共和国义务教育法》,信息形成之日起20个工作日内,乐昌镇中心学校,政府网站、公示栏,√,,√,,,√\n";
+    for (name, text) in [("一行表头.csv", one_row), ("两行表头.csv", two_rows)] {
+        let (cats, diags) = read(&csv(dir.path(), name, text));
+        assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
+        let all = items(&cats);
+        assert_eq!(all.len(), 1, "{name}");
+        let (section, i) = &all[0];
+        assert_eq!(section, "义务教育", "{name}");
+        assert_eq!(
+            (
+                i.category.as_str(),
+                i.name.as_str(),
+                i.content.as_str(),
+                i.basis.as_str(),
+                i.deadline.as_str(),
+                i.subject.as_str()
+            ),
+            (
+                "招生入学",
+                "学校招生信息",
+                "招生范围、招生计划",
+                "《中华人民共和国义务教育法》",
+                "信息形成之日起20个工作日内",
+                "乐昌镇中心学校"
+            ),
+            "{name}"
+        );
+        assert_eq!(i.channels.len(), 2, "{name}: {:?}", i.channels);
+        assert_eq!(format!("{:?}", i.audience), "[Public]", "{name}");
+        assert_eq!(format!("{:?}", i.mode), "[Active]", "{name}");
+        assert_eq!(format!("{:?}", i.levels), "[Town]", "{name}");
+    }
 }

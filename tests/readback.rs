@@ -10,18 +10,7 @@ use common::*;
 use gkml::model::{Catalogue, Item};
 
 fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
-    let fr = gkml::load::read_file(
-        path,
-        gkml::catalogues::Store::embedded(),
-        None,
-        &gkml::limits::Limits::DEFAULT,
-    );
-    let mut diags = fr.diags;
-    let checks = gkml::check::Checks::default();
-    for c in &fr.catalogues {
-        diags.extend(checks.catalogue(c));
-    }
-    (fr.catalogues, diags)
+    read_checked(path)
 }
 
 /// What an item says, as a table can carry it.

@@ -11,6 +11,7 @@
 //! exactly the items written and no diagnostic but those planted (an empty 公开依据 at a
 //! known cell, HTML residue, a hidden or empty sheet, the note on Traditional text).
 
+mod common;
 #[path = "styler/pool.rs"]
 mod pool;
 #[path = "styler/trad.rs"]
@@ -1129,7 +1130,7 @@ fn run(seed: u64) -> Result<(), String> {
     let case = style(seed);
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let path = write::write(&case.draft, case.format, dir.path());
-    let (cats, diags) = pool::read(&path);
+    let (cats, diags) = common::read_checked(&path);
     let got: Vec<(String, String)> = cats
         .iter()
         .flat_map(|c| c.sections.iter())

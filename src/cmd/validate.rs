@@ -36,7 +36,7 @@ impl Checked {
     fn file<'s>(&mut self, path: &Path, store: &dyn Fn() -> &'s Store, checks: &Checks) {
         if matches!(
             read::file_type(path),
-            Some(read::FileType::Csv | read::FileType::Tsv)
+            Some(read::FileType::Csv | read::FileType::Tsv | read::FileType::Text)
         ) && path.is_file()
         {
             return self.stream(path, checks);
@@ -61,11 +61,9 @@ impl Checked {
         const CHUNK: usize = 512;
         self.files += 1;
         let file = read::display_name(path);
-        let delim = if read::file_type(path) == Some(read::FileType::Tsv) {
-            b'\t'
-        } else {
-            b','
-        };
+        let delim = read::file_type(path)
+            .and_then(|t| read::delimiter(path, t))
+            .unwrap_or(b',');
         let limits = &checks.limits;
         if std::fs::metadata(path).is_ok_and(|m| m.len() > limits.max_input_bytes) {
             // The ordinary path reports the limit.

@@ -38,6 +38,23 @@ pub fn detect_encoding(prefix: &[u8], is_complete: bool) -> &'static Encoding {
     }
 }
 
+/// The delimiter of a `.txt` table from its first bytes: a tab when the first lines hold
+/// more tabs than commas (Excel's "Unicode 文本" and "制表符分隔" exports), else a comma.
+/// Counted over thirty lines, since a title row above the header has neither; and on the
+/// decoded text, since in UTF-16 a tab's byte also occurs inside characters (三 is U+4E09).
+pub fn sniff_delimiter(prefix: &[u8]) -> u8 {
+    let encoding = detect_encoding(prefix, false);
+    let (text, _) = encoding.decode_with_bom_removal(prefix);
+    let (tabs, commas) = text.lines().take(30).fold((0, 0), |(t, c), l| {
+        (t + l.matches('\t').count(), c + l.matches(',').count())
+    });
+    if tabs > 0 && tabs >= commas {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
 /// Offsets of every CR and LF byte read so far and not yet passed by a record.
 type Breaks = Rc<RefCell<VecDeque<(u64, bool)>>>;
 

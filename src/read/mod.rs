@@ -53,6 +53,10 @@ pub enum FileType {
     Toml,
     Csv,
     Tsv,
+    /// Delimited text saved by Excel or WPS as `.txt` ("Unicode 文本", "文本文件(制表符分隔)"):
+    /// usually UTF-16 and tab-separated; the delimiter is read from the text. Read when named,
+    /// not when a folder is walked (a folder's `.txt` files are mostly notes).
+    Text,
     Workbook,
     /// An HTML page (`.html`, `.htm`); a workbook whose content is HTML is read as one too.
     Html,
@@ -70,12 +74,32 @@ pub fn file_type(path: &Path) -> Option<FileType> {
         "toml" => FileType::Toml,
         "csv" => FileType::Csv,
         "tsv" | "tab" => FileType::Tsv,
+        "txt" => FileType::Text,
         "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => FileType::Workbook,
         "html" | "htm" | "xhtml" => FileType::Html,
         "docx" | "docm" => FileType::Docx,
         "doc" | "wps" | "et" => FileType::Legacy,
         _ => return None,
     })
+}
+
+/// The delimiter of a delimited-text file (CSV, TSV, or `.txt` read from its first bytes);
+/// `None` for other types.
+pub fn delimiter(path: &Path, ty: FileType) -> Option<u8> {
+    match ty {
+        FileType::Csv => Some(b','),
+        FileType::Tsv => Some(b'\t'),
+        FileType::Text => {
+            use std::io::Read;
+            let mut head = Vec::new();
+            if let Ok(f) = std::fs::File::open(path) {
+                // A failure to read is reported by the reader itself.
+                let _ = f.take(64 * 1024).read_to_end(&mut head);
+            }
+            Some(csv::sniff_delimiter(&head))
+        }
+        _ => None,
+    }
 }
 
 /// The name a path is shown with in diagnostics.
@@ -121,7 +145,7 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
                 }
             } else if ft.is_symlink() && p.is_dir() {
                 continue;
-            } else if file_type(&p).is_some() {
+            } else if file_type(&p).is_some_and(|t| t != FileType::Text) {
                 out.push(p);
             }
         }

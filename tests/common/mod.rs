@@ -180,3 +180,20 @@ pub fn gkml_bounded_in(dir: &Path, args: &[&str]) -> Output {
 pub fn gkml_bounded(args: &[&str]) -> Output {
     gkml_bounded_in(&root(), args)
 }
+
+/// Read a file through the library and check its catalogues: every diagnostic of the one
+/// pipeline, as `validate` reports them (reading, then the rules), under the default limits.
+pub fn read_checked(path: &Path) -> (Vec<gkml::model::Catalogue>, Vec<gkml::diag::Diagnostic>) {
+    let fr = gkml::load::read_file(
+        path,
+        gkml::catalogues::Store::embedded(),
+        None,
+        &gkml::limits::Limits::DEFAULT,
+    );
+    let mut diags = fr.diags;
+    let checks = gkml::check::Checks::default();
+    for c in &fr.catalogues {
+        diags.extend(checks.catalogue(c));
+    }
+    (fr.catalogues, diags)
+}

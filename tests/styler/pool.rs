@@ -1,10 +1,9 @@
 //! The items the styler writes: every reference item that gkml's own CSV layout reads back
 //! with no diagnostic, with the facts a table can carry (what a styled draft must read back to).
 
-use std::path::Path;
 use std::sync::OnceLock;
 
-use gkml::model::{Audience, Catalogue, Channel, Item, Level, Mode};
+use gkml::model::{Audience, Channel, Item, Level, Mode};
 
 /// One item of the pool, as read from gkml's own CSV layout.
 pub struct PoolItem {
@@ -130,22 +129,6 @@ fn t_safe(i: &Item) -> bool {
         .all(|t| fast2s::convert(t) == *t && super::trad::round_trips(t))
 }
 
-/// Read a file and check its catalogues: every diagnostic of the one pipeline.
-pub fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
-    let fr = gkml::load::read_file(
-        path,
-        gkml::catalogues::Store::embedded(),
-        None,
-        &gkml::limits::Limits::DEFAULT,
-    );
-    let mut diags = fr.diags;
-    let checks = gkml::check::Checks::default();
-    for c in &fr.catalogues {
-        diags.extend(checks.catalogue(c));
-    }
-    (fr.catalogues, diags)
-}
-
 /// The pool, per domain (canonical name, items in reference order), built once.
 pub fn pool() -> &'static Vec<(&'static str, Vec<PoolItem>)> {
     static POOL: OnceLock<Vec<(&'static str, Vec<PoolItem>)>> = OnceLock::new();
@@ -193,7 +176,7 @@ pub fn pool() -> &'static Vec<(&'static str, Vec<PoolItem>)> {
                 }
                 let path = dir.path().join(format!("{}.csv", d.name));
                 std::fs::write(&path, text).expect("write");
-                let (cats, diags) = read(&path);
+                let (cats, diags) = crate::common::read_checked(&path);
                 let bad_rows: Vec<u32> = diags.iter().filter_map(|x| x.row).collect();
                 if diags.iter().any(|x| x.row.is_none()) {
                     continue;

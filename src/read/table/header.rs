@@ -46,7 +46,84 @@ pub(super) fn header_key(s: &str) -> String {
 
 pub(super) fn classify(cell: &str) -> Option<Col> {
     let k = header_key(cell);
-    Some(match k.as_str() {
+    exact(&k).or_else(|| {
+        // "公开时限（工作日）", "公开对象（全社会/特定群众）": the words before the qualifier.
+        let bare = without_qualifiers(&k);
+        let bare = if bare.is_empty() {
+            k.as_str()
+        } else {
+            bare.as_str()
+        };
+        (bare != k)
+            .then(|| exact(bare))
+            .flatten()
+            .or_else(|| by_keyword(bare))
+    })
+}
+
+/// A header key without its bracketed qualifiers: `公开主体(责任单位)` → `公开主体`.
+fn without_qualifiers(k: &str) -> String {
+    let mut out = String::with_capacity(k.len());
+    let mut depth = 0u32;
+    for c in k.chars() {
+        match c {
+            '(' | '[' | '【' | '〔' => depth += 1,
+            ')' | ']' | '】' | '〕' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Header wordings met in published catalogues beyond the exact list: 法律法规依据, 事项类别,
+/// 具体事项, 责任单位, 公开渠道及方式, 适用层级 …. Only short labels, and only by a word a data
+/// cell does not end with, so an item row is not taken for a header.
+fn by_keyword(k: &str) -> Option<Col> {
+    if k.chars().count() > 10 {
+        return None;
+    }
+    let ends = |w: &[&str]| w.iter().any(|x| k.ends_with(x));
+    let has = |w: &[&str]| w.iter().any(|x| k.contains(x));
+    Some(if ends(&["序号", "编号"]) {
+        Col::Text(Field::Seq)
+    } else if ends(&["依据"]) {
+        Col::Text(Field::Basis)
+    } else if ends(&["时限", "公开时间", "发布时间", "公开时效"]) {
+        Col::Text(Field::Deadline)
+    } else if ends(&[
+        "主体",
+        "责任单位",
+        "责任部门",
+        "公开部门",
+        "发布单位",
+        "发布机关",
+    ]) {
+        Col::Text(Field::Subject)
+    } else if has(&["渠道", "载体"]) {
+        Col::Channels
+    } else if ends(&["公开对象", "发布对象"]) {
+        Col::AudienceText
+    } else if ends(&["公开方式", "公开形式"]) {
+        Col::ModeText
+    } else if ends(&["层级"]) {
+        Col::LevelsText
+    } else if ends(&["内容", "要素"]) {
+        Col::Text(Field::Content)
+    } else if k.starts_with("一级") || ends(&["类别", "分类", "事项大类"]) {
+        Col::Text(Field::Category)
+    } else if k.starts_with("二级") || ends(&["事项名称", "具体事项", "公开事项"]) {
+        Col::Text(Field::Name)
+    } else if k.starts_with("备注") {
+        Col::Text(Field::Remarks)
+    } else {
+        return None;
+    })
+}
+
+/// The exact header wordings (normalised by [`header_key`]).
+fn exact(k: &str) -> Option<Col> {
+    Some(match k {
         "序号" | "编号" | "seq" => Col::Text(Field::Seq),
         "领域" | "试点领域" | "所属领域" | "公开领域" | "domain" => Col::Domain,
         "单位" | "公开单位" | "编制单位" | "unit" => Col::Unit,
@@ -76,7 +153,7 @@ pub(super) fn classify(cell: &str) -> Option<Col> {
         "村级" | "村(居)级" | "村(社区)级" => Col::Level(2),
         "备注" | "remarks" => Col::Text(Field::Remarks),
         "id" => Col::Id,
-        _ => return channel_label(&k).then_some(Col::ChannelMark),
+        _ => return channel_label(k).then_some(Col::ChannelMark),
     })
 }
 
@@ -92,8 +169,14 @@ fn channel_label(key: &str) -> bool {
 
 /// Parent cells of a two-row header: they have children in the row below.
 pub(super) fn is_parent(cell: &str) -> bool {
+    let k = header_key(cell);
+    let bare = without_qualifiers(&k);
+    is_parent_key(&k) || (!bare.is_empty() && is_parent_key(&bare))
+}
+
+fn is_parent_key(k: &str) -> bool {
     matches!(
-        header_key(cell).as_str(),
+        k,
         "公开事项"
             | "公开对象"
             | "公开方式"
@@ -189,11 +272,16 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
             (single, i, n1 && s1 >= 4)
         };
         if ok {
-            let title = rows[..i]
-                .iter()
-                .flat_map(|r| r.cells.iter())
-                .map(|c| c.trim())
+            let above = || {
+                rows[..i]
+                    .iter()
+                    .flat_map(|r| r.cells.iter())
+                    .map(|c| c.trim())
+            };
+            // The title row ("…标准目录"), else a row naming only the domain ("社会救助领域").
+            let title = above()
                 .find(|c| c.contains("目录") || c.contains("目錄"))
+                .or_else(|| above().find(|c| title_domain(c).is_some()))
                 .map(str::to_string);
             let cols = labels.iter().map(|l| classify(l)).collect();
             // Only the vocabulary map is asked: a Simplified header never holds one of its
@@ -268,7 +356,13 @@ pub(super) fn title_domain(title: &str) -> Option<(domains::SectionKey, String)>
             let decorated = ["基层", "政务公开", "公开", "标准目录", "事项", "目录"]
                 .iter()
                 .any(|k| t[end..].starts_with(k));
-            if decorated && best.is_none_or(|(s, e, _)| p < s || (p == s && end > e)) {
+            // A title row that is only the domain ("社会救助领域", "一、社会救助"), as the
+            // section rows below a header are written.
+            let bare = t[end..].trim().is_empty()
+                && t[..p].chars().all(|c| {
+                    c.is_whitespace() || "一二三四五六七八九十（）()、.．0123456789".contains(c)
+                });
+            if (decorated || bare) && best.is_none_or(|(s, e, _)| p < s || (p == s && end > e)) {
                 best = Some((p, end, d.id));
             }
         }
@@ -335,6 +429,13 @@ mod tests {
         assert_eq!(k.display_name(), "社会救助");
         assert_eq!(unit_from_title(&rest).map(|u| u.0), Some("东湖区".into()));
         assert!(title_domain("扶贫办政务公开事项标准目录").is_none());
+        // A bare domain above the header, as a section row is written.
+        for bare in ["社会救助领域", "一、社会救助领域", "（一）社会救助"] {
+            let (k, rest) = title_domain(bare).expect(bare);
+            assert_eq!(k, crate::domains::SectionKey::Domain(5), "{bare}");
+            assert_eq!(unit_from_title(&rest), None, "{bare}");
+        }
+        assert!(title_domain("扶贫办").is_none());
         let (k, rest) = title_domain("义务教育领域基层政务公开标准目录").expect("domain");
         assert_eq!(k.display_name(), "义务教育");
         assert_eq!(unit_from_title(&rest), None);

@@ -329,6 +329,24 @@ mod tests {
     }
 
     #[test]
+    fn the_repealed_land_announcement_measures_are_reported_with_no_successor() {
+        // 《征收土地公告办法》 was repealed in 2020 (自然资源部令第6号) with no successor of its
+        // own: the hint must send the drafter to the law in force, not to a replacement.
+        for b in [
+            "《征收土地公告办法》（国土资源部令第10号）",
+            "《征收土地公告办法》",
+            "国土资源部令第10号",
+        ] {
+            let found = findings(b);
+            assert_eq!(found.len(), 1, "{b}");
+            let hint = hint_for(found[0].0);
+            assert!(hint.contains("无直接替代文件"), "{hint}");
+            assert!(hint.contains("国务院令第743号"), "{hint}");
+        }
+        assert!(findings("（国土资源部令第100号）").is_empty());
+    }
+
+    #[test]
     fn current_citations_and_look_alike_numbers_are_not_matched() {
         for b in [
             "《中华人民共和国政府信息公开条例》（国务院令第711号）",
