@@ -234,7 +234,7 @@ pub fn annotate(
     diags: &[Diagnostic],
     limits: &crate::limits::Limits,
 ) -> Result<Vec<u8>, String> {
-    let (mut wb, sheets) = crate::read::xlsx::open_for_copy(bytes, limits)?;
+    let (mut wb, sheets, looks) = crate::read::xlsx::open_for_copy(bytes, limits)?;
     let mut out = Workbook::new();
     let base = Format::new()
         .set_font_name("宋体")
@@ -373,6 +373,9 @@ pub fn annotate(
                     .any(|(a, b)| u32::from(c) >= *a && u32::from(c) <= *b)
             })
         };
+        // Cells look as they did: a number keeps its format code, a cell whose format or
+        // stored text showed something else than its value is written as that text.
+        let looks = looks.sheet(&name, &range);
         for (i, row) in range.rows().enumerate() {
             for (j, cell) in row.iter().enumerate() {
                 let pos = (r0 + i as u32, (c0 as usize + j) as u16);
@@ -380,23 +383,31 @@ pub fn annotate(
                     continue;
                 }
                 let f = format_for(pos);
-                match cell {
-                    Data::Empty => {
+                let at = (pos.0, u32::from(pos.1));
+                let number = match cell {
+                    Data::Float(x) => Some(*x),
+                    Data::Int(x) => Some(*x as f64),
+                    _ => None,
+                };
+                let shown = looks.text(at, cell);
+                match (cell, number, looks.code(at)) {
+                    (Data::Empty, ..) => {
                         if marks.contains_key(&pos) {
                             ws.write_blank(pos.0, pos.1, &f)
                                 .map_err(|e| e.to_string())?;
                         }
                     }
-                    Data::Float(x) => {
-                        ws.write_number_with_format(pos.0, pos.1, *x, &f)
+                    (_, Some(x), Some(code)) => {
+                        let f = f.clone().set_num_format(code);
+                        ws.write_number_with_format(pos.0, pos.1, x, &f)
                             .map_err(|e| e.to_string())?;
                     }
-                    Data::Int(x) => {
-                        ws.write_number_with_format(pos.0, pos.1, *x as f64, &f)
+                    (_, Some(x), None) if shown.is_none() => {
+                        ws.write_number_with_format(pos.0, pos.1, x, &f)
                             .map_err(|e| e.to_string())?;
                     }
-                    other => {
-                        let t = raw_text(other);
+                    (other, ..) => {
+                        let t = shown.unwrap_or_else(|| raw_text(other));
                         let w = unicode_width::UnicodeWidthStr::width(t.as_str());
                         let e = widths.entry(pos.1).or_insert(0);
                         *e = (*e).max(w.min(40));
@@ -407,7 +418,10 @@ pub fn annotate(
             }
         }
         for m in &merges {
-            let v = range.get_value(m.start).map(raw_text).unwrap_or_default();
+            let v = range
+                .get_value(m.start)
+                .map(|d| looks.text(m.start, d).unwrap_or_else(|| raw_text(d)))
+                .unwrap_or_default();
             let f = format_for((m.start.0, m.start.1 as u16));
             ws.merge_range(m.start.0, m.start.1 as u16, m.end.0, m.end.1 as u16, &v, &f)
                 .map_err(|e| e.to_string())?;

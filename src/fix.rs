@@ -425,7 +425,9 @@ pub fn plan(path: &Path) -> Result<Plan, String> {
 }
 
 /// Write a corrected copy of a workbook (`<name>.fixed.xlsx` beside it): the same sheets,
-/// cells and merged ranges, with text fixed (formatting is not copied).
+/// cells and merged ranges, with text fixed. Formatting is not copied, except what changes
+/// how a cell reads: a number keeps its format code, and a cell shown differently from its
+/// value (a formatted date, an .ods value's stored text) is written as what it showed.
 ///
 /// # Errors
 /// A message when the workbook cannot be read or the copy written.
@@ -436,7 +438,7 @@ pub fn fix_workbook(
     use crate::read::xlsx::raw_text;
     use calamine::{Data, Reader};
     let bytes = std::fs::read(path).map_err(|e| format!("无法读取：{e}"))?;
-    let (mut wb, sheets) = crate::read::xlsx::open_for_copy(bytes, limits)?;
+    let (mut wb, sheets, looks) = crate::read::xlsx::open_for_copy(bytes, limits)?;
     let mut out = rust_xlsxwriter::Workbook::new();
     let mut changed = false;
     let mut shown = false;
@@ -466,20 +468,32 @@ pub fn fix_workbook(
             ws.set_active(true);
             shown = true;
         }
+        // Cells keep how they looked: a number its format code, a cell whose format or
+        // stored text showed something else than its value that text, so the copy reads as
+        // the original did (20 formatted 0"个工作日" stays 20个工作日).
+        let looks = looks.sheet(&name, &range);
         for (i, r) in range.rows().enumerate() {
             for (j, cell) in r.iter().enumerate() {
                 let (row, col) = (r0 + i as u32, (c0 as usize + j) as u16);
-                match cell {
-                    Data::Empty => {}
-                    Data::Float(f) => {
-                        ws.write_number(row, col, *f).map_err(|e| e.to_string())?;
-                    }
-                    Data::Int(n) => {
-                        ws.write_number(row, col, *n as f64)
+                let pos = (row, u32::from(col));
+                let number = match cell {
+                    Data::Float(f) => Some(*f),
+                    Data::Int(n) => Some(*n as f64),
+                    _ => None,
+                };
+                let shown = looks.text(pos, cell);
+                match (cell, number, looks.code(pos)) {
+                    (Data::Empty, ..) => {}
+                    (_, Some(n), Some(code)) => {
+                        let f = rust_xlsxwriter::Format::new().set_num_format(code);
+                        ws.write_number_with_format(row, col, n, &f)
                             .map_err(|e| e.to_string())?;
                     }
-                    other => {
-                        let text = raw_text(other);
+                    (_, Some(n), None) if shown.is_none() => {
+                        ws.write_number(row, col, n).map_err(|e| e.to_string())?;
+                    }
+                    (other, ..) => {
+                        let text = shown.unwrap_or_else(|| raw_text(other));
                         let field = header
                             .as_ref()
                             .filter(|(last, _)| i > *last)
@@ -497,7 +511,10 @@ pub fn fix_workbook(
             }
         }
         for m in merges {
-            let v = range.get_value(m.start).map(raw_text).unwrap_or_default();
+            let v = range
+                .get_value(m.start)
+                .map(|d| looks.text(m.start, d).unwrap_or_else(|| raw_text(d)))
+                .unwrap_or_default();
             let f = rust_xlsxwriter::Format::new().set_text_wrap();
             ws.merge_range(
                 m.start.0,

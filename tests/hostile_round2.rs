@@ -654,4 +654,450 @@ fn formulas_without_values_error_values_dates_and_hidden_rows_are_read_and_repor
         "a date cell reads as a date: {csv}"
     );
     assert!(!csv.contains("45688"), "not as its serial number: {csv}");
+    assert!(
+        csv.contains(",1月31日\r\n"),
+        "a m\"月\"d\"日\" date reads as its format shows it: {csv}"
+    );
+}
+
+// ---- 18. A cell reads as its number format shows it ----
+
+/// 公开时限 of every item: a number (20) whose format carries the words around it.
+const DEADLINE_FORMAT: &str = "\"信息形成或变更之日起\"0\"个工作日内\"";
+
+/// One item per format family, its 备注 written as a value under that family's format, and
+/// the text Excel shows for it.
+fn format_families() -> Vec<(&'static str, rust_xlsxwriter::Format, Remark, &'static str)> {
+    use rust_xlsxwriter::Format;
+    let f = |code: &str| Format::new().set_num_format(code);
+    vec![
+        (
+            "低保",
+            f("m\"月\"d\"日\""),
+            Remark::Number(45688.0),
+            "1月31日",
+        ),
+        (
+            "特困",
+            Format::new().set_num_format_index(31),
+            Remark::Number(45688.0),
+            "2025年1月31日",
+        ),
+        (
+            "临时救助",
+            f("yyyy/m/d"),
+            Remark::Number(45688.0),
+            "2025/1/31",
+        ),
+        (
+            "医疗救助",
+            f("0\"个工作日\""),
+            Remark::Number(20.0),
+            "20个工作日",
+        ),
+        ("教育救助", f("#\"天\""), Remark::Number(7.0), "7天"),
+        ("住房救助", f("0%"), Remark::Number(0.5), "50%"),
+        (
+            "就业救助",
+            f("@\"（试行）\""),
+            Remark::Text("暂行"),
+            "暂行（试行）",
+        ),
+        ("受灾人员救助", Format::new(), Remark::Number(15.0), "15"),
+        (
+            "残疾人两项补贴",
+            f("h\"时\"mm\"分\""),
+            Remark::Number(0.5),
+            "12时00分",
+        ),
+        ("孤儿基本生活费", f("0.00"), Remark::Number(3.0), "3.00"),
+    ]
+}
+
+/// A 备注 cell's value.
+#[derive(Clone, Copy)]
+enum Remark {
+    Number(f64),
+    Text(&'static str),
+}
+
+/// Write the format-family workbook to `path`.
+fn write_formatted_workbook(path: &Path) {
+    write_formatted_workbook_with(path, None);
+}
+
+/// Write the format-family workbook to `path`, with `basis` as the first item's 公开依据.
+fn write_formatted_workbook_with(path: &Path, basis: Option<&str>) {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("目录").expect("name");
+    let header: Vec<&str> = CSV_HEADER.split(',').chain(["备注"]).collect();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("header");
+    }
+    let deadline = Format::new().set_num_format(DEADLINE_FORMAT);
+    for (i, (name, format, remark, _)) in format_families().into_iter().enumerate() {
+        let row = i as u32 + 1;
+        for (c, v) in CSV_ITEM.split(',').enumerate() {
+            let c = c as u16;
+            match c {
+                0 => ws.write_string(row, c, name),
+                2 if i == 0 && basis.is_some() => ws.write_string(row, c, basis.unwrap_or(v)),
+                3 => ws.write_number_with_format(row, c, 20.0, &deadline),
+                _ => ws.write_string(row, c, v),
+            }
+            .expect("cell");
+        }
+        let col = header.len() as u16 - 1;
+        match remark {
+            Remark::Number(n) => ws.write_number_with_format(row, col, n, &format),
+            Remark::Text(t) => ws.write_string_with_format(row, col, t, &format),
+        }
+        .expect("remark");
+    }
+    wb.save(path).expect("save");
+}
+
+/// Compile `input` (in `dir`) and return its CSV.
+fn compiled_csv(dir: &Path, input: &str, stem: &str) -> String {
+    let o = gkml_in(dir, &["compile", input, "-o", "out", "--allow-errors"]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    std::fs::read_to_string(dir.join("out").join(format!("{stem}.csv")))
+        .unwrap_or_else(|e| panic!("csv of {stem}: {e}; {}", stderr(&o)))
+}
+
+#[test]
+fn xlsx_cells_read_as_their_number_format_shows_them_in_every_format_family() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write_formatted_workbook(&dir.path().join("f.xlsx"));
+    let v = check(dir.path(), "f.xlsx");
+    let families = format_families();
+    assert_eq!(v["summary"]["items"], families.len(), "{v}");
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(
+        !codes.iter().any(|c| c.starts_with("GK4")),
+        "a deadline formatted with its words reads as the words, not as 20: {v}"
+    );
+    let csv = compiled_csv(dir.path(), "f.xlsx", "f");
+    assert_eq!(
+        csv.matches(",信息形成或变更之日起20个工作日内,").count(),
+        families.len(),
+        "{csv}"
+    );
+    for (name, _, _, shown) in families {
+        let line = csv
+            .lines()
+            .find(|l| l.contains(&format!(",{name},")) || l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in {csv}"));
+        assert!(line.ends_with(&format!(",{shown}")), "{name}: {line}");
+    }
+}
+
+#[test]
+fn fixed_and_annotated_copies_read_as_the_original_shows_its_formatted_cells() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    // A 文号 with half-width brackets and full-width digits gives --fix something to correct.
+    write_formatted_workbook_with(
+        &d.join("f.xlsx"),
+        Some("《中华人民共和国政府信息公开条例》（国务院令第711号）、民发(２０１９)１号"),
+    );
+    let o = gkml_in(d, &["validate", "f.xlsx", "--fix"]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    assert!(d.join("f.fixed.xlsx").exists(), "{}", stderr(&o));
+    let o = gkml_in(d, &["validate", "f.xlsx", "--annotate", "ann.xlsx"]);
+    assert!(code(&o) < 2, "{}", stderr(&o));
+    for copy in ["f.fixed.xlsx", "ann.xlsx"] {
+        let stem = copy.trim_end_matches(".xlsx");
+        let csv = compiled_csv(d, copy, stem);
+        assert_eq!(
+            csv.matches(",信息形成或变更之日起20个工作日内,").count(),
+            10,
+            "{copy}: {csv}"
+        );
+        for (name, _, _, shown) in format_families() {
+            let line = csv
+                .lines()
+                .find(|l| l.contains(&format!(",{name},")) || l.starts_with(name))
+                .unwrap_or_else(|| panic!("{copy}: {name} in {csv}"));
+            assert!(
+                line.ends_with(&format!(",{shown}")),
+                "{copy}: {name}: {line}"
+            );
+        }
+    }
+}
+
+/// `bytes` of a zip with the parts `replace` names swapped for new text.
+fn rezip(bytes: &[u8], replace: &[(&str, String)]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).expect("part");
+        let name = f.name().expect("name").to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("read part");
+        if let Some((_, text)) = replace.iter().find(|(n, _)| *n == name) {
+            data = text.clone().into_bytes();
+        }
+        out.start_file(name, opts).expect("start");
+        out.write_all(&data).expect("write");
+    }
+    out.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn a_hostile_styles_part_reads_plain_values_without_panicking() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    write_formatted_workbook(&d.join("f.xlsx"));
+    let good = bytes(&d.join("f.xlsx"));
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&good[..])).expect("zip");
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut z.by_name("xl/worksheets/sheet1.xml").expect("sheet"),
+        &mut sheet,
+    )
+    .expect("sheet text");
+    let head = r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#;
+    let long = "0".repeat(10_000);
+    let many_xfs = r#"<xf numFmtId="4294967295"/>"#.repeat(200_000);
+    let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
+        (
+            "huge numFmt ids, no cellXfs",
+            vec![(
+                "xl/styles.xml",
+                format!(
+                    r#"{head}<numFmts count="1"><numFmt numFmtId="99999999999999999999" formatCode="0&quot;天&quot;"/><numFmt numFmtId="164" formatCode="{long}"/></numFmts></styleSheet>"#
+                ),
+            )],
+        ),
+        (
+            "200,000 cell formats with ids no one defines",
+            vec![(
+                "xl/styles.xml",
+                format!(r#"{head}<cellXfs count="200000">{many_xfs}</cellXfs></styleSheet>"#),
+            )],
+        ),
+        (
+            "s= out of range and not a number",
+            vec![(
+                "xl/worksheets/sheet1.xml",
+                sheet
+                    .replace(" s=\"1\"", " s=\"4294967296\"")
+                    .replace(" s=\"2\"", " s=\"99999\"")
+                    .replace(" s=\"3\"", " s=\"-1\""),
+            )],
+        ),
+        (
+            "ids that are not numbers",
+            vec![(
+                "xl/styles.xml",
+                format!(
+                    r#"{head}<numFmts><numFmt numFmtId="x" formatCode="0&quot;天&quot;"/><numFmt numFmtId="165"/></numFmts><cellXfs><xf numFmtId="-1"/><xf numFmtId=""/><xf/></cellXfs></styleSheet>"#
+                ),
+            )],
+        ),
+    ];
+    for (what, parts) in cases {
+        std::fs::write(d.join("h.xlsx"), rezip(&good, &parts)).expect("write");
+        let v = check(d, "h.xlsx");
+        assert_eq!(v["summary"]["items"], 10, "{what}: {v}");
+        let csv = compiled_csv(d, "h.xlsx", "h");
+        assert!(!csv.is_empty(), "{what}");
+    }
+    // A styles part that is not XML at all: calamine refuses the workbook, a GK001, not a
+    // panic.
+    std::fs::write(
+        d.join("x.xlsx"),
+        rezip(&good, &[("xl/styles.xml", "<<<&&&".repeat(1000))]),
+    )
+    .expect("write");
+    let v = check(d, "x.xlsx");
+    assert!(diagnostic(&v, "GK001").is_some(), "{v}");
+    // Plain values where the format is gone: 20, not 20个工作日.
+    std::fs::write(
+        d.join("p.xlsx"),
+        rezip(&good, &[("xl/styles.xml", format!("{head}</styleSheet>"))]),
+    )
+    .expect("write");
+    let csv = compiled_csv(d, "p.xlsx", "p");
+    assert!(csv.contains(",20,"), "the deadline reads plain: {csv}");
+}
+
+/// An .ods package with one table holding `rows`.
+fn ods(rows: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).expect("mimetype");
+    out.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .expect("mimetype");
+    out.start_file(
+        "META-INF/manifest.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .expect("manifest");
+    out.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).expect("manifest");
+    out.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .expect("content");
+    write!(out, r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="目录">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#).expect("content");
+    out.finish().expect("finish").into_inner()
+}
+
+/// An .ods row of string cells, then `extra` cells as written.
+fn ods_row(attrs: &str, cells: &[&str], extra: &str) -> String {
+    let strings: String = cells
+        .iter()
+        .map(|c| format!(r#"<table:table-cell office:value-type="string"><text:p>{c}</text:p></table:table-cell>"#))
+        .collect();
+    format!("<table:table-row{attrs}>{strings}{extra}</table:table-row>")
+}
+
+/// The cells of an item named `name` with 公开时限 as LibreOffice stores a formatted number,
+/// and `remark` cell after them.
+fn ods_item(attrs: &str, name: &str, remark: &str) -> String {
+    let cells: Vec<&str> = CSV_ITEM.split(',').collect();
+    let deadline = r#"<table:table-cell office:value-type="float" office:value="20"><text:p>信息形成或变更之日起20个工作日内</text:p></table:table-cell>"#;
+    let tail: String = cells
+        .get(4..)
+        .unwrap_or_default()
+        .iter()
+        .map(|c| format!(r#"<table:table-cell office:value-type="string"><text:p>{c}</text:p></table:table-cell>"#))
+        .collect();
+    let head: Vec<&str> = [name]
+        .into_iter()
+        .chain(cells.get(1..3).unwrap_or_default().iter().copied())
+        .collect();
+    ods_row(attrs, &head, &format!("{deadline}{tail}{remark}"))
+}
+
+#[test]
+fn ods_value_cells_read_as_the_text_the_clerk_saw() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let header: Vec<&str> = CSV_HEADER.split(',').chain(["备注"]).collect();
+    let remark = |t: &str, attrs: &str| {
+        format!(r#"<table:table-cell {attrs}><text:p>{t}</text:p></table:table-cell>"#)
+    };
+    let rows = [
+        ods_row("", &header, ""),
+        ods_item("", "低保", &remark("1月31日", r#"office:value-type="date" office:date-value="2025-01-31""#)),
+        ods_item("", "特困", &remark("20个工作日", r#"office:value-type="float" office:value="20""#)),
+        ods_item("", "临时救助", &remark("50%", r#"office:value-type="percentage" office:value="0.5""#)),
+        ods_item("", "医疗救助", &remark("¥9.50", r#"office:value-type="currency" office:currency="CNY" office:value="9.5""#)),
+        ods_item("", "教育救助", &remark("15", r#"office:value-type="float" office:value="15""#)),
+        // A value cell written by a program, with no paragraph: its plain value.
+        ods_item("", "住房救助", r#"<table:table-cell office:value-type="date" office:date-value="2025-01-31T00:00:00"/>"#),
+    ]
+    .concat();
+    std::fs::write(d.join("o.ods"), ods(&rows)).expect("write");
+    let v = check(d, "o.ods");
+    assert_eq!(v["summary"]["items"], 6, "{v}");
+    let csv = compiled_csv(d, "o.ods", "o");
+    assert_eq!(
+        csv.matches(",信息形成或变更之日起20个工作日内,").count(),
+        6,
+        "{csv}"
+    );
+    for (name, shown) in [
+        ("低保", "1月31日"),
+        ("特困", "20个工作日"),
+        ("临时救助", "50%"),
+        ("医疗救助", "¥9.50"),
+        ("教育救助", "15"),
+        ("住房救助", "2025-01-31"),
+    ] {
+        let line = csv
+            .lines()
+            .find(|l| l.contains(&format!(",{name},")) || l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in {csv}"));
+        assert!(line.ends_with(&format!(",{shown}")), "{name}: {line}");
+    }
+}
+
+#[test]
+fn hidden_and_filtered_ods_rows_are_read_and_reported_as_gk018_with_their_repeats() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let header: Vec<&str> = CSV_HEADER.split(',').collect();
+    let rows = [
+        ods_row("", &header, ""),
+        ods_item("", "低保", ""),
+        ods_item(r#" table:visibility="collapse""#, "特困", ""),
+        "<table:table-row-group>".to_string(),
+        ods_item(r#" table:visibility="filter" table:number-rows-repeated="2""#, "临时救助", ""),
+        "</table:table-row-group>".to_string(),
+        // Hidden empty rows repeated to the end of the sheet hold nothing to publish.
+        r#"<table:table-row table:visibility="collapse" table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#.to_string(),
+    ]
+    .concat();
+    std::fs::write(d.join("h.ods"), ods(&rows)).expect("write");
+    let v = check(d, "h.ods");
+    assert_eq!(v["summary"]["items"], 4, "the hidden rows are read: {v}");
+    let h = diagnostic(&v, "GK018").expect("hidden rows reported");
+    assert_eq!(h["severity"], "warning");
+    assert_eq!(h["cell"], "A3", "{h}");
+    let m = h["message"].as_str().expect("message");
+    assert!(
+        m.contains("3 个隐藏行") && m.contains("第 3、4、5 行"),
+        "{m}"
+    );
+    // Visible rows only: no GK018.
+    std::fs::write(
+        d.join("v.ods"),
+        ods(&[ods_row("", &header, ""), ods_item("", "低保", "")].concat()),
+    )
+    .expect("write");
+    assert!(diagnostic(&check(d, "v.ods"), "GK018").is_none());
+}
+
+/// `tests/hostile/libreoffice_formats.ods` is a workbook written by XlsxWriter 3.3 (one item
+/// per format family in 备注, 公开时限 typed as 20 under `"信息形成或变更之日起"0"个工作日内"`,
+/// row 6 hidden) and converted by LibreOffice 7 (`soffice --headless --convert-to ods`): real
+/// `text:p` paragraphs and a real `table:visibility="collapse"`, not ones written by hand.
+#[test]
+fn an_ods_saved_by_libreoffice_reads_as_libreoffice_shows_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    std::fs::copy(hostile("libreoffice_formats.ods"), d.join("f.ods")).expect("copy");
+    let v = check(d, "f.ods");
+    assert_eq!(v["summary"]["items"], 11, "{v}");
+    let h = diagnostic(&v, "GK018").expect("the hidden row");
+    assert!(h["message"].as_str().expect("m").contains("第 6 行"), "{h}");
+    let csv = compiled_csv(d, "f.ods", "f");
+    assert_eq!(
+        csv.matches(",信息形成或变更之日起20个工作日内,").count(),
+        11,
+        "{csv}"
+    );
+    // LibreOffice's own CSV export of the same sheet shows these.
+    let shown = [
+        "1月31日",
+        "2025年1月31日",
+        "2025/1/31",
+        "20个工作日",
+        "7天",
+        "50%",
+        "15",
+        "12时00分",
+        "3.00",
+        "\"12,345\"",
+        "Friday",
+    ];
+    let remarks: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.rsplit_once(",,,").map(|(_, r)| r))
+        .collect();
+    assert_eq!(remarks, shown, "{csv}");
 }

@@ -359,7 +359,7 @@ pub static HIDDEN_ROW: Rule = Rule {
     summary: "工作表中有隐藏行（已读取）",
     source: "—",
     doc: "## What it does
-Reports hidden rows of a sheet (xlsx). gkml reads them like every other row and says so: whether they belong in the catalogue is the clerk's decision.
+Reports hidden rows of a sheet: hidden rows of an .xlsx, collapsed or filtered rows (`table:visibility`) of an .ods, repeated rows counted one by one. gkml reads them like every other row and says so: whether they belong in the catalogue is the clerk's decision.
 
 ## Why is this bad?
 Rows are often hidden instead of deleted (an item dropped this year, a draft line). The clerk does not see them in Excel, but they would be published.

@@ -137,7 +137,7 @@ pub fn read(
 ) -> Result<Option<(Structure, Vec<DocTable>)>, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| crate::read::unreadable(file, &e))?;
     super::xlsx::guard(file, || {
-        let (mut wb, _) = super::xlsx::open_for_copy(bytes, limits).map_err(|m| {
+        let (mut wb, _, _) = super::xlsx::open_for_copy(bytes, limits).map_err(|m| {
             Diagnostic::new(&codes::FILE_UNREADABLE, format!("无法打开工作簿：{m}")).in_file(file)
         })?;
         let Ok(range) = wb.worksheet_range(STRUCTURE_SHEET) else {

@@ -10,6 +10,8 @@ pub mod docbook;
 pub mod document;
 pub mod docx;
 pub mod html;
+pub mod numfmt;
+pub(crate) mod ods;
 pub mod table;
 pub mod toml;
 pub mod xlsx;

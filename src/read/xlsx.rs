@@ -1,7 +1,10 @@
 //! Spreadsheet drafts (.xlsx, .xlsm, .xls, .ods) through calamine. Every visible sheet is
 //! read; hidden and empty sheets are reported, not silently dropped. Merged cells (xlsx, xls)
 //! are filled with their value in every cell they cover, so a 一级事项 merged over five rows
-//! reads as five rows of that 一级事项; positions are the cells Excel shows.
+//! reads as five rows of that 一级事项; positions are the cells Excel shows. A cell reads as
+//! Excel shows it: calamine gives values only, so the zip scan notes each cell's number
+//! format (.xlsx styles) or stored text (.ods `text:p`), and a `0"个工作日"` cell reads as
+//! 20个工作日, not 20 (see [`super::numfmt`], [`super::ods`]).
 
 use std::io::Cursor;
 use std::path::Path;
@@ -43,7 +46,8 @@ pub(crate) fn raw_text(d: &Data) -> String {
 }
 
 /// A date cell as text: `2025-01-31`, with the time when it has one (`2025-01-31 09:30`).
-/// calamine does not expose the cell's number format, so a `1月31日` format is not followed.
+/// Used when the cell's format does not say otherwise (General, the system short date, a
+/// format gkml does not render, .xls/.xlsb); a `1月31日` format is followed in [`Shown`].
 fn date_text(dt: &calamine::ExcelDateTime) -> String {
     let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
     match (h, mi, s) {
@@ -136,6 +140,12 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
             )));
         }
     }
+    // Number formats first, so the sheet scan below can note which cells use one that
+    // shows a value differently from General (`0"个工作日"`, `m"月"d"日"`).
+    if let Some(styles) = part_text(&mut z, "xl/styles.xml") {
+        facts.formats = super::numfmt::CellFormats::parse(&styles);
+    }
+    let mut styled_total = 0usize;
     let sheets: Vec<String> = z
         .file_names()
         .filter_map(|n| n.ok().map(|n| n.to_string()))
@@ -146,7 +156,9 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
             continue;
         };
         if name == "content.xml" {
-            let (cells, repeated) = ods_declared_cells(&mut f);
+            let ods = super::ods::scan(&mut f);
+            let (cells, repeated) = (ods.cells, ods.repeated);
+            facts.ods = ods.tables;
             if cells > limits.max_sheet_cells {
                 return Err(too_large(format!(
                     "表格声明（含重复行列）的范围有 {cells} 个单元格，超过上限 {}",
@@ -166,9 +178,9 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
         // Streamed in chunks (a sheet may be hundreds of MB), tag by tag: each `<` is found
         // with memchr, so a part of padding costs one fast scan. A tag cut at the end of a
         // chunk is kept for the next one. Besides the cell references and the declared
-        // dimension, formulas (`<f>`, `<f t=…>`) and hidden rows (`<row r="5" hidden="1">`)
-        // are noted: calamine says neither which cells lack a cached value nor which rows
-        // are hidden.
+        // dimension, formulas (`<f>`, `<f t=…>`), hidden rows (`<row r="5" hidden="1">`) and
+        // formatted cells (`<c s="3">`) are noted: calamine says neither which cells lack a
+        // cached value, nor which rows are hidden, nor how a cell's format shows it.
         let mut buf = vec![0u8; 1 << 16];
         let mut window: Vec<u8> = Vec::with_capacity(buf.len() + 64);
         let mut note = |p: (u64, u64)| {
@@ -181,6 +193,9 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
         // calamine places them all the same, so they are counted where it would put them.
         let mut row: Option<u64> = None;
         let mut next_col: u64 = 0;
+        let mut styled: std::collections::HashMap<(u32, u32), u32> =
+            std::collections::HashMap::new();
+        let formatted = !facts.formats.is_empty();
         let is = |tag: &[u8], name: &[u8]| {
             tag.starts_with(name)
                 && matches!(
@@ -212,6 +227,21 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
                     let pos = at.unwrap_or((row.unwrap_or(0), next_col));
                     next_col = pos.1.saturating_add(1);
                     note(pos);
+                    // The cell's format (`s="3"`), when it shows the value differently from
+                    // General; a bounded number of them, later cells read plain.
+                    let xf = formatted
+                        .then(|| attr_value(tag, b" s=\""))
+                        .flatten()
+                        .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u32>().ok())
+                        .filter(|&xf| facts.formats.code(xf).is_some());
+                    if let (Some(xf), Ok(r), Ok(c)) =
+                        (xf, u32::try_from(pos.0), u32::try_from(pos.1))
+                    {
+                        if styled_total < MAX_STYLED_CELLS {
+                            styled_total += 1;
+                            styled.insert((r, c), xf);
+                        }
+                    }
                 } else if tag.starts_with(b"dimension ") {
                     if let Some(v) = attr_value(tag, b" ref=\"") {
                         v.split(|b| *b == b':')
@@ -239,6 +269,9 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
             }
             window.drain(..keep_from);
         }
+        if !styled.is_empty() {
+            facts.styled.insert(name.clone(), styled);
+        }
         if rmin != u64::MAX {
             let cells = (rmax - rmin + 1).saturating_mul(cmax - cmin + 1);
             if cells > limits.max_sheet_cells {
@@ -249,7 +282,7 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
             }
         }
     }
-    if !facts.hidden_rows.is_empty() {
+    if !facts.hidden_rows.is_empty() || !facts.styled.is_empty() {
         facts.sheet_parts = sheet_parts(&mut z);
     }
     Ok(facts)
@@ -271,7 +304,20 @@ struct ZipFacts {
     hidden_rows: std::collections::HashMap<String, Vec<u32>>,
     /// Sheet name → its part, read from the workbook and its relationships.
     sheet_parts: std::collections::HashMap<String, String>,
+    /// The number format of each cell format of `xl/styles.xml`.
+    formats: super::numfmt::CellFormats,
+    /// By sheet part: cells (0-based row, column) whose format shows them differently from
+    /// General, with their cell format (`s=`).
+    styled: std::collections::HashMap<String, std::collections::HashMap<(u32, u32), u32>>,
+    /// OpenDocument tables: hidden rows and the text value cells show.
+    ods: Vec<super::ods::OdsTable>,
+    /// The workbook counts days from 1904 (old Mac Excel), as calamine found.
+    date1904: bool,
 }
+
+/// At most this many formatted cells are remembered per workbook (a catalogue has a few
+/// thousand cells); a hostile sheet with millions reads the rest as plain values.
+const MAX_STYLED_CELLS: usize = 1_000_000;
 
 /// A zip part's text, at most 4 MB (workbook.xml and its relationships are small).
 fn part_text(z: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
@@ -374,133 +420,6 @@ fn shared_strings_overstated(part: &mut impl std::io::Read) -> Option<(u64, u64)
     None
 }
 
-/// The largest rectangle of cells an OpenDocument table declares once its repeats are
-/// expanded: calamine expands `table:number-rows-repeated` and
-/// `table:number-columns-repeated` into real cells, so a 1 KB file repeating one row
-/// 1,048,000 times asks for gigabytes. Only rows and cells with content count (LibreOffice
-/// ends every sheet with empty rows repeated a million times, which calamine trims). Tags are
-/// streamed, never the whole part held; a cell is counted as content unless it is an empty
-/// element without a value type, which over-counts only odd files.
-///
-/// Returns the rectangle's cells and how many non-empty cells exist only as repeats (a
-/// real catalogue repeats a "✓" column or an identical row a few times, not a million).
-fn ods_declared_cells(part: &mut impl std::io::Read) -> (u64, u64) {
-    fn attr(tag: &[u8], name: &[u8]) -> Option<u64> {
-        let at = tag.windows(name.len()).position(|w| w == name)? + name.len();
-        let rest = tag.get(at..)?;
-        let rest = rest
-            .strip_prefix(b"=\"")
-            .or_else(|| rest.strip_prefix(b"='"))?;
-        let digits: Vec<u8> = rest
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .copied()
-            .collect();
-        // More digits than u64 holds is still "a great many".
-        Some(
-            std::str::from_utf8(&digits)
-                .ok()?
-                .parse()
-                .unwrap_or(u64::MAX),
-        )
-    }
-    #[derive(Default)]
-    struct Table {
-        row: u64,
-        rows: Option<(u64, u64)>,
-        cols: Option<(u64, u64)>,
-    }
-    impl Table {
-        fn cells(&self) -> u64 {
-            match (self.rows, self.cols) {
-                (Some((r0, r1)), Some((c0, c1))) => (r1 - r0)
-                    .saturating_add(1)
-                    .saturating_mul((c1 - c0).saturating_add(1)),
-                _ => 0,
-            }
-        }
-    }
-    let mut worst = 0u64;
-    let mut t = Table::default();
-    // The current row: its repeat count, the next column, and its first and last content.
-    let (mut repeat, mut col) = (1u64, 0u64);
-    let mut content: Option<(u64, u64)> = None;
-    // Non-empty cells of the current row as expanded, and as written in the file.
-    let (mut expanded, mut written) = (0u64, 0u64);
-    let mut repeated = 0u64;
-    let mut tag: Vec<u8> = Vec::new();
-    let mut in_tag = false;
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = match part.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        for &b in &buf[..n] {
-            if !in_tag {
-                in_tag = b == b'<';
-                continue;
-            }
-            if b != b'>' {
-                // A start tag's attributes are short; a longer one is not one that matters.
-                if tag.len() < 4096 {
-                    tag.push(b);
-                }
-                continue;
-            }
-            in_tag = false;
-            let empty = tag.last() == Some(&b'/');
-            if tag.starts_with(b"table:table ") || tag.starts_with(b"table:table>") {
-                worst = worst.max(t.cells());
-                t = Table::default();
-            } else if tag.starts_with(b"table:table-row") && !tag.starts_with(b"table:table-rows") {
-                repeat = attr(&tag, b"table:number-rows-repeated")
-                    .unwrap_or(1)
-                    .max(1);
-                col = 0;
-                content = None;
-                (expanded, written) = (0, 0);
-                if empty {
-                    t.row = t.row.saturating_add(repeat);
-                }
-            } else if tag.starts_with(b"/table:table-row") && !tag.starts_with(b"/table:table-rows")
-            {
-                repeated = repeated
-                    .saturating_add(repeat.saturating_mul(expanded).saturating_sub(written));
-                if let Some((c0, c1)) = content {
-                    let last = t.row.saturating_add(repeat - 1);
-                    t.rows = Some(
-                        t.rows
-                            .map_or((t.row, last), |(a, b)| (a.min(t.row), b.max(last))),
-                    );
-                    t.cols = Some(t.cols.map_or((c0, c1), |(a, b)| (a.min(c0), b.max(c1))));
-                }
-                t.row = t.row.saturating_add(repeat);
-            } else if tag.starts_with(b"table:table-cell")
-                || tag.starts_with(b"table:covered-table-cell")
-            {
-                let span = attr(&tag, b"table:number-columns-repeated")
-                    .unwrap_or(1)
-                    .max(1);
-                let has_value = !empty || attr_present(&tag, b"office:value-type");
-                if has_value {
-                    let end = col.saturating_add(span - 1);
-                    content = Some(content.map_or((col, end), |(a, _)| (a, end)));
-                    expanded = expanded.saturating_add(span);
-                    written += 1;
-                }
-                col = col.saturating_add(span);
-            }
-            tag.clear();
-        }
-    }
-    (worst.max(t.cells()), repeated)
-}
-
-fn attr_present(tag: &[u8], name: &[u8]) -> bool {
-    tag.windows(name.len()).any(|w| w == name)
-}
-
 /// Open a workbook by its content, so an extension that lies (an .xls that is really .xlsx,
 /// an upper-case .XLSX) does not matter.
 fn open(path: &Path, file: &Arc<str>, limits: &Limits) -> Result<Opened, Diagnostic> {
@@ -513,7 +432,7 @@ type Opened = (Sheets<Cursor<Vec<u8>>>, ZipFacts);
 
 /// Open a workbook held in memory.
 fn open_bytes(bytes: Vec<u8>, file: &Arc<str>, limits: &Limits) -> Result<Opened, Diagnostic> {
-    let facts = check_zip(&bytes, file, limits)?;
+    let mut facts = check_zip(&bytes, file, limits)?;
     // From memory, by content: the extension may lie (an .xls that is really .xlsx).
     let wb = open_workbook_auto_from_rs(Cursor::new(bytes.clone())).map_err(|e| {
         Diagnostic::new(
@@ -523,6 +442,7 @@ fn open_bytes(bytes: Vec<u8>, file: &Arc<str>, limits: &Limits) -> Result<Opened
         .in_file(file)
         .hint(format!("读取器报告：{e}"))
     })?;
+    facts.date1904 = matches!(&wb, Sheets::Xlsx(x) if x.has_1904_epoch());
     Ok((wb, facts))
 }
 
@@ -540,17 +460,51 @@ pub(crate) fn open_for_copy(
     (
         Sheets<Cursor<Vec<u8>>>,
         Vec<(String, calamine::SheetVisible)>,
+        Looks,
     ),
     String,
 > {
     let file: Arc<str> = Arc::from("");
-    let (wb, _) = open_bytes(bytes, &file, limits).map_err(|d| d.message.to_string())?;
+    let (wb, facts) = open_bytes(bytes, &file, limits).map_err(|d| d.message.to_string())?;
     let sheets = wb
         .sheets_metadata()
         .iter()
         .map(|s| (s.name.clone(), s.visible))
         .collect();
-    Ok((wb, sheets))
+    Ok((wb, sheets, Looks(facts)))
+}
+
+/// How a workbook's cells look, for a copy that must read back as the original does: a
+/// number keeps its format code, a cell whose format or stored text shows something else
+/// than its value is written as that text.
+pub(crate) struct Looks(ZipFacts);
+
+impl Looks {
+    /// How the cells of sheet `name` (read as `range`) look.
+    pub(crate) fn sheet<'a>(&'a self, name: &str, range: &Range<Data>) -> SheetLooks<'a> {
+        SheetLooks(Shown::of(&self.0, name, range))
+    }
+}
+
+/// How one sheet's cells look.
+pub(crate) struct SheetLooks<'a>(Shown<'a>);
+
+impl SheetLooks<'_> {
+    /// The number format code of the cell at `pos` (0-based), when it shows the value
+    /// differently from General (xlsx only).
+    pub(crate) fn code(&self, pos: (u32, u32)) -> Option<&str> {
+        match &self.0 {
+            Shown::Formats {
+                formats, styled, ..
+            } => styled.get(&pos).and_then(|&xf| formats.code(xf)),
+            _ => None,
+        }
+    }
+
+    /// The text the cell at `pos` shows, when it differs from its plain value.
+    pub(crate) fn text(&self, pos: (u32, u32), d: &Data) -> Option<String> {
+        self.0.shown(pos, d)
+    }
 }
 
 /// The merged regions of a sheet (none for formats calamine reads no merges from).
@@ -613,14 +567,108 @@ pub(crate) fn keep_visibility(ws: &mut rust_xlsxwriter::Worksheet, v: &calamine:
     }
 }
 
+/// How a sheet's cells are shown where that differs from their plain value: through the
+/// cell's number format (xlsx), or the text LibreOffice/WPS stored beside the value (ods).
+enum Shown<'a> {
+    Plain,
+    Formats {
+        formats: &'a super::numfmt::CellFormats,
+        styled: &'a std::collections::HashMap<(u32, u32), u32>,
+        date1904: bool,
+    },
+    Texts(std::collections::HashMap<(u32, u32), &'a str>),
+}
+
+impl<'a> Shown<'a> {
+    /// How the cells of sheet `name` are shown.
+    fn of(facts: &'a ZipFacts, name: &str, range: &Range<Data>) -> Self {
+        if let Some(styled) = facts
+            .sheet_parts
+            .get(name)
+            .and_then(|part| facts.styled.get(part))
+        {
+            return Shown::Formats {
+                formats: &facts.formats,
+                styled,
+                date1904: facts.date1904,
+            };
+        }
+        let (Some(table), Some(start), Some(end)) = (
+            facts.ods.iter().find(|t| t.name == name),
+            range.start(),
+            range.end(),
+        ) else {
+            return Shown::Plain;
+        };
+        // Runs of repeated cells are expanded only within the range calamine read, so the
+        // map holds at most one entry per cell read.
+        let mut texts = std::collections::HashMap::new();
+        for run in &table.shown {
+            let rows = run.row.max(u64::from(start.0))
+                ..=(run.row.saturating_add(run.rows - 1)).min(u64::from(end.0));
+            let cols = run.col.max(u64::from(start.1))
+                ..=(run.col.saturating_add(run.cols - 1)).min(u64::from(end.1));
+            for r in rows {
+                for c in cols.clone() {
+                    let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
+                        continue;
+                    };
+                    if !matches!(range.get_value((r, c)), None | Some(Data::Empty)) {
+                        texts.insert((r, c), run.text.as_str());
+                    }
+                }
+            }
+        }
+        Shown::Texts(texts)
+    }
+
+    /// The text of the cell at `pos` (0-based) holding `d`.
+    fn text(&self, pos: (u32, u32), d: &Data) -> String {
+        self.shown(pos, d).unwrap_or_else(|| cell_text(d))
+    }
+
+    /// The text of the cell at `pos`, when it differs from the plain value.
+    fn shown(&self, pos: (u32, u32), d: &Data) -> Option<String> {
+        match self {
+            Shown::Plain => None,
+            Shown::Formats {
+                formats,
+                styled,
+                date1904,
+            } => styled
+                .get(&pos)
+                .and_then(|&xf| formats.code(xf))
+                .and_then(|code| formatted(code, d, *date1904)),
+            Shown::Texts(t) => t.get(&pos).map(|s| (*s).to_string()),
+        }
+    }
+}
+
+/// A value under a number format, as Excel shows it; `None` when the format does not change
+/// how it reads (or is one gkml does not render: the plain value is kept).
+fn formatted(code: &str, d: &Data, date1904: bool) -> Option<String> {
+    use super::numfmt::{render_number, render_text};
+    match d {
+        Data::Float(f) => render_number(code, *f, date1904),
+        Data::Int(n) => render_number(code, *n as f64, date1904),
+        Data::DateTime(dt) => render_number(code, dt.as_f64(), date1904),
+        Data::String(s) => render_text(code, s),
+        _ => None,
+    }
+}
+
 /// Rows of a range with merged regions filled in.
-fn rows_of(range: &Range<Data>, merged: &[Dimensions]) -> Vec<RawRow> {
+fn rows_of(range: &Range<Data>, merged: &[Dimensions], shown: &Shown) -> Vec<RawRow> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     let mut rows: Vec<RawRow> = range
         .rows()
         .enumerate()
         .map(|(i, r)| RawRow {
-            cells: r.iter().map(cell_text).collect(),
+            cells: r
+                .iter()
+                .enumerate()
+                .map(|(j, d)| shown.text((r0 + i as u32, c0 + j as u32), d))
+                .collect(),
             row: r0 + i as u32 + 1,
             line: None,
             first_column: c0 + 1,
@@ -628,7 +676,10 @@ fn rows_of(range: &Range<Data>, merged: &[Dimensions]) -> Vec<RawRow> {
         })
         .collect();
     for m in merged {
-        let value = range.get_value(m.start).map(cell_text).unwrap_or_default();
+        let value = range
+            .get_value(m.start)
+            .map(|d| shown.text(m.start, d))
+            .unwrap_or_default();
         if value.is_empty() {
             continue;
         }
@@ -739,12 +790,23 @@ fn cell_warnings(
             }
         }
     }
-    let hidden: &[u32] = facts
+    // Hidden rows: (how many, the first few), from the sheet part (xlsx) or the table (ods).
+    let (hidden_count, hidden): (u64, Vec<u64>) = match facts
         .sheet_parts
         .get(name)
         .and_then(|part| facts.hidden_rows.get(part))
-        .map(Vec::as_slice)
-        .unwrap_or_default();
+    {
+        Some(rows) => (
+            rows.len() as u64,
+            rows.iter().take(SHOWN + 1).map(|&r| u64::from(r)).collect(),
+        ),
+        None => facts
+            .ods
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| (t.hidden_count(), t.first_hidden(SHOWN + 1)))
+            .unwrap_or_default(),
+    };
     let list = |v: &[String]| {
         let shown: Vec<&str> = v.iter().take(SHOWN).map(String::as_str).collect();
         let more = if v.len() > SHOWN { " 等" } else { "" };
@@ -783,15 +845,15 @@ fn cell_warnings(
             "修正引用或公式（#N/A 多为查找不到、#REF! 多为引用的行列被删除），再保存",
         );
     }
-    if !hidden.is_empty() {
+    if hidden_count > 0 {
+        // One row more than shown is kept, so the list ends with " 等" when there are more.
         let rows: Vec<String> = hidden.iter().map(|r| r.to_string()).collect();
         let first = hidden.first().map(|r| format!("A{r}"));
         push(
             &codes::HIDDEN_ROW,
             first.as_ref(),
             format!(
-                "工作表“{name}”有 {} 个隐藏行，已照常读取：第 {} 行",
-                hidden.len(),
+                "工作表“{name}”有 {hidden_count} 个隐藏行，已照常读取：第 {} 行",
                 list(&rows)
             ),
             "确认隐藏行中的事项应当公开；不应公开的请删除该行，而不是隐藏",
@@ -838,7 +900,7 @@ fn sheets_of(
                 .in_file(file)
                 .hint("这通常是损坏或恶意的文件；请用 Excel/WPS 打开检查后另存")
         })?;
-        let rows = rows_of(&range, &merged);
+        let rows = rows_of(&range, &merged, &Shown::of(&facts, &name, &range));
         diags.extend(cell_warnings(&mut wb, &facts, &name, &range, file));
         if rows.len() as u64 > limits.max_rows {
             return Err(Diagnostic::new(
