@@ -420,27 +420,32 @@ fn style(seed: u64) -> Case {
         let v: &[&str] = match c {
             Col::Seq => &["序号", "编号"],
             Col::Domain => &["领域", "试点领域", "所属领域"],
-            Col::Category => &["一级事项"],
+            Col::Category => &["一级事项", "事项类别", "一级事项（类别）"],
             Col::Name => {
                 if two_rows {
                     &["二级事项"]
                 } else {
-                    &["二级事项", "事项名称"]
+                    &["二级事项", "事项名称", "具体事项"]
                 }
             }
             Col::Content => &["公开内容（要素）", "公开内容", "事项内容", "公开内容(要素)"],
-            Col::Basis => &["公开依据", "依据"],
-            Col::Deadline => &["公开时限", "时限"],
-            Col::Subject => &["公开主体", "主体"],
-            Col::Channels => &["公开渠道和载体", "公开渠道及载体", "公开渠道"],
+            Col::Basis => &["公开依据", "依据", "法律法规依据"],
+            Col::Deadline => &["公开时限", "时限", "公开时限（工作日）"],
+            Col::Subject => &["公开主体", "主体", "责任单位", "公开主体（责任单位）"],
+            Col::Channels => &[
+                "公开渠道和载体",
+                "公开渠道及载体",
+                "公开渠道",
+                "公开渠道和载体（政府网站/公示栏等）",
+            ],
             Col::ChannelSub(_) => &[],
             Col::AudPublic => &["全社会"],
             Col::AudSpecific => &["特定群众", "特定群体"],
-            Col::AudText => &["公开对象"],
+            Col::AudText => &["公开对象", "公开对象（全社会/特定群众）"],
             Col::ModeActive => &["主动", "主动公开"],
             Col::ModeRequest => &["依申请公开", "依申请"],
-            Col::ModeText => &["公开方式"],
-            Col::LevelsText => &["公开层级"],
+            Col::ModeText => &["公开方式", "公开方式（主动/依申请）"],
+            Col::LevelsText => &["公开层级", "适用层级", "公开层级（县级/乡级）"],
             Col::Level(_) => &[],
             Col::Remarks => &["备注"],
             Col::Extra => &["责任科室", "经办科室"],
