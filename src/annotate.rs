@@ -59,7 +59,9 @@ pub fn annotate_file(
                 {
                     d.sheet = Some(sheet.clone());
                 }
-                let delimiter = crate::read::delimiter(path, ty).unwrap_or(b',');
+                let delimiter = ty
+                    .delimiter()
+                    .unwrap_or_else(|| crate::read::csv::sniff_delimiter(&bytes));
                 (csv_as_workbook(&bytes, delimiter)?, diags)
             }
             Some(FileType::Workbook) => (

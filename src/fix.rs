@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::model::{Channel, Field};
 use crate::read::clean::{looks_like_html, normalise_space, strip_html};
 use crate::read::table::{column_fields, RawRow};
+use crate::read::FileType;
 use crate::rules::{fix_full_width, misbracketed_years};
 
 /// Fix one text value of a field. The fixes feed each other (full-width digits become
@@ -407,12 +408,12 @@ pub fn plan(path: &Path) -> Result<Plan, String> {
     let ty = crate::read::file_type(path);
     let d = decode(&read);
     let new = match ty {
-        Some(crate::read::FileType::Toml) => fix_toml(&d.text)?,
-        Some(crate::read::FileType::Csv) => fix_csv_text(&d.text, b','),
-        Some(crate::read::FileType::Tsv) => fix_csv_text(&d.text, b'\t'),
-        Some(t @ crate::read::FileType::Text) => {
-            fix_csv_text(&d.text, crate::read::delimiter(path, t).unwrap_or(b'\t'))
-        }
+        Some(FileType::Toml) => fix_toml(&d.text)?,
+        Some(t @ (FileType::Csv | FileType::Tsv | FileType::Text)) => fix_csv_text(
+            &d.text,
+            t.delimiter()
+                .unwrap_or_else(|| crate::read::csv::sniff_delimiter(&read)),
+        ),
         _ => return Err("只能就地修正 TOML、CSV、TSV、TXT 文件".into()),
     };
     Ok(Plan {

@@ -47,7 +47,7 @@ pub fn csv(data: &[u8]) {
     let Ok(rows) = csv::from_reader(
         Box::new(std::io::Cursor::new(data.to_vec())),
         &file,
-        b',',
+        Some(b','),
         &LIMITS,
     ) else {
         return;

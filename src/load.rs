@@ -108,8 +108,7 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>, limits: &Limi
     match ty {
         FileType::Toml => read_toml(path, &file, store, county, limits),
         FileType::Csv | FileType::Tsv | FileType::Text => {
-            let delim = crate::read::delimiter(path, ty).unwrap_or(b',');
-            match csv::open(path, &file, delim, limits) {
+            match csv::open(path, &file, ty.delimiter(), limits) {
                 Ok(mut rows) => {
                     let (catalogues, mut diags) =
                         table::read_rows(&file, None, rows.by_ref(), &stem, limits);

@@ -61,9 +61,7 @@ impl Checked {
         const CHUNK: usize = 512;
         self.files += 1;
         let file = read::display_name(path);
-        let delim = read::file_type(path)
-            .and_then(|t| read::delimiter(path, t))
-            .unwrap_or(b',');
+        let delim = read::file_type(path).and_then(read::FileType::delimiter);
         let limits = &checks.limits;
         if std::fs::metadata(path).is_ok_and(|m| m.len() > limits.max_input_bytes) {
             // The ordinary path reports the limit.

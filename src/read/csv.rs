@@ -195,14 +195,15 @@ impl CsvRows {
     }
 }
 
-/// Open a CSV (`delimiter` b',') or TSV (b'\t') file.
+/// Open a CSV (`delimiter` b',') or TSV (b'\t') file; with no delimiter (a `.txt` table) it
+/// is read from the first bytes, which the encoding is sniffed from too.
 ///
 /// # Errors
 /// A GK001 diagnostic when the file cannot be opened or read.
 pub fn open(
     path: &Path,
     file: &Arc<str>,
-    delimiter: u8,
+    delimiter: Option<u8>,
     limits: &Limits,
 ) -> Result<CsvRows, Diagnostic> {
     let unreadable = |e: io::Error| super::unreadable(file, &e);
@@ -217,7 +218,7 @@ pub fn open(
 pub fn from_reader(
     mut f: Box<dyn Read>,
     file: &Arc<str>,
-    delimiter: u8,
+    delimiter: Option<u8>,
     limits: &Limits,
 ) -> Result<CsvRows, Diagnostic> {
     let unreadable = |e: io::Error| super::unreadable(file, &e);
@@ -228,6 +229,7 @@ pub fn from_reader(
         .map_err(unreadable)?;
     let complete = prefix.len() < SNIFF;
     let encoding = detect_encoding(&prefix, complete);
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&prefix));
     let chained = io::Cursor::new(prefix).chain(f);
     let source: Box<dyn Read> = if encoding == UTF_8 {
         // csv strips a UTF-8 BOM itself; bytes stay bytes so invalid UTF-8 can be reported
@@ -413,7 +415,7 @@ mod tests {
         let p = dir.path().join("t.csv");
         std::fs::write(&p, bytes).expect("write");
         let f: Arc<str> = Arc::from("t.csv");
-        open(&p, &f, b',', &Limits::DEFAULT)
+        open(&p, &f, Some(b','), &Limits::DEFAULT)
             .expect("open")
             .map(|r| r.expect("row"))
             .map(|r| (r.row, r.line, r.cells))

@@ -84,22 +84,15 @@ pub fn file_type(path: &Path) -> Option<FileType> {
     })
 }
 
-/// The delimiter of a delimited-text file (CSV, TSV, or `.txt` read from its first bytes);
-/// `None` for other types.
-pub fn delimiter(path: &Path, ty: FileType) -> Option<u8> {
-    match ty {
-        FileType::Csv => Some(b','),
-        FileType::Tsv => Some(b'\t'),
-        FileType::Text => {
-            use std::io::Read;
-            let mut head = Vec::new();
-            if let Ok(f) = std::fs::File::open(path) {
-                // A failure to read is reported by the reader itself.
-                let _ = f.take(64 * 1024).read_to_end(&mut head);
-            }
-            Some(csv::sniff_delimiter(&head))
+impl FileType {
+    /// The delimiter of a CSV (`,`) or TSV (tab) table; `None` for a `.txt` table, whose
+    /// delimiter is read from its text (`csv::sniff_delimiter`), and for other types.
+    pub fn delimiter(self) -> Option<u8> {
+        match self {
+            FileType::Csv => Some(b','),
+            FileType::Tsv => Some(b'\t'),
+            _ => None,
         }
-        _ => None,
     }
 }
 
