@@ -36,6 +36,10 @@ const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
             "网站",
             "县政府门户网站",
             "政府信息公开平台",
+            "政府信息公开网",
+            "政务公开网",
+            "政府信息公开专栏",
+            "信息公开专栏",
             "政府网",
             "县政府网站",
             "部门网站",
@@ -63,6 +67,14 @@ const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
             "手机客户端",
             "政务抖音",
             "抖音",
+            "公众号",
+            "微信公众平台",
+            "头条号",
+            "政务头条号",
+            "今日头条",
+            "视频号",
+            "政务快手",
+            "快手",
         ],
     ),
     (
@@ -73,32 +85,92 @@ const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
     (
         ChannelKind::RadioTv,
         "广播电视",
-        &["广播", "电视", "广播、电视"],
+        &[
+            "广播",
+            "电视",
+            "广播、电视",
+            "电视台",
+            "广播电台",
+            "有线电视",
+            "应急广播",
+            "农村大喇叭",
+            "大喇叭",
+        ],
     ),
     (
         ChannelKind::Print,
         "纸质媒体",
-        &["纸质媒介", "报刊", "报纸", "纸媒"],
+        &[
+            "纸质媒介",
+            "报刊",
+            "报纸",
+            "纸媒",
+            "报刊杂志",
+            "宣传册",
+            "宣传单",
+            "宣传资料",
+            "明白纸",
+            "明白卡",
+            "公开手册",
+        ],
     ),
     (
         ChannelKind::ReadingPoint,
         "公开查阅点",
-        &["查阅点", "政府信息公开查阅点", "档案馆", "图书馆"],
+        &[
+            "查阅点",
+            "政府信息公开查阅点",
+            "档案馆",
+            "图书馆",
+            "政府信息查阅点",
+            "信息公开查阅点",
+            "政府信息公开查阅室",
+            "查阅室",
+            "阅览室",
+        ],
     ),
     (
         ChannelKind::ServiceCentre,
         "政务服务中心",
-        &["政务服务大厅", "便民服务中心", "政务大厅"],
+        &[
+            "政务服务大厅",
+            "便民服务中心",
+            "政务大厅",
+            "办事大厅",
+            "服务大厅",
+            "便民服务大厅",
+            "行政服务中心",
+            "为民服务中心",
+            "市民中心",
+            "市民之家",
+            "政务服务窗口",
+            "服务窗口",
+            "办事窗口",
+        ],
     ),
     (
         ChannelKind::ServiceStation,
         "便民服务站",
-        &["便民服务点", "村便民服务站"],
+        &[
+            "便民服务点",
+            "村便民服务站",
+            "村级便民服务站",
+            "便民服务室",
+            "社区服务站",
+            "代办点",
+        ],
     ),
     (
         ChannelKind::DoorToDoor,
         "入户/现场",
-        &["入户", "现场", "入户、现场"],
+        &[
+            "入户",
+            "现场",
+            "入户、现场",
+            "入户宣传",
+            "上门告知",
+            "现场公示",
+        ],
     ),
     (
         ChannelKind::NoticeBoard,
@@ -128,9 +200,20 @@ const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
             "电子显示屏",
             "LED显示屏",
             "电子公示屏",
+            "公示牌",
+            "公告牌",
+            "公示墙",
+            "公开墙",
+            "村务公开墙",
+            "党务村务公开栏",
+            "信息公示栏",
         ],
     ),
-    (ChannelKind::Push, "精准推送", &[]),
+    (
+        ChannelKind::Push,
+        "精准推送",
+        &["定向推送", "短信推送", "手机短信", "短信"],
+    ),
     (
         ChannelKind::InvestmentPlatform,
         "投资项目在线审批监管平台",
@@ -470,8 +553,59 @@ mod tests {
             ("政务抖音", ChannelKind::NewMedia),
             ("政务服务网", ChannelKind::Website),
             ("政务服务中心", ChannelKind::ServiceCentre),
+            ("办事大厅", ChannelKind::ServiceCentre),
+            ("农村大喇叭", ChannelKind::RadioTv),
+            ("明白纸", ChannelKind::Print),
+            ("公示牌", ChannelKind::NoticeBoard),
+            ("微信公众号", ChannelKind::NewMedia),
+            ("短信", ChannelKind::Push),
         ] {
             assert_eq!(Channel::parse(raw), Channel::Known(kind), "{raw}");
+        }
+        assert_eq!(
+            Channel::parse_list("政府网站、办事大厅、公示牌"),
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::ServiceCentre),
+                Channel::Known(ChannelKind::NoticeBoard),
+            ]
+        );
+    }
+
+    /// docs/CONTRACT.md §1.3 lists every spelling the reader accepts, on its channel's row.
+    #[test]
+    fn contract_lists_every_spelling_of_each_channel() {
+        let contract = include_str!("../../docs/CONTRACT.md");
+        for (i, (_, name, variants)) in CHANNEL_NAMES.iter().enumerate() {
+            let prefix = format!("| {} | {name} | ", i + 1);
+            let row = contract
+                .lines()
+                .find(|l| l.starts_with(&prefix))
+                .unwrap_or_else(|| panic!("no row for {name}"));
+            let listed: Vec<&str> = row[prefix.len()..]
+                .trim_end_matches(" |")
+                .split(", ")
+                .filter(|v| !v.is_empty())
+                .collect();
+            assert_eq!(listed, variants.to_vec(), "{name}");
+        }
+    }
+
+    /// Every spelling in the table names exactly its own channel: no variant is shadowed by a
+    /// longer name of another channel, and none is listed twice.
+    #[test]
+    fn every_listed_spelling_reads_as_its_own_channel() {
+        let mut seen = std::collections::HashSet::new();
+        for (kind, name, variants) in CHANNEL_NAMES {
+            for v in std::iter::once(name).chain(variants.iter()) {
+                assert!(seen.insert(*v), "{v} listed twice");
+                let want = if *kind == ChannelKind::Other {
+                    Channel::Other(None)
+                } else {
+                    Channel::Known(*kind)
+                };
+                assert_eq!(Channel::parse(v), want, "{v}");
+            }
         }
     }
 
