@@ -365,3 +365,34 @@ fn header_wordings_with_qualifiers_and_synonyms_fill_the_right_fields() {
         assert_eq!(format!("{:?}", i.levels), "[Town]", "{name}");
     }
 }
+
+/// A table with no 一级事项 column at all gets one GK109 for the table, at its first item,
+/// not one per row; a blank 一级事项 cell in a table that has the column stays per row.
+#[test]
+fn a_missing_category_column_is_reported_once_per_table_not_per_row() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let header = HEADER.replace("一级事项,", "");
+    let rows: Vec<String> = (1..=4)
+        .map(|n| format!("{n},{}", row(&format!("事项{n}"))))
+        .collect();
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\r\n{header}\r\n{}\r\n",
+        rows.join("\r\n")
+    );
+    let (cats, diags) = read(&csv(dir.path(), "无一级事项.csv", &text));
+    assert_eq!(items(&cats).len(), 4);
+    assert_eq!(codes(&diags), ["GK109@A3"]);
+    assert_eq!(
+        diags[0].message,
+        "表中没有“一级事项”列，各事项都未归入一级事项"
+    );
+
+    // The column is there but the first row leaves it blank: that row's own cell is named.
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\r\n{HEADER}\r\n1,,{}\r\n2,临时救助,{}\r\n",
+        row("事项1"),
+        row("事项2"),
+    );
+    let (_, diags) = read(&csv(dir.path(), "空一级事项.csv", &text));
+    assert_eq!(codes(&diags), ["GK109@B3"]);
+}

@@ -363,6 +363,9 @@ pub enum Seen {
     UnreadableMark { text: String },
     /// The row's cells look shifted one column left (`true`) or right (`false`). GK511.
     Shifted { left: bool },
+    /// The table has no column for this field, so the row could not fill it. GK109 says so
+    /// once per table instead of once per row.
+    NoColumn,
 }
 
 /// A [`Seen`] fact with the cell it is about.

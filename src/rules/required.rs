@@ -4,7 +4,7 @@
 use super::Rule;
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
-use crate::model::{Field, Item};
+use crate::model::{Field, Item, Seen};
 
 macro_rules! missing_rule {
     ($ident:ident, $code:expr, $name:expr, $sev:expr, $what:expr, $why:expr, $bad:expr, $good:expr) => {
@@ -48,7 +48,7 @@ missing_rule!(MISSING_MODE, "GK108", "MissingMode", Error, "公开方式（主�
     "公开方式 is a required element; 主动 and 依申请公开 have different legal time limits (Art. 26 and Art. 33).",
     "主动 = (blank), 依申请公开 = (blank)", "主动 = ✓");
 missing_rule!(MISSING_CATEGORY, "GK109", "MissingCategory", Warning, "一级事项",
-    "The template groups 二级事项 under an 一级事项; a row without one cannot be placed in the table. In spreadsheets a blank 一级事项 below a filled one is read as a merged cell, so this fires only when no 一级事项 precedes the row.",
+    "The template groups 二级事项 under an 一级事项; a row without one cannot be placed in the table. In spreadsheets a blank 一级事项 below a filled one is read as a merged cell, so this fires only when no 一级事项 precedes the row. A table with no 一级事项 column at all gets this warning once, at its first item, not on every row.",
     "一级事项 = \"\", 二级事项 = \"办事指南\"", "一级事项 = \"最低生活保障\", 二级事项 = \"办事指南\"");
 
 /// Report every empty required element of one item.
@@ -82,7 +82,15 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
         ),
         (Field::Channels, &MISSING_CHANNELS, "至少选择“政府网站”"),
     ];
+    // A table without a 一级事项 column: said once for the table (structure::CrossCheck).
+    let no_category_column = item
+        .notes
+        .iter()
+        .any(|n| n.seen == Seen::NoColumn && n.field == Some(Field::Category));
     for (field, rule, hint) in text_rules {
+        if field == Field::Category && no_category_column {
+            continue;
+        }
         let empty = match field {
             Field::Channels => item.channels.is_empty(),
             f => item.text(f).is_none_or(|t| crate::text::trim(t).is_empty()),

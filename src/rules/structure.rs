@@ -210,6 +210,9 @@ pub struct CrossCheck {
     /// The last 序号 written, per sheet (file order), and what the row just before wrote: its
     /// 序号 and 一级事项 when written in its own cell, `None` for a blank continuation.
     numbering: HashMap<Option<std::sync::Arc<str>>, Numbering>,
+    /// The tables (file and sheet) already told they have no 一级事项 column.
+    no_category_column:
+        std::collections::HashSet<(std::sync::Arc<str>, Option<std::sync::Arc<str>>)>,
 }
 
 #[derive(Debug, Default)]
@@ -247,6 +250,7 @@ fn first_at(at: Option<u32>) -> String {
 impl CrossCheck {
     /// Compare one item, of the section named `section`, with the ones seen before.
     pub fn item(&mut self, section: &str, item: &Item, out: &mut Vec<Diagnostic>) {
+        self.missing_column(item, out);
         if !item.name.is_empty() {
             let k = key_hash(&[section, &item.category, &item.name]);
             match self.items.get(&k) {
@@ -275,6 +279,35 @@ impl CrossCheck {
                     self.ids.insert(k, start_of(item));
                 }
             }
+        }
+    }
+
+    /// GK109 once per table that has no 一级事项 column, at its first item, instead of a
+    /// warning on every row (required::check_item leaves those rows alone).
+    fn missing_column(&mut self, item: &Item, out: &mut Vec<Diagnostic>) {
+        let Some(note) = item
+            .notes
+            .iter()
+            .find(|n| n.seen == Seen::NoColumn && n.field == Some(Field::Category))
+        else {
+            return;
+        };
+        let sheet = match &note.loc.place {
+            crate::model::Place::Cell { sheet, .. } => sheet.clone(),
+            _ => None,
+        };
+        if self
+            .no_category_column
+            .insert((std::sync::Arc::clone(&note.loc.file), sheet))
+        {
+            let mut d = Diagnostic::new(
+                &super::required::MISSING_CATEGORY,
+                "表中没有“一级事项”列，各事项都未归入一级事项",
+            )
+            .at(Some(&note.loc))
+            .hint("增加“一级事项”列（同一一级事项的各行可合并单元格）；本提示每张表只报一次");
+            d.field = Some(Field::Category);
+            out.push(d);
         }
     }
 

@@ -583,6 +583,12 @@ impl Layout {
             if let Some(category) = p.fill_category {
                 // The cell itself stays the place: it is where a clerk would look.
                 item.category = category;
+            } else if self.category_col.is_none() {
+                item.notes.push(Note {
+                    seen: Seen::NoColumn,
+                    loc: loc_of(r.row, first_col, r.line),
+                    field: Some(Field::Category),
+                });
             }
         }
         let row_item = RowItem {
