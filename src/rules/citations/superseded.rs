@@ -362,6 +362,38 @@ mod tests {
     }
 
     #[test]
+    fn the_replacements_found_in_2026_name_their_successors_and_the_new_citations_pass() {
+        // Each old citation, as catalogues wrote it, names its successor; the successor's own
+        // citation (same title for the subsidy measures, new number) is not reported.
+        for (old, successor) in [
+            (
+                "《纳税信用管理办法（试行）》（国家税务总局公告2014年第40号）",
+                "国家税务总局公告2025年第12号",
+            ),
+            ("《涉税专业服务监管办法（试行）》", "国家税务总局令第58号"),
+            (
+                "《财政部 人力资源社会保障部关于印发〈就业补助资金管理办法〉的通知》（财社〔2017〕164号）",
+                "财社〔2023〕181号",
+            ),
+            ("《财政专项扶贫资金管理办法》", ""),
+        ] {
+            let found = findings(old);
+            assert_eq!(found.len(), 1, "{old}");
+            assert_eq!(found[0].0.successor_number, successor, "{old}");
+        }
+        // A provincial or county measure with a longer title is another document.
+        assert!(findings("《广西财政专项扶贫资金管理办法》").is_empty());
+        for current in [
+            "《纳税缴费信用管理办法》（国家税务总局公告2025年第12号）",
+            "《涉税专业服务管理办法（试行）》（国家税务总局令第58号）",
+            "《财政部 人力资源社会保障部关于印发〈就业补助资金管理办法〉的通知》（财社〔2023〕181号）",
+            "《中央财政衔接推进乡村振兴补助资金管理办法》",
+        ] {
+            assert!(findings(current).is_empty(), "{current}: {:?}", findings(current));
+        }
+    }
+
+    #[test]
     fn numbers_match_in_any_bracket_and_width() {
         assert_eq!(findings("民发[2012]220号").len(), 1);
         assert_eq!(findings("（民发（2012）２２０号）").len(), 1);
