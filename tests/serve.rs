@@ -1280,3 +1280,40 @@ async fn history_survives_a_restart_and_a_second_server_on_the_project_is_refuse
     assert_eq!(versions, [1, 2, 3]);
     s.stop().await;
 }
+
+/// A unit file saved on disk (not uploaded) is what the next page shows: the view read for
+/// the previous request is not kept once a file it was read from has changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unit_file_edited_on_disk_is_seen_by_the_next_request() {
+    let s = start(20 << 20).await;
+    let page_of = |s: &Server| {
+        let path = format!("/units/{}", enc(YYZ));
+        let addr = s.addr;
+        async move {
+            let r = reqwest::get(format!("http://{addr}{path}"))
+                .await
+                .expect("get");
+            r.text().await.expect("text")
+        }
+    };
+    let before = page_of(&s).await;
+    assert!(!before.contains("GK103"), "{before}");
+    let (_, index) = get_text(&s, "/").await;
+    assert!(!index.contains("GK103"));
+    let town = s.project.path().join("towns/鱼岳镇.toml");
+    let text = std::fs::read_to_string(&town).expect("town");
+    let broken = text.replacen(
+        "subject = \"{unit}\"\n",
+        "subject = \"{unit}\"\nbasis = \"\"\n",
+        1,
+    );
+    assert_ne!(broken, text, "the town file changed");
+    std::fs::write(&town, broken).expect("edit in place");
+    let after = page_of(&s).await;
+    assert!(after.contains("GK103"), "{after}");
+    // Put back: clean again, without an upload or a county.toml change.
+    std::fs::write(&town, text).expect("restore");
+    let again = page_of(&s).await;
+    assert!(!again.contains("GK103"), "{again}");
+    s.stop().await;
+}

@@ -105,7 +105,9 @@ pub struct App {
     /// The largest request body, in bytes.
     pub max_upload: u64,
     /// The county as of the latest accepted uploads; `None` after an upload until asked for.
-    view: Mutex<Option<Arc<ProjectRun>>>,
+    /// Kept with the size and time of every file it was read from, so that a unit file
+    /// saved on disk (not uploaded) is seen by the next request.
+    view: Mutex<Option<(Arc<ProjectRun>, Stamps)>>,
     /// Held while the view is computed, so that many requests after an upload read the
     /// project once, not once each.
     computing: Mutex<()>,
@@ -114,6 +116,9 @@ pub struct App {
     /// `gkml diff` for the history page; without it the page compares compiled rows only.
     pub differ: Option<Differ>,
 }
+
+/// The files a view was read from, each with its size and time then (`None`: unreadable).
+type Stamps = Vec<(PathBuf, Option<(u64, std::time::SystemTime)>)>;
 
 /// County.toml's size and modification time.
 fn stamp_of(path: &std::path::Path) -> std::io::Result<(u64, std::time::SystemTime)> {
@@ -235,7 +240,19 @@ impl App {
     /// the project as last read well.
     pub fn view(&self) -> Result<Arc<ProjectRun>, String> {
         let project = self.project();
-        let cached = || self.view.lock().ok().and_then(|v| v.as_ref().cloned());
+        // One `stat` per unit file: a file edited in place makes the view stale.
+        let cached = || {
+            let mut v = self.view.lock().ok()?;
+            let fresh = v.as_ref().is_some_and(|(_, stamps)| {
+                stamps
+                    .iter()
+                    .all(|(path, before)| stamp_of(path).ok() == *before)
+            });
+            if !fresh {
+                *v = None;
+            }
+            v.as_ref().map(|(run, _)| run.clone())
+        };
         if let Some(v) = cached() {
             return Ok(v);
         }
@@ -244,6 +261,8 @@ impl App {
             return Ok(v);
         }
         let generation = self.generation.load(Ordering::SeqCst);
+        // Stamped before reading, so that a save during the read is seen next time.
+        let stamps = self.unit_stamps(&project);
         let head = crate::load::FileRead {
             file: project.head.file.clone(),
             catalogues: Vec::new(),
@@ -263,10 +282,26 @@ impl App {
         // but not kept, and the next request reads the project again.
         if let Ok(mut v) = self.view.lock() {
             if self.generation.load(Ordering::SeqCst) == generation {
-                *v = Some(run.clone());
+                *v = Some((run.clone(), stamps));
             }
         }
         Ok(run)
+    }
+
+    /// The size and time of each file the project's units are read from now: the listed file,
+    /// or the upload standing in for it.
+    fn unit_stamps(&self, project: &Project) -> Stamps {
+        let subs = super::store::substitutes(&self.county_toml, !self.run_checks.no_uploads);
+        project
+            .slots
+            .iter()
+            .map(|slot| {
+                let listed = self.dir.join(&slot.slot);
+                let path = subs.path_for(&listed).to_path_buf();
+                let stamp = stamp_of(&path).ok();
+                (path, stamp)
+            })
+            .collect()
     }
 
     fn invalidate(&self) {
