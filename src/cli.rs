@@ -279,7 +279,29 @@ pub fn command() -> clap::Command {
                 .action(clap::ArgAction::Version)
                 .help("显示版本号"),
         );
-    localize(root)
+    zh_usages(localize(root))
+}
+
+/// Usage lines with clap's `[OPTIONS]` as `[选项]`: each command's usage, as clap renders it
+/// once the tree is built (with the full `gkml validate` name), set as its own usage line.
+fn zh_usages(mut root: clap::Command) -> clap::Command {
+    fn zh(cmd: &clap::Command) -> String {
+        let usage = cmd.clone().render_usage().to_string();
+        let usage = usage.trim();
+        let usage = usage.strip_prefix("Usage:").unwrap_or(usage).trim();
+        usage.replace("[OPTIONS]", "[选项]")
+    }
+    root.build();
+    let subs: Vec<(String, String)> = root
+        .get_subcommands()
+        .map(|s| (s.get_name().to_string(), zh(s)))
+        .collect();
+    let usage = zh(&root);
+    let mut root = root.override_usage(usage);
+    for (name, usage) in subs {
+        root = root.mut_subcommand(name, |s| s.override_usage(usage));
+    }
+    root
 }
 
 fn localize(cmd: clap::Command) -> clap::Command {

@@ -298,6 +298,7 @@ fn every_help_screen_is_in_chinese_with_ascii_flags() {
             "Print help",
             "[default:",
             "[possible values:",
+            "[OPTIONS]",
         ] {
             assert!(!text.contains(english), "{what} says {english}: {text}");
         }
@@ -305,6 +306,10 @@ fn every_help_screen_is_in_chinese_with_ascii_flags() {
     let serve = stdout(&gkml(&["serve", "--help"]));
     assert!(serve.contains("--addr <IP:PORT>") && serve.contains("（默认：127.0.0.1:8080）"));
     let validate = stdout(&gkml(&["validate", "--help"]));
+    assert!(
+        validate.contains("用法：gkml validate [选项] <PATH>..."),
+        "{validate}"
+    );
     assert!(
         validate.contains("--format <FORMAT>")
             && validate.contains("（可选：text、json、sarif、github）")
@@ -322,7 +327,7 @@ fn command_line_errors_are_chinese_with_ascii_flags_and_exit_2() {
             &[
                 "不认识的参数 '--bogus'",
                 "'-- --bogus'",
-                "用法：gkml validate",
+                "用法：gkml validate [选项] <PATH>...",
             ],
         ),
         (
