@@ -396,3 +396,34 @@ fn a_missing_category_column_is_reported_once_per_table_not_per_row() {
     let (_, diags) = read(&csv(dir.path(), "空一级事项.csv", &text));
     assert_eq!(codes(&diags), ["GK109@B3"]);
 }
+
+/// Several numbered tables stacked in one sheet, each under its own title ("一、社会救助领域
+/// …目录", "二、养老服务领域…目录") and header: each title sets the domain of the rows below it,
+/// the numbering is not taken for the unit, and a note that only mentions a domain does not
+/// start a section.
+#[test]
+fn tables_stacked_under_numbered_titles_take_each_title_s_domain() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "一、社会救助领域基层政务公开标准目录\r\n{HEADER}\r\n1,最低生活保障,{}\r\n\
+         注：社会救助事项的公开时限按有关规定执行。\r\n\r\n\
+         二、养老服务领域基层政务公开标准目录（2020年版）\r\n{HEADER}\r\n1,高龄津贴,{}\r\n",
+        row("低保对象认定"),
+        row("高龄津贴发放"),
+    );
+    let (cats, diags) = read(&csv(dir.path(), "新街镇.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    assert_eq!(cats.len(), 1);
+    assert_eq!(cats[0].unit.name, "新街镇");
+    let got: Vec<(String, String)> = items(&cats)
+        .into_iter()
+        .map(|(s, i)| (s, i.name.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("社会救助".to_string(), "低保对象认定".to_string()),
+            ("养老服务".to_string(), "高龄津贴发放".to_string())
+        ]
+    );
+}

@@ -406,8 +406,12 @@ pub fn unit_from_title(title: &str) -> Option<(String, String)> {
     ]
     .iter()
     .find_map(|suf| t.find(suf))?;
-    let full = t[..cut].trim().trim_end_matches(['（', '(']).to_string();
-    if full.is_empty() {
+    // "一、社会救助领域…目录" (one of several numbered tables) names no unit: the numbering
+    // is not a name.
+    let full = super::cells::strip_enumeration(&t[..cut])
+        .trim_end_matches(['（', '('])
+        .to_string();
+    if full.is_empty() || full.chars().all(|c| !c.is_alphanumeric()) {
         return None;
     }
     let mut short = full
@@ -441,6 +445,12 @@ mod tests {
             Some(("民政局".into(), "嘉鱼县民政局".into()))
         );
         assert_eq!(unit_from_title("附件"), None);
+        assert_eq!(unit_from_title("一、基层政务公开标准目录"), None);
+        assert_eq!(unit_from_title("二、标准目录"), None);
+        assert_eq!(
+            unit_from_title("一、乐昌镇基层政务公开标准目录").map(|u| u.0),
+            Some("乐昌镇".into())
+        );
     }
 
     #[test]

@@ -668,7 +668,12 @@ impl Order {
         if all_same {
             // A row naming several domains (社会救助领域、养老服务领域) sets the first, as a
             // 领域 cell does.
-            let key = section_key_of(strip_enumeration(text));
+            let key = match section_key_of(strip_enumeration(text)) {
+                SectionKey::Unknown(_) => {
+                    domain_title(text).unwrap_or(SectionKey::Unknown(String::new()))
+                }
+                k => k,
+            };
             if !matches!(key, SectionKey::Unknown(_)) {
                 let col = layout.first_col + first_col as u32;
                 let raw = if layout.traditional {
@@ -786,6 +791,20 @@ impl Order {
             fill_category,
         }
     }
+}
+
+/// The domain of a table's own title met below the first table of a sheet ("二、养老服务领域
+/// 基层政务公开标准目录" heading the next table): a short line that ends as a catalogue's title
+/// does, so a note that merely mentions a domain ("注：社会救助事项…") is not one.
+fn domain_title(text: &str) -> Option<SectionKey> {
+    let t = text.trim();
+    let body = t
+        .trim_end_matches(|c: char| "（）()试行版年0123456789".contains(c))
+        .trim_end();
+    if t.chars().count() > 60 || !body.ends_with("目录") {
+        return None;
+    }
+    super::header::title_domain(t).map(|(k, _)| k)
 }
 
 fn section_key_of(text: &str) -> SectionKey {
