@@ -170,7 +170,7 @@ impl Diagnostic {
 
     /// Point at an item's field: its place, field and `category/name`.
     pub fn on(self, item: &Item, field: Field) -> Self {
-        let mut d = self.at(item.loc_of(field)).field(field);
+        let mut d = self.at(item.loc_of(field).as_deref()).field(field);
         d.item = Some(item.label());
         d
     }

@@ -141,7 +141,7 @@ fn section_items(
                 for f in &patch.set {
                     apply(target, &patch.item, *f);
                     if let Some(loc) = patch.item.loc_of(*f) {
-                        target.set_place(*f, loc.clone());
+                        target.set_place(*f, loc.into_owned());
                     }
                 }
                 if patch.item.source.is_some() {
@@ -150,8 +150,12 @@ fn section_items(
                 target.allow.extend(patch.item.allow.iter().cloned());
             }
             None => {
-                let at = patch.item.loc_of(Field::Id).unwrap_or(&patch.loc);
-                diags.push(missing(&patch.id, at, "修改"))
+                let at = patch.item.loc_of(Field::Id);
+                diags.push(missing(
+                    &patch.id,
+                    at.as_deref().unwrap_or(&patch.loc),
+                    "修改",
+                ))
             }
         }
     }

@@ -5,6 +5,7 @@
 //! Values that could not be understood (an unknown channel, a mode written 主动的) are kept in
 //! `Unknown` variants rather than dropped, so that a rule can point at them and nothing is lost.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -128,6 +129,25 @@ impl Loc {
             place,
         }
     }
+
+    /// The same place in another column (a cell of the same row).
+    pub fn with_column(&self, column: u32) -> Loc {
+        let mut loc = self.clone();
+        if let Place::Cell { column: c, .. } = &mut loc.place {
+            *c = column;
+        }
+        loc
+    }
+}
+
+/// Where one field of an item was read: a column of the item's own row (a table: the row,
+/// line, sheet and file are the item's `loc`'s), or any place (TOML, a patch). A table row
+/// records a dozen fields, so a column is kept as a number, not a `Loc` with its own copy of
+/// the file name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Spot {
+    Column(u32),
+    At(Loc),
 }
 
 /// The kind of a publishing unit (docs/CONTRACT.md §7).
@@ -409,7 +429,7 @@ pub struct Item {
     /// Where the item as a whole comes from (its table in TOML, its row in a sheet).
     pub loc: Option<Loc>,
     /// Where each field's value comes from, where it differs from `loc`.
-    pub places: Vec<(Field, Loc)>,
+    pub places: Vec<(Field, Spot)>,
     /// What the table reader saw in the row's cells as written (empty for TOML).
     pub notes: Vec<Note>,
 }
@@ -426,18 +446,46 @@ impl Item {
     }
 
     /// Where a field's value was read, falling back to the item's own place.
-    pub fn loc_of(&self, field: Field) -> Option<&Loc> {
+    pub fn loc_of(&self, field: Field) -> Option<Cow<'_, Loc>> {
+        match self.spot(field) {
+            Some(Spot::At(l)) => Some(Cow::Borrowed(l)),
+            Some(Spot::Column(c)) => self.loc.as_ref().map(|l| Cow::Owned(l.with_column(*c))),
+            None => self.loc.as_ref().map(Cow::Borrowed),
+        }
+    }
+
+    /// Whether a field's place is the item's own (`loc_of(field) == loc`), without building it.
+    pub fn at_own_place(&self, field: Field) -> bool {
+        match self.spot(field) {
+            None => true,
+            Some(Spot::At(l)) => self.loc.as_ref() == Some(l),
+            Some(Spot::Column(c)) => match &self.loc {
+                Some(Loc {
+                    place: Place::Cell { column, .. },
+                    ..
+                }) => column == c,
+                Some(_) => true,
+                None => false,
+            },
+        }
+    }
+
+    fn spot(&self, field: Field) -> Option<&Spot> {
         self.places
             .iter()
             .rev()
             .find(|(f, _)| *f == field)
-            .map(|(_, l)| l)
-            .or(self.loc.as_ref())
+            .map(|(_, s)| s)
     }
 
     /// Record where a field came from (a later record wins).
     pub fn set_place(&mut self, field: Field, loc: Loc) {
-        self.places.push((field, loc));
+        self.places.push((field, Spot::At(loc)));
+    }
+
+    /// Record that a field came from a column of the item's own row (a later record wins).
+    pub fn set_column(&mut self, field: Field, column: u32) {
+        self.places.push((field, Spot::Column(column)));
     }
 
     /// The text of a free-text field (None for the structured ones).
@@ -641,6 +689,37 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_read_from_a_column_is_placed_in_the_items_row() {
+        let file: Arc<str> = Arc::from("t.csv");
+        let cell = |column| {
+            Loc::new(
+                &file,
+                Place::Cell {
+                    sheet: None,
+                    row: 7,
+                    column,
+                    line: Some(9),
+                },
+            )
+        };
+        let mut item = Item {
+            loc: Some(cell(1)),
+            ..Default::default()
+        };
+        assert!(item.at_own_place(Field::Basis));
+        assert_eq!(item.loc_of(Field::Basis).as_deref(), Some(&cell(1)));
+        item.set_column(Field::Basis, 6);
+        assert_eq!(item.loc_of(Field::Basis).as_deref(), Some(&cell(6)));
+        assert!(!item.at_own_place(Field::Basis));
+        // The item's own column, and a later place winning over an earlier one.
+        item.set_column(Field::Mode, 1);
+        assert!(item.at_own_place(Field::Mode));
+        item.set_place(Field::Mode, cell(12));
+        assert_eq!(item.loc_of(Field::Mode).as_deref(), Some(&cell(12)));
+        assert!(!item.at_own_place(Field::Mode));
+    }
 
     #[test]
     fn audience_with_group() {

@@ -371,7 +371,9 @@ impl Layout {
                     _ => crate::read::clean::is_plain(raw),
                 };
             let cleaned = (!fast).then(|| clean_cell(raw));
-            let loc = loc_of(r.row, first_col + i as u32, r.line);
+            // Fields record their column; a whole `Loc` is built only for a note.
+            let column = first_col + i as u32;
+            let loc = || loc_of(r.row, column, r.line);
             if let Some(c) = &cleaned {
                 let field = col.and_then(col_field);
                 if c.had_html {
@@ -379,7 +381,7 @@ impl Layout {
                         seen: Seen::Html {
                             text: c.text.clone(),
                         },
-                        loc: loc.clone(),
+                        loc: loc(),
                         field,
                     });
                 } else if matches!(col, Some(Col::Text(_))) && c.text != raw {
@@ -387,7 +389,7 @@ impl Layout {
                         seen: Seen::Whitespace {
                             raw: raw.to_string(),
                         },
-                        loc: loc.clone(),
+                        loc: loc(),
                         field,
                     });
                 }
@@ -421,18 +423,18 @@ impl Layout {
                     if let Some(slot) = item.text_mut(*f) {
                         *slot = value;
                     }
-                    item.set_place(*f, loc);
+                    item.set_column(*f, column);
                 }
                 Col::Id => item.id = (!value.is_empty()).then_some(value),
                 // Read by the sequential pass (see `Order::place`).
                 Col::Unit | Col::Domain => {}
                 Col::Channels => {
                     item.channels.extend(channels(&value).iter().cloned());
-                    item.set_place(Field::Channels, loc);
+                    item.set_column(Field::Channels, column);
                 }
                 Col::ChannelMark => {
-                    if item.loc_of(Field::Channels) == item.loc.as_ref() {
-                        item.set_place(Field::Channels, loc.clone());
+                    if item.at_own_place(Field::Channels) {
+                        item.set_column(Field::Channels, column);
                     }
                     let label = self.labels.get(i).map(String::as_str).unwrap_or("");
                     let label = crate::domains::to_simplified(label);
@@ -452,14 +454,14 @@ impl Layout {
                                 seen: Seen::UnreadableMark {
                                     text: t.to_string(),
                                 },
-                                loc: loc.clone(),
+                                loc: loc(),
                                 field: Some(Field::Channels),
                             }),
                         },
                     }
                 }
                 Col::AudienceText => {
-                    item.set_place(Field::Audience, loc);
+                    item.set_column(Field::Audience, column);
                     audience_text = (!value.is_empty()).then_some(value);
                 }
                 Col::AudienceGroup => group_text = (!value.is_empty()).then_some(value),
@@ -476,7 +478,7 @@ impl Layout {
                             let g = t.trim_start_matches(SET_MARKS).trim();
                             item.audience
                                 .push(Audience::Specific((!g.is_empty()).then(|| g.to_string())));
-                            item.set_place(Field::Audience, loc);
+                            item.set_column(Field::Audience, column);
                             continue;
                         }
                         Mark::Text(t) => {
@@ -489,24 +491,24 @@ impl Layout {
                                 seen: Seen::UnreadableMark {
                                     text: t.to_string(),
                                 },
-                                loc: loc.clone(),
+                                loc: loc(),
                                 field: Some(field),
                             });
                             true
                         }
                     };
-                    let (field, loc) = match col {
-                        Col::ModeActive | Col::ModeRequest => (Field::Mode, loc),
-                        Col::Level(_) => (Field::Levels, loc),
-                        _ => (Field::Audience, loc),
+                    let field = match col {
+                        Col::ModeActive | Col::ModeRequest => Field::Mode,
+                        Col::Level(_) => Field::Levels,
+                        _ => Field::Audience,
                     };
-                    if item.loc_of(field) == item.loc.as_ref() {
+                    if item.at_own_place(field) {
                         // First mark column of this field: point at it even when unset, so
                         // "no mark" diagnostics name a cell in the group.
-                        item.set_place(field, loc.clone());
+                        item.set_column(field, column);
                     }
                     if set {
-                        item.set_place(field, loc);
+                        item.set_column(field, column);
                         match col {
                             Col::AudiencePublic => item.audience.push(Audience::Public),
                             Col::AudienceSpecific => item.audience.push(Audience::Specific(None)),
@@ -520,13 +522,13 @@ impl Layout {
                     }
                 }
                 Col::ModeText => {
-                    item.set_place(Field::Mode, loc);
+                    item.set_column(Field::Mode, column);
                     if !value.is_empty() {
                         item.mode.extend(Mode::parse_list(&value));
                     }
                 }
                 Col::LevelsText => {
-                    item.set_place(Field::Levels, loc);
+                    item.set_column(Field::Levels, column);
                     item.levels.extend(Level::parse_list(&value));
                 }
             }
@@ -564,7 +566,9 @@ impl Layout {
             }
         }
         // gkml writes an item's exemptions into 备注 (允许GK210：理由); read them back.
-        let remarks_loc = item.loc_of(Field::Remarks).cloned();
+        let remarks_loc = item
+            .loc_of(Field::Remarks)
+            .map(std::borrow::Cow::into_owned);
         item.take_allows_from_remarks(remarks_loc.as_ref());
         if !remarks_extra.is_empty() {
             let extra = remarks_extra.join("；");
