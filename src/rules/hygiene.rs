@@ -257,27 +257,8 @@ fn scan(t: &str) -> Scan {
             _ => {
                 run = 0;
                 stretch = 0;
-                control |= match c {
-                    b'\n' | b'\r' | b'\t' => false,
-                    0x00..=0x1F | 0x7F => true,
-                    // U+0080–U+009F
-                    0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
-                    // U+202A–U+202E and U+2066–U+2069
-                    0xE2 => match (b.get(i + 1), b.get(i + 2)) {
-                        (Some(0x80), Some(n)) => (0xAA..=0xAE).contains(n),
-                        (Some(0x81), Some(n)) => (0xA6..=0xA9).contains(n),
-                        _ => false,
-                    },
-                    _ => false,
-                };
-                stray |= match c {
-                    b'\t' => true,
-                    // U+00A0
-                    0xC2 => b.get(i + 1) == Some(&0xA0),
-                    // U+3000
-                    0xE3 => b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80),
-                    _ => false,
-                };
+                control |= control_at(b, i);
+                stray |= odd_space_at(b, i);
             }
         }
     }
@@ -286,6 +267,36 @@ fn scan(t: &str) -> Scan {
         digit_stretch,
         stray_whitespace: stray,
         control,
+    }
+}
+
+/// Whether the UTF-8 character starting at byte `i` is a control character GK606 reports:
+/// C0 controls but line breaks and tabs, DEL, C1 (U+0080–U+009F), the bidirectional
+/// overrides U+202A–U+202E and U+2066–U+2069.
+#[inline]
+fn control_at(b: &[u8], i: usize) -> bool {
+    match b.get(i).copied().unwrap_or(0x20) {
+        b'\n' | b'\r' | b'\t' => false,
+        0x00..=0x1F | 0x7F => true,
+        0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+        0xE2 => match (b.get(i + 1), b.get(i + 2)) {
+            (Some(0x80), Some(n)) => (0xAA..=0xAE).contains(n),
+            (Some(0x81), Some(n)) => (0xA6..=0xA9).contains(n),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether the character at byte `i` is whitespace other than a single space that GK602
+/// reports wherever it stands: a tab, U+00A0, the ideographic space U+3000.
+#[inline]
+fn odd_space_at(b: &[u8], i: usize) -> bool {
+    match b.get(i).copied().unwrap_or(0x20) {
+        b'\t' => true,
+        0xC2 => b.get(i + 1) == Some(&0xA0),
+        0xE3 => b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80),
+        _ => false,
     }
 }
 
@@ -632,23 +643,8 @@ mod tests {
                 b'-' | b'+' => {}
                 _ => {
                     stretch = 0;
-                    control |= match c {
-                        b'\n' | b'\r' | b'\t' => false,
-                        0x00..=0x1F | 0x7F => true,
-                        0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
-                        0xE2 => match (b.get(i + 1), b.get(i + 2)) {
-                            (Some(0x80), Some(n)) => (0xAA..=0xAE).contains(n),
-                            (Some(0x81), Some(n)) => (0xA6..=0xA9).contains(n),
-                            _ => false,
-                        },
-                        _ => false,
-                    };
-                    stray |= match c {
-                        b'\t' => true,
-                        0xC2 => b.get(i + 1) == Some(&0xA0),
-                        0xE3 => b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80),
-                        _ => false,
-                    };
+                    control |= control_at(b, i);
+                    stray |= odd_space_at(b, i);
                 }
             }
         }
