@@ -240,7 +240,31 @@ impl Level {
             "村级" | "村" | "社区" | "村（居）" | "村(居)" | "村（社区）" | "村(社区)" | "村居" => {
                 Level::Village
             }
-            _ => Level::Unknown(raw.trim().to_string()),
+            // How catalogues name the three levels with their alternatives in brackets:
+            // 县（市、区）, 乡（镇）, 乡镇（街道）, 村（社区）级 — ASCII brackets read the same.
+            _ => match &*s.replace('(', "（").replace(')', "）") {
+                "县（市、区）"
+                | "县（市、区）级"
+                | "县（市）"
+                | "县（市）级"
+                | "县（区）"
+                | "区县"
+                | "县区" => Level::County,
+                "乡（镇）"
+                | "乡（镇、街道）"
+                | "乡（镇、街道）级"
+                | "乡镇（街道）"
+                | "乡镇（街道）级"
+                | "镇（街道）"
+                | "镇（街道）级"
+                | "乡镇街道"
+                | "街道级"
+                | "乡（街道）" => Level::Town,
+                "村（社区）级" | "村（居）级" | "村居级" | "社区级" | "村（居）委会" => {
+                    Level::Village
+                }
+                _ => Level::Unknown(raw.trim().to_string()),
+            },
         }
     }
 
@@ -321,7 +345,20 @@ impl Audience {
         let t = raw.trim();
         let s = crate::domains::to_simplified(t);
         match &*s {
-            "全社会" | "社会公众" | "公众" => return Audience::Public,
+            "全社会"
+            | "社会公众"
+            | "公众"
+            | "不特定对象"
+            | "社会"
+            | "社会各界"
+            | "全体公民"
+            | "全体居民"
+            | "群众"
+            | "广大群众"
+            | "人民群众"
+            | "公民、法人和其他组织"
+            | "公民、法人或者其他组织"
+            | "公民、法人或其他组织" => return Audience::Public,
             "特定群众" | "特定群体" | "特定对象" => return Audience::Specific(None),
             _ => {}
         }
@@ -335,7 +372,31 @@ impl Audience {
         }
         Audience::Unknown(t.to_string())
     }
+
+    /// Whether a 公开对象 that is not an audience names a group of people (申请人, 低保对象,
+    /// 参保人员, 困难群众, 项目单位; several joined with 、): the template writes it as
+    /// 特定群众（…）, which GK207's hint then says exactly.
+    pub fn names_a_group(text: &str) -> bool {
+        let s = crate::domains::to_simplified(text.trim());
+        let group = s.trim_end_matches(['。', '；', ';']);
+        let is_group = |g: &str| {
+            (1..=12).contains(&g.chars().count())
+                && g.chars()
+                    .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "（）()".contains(c))
+                && !g.contains("特定")
+                && !g.contains("全社会")
+                && GROUP_ENDINGS.iter().any(|e| g.ends_with(e))
+        };
+        group.chars().count() <= 30 && group.split(['、', '，', ',', '/']).all(is_group)
+    }
 }
+
+/// How the name of a group of people ends (申请人, 低保对象, 参保人员, 低保户, 困难家庭,
+/// 项目单位, 困难群众): such a 公开对象 names the 特定群众 it is published to.
+const GROUP_ENDINGS: &[&str] = &[
+    "人", "人员", "对象", "户", "家庭", "单位", "企业", "群众", "群体", "居民", "村民", "学生",
+    "家长", "老人", "职工", "组织", "成员",
+];
 
 /// A cell read whole, else as a list of choices each read alone; `None` when some part is
 /// not a value (an empty list is `Some(vec![])`: a checkbox list with nothing marked).
@@ -730,6 +791,50 @@ mod tests {
         assert_eq!(Audience::parse("特定群體"), Audience::Specific(None));
         assert_eq!(Audience::parse("全社会"), Audience::Public);
         assert_eq!(Audience::parse("大家"), Audience::Unknown("大家".into()));
+    }
+
+    /// What one-column tables write for the audience: the public in other words is the
+    /// public; a group on its own (申请人) stays unknown — the template writes 特定群众（申请人）
+    /// — but is recognised as a group, so GK207 can say how to write it.
+    #[test]
+    fn audience_in_the_words_real_catalogues_use() {
+        for public in ["不特定对象", "全体公民", "社会各界", "公民、法人和其他组织"]
+        {
+            assert_eq!(Audience::parse(public), Audience::Public, "{public}");
+        }
+        for group in [
+            "申请人",
+            "低保对象",
+            "参保人员",
+            "困难群众",
+            "项目单位",
+            "申请人、利害关系人",
+        ] {
+            assert_eq!(Audience::parse(group), Audience::Unknown(group.into()));
+            assert!(Audience::names_a_group(group), "{group}");
+        }
+        for other in [
+            "见备注",
+            "申请人、见备注",
+            "与本事项有直接利害关系的全部申请人",
+            "□全社会 ■特定群众",
+        ] {
+            assert!(!Audience::names_a_group(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn levels_with_their_alternatives_in_brackets() {
+        for (raw, want) in [
+            ("乡（镇）", Level::Town),
+            ("乡(镇)", Level::Town),
+            ("乡镇（街道）", Level::Town),
+            ("县（市、区）", Level::County),
+            ("村（社区）级", Level::Village),
+        ] {
+            assert_eq!(Level::parse(raw), want, "{raw}");
+        }
+        assert_eq!(Level::parse("省级"), Level::Unknown("省级".into()));
     }
 
     /// A 公开方式 or 公开对象 cell naming both, in words or as a checkbox list, reads as

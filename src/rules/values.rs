@@ -234,7 +234,12 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(&UNKNOWN_AUDIENCE, format!("公开对象“{s}”无法识别"))
                     .on(item, Field::Audience)
-                    .hint("写“全社会”或“特定群众”；具体群体写在特定群众之后，如“特定群众（项目单位）”"),
+                    .hint(if Audience::names_a_group(s) {
+                        format!("“{s}”是特定群体：写作“特定群众（{s}）”")
+                    } else {
+                        "写“全社会”或“特定群众”；具体群体写在特定群众之后，如“特定群众（项目单位）”"
+                            .to_string()
+                    }),
             );
         }
     }
