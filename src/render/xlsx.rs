@@ -434,11 +434,15 @@ fn lines_needed(text: &str, width: f64) -> usize {
 /// (a row's cells are mostly CJK, and this runs for every cell of the table): a character
 /// starts at every byte that is not a continuation byte, and is U+1100 or above exactly when
 /// its lead byte is 0xE2 or more, or 0xE1 followed by 0x84 or more (U+1100–U+1FFF, rare: only
-/// then is the second byte looked at). The sums have no branches, so they vectorise.
+/// then is the second byte looked at). The one loop has no branches and a narrow
+/// accumulator, so it vectorises (a third fewer instructions than decoding the chars).
 fn display_columns(line: &str) -> usize {
     let b = line.as_bytes();
-    let starts = b.iter().filter(|&&x| x & 0xC0 != 0x80).count();
-    let wide = b.iter().filter(|&&x| x >= 0xE2).count();
+    // A cell is at most a few hundred kilobytes: the u32 cannot overflow.
+    let mut cols: u32 = 0;
+    for &x in b {
+        cols += u32::from(x & 0xC0 != 0x80) + u32::from(x >= 0xE2);
+    }
     let wide_e1 = if memchr::memchr(0xE1, b).is_some() {
         b.windows(2)
             .filter(|w| w.first() == Some(&0xE1) && w.get(1).is_some_and(|&n| n >= 0x84))
@@ -446,7 +450,7 @@ fn display_columns(line: &str) -> usize {
     } else {
         0
     };
-    starts + wide + wide_e1
+    cols as usize + wide_e1
 }
 
 /// A row height (points) that shows every wrapped cell of the item. Excel, WPS and
@@ -587,6 +591,29 @@ fn write_cover(
 /// Only rust_xlsxwriter's own errors (a value past Excel's limits, such as a cell over 32,767
 /// characters).
 pub fn render(cat: &Catalogue, o: &Options) -> Result<Vec<u8>, XlsxError> {
+    prepare(cat, o)?.save()
+}
+
+/// A workbook whose sheets are all written, not yet saved. Saving is mostly deflating the
+/// sheets, which rust_xlsxwriter does on one thread: `compile` writes the sheets first (on
+/// every core) and saves the workbook while the other outputs are written on the other core.
+pub struct Prepared(Workbook);
+
+impl Prepared {
+    /// The workbook's bytes.
+    ///
+    /// # Errors
+    /// rust_xlsxwriter's own errors, as [`render`].
+    pub fn save(mut self) -> Result<Vec<u8>, XlsxError> {
+        self.0.save_to_buffer()
+    }
+}
+
+/// Write every sheet of the workbook; [`Prepared::save`] gives its bytes.
+///
+/// # Errors
+/// rust_xlsxwriter's own errors, as [`render`].
+pub fn prepare(cat: &Catalogue, o: &Options) -> Result<Prepared, XlsxError> {
     let f = Formats::new();
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(o.date.year, o.date.month, o.date.day)?;
@@ -630,7 +657,7 @@ pub fn render(cat: &Catalogue, o: &Options) -> Result<Vec<u8>, XlsxError> {
     for (ws, _) in sheets {
         wb.push_worksheet(ws);
     }
-    wb.save_to_buffer()
+    Ok(Prepared(wb))
 }
 
 #[cfg(test)]
