@@ -212,12 +212,23 @@ fn write_or_clean(
             out.write(cat, &opts, w)
         })
     };
-    // The workbook takes longest; the other outputs are written on the other core
-    // meanwhile. Files are listed in the same order whatever finishes first.
+    // The workbook takes longest. Its sheets are written first, on every core; then it is
+    // saved (deflated inside rust_xlsxwriter, on one thread) while the other outputs are
+    // written on the other core. Files are listed in the same order whatever finishes first.
+    let workbook = s
+        .writes(Output::Xlsx)
+        .then(|| crate::render::xlsx::prepare(cat, &opts));
     let (xlsx, rest) = rayon::join(
         || {
-            s.writes(Output::Xlsx)
-                .then(|| write(Output::Xlsx))
+            workbook
+                .map(|wb| {
+                    write_atomic_with(&s.out_dir, &format!("{stem}.xlsx"), |w| {
+                        let bytes = wb
+                            .and_then(crate::render::xlsx::Prepared::save)
+                            .map_err(|e| std::io::Error::other(e.to_string()))?;
+                        w.write_all(&bytes)
+                    })
+                })
                 .transpose()
         },
         || {

@@ -42,7 +42,19 @@ struct SectionJson<'a> {
     domain: &'a str,
     domain_id: Option<u8>,
     general: bool,
-    items: Vec<ItemJson<'a>>,
+    items: ItemsJson<'a>,
+}
+
+/// A section's items, turned into [`ItemJson`] one at a time as they are written: a
+/// province-scale catalogue's JSON view whole would hold a few hundred bytes an item (its
+/// channel and label strings) while `compile` writes the other outputs.
+struct ItemsJson<'a>(&'a [Item]);
+
+impl Serialize for ItemsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // What a Vec<ItemJson> serialises as: the same bytes.
+        serializer.collect_seq(self.0.iter().map(item))
+    }
 }
 
 #[derive(Serialize)]
@@ -102,7 +114,7 @@ fn document(cat: &Catalogue) -> CatalogueJson<'_> {
                 domain: s.key.display_name(),
                 domain_id: s.key.domain().map(|d| d.id),
                 general: s.key.domain().is_none(),
-                items: s.items.iter().map(item).collect(),
+                items: ItemsJson(&s.items),
             })
             .collect(),
     }

@@ -195,6 +195,9 @@ fn setup_print(ws: &mut Worksheet, repeat_to: u32) -> Result<(), XlsxError> {
 /// learn the formats in the order the sheets first use them, then on the real sheets, which
 /// are written in parallel (see [`render`]).
 trait Sheet {
+    /// The dry run that only learns the formats: what only a real sheet needs (row heights)
+    /// is not computed for it.
+    const DRY: bool = false;
     fn set_column_width(&mut self, col: u16, width: f64) -> Result<(), XlsxError>;
     fn set_row_height(&mut self, row: u32, height: f64) -> Result<(), XlsxError>;
     fn merge_range(
@@ -289,6 +292,7 @@ impl<'a> FormatOrder<'a> {
 }
 
 impl Sheet for FormatOrder<'_> {
+    const DRY: bool = true;
     fn set_column_width(&mut self, _: u16, _: f64) -> Result<(), XlsxError> {
         Ok(())
     }
@@ -401,8 +405,12 @@ fn write_section<S: Sheet>(
             )?;
         }
         for it in group {
-            write_item(ws, row, it, levels, f)?;
-            ws.set_row_height(row, row_height(it, &cols))?;
+            // Formatted once: the cell and the row height both need it.
+            let channels = crate::model::ChannelList(&it.channels).to_string();
+            write_item(ws, row, it, &channels, levels, f)?;
+            if !S::DRY {
+                ws.set_row_height(row, row_height(it, &channels, &cols))?;
+            }
             row += 1;
         }
     }
@@ -415,19 +423,39 @@ fn lines_needed(text: &str, width: f64) -> usize {
     let per_line = (width - 1.0).max(2.0);
     text.split('\n')
         .map(|line| {
-            let w: f64 = line
-                .chars()
-                .map(|c| if (c as u32) >= 0x1100 { 2.0 } else { 1.0 })
-                .sum();
+            // A whole number of columns, so the f64 below is exact whatever the order of sums.
+            let w = display_columns(line) as f64;
             ((w / per_line).ceil() as usize).max(1)
         })
         .sum()
 }
 
+/// Columns a line takes: one per character, two from U+1100 on. Counted on the UTF-8 bytes
+/// (a row's cells are mostly CJK, and this runs for every cell of the table): a character
+/// starts at every byte that is not a continuation byte, and is U+1100 or above exactly when
+/// its lead byte is 0xE2 or more, or 0xE1 followed by 0x84 or more (U+1100–U+1FFF, rare: only
+/// then is the second byte looked at). The one loop has no branches and a narrow
+/// accumulator, so it vectorises (a third fewer instructions than decoding the chars).
+fn display_columns(line: &str) -> usize {
+    let b = line.as_bytes();
+    // A cell is at most a few hundred kilobytes: the u32 cannot overflow.
+    let mut cols: u32 = 0;
+    for &x in b {
+        cols += u32::from(x & 0xC0 != 0x80) + u32::from(x >= 0xE2);
+    }
+    let wide_e1 = if memchr::memchr(0xE1, b).is_some() {
+        b.windows(2)
+            .filter(|w| w.first() == Some(&0xE1) && w.get(1).is_some_and(|&n| n >= 0x84))
+            .count()
+    } else {
+        0
+    };
+    cols as usize + wide_e1
+}
+
 /// A row height (points) that shows every wrapped cell of the item. Excel, WPS and
 /// LibreOffice do not all grow rows for wrapped text on opening, so the height is set.
-fn row_height(it: &Item, cols: &[Column]) -> f64 {
-    let channels = crate::model::ChannelList(&it.channels).to_string();
+fn row_height(it: &Item, channels: &str, cols: &[Column]) -> f64 {
     let remarks = it.remarks_cell();
     let cells: [(usize, &str); 8] = [
         (1, &it.category),
@@ -436,7 +464,7 @@ fn row_height(it: &Item, cols: &[Column]) -> f64 {
         (4, &it.basis),
         (5, &it.deadline),
         (6, &it.subject),
-        (7, &channels),
+        (7, channels),
         (cols.len() - 1, &remarks),
     ];
     let lines = cells
@@ -455,6 +483,7 @@ fn write_item<S: Sheet>(
     ws: &mut S,
     row: u32,
     it: &Item,
+    channels: &str,
     levels: &[Level],
     f: &Formats,
 ) -> Result<(), XlsxError> {
@@ -469,7 +498,7 @@ fn write_item<S: Sheet>(
         (4, &it.basis),
         (5, &it.deadline),
         (6, &it.subject),
-        (7, &crate::model::ChannelList(&it.channels).to_string()),
+        (7, channels),
     ];
     for (c, v) in text_cells {
         ws.write_string_with_format(row, c, super::fit_cell(v).as_ref(), f.text_for(v))?;
@@ -562,6 +591,29 @@ fn write_cover(
 /// Only rust_xlsxwriter's own errors (a value past Excel's limits, such as a cell over 32,767
 /// characters).
 pub fn render(cat: &Catalogue, o: &Options) -> Result<Vec<u8>, XlsxError> {
+    prepare(cat, o)?.save()
+}
+
+/// A workbook whose sheets are all written, not yet saved. Saving is mostly deflating the
+/// sheets, which rust_xlsxwriter does on one thread: `compile` writes the sheets first (on
+/// every core) and saves the workbook while the other outputs are written on the other core.
+pub struct Prepared(Workbook);
+
+impl Prepared {
+    /// The workbook's bytes.
+    ///
+    /// # Errors
+    /// rust_xlsxwriter's own errors, as [`render`].
+    pub fn save(mut self) -> Result<Vec<u8>, XlsxError> {
+        self.0.save_to_buffer()
+    }
+}
+
+/// Write every sheet of the workbook; [`Prepared::save`] gives its bytes.
+///
+/// # Errors
+/// rust_xlsxwriter's own errors, as [`render`].
+pub fn prepare(cat: &Catalogue, o: &Options) -> Result<Prepared, XlsxError> {
     let f = Formats::new();
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(o.date.year, o.date.month, o.date.day)?;
@@ -605,12 +657,29 @@ pub fn render(cat: &Catalogue, o: &Options) -> Result<Vec<u8>, XlsxError> {
     for (ws, _) in sheets {
         wb.push_worksheet(ws);
     }
-    wb.save_to_buffer()
+    Ok(Prepared(wb))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte count of columns agrees with the definition (two from U+1100 on) for every
+    /// character, alone and between others.
+    #[test]
+    fn display_columns_counts_every_char_as_its_width() {
+        let width = |c: char| if (c as u32) >= 0x1100 { 2 } else { 1 };
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = format!("a{c}中");
+            assert_eq!(display_columns(&s), 1 + width(c) + 2, "{:#X}", c as u32);
+        }
+        assert_eq!(display_columns(""), 0);
+        assert_eq!(lines_needed("", 10.0), 1);
+        // 9 columns a line at width 10: 20 CJK characters are 40 columns, 5 lines; a second
+        // line of 3 ASCII characters adds one.
+        assert_eq!(lines_needed(&"中".repeat(20), 10.0), 5);
+        assert_eq!(lines_needed(&format!("{}\nabc", "中".repeat(20)), 10.0), 6);
+    }
 
     #[test]
     fn sheet_names_are_valid_and_unique() {
