@@ -513,7 +513,10 @@ pub fn strip_brackets(s: &str) -> &str {
     let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == ':' || c == '：');
     for (open, close) in [('（', '）'), ('(', ')'), ('【', '】'), ('[', ']')] {
         if let Some(inner) = t.strip_prefix(open).and_then(|x| x.strip_suffix(close)) {
-            return inner.trim();
+            // Only one bracketed group: "（甲）、（乙）" keeps its brackets.
+            if !inner.contains([open, close]) {
+                return inner.trim();
+            }
         }
     }
     t
@@ -607,6 +610,18 @@ mod tests {
                 assert_eq!(Channel::parse(v), want, "{v}");
             }
         }
+    }
+
+    /// The brackets around 其他's free text, as written after 其他 or after the mark in a 其他
+    /// column, are not part of it (the renderer writes its own): one bracketed group only.
+    #[test]
+    fn other_detail_loses_the_brackets_the_renderer_adds_back() {
+        assert_eq!(strip_brackets("（微信群）"), "微信群");
+        assert_eq!(strip_brackets(" (微信群) "), "微信群");
+        assert_eq!(strip_brackets("：微信群"), "微信群");
+        assert_eq!(strip_brackets("微信群"), "微信群");
+        assert_eq!(strip_brackets("（甲）、（乙）"), "（甲）、（乙）");
+        assert_eq!(strip_brackets("（）"), "");
     }
 
     #[test]

@@ -445,7 +445,10 @@ impl Layout {
                         // written with words (√政府网站).
                         Mark::Text(t) => match Channel::parse(&label) {
                             Channel::Other(None) => {
-                                let t = other_detail(t.trim_start_matches(SET_MARKS));
+                                // "✓（微信群）" names 微信群: written 其他（微信群）, not
+                                // with the clerk's brackets doubled.
+                                let t =
+                                    crate::model::strip_brackets(t.trim_start_matches(SET_MARKS));
                                 item.channels
                                     .push(Channel::Other((!t.is_empty()).then(|| t.to_string())));
                             }
@@ -890,35 +893,4 @@ fn is_not_item(cells: &[String], first: &str) -> bool {
     }
     let labels = filled.iter().filter(|c| is_label(c)).count();
     labels >= half && filled.iter().all(|c| c.chars().count() <= 40)
-}
-
-/// The free text written after the mark in a 其他 column, as the channel's detail: "✓（微信群）"
-/// and "√：微信群" both name 微信群 (rendered `其他（微信群）`, so the brackets the clerk wrote
-/// would otherwise be doubled).
-fn other_detail(text: &str) -> &str {
-    let t = text.trim().trim_start_matches([':', '：']).trim();
-    for (open, close) in [('（', '）'), ('(', ')'), ('【', '】'), ('[', ']')] {
-        if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
-            // Only one bracketed group: "（甲）、（乙）" keeps its brackets.
-            if !inner.contains([open, close]) {
-                return inner.trim();
-            }
-        }
-    }
-    t
-}
-
-#[cfg(test)]
-mod tests {
-    use super::other_detail;
-
-    #[test]
-    fn other_column_detail_loses_the_brackets_the_renderer_adds_back() {
-        assert_eq!(other_detail("（微信群）"), "微信群");
-        assert_eq!(other_detail(" (微信群) "), "微信群");
-        assert_eq!(other_detail("：微信群"), "微信群");
-        assert_eq!(other_detail("微信群"), "微信群");
-        assert_eq!(other_detail("（甲）、（乙）"), "（甲）、（乙）");
-        assert_eq!(other_detail("（）"), "");
-    }
 }
