@@ -179,6 +179,31 @@ struct OpenTable {
     caption: Option<TextBuf>,
 }
 
+/// A character in a symbol font that draws a checkbox or a tick, as Word writes them: the
+/// code as typed (`R`) or in the private use area (U+F052). Some(checked).
+/// Wingdings: ☑ FE, ☒ FD, ✓ FC, ☒ 78, ■ 6E; □ A8, 6F, 71, ○ A1. Wingdings 2 (what Chinese Word
+/// users insert from 符号, or type as R/S/£ and set the font): ✓ 50, ☑ 52, ☒ 53 and 54; □ A3.
+pub fn symbol_mark(font: &str, code: u32) -> Option<bool> {
+    let font = font.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    let byte = code & 0xFF;
+    if code > 0xFF && code & 0xFF00 != 0xF000 {
+        return None;
+    }
+    match font.as_str() {
+        "wingdings 2" => match byte {
+            0x50 | 0x52 | 0x53 | 0x54 => Some(true),
+            0xA3 => Some(false),
+            _ => None,
+        },
+        f if f.starts_with("wingdings") && !f.starts_with("wingdings 3") => match byte {
+            0xFE | 0xFD | 0xFC | 0x78 | 0x6E => Some(true),
+            0xA8 | 0x6F | 0x71 | 0xA1 => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Gathers a document's tables as a reader walks it in order: the HTML and Word readers call
 /// `open_table`, `open_row`, `open_cell`, `text` … as they meet the document's elements.
 #[derive(Debug)]
@@ -1010,6 +1035,21 @@ pub fn split_title(text: &str) -> (String, Option<SectionKey>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Word's symbol-font checkboxes, as `w:sym` codes (F052) or typed letters (0x52), in
+    /// Wingdings and Wingdings 2; other fonts and other letters are not marks.
+    #[test]
+    fn symbol_font_checkboxes_in_both_wingdings() {
+        assert_eq!(super::symbol_mark("Wingdings 2", 0xF052), Some(true));
+        assert_eq!(super::symbol_mark("\"Wingdings 2\"", 0x52), Some(true));
+        assert_eq!(super::symbol_mark("Wingdings 2", 0xF0A3), Some(false));
+        assert_eq!(super::symbol_mark("Wingdings", 0xF0FE), Some(true));
+        assert_eq!(super::symbol_mark("Wingdings", 0xF0A8), Some(false));
+        assert_eq!(super::symbol_mark("Wingdings", 0x52), None);
+        assert_eq!(super::symbol_mark("Wingdings 2", 0x41), None);
+        assert_eq!(super::symbol_mark("宋体", 0x52), None);
+        assert_eq!(super::symbol_mark("Wingdings 2", 0x4E52), None);
+    }
 
     #[test]
     fn headings_that_name_only_a_section_are_recognised() {

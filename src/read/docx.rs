@@ -350,21 +350,6 @@ fn format_number(n: u32, format: &str) -> String {
     }
 }
 
-/// A Wingdings symbol that draws a checkbox or a tick: Some(checked).
-fn symbol_mark(font: &str, code: &str) -> Option<bool> {
-    if !font.to_ascii_lowercase().starts_with("wingdings") {
-        return None;
-    }
-    let n = u32::from_str_radix(code.trim(), 16).ok()?;
-    match n & 0xFF {
-        // ☑ ☒ ✓ ✔ ■
-        0xFE | 0xFD | 0xFC | 0x78 | 0x6E => Some(true),
-        // □ ☐ ○
-        0xA8 | 0x6F | 0x71 | 0xA1 => Some(false),
-        _ => None,
-    }
-}
-
 /// Walk document.xml into tables.
 ///
 /// # Errors
@@ -627,7 +612,10 @@ impl State {
                 flush_cell(b, &mut self.pending_cell);
                 let font = attr(e, "w:font").unwrap_or_default();
                 let code = attr(e, "w:char").unwrap_or_default();
-                if let Some(m) = symbol_mark(&font, &code) {
+                let mark = u32::from_str_radix(code.trim(), 16)
+                    .ok()
+                    .and_then(|n| super::document::symbol_mark(&font, n));
+                if let Some(m) = mark {
                     b.mark(m);
                 }
             }

@@ -186,6 +186,40 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
     })
 }
 
+/// The checkbox a `span`/`font` element draws when its font is a symbol font and its text is
+/// one character of it (see [`super::document::symbol_mark`]).
+fn symbol_font_mark(node: ego_tree::NodeRef<'_, Node>) -> Option<bool> {
+    let Node::Element(e) = node.value() else {
+        return None;
+    };
+    let style_font = e.attr("style").and_then(|s| {
+        s.split(';').find_map(|decl| {
+            let (k, v) = decl.split_once(':')?;
+            (k.trim().eq_ignore_ascii_case("font-family"))
+                .then(|| v.split(',').next().unwrap_or(""))
+        })
+    });
+    let font = style_font.or_else(|| e.attr("face"))?;
+    if !font.to_ascii_lowercase().contains("wingdings") {
+        return None;
+    }
+    let mut text = String::new();
+    for d in node.descendants() {
+        if let Node::Text(t) = d.value() {
+            text.push_str(t);
+            if text.len() > 8 {
+                return None;
+            }
+        }
+    }
+    let mut chars = text.trim().chars();
+    let c = chars.next()?;
+    if chars.next().is_some() {
+        return None;
+    }
+    super::document::symbol_mark(font, u32::from(c))
+}
+
 fn span(e: &scraper::node::Element, name: &str, default: u32) -> u32 {
     e.attr(name)
         .map(|v| {
@@ -321,6 +355,14 @@ pub fn tables(text: &str, file: &Arc<str>) -> Result<Vec<DocTable>, Diagnostic> 
                                     b.mark(e.attr("checked").is_some());
                                 }
                             }
+                            // Word's "save as web page": a checkbox typed in a symbol font
+                            // (<span style='font-family:"Wingdings 2"'>R</span>).
+                            "span" | "font" => {
+                                if let Some(checked) = symbol_font_mark(node) {
+                                    b.mark(checked);
+                                    skipping = Some(node.id());
+                                }
+                            }
                             "img" => {
                                 // A checkmark drawn as a picture with its glyph as alt text.
                                 if let Some(alt) = e.attr("alt") {
@@ -446,6 +488,24 @@ mod tests {
         assert_eq!(rows[0].cells, ["1", "a\nb", "a\nb"]);
         assert_eq!(rows[1].cells, ["1", "■ 政府网站 □两微一端", "x\ny"]);
         assert_eq!(rows[1].merged, [true]);
+    }
+
+    /// Word's "save as web page" keeps a checkbox typed in a symbol font as a letter in a
+    /// span of that font: Wingdings 2's R is ☑ and £ is □, Wingdings' þ is ☑. Any other
+    /// letter, or R in an ordinary font, is text.
+    #[test]
+    fn checkboxes_typed_in_a_symbol_font_read_as_marks() {
+        let t = tables(
+            "<table><tr><td><span style='font-family:\"Wingdings 2\";mso-ascii-font-family:宋体'>R</span>政府网站 \
+             <span style='font-family:Wingdings 2'>£</span>两微一端 \
+             <font face=Wingdings>&#xFE;</font>公示栏</td>\
+             <td><span style='font-family:Wingdings 2'>A</span>R<span style='font-family:宋体'>R</span></td></tr></table>",
+            &file(),
+        )
+        .unwrap_or_default();
+        let rows = super::super::document::layout(&file(), &t[0], &crate::limits::Limits::DEFAULT)
+            .unwrap_or_default();
+        assert_eq!(rows[0].cells, ["■政府网站 □两微一端 ■公示栏", "ARR"]);
     }
 
     #[test]

@@ -478,7 +478,8 @@ impl Layout {
                         Mark::Unset => false,
                         Mark::Set => true,
                         Mark::Text(t) if *col == Col::AudienceSpecific => {
-                            let g = t.trim_start_matches(SET_MARKS).trim();
+                            // "√（学生家长）": the group, without the clerk's brackets.
+                            let g = crate::model::strip_brackets(t.trim_start_matches(SET_MARKS));
                             item.audience
                                 .push(Audience::Specific((!g.is_empty()).then(|| g.to_string())));
                             item.set_column(Field::Audience, column);
