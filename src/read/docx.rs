@@ -416,6 +416,7 @@ pub fn tables_of_xml(
                         }
                     }
                     "w:t" => in_t = true,
+                    "w:r" => st.run_font = None,
                     "w:sdt" => st.sdt_boxes.push(None),
                     "w:sdtContent" => in_sdt_content += 1,
                     "w14:checkbox" => {
@@ -463,7 +464,18 @@ pub fn tables_of_xml(
                         continue;
                     }
                 }
-                b.text(&text);
+                // One character typed in a symbol font: the checkbox it draws.
+                let symbol = st.run_font.as_deref().and_then(|font| {
+                    let mut chars = text.trim().chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) => super::document::symbol_mark(font, u32::from(c)),
+                        _ => None,
+                    }
+                });
+                match symbol {
+                    Some(checked) => b.mark(checked),
+                    None => b.text(&text),
+                }
             }
             Event::GeneralRef(e) => {
                 if skip_depth > 0 || !in_t {
@@ -556,6 +568,9 @@ struct State {
     sdt_boxes: Vec<Option<(bool, bool)>>,
     /// The list (numId, ilvl) of the paragraph whose properties are being read.
     num_pr: (Option<String>, usize),
+    /// The font of the run being read (`<w:rFonts w:ascii>`): a letter typed in a symbol
+    /// font is a checkbox (Wingdings 2's R is ☑).
+    run_font: Option<String>,
 }
 
 impl State {
@@ -563,6 +578,7 @@ impl State {
     /// `<w:gridSpan w:val="2"/>`, but read the same when written with an end tag).
     fn leaf(&mut self, b: &mut Builder, e: &BytesStart) {
         match e.name().as_ref() {
+            "w:rFonts" => self.run_font = attr(e, "w:ascii").or_else(|| attr(e, "w:hAnsi")),
             "w:gridCol" => {
                 if let Some(n) = self.grid_cols.as_mut() {
                     *n += 1;
@@ -752,5 +768,24 @@ mod tests {
         );
         let t = tables_of_xml(&xml, Numbering::default(), &Arc::from("t.docx")).unwrap_or_default();
         assert_eq!(t[0].rows[0][0].text, "a\n■政府网站");
+    }
+
+    /// The checkbox Chinese Word users make by typing R (or £) and setting the font to
+    /// Wingdings 2, and the same with w:sym: marks. R in an ordinary run stays text.
+    #[test]
+    fn letters_typed_in_wingdings_2_are_checkboxes() {
+        let run = |font: &str, t: &str| {
+            format!("<w:r><w:rPr><w:rFonts w:ascii=\"{font}\" w:hAnsi=\"{font}\"/></w:rPr><w:t>{t}</w:t></w:r>")
+        };
+        let xml = format!(
+            "<w:document {W}><w:body><w:tbl><w:tr><w:tc><w:p>{}{}{}{}<w:r><w:sym w:font=\"Wingdings 2\" w:char=\"F052\"/></w:r>{}</w:p></w:tc></w:tr></w:tbl></w:body></w:document>",
+            run("Wingdings 2", "R"),
+            run("宋体", "政府网站"),
+            run("Wingdings 2", "£"),
+            run("宋体", "两微一端R"),
+            run("宋体", "公示栏"),
+        );
+        let t = tables_of_xml(&xml, Numbering::default(), &Arc::from("t.docx")).unwrap_or_default();
+        assert_eq!(t[0].rows[0][0].text, "■政府网站□两微一端R■公示栏");
     }
 }
