@@ -427,3 +427,41 @@ fn tables_stacked_under_numbered_titles_take_each_title_s_domain() {
         ]
     );
 }
+
+/// A draft whose 一级事项 and 二级事项 carry the clerk's outline numbering ("一、政策文件",
+/// "（一）…", "1.…", "2、…", "①…"): the names are read without it, so the compiled table
+/// does not print 序号 1 beside "一、", the merged group stays one group, and a name that
+/// only starts with a numeral (一事一议, 12345热线) keeps it.
+#[test]
+fn outline_numbering_before_item_names_is_not_part_of_the_name() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\r\n{HEADER}\r\n\
+         1,一、政策文件,{}\r\n2,,{}\r\n3,二、办事服务,{}\r\n4,,{}\r\n5,三、其他,{}\r\n6,,{}\r\n",
+        row("（一）最低生活保障政策"),
+        row("（二）特困人员救助供养政策"),
+        row("1.低保申请"),
+        row("2、临时救助申请"),
+        row("①一事一议财政奖补"),
+        row("12345热线办理"),
+    );
+    let (cats, diags) = read(&csv(dir.path(), "编号.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<(String, String)> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| (i.category.clone(), i.name.clone()))
+        .collect();
+    let want = [
+        ("政策文件", "最低生活保障政策"),
+        ("政策文件", "特困人员救助供养政策"),
+        ("办事服务", "低保申请"),
+        ("办事服务", "临时救助申请"),
+        ("其他", "一事一议财政奖补"),
+        ("其他", "12345热线办理"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(c, n)| (c.to_string(), n.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}

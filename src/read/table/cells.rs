@@ -47,6 +47,27 @@ pub(super) fn strip_enumeration(s: &str) -> &str {
     }
 }
 
+/// A 一级事项 or 二级事项 without the list numbering a clerk typed before it ("一、政策文件",
+/// "（二）特困人员救助供养", "3.临时救助", "2、", "①"): the compiled table numbers items
+/// itself, and the numbering of a draft's own outline is not part of the name. `None` when
+/// there is no numbering, or when taking it off would leave nothing or a number ("1.5倍…").
+pub(super) fn item_name_without_numbering(s: &str) -> Option<&str> {
+    let t = s.trim_start();
+    let circled = t
+        .chars()
+        .next()
+        .filter(|c| ('\u{2460}'..='\u{2473}').contains(c))
+        .map(|c| t[c.len_utf8()..].trim_start_matches(['、', '.', '．', ' ']));
+    let rest = circled.unwrap_or_else(|| strip_enumeration(t));
+    let changed = rest.len() < t.trim_end().len();
+    let cn = |c: char| "一二三四五六七八九十".contains(c);
+    let first = rest.chars().next();
+    // "二、三级医院" is a list of numerals, not numbering; "1.5倍" a decimal.
+    let list_of_numerals = circled.is_none() && t.starts_with(cn) && first.is_some_and(cn);
+    let number = first.is_some_and(char::is_numeric);
+    (changed && !rest.is_empty() && !number && !list_of_numerals).then_some(rest)
+}
+
 /// Normalise cell text: trim, unify line breaks.
 /// What a cell's text looks like, for spotting rows shifted by one column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,5 +209,33 @@ mod tests {
         assert_eq!(strip_enumeration("（五）养老服务"), "养老服务");
         assert_eq!(strip_enumeration("5.社会救助"), "社会救助");
         assert_eq!(strip_enumeration("社会救助"), "社会救助");
+    }
+
+    #[test]
+    fn item_names_lose_their_outline_numbering_and_nothing_else() {
+        let strip = item_name_without_numbering;
+        assert_eq!(strip("一、政策文件"), Some("政策文件"));
+        assert_eq!(strip("（二）特困人员救助供养"), Some("特困人员救助供养"));
+        assert_eq!(strip("(3)临时救助"), Some("临时救助"));
+        assert_eq!(strip("3.临时救助"), Some("临时救助"));
+        assert_eq!(strip("12、低保申请"), Some("低保申请"));
+        assert_eq!(strip("①低保标准"), Some("低保标准"));
+        assert_eq!(strip("十一、其他"), Some("其他"));
+        assert_eq!(strip("①一事一议财政奖补"), Some("一事一议财政奖补"));
+        assert_eq!(strip("1.一事一议财政奖补"), Some("一事一议财政奖补"));
+        // Names that start with a numeral but carry no numbering stay as written.
+        for name in [
+            "一事一议财政奖补",
+            "12345热线办理",
+            "三资管理",
+            "1.5倍标准",
+            "一、",
+            "（一）",
+            "二、三级医院名单",
+            "政策文件",
+            "",
+        ] {
+            assert_eq!(strip(name), None, "{name}");
+        }
     }
 }

@@ -599,6 +599,12 @@ impl Layout {
                 });
             }
         }
+        // The outline numbering typed before a name ("一、政策文件") is layout, not the name.
+        for slot in [&mut item.category, &mut item.name] {
+            if let Some(bare) = super::cells::item_name_without_numbering(slot) {
+                *slot = bare.to_string();
+            }
+        }
         let row_item = RowItem {
             unit: p.unit,
             unit_full: p.unit_full,
