@@ -70,7 +70,7 @@ pub fn annotate_file(
             ),
             _ => {
                 return Err(
-                    "批注工作簿只能由工作簿（xlsx、xls、ods）、CSV、网页（html）或 Word（docx）草稿生成"
+                    "批注工作簿只能由工作簿（xlsx、xls、ods）、CSV、网页（html）或 Word（doc、docx）草稿生成"
                         .into(),
                 )
             }

@@ -104,6 +104,18 @@ pub fn docx(data: &[u8]) {
     }
 }
 
+/// A Word 97–2003 document (.doc) held in memory.
+pub fn doc(data: &[u8]) {
+    let file = name("fuzz.doc");
+    if let Ok(tables) = crate::read::doc::read_bytes(data, &file, &LIMITS) {
+        let (cats, _) =
+            crate::read::document::read_tables(&file, tables, "fuzz", "Word 文档", &LIMITS);
+        for c in &cats {
+            let _ = rules::check(c, &rules::Context::default());
+        }
+    }
+}
+
 /// A 公开时限.
 pub fn deadline(text: &str) {
     let p = crate::deadline::parse(text);

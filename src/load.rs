@@ -10,10 +10,11 @@ use crate::catalogues::Store;
 use crate::diag::Diagnostic;
 use crate::limits::Limits;
 use crate::model::Catalogue;
+use crate::read::doc::Ole;
 use crate::read::toml::{self, ProjectSpec, TomlDoc};
 use crate::read::{
-    codes, csv, display_name, docbook, document, docx, file_type, html, table, unreadable, xlsx,
-    FileType,
+    codes, csv, display_name, doc, docbook, document, docx, file_type, html, table, unreadable,
+    xlsx, FileType,
 };
 use crate::resolve::resolve;
 
@@ -136,11 +137,26 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>, limits: &Limi
                 read_workbook(path, file, &stem, limits)
             } else if head.starts_with(b"PK") {
                 read_document(path, &file, &stem, Kind::Docx, limits)
-            } else if ty == FileType::Docx && !head.starts_with(b"\xD0\xCF\x11\xE0") {
+            } else if ty == FileType::Docx && !doc::is_ole(&head) {
                 // Neither a zip nor an old binary file: let the docx reader say why.
                 read_document(path, &file, &stem, Kind::Docx, limits)
+            } else if ext != "et" && doc::is_ole(&head) {
+                match ole_kind(path) {
+                    // A damaged file gets the Word reader's reason (GK005).
+                    Some(Ole::Word) | None => read_document(path, &file, &stem, Kind::Doc, limits),
+                    // An .xls under a Word name: read by content, as a lying workbook name is.
+                    Some(Ole::Workbook) => read_workbook(path, file, &stem, limits),
+                    Some(Ole::Other) => FileRead::failed(file.clone(), docx::legacy(&file, &ext)),
+                }
             } else {
-                let ext = if ty == FileType::Docx { "doc" } else { &ext };
+                let ext = if head.starts_with(b"{\\rtf") {
+                    // Rich Text saved under a Word name, as some systems export "Word".
+                    "rtf"
+                } else if ty == FileType::Docx {
+                    "doc"
+                } else {
+                    &ext
+                };
                 FileRead::failed(file.clone(), docx::legacy(&file, ext))
             }
         }
@@ -163,11 +179,41 @@ fn head_is_html(path: &Path) -> bool {
     html::looks_like_html(&head_bytes(path))
 }
 
-/// The two kinds of document with tables.
+/// What an old binary file holds (a Word document, a workbook), whatever its name says.
+fn ole_kind(path: &Path) -> Option<Ole> {
+    std::fs::read(path).ok().and_then(|b| doc::ole_kind(&b))
+}
+
+/// The kinds of document with tables.
 #[derive(Clone, Copy)]
 enum Kind {
     Html,
     Docx,
+    /// Word 97–2003 binary (`.doc`, `.wps`).
+    Doc,
+}
+
+impl Kind {
+    /// The document's kind as diagnostics name it.
+    fn what(self) -> &'static str {
+        match self {
+            Kind::Html => "网页",
+            Kind::Docx | Kind::Doc => "Word 文档",
+        }
+    }
+
+    fn tables(
+        self,
+        bytes: &[u8],
+        file: &Arc<str>,
+        limits: &Limits,
+    ) -> Result<Vec<document::DocTable>, Diagnostic> {
+        match self {
+            Kind::Html => html::read_bytes(bytes, file),
+            Kind::Docx => docx::read_bytes(bytes, file, limits),
+            Kind::Doc => doc::read_bytes(bytes, file, limits),
+        }
+    }
 }
 
 /// Whether `read_file` reads a file as a document (an HTML page, also under a workbook's
@@ -186,8 +232,10 @@ fn document_kind(path: &Path) -> Option<Kind> {
                 Some(Kind::Html)
             } else if head.starts_with(b"PK") {
                 (!et).then_some(Kind::Docx)
-            } else if ty == FileType::Docx && !head.starts_with(b"\xD0\xCF\x11\xE0") {
+            } else if ty == FileType::Docx && !doc::is_ole(&head) {
                 Some(Kind::Docx)
+            } else if !et && doc::is_ole(&head) && ole_kind(path) != Some(Ole::Workbook) {
+                Some(Kind::Doc)
             } else {
                 None
             }
@@ -212,9 +260,8 @@ pub fn document_tables(
         Ok(b) => b,
         Err(e) => return Some(Err(unreadable(file, &e))),
     };
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match kind {
-        Kind::Html => html::read_bytes(&bytes, file).map(|t| (t, "网页")),
-        Kind::Docx => docx::read_bytes(&bytes, file, limits).map(|t| (t, "Word 文档")),
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        kind.tables(&bytes, file, limits).map(|t| (t, kind.what()))
     }));
     Some(read.unwrap_or_else(|_| {
         Err(Diagnostic::new(&codes::FILE_UNREADABLE, "文件已损坏，无法读取").in_file(file))
@@ -235,15 +282,14 @@ fn read_document(
     };
     // The parsers run on untrusted bytes: a panic in one is a broken file, not a crash.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let tables = match kind {
-            Kind::Html => html::read_bytes(&bytes, file)?,
-            Kind::Docx => docx::read_bytes(&bytes, file, limits)?,
-        };
-        let what = match kind {
-            Kind::Html => "网页",
-            Kind::Docx => "Word 文档",
-        };
-        Ok(document::read_tables(file, tables, stem, what, limits))
+        let tables = kind.tables(&bytes, file, limits)?;
+        Ok(document::read_tables(
+            file,
+            tables,
+            stem,
+            kind.what(),
+            limits,
+        ))
     }));
     match read {
         // The portal's index.html and other pages gkml writes without a catalogue.

@@ -72,8 +72,8 @@ const INCOMING_DIR: &str = ".incoming";
 
 /// The extensions an upload may have; anything else is refused before it is read, and the
 /// stored file only ever gets one of these.
-pub const EXTENSIONS: [&str; 10] = [
-    "xlsx", "xlsm", "xls", "ods", "csv", "tsv", "html", "htm", "docx", "toml",
+pub const EXTENSIONS: [&str; 12] = [
+    "xlsx", "xlsm", "xls", "ods", "csv", "tsv", "html", "htm", "docx", "doc", "wps", "toml",
 ];
 
 /// What became of an upload.

@@ -749,20 +749,39 @@ fn a_word_draft_reads_spans_merges_title_and_a_table_continued_after_a_page_brea
     assert_eq!(code, 1);
 }
 
+/// A compound file holding one stream that is neither a Word document nor a workbook (as a
+/// PowerPoint file or WPS's own old format).
+fn other_ole() -> Vec<u8> {
+    use std::io::Write as _;
+    let mut c = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).expect("cfb");
+    c.create_stream("/PowerPoint Document")
+        .expect("stream")
+        .write_all(b"slides")
+        .expect("write");
+    c.flush().expect("flush");
+    c.into_inner().into_inner()
+}
+
+/// Old binary files gkml does not read say how to convert them: a WPS 表格 `.et`, an OLE file
+/// under a Word name that holds no Word document, and RTF saved as `.doc`. A `.doc` that is a
+/// web page, and a `.docx` that is really a Word 97 document, are read by what they hold.
 #[test]
-fn old_binary_word_and_wps_files_say_how_to_convert_them() {
+fn old_binary_files_it_cannot_read_say_how_to_convert_them() {
     let dir = tempfile::tempdir().expect("tmp");
-    let ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0\0\0\0\0";
-    for (name, to) in [
-        ("乐昌镇.doc", "docx"),
-        ("乐昌镇.wps", "docx"),
-        ("乐昌镇.et", "xlsx"),
+    let ole = other_ole();
+    let rtf = b"{\\rtf1\\ansi\\ansicpg936 {\\fonttbl}}".to_vec();
+    for (name, bytes, to, says) in [
+        ("乐昌镇.doc", &ole, "docx", "旧版 Word 文档"),
+        ("乐昌镇.wps", &ole, "docx", "WPS 文字文件"),
+        ("乐昌镇.et", &ole, "xlsx", "WPS 表格文件"),
+        ("导出.doc", &rtf, "docx", "RTF"),
     ] {
-        let p = write(dir.path(), name, ole);
+        let p = write(dir.path(), name, bytes);
         let (code, v) = validate_json(&p);
         assert_eq!(code, 2, "{name}");
         let d = &v["diagnostics"][0];
-        assert_eq!(d["code"], "GK007", "{name}");
+        assert_eq!(d["code"], "GK007", "{name}: {v:#}");
+        assert!(d["message"].as_str().unwrap_or("").contains(says), "{v:#}");
         let hint = d["hint"].as_str().unwrap_or("");
         assert!(hint.contains("另存为"), "{hint}");
         assert!(
@@ -775,10 +794,10 @@ fn old_binary_word_and_wps_files_say_how_to_convert_them() {
     // A .doc that is really a web page (as portals serve them) is read as one.
     let p = write(dir.path(), "网页.doc", two_table_page().as_bytes());
     assert_eq!(item_lines(&read(&p)).len(), 4);
-    // A .docx that is really an old .doc is told so.
-    let p = write(dir.path(), "旧.docx", ole);
-    let (_, v) = validate_json(&p);
-    assert_eq!(v["diagnostics"][0]["code"], "GK007");
+    // A .docx that is really an old .doc is read as one.
+    let word97 = std::fs::read(fixture("drafts/社会救助_两行表头.doc")).expect("fixture");
+    let p = write(dir.path(), "旧.docx", &word97);
+    assert_eq!(item_lines(&read(&p)).len(), 3);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1130,4 +1149,76 @@ fn a_broken_structure_sheet_of_an_annotated_copy_is_a_reading_error() {
             .is_some_and(|m| m.contains("文档结构")),
         "{v:#}"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Word 97–2003 binary documents (.doc, .wps).
+
+/// A `.doc` with a title and a unit line above its table, a two-row header whose parents
+/// (公开事项, 公开对象 …) span two columns, 序号 and 一级事项 merged down two rows, a cell of
+/// two lines and a note below: read as the same table in `.docx` would be — the unit from
+/// the title, the domain from it, merged cells continued, the lines kept, nothing invented.
+#[test]
+fn a_word_97_doc_reads_its_title_spans_merges_and_lines() {
+    let p = fixture("drafts/社会救助_两行表头.doc");
+    let cats = read(&p);
+    assert_eq!(cats.len(), 1);
+    assert_eq!(cats[0].unit.name, "乐昌镇");
+    let lines = item_lines(&cats);
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("社会救助|1|最低生活保障|低保对象认定|申请条件；\n办理流程|《社会救助暂行办法》（国务院令第649号）|信息形成或者变更之日起20个工作日内|乐昌镇人民政府|[Known(Website), Known(NoticeBoard)]|"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("社会救助|1|最低生活保障|低保金发放|"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("社会救助|2|特困人员救助供养|特困人员认定|"),
+        "{}",
+        lines[2]
+    );
+    let (code, v) = validate_json(&p);
+    assert_eq!(code, 0, "{v:#}");
+}
+
+/// The byte offset of the WordDocument stream's header in a small compound file (the Word
+/// identifier 0xA5EC at the start of a 512-byte sector).
+fn word_header_at(bytes: &[u8]) -> usize {
+    (0..bytes.len())
+        .step_by(512)
+        .find(|at| bytes.get(*at..*at + 2) == Some(&[0xEC, 0xA5][..]))
+        .expect("a Word header")
+}
+
+/// Broken `.doc` files are refused with the file named and a way out, never a crash: cut in
+/// half, the Word header overwritten, encrypted (the FIB's fEncrypted flag), and an OLE file
+/// holding neither a document nor a workbook.
+#[test]
+fn broken_and_encrypted_word_97_files_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let good = std::fs::read(fixture("drafts/社会救助_两行表头.doc")).expect("fixture");
+    let at = word_header_at(&good);
+    let mut bad_header = good.clone();
+    bad_header[at] = 0;
+    let mut encrypted = good.clone();
+    encrypted[at + 0x0B] |= 0x01;
+    for (name, bytes, says) in [
+        ("截断.doc", good[..good.len() / 2].to_vec(), ""),
+        ("坏头.doc", bad_header, "Word 97"),
+        ("加密.doc", encrypted, "加密"),
+    ] {
+        let p = write(dir.path(), name, &bytes);
+        let (code, v) = run_quickly(&p, &[]);
+        assert_eq!(code, 2, "{name}: {v:#}");
+        let d = &v["diagnostics"][0];
+        assert_eq!(d["code"], "GK001", "{name}: {v:#}");
+        assert!(
+            d["message"].as_str().unwrap_or("").contains(says),
+            "{name}: {v:#}"
+        );
+    }
 }

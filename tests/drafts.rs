@@ -271,9 +271,17 @@ fn diag_set(v: &Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// The draft in every format a clerk saves it in: the same items, and every diagnostic at the
+/// same cell. The Word 97 `.doc` (LibreOffice's, from the workbook through HTML; see
+/// make_doc.sh) is read through its piece table and paragraph properties, and the same file
+/// named `.wps` (WPS 文字 saves this format) and an `.xls` named `.doc` are read by content.
 #[test]
-fn xlsx_xlsm_xls_and_ods_read_the_same() {
+fn xlsx_xlsm_xls_ods_and_word_97_read_the_same() {
     let dir = tempfile::tempdir().expect("tmp");
+    let wps = dir.path().join("乐昌镇.wps");
+    std::fs::copy(fixture("drafts/乐昌镇.doc"), &wps).expect("copy");
+    let xls_as_doc = dir.path().join("乐昌镇（表格）.doc");
+    std::fs::copy(fixture("drafts/乐昌镇.xls"), &xls_as_doc).expect("copy");
     let xlsm = dir.path().join("乐昌镇.xlsm");
     std::fs::copy(fixture("drafts/乐昌镇.xlsx"), &xlsm).expect("copy");
     let upper = dir.path().join("乐昌镇.XLSX");
@@ -282,6 +290,9 @@ fn xlsx_xlsm_xls_and_ods_read_the_same() {
     for path in [
         fixture("drafts/乐昌镇.xls"),
         fixture("drafts/乐昌镇.ods"),
+        fixture("drafts/乐昌镇.doc"),
+        wps,
+        xls_as_doc,
         xlsm,
         upper,
     ] {

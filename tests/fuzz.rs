@@ -17,12 +17,13 @@ fn citation_bytes(d: &[u8]) {
     gkml::fuzz::citation(&String::from_utf8_lossy(d));
 }
 
-const TARGETS: [(&str, Target); 7] = [
+const TARGETS: [(&str, Target); 8] = [
     ("toml", gkml::fuzz::toml),
     ("csv", gkml::fuzz::csv),
     ("workbook", gkml::fuzz::workbook),
     ("html", gkml::fuzz::html),
     ("docx", gkml::fuzz::docx),
+    ("doc", gkml::fuzz::doc),
     ("deadline", deadline_bytes),
     ("citation", citation_bytes),
 ];

@@ -20,7 +20,7 @@ fn inputs() -> Vec<PathBuf> {
             .map(|e| e.path())
             .filter(|p| {
                 p.extension().is_some_and(|x| {
-                    ["csv", "toml", "xlsx", "xls", "ods"].contains(&x.to_str().unwrap_or(""))
+                    ["csv", "toml", "xlsx", "xls", "ods", "doc"].contains(&x.to_str().unwrap_or(""))
                 })
             })
             .collect();

@@ -134,19 +134,20 @@ pub static UNSUPPORTED_FILE: Rule = Rule {
     summary: "不支持的文件类型",
     source: "—",
     doc: "## What it does
-Reports a file whose type gkml does not read: a PDF, an image, or an old binary Office or WPS
-file (`.doc`, `.wps`, `.et`), for which the hint says how to convert it. A `.doc` whose content
-is really a web page or a .docx package is read as such.
+Reports a file whose type gkml does not read: a PDF, an image, a WPS 表格 binary (`.et`), or
+an old binary Office file that holds neither a Word document nor a workbook, for which the
+hint says how to convert it. A `.doc` or `.wps` is read by what it holds: a Word 97–2003
+document, a web page, a .docx package or an .xls workbook.
 
 ## Why is this bad?
 The file was named to be checked, and silently skipping it would look like a pass.
 
 ## Example
-    gkml validate 目录.doc
+    gkml validate 目录.et
 
 Use instead:
 In WPS or Word, 文件 → 另存为 “Word 文档 (*.docx)” (a `.et` as “Excel 工作簿 (*.xlsx)”), or run
-`libreoffice --headless --convert-to docx 目录.doc`, then validate the new file.
+`libreoffice --headless --convert-to xlsx 目录.et`, then validate the new file.
 ",
 };
 

@@ -6,7 +6,8 @@
 //! ■/□. Deleted text of tracked changes and field codes are not part of the text; of the two
 //! renderings Word keeps of a drawing (`mc:Choice`, `mc:Fallback`) only the first is read.
 //!
-//! Old binary formats (`.doc`, `.wps`, `.et`) are not read: they get a GK007 saying how to
+//! Word 97–2003 binaries are read by [`super::doc`]; a WPS `.et`, an RTF file named `.doc` and
+//! an old binary file holding neither a document nor a workbook get a GK007 saying how to
 //! convert them.
 
 use std::io::{Cursor, Read};
@@ -25,6 +26,7 @@ pub fn legacy(file: &Arc<str>, ext: &str) -> Diagnostic {
     let (what, to) = match ext {
         "et" => ("WPS 表格文件（.et）", "xlsx"),
         "wps" => ("WPS 文字文件（.wps）", "docx"),
+        "rtf" => ("RTF 格式的文档", "docx"),
         _ => ("旧版 Word 文档（.doc）", "docx"),
     };
     let name = std::path::Path::new(&**file)
@@ -38,7 +40,11 @@ pub fn legacy(file: &Arc<str>, ext: &str) -> Diagnostic {
     };
     Diagnostic::new(
         &codes::UNSUPPORTED_FILE,
-        format!("{what}是旧的二进制格式，gkml 不能直接读取"),
+        if ext == "rtf" {
+            format!("{what}（扩展名为 Word 的），gkml 不能直接读取")
+        } else {
+            format!("{what}是 gkml 不能直接读取的旧二进制格式")
+        },
     )
     .in_file(file)
     .hint(format!(

@@ -6,6 +6,7 @@
 pub mod clean;
 pub mod codes;
 pub mod csv;
+pub mod doc;
 pub mod docbook;
 pub mod document;
 pub mod docx;

@@ -159,7 +159,7 @@ fn upload_box(name: &str) -> Markup {
             p { label { "上传密钥：" input #key type="password" autocomplete="off" size="70" required; } }
             div #drop {
                 "把草稿拖到这里，或选择文件："
-                input #file type="file" name="file" required accept=".xlsx,.xlsm,.xls,.ods,.csv,.tsv,.html,.htm,.docx,.toml";
+                input #file type="file" name="file" required accept=".xlsx,.xlsm,.xls,.ods,.csv,.tsv,.html,.htm,.docx,.doc,.wps,.toml";
             }
             button type="submit" { "上传草稿" }
             p #msg role="status" {}
@@ -263,6 +263,7 @@ pub async fn unit(State(app): State<Arc<App>>, AxPath(name): AxPath<String>) -> 
         r.blob.as_deref().is_some_and(|b| {
             [
                 ".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt", ".html", ".htm", ".docx",
+                ".doc", ".wps",
             ]
             .iter()
             .any(|e| b.ends_with(e))
@@ -282,7 +283,7 @@ pub async fn unit(State(app): State<Arc<App>>, AxPath(name): AxPath<String>) -> 
                 }
             }
             h2 { "上传草稿" }
-            p { "可上传 xlsx、xls、ods、csv、html、docx 或 toml。有错误的草稿也会保存并列出问题；无法读取的文件不保存。" }
+            p { "可上传 xlsx、xls、ods、csv、html、docx、doc 或 toml。有错误的草稿也会保存并列出问题；无法读取的文件不保存。" }
             (upload_box(&name))
             h2 { "问题清单" }
             p {
@@ -296,7 +297,7 @@ pub async fn unit(State(app): State<Arc<App>>, AxPath(name): AxPath<String>) -> 
                 @if workbook {
                     li { a href={ (base) "/download/annotated.xlsx" } { "批注工作簿（问题单元格标色并加批注，首页为问题清单；CSV 草稿按读入的表格写成工作簿，网页和 Word 草稿的每个目录表格写成一个工作表“表N”）" } }
                 } @else {
-                    li { "批注工作簿：仅工作簿（xlsx、xls、ods）、CSV、网页（html）和 Word（docx）草稿可生成" }
+                    li { "批注工作簿：仅工作簿（xlsx、xls、ods）、CSV、网页（html）和 Word（doc、docx）草稿可生成" }
                 }
                 li { a href={ (base) "/download/compiled.xlsx" } { "标准目录 xlsx" } }
                 li { a href={ (base) "/download/compiled.html" } { "标准目录 html（公开页面）" } }
