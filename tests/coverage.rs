@@ -32,7 +32,7 @@ struct Published {
 /// the references already hold).
 const FLOORS: &[(&str, usize)] = &[
     ("义务教育", 13),
-    ("公共文化服务", 17),
+    ("公共文化服务", 23),
     ("公共法律服务", 12),
     ("公共资源交易", 0),
     ("保障性住房", 10),
