@@ -368,6 +368,16 @@ pub fn suggest(raw: &str) -> Option<&'static str> {
     best.map(|(_, name)| name)
 }
 
+/// An item name as `gkml import` compares it: Simplified characters, no whitespace. A
+/// reference item's aliases are checked against each other under the same key, so an alias
+/// the import could never tell apart from another name is refused when the catalogue loads.
+pub fn name_key(s: &str) -> String {
+    to_simplified(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
 /// Levenshtein distance over `char`s (names are short, so the simple O(n·m) table is fine).
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();

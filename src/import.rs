@@ -66,26 +66,31 @@ fn list(items: &[String]) -> String {
 }
 
 fn norm(s: &str) -> String {
-    domains::to_simplified(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    domains::name_key(s)
+}
+
+/// Whether a reference item goes by this (normalised) name: its own, or one of its aliases
+/// (the wordings counties publish it under).
+fn named(r: &Item, dn: &str) -> bool {
+    norm(&r.name) == dn || r.aliases.iter().any(|a| norm(a) == dn)
 }
 
 /// Find the reference item a draft item corresponds to: the same (category, name), else the
-/// same name, else a name within a small edit distance under the same category.
+/// same name, else a name within a small edit distance under the same category. A reference
+/// item's aliases count as its name in the first two steps, so a town that publishes an item
+/// under a county's usual wording gets a `change` of the name, not a drop and an add.
 fn find_match(d: &Item, refs: &[Item], used: &[bool]) -> Option<usize> {
     let (dc, dn) = (norm(&d.category), norm(&d.name));
     let free = |i: &usize| !used[*i];
     let exact = (0..refs.len())
         .filter(free)
-        .find(|i| norm(&refs[*i].category) == dc && norm(&refs[*i].name) == dn);
+        .find(|i| norm(&refs[*i].category) == dc && named(&refs[*i], &dn));
     if exact.is_some() {
         return exact;
     }
     let by_name: Vec<usize> = (0..refs.len())
         .filter(free)
-        .filter(|i| norm(&refs[*i].name) == dn)
+        .filter(|i| named(&refs[*i], &dn))
         .collect();
     if by_name.len() == 1 {
         return by_name.first().copied();

@@ -272,3 +272,49 @@ fn public_resources_items_claim_the_guideline_table_only_where_it_was_read() {
     }
     assert!(from_table >= 4, "{from_table} items read against the table");
 }
+
+/// Load a one-file catalogues folder whose second item carries `aliases`; the diagnostics.
+fn load_with_aliases(aliases: &str) -> Vec<gkml::diag::Diagnostic> {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "domain = \"社会救助\"\n\n\
+         [[items]]\nid = \"dibao-policy\"\ncategory = \"最低生活保障\"\nname = \"政策法规\"\n\n\
+         [[items]]\nid = \"dibao-review\"\ncategory = \"最低生活保障\"\nname = \"最低生活保障审核确认\"\n{aliases}\n"
+    );
+    std::fs::write(dir.path().join("05-社会救助.toml"), text).expect("write");
+    let (store, diags) = Store::from_dir(dir.path()).expect("folder lists");
+    let loaded = store.item_count(&SectionKey::Domain(5));
+    assert_eq!(
+        loaded == 0,
+        !diags.is_empty(),
+        "a refused file is not loaded"
+    );
+    diags
+}
+
+#[test]
+fn an_alias_that_names_another_item_or_itself_is_refused_when_the_catalogue_loads() {
+    assert!(load_with_aliases("aliases = [\"最低生活保障对象认定\"]").is_empty());
+    for (aliases, says) in [
+        // Another item's name (compared as the import compares: no spaces, Simplified).
+        ("aliases = [\"政策 法规\"]", "dibao-policy 的名称"),
+        (
+            "aliases = [\"最低生活保障 审核确认\"]",
+            "dibao-review 自己的",
+        ),
+        (
+            "aliases = [\"低保认定\", \"低保认定\"]",
+            "dibao-review 自己的",
+        ),
+        ("aliases = [\"\"]", "别名为空"),
+    ] {
+        let diags = load_with_aliases(aliases);
+        assert_eq!(diags.len(), 1, "{aliases}");
+        assert_eq!(diags[0].code, "GK003", "{aliases}");
+        assert!(
+            diags[0].message.contains(says),
+            "{aliases}: {}",
+            diags[0].message
+        );
+    }
+}

@@ -1,8 +1,8 @@
 //! Coverage of real published catalogues (issue 15's acceptance measure): how many of the
 //! 二级事项 that county, town and department pages publish the reference catalogues contain.
 //! The published rows live in tests/fixtures/published/items.toml with the page each comes
-//! from; a row counts as contained when a reference item of the same domain has the same name
-//! once both are normalised (see `normalise`). The figure per domain is printed, and the test
+//! from; a row counts as contained when a reference item of the same domain has the same name,
+//! or an alias (`aliases`) the same as it, once both are normalised (see `normalise`). The figure per domain is printed, and the test
 //! fails when a domain falls below the floor reached so far, so coverage can only go up.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,28 +32,29 @@ struct Published {
 /// the references already hold).
 const FLOORS: &[(&str, usize)] = &[
     ("义务教育", 13),
-    ("公共文化服务", 17),
+    ("公共文化服务", 23),
     ("公共法律服务", 12),
     ("公共资源交易", 0),
-    ("保障性住房", 7),
+    ("保障性住房", 10),
     ("养老服务", 17),
-    ("农村危房改造", 13),
-    ("医疗卫生", 4),
-    ("城市综合执法", 8),
+    ("农村危房改造", 18),
+    ("医疗卫生", 11),
+    ("国有土地上房屋征收与补偿", 8),
+    ("城市综合执法", 11),
     ("安全生产", 26),
     ("就业创业", 6),
-    ("市政服务", 9),
+    ("市政服务", 10),
     ("户籍管理", 18),
-    ("扶贫", 15),
+    ("扶贫", 21),
     ("救灾", 3),
     ("涉农补贴", 10),
     ("环境保护", 9),
     ("社会保险", 13),
     ("社会救助", 23),
-    ("税收管理", 6),
+    ("税收管理", 11),
     ("财政预决算", 4),
     ("重大建设项目", 9),
-    ("食品药品监管", 1),
+    ("食品药品监管", 13),
 ];
 
 fn fixture() -> Fixture {
@@ -125,14 +126,18 @@ fn reference_forms(name: &str) -> Vec<String> {
     forms
 }
 
-/// Reference names per domain, normalised.
+/// Reference names per domain, normalised: each item's name forms and its aliases (the
+/// wordings published catalogues use for it), compared alike.
 fn reference_names() -> BTreeMap<u8, Vec<String>> {
     let mut names: BTreeMap<u8, Vec<String>> = BTreeMap::new();
     for cat in Store::embedded().all() {
         for section in &cat.sections {
             if let SectionKey::Domain(id) = section.key {
                 let list = names.entry(id).or_default();
-                list.extend(section.items.iter().flat_map(|i| reference_forms(&i.name)));
+                list.extend(section.items.iter().flat_map(|i| {
+                    let aliases = i.aliases.iter().map(|a| normalise(a));
+                    reference_forms(&i.name).into_iter().chain(aliases)
+                }));
             }
         }
     }

@@ -527,3 +527,128 @@ fn streamed_csv_text_report_underlines_the_fault_though_json_runs_drop_excerpts(
         "{lines:?}"
     );
 }
+
+/// A two-item 社会救助 reference whose review item also goes by a county's wording.
+fn alias_reference(aliases: &str) -> String {
+    format!(
+        r#"domain = "社会救助"
+
+[[items]]
+id = "dibao-policy"
+category = "最低生活保障"
+name = "政策法规"
+content = "低保政策文件"
+basis = "《社会救助暂行办法》（国务院令第649号）"
+deadline = "信息形成或者变更之日起20个工作日内"
+subject = "{{unit}}"
+channels = ["政府网站"]
+audience = "全社会"
+mode = "主动"
+levels = ["乡级"]
+
+[[items]]
+id = "dibao-review"
+category = "最低生活保障"
+name = "最低生活保障审核确认"
+{aliases}content = "审核确认结果"
+basis = "《社会救助暂行办法》（国务院令第649号）"
+deadline = "信息形成或者变更之日起20个工作日内"
+subject = "{{unit}}"
+channels = ["政府网站"]
+audience = "全社会"
+mode = "主动"
+levels = ["乡级"]
+"#
+    )
+}
+
+/// `gkml import` of a draft CSV against `reference`; the unit TOML and the compiled JSON.
+fn import_against(reference: &str, dir: &Path) -> (String, Value) {
+    let cats = dir.join("catalogues");
+    std::fs::create_dir_all(&cats).expect("mkdir");
+    std::fs::write(cats.join("05-社会救助.toml"), reference).expect("write reference");
+    let draft = dir.join("draft.csv");
+    std::fs::write(
+        &draft,
+        "领域,序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开,公开层级,备注\n\
+         社会救助领域,1,最低生活保障,政策法规,低保政策文件,《社会救助暂行办法》（国务院令第649号）,信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,✓,,✓,,乡级,\n\
+         ,,,最低生活保障对象认定,审核确认结果,《社会救助暂行办法》（国务院令第649号）,信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,✓,,✓,,乡级,\n",
+    )
+    .expect("write draft");
+    let toml = dir.join("unit.toml");
+    let cats_arg = cats.to_str().expect("utf8");
+    let o = gkml(&[
+        "import",
+        draft.to_str().expect("utf8"),
+        "--catalogues",
+        cats_arg,
+        "--name",
+        "乐昌镇",
+        "--full-name",
+        "乐昌镇人民政府",
+        "-o",
+        toml.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = std::fs::read_to_string(&toml).expect("toml");
+    let out = dir.join("out");
+    let o = compile(
+        &toml,
+        &out,
+        &[
+            "--catalogues",
+            cats_arg,
+            "--allow-errors",
+            "--date",
+            "2026-11-24",
+        ],
+    );
+    assert_ne!(code(&o), 2, "{}", stderr(&o));
+    let json = std::fs::read_dir(&out)
+        .expect("out")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("a JSON output");
+    let v = serde_json::from_slice(&std::fs::read(json).expect("read")).expect("json");
+    (text, v)
+}
+
+#[test]
+fn import_matches_a_row_written_under_a_reference_alias_and_keeps_the_towns_wording() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (text, v) = import_against(
+        &alias_reference("aliases = [\"最低生活保障对象认定\"]\n"),
+        dir.path(),
+    );
+    // The row is the reference item under another name: no drop, no add, only a change of
+    // the name, so the item keeps its id, basis and deadline from the reference.
+    assert!(!text.contains("drop ="), "{text}");
+    assert!(!text.contains("[[sections.add]]"), "{text}");
+    assert!(
+        text.contains(
+            "[[sections.change]]\nid = \"dibao-review\"\nname = \"最低生活保障对象认定\"\n"
+        ),
+        "{text}"
+    );
+    let names: Vec<String> = keyed(&v).keys().cloned().collect();
+    assert!(
+        names
+            .iter()
+            .any(|k| k.ends_with("/\"最低生活保障对象认定\"")),
+        "the compiled table shows the town's wording: {names:?}"
+    );
+    assert!(
+        !names.iter().any(|k| k.contains("最低生活保障审核确认")),
+        "{names:?}"
+    );
+    // Aliases are reference metadata: not in the compiled JSON.
+    assert!(!serde_json::to_string(&v).expect("json").contains("aliases"));
+
+    // Without the alias the same row is a different item: the reference's is dropped and the
+    // row added, which is what the alias exists to avoid.
+    let dir = tempfile::tempdir().expect("tmp");
+    let (text, _) = import_against(&alias_reference(""), dir.path());
+    assert!(text.contains("drop = [\"dibao-review\"]"), "{text}");
+    assert!(text.contains("[[sections.add]]"), "{text}");
+}

@@ -489,6 +489,10 @@ pub struct Item {
     /// follows (`source = "…"` in TOML). Reference metadata, not a §2 column: it reaches the
     /// JSON output only, never the published tables.
     pub source: Option<String>,
+    /// Other names under which published catalogues list this same reference item
+    /// (`aliases = ["…"]` in a reference TOML). `gkml import` matches a draft row by them as by
+    /// the name; reference metadata, never printed in a table.
+    pub aliases: Vec<String>,
     /// Where the item as a whole comes from (its table in TOML, its row in a sheet).
     pub loc: Option<Loc>,
     /// Where each field's value comes from, where it differs from `loc`.

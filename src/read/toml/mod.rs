@@ -82,6 +82,12 @@ pub struct ItemToml {
     /// (e.g. 民办函〔2019〕52号 附件 社会救助领域基层政务公开标准目录). Reference metadata: in the
     /// JSON output, not in the published tables.
     pub source: Option<String>,
+    /// Reference catalogues only: other names under which real published catalogues list this
+    /// same item (a county's 最低生活保障对象认定 for 最低生活保障审核确认). `gkml import` matches a
+    /// draft row written under one of them to this item; never printed in a table. Each must
+    /// differ from every name and alias in the file.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub aliases: Option<Spanned<Vec<S>>>,
 }
 
 /// A reference catalogue file (`catalogues/NN-<domain>.toml`).
@@ -568,6 +574,13 @@ fn item(ctx: &Ctx<'_>, t: Spanned<ItemToml>) -> Result<(Item, Vec<Field>), Diagn
         .source
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
+    if let Some(a) = t.aliases {
+        it.aliases = a
+            .into_inner()
+            .into_iter()
+            .map(|x| x.into_inner().trim().to_string())
+            .collect();
+    }
     if let Some(a) = t.allow {
         let loc = ctx.loc(a.span());
         it.allow = a
@@ -604,11 +617,19 @@ fn reference(ctx: &Ctx<'_>, r: ReferenceToml) -> Result<Catalogue, Diagnostic> {
             .hint("试点领域写 domain = \"社会救助\"；一般栏目写 section = \"概况信息\""))
         }
     };
-    let items = r
-        .items
-        .into_iter()
-        .map(|t| item(ctx, t).map(|x| x.0))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut items = Vec::with_capacity(r.items.len());
+    let mut alias_locs = Vec::with_capacity(r.items.len());
+    for t in r.items {
+        alias_locs.push(
+            t.get_ref()
+                .aliases
+                .as_ref()
+                .map(|a| a.get_ref().iter().map(|x| ctx.loc(x.span())).collect())
+                .unwrap_or_default(),
+        );
+        items.push(item(ctx, t)?.0);
+    }
+    check_aliases(&items, &alias_locs)?;
     Ok(Catalogue {
         unit: Unit::default(),
         file: Arc::clone(&ctx.file),
@@ -620,6 +641,47 @@ fn reference(ctx: &Ctx<'_>, r: ReferenceToml) -> Result<Catalogue, Diagnostic> {
         }],
         is_reference: true,
     })
+}
+
+/// Every alias must name its item alone: an alias that reads (as `gkml import` compares names)
+/// like the item's own name, another item's name, or an alias given before would make a
+/// draft row match an item the catalogue's author did not mean. `locs[i]` are the places of
+/// `items[i]`'s aliases.
+fn check_aliases(items: &[Item], locs: &[Vec<Loc>]) -> Result<(), Diagnostic> {
+    let label = |it: &Item| it.id.clone().unwrap_or_else(|| it.name.clone());
+    let mut owner: BTreeMap<String, (usize, &'static str)> = BTreeMap::new();
+    for (i, it) in items.iter().enumerate() {
+        owner
+            .entry(domains::name_key(&it.name))
+            .or_insert((i, "名称"));
+    }
+    for (i, it) in items.iter().enumerate() {
+        for (k, alias) in it.aliases.iter().enumerate() {
+            let at = locs.get(i).and_then(|l| l.get(k)).or(it.loc.as_ref());
+            let key = domains::name_key(alias);
+            let clash = if key.is_empty() {
+                Some("别名为空".to_string())
+            } else {
+                match owner.get(&key) {
+                    Some((j, _)) if *j == i => Some(format!(
+                        "别名“{alias}”与事项 {} 自己的名称或别名相同",
+                        label(it)
+                    )),
+                    Some((j, what)) => items
+                        .get(*j)
+                        .map(|other| format!("别名“{alias}”与事项 {} 的{what}相同", label(other))),
+                    None => None,
+                }
+            };
+            if let Some(message) = clash {
+                return Err(Diagnostic::new(&codes::TOML_STRUCTURE, message)
+                    .at(at)
+                    .hint("aliases 只写县乡公开目录实际使用的其他名称，每个名称在同一参考目录中只能指向一个事项"));
+            }
+            owner.insert(key, (i, "别名"));
+        }
+    }
+    Ok(())
 }
 
 /// `section = "…"` always names a general section, whatever its name.
@@ -635,6 +697,20 @@ fn levels_of(v: &Spanned<Vec<S>>) -> Vec<Level> {
         .iter()
         .map(|l| Level::parse(l.get_ref()))
         .collect()
+}
+
+/// `aliases` belong to the reference catalogues (they tell `gkml import` how counties word an
+/// item); in a unit's `add` or `change` they would do nothing, so they are refused there.
+fn no_aliases(it: &Item, at: &Loc) -> Result<(), Diagnostic> {
+    if it.aliases.is_empty() {
+        return Ok(());
+    }
+    Err(Diagnostic::new(
+        &codes::TOML_STRUCTURE,
+        "单位目录的事项不能写 aliases（别名只用于参考目录）",
+    )
+    .at(Some(at))
+    .hint("删除 aliases；单位自己的名称写在 name 中"))
 }
 
 fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
@@ -710,6 +786,7 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
             .map(|t| {
                 let tloc = ctx.loc(t.span());
                 let (it, set) = item(ctx, t)?;
+                no_aliases(&it, &tloc)?;
                 match it.id.clone() {
                     Some(id) => Ok(ItemPatch {
                         id,
@@ -746,7 +823,11 @@ fn unit(ctx: &Ctx<'_>, u: UnitToml) -> Result<UnitSpec, Diagnostic> {
             add: s
                 .add
                 .into_iter()
-                .map(|t| item(ctx, t).map(|x| x.0))
+                .map(|t| {
+                    let tloc = ctx.loc(t.span());
+                    let it = item(ctx, t)?.0;
+                    no_aliases(&it, &tloc).map(|()| it)
+                })
                 .collect::<Result<Vec<_>, _>>()?,
         });
     }
@@ -858,5 +939,29 @@ mod tests {
         assert_eq!(diags[0].code, "GK003");
         assert_eq!(diags[0].line, Some(3));
         assert!(diags[0].message.contains("nmae"), "{}", diags[0].message);
+    }
+
+    #[test]
+    fn aliases_are_read_on_reference_items_and_refused_in_a_units_add() {
+        let f: Arc<str> = Arc::from("x.toml");
+        let (doc, diags) = parse(
+            &f,
+            "domain = \"社会救助\"\n[[items]]\nid = \"a\"\nname = \"最低生活保障审核确认\"\naliases = [\" 最低生活保障对象认定 \"]\n",
+            Path::new("."),
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let Some(TomlDoc::Reference(cat)) = doc else {
+            panic!("a reference")
+        };
+        assert_eq!(cat.sections[0].items[0].aliases, ["最低生活保障对象认定"]);
+        let (doc, diags) = parse(
+            &f,
+            "name = \"乐昌镇\"\nkind = \"乡镇\"\n[[sections]]\ndomain = \"社会救助\"\n[[sections.add]]\nname = \"低保\"\naliases = [\"低保认定\"]\n",
+            Path::new("."),
+        );
+        assert!(doc.is_none());
+        assert_eq!(diags[0].code, "GK003");
+        assert_eq!(diags[0].line, Some(5));
+        assert!(diags[0].message.contains("aliases"), "{}", diags[0].message);
     }
 }
