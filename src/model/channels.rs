@@ -405,9 +405,16 @@ fn split_outside_brackets(s: &str) -> Vec<&str> {
 }
 
 /// Split a run of text into channels. 其他 swallows the rest of its list entry as free text.
+/// What may stand between two channel names besides the list separators: spaces, and the
+/// slashes and bars platforms export lists with ("政府网站/公示栏"). A slash inside a name
+/// (社区/企事业单位/村公示栏) is part of it: names are matched longest first.
+fn is_gap(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{3000}' | '/' | '／' | '|' | '｜')
+}
+
 fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
     for part in split_outside_brackets(seg) {
-        let mut rest = part.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+        let mut rest = part.trim_matches(is_gap);
         while !rest.is_empty() {
             match match_channel_prefix(rest) {
                 Some((ChannelKind::Other, after)) => {
@@ -419,22 +426,17 @@ fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
                     };
                     let text = strip_brackets(own);
                     out.push(Channel::Other((!text.is_empty()).then(|| text.to_string())));
-                    rest = more.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+                    rest = more.trim_start_matches(is_gap);
                 }
                 Some((kind, after)) => {
                     out.push(Channel::Known(kind));
-                    rest = after.trim_start_matches(|c: char| {
-                        c.is_whitespace() || c == '\u{3000}' || c == '（' || c == '）'
-                    });
+                    rest = after.trim_start_matches(|c: char| is_gap(c) || c == '（' || c == '）');
                 }
                 None => {
-                    // Unknown words up to the next space; the rest is tried again.
-                    let end = rest
-                        .find(|c: char| c.is_whitespace() || c == '\u{3000}')
-                        .unwrap_or(rest.len());
+                    // Unknown words up to the next space or slash; the rest is tried again.
+                    let end = rest.find(is_gap).unwrap_or(rest.len());
                     out.push(Channel::Unknown(rest[..end].to_string()));
-                    rest = rest[end..]
-                        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+                    rest = rest[end..].trim_start_matches(is_gap);
                 }
             }
         }
@@ -704,6 +706,23 @@ mod tests {
                 Channel::Known(ChannelKind::PressConference),
                 Channel::Known(ChannelKind::DoorToDoor),
                 Channel::Known(ChannelKind::NoticeBoard)
+            ]
+        );
+    }
+
+    /// Platforms export lists with slashes or bars between names; a slash inside a name
+    /// still belongs to it.
+    #[test]
+    fn slashes_and_bars_between_channel_names_separate_them() {
+        let c = Channel::parse_list("政府网站/公示栏｜两微一端 / 发布会/听证会／村村响");
+        assert_eq!(
+            c,
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::NewMedia),
+                Channel::Known(ChannelKind::PressConference),
+                Channel::Known(ChannelKind::NoticeBoard),
+                Channel::Unknown("村村响".into()),
             ]
         );
     }
