@@ -465,3 +465,47 @@ fn outline_numbering_before_item_names_is_not_part_of_the_name() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// Header wordings of platform exports and county templates: 公开期限 for 公开时限, 公开范围
+/// for 公开对象, 公开形式 for 公开方式, levels written 县乡两级; and a second column naming a
+/// field already named (公开时限 then 公开期限) goes to 备注 with GK009 instead of silently
+/// overwriting the first, blank cells included.
+#[test]
+fn export_header_wordings_read_and_a_second_column_for_a_field_goes_to_remarks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\r\n序号,事项类别,公开事项名称,公开要素,法律法规依据,公开期限,责任主体,公开载体,公开范围,公开形式,公开层级\r\n\
+         1,最低生活保障,低保对象认定,申请条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站/公示栏,全社会,主动,县乡两级\r\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "社会救助.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let it = items(&cats)[0].1;
+    assert_eq!(it.deadline, "信息形成或者变更之日起20个工作日内");
+    assert_eq!(it.levels.len(), 2);
+    assert_eq!(it.channels.len(), 2);
+
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\r\n序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开期限,公开主体,公开渠道,公开对象,公开方式\r\n\
+         1,最低生活保障,低保对象认定,条件,{BASIS},信息形成或者变更之日起20个工作日内,长期,乐昌镇人民政府,政府网站,全社会,主动\r\n\
+         2,最低生活保障,低保金发放,对象,{BASIS},信息形成或者变更之日起20个工作日内,,乐昌镇人民政府,政府网站,全社会,主动\r\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "社会救助2.csv", &text));
+    assert_eq!(codes(&diags), ["GK009@G2"]);
+    let got: Vec<(String, String)> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| (i.deadline.clone(), i.remarks.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "信息形成或者变更之日起20个工作日内".to_string(),
+                "公开期限：长期".to_string()
+            ),
+            (
+                "信息形成或者变更之日起20个工作日内".to_string(),
+                String::new()
+            )
+        ]
+    );
+}

@@ -270,8 +270,29 @@ impl Level {
         }
     }
 
-    /// Split a 公开层级 cell ("乡级、村级") into levels.
+    /// Split a 公开层级 cell ("乡级、村级") into levels; "县乡两级", "县、乡、村三级" name
+    /// each level by its first character.
     pub fn parse_list(raw: &str) -> Vec<Level> {
+        let compact: String = raw
+            .chars()
+            .filter(|c| !"、，,；;/ \u{3000}\n".contains(*c))
+            .collect();
+        if let Some(head) = ["两级", "二级", "三级"]
+            .iter()
+            .find_map(|w| compact.strip_suffix(w))
+            .filter(|h| h.chars().count() >= 2 && h.chars().all(|c| "县乡镇村".contains(c)))
+        {
+            let mut out: Vec<Level> = head
+                .chars()
+                .map(|c| match c {
+                    '县' => Level::County,
+                    '村' => Level::Village,
+                    _ => Level::Town,
+                })
+                .collect();
+            out.dedup();
+            return out;
+        }
         raw.split(['、', '，', ',', '；', ';', '/', ' ', '\u{3000}', '\n'])
             .map(str::trim)
             .filter(|s| !s.is_empty())
@@ -895,6 +916,23 @@ mod tests {
         assert_eq!(
             Level::parse_list("乡级、村级"),
             vec![Level::Town, Level::Village]
+        );
+        assert_eq!(
+            Level::parse_list("县乡两级"),
+            vec![Level::County, Level::Town]
+        );
+        assert_eq!(
+            Level::parse_list("县、乡、村三级"),
+            vec![Level::County, Level::Town, Level::Village]
+        );
+        assert_eq!(
+            Level::parse_list("乡镇村两级"),
+            vec![Level::Town, Level::Village]
+        );
+        // Not a level shorthand: read as written, for GK208 to show.
+        assert_eq!(
+            Level::parse_list("市县两级"),
+            vec![Level::Unknown("市县两级".into())]
         );
         assert_eq!(Mode::parse("主动公开"), Mode::Active);
         assert_eq!(Mode::parse("依申請公開"), Mode::OnRequest);

@@ -105,7 +105,7 @@ fn by_keyword(k: &str) -> Option<Col> {
         Col::Text(Field::Seq)
     } else if ends(&["依据"]) {
         Col::Text(Field::Basis)
-    } else if ends(&["时限", "公开时间", "发布时间", "公开时效"]) {
+    } else if ends(&["时限", "公开时间", "发布时间", "公开时效", "公开期限"]) {
         Col::Text(Field::Deadline)
     } else if ends(&[
         "主体",
@@ -118,7 +118,7 @@ fn by_keyword(k: &str) -> Option<Col> {
         Col::Text(Field::Subject)
     } else if has(&["渠道", "载体"]) {
         Col::Channels
-    } else if ends(&["公开对象", "发布对象"]) {
+    } else if ends(&["公开对象", "发布对象", "公开范围", "面向对象"]) {
         Col::AudienceText
     } else if ends(&["公开方式", "公开形式"]) {
         Col::ModeText
@@ -275,6 +275,23 @@ pub(super) fn score(labels: &[String]) -> (usize, bool) {
     (distinct.len(), cols.contains(&Col::Text(Field::Name)))
 }
 
+/// Two columns naming one text field (公开时限 and 公开期限, 公开依据 and 法律依据): the first
+/// is the field and the other is read as an unrecognised column (its text goes to 备注, GK009),
+/// rather than one silently overwriting the other, blank cells included.
+fn first_of_each_field(mut cols: Vec<Option<Col>>) -> Vec<Option<Col>> {
+    let mut seen = Vec::new();
+    for c in cols.iter_mut() {
+        if let Some(Col::Text(f)) = *c {
+            if seen.contains(&f) {
+                *c = None;
+            } else {
+                seen.push(f);
+            }
+        }
+    }
+    cols
+}
+
 pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
     for i in 0..rows.len() {
         let single = combine(&rows[i], None);
@@ -303,7 +320,7 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                 .find(|c| c.contains("目录") || c.contains("目錄"))
                 .or_else(|| above().find(|c| title_domain(c).is_some()))
                 .map(str::to_string);
-            let cols = labels.iter().map(|l| classify(l)).collect();
+            let cols = first_of_each_field(labels.iter().map(|l| classify(l)).collect());
             // Only the vocabulary map is asked: a Simplified header never holds one of its
             // Traditional characters, so a Simplified file is never converted (乾县 stays).
             // The header's own words may be converted fully (公開, 編號); a title above it
