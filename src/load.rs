@@ -101,11 +101,9 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>, limits: &Limi
             );
         }
     }
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("目录")
-        .to_string();
+    // The unit a draft that names none is given: its file name, read as a title would be.
+    let stem =
+        table::unit_from_file_stem(path.file_stem().and_then(|s| s.to_str()).unwrap_or("目录"));
     match ty {
         FileType::Toml => read_toml(path, &file, store, county, limits),
         FileType::Csv | FileType::Tsv | FileType::Text => {

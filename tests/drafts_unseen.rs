@@ -509,3 +509,24 @@ fn export_header_wordings_read_and_a_second_column_for_a_field_goes_to_remarks()
         ]
     );
 }
+
+/// A draft with no title row and no 单位 column, saved under the name of the notice's
+/// attachment: the unit is read from the file name as from a title (附件 label and catalogue
+/// words dropped), so the outputs are 乐昌镇.xlsx …, not 附件2：….xlsx.
+#[test]
+fn the_unit_of_an_untitled_draft_is_read_from_its_attachment_file_name() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "领域,{HEADER}\r\n社会救助,1,最低生活保障,{}\r\n",
+        row("低保对象认定")
+    );
+    let (cats, diags) = read(&csv(
+        dir.path(),
+        "附件2：曲沃县乐昌镇人民政府基层政务公开标准目录（2024年修订）.csv",
+        &text,
+    ));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    assert_eq!(cats[0].unit.name, "乐昌镇");
+    let (cats, _) = read(&csv(dir.path(), "乐昌镇_定稿.csv", &text));
+    assert_eq!(cats[0].unit.name, "乐昌镇_定稿");
+}

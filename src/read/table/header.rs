@@ -413,11 +413,16 @@ pub(super) fn title_domain(title: &str) -> Option<(domains::SectionKey, String)>
 /// (short name 乐昌镇, full name 曲沃县乐昌镇人民政府).
 pub fn unit_from_title(title: &str) -> Option<(String, String)> {
     let t = domains::to_simplified(title.trim());
+    let t = without_attachment_label(&t);
     let cut = [
         "基层政务公开事项标准目录",
         "基层政务公开标准目录",
         "政务公开事项标准目录",
         "政务公开标准目录",
+        "基层政务公开事项目录",
+        "政务公开事项目录",
+        "政务公开目录",
+        "公开事项目录",
         "标准目录",
         "目录",
     ]
@@ -447,9 +452,58 @@ pub fn unit_from_title(title: &str) -> Option<(String, String)> {
     Some((short, full))
 }
 
+/// A title or file name without the attachment label a notice gives it: "附件2：", "附件1-",
+/// "附表3 ", "附件二、".
+fn without_attachment_label(t: &str) -> &str {
+    let Some(rest) = t.strip_prefix("附件").or_else(|| t.strip_prefix("附表")) else {
+        return t;
+    };
+    // The number (2, 2-1, 二), then what separates it from the title.
+    rest.trim_start_matches(|c: char| {
+        c.is_ascii_digit()
+            || "一二三四五六七八九十".contains(c)
+            || matches!(c, '-' | '－' | '.' | '．')
+    })
+    .trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '：' | ':' | '、' | '—' | '_' | '－' | '-')
+    })
+}
+
+/// The unit a file's name gives when the draft names none (no 单位 column, no title row):
+/// the stem read as a title ("附件2：乐昌镇基层政务公开标准目录（2024年修订）" → 乐昌镇,
+/// "曲沃县乐昌镇人民政府政务公开事项目录" → 乐昌镇), else the stem as it is. A name with a
+/// digit in it (a year: "2024年政务公开目录") is not a unit.
+pub fn unit_from_file_stem(stem: &str) -> String {
+    match unit_from_title(stem) {
+        Some((short, _))
+            if short.chars().count() >= 2 && !short.chars().any(|c| c.is_ascii_digit()) =>
+        {
+            short
+        }
+        _ => stem.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_names_from_file_stems() {
+        for (stem, unit) in [
+            ("附件2：乐昌镇基层政务公开标准目录（2024年修订）", "乐昌镇"),
+            ("附件1-曲沃县乐昌镇人民政府政务公开事项目录", "乐昌镇"),
+            ("附表3 新街镇基层政务公开标准目录", "新街镇"),
+            ("嘉鱼县民政局政务公开事项标准目录", "民政局"),
+            ("乐昌镇", "乐昌镇"),
+            ("乐昌镇_gbk", "乐昌镇_gbk"),
+            ("2024年政务公开目录", "2024年政务公开目录"),
+            ("附件2", "附件2"),
+            ("目录", "目录"),
+        ] {
+            assert_eq!(unit_from_file_stem(stem), unit, "{stem}");
+        }
+    }
 
     #[test]
     fn unit_names_from_titles() {
