@@ -530,3 +530,23 @@ fn the_unit_of_an_untitled_draft_is_read_from_its_attachment_file_name() {
     let (cats, _) = read(&csv(dir.path(), "乐昌镇_定稿.csv", &text));
     assert_eq!(cats[0].unit.name, "乐昌镇_定稿");
 }
+
+/// A cell whose lines end in CR LF (text pasted from Word into Excel, or a CSV written on
+/// Windows with breaks inside quotes) reads as lines with nothing to report: the difference
+/// from Excel's own line break is invisible. Stray spaces in the same cell are still reported.
+#[test]
+fn windows_line_ends_inside_a_cell_are_line_breaks_not_stray_whitespace() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\r\n{HEADER}\r\n\
+         1,最低生活保障,低保对象认定,\"申请条件\r\n办理流程\",{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,✓,,✓,\r\n\
+         2,最低生活保障,低保金发放,\"发放对象 \r\n结果\",{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,✓,,✓,\r\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "社会救助.csv", &text));
+    assert_eq!(codes(&diags), ["GK602@D4"]);
+    let contents: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| i.content.clone())
+        .collect();
+    assert_eq!(contents, ["申请条件\n办理流程", "发放对象\n结果"]);
+}

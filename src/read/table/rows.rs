@@ -384,7 +384,12 @@ impl Layout {
                         loc: loc(),
                         field,
                     });
-                } else if matches!(col, Some(Col::Text(_))) && c.text != raw {
+                } else if matches!(col, Some(Col::Text(_)))
+                    && c.text != raw
+                    // Windows line ends inside a cell (text pasted from Word) look like
+                    // Excel's own line breaks: read as them, with nothing to report.
+                    && !(raw.contains("\r\n") && raw.replace("\r\n", "\n") == c.text)
+                {
                     item.notes.push(Note {
                         seen: Seen::Whitespace {
                             raw: raw.to_string(),
