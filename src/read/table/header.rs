@@ -292,6 +292,23 @@ fn first_of_each_field(mut cols: Vec<Option<Col>>) -> Vec<Option<Col>> {
     cols
 }
 
+/// The columns of a two-row header that sit under a merged 公开渠道和载体 (公开渠道, 公开载体 …)
+/// parent: each names a channel, a local one (村村响, 便民服务中心) included.
+fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
+    let n = top.cells.len().max(sub.cells.len());
+    let mut parent_is_channels = false;
+    (0..n)
+        .map(|i| {
+            let t = top.cells.get(i).map(|s| s.trim()).unwrap_or("");
+            if !t.is_empty() {
+                parent_is_channels = is_parent(t) && classify(t) == Some(Col::Channels);
+            }
+            let s = sub.cells.get(i).map(|s| s.trim()).unwrap_or("");
+            parent_is_channels && !s.is_empty()
+        })
+        .collect()
+}
+
 pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
     for i in 0..rows.len() {
         let single = combine(&rows[i], None);
@@ -320,7 +337,20 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                 .find(|c| c.contains("目录") || c.contains("目錄"))
                 .or_else(|| above().find(|c| title_domain(c).is_some()))
                 .map(str::to_string);
-            let cols = first_of_each_field(labels.iter().map(|l| classify(l)).collect());
+            let mut cols = first_of_each_field(labels.iter().map(|l| classify(l)).collect());
+            if last > i {
+                // A sub-column under the channels parent is a channel's mark column even when
+                // its label is a local channel the template does not list (村村响).
+                let children = rows
+                    .get(last)
+                    .map(|sub| under_channels_parent(&rows[i], sub))
+                    .unwrap_or_default();
+                for (c, child) in cols.iter_mut().zip(children) {
+                    if c.is_none() && child {
+                        *c = Some(Col::ChannelMark);
+                    }
+                }
+            }
             // Only the vocabulary map is asked: a Simplified header never holds one of its
             // Traditional characters, so a Simplified file is never converted (乾县 stays).
             // The header's own words may be converted fully (公開, 編號); a title above it

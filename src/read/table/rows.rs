@@ -443,9 +443,15 @@ impl Layout {
                     }
                     let label = self.labels.get(i).map(String::as_str).unwrap_or("");
                     let label = crate::domains::to_simplified(label);
+                    // A column for a local channel (村村响 under 公开渠道和载体) is that
+                    // channel as the template writes local ones: 其他（村村响）.
+                    let labelled = || match Channel::parse(&label) {
+                        Channel::Unknown(name) => Channel::Other(Some(name)),
+                        c => c,
+                    };
                     match mark(&value) {
                         Mark::Unset => {}
-                        Mark::Set => item.channels.push(Channel::parse(&label)),
+                        Mark::Set => item.channels.push(labelled()),
                         // Text in a channel's column: the free text of 其他, or a mark
                         // written with words (√政府网站).
                         Mark::Text(t) => match Channel::parse(&label) {
@@ -457,7 +463,7 @@ impl Layout {
                                 item.channels
                                     .push(Channel::Other((!t.is_empty()).then(|| t.to_string())));
                             }
-                            c if t.starts_with(SET_MARKS) => item.channels.push(c),
+                            _ if t.starts_with(SET_MARKS) => item.channels.push(labelled()),
                             _ => item.notes.push(Note {
                                 seen: Seen::UnreadableMark {
                                     text: t.to_string(),
