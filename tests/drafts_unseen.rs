@@ -584,3 +584,66 @@ fn a_local_channel_column_under_the_channels_parent_is_a_channel() {
         ]
     );
 }
+
+/// Checkboxes made as Excel and WPS users make them: R (ticked) and £ (empty) in a cell set in
+/// Wingdings 2, þ and ¨ in Wingdings. They read as ■/□ marks; an R in an ordinary cell stays
+/// a letter.
+#[test]
+fn checkbox_letters_in_a_symbol_font_cell_are_marks() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("社会救助.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let w2 = Format::new().set_font_name("Wingdings 2");
+    let w1 = Format::new().set_font_name("Wingdings");
+    ws.write(0, 0, "乐昌镇社会救助领域基层政务公开标准目录")
+        .expect("write");
+    for (c, h) in HEADER.split(',').enumerate() {
+        ws.write(1, c as u16, h).expect("write");
+    }
+    let rows: [(&str, &Format, [&str; 4]); 2] = [
+        ("低保对象认定", &w2, ["R", "£", "R", "£"]),
+        ("低保金发放", &w1, ["þ", "¨", "¨", "þ"]),
+    ];
+    for (r, (name, font, marks)) in rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        let cells = [
+            "1",
+            "最低生活保障",
+            name,
+            "条件",
+            BASIS,
+            "信息形成或者变更之日起20个工作日内",
+            "乐昌镇人民政府",
+            "政府网站",
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            ws.write(r, c as u16, *v).expect("write");
+        }
+        for (k, m) in marks.iter().enumerate() {
+            ws.write_with_format(r, 8 + k as u16, *m, font)
+                .expect("write");
+        }
+    }
+    ws.write(4, 2, "R码申领").expect("write");
+    wb.save(&path).expect("save");
+    let (cats, diags) = read(&path);
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{} {:?} {:?}", i.name, i.audience, i.mode))
+        .collect();
+    assert_eq!(
+        got[..2],
+        [
+            "低保对象认定 [Public] [Active]".to_string(),
+            "低保金发放 [Public] [OnRequest]".to_string()
+        ]
+    );
+    assert_eq!(items(&cats)[2].1.name, "R码申领");
+    assert!(
+        !codes(&diags).iter().any(|c| c.starts_with("GK209")),
+        "{:?}",
+        codes(&diags)
+    );
+}

@@ -75,6 +75,9 @@ const MAX_XFS: usize = 65_536;
 pub struct CellFormats {
     /// By xf index: the format code, `None` for General (or an id this module does not know).
     xfs: Vec<Option<std::sync::Arc<str>>>,
+    /// By xf index: the symbol font (Wingdings, Wingdings 2) the cell's text is drawn in, when
+    /// it is one: a cell holding R in Wingdings 2 shows a ticked box.
+    symbols: Vec<Option<std::sync::Arc<str>>>,
 }
 
 impl CellFormats {
@@ -85,13 +88,28 @@ impl CellFormats {
         let mut custom: std::collections::HashMap<u32, std::sync::Arc<str>> =
             std::collections::HashMap::new();
         let mut ids: Vec<Option<u32>> = Vec::new();
+        let mut font_ids: Vec<Option<usize>> = Vec::new();
+        // The workbook's fonts (not the differential ones of <dxfs>): a symbol font's name.
+        let mut fonts: Vec<Option<std::sync::Arc<str>>> = Vec::new();
         let mut r = quick_xml::Reader::from_str(xml);
         let mut in_xfs = false;
+        let mut in_fonts = false;
         loop {
             match r.read_event() {
                 Ok(Event::Start(e)) if e.local_name().as_ref() == "cellXfs" => in_xfs = true,
                 Ok(Event::End(e)) if e.local_name().as_ref() == "cellXfs" => in_xfs = false,
+                Ok(Event::Start(e)) if e.local_name().as_ref() == "fonts" => in_fonts = true,
+                Ok(Event::End(e)) if e.local_name().as_ref() == "fonts" => in_fonts = false,
                 Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
+                    "font" if in_fonts && fonts.len() < MAX_XFS => fonts.push(None),
+                    "name" if in_fonts => {
+                        let name = xml_attr(&e, "val").unwrap_or_default();
+                        let symbol = ["wingdings", "wingdings 2"]
+                            .contains(&name.trim().to_ascii_lowercase().as_str());
+                        if let (true, Some(last)) = (symbol, fonts.last_mut()) {
+                            *last = Some(name.trim().into());
+                        }
+                    }
                     "numFmt" if custom.len() < MAX_XFS => {
                         let id = xml_attr(&e, "numFmtId").and_then(|v| v.parse::<u32>().ok());
                         let code = xml_attr(&e, "formatCode");
@@ -103,6 +121,7 @@ impl CellFormats {
                     }
                     "xf" if in_xfs && ids.len() < MAX_XFS => {
                         ids.push(xml_attr(&e, "numFmtId").and_then(|v| v.parse::<u32>().ok()));
+                        font_ids.push(xml_attr(&e, "fontId").and_then(|v| v.parse().ok()));
                     }
                     _ => {}
                 },
@@ -121,7 +140,16 @@ impl CellFormats {
                 (!is_general(&code)).then_some(code)
             })
             .collect();
-        CellFormats { xfs }
+        let symbols = font_ids
+            .into_iter()
+            .map(|id| fonts.get(id?).cloned().flatten())
+            .collect();
+        CellFormats { xfs, symbols }
+    }
+
+    /// The symbol font (Wingdings, Wingdings 2) of cell format `s`, if its font is one.
+    pub fn symbol_font(&self, s: u32) -> Option<&str> {
+        self.symbols.get(s as usize)?.as_deref()
     }
 
     /// The format code of cell format `s`, when it is not General.
@@ -131,7 +159,7 @@ impl CellFormats {
 
     /// Whether any cell format shows values differently from General.
     pub fn is_empty(&self) -> bool {
-        self.xfs.iter().all(Option::is_none)
+        self.xfs.iter().all(Option::is_none) && self.symbols.iter().all(Option::is_none)
     }
 }
 

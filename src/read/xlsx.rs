@@ -233,7 +233,10 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
                         .then(|| attr_value(tag, b" s=\""))
                         .flatten()
                         .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u32>().ok())
-                        .filter(|&xf| facts.formats.code(xf).is_some());
+                        .filter(|&xf| {
+                            facts.formats.code(xf).is_some()
+                                || facts.formats.symbol_font(xf).is_some()
+                        });
                     if let (Some(xf), Ok(r), Ok(c)) =
                         (xf, u32::try_from(pos.0), u32::try_from(pos.1))
                     {
@@ -635,13 +638,40 @@ impl<'a> Shown<'a> {
                 formats,
                 styled,
                 date1904,
-            } => styled
-                .get(&pos)
-                .and_then(|&xf| formats.code(xf))
-                .and_then(|code| formatted(code, d, *date1904)),
+            } => {
+                let xf = *styled.get(&pos)?;
+                if let (Some(font), Data::String(s)) = (formats.symbol_font(xf), d) {
+                    return symbol_marks(font, s);
+                }
+                formats
+                    .code(xf)
+                    .and_then(|code| formatted(code, d, *date1904))
+            }
             Shown::Texts(t) => t.get(&pos).map(|s| (*s).to_string()),
         }
     }
+}
+
+/// A cell drawn in a symbol font (R or £ in Wingdings 2, þ in Wingdings: how Excel and WPS
+/// users make checkboxes): its checkbox characters as ■/□, the rest as written; `None` when
+/// it holds none.
+fn symbol_marks(font: &str, s: &str) -> Option<String> {
+    let mut changed = false;
+    let out: String = s
+        .chars()
+        .map(|c| match super::document::symbol_mark(font, c as u32) {
+            Some(checked) => {
+                changed = true;
+                if checked {
+                    '■'
+                } else {
+                    '□'
+                }
+            }
+            None => c,
+        })
+        .collect();
+    changed.then_some(out)
 }
 
 /// A value under a number format, as Excel shows it; `None` when the format does not change
