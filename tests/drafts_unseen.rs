@@ -586,8 +586,8 @@ fn a_local_channel_column_under_the_channels_parent_is_a_channel() {
 }
 
 /// Checkboxes made as Excel and WPS users make them: R (ticked) and £ (empty) in a cell set in
-/// Wingdings 2, þ and ¨ in Wingdings. They read as ■/□ marks; an R in an ordinary cell stays
-/// a letter.
+/// Wingdings 2, þ and ¨ in Wingdings, or typed in a rich-text channel cell with only the box
+/// letters in Wingdings 2. They read as ■/□ marks; an R in an ordinary cell stays a letter.
 #[test]
 fn checkbox_letters_in_a_symbol_font_cell_are_marks() {
     use rust_xlsxwriter::{Format, Workbook};
@@ -626,6 +626,21 @@ fn checkbox_letters_in_a_symbol_font_cell_are_marks() {
                 .expect("write");
         }
     }
+    // A channel cell typed as rich text: R and £ in Wingdings 2 before each channel.
+    let plain = Format::new();
+    ws.write_rich_string(
+        2,
+        7,
+        &[
+            (&w2, "R"),
+            (&plain, "政府网站 "),
+            (&w2, "£"),
+            (&plain, "两微一端 "),
+            (&w2, "R"),
+            (&plain, "公示栏"),
+        ],
+    )
+    .expect("rich");
     ws.write(4, 2, "R码申领").expect("write");
     wb.save(&path).expect("save");
     let (cats, diags) = read(&path);
@@ -641,6 +656,13 @@ fn checkbox_letters_in_a_symbol_font_cell_are_marks() {
         ]
     );
     assert_eq!(items(&cats)[2].1.name, "R码申领");
+    assert_eq!(
+        items(&cats)[0].1.channels,
+        [
+            Channel::Known(ChannelKind::Website),
+            Channel::Known(ChannelKind::NoticeBoard)
+        ]
+    );
     assert!(
         !codes(&diags).iter().any(|c| c.starts_with("GK209")),
         "{:?}",

@@ -139,6 +139,12 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
                 "共享字符串表声明有 {declared} 个字符串，实际内容最多只能容纳 {found} 个"
             )));
         }
+        drop(f);
+        if let Some(text) = part_text_limited(&mut z, &name, limits.max_input_bytes) {
+            if text.contains("Wingdings") {
+                facts.rich.extend(symbol_runs(&text));
+            }
+        }
     }
     // Number formats first, so the sheet scan below can note which cells use one that
     // shows a value differently from General (`0"个工作日"`, `m"月"d"日"`).
@@ -316,11 +322,81 @@ struct ZipFacts {
     ods: Vec<super::ods::OdsTable>,
     /// The workbook counts days from 1904 (old Mac Excel), as calamine found.
     date1904: bool,
+    /// Shared strings with runs in a symbol font (a checkbox typed as R in Wingdings 2 before
+    /// 政府网站): the text calamine gives → the text shown, checkboxes as ■/□.
+    rich: std::collections::HashMap<String, String>,
 }
 
 /// At most this many formatted cells are remembered per workbook (a catalogue has a few
 /// thousand cells); a hostile sheet with millions reads the rest as plain values.
 const MAX_STYLED_CELLS: usize = 1_000_000;
+
+/// A zip part's text, at most `max` bytes.
+fn part_text_limited(
+    z: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    max: u64,
+) -> Option<String> {
+    use std::io::Read;
+    let f = z.by_name(name).ok()?;
+    let mut s = String::new();
+    f.take(max).read_to_string(&mut s).ok()?;
+    Some(s)
+}
+
+/// The shared strings (`<si>`) with a run in a symbol font whose characters draw checkboxes:
+/// (the text as calamine reads it, runs joined and phonetic runs left out → the text shown).
+fn symbol_runs(xml: &str) -> std::collections::HashMap<String, String> {
+    use quick_xml::events::Event;
+    let mut out = std::collections::HashMap::new();
+    let mut r = quick_xml::Reader::from_str(xml);
+    let (mut plain, mut shown) = (String::new(), String::new());
+    let mut font: Option<String> = None;
+    let (mut in_t, mut in_phonetic, mut changed) = (false, false, false);
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(e)) => match e.local_name().as_ref() {
+                "si" => {
+                    plain.clear();
+                    shown.clear();
+                    changed = false;
+                }
+                "r" => font = None,
+                "t" => in_t = true,
+                "rPh" => in_phonetic = true,
+                _ => {}
+            },
+            Ok(Event::Empty(e)) if e.local_name().as_ref() == "rFont" => {
+                font = e.attributes().flatten().find_map(|a| {
+                    (a.key.local_name().as_ref() == "val").then(|| a.value.to_string())
+                });
+            }
+            Ok(Event::Text(t)) if in_t && !in_phonetic => {
+                let text = t.xml10_content().into_owned();
+                plain.push_str(&text);
+                match font.as_deref().and_then(|f| symbol_marks(f, &text)) {
+                    Some(marked) => {
+                        changed = true;
+                        shown.push_str(&marked);
+                    }
+                    None => shown.push_str(&text),
+                }
+            }
+            Ok(Event::End(e)) => match e.local_name().as_ref() {
+                "t" => in_t = false,
+                "rPh" => in_phonetic = false,
+                "r" => font = None,
+                "si" if changed && out.len() < MAX_STYLED_CELLS => {
+                    out.insert(plain.clone(), shown.clone());
+                }
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
+}
 
 /// A zip part's text, at most 4 MB (workbook.xml and its relationships are small).
 fn part_text(z: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
@@ -496,8 +572,8 @@ impl SheetLooks<'_> {
     /// The number format code of the cell at `pos` (0-based), when it shows the value
     /// differently from General (xlsx only).
     pub(crate) fn code(&self, pos: (u32, u32)) -> Option<&str> {
-        match &self.0 {
-            Shown::Formats {
+        match &self.0.how {
+            How::Formats {
                 formats, styled, ..
             } => styled.get(&pos).and_then(|&xf| formats.code(xf)),
             _ => None,
@@ -572,7 +648,7 @@ pub(crate) fn keep_visibility(ws: &mut rust_xlsxwriter::Worksheet, v: &calamine:
 
 /// How a sheet's cells are shown where that differs from their plain value: through the
 /// cell's number format (xlsx), or the text LibreOffice/WPS stored beside the value (ods).
-enum Shown<'a> {
+enum How<'a> {
     Plain,
     Formats {
         formats: &'a super::numfmt::CellFormats,
@@ -582,7 +658,39 @@ enum Shown<'a> {
     Texts(std::collections::HashMap<(u32, u32), &'a str>),
 }
 
+/// How a sheet's cells are shown: by their format or stored text, and, for shared strings
+/// with runs in a symbol font, by those runs drawn as checkboxes.
+struct Shown<'a> {
+    how: How<'a>,
+    rich: &'a std::collections::HashMap<String, String>,
+}
+
 impl<'a> Shown<'a> {
+    /// How the cells of sheet `name` are shown.
+    fn of(facts: &'a ZipFacts, name: &str, range: &Range<Data>) -> Self {
+        Shown {
+            how: How::of(facts, name, range),
+            rich: &facts.rich,
+        }
+    }
+
+    /// The text of the cell at `pos` (0-based) holding `d`.
+    fn text(&self, pos: (u32, u32), d: &Data) -> String {
+        self.shown(pos, d).unwrap_or_else(|| cell_text(d))
+    }
+
+    /// The text of the cell at `pos`, when it differs from the plain value.
+    fn shown(&self, pos: (u32, u32), d: &Data) -> Option<String> {
+        if let (false, Data::String(s)) = (self.rich.is_empty(), d) {
+            if let Some(marked) = self.rich.get(s) {
+                return Some(marked.clone());
+            }
+        }
+        self.how.shown(pos, d)
+    }
+}
+
+impl<'a> How<'a> {
     /// How the cells of sheet `name` are shown.
     fn of(facts: &'a ZipFacts, name: &str, range: &Range<Data>) -> Self {
         if let Some(styled) = facts
@@ -590,7 +698,7 @@ impl<'a> Shown<'a> {
             .get(name)
             .and_then(|part| facts.styled.get(part))
         {
-            return Shown::Formats {
+            return How::Formats {
                 formats: &facts.formats,
                 styled,
                 date1904: facts.date1904,
@@ -601,7 +709,7 @@ impl<'a> Shown<'a> {
             range.start(),
             range.end(),
         ) else {
-            return Shown::Plain;
+            return How::Plain;
         };
         // Runs of repeated cells are expanded only within the range calamine read, so the
         // map holds at most one entry per cell read.
@@ -622,19 +730,14 @@ impl<'a> Shown<'a> {
                 }
             }
         }
-        Shown::Texts(texts)
-    }
-
-    /// The text of the cell at `pos` (0-based) holding `d`.
-    fn text(&self, pos: (u32, u32), d: &Data) -> String {
-        self.shown(pos, d).unwrap_or_else(|| cell_text(d))
+        How::Texts(texts)
     }
 
     /// The text of the cell at `pos`, when it differs from the plain value.
     fn shown(&self, pos: (u32, u32), d: &Data) -> Option<String> {
         match self {
-            Shown::Plain => None,
-            Shown::Formats {
+            How::Plain => None,
+            How::Formats {
                 formats,
                 styled,
                 date1904,
@@ -647,7 +750,7 @@ impl<'a> Shown<'a> {
                     .code(xf)
                     .and_then(|code| formatted(code, d, *date1904))
             }
-            Shown::Texts(t) => t.get(&pos).map(|s| (*s).to_string()),
+            How::Texts(t) => t.get(&pos).map(|s| (*s).to_string()),
         }
     }
 }
