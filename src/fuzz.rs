@@ -80,40 +80,39 @@ pub fn workbook(data: &[u8]) {
     }
 }
 
-/// An HTML page (a portal page, an .xls that is really HTML), the whole way from bytes to
-/// checked catalogues.
-pub fn html(data: &[u8]) {
-    let file = name("fuzz.html");
-    if let Ok(tables) = crate::read::html::read_bytes(data, &file) {
-        let (cats, _) = crate::read::document::read_tables(&file, tables, "fuzz", "网页", &LIMITS);
+/// A document's tables through the one table reader and every rule.
+fn check_tables(
+    file: &Arc<str>,
+    tables: Result<Vec<crate::read::document::DocTable>, crate::diag::Diagnostic>,
+    what: &str,
+) {
+    if let Ok(tables) = tables {
+        let (cats, _) = crate::read::document::read_tables(file, tables, "fuzz", what, &LIMITS);
         for c in &cats {
             let _ = rules::check(c, &rules::Context::default());
         }
     }
+}
+
+/// An HTML page (a portal page, an .xls that is really HTML), the whole way from bytes to
+/// checked catalogues.
+pub fn html(data: &[u8]) {
+    let file = name("fuzz.html");
+    check_tables(&file, crate::read::html::read_bytes(data, &file), "网页");
 }
 
 /// A Word document (.docx) held in memory.
 pub fn docx(data: &[u8]) {
     let file = name("fuzz.docx");
-    if let Ok(tables) = crate::read::docx::read_bytes(data, &file, &LIMITS) {
-        let (cats, _) =
-            crate::read::document::read_tables(&file, tables, "fuzz", "Word 文档", &LIMITS);
-        for c in &cats {
-            let _ = rules::check(c, &rules::Context::default());
-        }
-    }
+    let tables = crate::read::docx::read_bytes(data, &file, &LIMITS);
+    check_tables(&file, tables, "Word 文档");
 }
 
 /// A Word 97–2003 document (.doc) held in memory.
 pub fn doc(data: &[u8]) {
     let file = name("fuzz.doc");
-    if let Ok(tables) = crate::read::doc::read_bytes(data, &file, &LIMITS) {
-        let (cats, _) =
-            crate::read::document::read_tables(&file, tables, "fuzz", "Word 文档", &LIMITS);
-        for c in &cats {
-            let _ = rules::check(c, &rules::Context::default());
-        }
-    }
+    let tables = crate::read::doc::read_bytes(data, &file, &LIMITS);
+    check_tables(&file, tables, "Word 文档");
 }
 
 /// A 公开时限.
