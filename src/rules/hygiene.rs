@@ -205,6 +205,17 @@ struct Scan {
     control: bool,
 }
 
+impl Scan {
+    /// What [`scan`] says of a text [`surely_clean`] clears, as far as any rule asks: no
+    /// number can be in it, nothing to report.
+    const CLEAN: Scan = Scan {
+        digit_run: 0,
+        digit_stretch: 0,
+        stray_whitespace: false,
+        control: false,
+    };
+}
+
 /// How [`scan`] treats each byte value: most bytes of a Chinese text only end a run of digits,
 /// and a table lookup decides that in one step instead of a chain of comparisons.
 const PLAIN: u8 = 0;
@@ -555,13 +566,18 @@ pub(super) fn check_item(item: &Item, ctx: &super::Context, out: &mut Vec<Diagno
         .chain(std::iter::once((Field::Channels, channel_text.as_str())))
         .chain(item.audience_group().map(|g| (Field::Audience, g)));
     for (field, t) in texts {
-        // Nearly every text is cleared by one vector pass; the rest get the exact scan, the
-        // fields a province repeats once per distinct text.
-        if surely_clean(t) {
+        // Nearly every text is cleared by one vector pass, the rest get the exact scan; a
+        // long text a province repeats (the 公开依据) is judged once per distinct text.
+        let seen = if field.repeats() && t.len() >= crate::memo::WORTH_BYTES {
+            *crate::memo::get(&SCANNED, t, |t| {
+                if surely_clean(t) {
+                    Scan::CLEAN
+                } else {
+                    scan(t)
+                }
+            })
+        } else if surely_clean(t) {
             continue;
-        }
-        let seen = if field.repeats() {
-            *crate::memo::get(&SCANNED, t, scan)
         } else {
             scan(t)
         };
