@@ -102,12 +102,7 @@ Use instead:
 /// Cached per text, as the other readings of a 公开依据 are: a province repeats a few hundred,
 /// and reading the citations of each row again was a fifth of `validate`'s instructions.
 fn cites_other_statute(basis: &str) -> bool {
-    *crate::memo::get(&CITES_STATUTE, basis, |basis| {
-        super::citations::citations(basis)
-            .iter()
-            .filter(|c| !c.title.contains("政府信息公开"))
-            .any(super::citations::is_statute)
-    })
+    !basis.is_empty() && super::citations::basis_findings(basis).cites_other_statute
 }
 
 fn is_annual_report(it: &Item) -> bool {
@@ -118,7 +113,6 @@ fn is_annual_report(it: &Item) -> bool {
 
 thread_local! {
     static PARSED: crate::memo::Cache<crate::deadline::Parsed> = Default::default();
-    static CITES_STATUTE: crate::memo::Cache<bool> = Default::default();
 }
 
 /// A time limit parsed once per distinct text (a province repeats a handful).

@@ -178,7 +178,7 @@ pub(super) fn is_listed_title(title: &str) -> bool {
 }
 
 /// What one basis cites that is superseded: (the list entry, the text to underline).
-fn findings(basis: &str) -> Vec<(&'static Superseded, String)> {
+pub(super) fn findings(basis: &str) -> Vec<(&'static Superseded, String)> {
     let cited = super::cited_titles(basis);
     let keys: Vec<String> = cited.iter().map(|t| title_key(t)).collect();
     let text = normalise_number(basis);
@@ -207,10 +207,6 @@ fn findings(basis: &str) -> Vec<(&'static Superseded, String)> {
         }
     }
     out
-}
-
-thread_local! {
-    static FOUND: crate::memo::Cache<Vec<(&'static Superseded, String)>> = Default::default();
 }
 
 /// The successor as a citation: 《title》（number）.
@@ -257,13 +253,14 @@ pub fn hint_for(e: &Superseded) -> String {
     h
 }
 
-/// Report citations of superseded documents in an item's 公开依据.
-pub(crate) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
-    if item.basis.is_empty() {
-        return;
-    }
-    let found = crate::memo::get(&FOUND, &item.basis, findings);
-    for (entry, part) in found.iter() {
+/// Report citations of superseded documents in an item's 公开依据 (`found`: [`findings`] of
+/// it, cached with the basis's other findings).
+pub(crate) fn check_item(
+    item: &Item,
+    found: &[(&'static Superseded, String)],
+    out: &mut Vec<Diagnostic>,
+) {
+    for (entry, part) in found {
         let verb = match entry.change.as_str() {
             "废止" => "已废止",
             "更名" => "已更名",
