@@ -117,16 +117,29 @@ pub fn glance<const MARKUP: bool>(b: &[u8]) -> Option<usize> {
     Some((lanes.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize)
 }
 
-/// Whether `s` may hold `a` or `b`: `false` only when no byte of `s` is the last byte of
-/// either char's UTF-8 form, which memchr answers in a few instructions. A gate before
-/// `str::contains` of words that hold one of these chars: the rules look for a few words
-/// (处罚, 许可, 年报) in every row's name, and nearly no name holds them.
-pub fn may_hold(s: &str, a: char, b: char) -> bool {
-    let last = |c: char| {
-        let mut buf = [0; 4];
-        c.encode_utf8(&mut buf).bytes().last().unwrap_or(0)
+/// Whether `s` holds `a` or `b`, exactly: memchr finds the last byte of either char's UTF-8 form and
+/// the bytes before it are compared. A gate before `str::contains` of words that hold one of
+/// these chars: the rules look for a few words (处罚, 许可, 年报) in every row's names, and
+/// nearly no name holds them.
+pub fn holds_either(s: &str, a: char, b: char) -> bool {
+    let (mut ba, mut bb) = ([0; 4], [0; 4]);
+    let (ea, eb) = (
+        a.encode_utf8(&mut ba).as_bytes(),
+        b.encode_utf8(&mut bb).as_bytes(),
+    );
+    let (Some(&la), Some(&lb)) = (ea.last(), eb.last()) else {
+        return false;
     };
-    memchr::memchr2(last(a), last(b), s.as_bytes()).is_some()
+    let h = s.as_bytes();
+    memchr::memchr2_iter(la, lb, h).any(|i| {
+        let ends_with = |e: &[u8]| {
+            (i + 1)
+                .checked_sub(e.len())
+                .and_then(|start| h.get(start..=i))
+                == Some(e)
+        };
+        ends_with(ea) || ends_with(eb)
+    })
 }
 
 /// Whether a text starts or ends with white space (`s.trim() != s`, by [`trim`]'s fast test).
@@ -163,14 +176,21 @@ mod tests {
     }
 
     #[test]
-    fn a_text_holding_either_char_may_hold_it() {
-        assert!(may_hold("行政处罚决定", '罚', '许'));
-        assert!(may_hold("行政许可", '罚', '许'));
-        assert!(!may_hold("申请条件0", '罚', '许'));
-        assert!(!may_hold("", '罚', '许'));
+    fn holds_either_finds_exactly_the_two_chars() {
+        assert!(holds_either("行政处罚决定", '罚', '许'));
+        assert!(holds_either("行政许可", '罚', '许'));
+        assert!(!holds_either("申请条件0", '罚', '许'));
+        assert!(!holds_either("", '罚', '许'));
+        assert!(!holds_either("项目资金审核补贴", '罚', '许'));
+        for c in (0x4E00..=0x9FFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                holds_either(&format!("前{c}"), '罚', '许'),
+                c == '罚' || c == '许'
+            );
+        }
         for c in ['罚', '许', '报', 'a', '✓'] {
-            assert!(may_hold(&format!("前{c}后"), c, '许'));
-            assert!(may_hold(&format!("前{c}后"), '罚', c));
+            assert!(holds_either(&format!("前{c}后"), c, '许'));
+            assert!(holds_either(&format!("前{c}后"), '罚', c));
         }
     }
 

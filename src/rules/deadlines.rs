@@ -108,7 +108,7 @@ fn cites_other_statute(basis: &str) -> bool {
 fn is_annual_report(it: &Item) -> bool {
     let n = &it.name;
     // Both words hold 报; memchr rules out nearly every row's name first.
-    crate::text::may_hold(n, '报', '报') && (n.contains("年度报告") || n.contains("年报"))
+    crate::text::holds_either(n, '报', '报') && (n.contains("年度报告") || n.contains("年报"))
 }
 
 thread_local! {
@@ -122,7 +122,7 @@ fn parsed(text: &str) -> std::rc::Rc<crate::deadline::Parsed> {
 
 /// Check an item's time limit.
 pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
-    if item.deadline.trim().is_empty() {
+    if crate::text::trim(&item.deadline).is_empty() {
         return;
     }
     let p = parsed(&item.deadline);
