@@ -24,6 +24,12 @@ const MAX_ENTRIES: usize = 4096;
 /// would cost about what parsing does.
 const MAX_KEY_BYTES: usize = 1024;
 
+/// Texts shorter than this are not worth a lookup when the work is one [`crate::text::glance`]
+/// (about 3 instructions a byte): a lookup hashes and compares the whole key and costs about
+/// 180 instructions whatever the result. Measured on the 公开依据 (≈ 130 bytes, cached) and
+/// the 公开时限, 公开主体 and 一级事项 (20–50 bytes, cheaper scanned).
+pub const WORTH_BYTES: usize = 64;
+
 /// `f(key)`, computed once per distinct key on this thread.
 pub fn get<V>(cache: &'static LocalKey<Cache<V>>, key: &str, f: impl FnOnce(&str) -> V) -> Rc<V> {
     if key.len() > MAX_KEY_BYTES {

@@ -106,6 +106,23 @@ pub fn is_clean(s: &str) -> bool {
 
 /// The one pass behind [`is_clean`] and [`is_plain`]; `markup` also rejects `<` and `&`.
 fn scan(s: &str, markup: bool) -> bool {
+    // Any Unicode white space at either end is trimmed by the full normalisation.
+    if crate::text::has_space_at_ends(s) {
+        return false;
+    }
+    // Nearly every cell has none of the bytes that may start something to clean: a vector
+    // pass proves it (`the_glance_never_clears_a_cell_the_byte_scan_would_clean` holds it to
+    // the exact scan), and only the rest are read byte by byte.
+    let cleared = if markup {
+        crate::text::glance::<true>(s.as_bytes()).is_some()
+    } else {
+        crate::text::glance::<false>(s.as_bytes()).is_some()
+    };
+    cleared || scan_bytes(s, markup)
+}
+
+/// The exact scan behind [`scan`], white space at the ends aside.
+fn scan_bytes(s: &str, markup: bool) -> bool {
     // Bytes that may start something to clean; every other byte is skipped by one lookup.
     const fn table(markup: bool) -> [bool; 256] {
         let mut t = [false; 256];
@@ -125,10 +142,6 @@ fn scan(s: &str, markup: bool) -> bool {
     static PLAIN: [bool; 256] = table(false);
     static MARKUP: [bool; 256] = table(true);
     let special = if markup { &MARKUP } else { &PLAIN };
-    // Any Unicode white space at either end is trimmed by the full normalisation.
-    if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
-        return false;
-    }
     let b = s.as_bytes();
     for (i, &c) in b.iter().enumerate() {
         if !special[usize::from(c)] {
@@ -259,7 +272,41 @@ mod tests {
         );
     }
 
+    /// The exact scan with the white space at the ends, as it was before the glance.
+    fn scan_exact(s: &str, markup: bool) -> bool {
+        !(s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace))
+            && scan_bytes(s, markup)
+    }
+
+    #[test]
+    fn the_glance_never_clears_a_cell_the_byte_scan_would_clean() {
+        // Every char, alone, between CJK text, doubled, and across the glance's 16-byte
+        // blocks.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [
+                format!("{c}"),
+                format!("中{c}{c}文"),
+                format!("{}{c}{c}、", "a".repeat(30)),
+                format!("{}{c}", "公开".repeat(6)),
+            ] {
+                for markup in [false, true] {
+                    assert_eq!(scan(&s, markup), scan_exact(&s, markup), "{s:?} {markup}");
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
+        /// Long mixed texts, whose odd bytes fall anywhere in and across the glance's blocks.
+        #[test]
+        fn the_glance_agrees_with_the_byte_scan_on_mixed_text(
+            s in "[ a1中、《\u{3000}\u{a0}\u{2002}\u{2009}\u{202e}\u{85}\u{1680}\u{1000}\u{10000}<&;\t\r\n\u{1}\u{7f}]{0,80}"
+        ) {
+            for markup in [false, true] {
+                proptest::prop_assert_eq!(scan(&s, markup), scan_exact(&s, markup));
+            }
+        }
+
         /// The fast check never skips a text the full normalisation would change.
         #[test]
         fn a_text_judged_clean_is_left_unchanged_by_full_normalisation(

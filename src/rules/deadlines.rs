@@ -102,22 +102,17 @@ Use instead:
 /// Cached per text, as the other readings of a 公开依据 are: a province repeats a few hundred,
 /// and reading the citations of each row again was a fifth of `validate`'s instructions.
 fn cites_other_statute(basis: &str) -> bool {
-    *crate::memo::get(&CITES_STATUTE, basis, |basis| {
-        super::citations::citations(basis)
-            .iter()
-            .filter(|c| !c.title.contains("政府信息公开"))
-            .any(super::citations::is_statute)
-    })
+    !basis.is_empty() && super::citations::basis_findings(basis).cites_other_statute
 }
 
 fn is_annual_report(it: &Item) -> bool {
     let n = &it.name;
-    n.contains("年度报告") || n.contains("年报")
+    // Both words hold 报; memchr rules out nearly every row's name first.
+    crate::text::holds_either(n, '报', '报') && (n.contains("年度报告") || n.contains("年报"))
 }
 
 thread_local! {
     static PARSED: crate::memo::Cache<crate::deadline::Parsed> = Default::default();
-    static CITES_STATUTE: crate::memo::Cache<bool> = Default::default();
 }
 
 /// A time limit parsed once per distinct text (a province repeats a handful).
@@ -127,7 +122,7 @@ fn parsed(text: &str) -> std::rc::Rc<crate::deadline::Parsed> {
 
 /// Check an item's time limit.
 pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
-    if item.deadline.trim().is_empty() {
+    if crate::text::trim(&item.deadline).is_empty() {
         return;
     }
     let p = parsed(&item.deadline);

@@ -203,8 +203,7 @@ pub fn item_diagnostics(cat: &Catalogue, item: &Item, ctx: &Context) -> Vec<Diag
     let mut out = Vec::new();
     required::check_item(item, &mut out);
     values::check_item(item, &mut out);
-    citations::check_item(item, &mut out);
-    citations::check_titles(item, &mut out);
+    citations::check_basis(item, &mut out);
     deadlines::check_item(cat, item, &mut out);
     hygiene::check_item(item, ctx, &mut out);
     structure::check_item(cat, item, &mut out);

@@ -364,8 +364,8 @@ impl Layout {
             // The common case: nothing to clean, the cell becomes the value without a copy.
             let fast = raw.len() == raw_cell.len()
                 && match col.and_then(col_field) {
-                    // Texts a province repeats are judged once per distinct text.
-                    Some(f) if f.repeats() => {
+                    // Long texts a province repeats are judged once per distinct text.
+                    Some(f) if f.repeats() && raw.len() >= crate::memo::WORTH_BYTES => {
                         *crate::memo::get(&PLAIN, raw, crate::read::clean::is_plain)
                     }
                     _ => crate::read::clean::is_plain(raw),

@@ -105,7 +105,8 @@ fn has_any(s: &str, words: &[&str]) -> bool {
 }
 
 fn names_penalty_or_licence(s: &str) -> bool {
-    s.contains("处罚") || s.contains("许可")
+    // Runs on every row's names: memchr rules out nearly all of them first.
+    crate::text::holds_either(s, '罚', '许') && (s.contains("处罚") || s.contains("许可"))
 }
 
 /// A per-offence item: 对…的处罚, 对…行为的行政处罚.
@@ -233,7 +234,7 @@ thread_local! {
 
 /// Check an item's decision deadline.
 pub(crate) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
-    if !item.mode.contains(&Mode::Active) || item.deadline.trim().is_empty() {
+    if !item.mode.contains(&Mode::Active) || crate::text::trim(&item.deadline).is_empty() {
         return;
     }
     let plan = crate::memo::get(&PLANS, &item.deadline, plan);
