@@ -1140,3 +1140,55 @@ pub fn read_bytes(
     }
     Ok(b.finish())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hostile file can point every paragraph run of every page at the same 64 KB of
+    /// properties in the Data stream: the sprm budget stops the work at a multiple of the
+    /// input's size instead of pages × runs × 64 KB.
+    #[test]
+    fn huge_properties_shared_by_every_run_cost_a_bounded_amount_of_work() {
+        // Data: one grpprl of 65 534 bytes of sprmTDxaCol (0x7623, a 4-byte operand).
+        let sprm = [0x23, 0x76, 0, 1, 100, 0];
+        let grpprl: Vec<u8> = sprm.iter().copied().cycle().take(65_532).collect();
+        let mut data = u16::try_from(grpprl.len())
+            .unwrap_or(0)
+            .to_le_bytes()
+            .to_vec();
+        data.extend(&grpprl);
+        // Full pages (29 runs), each run with the PAPX holding only sprmPHugePapx at Data
+        // offset 0.
+        let pages = 1000usize;
+        let mut doc = vec![0u8; 512 * pages];
+        let mut plc = Vec::new();
+        for page in 0..pages {
+            let fkp = &mut doc[page * 512..page * 512 + 512];
+            let crun = 29usize;
+            for r in 0..=crun {
+                let fc = u32::try_from(page * 512 + r).unwrap_or(0);
+                fkp[r * 4..r * 4 + 4].copy_from_slice(&fc.to_le_bytes());
+            }
+            for r in 0..crun {
+                fkp[(crun + 1) * 4 + r * 13] = 249; // the PAPX at byte 498
+            }
+            fkp[498] = 0;
+            fkp[499] = 4; // 8 bytes: istd, sprmPHugePapx, offset 0
+            fkp[502..504].copy_from_slice(&0x6646u16.to_le_bytes());
+            fkp[511] = u8::try_from(crun).unwrap_or(0);
+            plc.extend(u32::try_from(page * 512).unwrap_or(0).to_le_bytes());
+        }
+        plc.extend(u32::try_from(pages * 512).unwrap_or(0).to_le_bytes());
+        for page in 0..pages {
+            plc.extend(u32::try_from(page).unwrap_or(0).to_le_bytes());
+        }
+        let start = 16 * (doc.len() + plc.len() + data.len());
+        let budget = Cell::new(start);
+        let runs = paragraph_runs(&doc, &plc, &data, 0, plc.len(), &budget);
+        assert_eq!(runs.len(), pages * 29);
+        // Without the budget: 29 000 runs × 64 KB, 1.9 GB of sprms; with it, what it allows.
+        assert_eq!(budget.get(), 0);
+        assert!(runs.iter().any(|r| r.2.bounds.is_empty()));
+    }
+}
