@@ -1285,12 +1285,13 @@ fn doc_rows(t: &gkml::read::document::DocTable) -> Vec<Vec<String>> {
 
 /// What Word shows of a document's tables: spans and merges as cells, a field's result (not its
 /// instruction), a nested table as a table of its own with the outer cell keeping its own
-/// paragraphs; the header, the footnote and the text box stay out of the text.
+/// paragraphs, form-field checkboxes as marks; the header, the footnote and the text box stay
+/// out of the text.
 #[test]
 fn word_97_tables_read_their_spans_merges_fields_and_nested_tables() {
     let bytes = std::fs::read(fixture("word97/表格结构.doc")).expect("fixture");
     let tables = doc_tables(&bytes);
-    assert_eq!(tables.len(), 3);
+    assert_eq!(tables.len(), 4);
     let rows = |i: usize| doc_rows(&tables[i]);
     assert_eq!(
         rows(0),
@@ -1314,8 +1315,16 @@ fn word_97_tables_read_their_spans_merges_fields_and_nested_tables() {
     assert_eq!(tables[1].context, ["二、嵌套的表格"]);
     assert_eq!(rows(2), [vec!["内1", "内2"], vec!["内3", "内4"]]);
     assert_eq!(tables[2].context, ["前"]);
+    assert_eq!(rows(3), [["窗体", "■", "□", "■"]]);
     let all = format!("{tables:?}");
-    for outside in ["页眉的字", "脚注的字", "文本框的字", "PAGE", "HYPERLINK"] {
+    for outside in [
+        "页眉的字",
+        "脚注的字",
+        "文本框的字",
+        "PAGE",
+        "HYPERLINK",
+        "FORMCHECKBOX",
+    ] {
         assert!(!all.contains(outside), "{outside} in {all}");
     }
 }

@@ -19,10 +19,12 @@
 //! or tick inserted from 插入→符号 (sprmCSymbol) or typed in a symbol font (R, £ in Wingdings
 //! 2) is a mark as in `.docx`, and Symbol-font characters (√, ×, μ) are text.
 //!
-//! What is not read: field instructions (only a field's shown result is text), form-field
-//! checkboxes (their state is in the Data stream's FFData), pictures and drawn objects,
-//! headers, footers, footnotes and text boxes (not part of the main text). Word 6.0/95 files,
-//! encrypted and damaged files get GK001.
+//! Form-field checkboxes (FORMCHECKBOX) are marks too, their state read from the FFData in the
+//! Data stream.
+//!
+//! What is not read: field instructions (only a field's shown result is text), pictures and
+//! drawn objects, headers, footers, footnotes and text boxes (not part of the main text). Word
+//! 6.0/95 files, encrypted and damaged files get GK001.
 
 use std::cell::Cell;
 use std::io::{Cursor, Read};
@@ -549,6 +551,10 @@ struct Chp {
     symbol: Option<(u16, u16)>,
     ftc0: Option<u16>,
     ftc2: Option<u16>,
+    /// sprmCPicLocation with sprmCFData: where a form field's data (FFData) is in the Data
+    /// stream.
+    form_data: Option<u32>,
+    data: bool,
 }
 
 impl Chp {
@@ -559,13 +565,19 @@ impl Chp {
                 0x6A09 => self.symbol = u16_at(op, 0).zip(u16_at(op, 2)),
                 0x4A4F => self.ftc0 = u16_at(op, 0),
                 0x4A51 => self.ftc2 = u16_at(op, 0),
+                0x6A03 => self.form_data = u32_at(op, 0),
+                0x0806 => self.data = op.first() == Some(&1),
                 _ => {}
             }
         }
     }
 
     fn is_plain(&self) -> bool {
-        !self.spec && self.symbol.is_none() && self.ftc0.is_none() && self.ftc2.is_none()
+        !self.spec
+            && self.symbol.is_none()
+            && self.ftc0.is_none()
+            && self.ftc2.is_none()
+            && self.form_data.is_none()
     }
 }
 
@@ -646,11 +658,41 @@ enum Shown {
 struct Glyphs<'a> {
     runs: Vec<(u32, u32, Chp)>,
     fonts: &'a [String],
+    data: &'a [u8],
 }
 
 impl Glyphs<'_> {
     fn font(&self, ftc: u16) -> &str {
         self.fonts.get(usize::from(ftc)).map_or("", String::as_str)
+    }
+
+    /// The state of a form-field checkbox (FORMCHECKBOX, 旧式窗体 复选框) whose data character
+    /// (0x01 in the field's instructions) this is: its FFData in the Data stream, after a
+    /// header of cbHeader bytes, holds the type (1 for a checkbox) and the result (iRes: 1
+    /// checked, 0 not, 25 the default wDef).
+    fn form_box(&self, ch: Char) -> Option<bool> {
+        let chp = run_at(&self.runs, ch.fc)?;
+        if !chp.data {
+            return None;
+        }
+        let at = chp.form_data? as usize;
+        let ff = at.checked_add(usize::from(u16_at(self.data, at.checked_add(4)?)?))?;
+        if u32_at(self.data, ff)? != 0xFFFF_FFFF {
+            return None;
+        }
+        let bits = u16_at(self.data, ff + 4)?;
+        if bits & 3 != 1 {
+            return None;
+        }
+        match (bits >> 2) & 0x1F {
+            25 => {
+                // version, bits, cch, hps, then the name (a count, the characters, a zero).
+                let name = usize::from(u16_at(self.data, ff + 10)?);
+                let w_def = ff.checked_add(10 + 2 + 2 * name + 2)?;
+                Some(u16_at(self.data, w_def)? != 0)
+            }
+            res => Some(res == 1),
+        }
     }
 
     /// What a code in the font `ftc` draws, when that is a symbol font this reader knows: a
@@ -798,6 +840,15 @@ fn shown(chars: &[Char], fields: &mut Fields, glyphs: &Glyphs) -> Vec<Bit> {
     let mut out = Vec::new();
     let mut text = String::new();
     for &ch in chars {
+        if ch.c == '\u{01}' {
+            if let Some(m) = glyphs.form_box(ch) {
+                if !text.is_empty() {
+                    out.push(Bit::Text(std::mem::take(&mut text)));
+                }
+                out.push(Bit::Mark(m));
+                continue;
+            }
+        }
         if !fields.show(ch.c) {
             continue;
         }
@@ -1046,6 +1097,7 @@ pub fn read_bytes(
             .map(|(fc, lcb)| character_runs(&doc, &table, fc, lcb))
             .unwrap_or_default(),
         fonts: &fonts,
+        data: &data,
     };
     // A paragraph's properties: those of the PAPX run holding its mark's byte, then the
     // property modifier of the mark's piece (fast-saved files).
