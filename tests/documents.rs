@@ -1691,3 +1691,13 @@ fn an_unended_word_row_is_kept_and_word_6_files_are_refused() {
     let message = v["diagnostics"][0]["message"].as_str().unwrap_or("");
     assert!(message.contains("Word 6.0/95"), "{message}");
 }
+
+/// Text deleted with track changes on (sprmCFRMarkDel) stays in a `.doc` until the changes are
+/// accepted; it is not what the document says, as `w:del` is skipped in `.docx`.
+#[test]
+fn word_97_text_deleted_with_track_changes_is_not_read() {
+    let mut paras = word97_table("低保（已删）", "事项", "1", "2");
+    paras[1].chpx = (2..6).map(|k| (k, vec![0x00, 0x08, 1])).collect();
+    let tables = doc_tables(&word97_file(&paras, false, &[], &[], 0xA5EC));
+    assert_eq!(doc_rows(&tables[0]), [["低保", "事项"], ["1", "2"]]);
+}

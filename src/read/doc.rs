@@ -555,6 +555,8 @@ struct Chp {
     /// stream.
     form_data: Option<u32>,
     data: bool,
+    /// Text deleted with track changes on (sprmCFRMarkDel): not part of what the document says.
+    deleted: bool,
 }
 
 impl Chp {
@@ -567,6 +569,7 @@ impl Chp {
                 0x4A51 => self.ftc2 = u16_at(op, 0),
                 0x6A03 => self.form_data = u32_at(op, 0),
                 0x0806 => self.data = op.first() == Some(&1),
+                0x0800 => self.deleted = op.first() == Some(&1),
                 _ => {}
             }
         }
@@ -578,6 +581,7 @@ impl Chp {
             && self.ftc0.is_none()
             && self.ftc2.is_none()
             && self.form_data.is_none()
+            && !self.deleted
     }
 }
 
@@ -705,17 +709,20 @@ impl Glyphs<'_> {
         super::document::symbol_char(font, code).map(Shown::Char)
     }
 
-    /// A character: a symbol inserted from 插入→符号 (0x28 with sprmCFSpec and sprmCSymbol),
+    /// A character: text deleted with track changes on shows nothing (as the .docx reader
+    /// skips `w:del`); a symbol inserted from 插入→符号 (0x28 with sprmCFSpec and sprmCSymbol),
     /// or a letter typed in a symbol font (R, £ … in Wingdings 2), is a mark when it draws a
     /// checkbox or tick; other special characters (pictures, footnote marks) show nothing.
     fn shown(&self, ch: Char) -> Shown {
         let code = u32::from(ch.c);
-        let candidate = ch.c == '(' || code <= 0xFF || code & 0xFF00 == 0xF000;
-        let chp = if candidate && !self.runs.is_empty() {
-            run_at(&self.runs, ch.fc)
-        } else {
+        let chp = if self.runs.is_empty() {
             None
+        } else {
+            run_at(&self.runs, ch.fc)
         };
+        if chp.is_some_and(|c| c.deleted) {
+            return Shown::Nothing;
+        }
         if let Some(chp) = chp {
             // Word writes sprmCSymbol on the placeholder 0x28, often without sprmCFSpec.
             if let Some((ftc, code)) = chp.symbol.filter(|_| chp.spec || ch.c == '(') {
