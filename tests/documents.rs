@@ -917,7 +917,7 @@ fn hostile_word_files_never_crash() {
     assert_eq!(code, 2);
 }
 
-/// Writes the fixtures above into the fuzz corpus (tests/fuzz_corpus/html, …/docx), which
+/// Writes the fixtures above into the fuzz corpus (tests/fuzz_corpus/html, …/docx, …/doc), which
 /// tests/fuzz.rs replays and mutates: `cargo test --test documents -- --ignored`.
 #[test]
 #[ignore]
@@ -936,6 +936,27 @@ fn write_fuzz_corpus() {
         b"<table><tr><td rowspan=0 colspan=3>a</td><td rowspan=2>b</td></tr><tr><td>c<table><tr><td>d</td></tr></table></td></tr></table>",
     );
     write(&word, "draft.docx", &docx(&word_document()));
+    let doc = base.join("doc");
+    std::fs::create_dir_all(&doc).expect("mkdir");
+    let mut fast = word97_table("序号", "事项", "1", "低保");
+    for (i, p) in fast.iter_mut().enumerate() {
+        p.eight_bit = p.text.is_ascii() && i % 2 == 0;
+        p.deleted = usize::from(p.text == "\x07");
+        p.prm = u16::from(i == 4);
+    }
+    fast[1].chpx = vec![(0, vec![0x09, 0x6A, 1, 0, 0x52, 0xF0])];
+    let dtap = [vec![0x4A, 0x66, 0xFF, 0xFF, 0xFF, 0xFF]];
+    let fonts = ["Times New Roman", "Wingdings 2"];
+    write(
+        &doc,
+        "fast_saved.doc",
+        &word97_file(&fast, true, &fonts, &dtap, 0xA5EC),
+    );
+    for name in ["word97/表格结构.doc", "drafts/社会救助_符号勾选.doc"] {
+        let bytes = std::fs::read(fixture(name)).expect("fixture");
+        let file = name.rsplit('/').next().unwrap_or(name);
+        write(&doc, file, &bytes);
+    }
 }
 
 // ---- The annotated workbook of a document (issue 19, deliverable 4) ----
@@ -1221,4 +1242,462 @@ fn broken_and_encrypted_word_97_files_are_refused_with_a_reason() {
             "{name}: {v:#}"
         );
     }
+}
+
+/// A draft whose marks are drawn in symbol fonts (Wingdings 2 ☑/□ inserted from 插入→符号, R
+/// typed in Wingdings 2, a Symbol-font √, Wingdings ■/□ channel boxes) reads to the same items
+/// as the same draft with its marks typed as characters.
+#[test]
+fn a_word_97_draft_with_symbol_font_marks_reads_like_the_typed_one() {
+    let symbols = item_lines(&read(&fixture("drafts/社会救助_符号勾选.doc")));
+    let typed = item_lines(&read(&fixture("drafts/社会救助_两行表头.doc")));
+    assert_eq!(symbols.len(), 3, "{symbols:#?}");
+    assert_eq!(symbols, typed);
+    let (code, v) = validate_json(&fixture("drafts/社会救助_符号勾选.doc"));
+    assert_eq!(code, 0, "{v:#}");
+}
+
+fn doc_tables(bytes: &[u8]) -> Vec<gkml::read::document::DocTable> {
+    let file: std::sync::Arc<str> = std::sync::Arc::from("t.doc");
+    gkml::read::doc::read_bytes(bytes, &file, &gkml::limits::Limits::default()).expect("readable")
+}
+
+/// Each table's rows as `text<span` cells, `^` for a cell continuing a vertical merge.
+fn doc_rows(t: &gkml::read::document::DocTable) -> Vec<Vec<String>> {
+    t.rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| {
+                    let mut s = c.text.clone();
+                    if c.colspan > 1 {
+                        s += &format!("<{}", c.colspan);
+                    }
+                    if c.vmerge == gkml::read::document::VMerge::Continue {
+                        s += "^";
+                    }
+                    s
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// What Word shows of a document's tables: spans and merges as cells, a field's result (not its
+/// instruction), a nested table as a table of its own with the outer cell keeping its own
+/// paragraphs, form-field checkboxes as marks; the header, the footnote and the text box stay
+/// out of the text.
+#[test]
+fn word_97_tables_read_their_spans_merges_fields_and_nested_tables() {
+    let bytes = std::fs::read(fixture("word97/表格结构.doc")).expect("fixture");
+    let tables = doc_tables(&bytes);
+    assert_eq!(tables.len(), 4);
+    let rows = |i: usize| doc_rows(&tables[i]);
+    assert_eq!(
+        rows(0),
+        [
+            vec!["甲<2", "乙", "丙<3"],
+            vec!["a1", "a2", "b", "c1", "c2", "c3"],
+            vec!["d<2", "^", "e1", "e2<2"],
+            vec!["f<2", "g", "h1", "h2", "h3"],
+            vec!["", "", "", "", "", ""],
+        ]
+    );
+    assert_eq!(tables[0].grid_columns, Some(6));
+    assert_eq!(
+        rows(1),
+        [
+            vec!["一", "二", "三"],
+            vec!["第1页", "见中国政府网", "前\n后"],
+            vec!["依据", "", "z"],
+        ]
+    );
+    assert_eq!(tables[1].context, ["二、嵌套的表格"]);
+    assert_eq!(rows(2), [vec!["内1", "内2"], vec!["内3", "内4"]]);
+    assert_eq!(tables[2].context, ["前"]);
+    assert_eq!(rows(3), [["窗体", "■", "□", "■"]]);
+    let all = format!("{tables:?}");
+    for outside in [
+        "页眉的字",
+        "脚注的字",
+        "文本框的字",
+        "PAGE",
+        "HYPERLINK",
+        "FORMCHECKBOX",
+    ] {
+        assert!(!all.contains(outside), "{outside} in {all}");
+    }
+}
+
+// ---- Word 97 files as Word itself writes them, built here byte by byte ([MS-DOC]) ----
+
+/// A paragraph of a hand-built Word 97 file: its text with its mark at the end ('\r' or the
+/// cell mark '\x07'), its paragraph sprms, character sprms for some of its characters, whether
+/// its piece is UTF-16 or 8-bit, the piece's property modifier, and how many characters of
+/// deleted text follow it in the stream inside its page run but in no piece (a fast save).
+#[derive(Clone, Default)]
+struct WordPara {
+    text: String,
+    papx: Vec<u8>,
+    chpx: Vec<(usize, Vec<u8>)>,
+    eight_bit: bool,
+    prm: u16,
+    deleted: usize,
+}
+
+fn wp(text: &str, papx: &[&[u8]]) -> WordPara {
+    WordPara {
+        text: text.to_string(),
+        papx: papx.concat(),
+        ..Default::default()
+    }
+}
+
+const IN_TABLE: &[u8] = &[0x16, 0x24, 1];
+const ROW_END: &[u8] = &[0x17, 0x24, 1];
+
+/// sprmTDefTable: cell boundaries and each cell's TC80 flags.
+fn tdef(bounds: &[i16], flags: &[u16]) -> Vec<u8> {
+    let n = flags.len();
+    let mut op = vec![u8::try_from(n).expect("cells")];
+    for b in bounds {
+        op.extend(b.to_le_bytes());
+    }
+    for f in flags {
+        op.extend(f.to_le_bytes());
+        op.extend([0u8; 18]);
+    }
+    let mut out = vec![0x08, 0xD6];
+    out.extend(u16::try_from(op.len() + 1).expect("size").to_le_bytes());
+    out.extend(op);
+    out
+}
+
+/// A Word 97 document in a compound file: one piece per paragraph, stored in the WordDocument
+/// stream in reverse order when `reversed` (as fast saves leave edited text at the end), one
+/// PAPX page per paragraph and one CHPX page per character run, the fonts, and `prcs` (the
+/// property modifiers that pieces' `prm` point to). `ident` 0xA5DC makes a Word 6 header.
+fn word97_file(
+    paras: &[WordPara],
+    reversed: bool,
+    fonts: &[&str],
+    prcs: &[Vec<u8>],
+    ident: u16,
+) -> Vec<u8> {
+    let mut doc = vec![0u8; 1024];
+    let order: Vec<usize> = if reversed {
+        (0..paras.len()).rev().collect()
+    } else {
+        (0..paras.len()).collect()
+    };
+    // Each paragraph's first byte.
+    let mut fc = vec![0u32; paras.len()];
+    for &i in &order {
+        fc[i] = u32::try_from(doc.len()).expect("small");
+        let deleted = "删".repeat(paras[i].deleted);
+        let deleted = if paras[i].eight_bit {
+            "x".repeat(paras[i].deleted)
+        } else {
+            deleted
+        };
+        for c in paras[i].text.chars().chain(deleted.chars()) {
+            if paras[i].eight_bit {
+                doc.push(u8::try_from(u32::from(c)).expect("8-bit text"));
+            } else {
+                let mut buf = [0u16; 2];
+                for u in c.encode_utf16(&mut buf) {
+                    doc.extend(u.to_le_bytes());
+                }
+            }
+        }
+    }
+    let width = |p: &WordPara| if p.eight_bit { 1u32 } else { 2 };
+    let len = |p: &WordPara| u32::try_from(p.text.chars().count()).expect("small");
+    let stored = |p: &WordPara| len(p) + u32::try_from(p.deleted).expect("small");
+    let page = |doc: &mut Vec<u8>| {
+        while !doc.len().is_multiple_of(512) {
+            doc.push(0);
+        }
+        doc.extend([0u8; 512]);
+        doc.len() - 512
+    };
+    // PAPX: one page per paragraph, pages in the order of their bytes.
+    let mut papx_plc: (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+    let mut by_fc: Vec<usize> = (0..paras.len()).collect();
+    by_fc.sort_by_key(|&i| fc[i]);
+    for &i in &by_fc {
+        let p = &paras[i];
+        let at = page(&mut doc);
+        let (start, end) = (fc[i], fc[i] + stored(p) * width(p));
+        let fkp = &mut doc[at..at + 512];
+        fkp[0..4].copy_from_slice(&start.to_le_bytes());
+        fkp[4..8].copy_from_slice(&end.to_le_bytes());
+        fkp[8] = 0x20; // the PAPX at byte 0x40
+        let mut data = vec![0u8, 0]; // istd 0
+        data.extend(&p.papx);
+        if data.len() % 2 == 1 {
+            data.push(0);
+        }
+        fkp[0x40] = 0;
+        fkp[0x41] = u8::try_from(data.len() / 2).expect("small papx");
+        fkp[0x42..0x42 + data.len()].copy_from_slice(&data);
+        fkp[511] = 1;
+        papx_plc.0.push(start);
+        papx_plc.1.push(u32::try_from(at / 512).expect("page"));
+        if Some(&i) == by_fc.last() {
+            papx_plc.0.push(end);
+        }
+    }
+    // CHPX: one page per character run.
+    let mut chpx_plc: (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+    let mut runs: Vec<(u32, u32, &Vec<u8>)> = Vec::new();
+    for (i, p) in paras.iter().enumerate() {
+        for (k, grpprl) in &p.chpx {
+            let start = fc[i] + u32::try_from(*k).expect("small") * width(p);
+            runs.push((start, start + width(p), grpprl));
+        }
+    }
+    runs.sort_by_key(|r| r.0);
+    for (n, (start, end, grpprl)) in runs.iter().enumerate() {
+        let at = page(&mut doc);
+        let fkp = &mut doc[at..at + 512];
+        fkp[0..4].copy_from_slice(&start.to_le_bytes());
+        fkp[4..8].copy_from_slice(&end.to_le_bytes());
+        fkp[8] = 0x20;
+        fkp[0x40] = u8::try_from(grpprl.len()).expect("small chpx");
+        fkp[0x41..0x41 + grpprl.len()].copy_from_slice(grpprl);
+        fkp[511] = 1;
+        chpx_plc.0.push(*start);
+        chpx_plc.1.push(u32::try_from(at / 512).expect("page"));
+        if n + 1 == runs.len() {
+            chpx_plc.0.push(*end);
+        }
+    }
+    // The table stream: fonts, CLX, the two PlcBtes.
+    let mut table = Vec::new();
+    let sttb_at = table.len();
+    table.extend(u16::try_from(fonts.len()).expect("fonts").to_le_bytes());
+    table.extend([0u8, 0]);
+    for f in fonts {
+        let mut ffn = vec![0u8; 39];
+        for u in f.encode_utf16().chain([0]) {
+            ffn.extend(u.to_le_bytes());
+        }
+        table.push(u8::try_from(ffn.len()).expect("font"));
+        table.extend(ffn);
+    }
+    let sttb = (sttb_at, table.len() - sttb_at);
+    let clx_at = table.len();
+    for g in prcs {
+        table.push(1);
+        table.extend(u16::try_from(g.len()).expect("prc").to_le_bytes());
+        table.extend(g);
+    }
+    let mut plc = Vec::new();
+    let mut cp = 0u32;
+    for p in paras {
+        plc.extend(cp.to_le_bytes());
+        cp += len(p);
+    }
+    plc.extend(cp.to_le_bytes());
+    for (i, p) in paras.iter().enumerate() {
+        plc.extend([0u8, 0]);
+        let raw = if p.eight_bit {
+            (fc[i] * 2) | 0x4000_0000
+        } else {
+            fc[i]
+        };
+        plc.extend(raw.to_le_bytes());
+        plc.extend(p.prm.to_le_bytes());
+    }
+    table.push(2);
+    table.extend(u32::try_from(plc.len()).expect("plc").to_le_bytes());
+    table.extend(plc);
+    let clx = (clx_at, table.len() - clx_at);
+    let mut plc_bte = |plc: &(Vec<u32>, Vec<u32>)| {
+        let at = table.len();
+        for v in plc.0.iter().chain(&plc.1) {
+            table.extend(v.to_le_bytes());
+        }
+        (at, table.len() - at)
+    };
+    let papx = plc_bte(&papx_plc);
+    let chpx = plc_bte(&chpx_plc);
+    // The FIB.
+    doc[0..2].copy_from_slice(&ident.to_le_bytes());
+    doc[2..4].copy_from_slice(&0x00C1u16.to_le_bytes());
+    doc[0x0A..0x0C].copy_from_slice(&0x0200u16.to_le_bytes()); // 1Table
+    doc[0x20] = 14;
+    doc[0x3E] = 22;
+    doc[0x4C..0x50].copy_from_slice(&cp.to_le_bytes());
+    doc[0x98] = 93;
+    for (index, (at, len)) in [(12, chpx), (13, papx), (15, sttb), (33, clx)] {
+        let pos = 0x9A + 8 * index;
+        doc[pos..pos + 4].copy_from_slice(&u32::try_from(at).expect("at").to_le_bytes());
+        doc[pos + 4..pos + 8].copy_from_slice(&u32::try_from(len).expect("len").to_le_bytes());
+    }
+    let mut c = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).expect("cfb");
+    for (name, bytes) in [("/WordDocument", &doc), ("/1Table", &table)] {
+        let mut s = c.create_stream(name).expect("stream");
+        std::io::Write::write_all(&mut s, bytes).expect("write");
+    }
+    c.flush().expect("flush");
+    c.into_inner().into_inner()
+}
+
+/// A 2×2 table and a paragraph after it, as Word writes them.
+fn word97_table(a: &str, b: &str, c: &str, d: &str) -> Vec<WordPara> {
+    let def = tdef(&[0, 1000, 2000], &[0, 0]);
+    vec![
+        wp("表前\r", &[]),
+        wp(&format!("{a}\x07"), &[IN_TABLE]),
+        wp(&format!("{b}\x07"), &[IN_TABLE]),
+        wp("\x07", &[IN_TABLE, ROW_END, &def]),
+        wp(&format!("{c}\x07"), &[IN_TABLE]),
+        wp(&format!("{d}\x07"), &[IN_TABLE]),
+        wp("\x07", &[IN_TABLE, ROW_END, &def]),
+        wp("表后\r", &[]),
+    ]
+}
+
+/// A fast-saved file keeps its edits at the end of the stream, so the pieces' bytes are out of
+/// text order, some are 8-bit, and deleted text stays in the stream: the text is read in text
+/// order and each paragraph gets the properties of the page run holding its own mark's byte
+/// (a run's end may be deleted text that no character position reaches).
+#[test]
+fn a_fast_saved_word_file_reads_its_pieces_in_text_order() {
+    let mut paras = word97_table("序号", "事项", "1", "低保");
+    for (i, p) in paras.iter_mut().enumerate() {
+        p.eight_bit = p.text.is_ascii() && i % 2 == 0;
+        p.deleted = if p.text == "\x07" { 3 } else { 0 };
+    }
+    for reversed in [false, true] {
+        let tables = doc_tables(&word97_file(&paras, reversed, &[], &[], 0xA5EC));
+        assert_eq!(tables.len(), 1, "reversed {reversed}");
+        assert_eq!(doc_rows(&tables[0]), [["序号", "事项"], ["1", "低保"]]);
+        assert_eq!(tables[0].context, ["表前"]);
+    }
+}
+
+/// A piece's property modifier (a fast save's Prc) applies after the page's properties: here
+/// sprmPDtap -1 takes the paragraphs of the last row out of the table, as Word shows them.
+#[test]
+fn a_word_piece_modifier_can_take_paragraphs_out_of_a_table() {
+    let mut paras = word97_table("a", "b", "c", "d");
+    for p in &mut paras[4..7] {
+        p.prm = 1; // Prc 0
+    }
+    let dtap = [vec![0x4A, 0x66, 0xFF, 0xFF, 0xFF, 0xFF]];
+    let tables = doc_tables(&word97_file(&paras, false, &[], &dtap, 0xA5EC));
+    assert_eq!(tables.len(), 1);
+    assert_eq!(doc_rows(&tables[0]), [["a", "b"]]);
+}
+
+/// Symbols as Word stores them: the placeholder '(' with sprmCSymbol (font index, code) with or
+/// without sprmCFSpec, a letter typed in a symbol font (sprmCRgFtc0), a Symbol-font √: checkbox
+/// and tick symbols are marks, other symbols their character; a special '(' without a symbol
+/// shows nothing and a plain '(' stays.
+#[test]
+fn word_symbols_read_as_marks_or_their_characters() {
+    let fonts = ["Times New Roman", "Wingdings 2", "Symbol", "Wingdings"];
+    let symbol = |font: u16, code: u16, spec: bool| {
+        let mut g = Vec::new();
+        if spec {
+            g.extend([0x55, 0x08, 1]);
+        }
+        g.extend([0x09, 0x6A]);
+        g.extend(font.to_le_bytes());
+        g.extend(code.to_le_bytes());
+        g
+    };
+    let def = tdef(&[0, 1000, 2000, 3000, 4000], &[0, 0, 0, 0]);
+    let mut paras = vec![
+        wp("(\x07", &[IN_TABLE]),
+        wp("(\x07", &[IN_TABLE]),
+        wp("R\x07", &[IN_TABLE]),
+        wp("(\x07", &[IN_TABLE]),
+        wp("\x07", &[IN_TABLE, ROW_END, &def]),
+        wp("(\x07", &[IN_TABLE]),
+        wp("(\x07", &[IN_TABLE]),
+        wp("(见附件)\x07", &[IN_TABLE]),
+        wp("(\x07", &[IN_TABLE]),
+        wp("\x07", &[IN_TABLE, ROW_END, &def]),
+    ];
+    paras[0].chpx = vec![(0, symbol(1, 0xF052, false))];
+    paras[1].chpx = vec![(0, symbol(1, 0xF0A3, true))];
+    paras[2].chpx = vec![(0, vec![0x4F, 0x4A, 1, 0])];
+    paras[2].eight_bit = true;
+    paras[3].chpx = vec![(0, symbol(2, 0xF0D6, false))];
+    paras[5].chpx = vec![(0, symbol(3, 0xF0FC, false))];
+    paras[6].chpx = vec![(0, vec![0x55, 0x08, 1])];
+    paras[8].chpx = vec![(0, symbol(2, 0xF06D, false))];
+    let tables = doc_tables(&word97_file(&paras, false, &fonts, &[], 0xA5EC));
+    assert_eq!(
+        doc_rows(&tables[0]),
+        [["■", "□", "■", "√"], ["■", "", "(见附件)", "μ"]]
+    );
+}
+
+/// Word 97's own horizontal merge (TC80 fFirstMerged / fMerged: two cells, one shown) joins
+/// the cells into one spanning both; cell borders a few twips apart (a border dragged by
+/// hand) are one grid line, not a column of their own.
+#[test]
+fn word_97_merged_cell_flags_and_ragged_borders_make_spans_not_columns() {
+    let paras = vec![
+        wp("标题\x07", &[IN_TABLE]),
+        wp("\x07", &[IN_TABLE]),
+        wp("备注\x07", &[IN_TABLE]),
+        wp(
+            "\x07",
+            &[IN_TABLE, ROW_END, &tdef(&[0, 1000, 2000, 3000], &[1, 2, 0])],
+        ),
+        wp("a\x07", &[IN_TABLE]),
+        wp("b\x07", &[IN_TABLE]),
+        wp("c\x07", &[IN_TABLE]),
+        wp(
+            "\x07",
+            &[
+                IN_TABLE,
+                ROW_END,
+                &tdef(&[-8, 1003, 1994, 3012], &[0, 0, 0]),
+            ],
+        ),
+    ];
+    let tables = doc_tables(&word97_file(&paras, false, &[], &[], 0xA5EC));
+    assert_eq!(
+        doc_rows(&tables[0]),
+        [vec!["标题<2", "备注"], vec!["a", "b", "c"]]
+    );
+    assert_eq!(tables[0].grid_columns, Some(3));
+}
+
+/// A table whose last row never got its end mark (a damaged or hand-edited file) keeps that
+/// row; a Word 6/95 file is refused by name, not misread.
+#[test]
+fn an_unended_word_row_is_kept_and_word_6_files_are_refused() {
+    let mut paras = word97_table("a", "b", "c", "d");
+    paras.remove(6);
+    let tables = doc_tables(&word97_file(&paras, false, &[], &[], 0xA5EC));
+    assert_eq!(doc_rows(&tables[0]), [["a", "b"], ["c", "d"]]);
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(
+        dir.path(),
+        "旧.doc",
+        &word97_file(&word97_table("a", "b", "c", "d"), false, &[], &[], 0xA5DC),
+    );
+    let (code, v) = run_quickly(&p, &[]);
+    assert_eq!(code, 2, "{v:#}");
+    assert_eq!(v["diagnostics"][0]["code"], "GK001", "{v:#}");
+    let message = v["diagnostics"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("Word 6.0/95"), "{message}");
+}
+
+/// Text deleted with track changes on (sprmCFRMarkDel) stays in a `.doc` until the changes are
+/// accepted; it is not what the document says, as `w:del` is skipped in `.docx`.
+#[test]
+fn word_97_text_deleted_with_track_changes_is_not_read() {
+    let mut paras = word97_table("低保（已删）", "事项", "1", "2");
+    paras[1].chpx = (2..6).map(|k| (k, vec![0x00, 0x08, 1])).collect();
+    let tables = doc_tables(&word97_file(&paras, false, &[], &[], 0xA5EC));
+    assert_eq!(doc_rows(&tables[0]), [["低保", "事项"], ["1", "2"]]);
 }

@@ -204,6 +204,72 @@ pub fn symbol_mark(font: &str, code: u32) -> Option<bool> {
     }
 }
 
+/// The character a code in Word's Symbol font draws (Adobe's Symbol encoding), for symbols
+/// inserted from 插入→符号 with that font: √ (D6), ×, ÷, ±, °, ≤, ≥, arrows and Greek
+/// letters. The code as typed or in the private use area (U+F0D6). `None` for another font or
+/// an unknown code.
+pub fn symbol_char(font: &str, code: u32) -> Option<char> {
+    let font = font.trim().trim_matches(['"', '\'']);
+    if !font.eq_ignore_ascii_case("symbol") || (code > 0xFF && code & 0xFF00 != 0xF000) {
+        return None;
+    }
+    const UPPER: &str = "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ";
+    const LOWER: &str = "αβχδεφγηιϕκλμνοπθρστυϖωξψζ";
+    let byte = u8::try_from(code & 0xFF).ok()?;
+    Some(match byte {
+        b'A'..=b'Z' => UPPER.chars().nth(usize::from(byte - b'A'))?,
+        b'a'..=b'z' => LOWER.chars().nth(usize::from(byte - b'a'))?,
+        0x22 => '∀',
+        0x24 => '∃',
+        0x27 => '∋',
+        0x2A => '∗',
+        0x2D => '−',
+        0x40 => '≅',
+        0x5C => '∴',
+        0x5E => '⊥',
+        0x7E => '∼',
+        0x20..=0x3F | b'[' | b']' | b'_' | b'{' | b'|' | b'}' => char::from(byte),
+        0xA2 => '′',
+        0xA3 => '≤',
+        0xA5 => '∞',
+        0xAB => '↔',
+        0xAC => '←',
+        0xAD => '↑',
+        0xAE => '→',
+        0xAF => '↓',
+        0xB0 => '°',
+        0xB1 => '±',
+        0xB2 => '″',
+        0xB3 => '≥',
+        0xB4 => '×',
+        0xB5 => '∝',
+        0xB7 => '•',
+        0xB8 => '÷',
+        0xB9 => '≠',
+        0xBA => '≡',
+        0xBB => '≈',
+        0xBC => '…',
+        0xC5 => '⊕',
+        0xC6 => '∅',
+        0xC7 => '∩',
+        0xC8 => '∪',
+        0xCE => '∈',
+        0xCF => '∉',
+        0xD6 => '√',
+        0xD7 => '⋅',
+        0xD8 => '¬',
+        0xD9 => '∧',
+        0xDA => '∨',
+        0xDB => '⇔',
+        0xDC => '⇐',
+        0xDE => '⇒',
+        0xE0 => '◊',
+        0xE5 => '∑',
+        0xF2 => '∫',
+        _ => return None,
+    })
+}
+
 /// Gathers a document's tables as a reader walks it in order: the HTML and Word readers call
 /// `open_table`, `open_row`, `open_cell`, `text` … as they meet the document's elements.
 #[derive(Debug)]

@@ -634,11 +634,12 @@ impl State {
                 flush_cell(b, &mut self.pending_cell);
                 let font = attr(e, "w:font").unwrap_or_default();
                 let code = attr(e, "w:char").unwrap_or_default();
-                let mark = u32::from_str_radix(code.trim(), 16)
-                    .ok()
-                    .and_then(|n| super::document::symbol_mark(&font, n));
-                if let Some(m) = mark {
+                let code = u32::from_str_radix(code.trim(), 16).ok();
+                if let Some(m) = code.and_then(|n| super::document::symbol_mark(&font, n)) {
                     b.mark(m);
+                } else if let Some(c) = code.and_then(|n| super::document::symbol_char(&font, n)) {
+                    // A Symbol-font √ or × inserted from 插入→符号 is that character.
+                    b.text(c.encode_utf8(&mut [0; 4]));
                 }
             }
             "w14:checked" => {
@@ -793,5 +794,19 @@ mod tests {
         );
         let t = tables_of_xml(&xml, Numbering::default(), &Arc::from("t.docx")).unwrap_or_default();
         assert_eq!(t[0].rows[0][0].text, "■政府网站□两微一端R■公示栏");
+    }
+
+    /// A symbol from the Symbol font (√ at F0D6, μ at F06D) is its character, as in `.doc`.
+    #[test]
+    fn symbol_font_symbols_read_as_their_characters() {
+        let sym = |code: &str| format!("<w:r><w:sym w:font=\"Symbol\" w:char=\"{code}\"/></w:r>");
+        let xml = format!(
+            "<w:document {W}><w:body><w:tbl><w:tr><w:tc><w:p>{}</w:p></w:tc><w:tc><w:p><w:r><w:t>200</w:t></w:r>{}<w:r><w:t>g</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>",
+            sym("F0D6"),
+            sym("F06D"),
+        );
+        let t = tables_of_xml(&xml, Numbering::default(), &Arc::from("t.docx")).unwrap_or_default();
+        assert_eq!(t[0].rows[0][0].text, "√");
+        assert_eq!(t[0].rows[0][1].text, "200μg");
     }
 }
