@@ -795,6 +795,22 @@ impl Open {
     }
 }
 
+/// End the innermost open table: a nested one goes into the cell around it, a top-level one
+/// to the document.
+fn close_innermost(open: &mut Vec<Open>, b: &mut Builder) {
+    let Some(done) = open.pop() else {
+        return;
+    };
+    let rows = done.finish();
+    if rows.is_empty() {
+        return;
+    }
+    match open.last_mut() {
+        Some(outer) => outer.cell.push(Bit::Table(rows)),
+        None => emit_table(b, rows),
+    }
+}
+
 /// Whether a cell's content has more than paragraph ends.
 fn has_content(bits: &[Bit]) -> bool {
     bits.iter().any(|b| !matches!(b, Bit::Break))
@@ -1137,17 +1153,7 @@ pub fn read_bytes(
         // Tables deeper than this paragraph end here: each goes into the cell around it,
         // or to the document.
         while open.len() > depth {
-            let Some(done) = open.pop() else {
-                break;
-            };
-            let rows = done.finish();
-            if rows.is_empty() {
-                continue;
-            }
-            match open.last_mut() {
-                Some(outer) => outer.cell.push(Bit::Table(rows)),
-                None => emit_table(&mut b, rows),
-            }
+            close_innermost(&mut open, &mut b);
         }
         while open.len() < depth {
             open.push(Open::default());
@@ -1187,15 +1193,8 @@ pub fn read_bytes(
             t.cells.push(std::mem::take(&mut t.cell));
         }
     }
-    while let Some(done) = open.pop() {
-        let rows = done.finish();
-        if rows.is_empty() {
-            continue;
-        }
-        match open.last_mut() {
-            Some(outer) => outer.cell.push(Bit::Table(rows)),
-            None => emit_table(&mut b, rows),
-        }
+    while !open.is_empty() {
+        close_innermost(&mut open, &mut b);
     }
     Ok(b.finish())
 }
