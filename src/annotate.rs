@@ -330,7 +330,8 @@ pub fn annotate(
         let Ok(range) = wb.worksheet_range(&name) else {
             continue;
         };
-        let merges = crate::read::xlsx::merges_within(&mut wb, &name, &range, limits)?;
+        let merges =
+            crate::read::xlsx::merges_within(&mut wb, &name, &range, looks.merges(&name), limits)?;
         // Merged columns by row, so each cell's test looks at its own row only.
         let mut merged_in_row: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
         for m in &merges {

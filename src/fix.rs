@@ -447,7 +447,8 @@ pub fn fix_workbook(
         let Ok(range) = wb.worksheet_range(&name) else {
             continue;
         };
-        let merges = crate::read::xlsx::merges_within(&mut wb, &name, &range, limits)?;
+        let merges =
+            crate::read::xlsx::merges_within(&mut wb, &name, &range, looks.merges(&name), limits)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let rows: Vec<RawRow> = range
             .rows()

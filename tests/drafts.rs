@@ -308,6 +308,18 @@ fn xlsx_xlsm_xls_ods_and_word_97_read_the_same() {
     }
 }
 
+/// A 公开依据, 公开时限 and 公开主体 merged down three rows, saved by LibreOffice as .ods: the
+/// merge gives its value to every row, as in the .xlsx it was made from (calamine reads no
+/// merges from OpenDocument; the content scan does).
+#[test]
+fn cells_merged_down_in_an_ods_fill_every_row_they_cover() {
+    for name in ["合并依据.xlsx", "合并依据.ods"] {
+        let v = validate(name);
+        assert_eq!(v["summary"]["items"], 3, "{name}");
+        assert_eq!(v["summary"]["errors"], 0, "{name}: {v:#}");
+    }
+}
+
 #[test]
 fn a_workbook_with_a_lying_extension_is_read_by_content() {
     let dir = tempfile::tempdir().expect("tmp");

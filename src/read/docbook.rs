@@ -177,7 +177,7 @@ pub fn read(
             let Ok(sheet) = wb.worksheet_range(&name) else {
                 continue;
             };
-            let merges = super::xlsx::merges_within(&mut wb, &name, &sheet, limits)
+            let merges = super::xlsx::merges_within(&mut wb, &name, &sheet, Vec::new(), limits)
                 .map_err(|m| Diagnostic::new(&codes::INPUT_TOO_LARGE, m).in_file(file))?;
             let end = sheet.end().unwrap_or((0, 0));
             let height = (t.rows as u64).max(u64::from(end.0) + 1);

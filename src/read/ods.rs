@@ -33,6 +33,11 @@ pub(crate) struct OdsTable {
     pub hidden: Vec<(u64, u64)>,
     /// The text shown by value cells (numbers, dates, times, percentages, currency, booleans).
     pub shown: Vec<Shown>,
+    /// Merged cells (`table:number-rows-spanned`, `table:number-columns-spanned`): first row
+    /// and column (0-based, as calamine places them), rows and columns covered. calamine reads
+    /// no merges from OpenDocument, so a 公开依据 merged down three rows read as one filled
+    /// cell and two empty ones.
+    pub merges: Vec<(u64, u64, u64, u64)>,
 }
 
 /// The text a run of value cells shows (one cell, or a cell repeated across rows/columns).
@@ -292,6 +297,11 @@ pub(crate) fn scan(part: &mut impl Read) -> OdsFacts {
                         .unwrap_or(1)
                         .max(1);
                     let kind = attr_raw(&tag, b"office:value-type");
+                    let down = attr_num(&tag, b"table:number-rows-spanned").unwrap_or(1);
+                    let across = attr_num(&tag, b"table:number-columns-spanned").unwrap_or(1);
+                    if (down > 1 || across > 1) && table.merges.len() < MAX_SHOWN {
+                        table.merges.push((t.row, col, down.max(1), across.max(1)));
+                    }
                     let has_value = !empty || kind.is_some();
                     if has_value {
                         let end = col.saturating_add(span - 1);
@@ -383,6 +393,17 @@ mod tests {
 
     fn run(xml: &str) -> OdsFacts {
         scan(&mut std::io::Cursor::new(xml.as_bytes()))
+    }
+
+    #[test]
+    fn merged_cells_are_found_where_they_start_with_their_extent() {
+        let cell =
+            r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#;
+        let f = run(&doc(&format!(
+            r#"<table:table-row>{cell}<table:table-cell table:number-rows-spanned="3" office:value-type="string"><text:p>依据</text:p></table:table-cell><table:table-cell table:number-columns-spanned="2" table:number-rows-spanned="1"/><table:covered-table-cell/></table:table-row><table:table-row table:number-rows-repeated="2">{cell}<table:covered-table-cell/>{cell}{cell}</table:table-row>"#
+        )));
+        let t = f.tables.first().expect("one table");
+        assert_eq!(t.merges, vec![(0, 1, 3, 1), (0, 2, 1, 2)]);
     }
 
     #[test]

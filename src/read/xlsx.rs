@@ -1,7 +1,8 @@
 //! Spreadsheet drafts (.xlsx, .xlsm, .xls, .ods) through calamine. Every visible sheet is
-//! read; hidden and empty sheets are reported, not silently dropped. Merged cells (xlsx, xls)
-//! are filled with their value in every cell they cover, so a 一级事项 merged over five rows
-//! reads as five rows of that 一级事项; positions are the cells Excel shows. A cell reads as
+//! read; hidden and empty sheets are reported, not silently dropped. Merged cells (xlsx, xls,
+//! and ods, whose merges the content scan finds since calamine reads none) are filled with
+//! their value in every cell they cover, so a 一级事项 merged over five rows reads as five
+//! rows of that 一级事项; positions are the cells Excel shows. A cell reads as
 //! Excel shows it: calamine gives values only, so the zip scan notes each cell's number
 //! format (.xlsx styles) or stored text (.ods `text:p`), and a `0"个工作日"` cell reads as
 //! 20个工作日, not 20 (see [`super::numfmt`], [`super::ods`]).
@@ -559,6 +560,11 @@ pub(crate) fn open_for_copy(
 pub(crate) struct Looks(ZipFacts);
 
 impl Looks {
+    /// The merged cells of sheet `name` that calamine does not report (OpenDocument's).
+    pub(crate) fn merges(&self, name: &str) -> Vec<Dimensions> {
+        ods_merges(&self.0, name)
+    }
+
     /// How the cells of sheet `name` (read as `range`) look.
     pub(crate) fn sheet<'a>(&'a self, name: &str, range: &Range<Data>) -> SheetLooks<'a> {
         SheetLooks(Shown::of(&self.0, name, range))
@@ -595,6 +601,26 @@ pub(crate) fn merges(wb: &mut Sheets<Cursor<Vec<u8>>>, name: &str) -> Vec<Dimens
     }
 }
 
+/// The merged cells of an OpenDocument table, from the scan of its content (calamine reads
+/// none); empty for other formats.
+fn ods_merges(facts: &ZipFacts, name: &str) -> Vec<Dimensions> {
+    let Some(table) = facts.ods.iter().find(|t| t.name == name) else {
+        return Vec::new();
+    };
+    let at = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+    table
+        .merges
+        .iter()
+        .map(|&(r, c, rows, cols)| Dimensions {
+            start: (at(r), at(c)),
+            end: (
+                at(r.saturating_add(rows - 1)),
+                at(c.saturating_add(cols - 1)),
+            ),
+        })
+        .collect()
+}
+
 /// The merged regions of a sheet, clipped to its used range: a 5 KB file can declare one
 /// merge over A10:XFD1048576, and expanding or copying it cell by cell would take minutes and
 /// gigabytes for cells that are all empty. A region outside the used range, or that shrinks
@@ -607,6 +633,7 @@ pub(crate) fn merges_within(
     wb: &mut Sheets<Cursor<Vec<u8>>>,
     name: &str,
     range: &Range<Data>,
+    ods: Vec<Dimensions>,
     limits: &Limits,
 ) -> Result<Vec<Dimensions>, String> {
     let (Some(first), Some(last)) = (range.start(), range.end()) else {
@@ -615,7 +642,7 @@ pub(crate) fn merges_within(
     let limit = limits.max_sheet_cells;
     let mut area: u64 = 0;
     let mut out = Vec::new();
-    for m in merges(wb, name) {
+    for m in merges(wb, name).into_iter().chain(ods) {
         let start = (m.start.0.max(first.0), m.start.1.max(first.1));
         let end = (m.end.0.min(last.0), m.end.1.min(last.1));
         if start.0 > end.0 || start.1 > end.1 || start == end {
@@ -1028,7 +1055,8 @@ fn sheets_of(
             )
             .in_file(file)
         })?;
-        let merged = merges_within(&mut wb, &name, &range, limits).map_err(|m| {
+        let ods = ods_merges(&facts, &name);
+        let merged = merges_within(&mut wb, &name, &range, ods, limits).map_err(|m| {
             Diagnostic::new(&codes::INPUT_TOO_LARGE, m)
                 .in_file(file)
                 .hint("这通常是损坏或恶意的文件；请用 Excel/WPS 打开检查后另存")
