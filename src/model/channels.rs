@@ -404,7 +404,6 @@ fn split_outside_brackets(s: &str) -> Vec<&str> {
     parts
 }
 
-/// Split a run of text into channels. 其他 swallows the rest of its list entry as free text.
 /// What may stand between two channel names besides the list separators: spaces, and the
 /// slashes and bars platforms export lists with ("政府网站/公示栏"). A slash inside a name
 /// (社区/企事业单位/村公示栏) is part of it: names are matched longest first.
@@ -412,6 +411,7 @@ fn is_gap(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{3000}' | '/' | '／' | '|' | '｜')
 }
 
+/// Split a run of text into channels. 其他 swallows the rest of its list entry as free text.
 fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
     for part in split_outside_brackets(seg) {
         let mut rest = part.trim_matches(is_gap);
