@@ -273,10 +273,8 @@ impl Level {
     /// Split a 公开层级 cell ("乡级、村级") into levels; "县乡两级", "县、乡、村三级" name
     /// each level by its first character.
     pub fn parse_list(raw: &str) -> Vec<Level> {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !"、，,；;/ \u{3000}\n".contains(*c))
-            .collect();
+        const SEPARATORS: [char; 9] = ['、', '，', ',', '；', ';', '/', ' ', '\u{3000}', '\n'];
+        let compact: String = raw.chars().filter(|c| !SEPARATORS.contains(c)).collect();
         if let Some(head) = ["两级", "二级", "三级"]
             .iter()
             .find_map(|w| compact.strip_suffix(w))
@@ -293,7 +291,7 @@ impl Level {
             out.dedup();
             return out;
         }
-        raw.split(['、', '，', ',', '；', ';', '/', ' ', '\u{3000}', '\n'])
+        raw.split(SEPARATORS)
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(Level::parse)
