@@ -141,8 +141,9 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
             )));
         }
         drop(f);
-        if let Some(text) = part_text_limited(&mut z, &name, limits.max_input_bytes) {
-            if text.contains("Wingdings") {
+        // Symbol-font runs are rare: the part is held as text only when it names the font.
+        if part_mentions(&mut z, &name, b"Wingdings") {
+            if let Some(text) = part_text_limited(&mut z, &name, limits.max_input_bytes) {
                 facts.rich.extend(symbol_runs(&text));
             }
         }
@@ -332,6 +333,31 @@ struct ZipFacts {
 /// thousand cells); a hostile sheet with millions reads the rest as plain values.
 const MAX_STYLED_CELLS: usize = 1_000_000;
 
+/// Whether a zip part's bytes contain `needle`, streamed (a word cut between two reads is
+/// found: each read keeps the last bytes of the one before).
+fn part_mentions(z: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, needle: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut f) = z.by_name(name) else {
+        return false;
+    };
+    let keep = needle.len().saturating_sub(1);
+    let mut window = vec![0u8; keep + (1 << 16)];
+    let mut filled = 0;
+    loop {
+        let n = match f.read(&mut window[filled..]) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => n,
+        };
+        let end = filled + n;
+        if memchr::memmem::find(&window[..end], needle).is_some() {
+            return true;
+        }
+        let tail = end.saturating_sub(keep);
+        window.copy_within(tail..end, 0);
+        filled = end - tail;
+    }
+}
+
 /// A zip part's text, at most `max` bytes.
 fn part_text_limited(
     z: &mut zip::ZipArchive<Cursor<&[u8]>>,
@@ -401,11 +427,7 @@ fn symbol_runs(xml: &str) -> std::collections::HashMap<String, String> {
 
 /// A zip part's text, at most 4 MB (workbook.xml and its relationships are small).
 fn part_text(z: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
-    use std::io::Read;
-    let f = z.by_name(name).ok()?;
-    let mut s = String::new();
-    f.take(4 << 20).read_to_string(&mut s).ok()?;
-    Some(s)
+    part_text_limited(z, name, 4 << 20)
 }
 
 /// The value of `attr="…"` in a tag, with XML's five entities decoded.
