@@ -179,7 +179,7 @@ fn head_is_html(path: &Path) -> bool {
 
 /// What an old binary file holds (a Word document, a workbook), whatever its name says.
 fn ole_kind(path: &Path) -> Option<Ole> {
-    std::fs::read(path).ok().and_then(|b| doc::ole_kind(&b))
+    std::fs::File::open(path).ok().and_then(doc::ole_kind)
 }
 
 /// The kinds of document with tables.

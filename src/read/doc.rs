@@ -51,9 +51,10 @@ pub enum Ole {
     Other,
 }
 
-/// What an OLE file holds; `None` when it cannot be opened as one (cut short, damaged).
-pub fn ole_kind(bytes: &[u8]) -> Option<Ole> {
-    let c = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
+/// What an OLE file holds; `None` when it cannot be opened as one (cut short, damaged). Only
+/// the header and the directory are read, not the streams.
+pub fn ole_kind(file: impl std::io::Read + std::io::Seek) -> Option<Ole> {
+    let c = cfb::CompoundFile::open(file).ok()?;
     Some(if c.is_stream("/WordDocument") {
         Ole::Word
     } else if c.is_stream("/Workbook") || c.is_stream("/Book") {
