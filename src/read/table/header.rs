@@ -240,31 +240,46 @@ pub(super) struct Header {
     pub(super) traditional: bool,
 }
 
-pub(super) fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
+/// The cells of a header's columns as (top cell, the parent cell in force — the last non-empty
+/// top cell at or left of the column, since a merged parent spans blank cells to its right —,
+/// sub cell), all trimmed.
+fn header_columns<'a>(
+    top: &'a RawRow,
+    sub: Option<&'a RawRow>,
+) -> Vec<(&'a str, &'a str, &'a str)> {
     let n = top.cells.len().max(sub.map(|s| s.cells.len()).unwrap_or(0));
-    let mut out = Vec::with_capacity(n);
-    let mut parent = String::new();
-    for i in 0..n {
-        let t = top.cells.get(i).map(|s| s.trim()).unwrap_or("");
-        if !t.is_empty() {
-            parent = t.to_string();
-        }
-        let s = sub
-            .and_then(|s| s.cells.get(i))
-            .map(|s| s.trim())
-            .unwrap_or("");
-        // A merged parent spans blank cells to its right; its children name the columns.
-        let label = if !s.is_empty()
-            && (t.is_empty() || is_parent(t))
-            && (is_parent(&parent) || t.is_empty())
-        {
-            s
-        } else {
-            t
-        };
-        out.push(label.to_string());
-    }
-    out
+    let mut parent = "";
+    (0..n)
+        .map(|i| {
+            let t = top.cells.get(i).map(|s| s.trim()).unwrap_or("");
+            if !t.is_empty() {
+                parent = t;
+            }
+            let s = sub
+                .and_then(|s| s.cells.get(i))
+                .map(|s| s.trim())
+                .unwrap_or("");
+            (t, parent, s)
+        })
+        .collect()
+}
+
+pub(super) fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
+    header_columns(top, sub)
+        .into_iter()
+        .map(|(t, parent, s)| {
+            // A merged parent spans blank cells to its right; its children name the columns.
+            let label = if !s.is_empty()
+                && (t.is_empty() || is_parent(t))
+                && (is_parent(parent) || t.is_empty())
+            {
+                s
+            } else {
+                t
+            };
+            label.to_string()
+        })
+        .collect()
 }
 
 pub(super) fn score(labels: &[String]) -> (usize, bool) {
@@ -295,16 +310,10 @@ fn first_of_each_field(mut cols: Vec<Option<Col>>) -> Vec<Option<Col>> {
 /// The columns of a two-row header that sit under a merged 公开渠道和载体 (公开渠道, 公开载体 …)
 /// parent: each names a channel, a local one (村村响, 便民服务中心) included.
 fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
-    let n = top.cells.len().max(sub.cells.len());
-    let mut parent_is_channels = false;
-    (0..n)
-        .map(|i| {
-            let t = top.cells.get(i).map(|s| s.trim()).unwrap_or("");
-            if !t.is_empty() {
-                parent_is_channels = is_parent(t) && classify(t) == Some(Col::Channels);
-            }
-            let s = sub.cells.get(i).map(|s| s.trim()).unwrap_or("");
-            parent_is_channels && !s.is_empty()
+    header_columns(top, Some(sub))
+        .into_iter()
+        .map(|(_, parent, s)| {
+            !s.is_empty() && is_parent(parent) && classify(parent) == Some(Col::Channels)
         })
         .collect()
 }
