@@ -586,8 +586,9 @@ fn a_local_channel_column_under_the_channels_parent_is_a_channel() {
 }
 
 /// Checkboxes made as Excel and WPS users make them: R (ticked) and £ (empty) in a cell set in
-/// Wingdings 2, þ and ¨ in Wingdings, or typed in a rich-text channel cell with only the box
-/// letters in Wingdings 2. They read as ■/□ marks; an R in an ordinary cell stays a letter.
+/// Wingdings 2, þ and ¨ in Wingdings, Ö in Symbol (a √), or typed in a rich-text channel cell
+/// with only the box letters in Wingdings 2 (or the √ in Symbol). They read as marks; an R in
+/// an ordinary cell stays a letter.
 #[test]
 fn checkbox_letters_in_a_symbol_font_cell_are_marks() {
     use rust_xlsxwriter::{Format, Workbook};
@@ -597,14 +598,16 @@ fn checkbox_letters_in_a_symbol_font_cell_are_marks() {
     let ws = wb.add_worksheet();
     let w2 = Format::new().set_font_name("Wingdings 2");
     let w1 = Format::new().set_font_name("Wingdings");
+    let sym = Format::new().set_font_name("Symbol");
     ws.write(0, 0, "乐昌镇社会救助领域基层政务公开标准目录")
         .expect("write");
     for (c, h) in HEADER.split(',').enumerate() {
         ws.write(1, c as u16, h).expect("write");
     }
-    let rows: [(&str, &Format, [&str; 4]); 2] = [
+    let rows: [(&str, &Format, [&str; 4]); 3] = [
         ("低保对象认定", &w2, ["R", "£", "R", "£"]),
         ("低保金发放", &w1, ["þ", "¨", "¨", "þ"]),
+        ("临时救助审批", &sym, ["", "Ö", "Ö", ""]),
     ];
     for (r, (name, font, marks)) in rows.iter().enumerate() {
         let r = r as u32 + 2;
@@ -641,7 +644,10 @@ fn checkbox_letters_in_a_symbol_font_cell_are_marks() {
         ],
     )
     .expect("rich");
-    ws.write(4, 2, "R码申领").expect("write");
+    // The √ of the Symbol font before a channel, typed as Ö with only that letter in Symbol.
+    ws.write_rich_string(4, 7, &[(&sym, "Ö"), (&plain, "政府网站 □两微一端")])
+        .expect("rich");
+    ws.write(5, 2, "R码申领").expect("write");
     wb.save(&path).expect("save");
     let (cats, diags) = read(&path);
     let got: Vec<String> = items(&cats)
@@ -649,13 +655,18 @@ fn checkbox_letters_in_a_symbol_font_cell_are_marks() {
         .map(|(_, i)| format!("{} {:?} {:?}", i.name, i.audience, i.mode))
         .collect();
     assert_eq!(
-        got[..2],
+        got[..3],
         [
             "低保对象认定 [Public] [Active]".to_string(),
-            "低保金发放 [Public] [OnRequest]".to_string()
+            "低保金发放 [Public] [OnRequest]".to_string(),
+            "临时救助审批 [Specific(None)] [Active]".to_string()
         ]
     );
-    assert_eq!(items(&cats)[2].1.name, "R码申领");
+    assert_eq!(items(&cats)[3].1.name, "R码申领");
+    assert_eq!(
+        items(&cats)[2].1.channels,
+        [Channel::Known(ChannelKind::Website)]
+    );
     assert_eq!(
         items(&cats)[0].1.channels,
         [

@@ -75,8 +75,8 @@ const MAX_XFS: usize = 65_536;
 pub struct CellFormats {
     /// By xf index: the format code, `None` for General (or an id this module does not know).
     xfs: Vec<Option<std::sync::Arc<str>>>,
-    /// By xf index: the symbol font (Wingdings, Wingdings 2) the cell's text is drawn in, when
-    /// it is one: a cell holding R in Wingdings 2 shows a ticked box.
+    /// By xf index: the symbol font (Wingdings, Wingdings 2, Symbol) the cell's text is drawn
+    /// in, when it is one: a cell holding R in Wingdings 2 shows a ticked box, Ö in Symbol a √.
     symbols: Vec<Option<std::sync::Arc<str>>>,
 }
 
@@ -104,7 +104,7 @@ impl CellFormats {
                     "font" if in_fonts && fonts.len() < MAX_XFS => fonts.push(None),
                     "name" if in_fonts => {
                         let name = xml_attr(&e, "val").unwrap_or_default();
-                        let symbol = ["wingdings", "wingdings 2"]
+                        let symbol = ["wingdings", "wingdings 2", "symbol"]
                             .contains(&name.trim().to_ascii_lowercase().as_str());
                         if let (true, Some(last)) = (symbol, fonts.last_mut()) {
                             *last = Some(name.trim().into());
@@ -147,7 +147,7 @@ impl CellFormats {
         CellFormats { xfs, symbols }
     }
 
-    /// The symbol font (Wingdings, Wingdings 2) of cell format `s`, if its font is one.
+    /// The symbol font (Wingdings, Wingdings 2, Symbol) of cell format `s`, if its font is one.
     pub fn symbol_font(&self, s: u32) -> Option<&str> {
         self.symbols.get(s as usize)?.as_deref()
     }

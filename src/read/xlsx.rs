@@ -142,7 +142,8 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
         }
         drop(f);
         // Symbol-font runs are rare: the part is held as text only when it names the font.
-        if part_mentions(&mut z, &name, b"Wingdings") {
+        if part_mentions(&mut z, &name, b"Wingdings") || part_mentions(&mut z, &name, b"\"Symbol\"")
+        {
             if let Some(text) = part_text_limited(&mut z, &name, limits.max_input_bytes) {
                 facts.rich.extend(symbol_runs(&text));
             }
@@ -805,22 +806,22 @@ impl<'a> How<'a> {
 }
 
 /// A cell drawn in a symbol font (R or £ in Wingdings 2, þ in Wingdings: how Excel and WPS
-/// users make checkboxes): its checkbox characters as ■/□, the rest as written; `None` when
-/// it holds none.
+/// users make checkboxes; Ö in Symbol, which draws √): its checkbox characters as ■/□, the
+/// Symbol font's characters as the ones it draws, the rest as written; `None` when nothing
+/// reads differently.
 fn symbol_marks(font: &str, s: &str) -> Option<String> {
+    use super::document::{symbol_char, symbol_mark};
     let mut changed = false;
     let out: String = s
         .chars()
-        .map(|c| match super::document::symbol_mark(font, c as u32) {
-            Some(checked) => {
-                changed = true;
-                if checked {
-                    '■'
-                } else {
-                    '□'
-                }
-            }
-            None => c,
+        .map(|c| {
+            let shown = match symbol_mark(font, c as u32) {
+                Some(true) => '■',
+                Some(false) => '□',
+                None => symbol_char(font, c as u32).unwrap_or(c),
+            };
+            changed |= shown != c;
+            shown
         })
         .collect();
     changed.then_some(out)
