@@ -680,3 +680,43 @@ fn checkbox_letters_in_a_symbol_font_cell_are_marks() {
         codes(&diags)
     );
 }
+
+/// Marks and channels as real drafts write them outside the template's ✓: ●/○ as 是/否 (○
+/// empty beside ●), 有/无, a checkbox list of ● and ○, and channels named with the place
+/// that runs them (乡镇政务服务大厅, 镇政府网站, 村级公示栏). Read as the template's values,
+/// with nothing to report; ○ alone in a row is still a mark.
+#[test]
+fn dots_words_and_placed_channel_names_read_as_the_template_values() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n{HEADER}\n\
+             1,最低生活保障,低保审核确认,条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,●政府网站 ○两微一端 ●村级公示栏,●,○,●,○\n\
+             2,最低生活保障,低保金发放,标准,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,镇政府网站、乡镇政务服务大厅,有,无,有,无\n\
+             3,最低生活保障,低保对象名单,名单,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,○,,○,\n"
+        ),
+    );
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{} {:?} {:?} {:?}", i.name, i.audience, i.mode, i.channels))
+        .collect();
+    let website = Channel::Known(ChannelKind::Website);
+    assert_eq!(
+        got,
+        [
+            format!(
+                "低保审核确认 [Public] [Active] {:?}",
+                [website.clone(), Channel::Known(ChannelKind::NoticeBoard)]
+            ),
+            format!(
+                "低保金发放 [Public] [Active] {:?}",
+                [website.clone(), Channel::Known(ChannelKind::ServiceCentre)]
+            ),
+            format!("低保对象名单 [Public] [Active] {:?}", [website]),
+        ]
+    );
+}

@@ -285,7 +285,8 @@ impl Channel {
     /// inside brackets belong to the entry ("其他（甲、乙）").
     /// The result is de-duplicated and in table order.
     pub fn parse_list(raw: &str) -> Vec<Channel> {
-        let has_marks = raw.chars().any(is_box_mark);
+        let boxes = Boxes::of(raw);
+        let has_marks = raw.chars().any(|c| boxes.mark(c).is_some());
         let mut out: Vec<Channel> = Vec::new();
         let mut segments: Vec<(bool, &str)> = Vec::new();
         if has_marks {
@@ -293,9 +294,9 @@ impl Channel {
             let mut chosen = true;
             let mut start = 0;
             for (i, c) in raw.char_indices() {
-                if is_box_mark(c) {
+                if let Some(ticked) = boxes.mark(c) {
                     segments.push((chosen, &raw[start..i]));
-                    chosen = is_set_box(c);
+                    chosen = ticked;
                     start = i + c.len_utf8();
                 }
             }
@@ -330,7 +331,8 @@ impl Channel {
 /// count). Separators inside brackets belong to the entry ("特定群众（申请人、利害关系人）").
 pub fn choices(raw: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let marked = raw.chars().any(is_box_mark);
+    let boxes = Boxes::of(raw);
+    let marked = raw.chars().any(|c| boxes.mark(c).is_some());
     let mut chosen = !marked;
     let mut depth: usize = 0;
     let mut start = 0;
@@ -344,7 +346,7 @@ pub fn choices(raw: &str) -> Vec<&str> {
                 depth = depth.saturating_sub(1);
                 false
             }
-            c if is_box_mark(c) => true,
+            c if boxes.mark(c).is_some() => true,
             '、' | '，' | ',' | '；' | ';' | '/' | '／' | '和' | '及' | '或' => depth == 0,
             c => c.is_whitespace() && depth == 0,
         };
@@ -352,8 +354,8 @@ pub fn choices(raw: &str) -> Vec<&str> {
             if chosen {
                 parts.push(&raw[start..i]);
             }
-            if is_box_mark(c) {
-                chosen = is_set_box(c);
+            if let Some(ticked) = boxes.mark(c) {
+                chosen = ticked;
             }
             start = i + c.len_utf8();
         }
@@ -370,17 +372,36 @@ pub fn choices(raw: &str) -> Vec<&str> {
 
 /// Whether a channel cell is written as a checkbox list (any set or unset mark in it).
 pub fn is_checkbox_list(s: &str) -> bool {
-    s.chars().any(is_box_mark)
+    let boxes = Boxes::of(s);
+    s.chars().any(|c| boxes.mark(c).is_some())
 }
 
 /// A checkbox or tick written before a channel name: WPS and Word templates write
 /// "√政府网站 √两微一端 □公示栏", others ■/□ or ☑/☐.
-fn is_box_mark(c: char) -> bool {
-    is_set_box(c) || matches!(c, '□' | '☐' | '▢')
+///
+/// ○ is the empty counterpart of ● where a list uses both ("●政府网站 ○两微一端"); in a list
+/// without ●, ○ is the mark itself ("○政府网站 ○公示栏").
+#[derive(Clone, Copy)]
+struct Boxes {
+    hollow_is_empty: bool,
 }
 
-fn is_set_box(c: char) -> bool {
-    matches!(c, '■' | '☑' | '☒' | '▣' | '√' | '✓' | '✔' | '●' | '✅')
+impl Boxes {
+    fn of(list: &str) -> Boxes {
+        Boxes {
+            hollow_is_empty: list.contains('●'),
+        }
+    }
+
+    /// `Some(ticked)` for a checkbox or tick, `None` for any other char.
+    fn mark(self, c: char) -> Option<bool> {
+        match c {
+            '■' | '☑' | '☒' | '▣' | '√' | '✓' | '✔' | '●' | '✅' => Some(true),
+            '□' | '☐' | '▢' => Some(false),
+            '○' | '◯' => Some(!self.hollow_is_empty),
+            _ => None,
+        }
+    }
 }
 
 /// Split a list at its separators, but never inside brackets: "其他（公共资源交易平台、中国招标
@@ -468,7 +489,43 @@ fn bracket_end(s: &str) -> Option<usize> {
 
 /// The longest channel name or variant that `s` starts with (Traditional forms too), and the
 /// text after it.
+///
+/// A name may be preceded by the level or place that runs the channel, as drafts write them
+/// (乡镇政务服务大厅, 镇政府网站, 村级公示栏): when nothing matches, one such word is passed over
+/// and the rest tried again.
 fn match_channel_prefix(s: &str) -> Option<(ChannelKind, &str)> {
+    match_channel_name(s).or_else(|| {
+        let simp = crate::domains::to_simplified(s);
+        let place = PLACES.iter().find(|p| simp.starts_with(**p))?;
+        // to_simplified maps char to char: the same count of chars in the original.
+        let (byte, _) = s.char_indices().nth(place.chars().count())?;
+        match_channel_name(&s[byte..])
+    })
+}
+
+/// The levels and places a draft may name before a channel (longest first).
+const PLACES: &[&str] = &[
+    "村（社区）",
+    "村(社区)",
+    "村（居）",
+    "村(居)",
+    "乡镇",
+    "乡级",
+    "镇级",
+    "县级",
+    "村级",
+    "街道",
+    "社区",
+    "县",
+    "区",
+    "市",
+    "乡",
+    "镇",
+    "村",
+];
+
+/// The longest channel name or variant that `s` starts with, and the text after it.
+fn match_channel_name(s: &str) -> Option<(ChannelKind, &str)> {
     let simp = crate::domains::to_simplified(s);
     let first = simp.chars().next()?;
     // Only the names that start with the same character are compared (longest first).
@@ -725,6 +782,56 @@ mod tests {
                 Channel::Unknown("村村响".into()),
             ]
         );
+    }
+
+    /// Drafts name the level or place that runs a channel before it; the channel is the
+    /// template's all the same. Words that merely start like a place stay unknown.
+    #[test]
+    fn a_place_before_a_channel_name_is_passed_over() {
+        for (raw, kind) in [
+            ("乡镇政务服务大厅", ChannelKind::ServiceCentre),
+            ("镇政府网站", ChannelKind::Website),
+            ("县政府网站", ChannelKind::Website),
+            ("村级公示栏", ChannelKind::NoticeBoard),
+            ("街道便民服务中心", ChannelKind::ServiceCentre),
+            ("村（社区）便民服务站", ChannelKind::ServiceStation),
+        ] {
+            assert_eq!(Channel::parse(raw), Channel::Known(kind), "{raw}");
+        }
+        assert_eq!(Channel::parse("村村响"), Channel::Unknown("村村响".into()));
+        assert_eq!(
+            Channel::parse("县融媒体"),
+            Channel::Unknown("县融媒体".into())
+        );
+        assert_eq!(
+            Channel::parse_list("镇政府网站、乡镇政务服务大厅、村村响"),
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::ServiceCentre),
+                Channel::Unknown("村村响".into()),
+            ]
+        );
+    }
+
+    /// ● and ○ used together are ticked and empty boxes; ○ alone is the mark itself.
+    #[test]
+    fn hollow_circles_are_empty_beside_filled_ones_and_marks_alone() {
+        assert_eq!(
+            Channel::parse_list("●政府网站 ○两微一端 ●公示栏"),
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::NoticeBoard),
+            ]
+        );
+        assert_eq!(
+            Channel::parse_list("○政府网站 ○公示栏"),
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Known(ChannelKind::NoticeBoard),
+            ]
+        );
+        assert_eq!(choices("●主动 ○依申请公开"), vec!["主动"]);
+        assert!(is_checkbox_list("○政府网站"));
     }
 
     #[test]

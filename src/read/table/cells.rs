@@ -13,15 +13,42 @@ pub(super) enum Mark<'a> {
 }
 
 pub(super) fn mark(cell: &str) -> Mark<'_> {
+    mark_in_row(cell, false)
+}
+
+/// A mark cell of a row: as [`mark`], but where the row marks with ● (`hollow_is_empty`), a
+/// ○ beside it is the empty counterpart (●/○ as 是/否), not a second mark.
+pub(super) fn mark_in_row(cell: &str, hollow_is_empty: bool) -> Mark<'_> {
     // U+3000 is white space to `trim`.
     let t = crate::text::trim(cell);
     match t {
-        "" | "□" | "☐" | "×" | "✗" | "✘" | "否" | "N" | "n" | "0" | "无" => Mark::Unset,
-        "✓" | "√" | "✔" | "☑" | "■" | "●" | "○" | "✅" | "是" | "Y" | "y" | "1" | "V" | "v" => {
-            Mark::Set
+        "" | "□" | "☐" | "×" | "✗" | "✘" | "✕" | "否" | "N" | "n" | "Ｎ" | "0" | "无" => {
+            Mark::Unset
         }
+        "○" | "◯" if hollow_is_empty => Mark::Unset,
+        "✓" | "√" | "✔" | "☑" | "■" | "●" | "○" | "◯" | "✅" | "是" | "有" | "Y" | "y" | "Ｙ"
+        | "1" | "V" | "v" => Mark::Set,
         _ => Mark::Text(t),
     }
+}
+
+/// Whether a row marks with ● in any of its mark columns (see [`mark_in_row`]).
+pub(super) fn marks_with_dots(cols: &[Option<Col>], cells: &[String]) -> bool {
+    cols.iter().zip(cells).any(|(c, v)| {
+        v.len() <= 16
+            && matches!(
+                c,
+                Some(
+                    Col::ChannelMark
+                        | Col::AudiencePublic
+                        | Col::AudienceSpecific
+                        | Col::ModeActive
+                        | Col::ModeRequest
+                        | Col::Level(_)
+                )
+            )
+            && crate::text::trim(v) == "●"
+    })
 }
 
 /// Strip leading list numbering from a section row: "一、", "（一）", "1.", "1、".
@@ -202,6 +229,25 @@ pub(super) fn col_field(c: Col) -> Option<Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// ●/○ as 是/否: ○ is empty only where the row marks with ●; 有/无 and full-width Y/N
+    /// are marks like 是/否.
+    #[test]
+    fn hollow_circles_are_empty_only_beside_filled_ones() {
+        assert!(matches!(mark_in_row("○", true), Mark::Unset));
+        assert!(matches!(mark_in_row(" ○ ", false), Mark::Set));
+        assert!(matches!(mark_in_row("●", true), Mark::Set));
+        for set in ["有", "Ｙ"] {
+            assert!(matches!(mark(set), Mark::Set), "{set}");
+        }
+        for unset in ["无", "Ｎ", "✕"] {
+            assert!(matches!(mark(unset), Mark::Unset), "{unset}");
+        }
+        let cols = [Some(Col::AudiencePublic), Some(Col::AudienceSpecific), None];
+        let row = |a: &str, b: &str, c: &str| [a.to_string(), b.to_string(), c.to_string()];
+        assert!(marks_with_dots(&cols, &row("●", "○", "")));
+        assert!(!marks_with_dots(&cols, &row("○", "", "●")));
+    }
 
     #[test]
     fn enumerations_are_stripped_from_section_rows() {

@@ -338,6 +338,7 @@ impl Layout {
         let mut group_text: Option<String> = None;
         // Looked at before the cells are taken apart below.
         let shift = shifted(&self.cols, &r.cells);
+        let hollow_is_empty = marks_with_dots(&self.cols, &r.cells);
         for (i, col) in self.cols.iter().enumerate() {
             // Each cell is taken, not copied: a clean cell (nearly all) becomes the value as is.
             let raw_cell = r.cells.get_mut(i).map(std::mem::take).unwrap_or_default();
@@ -449,7 +450,7 @@ impl Layout {
                         Channel::Unknown(name) => Channel::Other(Some(name)),
                         c => c,
                     };
-                    match mark(&value) {
+                    match mark_in_row(&value, hollow_is_empty) {
                         Mark::Unset => {}
                         Mark::Set => item.channels.push(labelled()),
                         // Text in a channel's column: the free text of 其他, or a mark
@@ -484,7 +485,7 @@ impl Layout {
                 | Col::ModeActive
                 | Col::ModeRequest
                 | Col::Level(_) => {
-                    let m = mark(&value);
+                    let m = mark_in_row(&value, hollow_is_empty);
                     let set = match m {
                         Mark::Unset => false,
                         Mark::Set => true,
