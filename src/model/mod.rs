@@ -270,14 +270,15 @@ impl Level {
         }
     }
 
-    /// Split a 公开层级 cell ("乡级、村级") into levels; "县乡两级", "县、乡、村三级" name
-    /// each level by its first character.
+    /// Split a 公开层级 cell ("乡级、村级") into levels; "县乡两级", "县、乡、村三级" and the bare
+    /// run "县乡村" name each level by its first character.
     pub fn parse_list(raw: &str) -> Vec<Level> {
         const SEPARATORS: [char; 9] = ['、', '，', ',', '；', ';', '/', ' ', '\u{3000}', '\n'];
         let compact: String = raw.chars().filter(|c| !SEPARATORS.contains(c)).collect();
         if let Some(head) = ["两级", "二级", "三级"]
             .iter()
             .find_map(|w| compact.strip_suffix(w))
+            .or(Some(&compact))
             .filter(|h| h.chars().count() >= 2 && h.chars().all(|c| "县乡镇村".contains(c)))
         {
             let mut out: Vec<Level> = head
@@ -370,6 +371,9 @@ impl Audience {
             | "社会公众"
             | "公众"
             | "不特定对象"
+            | "不特定社会公众"
+            | "不特定公众"
+            | "社会大众"
             | "社会"
             | "社会各界"
             | "全体公民"
@@ -932,6 +936,20 @@ mod tests {
             Level::parse_list("市县两级"),
             vec![Level::Unknown("市县两级".into())]
         );
+        assert_eq!(
+            Level::parse_list("县乡村"),
+            vec![Level::County, Level::Town, Level::Village]
+        );
+        assert_eq!(
+            Level::parse_list("镇、村"),
+            vec![Level::Town, Level::Village]
+        );
+        assert_eq!(Level::parse_list("乡镇"), vec![Level::Town]);
+        assert_eq!(
+            Level::parse_list("县市"),
+            vec![Level::Unknown("县市".into())]
+        );
+        assert_eq!(Audience::parse("不特定社会公众"), Audience::Public);
         assert_eq!(Mode::parse("主动公开"), Mode::Active);
         assert_eq!(Mode::parse("依申請公開"), Mode::OnRequest);
     }
