@@ -18,7 +18,7 @@ pub enum Deadline {
     RealTime,
     /// 及时, 即时, 随时.
     Promptly,
-    /// 长期, 永久, 常态, 动态调整.
+    /// 长期, 永久, 常态, 常年, 动态调整.
     Standing,
     /// Tied to an event without a number: 在实地启动拟征收土地工作时, 决策前, 批准后.
     Event,
@@ -201,7 +201,15 @@ pub fn parse(text: &str) -> Parsed {
     if has(&["及时", "即时", "随时", "第一时间"]) {
         out.parts.push(Deadline::Promptly);
     }
-    if has(&["长期", "永久", "常态", "动态调整", "动态更新", "长年"]) {
+    if has(&[
+        "长期",
+        "永久",
+        "常态",
+        "动态调整",
+        "动态更新",
+        "长年",
+        "常年",
+    ]) {
         out.parts.push(Deadline::Standing);
     }
     if has(&[
@@ -274,6 +282,7 @@ mod tests {
         assert_eq!(parse("長期公開").parts, vec![Deadline::Standing]);
         assert_eq!(parse("及时公开").parts, vec![Deadline::Promptly]);
         assert_eq!(parse("长期公开").parts, vec![Deadline::Standing]);
+        assert_eq!(parse("常年公开").parts, vec![Deadline::Standing]);
         assert_eq!(
             parse("本级人民代表大会或其常务委员会批准后20日内").parts,
             vec![Deadline::NaturalDays(20)]

@@ -189,6 +189,8 @@ pub(super) struct BasisFindings {
     superseded: Vec<(&'static superseded::Superseded, String)>,
     /// A 法律 or 法规 other than the 政府信息公开条例 is cited (GK402 allows a longer limit).
     pub(super) cites_other_statute: bool,
+    /// Words for a document instead of one (GK306).
+    vague: bool,
 }
 
 thread_local! {
@@ -206,6 +208,7 @@ pub(super) fn basis_findings(b: &str) -> std::rc::Rc<BasisFindings> {
         titles_unbalanced: !balanced(b, '《', '》'),
         brackets_unbalanced: (!brackets_ok(b)).then(|| unbalanced_part(b).to_string()),
         misbracketed: misbracketed_years(b),
+        vague: is_vague(b),
         unknown_titles: cited_titles(b)
             .into_iter()
             // A superseded title is known: GK305 names its successor instead.
@@ -323,6 +326,74 @@ Use instead:
     《中华人民共和国政府信息公开条例》（国务院令第711号）
 ",
 };
+
+pub static VAGUE_BASIS: Rule = Rule {
+    code: "GK306",
+    name: "VagueBasis",
+    severity: Warning,
+    summary: "公开依据没有写明具体的法规文件",
+    source: "国办发〔2019〕54号 二（三）：公开依据是目录的必备要素；国务院办公厅政务公开办公室《基层政务公开标准目录》模板",
+    doc: "## What it does
+Reports a 公开依据 that names no document at all, only words for one: 相关法律法规, 国家有关规定, 按有关文件执行, 见附件. A 公开依据 that cites a title in 《》 or a 文号 is never reported.
+
+## Why is this bad?
+依据 is a required element: the public must be able to look up the rule that obliges the body to publish. \"相关法律法规\" is a placeholder, not a citation; it fills the cell and hides that the basis is missing.
+
+## Example
+    国家有关规定
+
+Use instead:
+    《中华人民共和国政府信息公开条例》（国务院令第711号）、《社会救助暂行办法》（国务院令第649号）
+",
+};
+
+/// A 公开依据 made only of words that stand for a document (相关法律法规, 有关规定, 见附件)
+/// and the words around them (根据, 国家, 及, 执行 …), with no 《title》 and no 文号.
+fn is_vague(basis: &str) -> bool {
+    const STAND_INS: [&str; 18] = [
+        "法律法规规章",
+        "法律法规",
+        "法规规章",
+        "法规政策",
+        "政策法规",
+        "法规",
+        "规定",
+        "文件",
+        "政策",
+        "要求",
+        "见附件",
+        "附件",
+        "依法",
+        "精神",
+        "规章",
+        "制度",
+        "办法",
+        "条例",
+    ];
+    const AROUND: [&str; 31] = [
+        "相关", "有关", "根据", "依据", "按照", "参照", "遵照", "国家", "上级", "中央", "省", "市",
+        "县", "及", "和", "与", "等", "其他", "执行", "的", "各项", "相应", "现行", "按", "依",
+        "、", "，", ",", "；", ";", "。",
+    ];
+    let t = crate::text::trim(basis);
+    if t.is_empty() || t.len() > 90 || t.contains(['《', '号', '〔', '[', '第']) {
+        return false;
+    }
+    let mut rest = t.to_string();
+    let mut stand_in = false;
+    for w in STAND_INS {
+        if rest.contains(w) {
+            stand_in = true;
+            rest = rest.replace(w, "");
+        }
+    }
+    for w in AROUND {
+        rest = rest.replace(w, "");
+    }
+    // Only a bare 办法/条例 word, never a title written without 《》 (社会救助暂行办法): the
+    // title's own words are left over.
+    stand_in && rest.trim().is_empty()
+}
 
 /// A document's kind (效力层级), as the known-law list records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -538,6 +609,16 @@ fn closest_law(title: &str) -> Option<&'static str> {
 /// Report titles that are not in the known list (GK304), and citations of documents that no
 /// longer stand (GK305).
 fn check_titles(item: &Item, found: &BasisFindings, out: &mut Vec<Diagnostic>) {
+    if found.vague {
+        out.push(
+            Diagnostic::new(
+                &VAGUE_BASIS,
+                format!("公开依据“{}”没有写明具体的法规文件", crate::text::trim(&item.basis)),
+            )
+            .on(item, Field::Basis)
+            .hint("写明所依据法律法规的全称和文号，如《中华人民共和国政府信息公开条例》（国务院令第711号）"),
+        );
+    }
     superseded::check_item(item, &found.superseded, out);
     for (t, hint) in &found.unknown_titles {
         out.push(
@@ -621,5 +702,34 @@ mod law_tests {
             closest_law("中华人民共和国政府信息公开条列"),
             Some("中华人民共和国政府信息公开条例")
         );
+    }
+}
+
+#[cfg(test)]
+mod vague_tests {
+    use super::is_vague;
+
+    /// Words that stand for a document are not a basis; any named document is one.
+    #[test]
+    fn only_words_for_a_document_are_vague() {
+        for vague in [
+            "相关法律法规",
+            "国家有关规定",
+            "按有关文件执行",
+            "见附件",
+            "依据上级文件精神",
+        ] {
+            assert!(is_vague(vague), "{vague}");
+        }
+        for named in [
+            "社会救助暂行办法",
+            "《社会救助暂行办法》及相关法律法规",
+            "国务院令第649号",
+            "民发〔2021〕57号",
+            "政府信息公开条例",
+            "",
+        ] {
+            assert!(!is_vague(named), "{named}");
+        }
     }
 }

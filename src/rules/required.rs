@@ -15,7 +15,7 @@ macro_rules! missing_rule {
             summary: concat!("缺少", $what),
             source: "国办发〔2019〕54号 二（三）：目录至少应包括名称、内容、依据、时限、主体、方式、渠道、公开对象等要素",
             doc: concat!(
-                "## What it does\nReports an item whose ", $what, " is empty.\n\n",
+                "## What it does\nReports an item whose ", $what, " is empty. A cell holding only a placeholder (/, —, 无, 略, 待定 …) is empty too, except for the 一级事项 and the 公开时限 (GK401 reports a time limit that names no time).\n\n",
                 "## Why is this bad?\n", $why, "\n\n",
                 "## Example\n    ", $bad, "\n\nUse instead:\n    ", $good, "\n"
             ),
@@ -50,6 +50,33 @@ missing_rule!(MISSING_MODE, "GK108", "MissingMode", Error, "公开方式（主�
 missing_rule!(MISSING_CATEGORY, "GK109", "MissingCategory", Warning, "一级事项",
     "The template groups 二级事项 under an 一级事项; a row without one cannot be placed in the table. In spreadsheets a blank 一级事项 below a filled one is read as a merged cell, so this fires only when no 一级事项 precedes the row. A table with no 一级事项 column at all gets this warning once, at its first item, not on every row.",
     "一级事项 = \"\", 二级事项 = \"办事指南\"", "一级事项 = \"最低生活保障\", 二级事项 = \"办事指南\"");
+
+/// What clerks write in a cell they have nothing for: a dash, a slash, 无, 略. Such a cell is
+/// as empty as a blank one (a 公开依据 of "/" names no basis).
+pub(crate) fn is_placeholder(text: &str) -> bool {
+    text.len() <= 12
+        && matches!(
+            text,
+            "无" | "暂无"
+                | "/"
+                | "／"
+                | "\\"
+                | "-"
+                | "--"
+                | "—"
+                | "——"
+                | "－"
+                | "─"
+                | "略"
+                | "空"
+                | "待定"
+                | "不详"
+                | "N/A"
+                | "n/a"
+                | "NA"
+                | "无。"
+        )
+}
 
 /// Report every empty required element of one item.
 pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
@@ -91,18 +118,23 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
         if field == Field::Category && no_category_column {
             continue;
         }
-        let empty = match field {
-            Field::Channels => item.channels.is_empty(),
-            f => item.text(f).is_none_or(|t| crate::text::trim(t).is_empty()),
+        let text = match field {
+            Field::Channels => None,
+            f => Some(item.text(f).map(crate::text::trim).unwrap_or("")),
         };
-        if empty {
-            let what = rule.summary.trim_start_matches("缺少");
-            out.push(
-                Diagnostic::new(rule, format!("{what}为空"))
-                    .on(item, field)
-                    .hint(hint),
-            );
-        }
+        let what = rule.summary.trim_start_matches("缺少");
+        let message = match text {
+            None if item.channels.is_empty() => format!("{what}为空"),
+            Some("") => format!("{what}为空"),
+            // 公开时限 placeholders are GK401's (a time limit that names no time).
+            Some(t)
+                if field != Field::Deadline && field != Field::Category && is_placeholder(t) =>
+            {
+                format!("{what}只写了“{t}”，等于未填")
+            }
+            _ => continue,
+        };
+        out.push(Diagnostic::new(rule, message).on(item, field).hint(hint));
     }
     if item.audience.is_empty() {
         out.push(
