@@ -720,3 +720,37 @@ fn dots_words_and_placed_channel_names_read_as_the_template_values() {
         ]
     );
 }
+
+/// "同上" (ditto) in a basis, time limit, subject or channel cell is the text of the item row
+/// above, as the clerk meant: the items carry it, nothing is reported, and a 同上 with no row
+/// above it is an empty basis (GK103).
+#[test]
+fn ditto_cells_take_the_text_of_the_row_above() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let other = "《社会救助暂行办法》（国务院令第649号）";
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n{HEADER}\n\
+             1,最低生活保障,低保审核确认,条件,同上,信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,✓,,✓,\n\
+             2,最低生活保障,低保金发放,标准,{other},同上,同上。,\"政府网站、两微一端\",✓,,✓,\n\
+             3,最低生活保障,低保对象名单,名单,同上,同上,同 上,同上,✓,,✓,\n"
+        ),
+    );
+    let (cats, diags) = read(&path);
+    assert_eq!(codes(&diags), ["GK103@E3"]);
+    let items = items(&cats);
+    let last = items[2].1;
+    assert_eq!(last.basis, other);
+    assert_eq!(last.deadline, "信息形成或者变更之日起20个工作日内");
+    assert_eq!(last.subject, "乐昌镇人民政府");
+    assert_eq!(
+        last.channels,
+        [
+            Channel::Known(ChannelKind::Website),
+            Channel::Known(ChannelKind::NewMedia)
+        ]
+    );
+    assert_eq!(items[1].1.deadline, "信息形成或者变更之日起20个工作日内");
+}

@@ -75,6 +75,8 @@ pub(crate) fn is_placeholder(text: &str) -> bool {
                 | "n/a"
                 | "NA"
                 | "无。"
+                // A 同上 with no row above it (the reader fills the others).
+                | "同上"
         )
 }
 

@@ -44,6 +44,8 @@ pub struct Layout {
     traditional: bool,
     default_unit: String,
     max_cell_chars: usize,
+    /// The columns where "同上" stands for the cell above (see [`Order::fill`]).
+    ditto_cols: Vec<usize>,
 }
 
 /// A row that holds an item, with what the rows above it say about it: its unit and section,
@@ -75,6 +77,8 @@ pub struct Order {
     /// Province tables repeat the same few domain names a million times.
     last_domain: Option<(String, SectionKey)>,
     any_unplaced: bool,
+    /// The last item row's cells in the columns where "同上" may stand (`Layout::ditto_cols`).
+    above: Vec<String>,
 }
 
 impl Layout {
@@ -264,6 +268,13 @@ impl Layout {
                     .cols
                     .iter()
                     .position(|c| *c == Some(Col::Text(Field::Name))),
+                ditto_cols: header
+                    .cols
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| takes_ditto(**c))
+                    .map(|(i, _)| i)
+                    .collect(),
                 labels: header.labels,
                 traditional: header.traditional,
                 default_unit: default_unit.to_string(),
@@ -729,7 +740,25 @@ impl Order {
 
     /// Fill a row's blank continuation cells from the rows above and name its unit and
     /// section.
-    fn fill(&mut self, layout: &Layout, r: RawRow) -> Pending {
+    fn fill(&mut self, layout: &Layout, mut r: RawRow) -> Pending {
+        // "同上" (ditto), as Word tables write a basis or subject repeated from the row above:
+        // that row's text. The compiled table regroups and reorders rows, where a 同上 would
+        // point at the wrong row.
+        if self.above.len() < layout.ditto_cols.len() {
+            self.above.resize(layout.ditto_cols.len(), String::new());
+        }
+        for (k, &i) in layout.ditto_cols.iter().enumerate() {
+            let (Some(cell), Some(above)) = (r.cells.get_mut(i), self.above.get_mut(k)) else {
+                continue;
+            };
+            if is_ditto(cell) {
+                if !above.is_empty() {
+                    cell.clone_from(above);
+                }
+            } else {
+                above.clone_from(cell);
+            }
+        }
         let seq = layout.value(&r, layout.seq_col);
         let seq_blank = seq.is_empty();
         let fill_seq = if seq_blank {
@@ -817,6 +846,32 @@ impl Order {
             fill_category,
         }
     }
+}
+
+/// The columns where a clerk may write "同上" for the text of the row above: the elements
+/// that repeat from item to item, not the names, numbers or marks.
+fn takes_ditto(c: Option<Col>) -> bool {
+    matches!(
+        c,
+        Some(
+            Col::Text(
+                Field::Content | Field::Basis | Field::Deadline | Field::Subject | Field::Remarks
+            ) | Col::Channels
+                | Col::AudienceText
+                | Col::AudienceGroup
+                | Col::ModeText
+                | Col::LevelsText
+        )
+    )
+}
+
+/// "同上" (or 同上。, 同 上) alone in a cell.
+fn is_ditto(cell: &str) -> bool {
+    cell.len() <= 16
+        && matches!(
+            crate::text::trim(cell).trim_end_matches('。'),
+            "同上" | "同 上" | "同\u{3000}上"
+        )
 }
 
 /// The domain of a table's own title met below the first table of a sheet ("二、养老服务领域
