@@ -124,17 +124,22 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
             Field::Channels => None,
             f => Some(item.text(f).map(crate::text::trim).unwrap_or("")),
         };
-        let what = rule.summary.trim_start_matches("缺少");
-        let message = match text {
-            None if item.channels.is_empty() => format!("{what}为空"),
-            Some("") => format!("{what}为空"),
+        let placeholder = match text {
+            None if item.channels.is_empty() => None,
+            Some("") => None,
             // 公开时限 placeholders are GK401's (a time limit that names no time).
             Some(t)
                 if field != Field::Deadline && field != Field::Category && is_placeholder(t) =>
             {
-                format!("{what}只写了“{t}”，等于未填")
+                Some(t)
             }
             _ => continue,
+        };
+        // Only for a diagnostic: the strip is a substring search.
+        let what = rule.summary.trim_start_matches("缺少");
+        let message = match placeholder {
+            None => format!("{what}为空"),
+            Some(t) => format!("{what}只写了“{t}”，等于未填"),
         };
         out.push(Diagnostic::new(rule, message).on(item, field).hint(hint));
     }

@@ -35,7 +35,7 @@ pub(super) fn mark_in_row(cell: &str, hollow_is_empty: bool) -> Mark<'_> {
 /// Whether a row marks with ● in any of its mark columns (see [`mark_in_row`]).
 pub(super) fn marks_with_dots(cols: &[Option<Col>], cells: &[String]) -> bool {
     cols.iter().zip(cells).any(|(c, v)| {
-        v.len() <= 16
+        (v == "●" || (v.len() <= 16 && v.contains('●')))
             && matches!(
                 c,
                 Some(

@@ -849,14 +849,14 @@ impl Order {
 }
 
 /// The columns where a clerk may write "同上" for the text of the row above: the elements
-/// that repeat from item to item, not the names, numbers or marks.
+/// that repeat from item to item (the basis, time limit, subject, channels, audience, mode,
+/// level), not the names, numbers, marks, or the content, which is each item's own.
 fn takes_ditto(c: Option<Col>) -> bool {
     matches!(
         c,
         Some(
-            Col::Text(
-                Field::Content | Field::Basis | Field::Deadline | Field::Subject | Field::Remarks
-            ) | Col::Channels
+            Col::Text(Field::Basis | Field::Deadline | Field::Subject)
+                | Col::Channels
                 | Col::AudienceText
                 | Col::AudienceGroup
                 | Col::ModeText
