@@ -113,6 +113,7 @@ impl Checked {
                 drop(layout_tx);
                 let mut order = Order::default();
                 let mut chunk: Vec<Pending> = Vec::with_capacity(CHUNK);
+                let mut ditto_carry = Vec::new();
                 for r in rest.into_iter().map(Ok).chain(rows.by_ref()) {
                     match r {
                         Ok(r) => chunk.extend(order.place(&layout, r)),
@@ -122,12 +123,14 @@ impl Checked {
                         }
                     }
                     if chunk.len() >= CHUNK {
+                        layout.resolve_ditto(&mut chunk, &mut ditto_carry);
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
                         if tx.send(full).is_err() {
                             break;
                         }
                     }
                 }
+                layout.resolve_ditto(&mut chunk, &mut ditto_carry);
                 let _ = tx.send(chunk);
                 drop(tx);
                 diags.extend(rows.take_warnings());

@@ -12,22 +12,31 @@ pub(super) enum Mark<'a> {
     Text(&'a str),
 }
 
+#[inline]
 pub(super) fn mark(cell: &str) -> Mark<'_> {
     mark_in_row(cell, false)
 }
 
 /// A mark cell of a row: as [`mark`], but where the row marks with ● (`hollow_is_empty`), a
 /// ○ beside it is the empty counterpart (●/○ as 是/否), not a second mark.
+#[inline]
 pub(super) fn mark_in_row(cell: &str, hollow_is_empty: bool) -> Mark<'_> {
     // U+3000 is white space to `trim`.
     let t = crate::text::trim(cell);
-    match t {
-        "" | "□" | "☐" | "×" | "✗" | "✘" | "✕" | "否" | "N" | "n" | "Ｎ" | "0" | "无" => {
-            Mark::Unset
-        }
-        "○" | "◯" if hollow_is_empty => Mark::Unset,
-        "✓" | "√" | "✔" | "☑" | "■" | "●" | "○" | "◯" | "✅" | "是" | "有" | "Y" | "y" | "Ｙ"
-        | "1" | "V" | "v" => Mark::Set,
+    // Every mark is one char: a char match (a few compares), not a string compared with
+    // each spelling in turn.
+    let mut chars = t.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => Mark::Unset,
+        (Some(c), None) => match c {
+            '□' | '☐' | '×' | '✗' | '✘' | '✕' | '否' | 'N' | 'n' | 'Ｎ' | '0' | '无' => {
+                Mark::Unset
+            }
+            '○' | '◯' if hollow_is_empty => Mark::Unset,
+            '✓' | '√' | '✔' | '☑' | '■' | '●' | '○' | '◯' | '✅' | '是' | '有' | 'Y' | 'y'
+            | 'Ｙ' | '1' | 'V' | 'v' => Mark::Set,
+            _ => Mark::Text(t),
+        },
         _ => Mark::Text(t),
     }
 }
@@ -35,18 +44,20 @@ pub(super) fn mark_in_row(cell: &str, hollow_is_empty: bool) -> Mark<'_> {
 /// Whether a row marks with ● in any of its mark columns (see [`mark_in_row`]).
 pub(super) fn marks_with_dots(cols: &[Option<Col>], cells: &[String]) -> bool {
     cols.iter().zip(cells).any(|(c, v)| {
-        (v == "●" || (v.len() <= 16 && v.contains('●')))
-            && matches!(
-                c,
-                Some(
-                    Col::ChannelMark
-                        | Col::AudiencePublic
-                        | Col::AudienceSpecific
-                        | Col::ModeActive
-                        | Col::ModeRequest
-                        | Col::Level(_)
-                )
+        matches!(
+            c,
+            Some(
+                Col::ChannelMark
+                    | Col::AudiencePublic
+                    | Col::AudienceSpecific
+                    | Col::ModeActive
+                    | Col::ModeRequest
+                    | Col::Level(_)
             )
+        )
+            // ● is E2 97 8F: a byte test clears the usual ✓ and blank cells.
+            && v.len() <= 16
+            && v.as_bytes().contains(&0x8F)
             && crate::text::trim(v) == "●"
     })
 }

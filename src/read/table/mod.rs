@@ -124,8 +124,10 @@ pub fn read_rows_with(
     const BATCH: usize = 512;
     let mut order = Order::default();
     let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
+    let mut ditto_carry = Vec::new();
     let mut flush = |batch: &mut Vec<Pending>, diags: &mut Vec<Diagnostic>| {
         use rayon::prelude::*;
+        layout.resolve_ditto(batch, &mut ditto_carry);
         let converted: Vec<(RowItem, Vec<Diagnostic>)> = std::mem::take(batch)
             .into_par_iter()
             .map(|p| layout.convert(p))

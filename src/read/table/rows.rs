@@ -77,8 +77,6 @@ pub struct Order {
     /// Province tables repeat the same few domain names a million times.
     last_domain: Option<(String, SectionKey)>,
     any_unplaced: bool,
-    /// The last item row's cells in the columns where "同上" may stand (`Layout::ditto_cols`).
-    above: Vec<String>,
 }
 
 impl Layout {
@@ -349,7 +347,8 @@ impl Layout {
         let mut group_text: Option<String> = None;
         // Looked at before the cells are taken apart below.
         let shift = shifted(&self.cols, &r.cells);
-        let hollow_is_empty = marks_with_dots(&self.cols, &r.cells);
+        // A ● seen so far in the row's mark cells (see `row_mark`).
+        let mut saw_dot = false;
         for (i, col) in self.cols.iter().enumerate() {
             // Each cell is taken, not copied: a clean cell (nearly all) becomes the value as is.
             let raw_cell = r.cells.get_mut(i).map(std::mem::take).unwrap_or_default();
@@ -461,7 +460,7 @@ impl Layout {
                         Channel::Unknown(name) => Channel::Other(Some(name)),
                         c => c,
                     };
-                    match mark_in_row(&value, hollow_is_empty) {
+                    match self.row_mark(&value, i, &r.cells, &mut saw_dot) {
                         Mark::Unset => {}
                         Mark::Set => item.channels.push(labelled()),
                         // Text in a channel's column: the free text of 其他, or a mark
@@ -496,7 +495,7 @@ impl Layout {
                 | Col::ModeActive
                 | Col::ModeRequest
                 | Col::Level(_) => {
-                    let m = mark_in_row(&value, hollow_is_empty);
+                    let m = self.row_mark(&value, i, &r.cells, &mut saw_dot);
                     let set = match m {
                         Mark::Unset => false,
                         Mark::Set => true,
@@ -639,6 +638,65 @@ impl Layout {
         (row_item, diags)
     }
 
+    /// The mark in cell `i` of a row whose cells after `i` are still in `cells`: ○ is empty
+    /// where the row marks with ● (before it, as `saw_dot` records, or after it).
+    fn row_mark<'v>(
+        &self,
+        value: &'v str,
+        i: usize,
+        cells: &[String],
+        saw_dot: &mut bool,
+    ) -> Mark<'v> {
+        // ●, ○ and ◯ all have 0x97 as their middle byte: other cells skip the dot logic.
+        if value.len() > 16 || !value.as_bytes().contains(&0x97) {
+            return mark(value);
+        }
+        let t = crate::text::trim(value);
+        *saw_dot |= t == "●";
+        let hollow_is_empty = matches!(t, "○" | "◯")
+            && (*saw_dot
+                || marks_with_dots(
+                    self.cols.get(i + 1..).unwrap_or_default(),
+                    cells.get(i + 1..).unwrap_or_default(),
+                ));
+        mark_in_row(value, hollow_is_empty)
+    }
+
+    /// "同上" (ditto), as Word tables write a basis or subject repeated from the row above:
+    /// that row's text, for a batch of placed rows in row order (the outputs regroup and
+    /// reorder rows, where a 同上 would point at the wrong row). Within the batch the row
+    /// above is the one before; `carry` keeps the last row of the batch before, so a row is
+    /// copied only where a 同上 needs it and once a batch.
+    pub fn resolve_ditto(&self, batch: &mut [Pending], carry: &mut Vec<String>) {
+        if self.ditto_cols.is_empty() || batch.is_empty() {
+            return;
+        }
+        carry.resize(self.ditto_cols.len(), String::new());
+        for k in 0..batch.len() {
+            let (before, rest) = batch.split_at_mut(k);
+            let Some(row) = rest.first_mut() else { break };
+            for (j, &i) in self.ditto_cols.iter().enumerate() {
+                let Some(cell) = row.row.cells.get_mut(i).filter(|c| is_ditto(c)) else {
+                    continue;
+                };
+                let above = match before.last() {
+                    Some(p) => p.row.cells.get(i).map(String::as_str).unwrap_or(""),
+                    None => carry.get(j).map(String::as_str).unwrap_or(""),
+                };
+                if !above.is_empty() {
+                    *cell = above.to_string();
+                }
+            }
+        }
+        if let Some(last) = batch.last() {
+            for (j, &i) in self.ditto_cols.iter().enumerate() {
+                if let (Some(kept), Some(cell)) = (carry.get_mut(j), last.row.cells.get(i)) {
+                    kept.clone_from(cell);
+                }
+            }
+        }
+    }
+
     /// What is left to say once every row is read: a table with no domain anywhere.
     pub fn end(&self, order: &Order) -> Option<Diagnostic> {
         if !order.any_unplaced || order.saw_section_row {
@@ -740,25 +798,7 @@ impl Order {
 
     /// Fill a row's blank continuation cells from the rows above and name its unit and
     /// section.
-    fn fill(&mut self, layout: &Layout, mut r: RawRow) -> Pending {
-        // "同上" (ditto), as Word tables write a basis or subject repeated from the row above:
-        // that row's text. The compiled table regroups and reorders rows, where a 同上 would
-        // point at the wrong row.
-        if self.above.len() < layout.ditto_cols.len() {
-            self.above.resize(layout.ditto_cols.len(), String::new());
-        }
-        for (k, &i) in layout.ditto_cols.iter().enumerate() {
-            let (Some(cell), Some(above)) = (r.cells.get_mut(i), self.above.get_mut(k)) else {
-                continue;
-            };
-            if is_ditto(cell) {
-                if !above.is_empty() {
-                    cell.clone_from(above);
-                }
-            } else {
-                above.clone_from(cell);
-            }
-        }
+    fn fill(&mut self, layout: &Layout, r: RawRow) -> Pending {
         let seq = layout.value(&r, layout.seq_col);
         let seq_blank = seq.is_empty();
         let fill_seq = if seq_blank {
