@@ -37,8 +37,9 @@ pub struct Layout {
     /// The domain of a sheet named after one (gkml's own workbooks), or named by the title
     /// row ("…社会救助领域基层政务公开标准目录").
     sheet_section: Option<SectionKey>,
-    /// The header's labels, for the channel each mark column under 公开渠道和载体 stands for.
-    labels: Vec<String>,
+    /// The channel each mark column under 公开渠道和载体 stands for, by column (`None` for
+    /// other columns): its label read once, not on every row.
+    mark_channels: Vec<Option<Channel>>,
     /// The 二级事项 column, where a row holding one text is an item with only a name.
     name_col: Option<usize>,
     /// The file is written in Traditional characters: every value is read as Simplified.
@@ -277,7 +278,12 @@ impl Layout {
                     .cols
                     .iter()
                     .position(|c| *c == Some(Col::Text(Field::Name))),
-                labels: header.labels,
+                mark_channels: header
+                    .cols
+                    .iter()
+                    .zip(&header.labels)
+                    .map(|(c, label)| (*c == Some(Col::ChannelMark)).then(|| mark_channel(label)))
+                    .collect(),
                 traditional: header.traditional,
                 default_unit: Arc::from(default_unit),
                 unplaced_raw,
@@ -455,11 +461,17 @@ impl Layout {
                     if item.at_own_place(Field::Channels) {
                         item.set_column(Field::Channels, column);
                     }
-                    let label = self.labels.get(i).map(String::as_str).unwrap_or("");
-                    let label = crate::domains::to_simplified(label);
+                    let own;
+                    let parsed = match self.mark_channels.get(i) {
+                        Some(Some(c)) => c,
+                        _ => {
+                            own = mark_channel("");
+                            &own
+                        }
+                    };
                     // A column for a local channel (村村响 under 公开渠道和载体) is that
                     // channel as the template writes local ones: 其他（村村响）.
-                    let labelled = || match Channel::parse(&label) {
+                    let labelled = || match parsed.clone() {
                         Channel::Unknown(name) => Channel::Other(Some(name)),
                         c => c,
                     };
@@ -468,7 +480,7 @@ impl Layout {
                         Mark::Set => item.channels.push(labelled()),
                         // Text in a channel's column: the free text of 其他, or a mark
                         // written with words (√政府网站).
-                        Mark::Text(t) => match Channel::parse(&label) {
+                        Mark::Text(t) => match parsed {
                             Channel::Other(None) => {
                                 // "✓（微信群）" names 微信群: written 其他（微信群）, not
                                 // with the clerk's brackets doubled.
@@ -833,6 +845,11 @@ impl Order {
             fill_category,
         }
     }
+}
+
+/// The channel a mark column's label names, read as Simplified.
+fn mark_channel(label: &str) -> Channel {
+    Channel::parse(&crate::domains::to_simplified(label))
 }
 
 /// The section of rows that name none, in a table with no domain anywhere.
