@@ -181,11 +181,15 @@ impl Stream<'_> {
     /// The in-order checks of the next row, in row order.
     pub fn in_order(&self, state: &mut InOrder, r: &RowItem, out: &mut Vec<Diagnostic>) {
         // Rows come in runs of one unit, so the last one is tried first.
-        if state.units.get(state.last).is_none_or(|u| u.name != r.unit) {
+        if state
+            .units
+            .get(state.last)
+            .is_none_or(|u| *u.name != *r.unit)
+        {
             let units = &mut state.units;
-            state.last = *state.index.entry(r.unit.clone()).or_insert_with(|| {
+            state.last = *state.index.entry(r.unit.to_string()).or_insert_with(|| {
                 units.push(UnitState {
-                    name: r.unit.clone(),
+                    name: r.unit.to_string(),
                     cross: CrossCheck::default(),
                     sections: Default::default(),
                 });

@@ -399,6 +399,17 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
+    /// The table reader's label test (`rows::is_label`) looks for colons and closing
+    /// brackets before reading a text as Simplified: no mapping may add or remove one.
+    #[test]
+    fn no_colon_or_bracket_is_mapped() {
+        for (t, s) in T2S {
+            for c in [*t, *s] {
+                assert!(![':', '：', ')', '）'].contains(&c), "{t}→{s}");
+            }
+        }
+    }
+
     #[test]
     fn ids_are_one_to_twenty_six_in_order() {
         assert_eq!(DOMAINS.len(), 26);

@@ -1,7 +1,5 @@
 //! GK5xx: structure: duplicates, ids, placeholders, overrides and sections.
 
-use std::collections::HashMap;
-
 use super::Rule;
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
@@ -204,12 +202,14 @@ pub(super) fn check_section(cat: &Catalogue, section: &Section, out: &mut Vec<Di
 /// item seen, so a province-scale table streams through it in little memory.
 #[derive(Debug, Default)]
 pub struct CrossCheck {
-    /// Keyed by a SipHash of the item's names (already well mixed: FxHash suffices).
+    /// Keyed by a quality hash of the item's names (already well mixed: FxHash suffices).
     items: rustc_hash::FxHashMap<u64, Option<u32>>,
     ids: rustc_hash::FxHashMap<u64, Option<u32>>,
     /// The last 序号 written, per sheet (file order), and what the row just before wrote: its
     /// 序号 and 一级事项 when written in its own cell, `None` for a blank continuation.
-    numbering: HashMap<Option<std::sync::Arc<str>>, Numbering>,
+    /// (FxHash: a sheet name's hash costs nothing next to SipHash's, and a map of a few
+    /// sheets needs no more.)
+    numbering: rustc_hash::FxHashMap<Option<std::sync::Arc<str>>, Numbering>,
     /// The tables (file and sheet) already told they have no 一级事项 column.
     no_category_column:
         std::collections::HashSet<(std::sync::Arc<str>, Option<std::sync::Arc<str>>)>,
@@ -218,14 +218,24 @@ pub struct CrossCheck {
 #[derive(Debug, Default)]
 struct Numbering {
     last: Option<u32>,
-    previous_row: Option<(u32, String)>,
-    /// The section and 一级事项 of the row that wrote `last`.
-    last_category: Option<(String, String)>,
+    /// The 序号 of the row just before, when written in its own cell, and its 一级事项
+    /// (`previous_category`, kept as a buffer: meaningful only while `previous_row` is set).
+    previous_row: Option<u32>,
+    previous_category: String,
+    /// The section and 一级事项 of the row that wrote `last` (meaningful once `last` is set;
+    /// buffers reused from row to row).
+    last_section: String,
+    last_category: String,
 }
 
+/// The 64-bit hash a duplicate is recognised by: foldhash's quality variant (it passes
+/// SMHasher3 as SipHash does, at a third of the instructions on these short texts), with a
+/// fixed seed. Two different keys share a hash about once in 2^64 pairs, as with SipHash; a
+/// weaker hash (FxHash) would report false duplicates. Each part ends with 0xFF (`str`'s
+/// `Hash`), so ("ab", "c") and ("a", "bc") differ.
 fn key_hash(parts: &[&str]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = foldhash::quality::FixedState::with_seed(0x676b_6d6c_5f64_7570).build_hasher();
     for p in parts {
         p.hash(&mut h);
     }
@@ -335,20 +345,23 @@ impl CrossCheck {
         };
         // The same 序号 and 一级事项 as the row just above, both written: one group written
         // out on every row, not a number repeated after a page break.
-        let same_group_written_out = state
-            .previous_row
-            .as_ref()
-            .is_some_and(|(p, c)| *p == n && *c == item.category);
+        let same_group_written_out =
+            state.previous_row == Some(n) && state.previous_category == item.category;
         // 1 again under another 一级事项 or in another section: numbering restarts, also
         // after rows whose 序号 was merged or left blank.
         let restart = n == 1
-            && state
-                .last_category
-                .as_ref()
-                .is_some_and(|(s, c)| *c != item.category || s != section);
+            && state.last.is_some()
+            && (state.last_category != item.category || state.last_section != section);
         let prev = state.last.replace(n);
-        state.last_category = Some((section.to_string(), item.category.clone()));
-        state.previous_row = Some((n, item.category.clone()));
+        for (buffer, text) in [
+            (&mut state.last_section, section),
+            (&mut state.last_category, item.category.as_str()),
+            (&mut state.previous_category, item.category.as_str()),
+        ] {
+            buffer.clear();
+            buffer.push_str(text);
+        }
+        state.previous_row = Some(n);
         let problem = match prev {
             Some(p) if n == p && !same_group_written_out && !restart => {
                 Some(format!("序号“{n}”重复出现（疑似分页时重复填写）"))
@@ -627,5 +640,24 @@ mod tests {
             vec!["{county}", "{unit}"]
         );
         assert!(placeholders("no { brace").is_empty());
+    }
+
+    #[test]
+    fn the_duplicate_key_keeps_its_parts_apart_and_many_keys_do_not_collide() {
+        assert_eq!(
+            key_hash(&["养老服务", "补贴", "名单"]),
+            key_hash(&["养老服务", "补贴", "名单"])
+        );
+        assert_ne!(key_hash(&["ab", "c"]), key_hash(&["a", "bc"]));
+        assert_ne!(key_hash(&["a", "", "b"]), key_hash(&["a", "b", ""]));
+        // Keys as a province table writes them: a few sections and categories, names that
+        // differ by a number. No two of 300,000 share a hash.
+        let mut seen = rustc_hash::FxHashSet::default();
+        for i in 0..300_000u32 {
+            let section = ["社会救助", "养老服务", "重大建设项目"][(i % 3) as usize];
+            let category = format!("一级事项{}", i % 97);
+            let name = format!("审核信息{i}");
+            assert!(seen.insert(key_hash(&[section, &category, &name])), "{i}");
+        }
     }
 }

@@ -91,6 +91,11 @@ pub(super) fn strip_enumeration(s: &str) -> &str {
 /// there is no numbering, or when taking it off would leave nothing or a number ("1.5倍…").
 pub(super) fn item_name_without_numbering(s: &str) -> Option<&str> {
     let t = s.trim_start();
+    // Nearly every name starts with a character no numbering starts with (no digit, bracket,
+    // circled number or Chinese numeral): the scans below would leave it as it is.
+    if !t.chars().next().is_some_and(may_start_numbering) {
+        return None;
+    }
     let circled = t
         .chars()
         .next()
@@ -104,6 +109,18 @@ pub(super) fn item_name_without_numbering(s: &str) -> Option<&str> {
     let list_of_numerals = circled.is_none() && t.starts_with(cn) && first.is_some_and(cn);
     let number = first.is_some_and(char::is_numeric);
     (changed && !rest.is_empty() && !number && !list_of_numerals).then_some(rest)
+}
+
+/// Whether numbering can start with `c` (the first character, after white space, that
+/// [`item_name_without_numbering`] would take off): a digit, an opening bracket, a circled
+/// number or a Chinese numeral.
+fn may_start_numbering(c: char) -> bool {
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '(' | '（' | '\u{2460}'
+                ..='\u{2473}' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+        )
 }
 
 /// Normalise cell text: trim, unify line breaks.
@@ -266,6 +283,51 @@ mod tests {
         assert_eq!(strip_enumeration("（五）养老服务"), "养老服务");
         assert_eq!(strip_enumeration("5.社会救助"), "社会救助");
         assert_eq!(strip_enumeration("社会救助"), "社会救助");
+    }
+
+    /// `item_name_without_numbering` before its first-character test: the fast answer must
+    /// be the one the scans give.
+    fn without_numbering_by_scans(s: &str) -> Option<&str> {
+        let t = s.trim_start();
+        let circled = t
+            .chars()
+            .next()
+            .filter(|c| ('\u{2460}'..='\u{2473}').contains(c))
+            .map(|c| t[c.len_utf8()..].trim_start_matches(['、', '.', '．', ' ']));
+        let rest = circled.unwrap_or_else(|| strip_enumeration(t));
+        let changed = rest.len() < t.trim_end().len();
+        let cn = |c: char| "一二三四五六七八九十".contains(c);
+        let first = rest.chars().next();
+        let list_of_numerals = circled.is_none() && t.starts_with(cn) && first.is_some_and(cn);
+        let number = first.is_some_and(char::is_numeric);
+        (changed && !rest.is_empty() && !number && !list_of_numerals).then_some(rest)
+    }
+
+    #[test]
+    fn the_first_character_test_agrees_with_the_scans() {
+        // Every string of up to four of these: white space, numbering's characters, the
+        // neighbours of the circled range, separators, a numeric char no numbering starts
+        // with (Ⅳ, ٣), ordinary text.
+        let chars = [
+            ' ', '\u{3000}', '\t', '1', '0', '(', '（', '）', ')', '\u{2460}', '\u{2473}',
+            '\u{245f}', '\u{2474}', '一', '十', '百', '、', '.', '．', 'Ⅳ', '٣', '政', 'a',
+        ];
+        let mut texts = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|t| chars.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(last.iter().cloned());
+        }
+        for t in &texts {
+            assert_eq!(
+                item_name_without_numbering(t),
+                without_numbering_by_scans(t),
+                "{t:?}"
+            );
+        }
     }
 
     #[test]

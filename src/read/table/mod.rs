@@ -34,12 +34,13 @@ pub struct RawRow {
 /// One item read from a table, with the unit and section it belongs to.
 #[derive(Debug)]
 pub struct RowItem {
-    pub unit: String,
+    /// Shared by the rows of one unit (a province table repeats it on every row).
+    pub unit: Arc<str>,
     /// The full name from the title row, when the unit is named by it.
-    pub unit_full: Option<String>,
+    pub unit_full: Option<Arc<str>>,
     pub key: SectionKey,
-    /// The section's name as written.
-    pub raw: String,
+    /// The section's name as written (shared like `unit`).
+    pub raw: Arc<str>,
     /// Where the section is named.
     pub sloc: Option<Loc>,
     pub item: Item,
@@ -55,7 +56,7 @@ pub fn read_rows(
     default_unit: &str,
     limits: &Limits,
 ) -> (Vec<Catalogue>, Vec<Diagnostic>) {
-    let mut units: Vec<(String, Catalogue)> = Vec::new();
+    let mut units: Vec<(Arc<str>, Catalogue)> = Vec::new();
     let diags = read_rows_with(
         file,
         sheet,
@@ -67,11 +68,11 @@ pub fn read_rows(
                 Some(i) => &mut units[i].1,
                 None => {
                     units.push((
-                        r.unit.clone(),
+                        Arc::clone(&r.unit),
                         Catalogue {
                             unit: Unit {
-                                name: r.unit.clone(),
-                                full_name: r.unit_full.clone(),
+                                name: r.unit.to_string(),
+                                full_name: r.unit_full.as_deref().map(str::to_string),
                                 ..Default::default()
                             },
                             file: Arc::clone(file),
@@ -87,7 +88,7 @@ pub fn read_rows(
                 Some(s) => s.items.push(r.item),
                 None => cat.sections.push(Section {
                     key: r.key,
-                    raw: r.raw,
+                    raw: r.raw.to_string(),
                     loc: r.sloc,
                     items: vec![r.item],
                 }),

@@ -31,18 +31,22 @@ pub struct Layout {
     header_row: u32,
     header_line: Option<u32>,
     has_domain_col: bool,
-    title_unit: Option<String>,
-    title_full: Option<String>,
+    /// Shared by every row they name (as are the unit and domain texts of the rows).
+    title_unit: Option<Arc<str>>,
+    title_full: Option<Arc<str>>,
     /// The domain of a sheet named after one (gkml's own workbooks), or named by the title
     /// row ("…社会救助领域基层政务公开标准目录").
     sheet_section: Option<SectionKey>,
-    /// The header's labels, for the channel each mark column under 公开渠道和载体 stands for.
-    labels: Vec<String>,
+    /// The channel each mark column under 公开渠道和载体 stands for, by column (`None` for
+    /// other columns): its label read once, not on every row.
+    mark_channels: Vec<Option<Channel>>,
     /// The 二级事项 column, where a row holding one text is an item with only a name.
     name_col: Option<usize>,
     /// The file is written in Traditional characters: every value is read as Simplified.
     traditional: bool,
-    default_unit: String,
+    default_unit: Arc<str>,
+    /// The section's name as written for rows that name none: the sheet's domain, or 未分领域.
+    unplaced_raw: Arc<str>,
     max_cell_chars: usize,
     /// The columns where "同上" stands for the cell above (see [`Order::fill`]).
     ditto_cols: Vec<usize>,
@@ -52,10 +56,10 @@ pub struct Layout {
 /// and the values its blank continuation cells take.
 pub struct Pending {
     row: RawRow,
-    unit: String,
-    unit_full: Option<String>,
+    unit: Arc<str>,
+    unit_full: Option<Arc<str>>,
     key: SectionKey,
-    raw: String,
+    raw: Arc<str>,
     sloc: Option<Loc>,
     /// 序号 and 一级事项 from the rows above, for a row whose own cells are blank.
     fill_seq: Option<String>,
@@ -68,15 +72,20 @@ pub struct Pending {
 /// on every cell is in [`Layout::convert`], which runs on many rows at once.
 #[derive(Default)]
 pub struct Order {
-    current_section: Option<(SectionKey, String, Loc)>,
+    current_section: Option<(SectionKey, Arc<str>, Loc)>,
     saw_section_row: bool,
     seq: Option<String>,
     category: Option<String>,
-    unit: Option<String>,
-    domain: Option<String>,
-    /// Province tables repeat the same few domain names a million times.
-    last_domain: Option<(String, SectionKey)>,
+    /// The unit and domain texts of the rows above. Province tables repeat the same few a
+    /// million times: each row shares them (an `Arc`) while they stay the same.
+    unit: Option<Arc<str>>,
+    domain: Option<Arc<str>>,
+    last_domain: Option<(Arc<str>, SectionKey)>,
     any_unplaced: bool,
+    /// The last first text of a row passed to `is_not_item`, and whether it passes the row
+    /// as an item by itself (`passes_as_item`). Item rows repeat it (a 领域 written on every
+    /// row).
+    last_first: Option<(String, bool)>,
 }
 
 impl Layout {
@@ -236,8 +245,13 @@ impl Layout {
                     (Some(s), Some(f))
                 }
             })
+            .map(|(s, f)| (s.map(Arc::from), f.map(Arc::from)))
             .unwrap_or((None, None));
         let sheet_section = sheet_section.or(title_named.map(|(k, _)| k));
+        let unplaced_raw: Arc<str> = match &sheet_section {
+            Some(k) => Arc::from(k.display_name()),
+            None => Arc::from(UNPLACED),
+        };
         if header.traditional {
             diags.push(
                 Diagnostic::new(
@@ -273,9 +287,15 @@ impl Layout {
                     .filter(|(_, c)| takes_ditto(**c))
                     .map(|(i, _)| i)
                     .collect(),
-                labels: header.labels,
+                mark_channels: header
+                    .cols
+                    .iter()
+                    .zip(&header.labels)
+                    .map(|(c, label)| (*c == Some(Col::ChannelMark)).then(|| mark_channel(label)))
+                    .collect(),
                 traditional: header.traditional,
-                default_unit: default_unit.to_string(),
+                default_unit: Arc::from(default_unit),
+                unplaced_raw,
                 max_cell_chars: limits.max_cell_chars,
                 seq_col: header
                     .cols
@@ -452,11 +472,17 @@ impl Layout {
                     if item.at_own_place(Field::Channels) {
                         item.set_column(Field::Channels, column);
                     }
-                    let label = self.labels.get(i).map(String::as_str).unwrap_or("");
-                    let label = crate::domains::to_simplified(label);
+                    let own;
+                    let parsed = match self.mark_channels.get(i) {
+                        Some(Some(c)) => c,
+                        _ => {
+                            own = mark_channel("");
+                            &own
+                        }
+                    };
                     // A column for a local channel (村村响 under 公开渠道和载体) is that
                     // channel as the template writes local ones: 其他（村村响）.
-                    let labelled = || match Channel::parse(&label) {
+                    let labelled = || match parsed.clone() {
                         Channel::Unknown(name) => Channel::Other(Some(name)),
                         c => c,
                     };
@@ -465,7 +491,7 @@ impl Layout {
                         Mark::Set => item.channels.push(labelled()),
                         // Text in a channel's column: the free text of 其他, or a mark
                         // written with words (√政府网站).
-                        Mark::Text(t) => match Channel::parse(&label) {
+                        Mark::Text(t) => match parsed {
                             Channel::Other(None) => {
                                 // "✓（微信群）" names 微信群: written 其他（微信群）, not
                                 // with the clerk's brackets doubled.
@@ -771,10 +797,10 @@ impl Order {
             };
             if !matches!(key, SectionKey::Unknown(_)) {
                 let col = layout.first_col + first_col as u32;
-                let raw = if layout.traditional {
-                    to_simplified_text(text)
+                let raw: Arc<str> = if layout.traditional {
+                    Arc::from(to_simplified_text(text))
                 } else {
-                    text.to_string()
+                    Arc::from(text)
                 };
                 self.current_section = Some((key, raw, layout.loc(r.row, col, r.line)));
                 self.saw_section_row = true;
@@ -790,7 +816,18 @@ impl Order {
                 return None;
             }
         }
-        if is_not_item(&r.cells, text) {
+        let passes = match &mut self.last_first {
+            Some((t, passes)) if t == text => *passes,
+            last => {
+                let passes = passes_as_item(text);
+                let (t, p) = last.get_or_insert_with(Default::default);
+                t.clear();
+                t.push_str(text);
+                *p = passes;
+                passes
+            }
+        };
+        if !passes && is_not_item(&r.cells, text) {
             return None;
         }
         Some(self.fill(layout, r))
@@ -826,45 +863,37 @@ impl Order {
         let unit_name = if unit_cell.is_empty() {
             self.unit.clone()
         } else {
-            let u = unit_cell.into_owned();
-            self.unit = Some(u.clone());
-            Some(u)
+            if self.unit.as_deref() != Some(&*unit_cell) {
+                self.unit = Some(Arc::from(unit_cell));
+            }
+            self.unit.clone()
         };
         let domain_cell = layout.value(&r, layout.domain_col);
         let (key, raw, sloc) = if !domain_cell.is_empty() {
-            let text = domain_cell.into_owned();
             let column = layout.first_col + layout.domain_col.unwrap_or(0) as u32;
             let loc = layout.loc(r.row, column, r.line);
-            self.domain = Some(text.clone());
-            let key = match &self.last_domain {
-                Some((t, k)) if *t == text => k.clone(),
+            let text = match &self.domain {
+                Some(d) if **d == *domain_cell => Arc::clone(d),
                 _ => {
-                    let k = section_key_of(&text);
-                    self.last_domain = Some((text.clone(), k.clone()));
-                    k
+                    let d: Arc<str> = Arc::from(domain_cell);
+                    self.domain = Some(Arc::clone(&d));
+                    d
                 }
             };
-            (key, text, Some(loc))
+            (self.key_of(&text), text, Some(loc))
+        } else if let Some(text) = self.domain.clone().filter(|_| layout.has_domain_col) {
+            (self.key_of(&text), text, None)
+        } else if let Some((k, raw, loc)) = &self.current_section {
+            (k.clone(), Arc::clone(raw), Some(loc.clone()))
         } else {
-            match (&self.domain, &self.current_section) {
-                (Some(text), _) if layout.has_domain_col => {
-                    (section_key_of(text), text.clone(), None)
-                }
-                (_, Some((k, raw, loc))) => (k.clone(), raw.clone(), Some(loc.clone())),
-                _ if layout.sheet_section.is_some() => {
-                    let k = layout
-                        .sheet_section
-                        .clone()
-                        .unwrap_or(SectionKey::General("未分领域".into()));
-                    let raw = k.display_name().to_string();
-                    (k, raw, None)
-                }
-                _ => (
-                    SectionKey::General("未分领域".into()),
-                    "未分领域".into(),
-                    None,
-                ),
-            }
+            (
+                layout
+                    .sheet_section
+                    .clone()
+                    .unwrap_or_else(|| SectionKey::General(UNPLACED.into())),
+                Arc::clone(&layout.unplaced_raw),
+                None,
+            )
         };
         let unit_full = if unit_name.is_none() {
             layout.title_full.clone()
@@ -873,8 +902,8 @@ impl Order {
         };
         let unit = unit_name
             .or_else(|| layout.title_unit.clone())
-            .unwrap_or_else(|| layout.default_unit.clone());
-        self.any_unplaced |= matches!(&key, SectionKey::General(g) if g == "未分领域");
+            .unwrap_or_else(|| Arc::clone(&layout.default_unit));
+        self.any_unplaced |= matches!(&key, SectionKey::General(g) if g == UNPLACED);
         Pending {
             row: r,
             unit,
@@ -914,6 +943,28 @@ fn is_ditto(cell: &str) -> bool {
         )
 }
 
+/// The channel a mark column's label names, read as Simplified.
+fn mark_channel(label: &str) -> Channel {
+    Channel::parse(&crate::domains::to_simplified(label))
+}
+
+/// The section of rows that name none, in a table with no domain anywhere.
+const UNPLACED: &str = "未分领域";
+
+impl Order {
+    /// The section a domain text names; the last one is remembered (rows repeat it).
+    fn key_of(&mut self, text: &Arc<str>) -> SectionKey {
+        match &self.last_domain {
+            Some((t, k)) if Arc::ptr_eq(t, text) || **t == **text => k.clone(),
+            _ => {
+                let k = section_key_of(text);
+                self.last_domain = Some((Arc::clone(text), k.clone()));
+                k
+            }
+        }
+    }
+}
+
 /// The domain of a table's own title met below the first table of a sheet ("二、养老服务领域
 /// 基层政务公开标准目录" heading the next table): a short line that ends as a catalogue's title
 /// does, so a note that merely mentions a domain ("注：社会救助事项…") is not one.
@@ -951,6 +1002,11 @@ fn to_simplified_text(s: &str) -> String {
 /// or signature (填报单位（盖章）): the text of filing and signature lines and of notes.
 fn is_label(text: &str) -> bool {
     let t = crate::text::trim(text);
+    // Nearly every text has no colon and does not end with a bracket: not a label. (Reading
+    // it as Simplified maps characters one to one and maps no colon or bracket.)
+    if !t.ends_with([')', '）']) && !has_colon(t) {
+        return false;
+    }
     let t = domains::to_simplified(t);
     if [
         "（盖章）",
@@ -975,17 +1031,39 @@ fn is_label(text: &str) -> bool {
         && !label.contains(['《', '》', '，', '、', '；', '。', ',', ';'])
 }
 
+/// Whether a row's first text is a header word (short, not a number, a column's name).
+/// Header words are short; a 序号 or long first cell (nearly every item row) is not one, and
+/// is passed without normalising it.
+fn is_header_like(first: &str) -> bool {
+    first.chars().count() <= 12
+        && !first.chars().all(|c| c.is_ascii_digit())
+        && (classify(first).is_some() || is_parent(first))
+}
+
+/// Whether a row whose first text is `first` is an item by that text alone (what
+/// [`is_not_item`] answers first): the text is neither a header word nor a label.
+fn passes_as_item(first: &str) -> bool {
+    !is_header_like(first) && !is_label(first)
+}
+
+/// Whether a text holds ':' or '：' (EF BC 9A), by memchr of ':' and 0x9A.
+fn has_colon(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr2_iter(b':', 0x9A, b).any(|i| {
+        b.get(i) == Some(&b':') || i.checked_sub(2).and_then(|j| b.get(j..i)) == Some(&[0xEF, 0xBC])
+    })
+}
+
 /// Whether a row with several texts is not an item: a filing or signature line (填报单位
 /// （盖章）：… 填报人：… 联系电话：… 审核人：…), or the header repeated with other wording or
 /// the parent row of a two-row header after a page break. Decided by what the row is — most of
 /// its texts are labels, or most name columns, and none is a mark — not by its words.
 /// `first` is the row's first text; most item rows are passed after looking at it alone.
 fn is_not_item(cells: &[String], first: &str) -> bool {
-    // Header words are short; a 序号 or long first cell (nearly every item row) is not one, and
-    // is passed without normalising it.
-    let header_like = first.chars().count() <= 12
-        && !first.chars().all(|c| c.is_ascii_digit())
-        && (classify(first).is_some() || is_parent(first));
+    if passes_as_item(first) {
+        return false;
+    }
+    let header_like = is_header_like(first);
     if !header_like && !is_label(first) {
         return false;
     }
@@ -1007,4 +1085,131 @@ fn is_not_item(cells: &[String], first: &str) -> bool {
     }
     let labels = filled.iter().filter(|c| is_label(c)).count();
     labels >= half && filled.iter().all(|c| c.chars().count() <= 40)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn has_colon_finds_exactly_the_two_colons() {
+        // A colon's bytes cannot come from two characters (0xBC and 0x9A only continue one).
+        for c in '\0'..=char::MAX {
+            for s in [format!("{c}"), format!("审{c}核")] {
+                assert_eq!(has_colon(&s), s.contains([':', '：']), "{s:?}");
+            }
+        }
+    }
+
+    /// Unit and domain texts are shared between rows while they repeat: a row must still get
+    /// its own unit and domain when they change, come back, or are left blank (continued).
+    #[test]
+    fn shared_unit_and_domain_texts_follow_the_rows() {
+        let file: Arc<str> = Arc::from("t.csv");
+        let row = |n: u32, cells: &[&str]| {
+            Ok(RawRow {
+                cells: cells.iter().map(|c| c.to_string()).collect(),
+                row: n,
+                line: Some(n),
+                first_column: 1,
+                merged: Vec::new(),
+            })
+        };
+        let header = [
+            "单位",
+            "领域",
+            "一级事项",
+            "二级事项",
+            "公开内容（要素）",
+            "公开依据",
+            "公开时限",
+            "公开主体",
+            "公开渠道和载体",
+            "全社会",
+            "特定群众",
+            "主动",
+            "依申请公开",
+        ];
+        let body: Vec<Vec<&str>> = [
+            ["甲镇", "社会救助", "低保", "政策"],
+            ["甲镇", "社会救助", "低保", "标准"],
+            ["", "", "低保", "结果"],
+            ["乙镇", "养老服务", "补贴", "政策"],
+            ["乙镇", "社会救助", "低保", "政策"],
+            ["甲镇", "", "低保", "程序"],
+            ["甲镇", "养老服务", "补贴", "名单"],
+            ["丙镇", "未知领域甲", "补贴", "名单"],
+        ]
+        .iter()
+        .map(|r| {
+            let rest = [
+                "名单",
+                "《条例》",
+                "20个工作日内",
+                "民政办",
+                "政府网站",
+                "✓",
+                "",
+                "✓",
+                "",
+            ];
+            r.iter().chain(rest.iter()).copied().collect()
+        })
+        .collect();
+        let mut rows = std::iter::once(row(1, &header))
+            .chain(body.iter().zip(2..).map(|(c, n)| row(n, c)))
+            .collect::<Vec<_>>()
+            .into_iter();
+        let (layout, rest, diags) = Layout::start(
+            &file,
+            None,
+            &mut rows,
+            "默认",
+            &crate::limits::Limits::default(),
+        )
+        .unwrap_or_else(|_| panic!("no header"));
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut order = Order::default();
+        let placed: Vec<Pending> = rest
+            .into_iter()
+            .chain(rows.flatten())
+            .filter_map(|r| order.place(&layout, r))
+            .collect();
+        let got: Vec<(&str, &str, SectionKey)> = placed
+            .iter()
+            .map(|p| (&*p.unit, &*p.raw, p.key.clone()))
+            .collect();
+        let key = |t: &str| section_key_of(t);
+        assert_eq!(
+            got,
+            vec![
+                ("甲镇", "社会救助", key("社会救助")),
+                ("甲镇", "社会救助", key("社会救助")),
+                ("甲镇", "社会救助", key("社会救助")),
+                ("乙镇", "养老服务", key("养老服务")),
+                ("乙镇", "社会救助", key("社会救助")),
+                ("甲镇", "社会救助", key("社会救助")),
+                ("甲镇", "养老服务", key("养老服务")),
+                ("丙镇", "未知领域甲", key("未知领域甲")),
+            ]
+        );
+        assert!(matches!(got[7].2, SectionKey::Unknown(_)));
+        // Repeated texts are one allocation; a changed one a new one.
+        assert!(Arc::ptr_eq(&placed[0].unit, &placed[2].unit));
+        assert!(Arc::ptr_eq(&placed[0].raw, &placed[2].raw));
+        assert!(!Arc::ptr_eq(&placed[0].unit, &placed[5].unit));
+        // Through the whole reader: two units, each with its sections and items.
+        let (cats, _) = super::super::read_rows(
+            &file,
+            None,
+            std::iter::once(row(1, &header)).chain(body.iter().zip(2..).map(|(c, n)| row(n, c))),
+            "默认",
+            &crate::limits::Limits::default(),
+        );
+        let units: Vec<(&str, usize)> = cats
+            .iter()
+            .map(|c| (c.unit.name.as_str(), c.item_count()))
+            .collect();
+        assert_eq!(units, vec![("甲镇", 5), ("乙镇", 2), ("丙镇", 1)]);
+    }
 }
