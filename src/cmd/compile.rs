@@ -213,9 +213,8 @@ fn write_or_clean(
         })
     };
     // The workbook takes longest. Its sheets are written first, on every core; then it is
-    // saved quickly (level 1, inside rust_xlsxwriter, on one thread) and its members deflated
-    // at level 6 on every core (`render::repack`), beside the other outputs. Files are listed
-    // in the same order whatever finishes first.
+    // saved (deflated inside rust_xlsxwriter, on one thread) while the other outputs are
+    // written on the other core. Files are listed in the same order whatever finishes first.
     let workbook = s
         .writes(Output::Xlsx)
         .then(|| crate::render::xlsx::prepare(cat, &opts));
@@ -224,8 +223,10 @@ fn write_or_clean(
             workbook
                 .map(|wb| {
                     write_atomic_with(&s.out_dir, &format!("{stem}.xlsx"), |w| {
-                        wb.map_err(|e| std::io::Error::other(e.to_string()))?
-                            .save_to(&s.out_dir, w)
+                        let bytes = wb
+                            .and_then(crate::render::xlsx::Prepared::save)
+                            .map_err(|e| std::io::Error::other(e.to_string()))?;
+                        w.write_all(&bytes)
                     })
                 })
                 .transpose()

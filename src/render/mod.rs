@@ -5,7 +5,6 @@
 pub mod csv;
 pub mod html;
 pub mod json;
-pub mod repack;
 pub mod summary;
 pub mod xlsx;
 

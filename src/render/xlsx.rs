@@ -585,58 +585,27 @@ fn write_cover(
     Ok(())
 }
 
-/// Render the workbook to bytes (saved in memory at level 1, then repacked as
-/// [`Prepared::save_to`] does, so the bytes are the same as `compile`'s).
+/// Render the workbook to bytes.
 ///
 /// # Errors
 /// Only rust_xlsxwriter's own errors (a value past Excel's limits, such as a cell over 32,767
 /// characters).
 pub fn render(cat: &Catalogue, o: &Options) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = prepare(cat, o)?.0;
-    wb.set_zip_compression_level(QUICK_LEVEL);
-    let quick = wb.save_to_buffer()?;
-    let mut out = Vec::with_capacity(quick.len() / 2);
-    super::repack::repack(|| Ok(std::io::Cursor::new(&quick[..])), &mut out)?;
-    Ok(out)
+    prepare(cat, o)?.save()
 }
-
-/// The level rust_xlsxwriter saves at (zlib-rs's `deflate_quick`): the final zip is deflated
-/// again at level 6 by [`super::repack`], on every core.
-const QUICK_LEVEL: u8 = 1;
 
 /// A workbook whose sheets are all written, not yet saved. Saving is mostly deflating the
 /// sheets, which rust_xlsxwriter does on one thread: `compile` writes the sheets first (on
-/// every core), then saves the workbook quickly and deflates its members on every core while
-/// the other outputs are written.
+/// every core) and saves the workbook while the other outputs are written on the other core.
 pub struct Prepared(Workbook);
 
 impl Prepared {
-    /// Write the workbook to `out`: rust_xlsxwriter saves it at level 1 into a temporary file
-    /// in `dir` (the output folder: a large catalogue's zip is not held in memory), which
-    /// [`super::repack::repack`] then reads back and deflates at level 6 on every core. The
-    /// temporary file is removed on every path, errors included (it is a `.gkml-` temporary,
-    /// which a later run removes if a kill left it).
+    /// The workbook's bytes.
     ///
     /// # Errors
-    /// rust_xlsxwriter's own errors, as [`render`] (as `io::Error::other`), and the temporary
-    /// file's and `out`'s I/O errors.
-    pub fn save_to(
-        mut self,
-        dir: &std::path::Path,
-        out: &mut dyn std::io::Write,
-    ) -> std::io::Result<()> {
-        let mut tmp = tempfile::Builder::new().prefix(".gkml-").tempfile_in(dir)?;
-        self.0.set_zip_compression_level(QUICK_LEVEL);
-        {
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
-            self.0
-                .save_to_writer(&mut w)
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
-            std::io::Write::flush(&mut w)?;
-        }
-        // The sheets' temporary files go now, before the members are deflated.
-        drop(self);
-        super::repack::repack(|| tmp.reopen().map(std::io::BufReader::new), out)
+    /// rust_xlsxwriter's own errors, as [`render`].
+    pub fn save(mut self) -> Result<Vec<u8>, XlsxError> {
+        self.0.save_to_buffer()
     }
 }
 
