@@ -442,8 +442,7 @@ fn write_section<S: Sheet>(
             )?;
         }
         for it in group {
-            // Formatted once: the cell and the row height both need it.
-            let channels = crate::model::ChannelList(&it.channels).to_string();
+            let channels = channels_cell::<S>(it);
             write_item(ws, row, it, &channels, levels, f)?;
             if !S::DRY {
                 ws.set_row_height(row, row_height(it, &channels, &cols))?;
@@ -453,6 +452,23 @@ fn write_section<S: Sheet>(
     }
     let last_row = row.saturating_sub(1).max(HEADER_ROW + 1);
     ws.finish(last_row, last_col)
+}
+
+/// An item's channel list as its cell shows it, formatted once: the cell and the row height
+/// both need it. The dry run needs only the cell's format, which the text decides only when
+/// it starts as a formula would: a list whose first channel does not is given as empty there
+/// (the text format either way), which spares formatting every item's list on the one thread
+/// the dry run has.
+fn channels_cell<S: Sheet>(it: &Item) -> String {
+    if S::DRY
+        && !it
+            .channels
+            .first()
+            .is_some_and(|c| crate::formula::may_need_neutralising(&c.display()))
+    {
+        return String::new();
+    }
+    crate::model::ChannelList(&it.channels).to_string()
 }
 
 /// Lines a text needs in a column `width` characters wide (CJK characters count two).
