@@ -6,15 +6,18 @@
 /// `=`, `+`, `-`, `@`, a tab or a carriage return. Plain numbers (-5, +3) and dash
 /// placeholders (-, --) are left alone, so legitimate values stay readable.
 pub fn needs_neutralising(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
+    if !may_need_neutralising(s) {
         return false;
     }
     let placeholder = s.chars().all(|c| c == '-' || c.is_whitespace());
     let number = s.trim().parse::<f64>().is_ok();
     !(placeholder || number)
+}
+
+/// Whether `s` starts as a formula would: [`needs_neutralising`] is false whenever this is,
+/// and so is it for any text that starts with `s` followed by more text.
+pub fn may_need_neutralising(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// A cell made inert for CSV: a leading apostrophe, which Excel and WPS show as text and

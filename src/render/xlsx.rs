@@ -214,6 +214,18 @@ trait Sheet {
         text: &str,
         format: &Format,
     ) -> Result<(), XlsxError>;
+    /// A cell without a format of its own (a column without a format gives it none): the
+    /// row's formats are then set by [`Sheet::set_row_format_run`].
+    fn write_string(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError>;
+    /// One format for the cells `first..=last` of `row`, those written and the blank ones:
+    /// the format is looked up once for the run instead of once per cell.
+    fn set_row_format_run(
+        &mut self,
+        row: u32,
+        first: u16,
+        last: u16,
+        format: &Format,
+    ) -> Result<(), XlsxError>;
     /// Frozen header, autofilter over the table, page setup.
     fn finish(&mut self, last_row: u32, last_col: u16) -> Result<(), XlsxError>;
 }
@@ -242,6 +254,18 @@ impl Sheet for Worksheet {
         format: &Format,
     ) -> Result<(), XlsxError> {
         Worksheet::write_string_with_format(self, row, col, text, format).map(|_| ())
+    }
+    fn write_string(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
+        Worksheet::write_string(self, row, col, text).map(|_| ())
+    }
+    fn set_row_format_run(
+        &mut self,
+        row: u32,
+        first: u16,
+        last: u16,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        Worksheet::set_range_format(self, row, first, row, last, format).map(|_| ())
     }
     fn finish(&mut self, last_row: u32, last_col: u16) -> Result<(), XlsxError> {
         self.set_freeze_panes(FIRST_DATA_ROW, 0)?;
@@ -314,6 +338,19 @@ impl Sheet for FormatOrder<'_> {
         _: u32,
         _: u16,
         _: &str,
+        format: &Format,
+    ) -> Result<(), XlsxError> {
+        self.note(format);
+        Ok(())
+    }
+    fn write_string(&mut self, _: u32, _: u16, _: &str) -> Result<(), XlsxError> {
+        Ok(())
+    }
+    fn set_row_format_run(
+        &mut self,
+        _: u32,
+        _: u16,
+        _: u16,
         format: &Format,
     ) -> Result<(), XlsxError> {
         self.note(format);
@@ -405,8 +442,7 @@ fn write_section<S: Sheet>(
             )?;
         }
         for it in group {
-            // Formatted once: the cell and the row height both need it.
-            let channels = crate::model::ChannelList(&it.channels).to_string();
+            let channels = channels_cell::<S>(it);
             write_item(ws, row, it, &channels, levels, f)?;
             if !S::DRY {
                 ws.set_row_height(row, row_height(it, &channels, &cols))?;
@@ -416,6 +452,23 @@ fn write_section<S: Sheet>(
     }
     let last_row = row.saturating_sub(1).max(HEADER_ROW + 1);
     ws.finish(last_row, last_col)
+}
+
+/// An item's channel list as its cell shows it, formatted once: the cell and the row height
+/// both need it. The dry run needs only the cell's format, which the text decides only when
+/// it starts as a formula would: a list whose first channel does not is given as empty there
+/// (the text format either way), which spares formatting every item's list on the one thread
+/// the dry run has.
+fn channels_cell<S: Sheet>(it: &Item) -> String {
+    if S::DRY
+        && !it
+            .channels
+            .first()
+            .is_some_and(|c| crate::formula::may_need_neutralising(&c.display()))
+    {
+        return String::new();
+    }
+    crate::model::ChannelList(&it.channels).to_string()
 }
 
 /// Lines a text needs in a column `width` characters wide (CJK characters count two).
@@ -479,6 +532,15 @@ fn section_label(s: &Section) -> &str {
     s.key.display_name()
 }
 
+/// The first column [`write_item`] writes (序号 and 一级事项 are written per group).
+const ITEM_FIRST_COL: u16 = 2;
+
+/// An item's cells from 二级事项 to 备注. Every cell is written without a format, then each
+/// run of cells sharing a format gets it in one call: rust_xlsxwriter hashes the whole
+/// `Format` to find its index on every formatted write (two thirds of such a write's
+/// instructions), and a row holds three runs (text, the centred marks, the remarks) instead
+/// of 11 or more formatted cells. The cells and their style indices are the same as formatting each cell: a blank
+/// cell in a run gets the format as a formatted blank would.
 fn write_item<S: Sheet>(
     ws: &mut S,
     row: u32,
@@ -492,44 +554,63 @@ fn write_item<S: Sheet>(
         Audience::Specific(g) => Some(g.as_deref().unwrap_or(MARK)),
         _ => None,
     });
-    let text_cells: [(u16, &str); 6] = [
-        (2, &it.name),
-        (3, &it.content),
-        (4, &it.basis),
-        (5, &it.deadline),
-        (6, &it.subject),
-        (7, channels),
-    ];
-    for (c, v) in text_cells {
-        ws.write_string_with_format(row, c, super::fit_cell(v).as_ref(), f.text_for(v))?;
+    let remarks = it.remarks_cell();
+    fn text<'a>(v: &'a str, f: &'a Formats) -> (std::borrow::Cow<'a, str>, &'a Format) {
+        (super::fit_cell(v), f.text_for(v))
     }
-    let marks = [
-        mark(it.audience.contains(&Audience::Public)),
-        specific.unwrap_or(""),
-        mark(it.mode.contains(&Mode::Active)),
-        mark(it.mode.contains(&Mode::OnRequest)),
-    ];
-    for (k, v) in marks.iter().enumerate() {
-        if crate::formula::needs_neutralising(v) {
-            ws.write_string_with_format(
-                row,
-                8 + k as u16,
-                v,
-                &f.center.clone().set_quote_prefix(),
-            )?;
-        } else {
-            ws.write_string_with_format(row, 8 + k as u16, v, &f.center)?;
+    let centred = |v: &'static str| (std::borrow::Cow::Borrowed(v), &f.center);
+    let mut cells = Vec::with_capacity(11 + levels.len());
+    for v in [
+        &it.name,
+        &it.content,
+        &it.basis,
+        &it.deadline,
+        &it.subject,
+        channels,
+    ] {
+        cells.push(text(v, f));
+    }
+    cells.push(centred(mark(it.audience.contains(&Audience::Public))));
+    let specific = specific.unwrap_or("");
+    // Built only for the rare group name that would read as a formula.
+    let center_quoted;
+    let specific_format = if crate::formula::needs_neutralising(specific) {
+        center_quoted = f.center.clone().set_quote_prefix();
+        &center_quoted
+    } else {
+        &f.center
+    };
+    cells.push((std::borrow::Cow::Borrowed(specific), specific_format));
+    cells.push(centred(mark(it.mode.contains(&Mode::Active))));
+    cells.push(centred(mark(it.mode.contains(&Mode::OnRequest))));
+    for l in levels {
+        cells.push(centred(mark(it.levels.contains(l))));
+    }
+    cells.push(text(&remarks, f));
+    let col = |k: usize| ITEM_FIRST_COL + k as u16;
+    // A row none of whose cells holds text is written cell by cell: formatting a run needs
+    // the row started in the sheet (in constant-memory mode only a written cell moves the
+    // sheet on to its row).
+    if cells.iter().all(|(v, _)| v.is_empty()) {
+        for (k, (v, format)) in cells.iter().enumerate() {
+            ws.write_string_with_format(row, col(k), v, format)?;
+        }
+        return Ok(());
+    }
+    for (k, (v, _)) in cells.iter().enumerate() {
+        if !v.is_empty() {
+            ws.write_string(row, col(k), v)?;
         }
     }
-    for (k, l) in levels.iter().enumerate() {
-        ws.write_string_with_format(row, 12 + k as u16, mark(it.levels.contains(l)), &f.center)?;
+    let mut first = 0;
+    while let Some((_, format)) = cells.get(first) {
+        let run = cells[first..]
+            .iter()
+            .take_while(|(_, g)| std::ptr::eq(*g, *format))
+            .count();
+        ws.set_row_format_run(row, col(first), col(first + run - 1), format)?;
+        first += run;
     }
-    ws.write_string_with_format(
-        row,
-        12 + levels.len() as u16,
-        super::fit_cell(&it.remarks_cell()).as_ref(),
-        f.text_for(&it.remarks_cell()),
-    )?;
     Ok(())
 }
 
@@ -679,6 +760,171 @@ mod tests {
         // line of 3 ASCII characters adds one.
         assert_eq!(lines_needed(&"中".repeat(20), 10.0), 5);
         assert_eq!(lines_needed(&format!("{}\nabc", "中".repeat(20)), 10.0), 6);
+    }
+
+    /// A sheet that formats every cell as it is written (how the section sheets were written
+    /// before format runs): `write_string` holds the text until its run's format is known.
+    struct PerCell(Worksheet, Vec<(u32, u16, String)>);
+
+    impl Sheet for PerCell {
+        fn set_column_width(&mut self, col: u16, width: f64) -> Result<(), XlsxError> {
+            Sheet::set_column_width(&mut self.0, col, width)
+        }
+        fn set_row_height(&mut self, row: u32, height: f64) -> Result<(), XlsxError> {
+            Sheet::set_row_height(&mut self.0, row, height)
+        }
+        fn merge_range(
+            &mut self,
+            first: (u32, u16),
+            last: (u32, u16),
+            text: &str,
+            format: &Format,
+        ) -> Result<(), XlsxError> {
+            Sheet::merge_range(&mut self.0, first, last, text, format)
+        }
+        fn write_string_with_format(
+            &mut self,
+            row: u32,
+            col: u16,
+            text: &str,
+            format: &Format,
+        ) -> Result<(), XlsxError> {
+            Sheet::write_string_with_format(&mut self.0, row, col, text, format)
+        }
+        fn write_string(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
+            self.1.push((row, col, text.to_string()));
+            Ok(())
+        }
+        fn set_row_format_run(
+            &mut self,
+            row: u32,
+            first: u16,
+            last: u16,
+            format: &Format,
+        ) -> Result<(), XlsxError> {
+            for col in first..=last {
+                let text = self
+                    .1
+                    .iter()
+                    .find(|(r, c, _)| (*r, *c) == (row, col))
+                    .map(|(_, _, t)| t.clone())
+                    .unwrap_or_default();
+                Sheet::write_string_with_format(&mut self.0, row, col, &text, format)?;
+            }
+            Ok(())
+        }
+        fn finish(&mut self, last_row: u32, last_col: u16) -> Result<(), XlsxError> {
+            Sheet::finish(&mut self.0, last_row, last_col)
+        }
+    }
+
+    fn workbook(cat: &Catalogue, per_cell: bool) -> Vec<u8> {
+        let f = Formats::new();
+        let levels = levels_present(cat);
+        let mut wb = Workbook::new();
+        for s in &cat.sections {
+            let mut ws = wb.new_worksheet_with_constant_memory().expect("sheet");
+            if per_cell {
+                let mut p = PerCell(ws, Vec::new());
+                write_section(&mut p, cat, s, &levels, &f).expect("write");
+                ws = p.0;
+            } else {
+                write_section(&mut ws, cat, s, &levels, &f).expect("write");
+            }
+            wb.push_worksheet(ws);
+        }
+        wb.save_to_buffer().expect("save")
+    }
+
+    /// Each run of a row's cells formatted in one call gives the bytes that formatting every
+    /// cell gives: with blank cells, a row with no text at all (written cell by cell),
+    /// formula-like text and marks (quote-prefixed formats in a run of their own), and a
+    /// group merged over several rows.
+    #[test]
+    fn format_runs_give_the_bytes_of_formatting_each_cell() {
+        use crate::domains::SectionKey;
+        let full = Item {
+            category: "低保".into(),
+            name: "审批结果".into(),
+            content: "名单、标准".into(),
+            basis: "《社会救助暂行办法》".into(),
+            deadline: "信息形成之日起20个工作日内".into(),
+            subject: "镇人民政府".into(),
+            audience: vec![Audience::Public],
+            mode: vec![Mode::Active],
+            levels: vec![Level::Town],
+            remarks: "每季度更新".into(),
+            ..Default::default()
+        };
+        let hostile = Item {
+            category: "低保".into(),
+            name: "=HYPERLINK(\"x\")".into(),
+            basis: "+cmd".into(),
+            audience: vec![Audience::Specific(Some("=1+1".into()))],
+            mode: vec![Mode::OnRequest],
+            remarks: "@SUM(A1:A9)".into(),
+            ..Default::default()
+        };
+        let empty = Item {
+            category: "特困".into(),
+            ..Default::default()
+        };
+        let mut cat = Catalogue {
+            sections: vec![Section {
+                key: SectionKey::Domain(5),
+                raw: "社会救助".into(),
+                loc: None,
+                items: vec![full.clone(), hostile, empty, full],
+            }],
+            ..Default::default()
+        };
+        cat.number_items();
+        let runs = workbook(&cat, false);
+        assert_eq!(runs, workbook(&cat, true));
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(runs)).expect("zip");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").expect("sheet"),
+            &mut xml,
+        )
+        .expect("xml");
+        assert!(
+            xml.contains("HYPERLINK") && xml.contains("<mergeCell "),
+            "{xml}"
+        );
+        // The style of each cell C–N of a data row (row 5 on: title, section line, header).
+        let styles = |row: u32| -> String {
+            let mut out = Vec::new();
+            for piece in xml.split("<c r=\"").skip(1) {
+                let reference = piece.split('"').next().unwrap_or("");
+                let col = reference.trim_end_matches(|c: char| c.is_ascii_digit());
+                if reference[col.len()..] != row.to_string() || col < "C" || col.len() > 1 {
+                    continue;
+                }
+                let tag = piece.split('>').next().unwrap_or("");
+                let style = tag.split(" s=\"").nth(1).and_then(|t| t.split('"').next());
+                out.push(style.unwrap_or("-").to_string());
+            }
+            out.join(" ")
+        };
+        let row5 = styles(5);
+        let v: Vec<&str> = row5.split(' ').collect();
+        assert_eq!(v.len(), 12, "{row5}");
+        let (t, c) = (v[0], v[6]);
+        assert_ne!(t, c);
+        assert_eq!(
+            row5,
+            format!("{t} {t} {t} {t} {t} {t} {c} {c} {c} {c} {c} {t}")
+        );
+        let row6 = styles(6);
+        let w: Vec<&str> = row6.split(' ').collect();
+        let (q, cq) = (w[0], w[7]);
+        assert!(q != t && q != c && cq != c && cq != q, "{row6}");
+        assert_eq!(
+            row6,
+            format!("{q} {t} {q} {t} {t} {t} {c} {cq} {c} {c} {c} {q}")
+        );
+        assert_eq!(styles(7), row5, "an empty row keeps every cell's format");
     }
 
     #[test]
