@@ -258,6 +258,8 @@ const T2S: &[(char, char)] = &[
     ('標', '标'),
     ('錄', '录'),
     ('團', '团'),
+    ('廳', '厅'),
+    ('館', '馆'),
 ];
 
 fn t2s_map() -> &'static HashMap<char, char> {

@@ -795,6 +795,7 @@ mod tests {
             ("村级公示栏", ChannelKind::NoticeBoard),
             ("街道便民服务中心", ChannelKind::ServiceCentre),
             ("村（社区）便民服务站", ChannelKind::ServiceStation),
+            ("鄉鎮政務服務大廳", ChannelKind::ServiceCentre),
         ] {
             assert_eq!(Channel::parse(raw), Channel::Known(kind), "{raw}");
         }
