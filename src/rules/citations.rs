@@ -332,7 +332,7 @@ pub static VAGUE_BASIS: Rule = Rule {
     name: "VagueBasis",
     severity: Warning,
     summary: "公开依据没有写明具体的法规文件",
-    source: "国办发〔2019〕54号 二（三）：公开依据是目录的必备要素；国务院办公厅政务公开办公室《基层政务公开标准目录》模板",
+    source: "国办发〔2019〕54号 二（三）：目录至少应包括名称、内容、依据、时限、主体、方式、渠道、公开对象等要素",
     doc: "## What it does
 Reports a 公开依据 that names no document at all, only words for one: 相关法律法规, 国家有关规定, 按有关文件执行, 见附件. A 公开依据 that cites a title in 《》 or a 文号 is never reported.
 
