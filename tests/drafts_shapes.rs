@@ -273,3 +273,84 @@ fn a_domain_row_between_the_title_and_the_header_sets_the_domain() {
         ]
     );
 }
+
+/// A minimal .docx holding `body` (paragraphs and tables) as its document.
+fn docx(body: &str) -> Vec<u8> {
+    use std::io::Write;
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opt = zip::write::SimpleFileOptions::default();
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+        ),
+        ("word/document.xml", document.as_str()),
+    ];
+    for (name, text) in parts {
+        z.start_file(name, opt).expect("zip entry");
+        z.write_all(text.as_bytes()).expect("zip write");
+    }
+    z.finish().expect("zip finish").into_inner()
+}
+
+fn para(text: &str) -> String {
+    if text.is_empty() {
+        return "<w:p/>".into();
+    }
+    format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+}
+
+/// A 15-column Word table, one cell a paragraph.
+fn word_table(rows: &[Vec<String>]) -> String {
+    let grid: String = (0..15).map(|_| "<w:gridCol w:w=\"900\"/>").collect();
+    let body: String = rows
+        .iter()
+        .map(|r| {
+            let cells: String = r
+                .iter()
+                .map(|c| format!("<w:tc>{}</w:tc>", para(c)))
+                .collect();
+            format!("<w:tr>{cells}</w:tr>")
+        })
+        .collect();
+    format!("<w:tbl><w:tblGrid>{grid}</w:tblGrid>{body}</w:tbl>")
+}
+
+/// A Word draft split into one table per page, the header typed again on the second (as
+/// PDF-to-Word conversions write it), the 一级事项 written once on the first page. The
+/// second table used to be read on its own: its blank 一级事项 had nothing above it (GK109,
+/// and the item was compiled without its group). It continues the first table now.
+#[test]
+fn a_word_table_split_with_its_header_repeated_continues_the_group() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("乐昌镇.docx");
+    let header: Vec<String> = ONE_ROW.iter().map(|s| s.to_string()).collect();
+    let body = [
+        para("乐昌镇社会救助领域基层政务公开标准目录"),
+        word_table(&[header.clone(), item("1", "最低生活保障", "低保对象认定")]),
+        para(""),
+        word_table(&[header.clone(), item("2", "", "低保待遇发放")]),
+        para(""),
+        para("二、养老服务领域"),
+        word_table(&[header, item("1", "高龄津贴", "高龄津贴发放")]),
+    ]
+    .concat();
+    std::fs::write(&path, docx(&body)).expect("write");
+    let (cats, diags) = read_checked(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    assert_eq!(
+        names(&cats),
+        [
+            triple("社会救助", "最低生活保障", "低保对象认定"),
+            triple("社会救助", "最低生活保障", "低保待遇发放"),
+            triple("养老服务", "高龄津贴", "高龄津贴发放"),
+        ]
+    );
+}
