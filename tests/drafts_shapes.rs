@@ -354,3 +354,36 @@ fn a_word_table_split_with_its_header_repeated_continues_the_group() {
         ]
     );
 }
+
+/// Two units' tables back to back, each with its title in a row above its header: the second
+/// is not a continuation of the first, and names its own unit.
+#[test]
+fn a_following_table_with_its_own_title_row_is_not_a_continuation() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("汇编.docx");
+    let header: Vec<String> = ONE_ROW.iter().map(|s| s.to_string()).collect();
+    let title = |t: &str| {
+        let mut r = vec![String::new(); 15];
+        r[0] = t.to_string();
+        r
+    };
+    let body = [
+        word_table(&[
+            title("乐昌镇人民政府社会救助领域基层政务公开标准目录"),
+            header.clone(),
+            item("1", "最低生活保障", "低保对象认定"),
+        ]),
+        para(""),
+        word_table(&[
+            title("新街镇人民政府社会救助领域基层政务公开标准目录"),
+            header,
+            item("1", "", "低保待遇发放"),
+        ]),
+    ]
+    .concat();
+    std::fs::write(&path, docx(&body)).expect("write");
+    let (cats, diags) = read_checked(&path);
+    let units: Vec<&str> = cats.iter().map(|c| c.unit.name.as_str()).collect();
+    assert_eq!(units, ["乐昌镇", "新街镇"]);
+    assert_eq!(codes(&diags), ["GK109@B3"]);
+}

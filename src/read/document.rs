@@ -914,7 +914,8 @@ pub fn read_tables(
         let header = table::column_fields(window);
         // A table that repeats the header of the table it directly follows (a table split at
         // a page break with its header typed again, as PDF-to-Word conversions write one
-        // table per page) continues it when no domain is named above its header: a 一级事项
+        // table per page) continues it when nothing but the header stands above its last
+        // header row (no title naming another unit or domain): a 一级事项
         // cell cut by the break is blank on the new page and takes the value above.
         let repeats = |g: &Group| {
             let Some((last, _)) = header else {
@@ -935,7 +936,7 @@ pub fn read_tables(
                 && rows[..last].iter().all(|r| {
                     r.cells
                         .iter()
-                        .all(|c| section_of_heading(c).is_none() && split_title(c).1.is_none())
+                        .all(|c| c.trim().is_empty() || table::is_header_text(c))
                 })
                 && t.caption.is_none()
         };

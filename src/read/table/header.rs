@@ -183,6 +183,11 @@ fn channel_label(key: &str) -> bool {
         )
 }
 
+/// Whether a cell is a header label: it names a column or is a parent of columns.
+pub fn is_header_text(cell: &str) -> bool {
+    reading(cell.trim()) != (None, false)
+}
+
 /// Parent cells of a two-row header: they have children in the row below.
 pub(super) fn is_parent(cell: &str) -> bool {
     reading(cell).1
