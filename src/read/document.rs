@@ -912,7 +912,35 @@ pub fn read_tables(
     for (i, (t, rows)) in laid.iter().enumerate() {
         let window = &rows[..rows.len().min(30)];
         let header = table::column_fields(window);
-        if header.is_none() {
+        // A table that repeats the header of the table it directly follows (a table split at
+        // a page break with its header typed again, as PDF-to-Word conversions write one
+        // table per page) continues it when nothing but the header stands above its last
+        // header row (no title naming another unit or domain): a 一级事项
+        // cell cut by the break is blank on the new page and takes the value above.
+        let repeats = |g: &Group| {
+            let Some((last, _)) = header else {
+                return false;
+            };
+            let head_rows = &laid[g.head].1;
+            let Some((head_last, _)) = table::column_fields(&head_rows[..head_rows.len().min(30)])
+            else {
+                return false;
+            };
+            let cells = |r: &RawRow| {
+                r.cells
+                    .iter()
+                    .map(|c| c.trim().to_string())
+                    .collect::<Vec<_>>()
+            };
+            cells(&rows[last]) == cells(&head_rows[head_last])
+                && rows[..last].iter().all(|r| {
+                    r.cells
+                        .iter()
+                        .all(|c| c.trim().is_empty() || table::is_header_text(c))
+                })
+                && t.caption.is_none()
+        };
+        if header.is_none() || groups.last().is_some_and(repeats) {
             if let Some(g) = groups.last_mut() {
                 let previous = laid.get(g.last).map(|(p, _)| p.number);
                 let same_grid = width(rows) == g.columns

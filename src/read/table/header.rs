@@ -183,6 +183,11 @@ fn channel_label(key: &str) -> bool {
         )
 }
 
+/// Whether a cell is a header label: it names a column or is a parent of columns.
+pub fn is_header_text(cell: &str) -> bool {
+    reading(cell.trim()) != (None, false)
+}
+
 /// Parent cells of a two-row header: they have children in the row below.
 pub(super) fn is_parent(cell: &str) -> bool {
     reading(cell).1
@@ -236,6 +241,9 @@ pub(super) struct Header {
     pub(super) cols: Vec<Option<Col>>,
     pub(super) labels: Vec<String>,
     pub(super) title: Option<String>,
+    /// The cell above the header nearest to it that names a domain (the title, or a
+    /// "一、社会救助领域" row between a workbook's title and the header).
+    pub(super) domain_title: Option<String>,
     /// The header (or the title above it) is written in Traditional characters.
     pub(super) traditional: bool,
 }
@@ -269,10 +277,15 @@ pub(super) fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
         .into_iter()
         .map(|(t, parent, s)| {
             // A merged parent spans blank cells to its right; its children name the columns.
-            let label = if !s.is_empty()
-                && (t.is_empty() || is_parent(t))
-                && (is_parent(parent) || t.is_empty())
-            {
+            // So does a sub cell naming a column under a top cell that names none (公开要求
+            // merged over 公开对象, 公开方式, 公开层级 in a three-row header).
+            let under_parent =
+                (t.is_empty() || is_parent(t)) && (is_parent(parent) || t.is_empty());
+            let under_other = || {
+                let (top, sub) = (reading(t), reading(s));
+                top == (None, false) && sub != (None, false)
+            };
+            let label = if !s.is_empty() && (under_parent || (!t.is_empty() && under_other())) {
                 s
             } else {
                 t
@@ -329,11 +342,28 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
             continue;
         }
         let (s2, n2) = double.as_ref().map(|d| score(d)).unwrap_or((0, false));
-        let (labels, last, ok) = if s2 > s1 && n2 {
+        let (mut labels, mut last, ok) = if s2 > s1 && n2 {
             (double.unwrap_or_default(), i + 1, s2 >= 4)
         } else {
             (single, i, n1 && s1 >= 4)
         };
+        // A three-row header (公开事项 over 一级/二级事项 beside 公开要求 over 公开对象 over
+        // 全社会/特定群众): the two rows read so far act as the top row of the third, which is
+        // taken when it names more columns.
+        let mut top_of_last = rows[i].clone();
+        if ok && last == i + 1 {
+            if let Some(third) = rows.get(i + 2) {
+                let two = RawRow {
+                    cells: labels.clone(),
+                    ..rows[i + 1].clone()
+                };
+                let triple = combine(&two, Some(third));
+                let (s3, n3) = score(&triple);
+                if s3 > s2 && n3 {
+                    (labels, last, top_of_last) = (triple, i + 2, two);
+                }
+            }
+        }
         if ok {
             let above = || {
                 rows[..i]
@@ -346,13 +376,20 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                 .find(|c| c.contains("目录") || c.contains("目錄"))
                 .or_else(|| above().find(|c| title_domain(c).is_some()))
                 .map(str::to_string);
+            let domain_title = rows[..i]
+                .iter()
+                .rev()
+                .flat_map(|r| r.cells.iter())
+                .map(|c| c.trim())
+                .find(|c| title_domain(c).is_some())
+                .map(str::to_string);
             let mut cols = first_of_each_field(labels.iter().map(|l| classify(l)).collect());
             if last > i {
                 // A sub-column under the channels parent is a channel's mark column even when
                 // its label is a local channel the template does not list (村村响).
                 let children = rows
                     .get(last)
-                    .map(|sub| under_channels_parent(&rows[i], sub))
+                    .map(|sub| under_channels_parent(&top_of_last, sub))
                     .unwrap_or_default();
                 for (c, child) in cols.iter_mut().zip(children) {
                     if c.is_none() && child {
@@ -377,6 +414,7 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                 cols,
                 labels,
                 title,
+                domain_title,
                 traditional,
             });
         }

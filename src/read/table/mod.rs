@@ -7,7 +7,7 @@ mod cells;
 mod header;
 mod rows;
 
-pub use header::{column_fields, unit_from_file_stem, unit_from_title};
+pub use header::{column_fields, is_header_text, unit_from_file_stem, unit_from_title};
 pub use rows::{Layout, Order, Pending};
 
 use std::sync::Arc;

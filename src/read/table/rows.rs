@@ -247,7 +247,14 @@ impl Layout {
             })
             .map(|(s, f)| (s.map(Arc::from), f.map(Arc::from)))
             .unwrap_or((None, None));
-        let sheet_section = sheet_section.or(title_named.map(|(k, _)| k));
+        // The domain is named by the row nearest the header that names one: a title, or a
+        // "一、社会救助领域" row between a workbook's title and its header.
+        let near_domain = header
+            .domain_title
+            .as_deref()
+            .and_then(title_domain)
+            .map(|(k, _)| k);
+        let sheet_section = sheet_section.or(near_domain.or(title_named.map(|(k, _)| k)));
         let unplaced_raw: Arc<str> = match &sheet_section {
             Some(k) => Arc::from(k.display_name()),
             None => Arc::from(UNPLACED),
@@ -1043,7 +1050,38 @@ fn is_header_like(first: &str) -> bool {
 /// Whether a row whose first text is `first` is an item by that text alone (what
 /// [`is_not_item`] answers first): the text is neither a header word nor a label.
 fn passes_as_item(first: &str) -> bool {
-    !is_header_like(first) && !is_label(first)
+    first != "1" && !is_totals(first) && !is_header_like(first) && !is_label(first)
+}
+
+/// A totals row's first text: 合计, 总计, 小计, 共计, 汇总 (spaces inside and a colon after
+/// allowed: `合  计`, `合计：`).
+fn is_totals(first: &str) -> bool {
+    // Nearly every first text is a 序号, or a name starting with another character: passed
+    // without allocating.
+    if first.len() > 40
+        || !first
+            .chars()
+            .next()
+            .is_some_and(|c| matches!(c, '合' | '总' | '總' | '小' | '共' | '汇' | '匯'))
+    {
+        return false;
+    }
+    let t: String = first
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '：' | ':'))
+        .collect();
+    matches!(
+        domains::to_simplified(&t).as_ref(),
+        "合计" | "总计" | "小计" | "共计" | "汇总" | "总合计" | "汇总合计"
+    )
+}
+
+/// Whether a text is a whole number written in ASCII digits (a column number: 1, 2, 15).
+fn column_number(t: &str) -> Option<u32> {
+    if t.is_empty() || t.len() > 3 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
 }
 
 /// Whether a text holds ':' or '：' (EF BC 9A), by memchr of ':' and 0x9A.
@@ -1063,15 +1101,31 @@ fn is_not_item(cells: &[String], first: &str) -> bool {
     if passes_as_item(first) {
         return false;
     }
-    let header_like = is_header_like(first);
-    if !header_like && !is_label(first) {
-        return false;
-    }
     let filled: Vec<&str> = cells
         .iter()
         .map(|c| c.trim())
         .filter(|c| !c.is_empty())
         .collect();
+    // The row of column numbers printed under a header (1 2 3 … one per column): its texts
+    // count up from 1. An item numbered 1 has its name next.
+    if first == "1" {
+        return filled.len() >= 3
+            && filled
+                .iter()
+                .enumerate()
+                .all(|(k, c)| column_number(c) == Some(k as u32 + 1));
+    }
+    // A totals row (合计 | 共3项 | counts under the mark columns): no other text is a
+    // sentence or a citation.
+    if is_totals(first) {
+        return filled
+            .iter()
+            .all(|c| c.chars().count() <= 30 && !c.contains(['《', '。']));
+    }
+    let header_like = is_header_like(first);
+    if !header_like && !is_label(first) {
+        return false;
+    }
     if filled.iter().any(|c| matches!(mark(c), Mark::Set)) && !header_like {
         return false;
     }
