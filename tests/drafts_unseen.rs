@@ -754,3 +754,62 @@ fn ditto_cells_take_the_text_of_the_row_above() {
     );
     assert_eq!(items[1].1.deadline, "信息形成或者变更之日起20个工作日内");
 }
+
+/// Header wordings and cell endings met in real drafts (probe 7a): 公开途径 and 公开方式（渠道）
+/// are the channels, 时限要求 the time limit, 公开属性 and a `主动公开/依申请公开` label the
+/// mode; a word cell ending in 。, a channel list closed with 等, joined with 及/和, quoted,
+/// numbered, or a name with a bracketed qualifier; a limit in months or weeks. None of it
+/// is an error; a month is judged against Art. 26 like any other limit.
+#[test]
+fn real_header_wordings_and_cell_endings_read_as_meant() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,事项类别,具体事项,公开要素,法律依据,时限要求,责任单位,公开途径,全社会/特定群众,主动公开/依申请公开,公开层级\n\
+             1,最低生活保障,低保审核确认,条件,{BASIS},一个月内,乐昌镇人民政府,\"政府网站、政务新媒体、公开栏等\",全社会。,主动公开。,乡镇。\n\
+             2,最低生活保障,低保金发放,标准,{BASIS},一周内,乐昌镇人民政府,政府网站及村务公开栏,社会公众,主动,乡级\n\
+             3,最低生活保障,低保对象名单,名单,{BASIS},20个工作日内,乐昌镇人民政府,\"“政府网站”、“两微一端”\",全社会,主动,乡级\n\
+             4,最低生活保障,低保政策,文件,{BASIS},20个工作日内,乐昌镇人民政府,1.政府网站（www.lc.gov.cn） 2.镇村公开栏,全社会,主动,乡级\n"
+        ),
+    );
+    let (cats, diags) = read(&path);
+    // A month is read (30 days, more than Art. 26's 20 working days), not "no time" (GK401).
+    assert_eq!(codes(&diags), ["GK402@F3"]);
+    let web = Channel::Known(ChannelKind::Website);
+    let board = Channel::Known(ChannelKind::NoticeBoard);
+    let got: Vec<(String, Vec<Channel>)> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| (i.deadline.clone(), i.channels.clone()))
+        .collect();
+    assert_eq!(
+        got[0].1,
+        [
+            web.clone(),
+            Channel::Known(ChannelKind::NewMedia),
+            board.clone()
+        ]
+    );
+    assert_eq!(got[1].1, [web.clone(), board.clone()]);
+    assert_eq!(
+        got[2].1,
+        [web.clone(), Channel::Known(ChannelKind::NewMedia)]
+    );
+    assert_eq!(got[3].1, [web, board]);
+    assert_eq!(got[0].0, "一个月内");
+    // 公开方式（渠道）: the old word for the channels, said so by its qualifier.
+    let path = csv(
+        dir.path(),
+        "乐昌镇2.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开方式（渠道）,公开对象,公开属性\n\
+             1,最低生活保障,低保审核确认,条件,{BASIS},20个工作日内,乐昌镇人民政府,政府网站,全社会,主动\n"
+        ),
+    );
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    assert_eq!(items(&cats).len(), 1);
+}

@@ -232,7 +232,7 @@ impl Level {
     }
 
     pub fn parse(raw: &str) -> Level {
-        let s = crate::domains::to_simplified(raw.trim());
+        let s = crate::domains::to_simplified(word(raw));
         match &*s {
             "县级" | "县" | "县区级" | "区级" | "县（区）级" | "县(区)级" => {
                 Level::County
@@ -320,7 +320,7 @@ impl Mode {
     }
 
     pub fn parse(raw: &str) -> Mode {
-        let s = crate::domains::to_simplified(raw.trim());
+        let s = crate::domains::to_simplified(word(raw));
         match &*s {
             "主动" | "主动公开" => Mode::Active,
             "依申请公开" | "依申请" | "申请公开" => Mode::OnRequest,
@@ -365,7 +365,7 @@ impl Audience {
     /// Read "全社会", "特定群众", "特定群体", or "特定群众（项目单位）".
     pub fn parse(raw: &str) -> Audience {
         let t = raw.trim();
-        let s = crate::domains::to_simplified(t);
+        let s = crate::domains::to_simplified(word(t));
         match &*s {
             "全社会"
             | "社会公众"
@@ -422,6 +422,14 @@ const GROUP_ENDINGS: &[&str] = &[
     "人", "人员", "对象", "户", "家庭", "单位", "企业", "群众", "群体", "居民", "村民", "学生",
     "家长", "老人", "职工", "组织", "成员",
 ];
+
+/// A 公开对象, 公开方式 or 公开层级 word without the punctuation a clerk ends a cell with
+/// (`全社会。`, `主动公开；`, `乡镇，`): it is not part of the word.
+fn word(raw: &str) -> &str {
+    raw.trim()
+        .trim_end_matches(['。', '．', '.', '；', ';', '，', ',', '、'])
+        .trim_end()
+}
 
 /// A cell read whole, else as a list of choices each read alone; `None` when some part is
 /// not a value (an empty list is `Some(vec![])`: a checkbox list with nothing marked).
@@ -779,6 +787,24 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_ending_in_a_full_stop_are_the_words() {
+        assert_eq!(Audience::parse_list("全社会。"), [Audience::Public]);
+        assert_eq!(
+            Audience::parse("特定群众（低保对象）；"),
+            Audience::Specific(Some("低保对象".into()))
+        );
+        assert_eq!(Mode::parse_list("主动公开。"), [Mode::Active]);
+        assert_eq!(Mode::parse_list("依申请公开；"), [Mode::OnRequest]);
+        assert_eq!(Level::parse_list("乡镇。"), [Level::Town]);
+        assert_eq!(
+            Level::parse_list("乡级、村级。"),
+            [Level::Town, Level::Village]
+        );
+        // What is not a word is still kept as written.
+        assert_eq!(Mode::parse("公开。"), Mode::Unknown("公开。".into()));
+    }
 
     #[test]
     fn a_field_read_from_a_column_is_placed_in_the_items_row() {

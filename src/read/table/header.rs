@@ -70,11 +70,43 @@ fn classify_key(k: &str) -> Option<Col> {
         // "公开时限（工作日）", "公开对象（全社会/特定群众）": the words before the qualifier.
         let bare = without_qualifiers(k);
         let bare = if bare.is_empty() { k } else { bare.as_str() };
-        (bare != k)
+        let col = (bare != k)
             .then(|| exact(bare))
             .flatten()
             .or_else(|| by_keyword(bare))
+            .or_else(|| choices_label(bare));
+        // 公开方式 is also the older word for the channels: "公开方式（渠道）", "公开方式（载体）"
+        // say which they mean.
+        if col == Some(Col::ModeText) && CHANNEL_WORDS.iter().any(|w| k.contains(w)) {
+            return Some(Col::Channels);
+        }
+        col
     })
+}
+
+/// Words that make a header label (of at most ten characters) the channels column.
+const CHANNEL_WORDS: [&str; 3] = ["渠道", "载体", "途径"];
+
+/// A label listing the values of one field, as the template's own header names them:
+/// `主动公开/依申请公开` is the 公开方式 text column, `全社会/特定群众` the 公开对象 one,
+/// `县级、乡级、村级` the 公开层级 one.
+fn choices_label(k: &str) -> Option<Col> {
+    let mut parts = k.split(['/', '／', '、', '或']).filter(|p| !p.is_empty());
+    let family = |c: Option<Col>| match c? {
+        Col::ModeActive | Col::ModeRequest => Some(Col::ModeText),
+        Col::AudiencePublic | Col::AudienceSpecific => Some(Col::AudienceText),
+        Col::Level(_) => Some(Col::LevelsText),
+        _ => None,
+    };
+    let first = family(exact(parts.next()?))?;
+    let mut n = 1;
+    for p in parts {
+        if family(exact(p)) != Some(first) {
+            return None;
+        }
+        n += 1;
+    }
+    (n >= 2).then_some(first)
 }
 
 /// A header key without its bracketed qualifiers: `公开主体(责任单位)` → `公开主体`.
@@ -105,7 +137,14 @@ fn by_keyword(k: &str) -> Option<Col> {
         Col::Text(Field::Seq)
     } else if ends(&["依据"]) {
         Col::Text(Field::Basis)
-    } else if ends(&["时限", "公开时间", "发布时间", "公开时效", "公开期限"]) {
+    } else if ends(&[
+        "时限",
+        "时限要求",
+        "公开时间",
+        "发布时间",
+        "公开时效",
+        "公开期限",
+    ]) {
         Col::Text(Field::Deadline)
     } else if ends(&[
         "主体",
@@ -116,11 +155,12 @@ fn by_keyword(k: &str) -> Option<Col> {
         "发布机关",
     ]) {
         Col::Text(Field::Subject)
-    } else if has(&["渠道", "载体"]) {
+    } else if has(&CHANNEL_WORDS) {
         Col::Channels
-    } else if ends(&["公开对象", "发布对象", "公开范围", "面向对象"]) {
+    } else if ends(&["公开对象", "发布对象", "公开范围", "面向对象", "面向群体"])
+    {
         Col::AudienceText
-    } else if ends(&["公开方式", "公开形式"]) {
+    } else if ends(&["公开方式", "公开形式", "公开属性", "公开类型"]) {
         Col::ModeText
     } else if ends(&["层级"]) {
         Col::LevelsText
@@ -561,6 +601,30 @@ mod tests {
             unit_from_title("一、乐昌镇基层政务公开标准目录").map(|u| u.0),
             Some("乐昌镇".into())
         );
+    }
+
+    #[test]
+    fn header_wordings_of_real_drafts() {
+        for (label, col) in [
+            ("公开途径", Col::Channels),
+            ("公开方式（渠道）", Col::Channels),
+            ("公开方式(载体)", Col::Channels),
+            ("公开方式（主动/依申请）", Col::ModeText),
+            ("公开时限要求", Col::Text(Field::Deadline)),
+            ("时限要求", Col::Text(Field::Deadline)),
+            ("公开属性", Col::ModeText),
+            ("公开类型", Col::ModeText),
+            ("面向群体", Col::AudienceText),
+            ("主动公开/依申请公开", Col::ModeText),
+            ("主动／依申请", Col::ModeText),
+            ("全社会/特定群众", Col::AudienceText),
+            ("县级、乡级、村级", Col::LevelsText),
+        ] {
+            assert_eq!(classify(label), Some(col), "{label}");
+        }
+        // Two values of different fields are no label.
+        assert_eq!(classify("主动/全社会"), None);
+        assert_eq!(classify("公开方式"), Some(Col::ModeText));
     }
 
     #[test]
