@@ -813,3 +813,42 @@ fn real_header_wordings_and_cell_endings_read_as_meant() {
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     assert_eq!(items(&cats).len(), 1);
 }
+
+/// A group heading numbered in the 序号 column (`一,最低生活保障,,…`) heads the group below as
+/// the 一级事项 alone would, and a numbered section row (`（二）,养老服务领域,,…`) sets the
+/// section: neither is an item missing all its elements.
+#[test]
+fn numbered_heading_and_section_rows_are_not_items() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let blanks = ",".repeat(10);
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n{HEADER}\n\
+             一,最低生活保障{blanks}\n\
+             1,,{}\n\
+             2,,{}\n\
+             （二）,养老服务领域{blanks}\n\
+             二,高龄津贴{blanks}\n\
+             1,,{}\n",
+            row("低保对象认定"),
+            row("低保金发放"),
+            row("高龄津贴发放"),
+        ),
+    );
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(s, i)| format!("{s}/{}/{}", i.category, i.name))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "社会救助/最低生活保障/低保对象认定",
+            "社会救助/最低生活保障/低保金发放",
+            "养老服务/高龄津贴/高龄津贴发放"
+        ]
+    );
+}

@@ -757,10 +757,29 @@ impl Order {
             .filter(|(i, c)| !c.is_empty() && !continued(*i));
         let (first_col, text) = cells.next()?;
         let mut others = 0;
-        let all_same = cells.all(|(_, c)| {
+        let mut second = None;
+        let all_same = cells.all(|(i, c)| {
             others += 1;
-            c == text
+            let same = c == text;
+            if !same {
+                second = Some(i);
+            }
+            same
         });
+        // A 序号 and a 一级事项 alone on their row (`一,最低生活保障,,…`, `（二）,社会救助领域,,…`):
+        // the row reads as the 一级事项 alone would (a heading or a section row), the 序号
+        // numbering it. The third cell looked at is an item row's 二级事项, so this is cheap.
+        let numbered = !all_same
+            && second.is_some()
+            && second == layout.category_col
+            && layout.seq_col == Some(first_col)
+            && text.chars().count() <= 8
+            && cells.next().is_none();
+        let seq_text = text;
+        let (first_col, text, all_same, others) = match second.filter(|_| numbered) {
+            Some(c) => (c, crate::text::trim(&r.cells[c]), true, 0),
+            None => (first_col, text, all_same, others),
+        };
         // A header repeated after a page break.
         if r.cells
             .iter()
@@ -784,6 +803,9 @@ impl Order {
         {
             let v = layout.value(&r, layout.category_col);
             self.category = Some(v.into_owned());
+            if numbered {
+                self.seq = Some(layout.value(&r, layout.seq_col).into_owned());
+            }
             return None;
         }
         if all_same {
@@ -812,10 +834,13 @@ impl Order {
             // caption, a date, a signature. Only a bare name in the 二级事项 column is an item
             // (with its other elements missing, which the rules then report).
             let bare_name = others == 0 && layout.name_col == Some(first_col) && !is_label(text);
-            if !bare_name {
+            if !bare_name && !numbered {
                 return None;
             }
         }
+        // A numbered row whose 一级事项 is neither a heading nor a section is an item, as
+        // before: its missing elements are reported.
+        let text = if numbered { seq_text } else { text };
         let passes = match &mut self.last_first {
             Some((t, passes)) if t == text => *passes,
             last => {
