@@ -238,6 +238,14 @@ pub fn parse(text: &str) -> Parsed {
         "每周",
         "每学期",
         "定期",
+        "月度",
+        "按月",
+        "按季",
+        "按年",
+        "按周",
+        "逐月",
+        "逐季",
+        "逐年",
     ]) && out.annual_dates().is_empty()
     {
         out.parts.push(Deadline::Periodic);
@@ -350,6 +358,20 @@ mod tests {
         );
         assert_eq!(parse("每周更新").parts, vec![Deadline::Periodic]);
         assert_eq!(parse("每月").parts, vec![Deadline::Periodic]);
+    }
+
+    #[test]
+    fn periods_written_with_an_or_zhu_are_periods() {
+        for t in [
+            "按月",
+            "按月公开",
+            "按季公开",
+            "按年度更新",
+            "逐月公布",
+            "月度公开",
+        ] {
+            assert_eq!(parse(t).parts, vec![Deadline::Periodic], "{t}");
+        }
     }
 
     #[test]

@@ -387,6 +387,16 @@ impl Audience {
             "特定群众" | "特定群体" | "特定对象" => return Audience::Specific(None),
             _ => {}
         }
+        // "所有公众", "全体社会公众": a word for everyone before a word for the public.
+        if let Some(rest) = ["所有", "全体", "全部", "广大"]
+            .iter()
+            .find_map(|w| s.strip_prefix(w))
+            .filter(|r| !r.is_empty() && !r.starts_with(['特', '所', '全']))
+        {
+            if Audience::parse(rest) == Audience::Public {
+                return Audience::Public;
+            }
+        }
         for prefix in ["特定群众", "特定群体", "特定对象"] {
             if let Some(rest) = s.strip_prefix(prefix) {
                 let group = strip_brackets(rest);
@@ -794,6 +804,12 @@ mod tests {
         assert_eq!(
             Audience::parse("特定群众（低保对象）；"),
             Audience::Specific(Some("低保对象".into()))
+        );
+        assert_eq!(Audience::parse("所有公众"), Audience::Public);
+        assert_eq!(Audience::parse("全体社会公众"), Audience::Public);
+        assert_eq!(
+            Audience::parse("所有申请人"),
+            Audience::Unknown("所有申请人".into())
         );
         assert_eq!(Mode::parse_list("主动公开。"), [Mode::Active]);
         assert_eq!(Mode::parse_list("依申请公开；"), [Mode::OnRequest]);
