@@ -852,3 +852,28 @@ fn numbered_heading_and_section_rows_are_not_items() {
         ]
     );
 }
+
+/// Under the 公开对象, 公开方式 and 公开层级 parents of a two-row header, the children may be
+/// any word for those values (社会公众, 全社会公开, 县/乡/村): they are the mark columns, not
+/// unknown columns, and no audience is missing.
+#[test]
+fn two_row_header_children_in_any_value_word_are_mark_columns() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,,公开方式,,公开层级,,\n\
+             ,,,,,,,,社会公众,特定群众公开,主动,依申请,县,乡,村\n\
+             1,最低生活保障,低保审核确认,条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,√,,√,,,√,√\n"
+        ),
+    );
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{:?} {:?} {:?}", i.audience, i.mode, i.levels))
+        .collect();
+    assert_eq!(got, ["[Public] [Active] [Town, Village]"]);
+}

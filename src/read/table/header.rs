@@ -323,7 +323,12 @@ pub(super) fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
 }
 
 pub(super) fn score(labels: &[String]) -> (usize, bool) {
-    let cols: Vec<Col> = labels.iter().filter_map(|l| classify(l)).collect();
+    score_cols(labels.iter().map(|l| classify(l)))
+}
+
+/// How many distinct columns, and whether 二级事项 is one of them.
+fn score_cols(cols: impl Iterator<Item = Option<Col>>) -> (usize, bool) {
+    let cols: Vec<Col> = cols.flatten().collect();
     let mut distinct = cols.clone();
     distinct.sort_by_key(|c| format!("{c:?}"));
     distinct.dedup();
@@ -347,6 +352,44 @@ fn first_of_each_field(mut cols: Vec<Option<Col>>) -> Vec<Option<Col>> {
     cols
 }
 
+/// A child of a two-row header under a 公开对象, 公开方式 or 公开层级 parent, as
+/// [`value_mark_col`] reads it.
+fn child_mark_col(parent: &str, child: &str) -> Option<Col> {
+    (!child.is_empty() && is_parent(parent))
+        .then(|| value_mark_col(classify(parent), child))
+        .flatten()
+}
+
+/// The mark column a child label names under a 公开对象, 公开方式 or 公开层级 parent, read as
+/// the cells of those columns are read (a trailing 公开 is the parent's word repeated).
+fn value_mark_col(parent: Option<Col>, label: &str) -> Option<Col> {
+    use crate::model::{Audience, Level, Mode};
+    let label = label.trim();
+    let word = label
+        .strip_suffix("公开")
+        .filter(|w| !w.is_empty())
+        .unwrap_or(label);
+    match parent? {
+        Col::AudienceText => match Audience::parse(word) {
+            Audience::Public => Some(Col::AudiencePublic),
+            Audience::Specific(_) => Some(Col::AudienceSpecific),
+            Audience::Unknown(_) => None,
+        },
+        Col::ModeText => match Mode::parse(word) {
+            Mode::Active => Some(Col::ModeActive),
+            Mode::OnRequest => Some(Col::ModeRequest),
+            Mode::Unknown(_) => None,
+        },
+        Col::LevelsText => match Level::parse(word) {
+            Level::County => Some(Col::Level(0)),
+            Level::Town => Some(Col::Level(1)),
+            Level::Village => Some(Col::Level(2)),
+            Level::Unknown(_) => None,
+        },
+        _ => None,
+    }
+}
+
 /// The columns of a two-row header that sit under a merged 公开渠道和载体 (公开渠道, 公开载体 …)
 /// parent: each names a channel, a local one (村村响, 便民服务中心) included.
 fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
@@ -368,7 +411,17 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
         if s1 < 2 {
             continue;
         }
-        let (s2, n2) = double.as_ref().map(|d| score(d)).unwrap_or((0, false));
+        let (s2, n2) = double
+            .as_ref()
+            .map(|d| {
+                score_cols(
+                    d.iter()
+                        .map(|l| classify(l))
+                        .zip(header_columns(&rows[i], rows.get(i + 1)))
+                        .map(|(c, (_, parent, s))| c.or_else(|| child_mark_col(parent, s))),
+                )
+            })
+            .unwrap_or((0, false));
         let (labels, last, ok) = if s2 > s1 && n2 {
             (double.unwrap_or_default(), i + 1, s2 >= 4)
         } else {
@@ -397,6 +450,17 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                 for (c, child) in cols.iter_mut().zip(children) {
                     if c.is_none() && child {
                         *c = Some(Col::ChannelMark);
+                    }
+                }
+                // Under 公开对象, 公开方式, 公开层级, a child labelled with any word for one of
+                // their values is that value's mark column (社会公众, 全社会公开, 县, 乡镇).
+                if let Some(sub) = rows.get(last) {
+                    for (c, (_, parent, s)) in
+                        cols.iter_mut().zip(header_columns(&rows[i], Some(sub)))
+                    {
+                        if c.is_none() {
+                            *c = child_mark_col(parent, s);
+                        }
                     }
                 }
             }
