@@ -877,3 +877,37 @@ fn two_row_header_children_in_any_value_word_are_mark_columns() {
         .collect();
     assert_eq!(got, ["[Public] [Active] [Town, Village]"]);
 }
+
+/// A mark column's own word typed into its cells (主动 under 主动, 社会公众 under 全社会, 乡镇
+/// under 乡级) and a mark closed with 。 are plain marks, not unreadable ones (GK209); a
+/// 特定群众 cell written out with its group names that group.
+#[test]
+fn a_mark_columns_own_word_is_a_mark() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开,县级,乡级,村级\n\
+             1,最低生活保障,低保审核确认,条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,社会公众,,主动,,,乡镇,村\n\
+             2,最低生活保障,低保金发放,标准,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,√。,,主动公开。,,,√,\n\
+             3,最低生活保障,低保对象名单,名单,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,,特定群众（低保对象）,,依申请,,√,\n"
+        ),
+    );
+    let (cats, diags) = read(&path);
+    let codes = codes(&diags);
+    assert!(!codes.iter().any(|c| c.starts_with("GK209")), "{codes:?}");
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{:?} {:?} {:?}", i.audience, i.mode, i.levels))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "[Public] [Active] [Town, Village]",
+            "[Public] [Active] [Town]",
+            "[Specific(Some(\"低保对象\"))] [OnRequest] [Town]"
+        ]
+    );
+}

@@ -521,15 +521,22 @@ impl Layout {
                 | Col::ModeActive
                 | Col::ModeRequest
                 | Col::Level(_) => {
-                    let m = self.row_mark(&value, i, &r.cells, &mut saw_dot);
+                    let m = match self.row_mark(&value, i, &r.cells, &mut saw_dot) {
+                        Mark::Text(t) => own_word_mark(*col, t).unwrap_or(Mark::Text(t)),
+                        m => m,
+                    };
                     let set = match m {
                         Mark::Unset => false,
                         Mark::Set => true,
                         Mark::Text(t) if *col == Col::AudienceSpecific => {
-                            // "√（学生家长）": the group, without the clerk's brackets.
+                            // "√（学生家长）": the group, without the clerk's brackets;
+                            // "特定群众（低保对象）": the group it names.
                             let g = crate::model::strip_brackets(t.trim_start_matches(SET_MARKS));
-                            item.audience
-                                .push(Audience::Specific((!g.is_empty()).then(|| g.to_string())));
+                            let g = match Audience::parse(g) {
+                                Audience::Specific(named) => named,
+                                _ => (!g.is_empty()).then(|| g.to_string()),
+                            };
+                            item.audience.push(Audience::Specific(g));
                             item.set_column(Field::Audience, column);
                             continue;
                         }
@@ -940,6 +947,31 @@ impl Order {
             fill_category,
         }
     }
+}
+
+/// Text in a mark column that is still a plain mark: a mark closed with punctuation (`√。`,
+/// `否；`), or the column's own value written out (`主动` under 主动, `全社会` or `社会公众`
+/// under 全社会, `乡镇` under 乡级), as clerks type the label into the cells they tick.
+/// `None` for other text, which stays an unreadable mark (GK209).
+fn own_word_mark(col: Col, t: &str) -> Option<Mark<'static>> {
+    let w = t
+        .trim_end_matches(['。', '．', '.', '；', ';', '，', ','])
+        .trim();
+    if w.len() < t.len() {
+        match super::cells::mark(w) {
+            Mark::Set => return Some(Mark::Set),
+            Mark::Unset => return Some(Mark::Unset),
+            Mark::Text(_) => {}
+        }
+    }
+    let own = match col {
+        Col::AudiencePublic => Audience::parse(w) == Audience::Public,
+        Col::ModeActive => Mode::parse(w) == Mode::Active,
+        Col::ModeRequest => Mode::parse(w) == Mode::OnRequest,
+        Col::Level(n) => Level::parse(w) == Level::KNOWN[usize::from(n).min(2)],
+        _ => false,
+    };
+    own.then_some(Mark::Set)
 }
 
 /// The columns where a clerk may write "同上" for the text of the row above: the elements
