@@ -273,6 +273,12 @@ impl Level {
     /// Split a 公开层级 cell ("乡级、村级") into levels; "县乡两级", "县、乡、村三级" and the bare
     /// run "县乡村" name each level by its first character.
     pub fn parse_list(raw: &str) -> Vec<Level> {
+        if let Some(joined) = unwrapped(raw) {
+            let whole = Level::parse(&joined);
+            if !matches!(whole, Level::Unknown(_)) {
+                return vec![whole];
+            }
+        }
         const SEPARATORS: [char; 9] = ['、', '，', ',', '；', ';', '/', ' ', '\u{3000}', '\n'];
         let compact: String = raw.chars().filter(|c| !SEPARATORS.contains(c)).collect();
         if let Some(head) = ["两级", "二级", "三级"]
@@ -441,6 +447,13 @@ fn word(raw: &str) -> &str {
         .trim_end()
 }
 
+/// A cell's text with its line breaks removed, when it has any: a word a clerk wrapped to fit
+/// a narrow column (`主动⏎公开`, `乡⏎级`) is read whole before the lines are read as a list.
+fn unwrapped(raw: &str) -> Option<String> {
+    raw.contains('\n')
+        .then(|| raw.split(['\n', '\r']).map(str::trim).collect::<String>())
+}
+
 /// A cell read whole, else as a list of choices each read alone; `None` when some part is
 /// not a value (an empty list is `Some(vec![])`: a checkbox list with nothing marked).
 fn parse_choices<T: PartialEq>(
@@ -451,6 +464,13 @@ fn parse_choices<T: PartialEq>(
     let whole = parse(raw);
     if !unknown(&whole) {
         return Some(vec![whole]);
+    }
+    // A word wrapped by a line break in a narrow column ("主动\n公开", "全社\n会").
+    if let Some(joined) = unwrapped(raw) {
+        let v = parse(&joined);
+        if !unknown(&v) {
+            return Some(vec![v]);
+        }
     }
     let mut out: Vec<T> = Vec::new();
     for part in choices(raw) {
@@ -820,6 +840,19 @@ mod tests {
         );
         // What is not a word is still kept as written.
         assert_eq!(Mode::parse("公开。"), Mode::Unknown("公开。".into()));
+        // A word wrapped by a line break in a narrow column.
+        assert_eq!(Mode::parse_list("主动\n公开"), [Mode::Active]);
+        assert_eq!(
+            Mode::parse_list("主动\n依申请"),
+            [Mode::Active, Mode::OnRequest]
+        );
+        assert_eq!(Audience::parse_list("全社\n会"), [Audience::Public]);
+        assert_eq!(Level::parse_list("乡\n级"), [Level::Town]);
+        assert_eq!(Level::parse_list("乡镇\n村"), [Level::Town, Level::Village]);
+        assert_eq!(
+            Level::parse_list("县级\n乡级"),
+            [Level::County, Level::Town]
+        );
     }
 
     #[test]

@@ -135,7 +135,7 @@ fn by_keyword(k: &str) -> Option<Col> {
     let has = |w: &[&str]| w.iter().any(|x| k.contains(x));
     Some(if ends(&["序号", "编号"]) {
         Col::Text(Field::Seq)
-    } else if ends(&["依据"]) {
+    } else if ends(&["依据", "依据文件"]) {
         Col::Text(Field::Basis)
     } else if ends(&[
         "时限",
@@ -164,7 +164,7 @@ fn by_keyword(k: &str) -> Option<Col> {
         Col::ModeText
     } else if ends(&["层级"]) {
         Col::LevelsText
-    } else if ends(&["内容", "要素"]) {
+    } else if ends(&["内容", "要素", "公开标准"]) {
         Col::Text(Field::Content)
     } else if k.starts_with("一级") || ends(&["类别", "分类", "事项大类"]) {
         Col::Text(Field::Category)
@@ -679,6 +679,8 @@ mod tests {
             ("公开属性", Col::ModeText),
             ("公开类型", Col::ModeText),
             ("面向群体", Col::AudienceText),
+            ("依据文件", Col::Text(Field::Basis)),
+            ("公开标准", Col::Text(Field::Content)),
             ("主动公开/依申请公开", Col::ModeText),
             ("主动／依申请", Col::ModeText),
             ("全社会/特定群众", Col::AudienceText),
