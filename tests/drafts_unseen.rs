@@ -911,3 +911,36 @@ fn a_mark_columns_own_word_is_a_mark() {
         ]
     );
 }
+
+/// A 一级事项 heading row numbered in Chinese numerals (`一、最低生活保障`, `（二）特困人员救助供养`)
+/// alone in its column heads the group below, its numbering dropped as in any 一级事项; it
+/// was passed over as a note, leaving every item below without its group (GK109).
+#[test]
+fn a_heading_numbered_in_chinese_numerals_heads_its_group() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let blanks = ",".repeat(10);
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n{HEADER}\n\
+             ,一、最低生活保障{blanks}\n\
+             1,,{}\n\
+             ,（二）特困人员救助供养{blanks}\n\
+             2,,{}\n\
+             ,1.公开渠道可多选{blanks}\n",
+            row("低保对象认定"),
+            row("特困人员认定"),
+        ),
+    );
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{}/{}", i.category, i.name))
+        .collect();
+    assert_eq!(
+        got,
+        ["最低生活保障/低保对象认定", "特困人员救助供养/特困人员认定"]
+    );
+}
