@@ -799,21 +799,26 @@ impl Order {
         // short name: not a sentence, a label or a note numbered 1. 2.; an outline number in
         // Chinese numerals, 一、 or （二）, is the group's own). Where a 领域 column names the
         // domains, it is one even when it reads like a domain (财政预决算).
-        let bare = strip_enumeration(text);
-        let outline = bare == text
-            || (!bare.is_empty()
-                && text
-                    .trim_start_matches(['（', '('])
-                    .starts_with(|c: char| "一二三四五六七八九十".contains(c)));
+        let outline = |bare: &str| {
+            bare == text
+                || (!bare.is_empty()
+                    && text
+                        .trim_start_matches(['（', '('])
+                        .starts_with(|c: char| "一二三四五六七八九十".contains(c)))
+        };
         let heading = all_same
             && others == 0
             && layout.category_col == Some(first_col)
             && text.chars().count() <= 30
             && !text.ends_with(['。', '；', ';'])
-            && outline
+            && outline(strip_enumeration(text))
             && !is_label(text);
         if heading
-            && (layout.has_domain_col || matches!(section_key_of(bare), SectionKey::Unknown(_)))
+            && (layout.has_domain_col
+                || matches!(
+                    section_key_of(strip_enumeration(text)),
+                    SectionKey::Unknown(_)
+                ))
         {
             let v = layout.value(&r, layout.category_col);
             self.category = Some(v.into_owned());
