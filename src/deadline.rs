@@ -90,7 +90,7 @@ impl Parsed {
     }
 }
 
-/// A number written in digits (ASCII or full-width) or in Chinese numerals up to 99.
+/// A number written in digits (ASCII or full-width) or in Chinese numerals up to 99 (两 is 2).
 fn number_at(chars: &[char], i: usize) -> Option<(u32, usize)> {
     let mut j = i;
     let mut n: u32 = 0;
@@ -106,6 +106,9 @@ fn number_at(chars: &[char], i: usize) -> Option<(u32, usize)> {
         return Some((n, j));
     }
     let cn = |c: char| {
+        if c == '两' {
+            return Some(2);
+        }
         "零一二三四五六七八九"
             .chars()
             .position(|x| x == c)
@@ -175,6 +178,19 @@ pub fn parse(text: &str) -> Parsed {
                         Deadline::NaturalDays(n)
                     })
                 }
+            } else if rest.starts_with("个月")
+                || rest.starts_with('周')
+                || rest.starts_with("个星期")
+            {
+                // "一个月内", "3个月内", "一周内": a month read as 30 days, a week as 7, so the
+                // Art. 26 comparison (GK402) still sees how long the limit is.
+                let days = if rest.starts_with("个月") { 30 } else { 7 };
+                let d = n.saturating_mul(days);
+                Some(if is_min {
+                    Deadline::Duration(d)
+                } else {
+                    Deadline::NaturalDays(d)
+                })
             } else if rest.starts_with('月') {
                 // 每年M月D日
                 let (d, _) = number_at(&chars, j + 1).unwrap_or((0, j + 1));
@@ -222,6 +238,14 @@ pub fn parse(text: &str) -> Parsed {
         "每周",
         "每学期",
         "定期",
+        "月度",
+        "按月",
+        "按季",
+        "按年",
+        "按周",
+        "逐月",
+        "逐季",
+        "逐年",
     ]) && out.annual_dates().is_empty()
     {
         out.parts.push(Deadline::Periodic);
@@ -318,6 +342,36 @@ mod tests {
         );
         let r = parse("收到申请之日起20个工作日内（依申请公开）");
         assert!(r.on_request && r.max_working_days() == Some(20));
+    }
+
+    #[test]
+    fn months_and_weeks_are_days() {
+        assert_eq!(parse("一个月内").parts, vec![Deadline::NaturalDays(30)]);
+        assert_eq!(parse("3个月内公开").parts, vec![Deadline::NaturalDays(90)]);
+        assert_eq!(parse("一周内").parts, vec![Deadline::NaturalDays(7)]);
+        assert_eq!(parse("两周内").parts, vec![Deadline::NaturalDays(14)]);
+        assert_eq!(parse("公示不少于1个月").parts, vec![Deadline::Duration(30)]);
+        // A date each year and a period stay what they were.
+        assert_eq!(
+            parse("每年3月31日前").parts,
+            vec![Deadline::Annual { month: 3, day: 31 }]
+        );
+        assert_eq!(parse("每周更新").parts, vec![Deadline::Periodic]);
+        assert_eq!(parse("每月").parts, vec![Deadline::Periodic]);
+    }
+
+    #[test]
+    fn periods_written_with_an_or_zhu_are_periods() {
+        for t in [
+            "按月",
+            "按月公开",
+            "按季公开",
+            "按年度更新",
+            "逐月公布",
+            "月度公开",
+        ] {
+            assert_eq!(parse(t).parts, vec![Deadline::Periodic], "{t}");
+        }
     }
 
     #[test]

@@ -754,3 +754,193 @@ fn ditto_cells_take_the_text_of_the_row_above() {
     );
     assert_eq!(items[1].1.deadline, "信息形成或者变更之日起20个工作日内");
 }
+
+/// Header wordings and cell endings met in real drafts (probe 7a): 公开途径 and 公开方式（渠道）
+/// are the channels, 时限要求 the time limit, 公开属性 and a `主动公开/依申请公开` label the
+/// mode; a word cell ending in 。, a channel list closed with 等, joined with 及/和, quoted,
+/// numbered, or a name with a bracketed qualifier; a limit in months or weeks. None of it
+/// is an error; a month is judged against Art. 26 like any other limit.
+#[test]
+fn real_header_wordings_and_cell_endings_read_as_meant() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,事项类别,具体事项,公开要素,法律依据,时限要求,责任单位,公开途径,全社会/特定群众,主动公开/依申请公开,公开层级\n\
+             1,最低生活保障,低保审核确认,条件,{BASIS},一个月内,乐昌镇人民政府,\"政府网站、政务新媒体、公开栏等\",全社会。,主动公开。,乡镇。\n\
+             2,最低生活保障,低保金发放,标准,{BASIS},一周内,乐昌镇人民政府,政府网站及村务公开栏,社会公众,主动,乡级\n\
+             3,最低生活保障,低保对象名单,名单,{BASIS},20个工作日内,乐昌镇人民政府,\"“政府网站”、“两微一端”\",全社会,主动,乡级\n\
+             4,最低生活保障,低保政策,文件,{BASIS},20个工作日内,乐昌镇人民政府,1.政府网站（www.lc.gov.cn） 2.镇村公开栏,全社会,主动,乡级\n"
+        ),
+    );
+    let (cats, diags) = read(&path);
+    // A month is read (30 days, more than Art. 26's 20 working days), not "no time" (GK401).
+    assert_eq!(codes(&diags), ["GK402@F3"]);
+    let web = Channel::Known(ChannelKind::Website);
+    let board = Channel::Known(ChannelKind::NoticeBoard);
+    let got: Vec<(String, Vec<Channel>)> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| (i.deadline.clone(), i.channels.clone()))
+        .collect();
+    assert_eq!(
+        got[0].1,
+        [
+            web.clone(),
+            Channel::Known(ChannelKind::NewMedia),
+            board.clone()
+        ]
+    );
+    assert_eq!(got[1].1, [web.clone(), board.clone()]);
+    assert_eq!(
+        got[2].1,
+        [web.clone(), Channel::Known(ChannelKind::NewMedia)]
+    );
+    assert_eq!(got[3].1, [web, board]);
+    assert_eq!(got[0].0, "一个月内");
+    // 公开方式（渠道）: the old word for the channels, said so by its qualifier.
+    let path = csv(
+        dir.path(),
+        "乐昌镇2.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开方式（渠道）,公开对象,公开属性\n\
+             1,最低生活保障,低保审核确认,条件,{BASIS},20个工作日内,乐昌镇人民政府,政府网站,全社会,主动\n"
+        ),
+    );
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    assert_eq!(items(&cats).len(), 1);
+}
+
+/// A group heading numbered in the 序号 column (`一,最低生活保障,,…`) heads the group below as
+/// the 一级事项 alone would, and a numbered section row (`（二）,养老服务领域,,…`) sets the
+/// section: neither is an item missing all its elements.
+#[test]
+fn numbered_heading_and_section_rows_are_not_items() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let blanks = ",".repeat(10);
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n{HEADER}\n\
+             一,最低生活保障{blanks}\n\
+             1,,{}\n\
+             2,,{}\n\
+             （二）,养老服务领域{blanks}\n\
+             二,高龄津贴{blanks}\n\
+             1,,{}\n",
+            row("低保对象认定"),
+            row("低保金发放"),
+            row("高龄津贴发放"),
+        ),
+    );
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(s, i)| format!("{s}/{}/{}", i.category, i.name))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "社会救助/最低生活保障/低保对象认定",
+            "社会救助/最低生活保障/低保金发放",
+            "养老服务/高龄津贴/高龄津贴发放"
+        ]
+    );
+}
+
+/// Under the 公开对象, 公开方式 and 公开层级 parents of a two-row header, the children may be
+/// any word for those values (社会公众, 全社会公开, 县/乡/村): they are the mark columns, not
+/// unknown columns, and no audience is missing.
+#[test]
+fn two_row_header_children_in_any_value_word_are_mark_columns() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,,公开方式,,公开层级,,\n\
+             ,,,,,,,,社会公众,特定群众公开,主动,依申请,县,乡,村\n\
+             1,最低生活保障,低保审核确认,条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,√,,√,,,√,√\n"
+        ),
+    );
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{:?} {:?} {:?}", i.audience, i.mode, i.levels))
+        .collect();
+    assert_eq!(got, ["[Public] [Active] [Town, Village]"]);
+}
+
+/// A mark column's own word typed into its cells (主动 under 主动, 社会公众 under 全社会, 乡镇
+/// under 乡级) and a mark closed with 。 are plain marks, not unreadable ones (GK209); a
+/// 特定群众 cell written out with its group names that group.
+#[test]
+fn a_mark_columns_own_word_is_a_mark() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开,县级,乡级,村级\n\
+             1,最低生活保障,低保审核确认,条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,社会公众,,主动,,,乡镇,村\n\
+             2,最低生活保障,低保金发放,标准,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,√。,,主动公开。,,,√,\n\
+             3,最低生活保障,低保对象名单,名单,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,,特定群众（低保对象）,,依申请,,√,\n"
+        ),
+    );
+    let (cats, diags) = read(&path);
+    let codes = codes(&diags);
+    assert!(!codes.iter().any(|c| c.starts_with("GK209")), "{codes:?}");
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{:?} {:?} {:?}", i.audience, i.mode, i.levels))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "[Public] [Active] [Town, Village]",
+            "[Public] [Active] [Town]",
+            "[Specific(Some(\"低保对象\"))] [OnRequest] [Town]"
+        ]
+    );
+}
+
+/// A 一级事项 heading row numbered in Chinese numerals (`一、最低生活保障`, `（二）特困人员救助供养`)
+/// alone in its column heads the group below, its numbering dropped as in any 一级事项; it
+/// was passed over as a note, leaving every item below without its group (GK109).
+#[test]
+fn a_heading_numbered_in_chinese_numerals_heads_its_group() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let blanks = ",".repeat(10);
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n{HEADER}\n\
+             ,一、最低生活保障{blanks}\n\
+             1,,{}\n\
+             ,（二）特困人员救助供养{blanks}\n\
+             2,,{}\n\
+             ,1.公开渠道可多选{blanks}\n",
+            row("低保对象认定"),
+            row("特困人员认定"),
+        ),
+    );
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{}/{}", i.category, i.name))
+        .collect();
+    assert_eq!(
+        got,
+        ["最低生活保障/低保对象认定", "特困人员救助供养/特困人员认定"]
+    );
+}

@@ -429,15 +429,89 @@ fn split_outside_brackets(s: &str) -> Vec<&str> {
 /// slashes and bars platforms export lists with ("政府网站/公示栏"). A slash inside a name
 /// (社区/企事业单位/村公示栏) is part of it: names are matched longest first.
 fn is_gap(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{3000}' | '/' | '／' | '|' | '｜')
+    c.is_whitespace() || matches!(c, '\u{3000}' | '/' | '／' | '|' | '｜' | '①'..='⑳')
+}
+
+/// What a clerk writes around a list entry that is not part of the name: quotes
+/// (`“政府网站”`), a closing full stop (`政府网站。`).
+fn is_wrapping(c: char) -> bool {
+    is_gap(c) || matches!(c, '“' | '”' | '"' | '‘' | '’' | '「' | '」' | '。' | '．')
+}
+
+/// The words that join the last two names of a list (`政府网站及政务新媒体`, `政府网站和公开栏`).
+const CONNECTIVES: [&str; 5] = ["以及", "及", "和", "与", "或"];
+
+/// An entry's text without the `等` (`等渠道`, `等平台` …) that closes an open list
+/// (`政府网站、政务新媒体、公开栏等`), when a name comes before it.
+fn without_etc(part: &str) -> &str {
+    for tail in ["等渠道", "等平台", "等载体", "等方式", "等"] {
+        if let Some(head) = part.strip_suffix(tail) {
+            if !head.trim_end_matches(is_wrapping).is_empty() {
+                return head.trim_end_matches(is_wrapping);
+            }
+        }
+    }
+    part
+}
+
+/// Text that follows a channel name without being a name itself: a connective before the
+/// next name (`及政务新媒体`), list numbering before it (`2.公开栏`, `（2）公开栏`). `None` when
+/// nothing is passed over, so the text is kept as written.
+fn skip_joining(rest: &str) -> Option<&str> {
+    let after = CONNECTIVES
+        .iter()
+        .find_map(|w| rest.strip_prefix(w))
+        .or_else(|| {
+            let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            (digits.len() < rest.len())
+                .then(|| digits.strip_prefix(['.', '．', '、', ')', '）']))
+                .flatten()
+        })
+        .or_else(|| {
+            let inner = rest.strip_prefix(['(', '（'])?;
+            let digits = inner.trim_start_matches(|c: char| c.is_ascii_digit());
+            (digits.len() < inner.len())
+                .then(|| digits.strip_prefix([')', '）']))
+                .flatten()
+        })?;
+    let after = after.trim_start_matches(is_gap);
+    match_channel_prefix(after).map(|_| after)
+}
+
+/// After a channel name, a bracket that holds no channel name qualifies it (`政府网站
+/// （www.lc.gov.cn）`, `两微一端（“乐昌发布”公众号）`): the text after that bracket, else `None`.
+fn skip_qualifier(after: &str) -> Option<&str> {
+    let inner = after.strip_prefix(['（', '('])?;
+    let mut depth = 1usize;
+    for (i, c) in inner.char_indices() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    let own = &inner[..i];
+                    return match_channel_prefix(own.trim_start_matches(is_gap))
+                        .is_none()
+                        .then(|| &inner[i + c.len_utf8()..]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Split a run of text into channels. 其他 swallows the rest of its list entry as free text.
 fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
     for part in split_outside_brackets(seg) {
-        let mut rest = part.trim_matches(is_gap);
+        let mut rest = without_etc(part.trim_matches(is_wrapping));
         while !rest.is_empty() {
-            match match_channel_prefix(rest) {
+            let found = match_channel_prefix(rest).or_else(|| {
+                let next = skip_joining(rest)?;
+                rest = next;
+                match_channel_prefix(rest)
+            });
+            match found {
                 Some((ChannelKind::Other, after)) => {
                     // "其他（甲） 其他（乙）": a bracket closed before the end ends the entry.
                     let after = after.trim_start();
@@ -451,7 +525,9 @@ fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
                 }
                 Some((kind, after)) => {
                     out.push(Channel::Known(kind));
-                    rest = after.trim_start_matches(|c: char| is_gap(c) || c == '（' || c == '）');
+                    let after = skip_qualifier(after).unwrap_or(after);
+                    rest = after
+                        .trim_start_matches(|c: char| is_wrapping(c) || c == '（' || c == '）');
                 }
                 None => {
                     // Unknown words up to the next space or slash; the rest is tried again.
@@ -496,10 +572,18 @@ fn bracket_end(s: &str) -> Option<usize> {
 fn match_channel_prefix(s: &str) -> Option<(ChannelKind, &str)> {
     match_channel_name(s).or_else(|| {
         let simp = crate::domains::to_simplified(s);
-        let place = PLACES.iter().find(|p| simp.starts_with(**p))?;
-        // to_simplified maps char to char: the same count of chars in the original.
-        let (byte, _) = s.char_indices().nth(place.chars().count())?;
-        match_channel_name(&s[byte..])
+        // Up to three places in a row: 镇村公开栏, 县乡村公示栏.
+        let mut skipped = 0;
+        for _ in 0..3 {
+            let place = PLACES.iter().find(|p| simp[skipped..].starts_with(**p))?;
+            skipped += place.len();
+            // to_simplified maps char to char: the same count of chars in the original.
+            let (byte, _) = s.char_indices().nth(simp[..skipped].chars().count())?;
+            if let Some(m) = match_channel_name(&s[byte..]) {
+                return Some(m);
+            }
+        }
+        None
     })
 }
 
@@ -833,6 +917,45 @@ mod tests {
         );
         assert_eq!(choices("●主动 ○依申请公开"), vec!["主动"]);
         assert!(is_checkbox_list("○政府网站"));
+    }
+
+    #[test]
+    fn what_clerks_write_around_and_between_names_is_not_a_channel() {
+        use ChannelKind::*;
+        let known = |ks: &[ChannelKind]| ks.iter().map(|k| Channel::Known(*k)).collect::<Vec<_>>();
+        for (raw, want) in [
+            ("政府网站。", known(&[Website])),
+            (
+                "政府网站、政务新媒体、公开栏等",
+                known(&[Website, NewMedia, NoticeBoard]),
+            ),
+            ("政府网站、公开栏等渠道", known(&[Website, NoticeBoard])),
+            ("政府网站及政务新媒体", known(&[Website, NewMedia])),
+            ("政府网站和村务公开栏", known(&[Website, NoticeBoard])),
+            ("政府网站以及公示栏", known(&[Website, NoticeBoard])),
+            ("“政府网站”、“两微一端”", known(&[Website, NewMedia])),
+            ("政府网站（www.lc.gov.cn）", known(&[Website])),
+            (
+                "两微一端（“乐昌发布”公众号）、公示栏",
+                known(&[NewMedia, NoticeBoard]),
+            ),
+            ("1.政府网站 2.公开栏", known(&[Website, NoticeBoard])),
+            ("（1）政府网站（2）公开栏", known(&[Website, NoticeBoard])),
+            ("①政府网站②公开栏", known(&[Website, NoticeBoard])),
+            ("政府网站、镇村公开栏", known(&[Website, NoticeBoard])),
+        ] {
+            assert_eq!(Channel::parse_list(raw), want, "{raw}");
+        }
+        // Words that are not channels are still kept and reported.
+        assert_eq!(
+            Channel::parse_list("政府网站、会议等"),
+            [Channel::Known(Website), Channel::Unknown("会议".into())]
+        );
+        assert_eq!(
+            Channel::parse_list("政府网站和会议"),
+            [Channel::Known(Website), Channel::Unknown("和会议".into())]
+        );
+        assert_eq!(Channel::parse_list("等"), [Channel::Unknown("等".into())]);
     }
 
     #[test]

@@ -232,7 +232,7 @@ impl Level {
     }
 
     pub fn parse(raw: &str) -> Level {
-        let s = crate::domains::to_simplified(raw.trim());
+        let s = crate::domains::to_simplified(word(raw));
         match &*s {
             "县级" | "县" | "县区级" | "区级" | "县（区）级" | "县(区)级" => {
                 Level::County
@@ -273,6 +273,12 @@ impl Level {
     /// Split a 公开层级 cell ("乡级、村级") into levels; "县乡两级", "县、乡、村三级" and the bare
     /// run "县乡村" name each level by its first character.
     pub fn parse_list(raw: &str) -> Vec<Level> {
+        if let Some(joined) = unwrapped(raw) {
+            let whole = Level::parse(&joined);
+            if !matches!(whole, Level::Unknown(_)) {
+                return vec![whole];
+            }
+        }
         const SEPARATORS: [char; 9] = ['、', '，', ',', '；', ';', '/', ' ', '\u{3000}', '\n'];
         let compact: String = raw.chars().filter(|c| !SEPARATORS.contains(c)).collect();
         if let Some(head) = ["两级", "二级", "三级"]
@@ -320,7 +326,7 @@ impl Mode {
     }
 
     pub fn parse(raw: &str) -> Mode {
-        let s = crate::domains::to_simplified(raw.trim());
+        let s = crate::domains::to_simplified(word(raw));
         match &*s {
             "主动" | "主动公开" => Mode::Active,
             "依申请公开" | "依申请" | "申请公开" => Mode::OnRequest,
@@ -365,7 +371,7 @@ impl Audience {
     /// Read "全社会", "特定群众", "特定群体", or "特定群众（项目单位）".
     pub fn parse(raw: &str) -> Audience {
         let t = raw.trim();
-        let s = crate::domains::to_simplified(t);
+        let s = crate::domains::to_simplified(word(t));
         match &*s {
             "全社会"
             | "社会公众"
@@ -386,6 +392,16 @@ impl Audience {
             | "公民、法人或其他组织" => return Audience::Public,
             "特定群众" | "特定群体" | "特定对象" => return Audience::Specific(None),
             _ => {}
+        }
+        // "所有公众", "全体社会公众": a word for everyone before a word for the public.
+        if let Some(rest) = ["所有", "全体", "全部", "广大"]
+            .iter()
+            .find_map(|w| s.strip_prefix(w))
+            .filter(|r| !r.is_empty() && !r.starts_with(['特', '所', '全']))
+        {
+            if Audience::parse(rest) == Audience::Public {
+                return Audience::Public;
+            }
         }
         for prefix in ["特定群众", "特定群体", "特定对象"] {
             if let Some(rest) = s.strip_prefix(prefix) {
@@ -423,6 +439,21 @@ const GROUP_ENDINGS: &[&str] = &[
     "家长", "老人", "职工", "组织", "成员",
 ];
 
+/// A 公开对象, 公开方式 or 公开层级 word without the punctuation a clerk ends a cell with
+/// (`全社会。`, `主动公开；`, `乡镇，`): it is not part of the word.
+fn word(raw: &str) -> &str {
+    raw.trim()
+        .trim_end_matches(['。', '．', '.', '；', ';', '，', ',', '、'])
+        .trim_end()
+}
+
+/// A cell's text with its line breaks removed, when it has any: a word a clerk wrapped to fit
+/// a narrow column (`主动⏎公开`, `乡⏎级`) is read whole before the lines are read as a list.
+fn unwrapped(raw: &str) -> Option<String> {
+    raw.contains('\n')
+        .then(|| raw.split(['\n', '\r']).map(str::trim).collect::<String>())
+}
+
 /// A cell read whole, else as a list of choices each read alone; `None` when some part is
 /// not a value (an empty list is `Some(vec![])`: a checkbox list with nothing marked).
 fn parse_choices<T: PartialEq>(
@@ -433,6 +464,13 @@ fn parse_choices<T: PartialEq>(
     let whole = parse(raw);
     if !unknown(&whole) {
         return Some(vec![whole]);
+    }
+    // A word wrapped by a line break in a narrow column ("主动\n公开", "全社\n会").
+    if let Some(joined) = unwrapped(raw) {
+        let v = parse(&joined);
+        if !unknown(&v) {
+            return Some(vec![v]);
+        }
     }
     let mut out: Vec<T> = Vec::new();
     for part in choices(raw) {
@@ -779,6 +817,43 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_ending_in_a_full_stop_are_the_words() {
+        assert_eq!(Audience::parse_list("全社会。"), [Audience::Public]);
+        assert_eq!(
+            Audience::parse("特定群众（低保对象）；"),
+            Audience::Specific(Some("低保对象".into()))
+        );
+        assert_eq!(Audience::parse("所有公众"), Audience::Public);
+        assert_eq!(Audience::parse("全体社会公众"), Audience::Public);
+        assert_eq!(
+            Audience::parse("所有申请人"),
+            Audience::Unknown("所有申请人".into())
+        );
+        assert_eq!(Mode::parse_list("主动公开。"), [Mode::Active]);
+        assert_eq!(Mode::parse_list("依申请公开；"), [Mode::OnRequest]);
+        assert_eq!(Level::parse_list("乡镇。"), [Level::Town]);
+        assert_eq!(
+            Level::parse_list("乡级、村级。"),
+            [Level::Town, Level::Village]
+        );
+        // What is not a word is still kept as written.
+        assert_eq!(Mode::parse("公开。"), Mode::Unknown("公开。".into()));
+        // A word wrapped by a line break in a narrow column.
+        assert_eq!(Mode::parse_list("主动\n公开"), [Mode::Active]);
+        assert_eq!(
+            Mode::parse_list("主动\n依申请"),
+            [Mode::Active, Mode::OnRequest]
+        );
+        assert_eq!(Audience::parse_list("全社\n会"), [Audience::Public]);
+        assert_eq!(Level::parse_list("乡\n级"), [Level::Town]);
+        assert_eq!(Level::parse_list("乡镇\n村"), [Level::Town, Level::Village]);
+        assert_eq!(
+            Level::parse_list("县级\n乡级"),
+            [Level::County, Level::Town]
+        );
+    }
 
     #[test]
     fn a_field_read_from_a_column_is_placed_in_the_items_row() {

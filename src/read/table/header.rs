@@ -70,11 +70,43 @@ fn classify_key(k: &str) -> Option<Col> {
         // "公开时限（工作日）", "公开对象（全社会/特定群众）": the words before the qualifier.
         let bare = without_qualifiers(k);
         let bare = if bare.is_empty() { k } else { bare.as_str() };
-        (bare != k)
+        let col = (bare != k)
             .then(|| exact(bare))
             .flatten()
             .or_else(|| by_keyword(bare))
+            .or_else(|| choices_label(bare));
+        // 公开方式 is also the older word for the channels: "公开方式（渠道）", "公开方式（载体）"
+        // say which they mean.
+        if col == Some(Col::ModeText) && CHANNEL_WORDS.iter().any(|w| k.contains(w)) {
+            return Some(Col::Channels);
+        }
+        col
     })
+}
+
+/// Words that make a header label (of at most ten characters) the channels column.
+const CHANNEL_WORDS: [&str; 3] = ["渠道", "载体", "途径"];
+
+/// A label listing the values of one field, as the template's own header names them:
+/// `主动公开/依申请公开` is the 公开方式 text column, `全社会/特定群众` the 公开对象 one,
+/// `县级、乡级、村级` the 公开层级 one.
+fn choices_label(k: &str) -> Option<Col> {
+    let mut parts = k.split(['/', '／', '、', '或']).filter(|p| !p.is_empty());
+    let family = |c: Option<Col>| match c? {
+        Col::ModeActive | Col::ModeRequest => Some(Col::ModeText),
+        Col::AudiencePublic | Col::AudienceSpecific => Some(Col::AudienceText),
+        Col::Level(_) => Some(Col::LevelsText),
+        _ => None,
+    };
+    let first = family(exact(parts.next()?))?;
+    let mut n = 1;
+    for p in parts {
+        if family(exact(p)) != Some(first) {
+            return None;
+        }
+        n += 1;
+    }
+    (n >= 2).then_some(first)
 }
 
 /// A header key without its bracketed qualifiers: `公开主体(责任单位)` → `公开主体`.
@@ -103,9 +135,16 @@ fn by_keyword(k: &str) -> Option<Col> {
     let has = |w: &[&str]| w.iter().any(|x| k.contains(x));
     Some(if ends(&["序号", "编号"]) {
         Col::Text(Field::Seq)
-    } else if ends(&["依据"]) {
+    } else if ends(&["依据", "依据文件"]) {
         Col::Text(Field::Basis)
-    } else if ends(&["时限", "公开时间", "发布时间", "公开时效", "公开期限"]) {
+    } else if ends(&[
+        "时限",
+        "时限要求",
+        "公开时间",
+        "发布时间",
+        "公开时效",
+        "公开期限",
+    ]) {
         Col::Text(Field::Deadline)
     } else if ends(&[
         "主体",
@@ -116,15 +155,16 @@ fn by_keyword(k: &str) -> Option<Col> {
         "发布机关",
     ]) {
         Col::Text(Field::Subject)
-    } else if has(&["渠道", "载体"]) {
+    } else if has(&CHANNEL_WORDS) {
         Col::Channels
-    } else if ends(&["公开对象", "发布对象", "公开范围", "面向对象"]) {
+    } else if ends(&["公开对象", "发布对象", "公开范围", "面向对象", "面向群体"])
+    {
         Col::AudienceText
-    } else if ends(&["公开方式", "公开形式"]) {
+    } else if ends(&["公开方式", "公开形式", "公开属性", "公开类型"]) {
         Col::ModeText
     } else if ends(&["层级"]) {
         Col::LevelsText
-    } else if ends(&["内容", "要素"]) {
+    } else if ends(&["内容", "要素", "公开标准"]) {
         Col::Text(Field::Content)
     } else if k.starts_with("一级") || ends(&["类别", "分类", "事项大类"]) {
         Col::Text(Field::Category)
@@ -296,7 +336,12 @@ pub(super) fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
 }
 
 pub(super) fn score(labels: &[String]) -> (usize, bool) {
-    let cols: Vec<Col> = labels.iter().filter_map(|l| classify(l)).collect();
+    score_cols(labels.iter().map(|l| classify(l)))
+}
+
+/// How many distinct columns, and whether 二级事项 is one of them.
+fn score_cols(cols: impl Iterator<Item = Option<Col>>) -> (usize, bool) {
+    let cols: Vec<Col> = cols.flatten().collect();
     let mut distinct = cols.clone();
     distinct.sort_by_key(|c| format!("{c:?}"));
     distinct.dedup();
@@ -320,6 +365,44 @@ fn first_of_each_field(mut cols: Vec<Option<Col>>) -> Vec<Option<Col>> {
     cols
 }
 
+/// A child of a two-row header under a 公开对象, 公开方式 or 公开层级 parent, as
+/// [`value_mark_col`] reads it.
+fn child_mark_col(parent: &str, child: &str) -> Option<Col> {
+    (!child.is_empty() && is_parent(parent))
+        .then(|| value_mark_col(classify(parent), child))
+        .flatten()
+}
+
+/// The mark column a child label names under a 公开对象, 公开方式 or 公开层级 parent, read as
+/// the cells of those columns are read (a trailing 公开 is the parent's word repeated).
+fn value_mark_col(parent: Option<Col>, label: &str) -> Option<Col> {
+    use crate::model::{Audience, Level, Mode};
+    let label = label.trim();
+    let word = label
+        .strip_suffix("公开")
+        .filter(|w| !w.is_empty())
+        .unwrap_or(label);
+    match parent? {
+        Col::AudienceText => match Audience::parse(word) {
+            Audience::Public => Some(Col::AudiencePublic),
+            Audience::Specific(_) => Some(Col::AudienceSpecific),
+            Audience::Unknown(_) => None,
+        },
+        Col::ModeText => match Mode::parse(word) {
+            Mode::Active => Some(Col::ModeActive),
+            Mode::OnRequest => Some(Col::ModeRequest),
+            Mode::Unknown(_) => None,
+        },
+        Col::LevelsText => match Level::parse(word) {
+            Level::County => Some(Col::Level(0)),
+            Level::Town => Some(Col::Level(1)),
+            Level::Village => Some(Col::Level(2)),
+            Level::Unknown(_) => None,
+        },
+        _ => None,
+    }
+}
+
 /// The columns of a two-row header that sit under a merged 公开渠道和载体 (公开渠道, 公开载体 …)
 /// parent: each names a channel, a local one (村村响, 便民服务中心) included.
 fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
@@ -341,7 +424,17 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
         if s1 < 2 {
             continue;
         }
-        let (s2, n2) = double.as_ref().map(|d| score(d)).unwrap_or((0, false));
+        let (s2, n2) = double
+            .as_ref()
+            .map(|d| {
+                score_cols(
+                    d.iter()
+                        .map(|l| classify(l))
+                        .zip(header_columns(&rows[i], rows.get(i + 1)))
+                        .map(|(c, (_, parent, s))| c.or_else(|| child_mark_col(parent, s))),
+                )
+            })
+            .unwrap_or((0, false));
         let (mut labels, mut last, ok) = if s2 > s1 && n2 {
             (double.unwrap_or_default(), i + 1, s2 >= 4)
         } else {
@@ -394,6 +487,17 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                 for (c, child) in cols.iter_mut().zip(children) {
                     if c.is_none() && child {
                         *c = Some(Col::ChannelMark);
+                    }
+                }
+                // Under 公开对象, 公开方式, 公开层级, a child labelled with any word for one of
+                // their values is that value's mark column (社会公众, 全社会公开, 县, 乡镇).
+                if let Some(sub) = rows.get(last) {
+                    for (c, (_, parent, s)) in
+                        cols.iter_mut().zip(header_columns(&rows[i], Some(sub)))
+                    {
+                        if c.is_none() {
+                            *c = child_mark_col(parent, s);
+                        }
                     }
                 }
             }
@@ -599,6 +703,32 @@ mod tests {
             unit_from_title("一、乐昌镇基层政务公开标准目录").map(|u| u.0),
             Some("乐昌镇".into())
         );
+    }
+
+    #[test]
+    fn header_wordings_of_real_drafts() {
+        for (label, col) in [
+            ("公开途径", Col::Channels),
+            ("公开方式（渠道）", Col::Channels),
+            ("公开方式(载体)", Col::Channels),
+            ("公开方式（主动/依申请）", Col::ModeText),
+            ("公开时限要求", Col::Text(Field::Deadline)),
+            ("时限要求", Col::Text(Field::Deadline)),
+            ("公开属性", Col::ModeText),
+            ("公开类型", Col::ModeText),
+            ("面向群体", Col::AudienceText),
+            ("依据文件", Col::Text(Field::Basis)),
+            ("公开标准", Col::Text(Field::Content)),
+            ("主动公开/依申请公开", Col::ModeText),
+            ("主动／依申请", Col::ModeText),
+            ("全社会/特定群众", Col::AudienceText),
+            ("县级、乡级、村级", Col::LevelsText),
+        ] {
+            assert_eq!(classify(label), Some(col), "{label}");
+        }
+        // Two values of different fields are no label.
+        assert_eq!(classify("主动/全社会"), None);
+        assert_eq!(classify("公开方式"), Some(Col::ModeText));
     }
 
     #[test]

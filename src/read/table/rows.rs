@@ -528,15 +528,22 @@ impl Layout {
                 | Col::ModeActive
                 | Col::ModeRequest
                 | Col::Level(_) => {
-                    let m = self.row_mark(&value, i, &r.cells, &mut saw_dot);
+                    let m = match self.row_mark(&value, i, &r.cells, &mut saw_dot) {
+                        Mark::Text(t) => own_word_mark(*col, t).unwrap_or(Mark::Text(t)),
+                        m => m,
+                    };
                     let set = match m {
                         Mark::Unset => false,
                         Mark::Set => true,
                         Mark::Text(t) if *col == Col::AudienceSpecific => {
-                            // "√（学生家长）": the group, without the clerk's brackets.
+                            // "√（学生家长）": the group, without the clerk's brackets;
+                            // "特定群众（低保对象）": the group it names.
                             let g = crate::model::strip_brackets(t.trim_start_matches(SET_MARKS));
-                            item.audience
-                                .push(Audience::Specific((!g.is_empty()).then(|| g.to_string())));
+                            let g = match Audience::parse(g) {
+                                Audience::Specific(named) => named,
+                                _ => (!g.is_empty()).then(|| g.to_string()),
+                            };
+                            item.audience.push(Audience::Specific(g));
                             item.set_column(Field::Audience, column);
                             continue;
                         }
@@ -764,10 +771,29 @@ impl Order {
             .filter(|(i, c)| !c.is_empty() && !continued(*i));
         let (first_col, text) = cells.next()?;
         let mut others = 0;
-        let all_same = cells.all(|(_, c)| {
+        let mut second = None;
+        let all_same = cells.all(|(i, c)| {
             others += 1;
-            c == text
+            let same = c == text;
+            if !same {
+                second = Some(i);
+            }
+            same
         });
+        // A 序号 and a 一级事项 alone on their row (`一,最低生活保障,,…`, `（二）,社会救助领域,,…`):
+        // the row reads as the 一级事项 alone would (a heading or a section row), the 序号
+        // numbering it. The third cell looked at is an item row's 二级事项, so this is cheap.
+        let numbered = !all_same
+            && second.is_some()
+            && second == layout.category_col
+            && layout.seq_col == Some(first_col)
+            && text.chars().count() <= 8
+            && cells.next().is_none();
+        let seq_text = text;
+        let (first_col, text, all_same, others) = match second.filter(|_| numbered) {
+            Some(c) => (c, crate::text::trim(&r.cells[c]), true, 0),
+            None => (first_col, text, all_same, others),
+        };
         // A header repeated after a page break.
         if r.cells
             .iter()
@@ -777,20 +803,35 @@ impl Order {
             return None;
         }
         // A 一级事项 on a row of its own heads the group below it, as a merged cell would (a
-        // short name: not a sentence, a label or a numbered note). Where a 领域 column names
-        // the domains, it is one even when it reads like a domain (财政预决算).
+        // short name: not a sentence, a label or a note numbered 1. 2.; an outline number in
+        // Chinese numerals, 一、 or （二）, is the group's own). Where a 领域 column names the
+        // domains, it is one even when it reads like a domain (财政预决算).
+        let outline = |bare: &str| {
+            bare == text
+                || (!bare.is_empty()
+                    && text
+                        .trim_start_matches(['（', '('])
+                        .starts_with(|c: char| "一二三四五六七八九十".contains(c)))
+        };
         let heading = all_same
             && others == 0
             && layout.category_col == Some(first_col)
             && text.chars().count() <= 30
             && !text.ends_with(['。', '；', ';'])
-            && strip_enumeration(text) == text
+            && outline(strip_enumeration(text))
             && !is_label(text);
         if heading
-            && (layout.has_domain_col || matches!(section_key_of(text), SectionKey::Unknown(_)))
+            && (layout.has_domain_col
+                || matches!(
+                    section_key_of(strip_enumeration(text)),
+                    SectionKey::Unknown(_)
+                ))
         {
             let v = layout.value(&r, layout.category_col);
             self.category = Some(v.into_owned());
+            if numbered {
+                self.seq = Some(layout.value(&r, layout.seq_col).into_owned());
+            }
             return None;
         }
         if all_same {
@@ -819,10 +860,13 @@ impl Order {
             // caption, a date, a signature. Only a bare name in the 二级事项 column is an item
             // (with its other elements missing, which the rules then report).
             let bare_name = others == 0 && layout.name_col == Some(first_col) && !is_label(text);
-            if !bare_name {
+            if !bare_name && !numbered {
                 return None;
             }
         }
+        // A numbered row whose 一级事项 is neither a heading nor a section is an item, as
+        // before: its missing elements are reported.
+        let text = if numbered { seq_text } else { text };
         let passes = match &mut self.last_first {
             Some((t, passes)) if t == text => *passes,
             last => {
@@ -922,6 +966,31 @@ impl Order {
             fill_category,
         }
     }
+}
+
+/// Text in a mark column that is still a plain mark: a mark closed with punctuation (`√。`,
+/// `否；`), or the column's own value written out (`主动` under 主动, `全社会` or `社会公众`
+/// under 全社会, `乡镇` under 乡级), as clerks type the label into the cells they tick.
+/// `None` for other text, which stays an unreadable mark (GK209).
+fn own_word_mark(col: Col, t: &str) -> Option<Mark<'static>> {
+    let w = t
+        .trim_end_matches(['。', '．', '.', '；', ';', '，', ','])
+        .trim();
+    if w.len() < t.len() {
+        match super::cells::mark(w) {
+            Mark::Set => return Some(Mark::Set),
+            Mark::Unset => return Some(Mark::Unset),
+            Mark::Text(_) => {}
+        }
+    }
+    let own = match col {
+        Col::AudiencePublic => Audience::parse(w) == Audience::Public,
+        Col::ModeActive => Mode::parse(w) == Mode::Active,
+        Col::ModeRequest => Mode::parse(w) == Mode::OnRequest,
+        Col::Level(n) => Level::parse(w) == Level::KNOWN[usize::from(n).min(2)],
+        _ => false,
+    };
+    own.then_some(Mark::Set)
 }
 
 /// The columns where a clerk may write "同上" for the text of the row above: the elements
