@@ -944,3 +944,26 @@ fn a_heading_numbered_in_chinese_numerals_heads_its_group() {
         ["最低生活保障/低保对象认定", "特困人员救助供养/特困人员认定"]
     );
 }
+
+/// An item named 其他… (其他政策文件) whose other cells are the words a header also uses
+/// (全社会, 主动, 县级、乡级, 政府网站) is an item, not a repeated header — with its basis
+/// given or missing (found by the 10,000-draft styler run: the row vanished).
+#[test]
+fn an_item_named_other_with_value_cells_is_not_a_header() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇救灾领域基层政务公开标准目录\n\
+             序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式,公开层级\n\
+             1,政策文件,部门和地方规章,规章,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,全社会,主动,县级、乡级\n\
+             ,,其他政策文件,其他文件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,全社会,主动,县级、乡级\n\
+             ,,其他规范性文件,其他文件,,信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,全社会,主动,县级、乡级\n"
+        ),
+    );
+    let (cats, diags) = read(&path);
+    let names: Vec<String> = items(&cats).iter().map(|(_, i)| i.name.clone()).collect();
+    assert_eq!(names, ["部门和地方规章", "其他政策文件", "其他规范性文件"]);
+    assert_eq!(codes(&diags), ["GK103@E5"]);
+}

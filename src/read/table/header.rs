@@ -216,11 +216,13 @@ fn exact(k: &str) -> Option<Col> {
 /// Whether a header label names one channel (政府网站, 两微一端, 其他…): the label of a mark
 /// column under a merged 公开渠道和载体 parent.
 fn channel_label(key: &str) -> bool {
-    !key.is_empty()
-        && !matches!(
-            crate::model::Channel::parse(key),
-            crate::model::Channel::Unknown(_)
-        )
+    use crate::model::Channel;
+    match Channel::parse(key) {
+        Channel::Known(_) | Channel::Other(None) => true,
+        // 其他（村村响） names a local channel; 其他政策文件 is an item's name, not a label.
+        Channel::Other(Some(_)) => key.starts_with("其他(") || key.starts_with("其它("),
+        Channel::Unknown(_) => false,
+    }
 }
 
 /// Whether a cell is a header label: it names a column or is a parent of columns.

@@ -1199,6 +1199,14 @@ fn is_not_item(cells: &[String], first: &str) -> bool {
         return false;
     }
     let half = filled.len().div_ceil(2);
+    // A header or label row never cites a document: a row holding a citation is an item,
+    // however many of its cells are also column words (全社会, 主动, 县级、乡级, 政府网站).
+    if filled
+        .iter()
+        .any(|c| c.len() > 30 && c.contains('《') && c.contains('》'))
+    {
+        return false;
+    }
     if header_like {
         let named = filled
             .iter()
