@@ -6,26 +6,8 @@
 mod common;
 
 use common::*;
-use gkml::model::{Catalogue, Item};
+use gkml::model::Catalogue;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
-
-fn items(cats: &[Catalogue]) -> Vec<(String, &Item)> {
-    cats.iter()
-        .flat_map(|c| c.sections.iter())
-        .flat_map(|s| {
-            s.items
-                .iter()
-                .map(move |i| (s.key.display_name().to_string(), i))
-        })
-        .collect()
-}
-
-fn codes(diags: &[gkml::diag::Diagnostic]) -> Vec<String> {
-    diags
-        .iter()
-        .map(|d| format!("{}@{}", d.code, d.cell.as_deref().unwrap_or("")))
-        .collect()
-}
 
 const BASIS: &str = "《中华人民共和国政府信息公开条例》（国务院令第711号）";
 

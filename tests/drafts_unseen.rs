@@ -7,28 +7,10 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use gkml::model::{Catalogue, Channel, ChannelKind, Item};
+use gkml::model::{Catalogue, Channel, ChannelKind};
 
 fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
     read_checked(path)
-}
-
-fn items(cats: &[Catalogue]) -> Vec<(String, &Item)> {
-    cats.iter()
-        .flat_map(|c| c.sections.iter())
-        .flat_map(|s| {
-            s.items
-                .iter()
-                .map(move |i| (s.key.display_name().to_string(), i))
-        })
-        .collect()
-}
-
-fn codes(diags: &[gkml::diag::Diagnostic]) -> Vec<String> {
-    diags
-        .iter()
-        .map(|d| format!("{}@{}", d.code, d.cell.as_deref().unwrap_or("")))
-        .collect()
 }
 
 fn csv(dir: &Path, name: &str, text: &str) -> PathBuf {

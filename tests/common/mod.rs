@@ -197,3 +197,23 @@ pub fn read_checked(path: &Path) -> (Vec<gkml::model::Catalogue>, Vec<gkml::diag
     }
     (fr.catalogues, diags)
 }
+
+/// Every item read, with the display name of its section.
+pub fn items(cats: &[gkml::model::Catalogue]) -> Vec<(String, &gkml::model::Item)> {
+    cats.iter()
+        .flat_map(|c| c.sections.iter())
+        .flat_map(|s| {
+            s.items
+                .iter()
+                .map(move |i| (s.key.display_name().to_string(), i))
+        })
+        .collect()
+}
+
+/// Diagnostics as `CODE@CELL` (`GK103@E5`), for comparing with what a draft should raise.
+pub fn codes(diags: &[gkml::diag::Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| format!("{}@{}", d.code, d.cell.as_deref().unwrap_or("")))
+        .collect()
+}
