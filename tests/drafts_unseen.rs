@@ -949,3 +949,28 @@ fn an_item_named_other_with_value_cells_is_not_a_header() {
     assert_eq!(names, ["部门和地方规章", "其他政策文件", "其他规范性文件"]);
     assert_eq!(codes(&diags), ["GK103@E5"]);
 }
+
+/// A three-row header whose lowest row names the audience in other words (社会公众) under
+/// 公开对象 under 公开要求: 社会公众 is the 全社会 mark column, as it is in a two-row header.
+#[test]
+fn value_words_at_the_foot_of_a_three_row_header_are_mark_columns() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,公开事项,,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开要求,,,\n\
+             ,一级事项,二级事项,,,,,,公开对象,,公开方式,\n\
+             ,,,,,,,,社会公众,特定群众,主动,依申请\n\
+             1,最低生活保障,低保审核确认,条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,√,,√,\n"
+        ),
+    );
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .iter()
+        .map(|(_, i)| format!("{} {:?} {:?}", i.name, i.audience, i.mode))
+        .collect();
+    assert_eq!(got, ["低保审核确认 [Public] [Active]"]);
+}

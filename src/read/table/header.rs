@@ -495,7 +495,7 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                 // their values is that value's mark column (社会公众, 全社会公开, 县, 乡镇).
                 if let Some(sub) = rows.get(last) {
                     for (c, (_, parent, s)) in
-                        cols.iter_mut().zip(header_columns(&rows[i], Some(sub)))
+                        cols.iter_mut().zip(header_columns(&top_of_last, Some(sub)))
                     {
                         if c.is_none() {
                             *c = child_mark_col(parent, s);
