@@ -48,7 +48,7 @@ pub struct Layout {
     /// The section's name as written for rows that name none: the sheet's domain, or 未分领域.
     unplaced_raw: Arc<str>,
     max_cell_chars: usize,
-    /// The columns where "同上" stands for the cell above (see [`Order::fill`]).
+    /// The columns where "同上" stands for the cell above (see [`Layout::resolve_ditto`]).
     ditto_cols: Vec<usize>,
 }
 
