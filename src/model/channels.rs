@@ -481,24 +481,14 @@ fn skip_joining(rest: &str) -> Option<&str> {
 /// After a channel name, a bracket that holds no channel name qualifies it (`政府网站
 /// （www.lc.gov.cn）`, `两微一端（“乐昌发布”公众号）`): the text after that bracket, else `None`.
 fn skip_qualifier(after: &str) -> Option<&str> {
-    let inner = after.strip_prefix(['（', '('])?;
-    let mut depth = 1usize;
-    for (i, c) in inner.char_indices() {
-        match c {
-            '（' | '(' => depth += 1,
-            '）' | ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    let own = &inner[..i];
-                    return match_channel_prefix(own.trim_start_matches(is_gap))
-                        .is_none()
-                        .then(|| &inner[i + c.len_utf8()..]);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    let end = closing_bracket(after)?;
+    // The text between the opening bracket and the one that closes it.
+    let open = after.chars().next()?.len_utf8();
+    let close = after[..end].chars().next_back()?.len_utf8();
+    let own = after.get(open..end - close)?;
+    match_channel_prefix(own.trim_start_matches(is_gap))
+        .is_none()
+        .then(|| &after[end..])
 }
 
 /// Split a run of text into channels. 其他 swallows the rest of its list entry as free text.
@@ -543,6 +533,12 @@ fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
 /// For text that opens with a bracket, the byte index just after the bracket that closes it,
 /// when text follows (nested brackets counted).
 fn bracket_end(s: &str) -> Option<usize> {
+    closing_bracket(s).filter(|&end| end < s.len())
+}
+
+/// For text that opens with a bracket, the byte index just after the bracket that closes it
+/// (nested brackets counted); `None` when it opens with none or is never closed.
+fn closing_bracket(s: &str) -> Option<usize> {
     if !s.starts_with(['（', '(']) {
         return None;
     }
@@ -553,8 +549,7 @@ fn bracket_end(s: &str) -> Option<usize> {
             '）' | ')' => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    let end = i + c.len_utf8();
-                    return (end < s.len()).then_some(end);
+                    return Some(i + c.len_utf8());
                 }
             }
             _ => {}
