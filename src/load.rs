@@ -53,6 +53,18 @@ impl FileRead {
 /// Read one file. `county` is the project's county, used when a unit file does not name one;
 /// `limits` bound what is read (the command line's `--max-*`, else the defaults).
 pub fn read_file(path: &Path, store: &Store, county: Option<&str>, limits: &Limits) -> FileRead {
+    read_file_with(path, &|| store, county, limits)
+}
+
+/// [`read_file`] with the reference catalogues asked for only when the file needs them (a
+/// unit's TOML that extends them): reading a CSV or spreadsheet draft never parses the
+/// references, which would cost a small draft's compile most of its time.
+pub fn read_file_with<'s>(
+    path: &Path,
+    store: &dyn Fn() -> &'s Store,
+    county: Option<&str>,
+    limits: &Limits,
+) -> FileRead {
     // No output of this run may overwrite what it reads (`fsutil::refuse_input`).
     crate::fsutil::note_input(path);
     let file = display_name(path);
@@ -105,7 +117,7 @@ pub fn read_file(path: &Path, store: &Store, county: Option<&str>, limits: &Limi
     let stem =
         table::unit_from_file_stem(path.file_stem().and_then(|s| s.to_str()).unwrap_or("目录"));
     match ty {
-        FileType::Toml => read_toml(path, &file, store, county, limits),
+        FileType::Toml => read_toml(path, &file, store(), county, limits),
         FileType::Csv | FileType::Tsv | FileType::Text => {
             match csv::open(path, &file, ty.delimiter(), limits) {
                 Ok(mut rows) => {
@@ -459,5 +471,42 @@ fn read_toml(
         catalogues,
         diags,
         project,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// Reading a draft table never parses the reference catalogues (a small draft's compile
+    /// spent most of its time there); a unit TOML that extends them asks for them once.
+    #[test]
+    fn only_a_unit_toml_asks_for_the_references() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let csv = dir.path().join("甲镇.csv");
+        std::fs::write(
+            &csv,
+            "\u{feff}序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式\r\n1,低保,低保对象认定,对象和标准,《社会救助暂行办法》,20个工作日内,甲镇人民政府,政府网站,全社会,主动\r\n",
+        )
+        .expect("write");
+        let asked = Cell::new(0);
+        let store = || {
+            asked.set(asked.get() + 1);
+            Store::embedded()
+        };
+        let fr = read_file_with(&csv, &store, None, &Limits::default());
+        assert_eq!(fr.catalogues.len(), 1);
+        assert_eq!(asked.get(), 0, "a CSV draft asked for the references");
+
+        let unit = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/units/鱼岳镇.toml");
+        let fr = read_file_with(&unit, &store, Some("嘉鱼县"), &Limits::default());
+        assert_eq!(fr.catalogues.len(), 1);
+        assert!(fr.catalogues[0].item_count() > 0);
+        assert_eq!(
+            asked.get(),
+            1,
+            "a unit TOML must resolve against the references"
+        );
     }
 }

@@ -117,9 +117,9 @@ pub fn project_file(path: &Path) -> Option<PathBuf> {
 ///
 /// # Errors
 /// [`Error::Write`] when an output cannot be written.
-pub fn run(path: &Path, s: &Settings, store: &Store) -> Result<Exit, Error> {
+pub fn run<'s>(path: &Path, s: &Settings, store: &dyn Fn() -> &'s Store) -> Result<Exit, Error> {
     if let Some(p) = project_file(path) {
-        return run_project(&p, s, store, true);
+        return run_project(&p, s, store(), true);
     }
     if path.is_dir() {
         let file = read::display_name(path);
@@ -137,7 +137,7 @@ pub fn run(path: &Path, s: &Settings, store: &Store) -> Result<Exit, Error> {
             None,
         );
     }
-    let fr = load::read_file(path, store, None, &s.checks.limits);
+    let fr = load::read_file_with(path, store, None, &s.checks.limits);
     let summary = Summary {
         files: 1,
         items: fr.catalogues.iter().map(Catalogue::item_count).sum(),

@@ -201,7 +201,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             settings.checks.cap = cap;
             settings.checks.no_uploads = no_uploads;
             settings.checks.limits = limits;
-            compile::run(&path, &settings, lazy_store())
+            compile::run(&path, &settings, &lazy_store)
         }
         Command::Summary { project, out } => {
             let no_uploads = out.no_uploads;

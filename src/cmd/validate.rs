@@ -41,7 +41,7 @@ impl Checked {
         {
             return self.stream(path, checks);
         }
-        let fr = load::read_file(path, store(), None, &checks.limits);
+        let fr = load::read_file_with(path, store, None, &checks.limits);
         self.files += 1;
         self.tally.extend(checks.configure(fr.diags));
         for cat in &fr.catalogues {
@@ -65,7 +65,7 @@ impl Checked {
         let limits = &checks.limits;
         if std::fs::metadata(path).is_ok_and(|m| m.len() > limits.max_input_bytes) {
             // The ordinary path reports the limit.
-            let fr = load::read_file(path, Store::embedded(), None, limits);
+            let fr = load::read_file_with(path, &Store::embedded, None, limits);
             self.tally.extend(checks.configure(fr.diags));
             return;
         }
