@@ -64,6 +64,9 @@ pub struct Pending {
     /// 序号 and 一级事项 from the rows above, for a row whose own cells are blank.
     fill_seq: Option<String>,
     fill_category: Option<String>,
+    /// The cells whose "同上" was replaced by the text of the row above: what they hold as
+    /// written is 同上, so nothing seen in the text (HTML, stray spaces) is theirs to report.
+    ditto: Vec<usize>,
 }
 
 /// The sequential pass over a table's rows: skips blank rows, repeated headers and notes,
@@ -412,7 +415,9 @@ impl Layout {
             // Fields record their column; a whole `Loc` is built only for a note.
             let column = first_col + i as u32;
             let loc = || loc_of(r.row, column, r.line);
-            if let Some(c) = &cleaned {
+            // A 同上 cell's own text is 同上: what the row above's text shows is reported there.
+            let cleaned_here = cleaned.as_ref().filter(|_| !p.ditto.contains(&i));
+            if let Some(c) = cleaned_here {
                 let field = col.and_then(col_field);
                 if c.had_html {
                     item.notes.push(Note {
@@ -725,6 +730,7 @@ impl Layout {
                 };
                 if !above.is_empty() {
                     *cell = above.to_string();
+                    row.ditto.push(i);
                 }
             }
         }
@@ -964,6 +970,7 @@ impl Order {
             sloc,
             fill_seq,
             fill_category,
+            ditto: Vec::new(),
         }
     }
 }
