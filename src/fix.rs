@@ -57,12 +57,18 @@ fn item_cells(cats: &[Catalogue]) -> ItemCells {
     out
 }
 
-/// The fix of one item cell of `field`.
+/// The fix of one item cell of `field`. Windows line ends inside a cell (text pasted from
+/// Word) are Excel's own line breaks to the reader, which reports nothing there: a cell whose
+/// only change would be those is left as written.
 fn fix_cell(field: Field, text: &str) -> String {
-    match field {
+    let fixed = match field {
         Field::Channels => fix_channel_cell(text),
         f => fix_text(f, text),
+    };
+    if text.contains("\r\n") && fixed == text.replace("\r\n", "\n") {
+        return text.to_string();
     }
+    fixed
 }
 
 /// Fix one text value of a field. The fixes feed each other (full-width digits become

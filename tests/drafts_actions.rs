@@ -490,3 +490,30 @@ fn import_then_compile_of_a_resaved_draft_gives_the_items_read_directly() {
     };
     assert_eq!(strip(&direct), strip(&original));
 }
+
+/// A cell pasted from Word keeps Windows line ends inside its quotes; the reader reads them as
+/// Excel's line breaks and reports nothing. `--fix` used to rewrite the record anyway
+/// (CRLF → LF inside the cell), a change no diagnostic named; the row it should fix, below
+/// blank lines, is still found.
+#[test]
+fn fix_leaves_a_cell_with_windows_line_ends_as_written() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("乐昌镇.csv");
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\r\n\r\n\
+         序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开\r\n\
+         1,最低生活保障,低保审核确认,\"条件\r\n程序\",{BASIS},{DEADLINE},乐昌镇人民政府,政府网站,✓,,✓,\r\n\r\n\
+         2,最低生活保障,低保金发放,标准,\"{BASIS}（民发(2021)57号）\",{DEADLINE},乐昌镇人民政府,<b>政府网站</b>,✓,,✓,\r\n"
+    );
+    std::fs::write(&path, &text).expect("write");
+    let o = gkml(&["validate", "--fix", path.to_str().expect("utf8")]);
+    assert_ne!(code(&o), 2, "{}", stderr(&o));
+    let after = std::fs::read_to_string(&path).expect("read");
+    let expected = text
+        .replace(
+            &format!("\"{BASIS}（民发(2021)57号）\""),
+            &format!("{BASIS}（民发〔2021〕57号）"),
+        )
+        .replace("<b>政府网站</b>", "政府网站");
+    assert_eq!(after, expected);
+}
