@@ -517,3 +517,35 @@ fn fix_leaves_a_cell_with_windows_line_ends_as_written() {
         .replace("<b>政府网站</b>", "政府网站");
     assert_eq!(after, expected);
 }
+
+/// 同上 across a row of mark columns (one per channel under 公开渠道和载体, ●/○ for 公开对象
+/// and 公开方式, one per level), as Word tables write a row that repeats the one above: each
+/// mark is the mark above it, blank where that was blank. They used to be unreadable marks
+/// read as set (GK209 ×3), while the channels became 其他（同上） and the row was told it had
+/// no 政府网站 (GK210); 特定群众 and 依申请公开 were both marked (GK201, GK202).
+#[test]
+fn ditto_in_mark_columns_repeats_the_marks_above() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = write(
+        dir.path(),
+        "乐昌镇.csv",
+        &format!(
+            "序号,公开事项,,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,,,,公开对象,,公开方式,,公开层级,,\r\n\
+             ,一级事项,二级事项,,,,,政府网站,两微一端,公示栏,其他,全社会,特定群众,主动,依申请公开,县级,乡级,村级\r\n\
+             一、社会救助领域\r\n\
+             1,最低生活保障,低保对象认定,认定条件,{BASIS},{DEADLINE},乐昌镇人民政府,●,○,●,基层公共服务平台,●,○,●,○,○,●,○\r\n\
+             2,最低生活保障,特困人员认定,认定条件,同上,同上,同上,同上,同上,同上,同上,同上,同上,同上,同上,同上,同上,同上\r\n"
+        ),
+    );
+    let (cats, diags) = read_checked(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got = items(&cats);
+    let (a, b) = (got[0].1, got[1].1);
+    assert_eq!(b.name, "特困人员认定");
+    assert_eq!(b.channels, a.channels);
+    assert_eq!(a.channels.len(), 3, "{:?}", a.channels);
+    assert_eq!(b.audience, a.audience);
+    assert_eq!(b.mode, a.mode);
+    assert_eq!(b.levels, a.levels);
+    assert_eq!(a.levels.len(), 1);
+}

@@ -728,7 +728,20 @@ impl Layout {
                     Some(p) => p.row.cells.get(i).map(String::as_str).unwrap_or(""),
                     None => carry.get(j).map(String::as_str).unwrap_or(""),
                 };
-                if !above.is_empty() {
+                // A mark under a blank mark is as blank; a text under nothing stays 同上 (an
+                // empty element, GK103).
+                let mark = matches!(
+                    self.cols.get(i),
+                    Some(Some(
+                        Col::ChannelMark
+                            | Col::AudiencePublic
+                            | Col::AudienceSpecific
+                            | Col::ModeActive
+                            | Col::ModeRequest
+                            | Col::Level(_)
+                    ))
+                );
+                if !above.is_empty() || mark {
                     *cell = above.to_string();
                     row.ditto.push(i);
                 }
@@ -1002,17 +1015,24 @@ fn own_word_mark(col: Col, t: &str) -> Option<Mark<'static>> {
 
 /// The columns where a clerk may write "同上" for the text of the row above: the elements
 /// that repeat from item to item (the basis, time limit, subject, channels, audience, mode,
-/// level), not the names, numbers, marks, or the content, which is each item's own.
+/// level, written as words or as marks in a column per value or per channel), not the names,
+/// numbers or the content, which are each item's own.
 fn takes_ditto(c: Option<Col>) -> bool {
     matches!(
         c,
         Some(
             Col::Text(Field::Basis | Field::Deadline | Field::Subject)
                 | Col::Channels
+                | Col::ChannelMark
+                | Col::AudiencePublic
+                | Col::AudienceSpecific
                 | Col::AudienceText
                 | Col::AudienceGroup
+                | Col::ModeActive
+                | Col::ModeRequest
                 | Col::ModeText
                 | Col::LevelsText
+                | Col::Level(_)
         )
     )
 }
