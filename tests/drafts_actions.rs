@@ -549,3 +549,27 @@ fn ditto_in_mark_columns_repeats_the_marks_above() {
     assert_eq!(b.levels, a.levels);
     assert_eq!(a.levels.len(), 1);
 }
+
+/// 同上 under 一级事项 is the group above, like a blank or merged cell. It used to be read as
+/// a group named 同上: compile printed it, and `diff` against the draft with the group written
+/// out showed the item removed and added again.
+#[test]
+fn ditto_under_the_category_is_the_group_above() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let old = write(dir.path(), "v1.csv", &first_version());
+    let new = write(
+        dir.path(),
+        "v2.csv",
+        &first_version().replace("2,最低生活保障,", "2,同上,"),
+    );
+    let (cats, diags) = read_checked(&new);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got = items(&cats);
+    assert_eq!(got[1].1.category, "最低生活保障");
+    let o = gkml(&[
+        "diff",
+        old.to_str().expect("utf8"),
+        new.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}

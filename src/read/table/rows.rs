@@ -905,7 +905,16 @@ impl Order {
 
     /// Fill a row's blank continuation cells from the rows above and name its unit and
     /// section.
-    fn fill(&mut self, layout: &Layout, r: RawRow) -> Pending {
+    fn fill(&mut self, layout: &Layout, mut r: RawRow) -> Pending {
+        // 同上 under a 一级事项 is the group above, as a blank or merged cell is: not a group
+        // named 同上.
+        if let Some(cell) = layout
+            .category_col
+            .and_then(|i| r.cells.get_mut(i))
+            .filter(|c| is_ditto(c))
+        {
+            cell.clear();
+        }
         let seq = layout.value(&r, layout.seq_col);
         let seq_blank = seq.is_empty();
         let fill_seq = if seq_blank {
