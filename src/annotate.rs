@@ -48,7 +48,6 @@ pub fn annotate_file(
     } else {
         match crate::read::file_type(path) {
             Some(ty @ (FileType::Csv | FileType::Tsv | FileType::Text)) => {
-                let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
                 // A CSV's cells are named as in a sheet (B20): write the table as read into
                 // one, and mark it like a workbook's.
                 let sheet: Arc<str> = Arc::from(CSV_SHEET);
@@ -59,10 +58,7 @@ pub fn annotate_file(
                 {
                     d.sheet = Some(sheet.clone());
                 }
-                let delimiter = ty
-                    .delimiter()
-                    .unwrap_or_else(|| crate::read::csv::sniff_delimiter(&bytes));
-                (csv_as_workbook(&bytes, delimiter)?, diags)
+                (csv_as_workbook(path, &file, ty.delimiter(), limits)?, diags)
             }
             Some(FileType::Workbook) => (
                 std::fs::read(path).map_err(|e| e.to_string())?,
@@ -81,23 +77,24 @@ pub fn annotate_file(
         .unwrap_or_else(|_| Err("工作簿已损坏，无法读取".to_string()))
 }
 
-/// A CSV draft as a workbook of one sheet, cell for cell as text, decoded as the reader
-/// decodes it (BOM, else UTF-8, else GB18030).
-fn csv_as_workbook(bytes: &[u8], delimiter: u8) -> Result<Vec<u8>, String> {
-    let enc = crate::read::csv::detect_encoding(bytes, true);
-    let (text, _, _) = enc.decode(bytes);
+/// A CSV draft as a workbook of one sheet, cell for cell as text, each record at the row the
+/// reader gives it (a blank line is an empty row, a cell with line breaks one row), so that
+/// the cell a diagnostic names (E7) is the cell marked.
+fn csv_as_workbook(
+    path: &Path,
+    file: &Arc<str>,
+    delimiter: Option<u8>,
+    limits: &crate::limits::Limits,
+) -> Result<Vec<u8>, String> {
+    let rows =
+        crate::read::csv::open(path, file, delimiter, limits).map_err(|d| d.message.to_string())?;
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(CSV_SHEET).map_err(|e| e.to_string())?;
-    let mut rd = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    for (r, rec) in rd.records().enumerate() {
-        let rec = rec.map_err(|e| e.to_string())?;
-        let row = u32::try_from(r).map_err(|e| e.to_string())?;
-        for (c, v) in rec.iter().enumerate() {
+    // A row the reader cannot read ends the table, as it ends the reading.
+    for r in rows.map_while(Result::ok) {
+        let row = r.row.saturating_sub(1);
+        for (c, v) in r.cells.iter().enumerate() {
             let col = u16::try_from(c).map_err(|e| e.to_string())?;
             ws.write_string(row, col, crate::render::fit_cell(v))
                 .map_err(|e| e.to_string())?;

@@ -9,11 +9,67 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::model::{Channel, Field};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::model::{Catalogue, Channel, Field, Place, Spot};
 use crate::read::clean::{looks_like_html, normalise_space, strip_html};
-use crate::read::table::{column_fields, RawRow};
+use crate::read::table::RawRow;
 use crate::read::FileType;
 use crate::rules::{fix_full_width, misbracketed_years};
+
+/// The cells the reader read as an item's text or channels, by (sheet, row) as a spreadsheet
+/// shows them: (1-based column, field). Only these are fixed. A title, a header of any
+/// number of rows, the row of column numbers, a section row (一、社会救助领域), a totals row
+/// and a note (注：…) hold no item's value: a fix there would change what no diagnostic
+/// named.
+type ItemCells = HashMap<(Option<Arc<str>>, u32), Vec<(u32, Field)>>;
+
+fn item_cells(cats: &[Catalogue]) -> ItemCells {
+    let mut out: ItemCells = HashMap::new();
+    for it in cats.iter().flat_map(|c| &c.sections).flat_map(|s| &s.items) {
+        let Some(Place::Cell { sheet, row, .. }) = it.loc.as_ref().map(|l| &l.place) else {
+            continue;
+        };
+        let cells = out.entry((sheet.clone(), *row)).or_default();
+        for (field, spot) in &it.places {
+            let fixable = *field == Field::Channels || crate::model::TEXT_FIELDS.contains(field);
+            if let (Spot::Column(c), true) = (spot, fixable) {
+                cells.push((*c, *field));
+            }
+        }
+        // A cell the reader saw HTML or stray spaces in (GK601, GK602) is fixed too, though
+        // it is not where its field's value was taken from (a channel's mark column beside
+        // the first).
+        for n in &it.notes {
+            let (
+                crate::model::Seen::Html { .. } | crate::model::Seen::Whitespace { .. },
+                Place::Cell { column, .. },
+            ) = (&n.seen, &n.loc.place)
+            else {
+                continue;
+            };
+            if !cells.iter().any(|(c, _)| c == column) {
+                cells.push((*column, n.field.unwrap_or(Field::Remarks)));
+            }
+        }
+    }
+    out
+}
+
+/// The fix of one item cell of `field`. Windows line ends inside a cell (text pasted from
+/// Word) are Excel's own line breaks to the reader, which reports nothing there: a cell whose
+/// only change would be those is left as written.
+fn fix_cell(field: Field, text: &str) -> String {
+    let fixed = match field {
+        Field::Channels => fix_channel_cell(text),
+        f => fix_text(f, text),
+    };
+    if text.contains("\r\n") && fixed == text.replace("\r\n", "\n") {
+        return text.to_string();
+    }
+    fixed
+}
 
 /// Fix one text value of a field. The fixes feed each other (full-width digits become
 /// ASCII, and only then is `(2019)` a misbracketed year), so they are applied until nothing
@@ -236,34 +292,51 @@ pub fn fix_csv_text(text: &str, delimiter: u8) -> String {
         .iter()
         .map(|(s, e)| parse_record(&body[*s..*e], delimiter))
         .collect();
-    let head: Vec<RawRow> = records
+    // Each record's row as a spreadsheet shows it, as the reader counts it: a blank line is
+    // an empty row.
+    let mut rows_of = Vec::with_capacity(spans.len());
+    let (mut row, mut prev_end) = (0u32, 0usize);
+    for (s, e) in &spans {
+        let gap = &body[prev_end..*s];
+        let breaks =
+            gap.matches("\r\n").count() + gap.replace("\r\n", "").matches(['\n', '\r']).count();
+        // The first record starts after `breaks` blank lines; a later one after its own end.
+        let blank = if prev_end == 0 {
+            breaks
+        } else {
+            breaks.saturating_sub(1)
+        };
+        row = row.saturating_add(u32::try_from(blank + 1).unwrap_or(u32::MAX));
+        rows_of.push(row);
+        prev_end = *e;
+    }
+    let raw = records
         .iter()
-        .take(30)
-        .enumerate()
-        .map(|(i, cells)| RawRow {
-            cells: cells.clone(),
-            row: i as u32 + 1,
-            line: None,
-            first_column: 1,
-            merged: Vec::new(),
+        .zip(&rows_of)
+        .map(|(cells, row)| {
+            Ok(RawRow {
+                cells: cells.clone(),
+                row: *row,
+                line: None,
+                first_column: 1,
+                merged: Vec::new(),
+            })
         })
-        .collect();
-    let Some((last_header, fields)) = column_fields(&head) else {
-        return text.to_string();
-    };
+        .collect::<Vec<_>>();
+    let file: Arc<str> = Arc::from("");
+    let limits = crate::limits::Limits::default();
+    let (cats, _) = crate::read::table::read_rows(&file, None, raw.into_iter(), "目录", &limits);
+    let cells_of = item_cells(&cats);
     let mut out = String::with_capacity(text.len());
     out.push_str(bom);
     let mut pos = 0;
-    for (k, ((s, e), cells)) in spans.iter().zip(&records).enumerate() {
+    for (((s, e), cells), row) in spans.iter().zip(&records).zip(&rows_of) {
         out.push_str(&body[pos..*s]);
         let mut fixed = cells.clone();
-        if k > last_header {
-            for (i, cell) in fixed.iter_mut().enumerate() {
-                match fields.get(i).copied().flatten() {
-                    Some(Field::Channels) => *cell = fix_channel_cell(cell),
-                    Some(f) if crate::model::TEXT_FIELDS.contains(&f) => *cell = fix_text(f, cell),
-                    _ => {}
-                }
+        for (column, field) in cells_of.get(&(None, *row)).into_iter().flatten() {
+            let i = (*column as usize).saturating_sub(1);
+            if let Some(cell) = fixed.get_mut(i) {
+                *cell = fix_cell(*field, cell);
             }
         }
         if fixed == *cells {
@@ -439,6 +512,10 @@ pub fn fix_workbook(
     use crate::read::xlsx::raw_text;
     use calamine::{Data, Reader};
     let bytes = std::fs::read(path).map_err(|e| format!("无法读取：{e}"))?;
+    // The reader says which cells are items' values (not a title, header, note or totals
+    // row), whatever the shape of the sheet.
+    let read = crate::load::read_file_with(path, &crate::catalogues::Store::embedded, None, limits);
+    let cells_of = item_cells(&read.catalogues);
     let (mut wb, sheets, looks) = crate::read::xlsx::open_for_copy(bytes, limits)?;
     let mut out = rust_xlsxwriter::Workbook::new();
     let mut changed = false;
@@ -450,18 +527,14 @@ pub fn fix_workbook(
         let merges =
             crate::read::xlsx::merges_within(&mut wb, &name, &range, looks.merges(&name), limits)?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let rows: Vec<RawRow> = range
-            .rows()
-            .enumerate()
-            .map(|(i, r)| RawRow {
-                cells: r.iter().map(raw_text).collect(),
-                row: r0 + i as u32 + 1,
-                line: None,
-                first_column: c0 + 1,
-                merged: Vec::new(),
-            })
-            .collect();
-        let header = column_fields(&rows[..rows.len().min(30)]);
+        let sheet: Option<Arc<str>> = Some(Arc::from(name.as_str()));
+        let field_at = |row: u32, col: u32| -> Option<Field> {
+            cells_of
+                .get(&(sheet.clone(), row + 1))?
+                .iter()
+                .find(|(c, _)| *c == col + 1)
+                .map(|(_, f)| *f)
+        };
         let ws = out.add_worksheet();
         ws.set_name(&name).map_err(|e| e.to_string())?;
         crate::read::xlsx::keep_visibility(ws, &visible);
@@ -496,14 +569,9 @@ pub fn fix_workbook(
                     }
                     (other, ..) => {
                         let text = shown.unwrap_or_else(|| raw_text(other));
-                        let field = header
-                            .as_ref()
-                            .filter(|(last, _)| i > *last)
-                            .and_then(|(_, f)| f.get(j).copied().flatten());
-                        let fixed = match field {
-                            Some(Field::Channels) => fix_channel_cell(&text),
-                            Some(f) => fix_text(f, &text),
-                            None => fix_text(Field::Remarks, &text),
+                        let fixed = match field_at(row, u32::from(col)) {
+                            Some(f) => fix_cell(f, &text),
+                            None => text.clone(),
                         };
                         changed |= fixed != text;
                         ws.write_string(row, col, fixed)
@@ -517,13 +585,18 @@ pub fn fix_workbook(
                 .get_value(m.start)
                 .map(|d| looks.text(m.start, d).unwrap_or_else(|| raw_text(d)))
                 .unwrap_or_default();
+            let fixed = match field_at(m.start.0, m.start.1) {
+                Some(f) => fix_cell(f, &v),
+                None => v.clone(),
+            };
+            changed |= fixed != v;
             let f = rust_xlsxwriter::Format::new().set_text_wrap();
             ws.merge_range(
                 m.start.0,
                 m.start.1 as u16,
                 m.end.0,
                 m.end.1 as u16,
-                &fix_text(Field::Remarks, &v),
+                &fixed,
                 &f,
             )
             .map_err(|e| e.to_string())?;

@@ -121,6 +121,15 @@ fn index(
     out
 }
 
+/// Whether two values of a field say the same: equal once trimmed, or both empty in the
+/// clerk's sense (blank, or a placeholder such as /, —, 无 that the rules read as blank). A
+/// draft re-saved with 备注 "/" where it was blank has not changed.
+fn same_value(x: &str, y: &str) -> bool {
+    let (x, y) = (x.trim(), y.trim());
+    let blank = |s: &str| s.is_empty() || crate::rules::is_placeholder(s);
+    x == y || (blank(x) && blank(y))
+}
+
 fn compare(old: &[Catalogue], new: &[Catalogue]) -> Report {
     // Comparing one unit with another version of itself: do not let a renamed unit make
     // every item look added and removed.
@@ -135,7 +144,7 @@ fn compare(old: &[Catalogue], new: &[Catalogue]) -> Report {
                 let fields: Vec<FieldChange> = field_values(it)
                     .into_iter()
                     .zip(field_values(other))
-                    .filter(|((_, x), (_, y))| x.trim() != y.trim())
+                    .filter(|((_, x), (_, y))| !same_value(x, y))
                     .map(|((f, x), (_, y))| FieldChange {
                         field: f.key(),
                         label: f.label(),

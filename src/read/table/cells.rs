@@ -29,14 +29,16 @@ pub(super) fn mark_in_row(cell: &str, hollow_is_empty: bool) -> Mark<'_> {
     match (chars.next(), chars.next()) {
         (None, _) => Mark::Unset,
         (Some(c), None) => match c {
-            '□' | '☐' | '×' | '✗' | '✘' | '✕' | '否' | 'N' | 'n' | 'Ｎ' | '0' | '无' => {
-                Mark::Unset
-            }
+            // A dash or a slash is the placeholder of a cell with nothing in it (see
+            // `rules::required::is_placeholder`), in a mark column as anywhere.
+            '□' | '☐' | '×' | '✗' | '✘' | '✕' | '否' | 'N' | 'n' | 'Ｎ' | '0' | '无' | '—'
+            | '－' | '-' | '─' | '/' | '／' | '\\' => Mark::Unset,
             '○' | '◯' if hollow_is_empty => Mark::Unset,
             '✓' | '√' | '✔' | '☑' | '■' | '●' | '○' | '◯' | '✅' | '是' | '有' | 'Y' | 'y'
             | 'Ｙ' | '1' | 'V' | 'v' => Mark::Set,
             _ => Mark::Text(t),
         },
+        _ if matches!(t, "——" | "--" | "－－") => Mark::Unset,
         _ => Mark::Text(t),
     }
 }

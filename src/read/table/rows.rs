@@ -64,6 +64,9 @@ pub struct Pending {
     /// 序号 and 一级事项 from the rows above, for a row whose own cells are blank.
     fill_seq: Option<String>,
     fill_category: Option<String>,
+    /// The cells whose "同上" was replaced by the text of the row above: what they hold as
+    /// written is 同上, so nothing seen in the text (HTML, stray spaces) is theirs to report.
+    ditto: Vec<usize>,
 }
 
 /// The sequential pass over a table's rows: skips blank rows, repeated headers and notes,
@@ -412,7 +415,9 @@ impl Layout {
             // Fields record their column; a whole `Loc` is built only for a note.
             let column = first_col + i as u32;
             let loc = || loc_of(r.row, column, r.line);
-            if let Some(c) = &cleaned {
+            // A 同上 cell's own text is 同上: what the row above's text shows is reported there.
+            let cleaned_here = cleaned.as_ref().filter(|_| !p.ditto.contains(&i));
+            if let Some(c) = cleaned_here {
                 let field = col.and_then(col_field);
                 if c.had_html {
                     item.notes.push(Note {
@@ -723,8 +728,22 @@ impl Layout {
                     Some(p) => p.row.cells.get(i).map(String::as_str).unwrap_or(""),
                     None => carry.get(j).map(String::as_str).unwrap_or(""),
                 };
-                if !above.is_empty() {
+                // A mark under a blank mark is as blank; a text under nothing stays 同上 (an
+                // empty element, GK103).
+                let mark = matches!(
+                    self.cols.get(i),
+                    Some(Some(
+                        Col::ChannelMark
+                            | Col::AudiencePublic
+                            | Col::AudienceSpecific
+                            | Col::ModeActive
+                            | Col::ModeRequest
+                            | Col::Level(_)
+                    ))
+                );
+                if !above.is_empty() || mark {
                     *cell = above.to_string();
+                    row.ditto.push(i);
                 }
             }
         }
@@ -886,7 +905,16 @@ impl Order {
 
     /// Fill a row's blank continuation cells from the rows above and name its unit and
     /// section.
-    fn fill(&mut self, layout: &Layout, r: RawRow) -> Pending {
+    fn fill(&mut self, layout: &Layout, mut r: RawRow) -> Pending {
+        // 同上 under a 一级事项 is the group above, as a blank or merged cell is: not a group
+        // named 同上.
+        if let Some(cell) = layout
+            .category_col
+            .and_then(|i| r.cells.get_mut(i))
+            .filter(|c| is_ditto(c))
+        {
+            cell.clear();
+        }
         let seq = layout.value(&r, layout.seq_col);
         let seq_blank = seq.is_empty();
         let fill_seq = if seq_blank {
@@ -964,6 +992,7 @@ impl Order {
             sloc,
             fill_seq,
             fill_category,
+            ditto: Vec::new(),
         }
     }
 }
@@ -995,17 +1024,24 @@ fn own_word_mark(col: Col, t: &str) -> Option<Mark<'static>> {
 
 /// The columns where a clerk may write "同上" for the text of the row above: the elements
 /// that repeat from item to item (the basis, time limit, subject, channels, audience, mode,
-/// level), not the names, numbers, marks, or the content, which is each item's own.
+/// level, written as words or as marks in a column per value or per channel), not the names,
+/// numbers or the content, which are each item's own.
 fn takes_ditto(c: Option<Col>) -> bool {
     matches!(
         c,
         Some(
             Col::Text(Field::Basis | Field::Deadline | Field::Subject)
                 | Col::Channels
+                | Col::ChannelMark
+                | Col::AudiencePublic
+                | Col::AudienceSpecific
                 | Col::AudienceText
                 | Col::AudienceGroup
+                | Col::ModeActive
+                | Col::ModeRequest
                 | Col::ModeText
                 | Col::LevelsText
+                | Col::Level(_)
         )
     )
 }
