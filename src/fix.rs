@@ -32,10 +32,10 @@ fn item_cells(cats: &[Catalogue]) -> ItemCells {
             continue;
         };
         let cells = out.entry((sheet.clone(), *row)).or_default();
-        for (field, spot) in &it.places {
-            let fixable = *field == Field::Channels || crate::model::TEXT_FIELDS.contains(field);
+        for (field, spot) in it.places.iter() {
+            let fixable = field == Field::Channels || crate::model::TEXT_FIELDS.contains(&field);
             if let (Spot::Column(c), true) = (spot, fixable) {
-                cells.push((*c, *field));
+                cells.push((c, field));
             }
         }
         // A cell the reader saw HTML or stray spaces in (GK601, GK602) is fixed too, though

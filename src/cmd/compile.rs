@@ -172,7 +172,7 @@ pub fn run<'s>(path: &Path, s: &Settings, store: &dyn Fn() -> &'s Store) -> Resu
         // Where each value came from is only needed by the rules; a province-scale table
         // renders in less memory without it.
         for it in cat.sections.iter_mut().flat_map(|sec| sec.items.iter_mut()) {
-            it.places = Vec::new();
+            it.places = Default::default();
             it.notes = Vec::new();
         }
         written.extend(write_or_clean(&cat, &diags, file_errors, s)?);

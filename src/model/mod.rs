@@ -38,6 +38,27 @@ pub enum Field {
 }
 
 impl Field {
+    /// How many fields there are.
+    pub const COUNT: usize = 15;
+    /// Every field, in declaration order (`ALL[f as usize] == f`).
+    pub const ALL: [Field; Field::COUNT] = [
+        Field::Unit,
+        Field::Domain,
+        Field::Seq,
+        Field::Category,
+        Field::Name,
+        Field::Content,
+        Field::Basis,
+        Field::Deadline,
+        Field::Subject,
+        Field::Channels,
+        Field::Audience,
+        Field::Mode,
+        Field::Levels,
+        Field::Remarks,
+        Field::Id,
+    ];
+
     /// Whether the field's texts repeat across the units of a province (the reference
     /// catalogue's), as opposed to per-item prose: the texts worth judging once per distinct
     /// value (see [`crate::memo`]).
@@ -141,15 +162,107 @@ impl Loc {
 }
 
 /// Where one field of an item was read: a column of the item's own row (a table: the row,
-/// line, sheet and file are the item's `loc`'s), or any place (TOML, a patch). A table row
-/// records a dozen fields, so a column is kept as a number, not a `Loc` with its own copy of
-/// the file name. Any other place is boxed: a table row's dozen (field, spot) pairs are then
-/// 24 bytes each, not the size of a whole `Loc` each (≈ 40 MB of a 100,000-row compile's
-/// peak).
+/// line, sheet and file are the item's `loc`'s), or any place (TOML, a patch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spot<'a> {
+    Column(u32),
+    At(&'a Loc),
+}
+
+/// Where each field of an item was read, where it differs from the item's `loc` (a later
+/// record wins). A table row records a dozen fields on every row, so each field's column is
+/// kept in a fixed slot by field: no allocation, no search, nothing to free. Places that are
+/// not a column of the row (TOML, patches) are rare and kept in a list, boxed, as are the
+/// earlier columns of a field read from more than one (two 公开渠道和载体 columns), which
+/// `--fix` rewrites too; a mark group's first column (公开对象, 公开方式, 公开层级), replaced by
+/// the marked one, is only a pointer for diagnostics and is not kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Places {
+    /// The column of each field, by `Field as usize`, where its bit in `has` is set.
+    cols: [u32; Field::COUNT],
+    has: u16,
+    /// Places other than the latest column: (field, place), oldest first.
+    rest: Vec<(Field, Rest)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Spot {
+enum Rest {
     Column(u32),
     At(Box<Loc>),
+}
+
+impl Places {
+    /// The place a field was last recorded at.
+    pub fn get(&self, field: Field) -> Option<Spot<'_>> {
+        let i = field as usize;
+        if self.has & (1 << i) != 0 {
+            return Some(Spot::Column(self.cols[i]));
+        }
+        // A field's column is cleared only by a later place, so the newest entry is it.
+        self.rest
+            .iter()
+            .rev()
+            .find(|(f, _)| *f == field)
+            .map(|(_, r)| match r {
+                Rest::Column(c) => Spot::Column(*c),
+                Rest::At(l) => Spot::At(l),
+            })
+    }
+
+    /// Record that a field came from a column of the item's own row.
+    #[inline]
+    pub fn set_column(&mut self, field: Field, column: u32) {
+        let i = field as usize;
+        if self.has & (1 << i) != 0 && self.cols[i] != column {
+            self.keep_earlier(field);
+        }
+        self.cols[i] = column;
+        self.has |= 1 << i;
+    }
+
+    /// Record that a field came from any place.
+    pub fn set_place(&mut self, field: Field, loc: Loc) {
+        let i = field as usize;
+        if self.has & (1 << i) != 0 {
+            self.keep_earlier(field);
+            self.has &= !(1 << i);
+        }
+        self.rest.push((field, Rest::At(Box::new(loc))));
+    }
+
+    fn keep_earlier(&mut self, field: Field) {
+        if !matches!(field, Field::Audience | Field::Mode | Field::Levels) {
+            self.rest
+                .push((field, Rest::Column(self.cols[field as usize])));
+        }
+    }
+
+    /// Every place recorded: each field's latest column (in field order), then the other
+    /// places (earlier columns kept, places that are not a column of the row).
+    pub fn iter(&self) -> impl Iterator<Item = (Field, Spot<'_>)> {
+        let latest = Field::ALL
+            .iter()
+            .filter(|f| self.has & (1 << **f as usize) != 0)
+            .map(|f| (*f, Spot::Column(self.cols[*f as usize])));
+        latest.chain(self.rest.iter().map(|(f, r)| {
+            (
+                *f,
+                match r {
+                    Rest::Column(c) => Spot::Column(*c),
+                    Rest::At(l) => Spot::At(l),
+                },
+            )
+        }))
+    }
+
+    /// The recorded places that are not a column of the row, to move them (a document's
+    /// continuation tables).
+    pub fn locs_mut(&mut self) -> impl Iterator<Item = &mut Loc> {
+        self.rest.iter_mut().filter_map(|(_, r)| match r {
+            Rest::At(l) => Some(&mut **l),
+            Rest::Column(_) => None,
+        })
+    }
 }
 
 /// The kind of a publishing unit (docs/CONTRACT.md §7).
@@ -557,7 +670,7 @@ pub struct Item {
     /// Where the item as a whole comes from (its table in TOML, its row in a sheet).
     pub loc: Option<Loc>,
     /// Where each field's value comes from, where it differs from `loc`.
-    pub places: Vec<(Field, Spot)>,
+    pub places: Places,
     /// What the table reader saw in the row's cells as written (empty for TOML).
     pub notes: Vec<Note>,
 }
@@ -577,7 +690,7 @@ impl Item {
     pub fn loc_of(&self, field: Field) -> Option<Cow<'_, Loc>> {
         match self.spot(field) {
             Some(Spot::At(l)) => Some(Cow::Borrowed(l)),
-            Some(Spot::Column(c)) => self.loc.as_ref().map(|l| Cow::Owned(l.with_column(*c))),
+            Some(Spot::Column(c)) => self.loc.as_ref().map(|l| Cow::Owned(l.with_column(c))),
             None => self.loc.as_ref().map(Cow::Borrowed),
         }
     }
@@ -586,34 +699,31 @@ impl Item {
     pub fn at_own_place(&self, field: Field) -> bool {
         match self.spot(field) {
             None => true,
-            Some(Spot::At(l)) => self.loc.as_ref() == Some(&**l),
+            Some(Spot::At(l)) => self.loc.as_ref() == Some(l),
             Some(Spot::Column(c)) => match &self.loc {
                 Some(Loc {
                     place: Place::Cell { column, .. },
                     ..
-                }) => column == c,
+                }) => *column == c,
                 Some(_) => true,
                 None => false,
             },
         }
     }
 
-    fn spot(&self, field: Field) -> Option<&Spot> {
-        self.places
-            .iter()
-            .rev()
-            .find(|(f, _)| *f == field)
-            .map(|(_, s)| s)
+    fn spot(&self, field: Field) -> Option<Spot<'_>> {
+        self.places.get(field)
     }
 
     /// Record where a field came from (a later record wins).
     pub fn set_place(&mut self, field: Field, loc: Loc) {
-        self.places.push((field, Spot::At(Box::new(loc))));
+        self.places.set_place(field, loc);
     }
 
     /// Record that a field came from a column of the item's own row (a later record wins).
+    #[inline]
     pub fn set_column(&mut self, field: Field, column: u32) {
-        self.places.push((field, Spot::Column(column)));
+        self.places.set_column(field, column);
     }
 
     /// The text of a free-text field (None for the structured ones).
@@ -887,9 +997,60 @@ mod tests {
     }
 
     #[test]
-    fn a_place_is_small() {
-        // A table row records a dozen places: each stays three words, whatever a Loc weighs.
-        assert!(std::mem::size_of::<(Field, Spot)>() <= 24);
+    fn field_slots_follow_the_declaration_order() {
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i, "{f:?}");
+        }
+        assert!(Field::COUNT <= 16, "the slots' bits fit the u16");
+    }
+
+    #[test]
+    fn places_keep_the_latest_and_the_earlier_columns_fix_rewrites() {
+        let file: Arc<str> = Arc::from("t.toml");
+        let at = |line| Loc::new(&file, Place::Text { line, column: 1 });
+        let mut p = Places::default();
+        assert_eq!(p.get(Field::Channels), None);
+        // Two 公开渠道和载体 columns: the later is the field's place, both are listed.
+        p.set_column(Field::Channels, 9);
+        p.set_column(Field::Channels, 11);
+        assert_eq!(p.get(Field::Channels), Some(Spot::Column(11)));
+        // A mark group's first column is only a pointer: replaced, not listed.
+        p.set_column(Field::Mode, 12);
+        p.set_column(Field::Mode, 13);
+        assert_eq!(p.get(Field::Mode), Some(Spot::Column(13)));
+        // A place after a column wins, and a column after a place.
+        p.set_column(Field::Basis, 6);
+        p.set_place(Field::Basis, at(3));
+        assert_eq!(p.get(Field::Basis), Some(Spot::At(&at(3))));
+        p.set_place(Field::Id, at(4));
+        p.set_column(Field::Id, 2);
+        assert_eq!(p.get(Field::Id), Some(Spot::Column(2)));
+        p.set_place(Field::Id, at(5));
+        assert_eq!(p.get(Field::Id), Some(Spot::At(&at(5))));
+        let columns: Vec<(Field, u32)> = p
+            .iter()
+            .filter_map(|(f, s)| match s {
+                Spot::Column(c) => Some((f, c)),
+                Spot::At(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            columns,
+            [
+                (Field::Channels, 11),
+                (Field::Mode, 13),
+                (Field::Channels, 9),
+                (Field::Basis, 6),
+                (Field::Id, 2),
+            ]
+        );
+        for l in p.locs_mut() {
+            l.place = Place::None;
+        }
+        assert_eq!(
+            p.get(Field::Id),
+            Some(Spot::At(&Loc::new(&file, Place::None)))
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::codes;
 use crate::diag::{cell_name, Diagnostic};
 use crate::domains::{self, SectionKey};
 use crate::limits::Limits;
-use crate::model::{Catalogue, Loc, Place, Spot};
+use crate::model::{Catalogue, Loc, Place};
 
 use super::table::{self, RawRow};
 
@@ -835,10 +835,8 @@ fn remap(cats: &mut [Catalogue], diags: &mut [Diagnostic], sheet: &Arc<str>, par
             for it in &mut s.items {
                 remap_loc(&mut it.loc, sheet, parts);
                 // A column of the item's own row follows `it.loc`.
-                for (_, spot) in &mut it.places {
-                    if let Spot::At(l) = spot {
-                        remap_place(&mut l.place, sheet, parts);
-                    }
+                for l in it.places.locs_mut() {
+                    remap_place(&mut l.place, sheet, parts);
                 }
                 for a in &mut it.allow {
                     remap_loc(&mut a.loc, sheet, parts);

@@ -369,7 +369,6 @@ impl Layout {
         let mut diags = Vec::new();
         let mut item = Item {
             loc: Some(loc_of(r.row, first_col, r.line)),
-            places: Vec::with_capacity(self.cols.len()),
             ..Default::default()
         };
         let mut remarks_extra: Vec<String> = Vec::new();
