@@ -161,7 +161,6 @@ fn document_book(
             let text = rows
                 .get(m.first.0 as usize)
                 .and_then(|r| r.cells.get(m.first.1 as usize))
-                .map(String::as_str)
                 .unwrap_or("");
             let col = |c: u32| u16::try_from(c).map_err(|e| e.to_string());
             ws.merge_range(

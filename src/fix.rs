@@ -315,7 +315,7 @@ pub fn fix_csv_text(text: &str, delimiter: u8) -> String {
         .zip(&rows_of)
         .map(|(cells, row)| {
             Ok(RawRow {
-                cells: cells.clone(),
+                cells: cells.iter().map(String::as_str).collect(),
                 row: *row,
                 line: None,
                 first_column: 1,

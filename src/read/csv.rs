@@ -20,7 +20,7 @@ use encoding_rs::{Encoding, GB18030, UTF_8};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
 use super::codes;
-use super::table::RawRow;
+use super::table::{Cells, RawRow};
 use crate::diag::Diagnostic;
 use crate::limits::Limits;
 
@@ -414,8 +414,8 @@ pub fn from_reader(
 /// A record's fields as text: one UTF-8 check for the whole record, the cells then sliced from
 /// it (a cell cut inside a character is not on a boundary and fails); only a record that fails
 /// is checked cell by cell. `Err` names the (0-based) field that is not UTF-8.
-fn cells_of(bytes: &[u8], spans: &[(usize, usize)]) -> Result<Vec<String>, usize> {
-    let mut cells = Vec::with_capacity(spans.len());
+fn cells_of(bytes: &[u8], spans: &[(usize, usize)]) -> Result<Cells, usize> {
+    let mut cells = Cells::with_capacity(spans.len(), bytes.len());
     if let Ok(all) = simdutf8::basic::from_utf8(bytes) {
         for (i, &(a, b)) in spans.iter().enumerate() {
             let Some(s) = all.get(a..b) else {
@@ -427,7 +427,7 @@ fn cells_of(bytes: &[u8], spans: &[(usize, usize)]) -> Result<Vec<String>, usize
                 (0, Some(rest)) => rest,
                 _ => s,
             };
-            cells.push(s.to_string());
+            cells.push(s);
         }
         if cells.len() == spans.len() {
             return Ok(cells);
@@ -443,7 +443,7 @@ fn cells_of(bytes: &[u8], spans: &[(usize, usize)]) -> Result<Vec<String>, usize
             _ => field,
         };
         match simdutf8::basic::from_utf8(field) {
-            Ok(s) => cells.push(s.to_string()),
+            Ok(s) => cells.push(s),
             Err(_) => return Err(i),
         }
     }
@@ -726,7 +726,7 @@ mod tests {
         open(&p, &f, Some(b','), &Limits::DEFAULT)
             .expect("open")
             .map(|r| r.expect("row"))
-            .map(|r| (r.row, r.line, r.cells))
+            .map(|r| (r.row, r.line, r.cells.to_vec()))
             .collect()
     }
 

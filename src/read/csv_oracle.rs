@@ -298,7 +298,7 @@ impl Iterator for OracleRows {
                     }
                     if cells.len() == self.record.len() {
                         return Some(Ok(RawRow {
-                            cells,
+                            cells: cells.into(),
                             row: self.row,
                             line: Some(line as u32),
                             first_column: 1,
@@ -330,7 +330,7 @@ impl Iterator for OracleRows {
                     }
                 }
                 Some(Ok(RawRow {
-                    cells,
+                    cells: cells.into(),
                     row: self.row,
                     line: Some(line as u32),
                     first_column: 1,

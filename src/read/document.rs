@@ -968,7 +968,6 @@ pub fn read_tables(
         let above: Vec<&str> = rows[..last]
             .iter()
             .filter_map(|r| r.cells.iter().find(|c| !c.trim().is_empty()))
-            .map(String::as_str)
             .collect();
         let named = above
             .iter()
@@ -1042,17 +1041,18 @@ pub fn read_tables(
 fn prepare(rows: &mut Vec<RawRow>, mut last: usize, t: &DocTable, section: Option<SectionKey>) {
     let mut has_title = false;
     for r in rows.iter_mut().take(last) {
-        for c in &mut r.cells {
+        for i in 0..r.cells.len() {
+            let c = r.cells.get(i).unwrap_or_default();
             let (unit_title, domain) = split_title(c);
             if domain.is_some() {
-                *c = unit_title;
+                r.cells.set(i, &unit_title);
             } else if (c.contains("目录") || c.contains("目錄")) && section_of_heading(c).is_some()
             {
                 // "社会救助领域基层政务公开标准目录" names the domain (now in the section row),
                 // not a unit: the table reader would take it for the unit's title.
-                c.clear();
+                r.cells.set(i, "");
             }
-            has_title |= is_title(c);
+            has_title |= is_title(r.cells.get(i).unwrap_or_default());
         }
     }
     if let (false, Some(title)) = (has_title, &t.title) {
@@ -1060,7 +1060,7 @@ fn prepare(rows: &mut Vec<RawRow>, mut last: usize, t: &DocTable, section: Optio
             rows.insert(
                 0,
                 RawRow {
-                    cells: vec![split_title(title).0],
+                    cells: vec![split_title(title).0].into(),
                     row: 0,
                     line: None,
                     first_column: 1,
@@ -1075,7 +1075,7 @@ fn prepare(rows: &mut Vec<RawRow>, mut last: usize, t: &DocTable, section: Optio
         rows.insert(
             last + 1,
             RawRow {
-                cells: vec![key.display_name().to_string()],
+                cells: vec![key.display_name().to_string()].into(),
                 row: at,
                 line: None,
                 first_column: 1,

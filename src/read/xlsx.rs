@@ -875,9 +875,9 @@ fn rows_of(range: &Range<Data>, merged: &[Dimensions], shown: &Shown) -> Vec<Raw
                     continue;
                 };
                 let is_origin = (r, c) == m.start;
-                if let Some(cell) = row.cells.get_mut(ci as usize) {
+                if let Some(cell) = row.cells.get(ci as usize) {
                     if cell.is_empty() && !is_origin {
-                        cell.clone_from(&value);
+                        row.cells.set(ci as usize, &value);
                         if row.merged.len() <= ci as usize {
                             row.merged.resize(ci as usize + 1, false);
                         }

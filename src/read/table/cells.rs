@@ -4,6 +4,7 @@
 use crate::model::{Channel, Field};
 
 use super::header::Col;
+use super::Cells;
 
 /// Marks: set, unset, or text that is neither.
 pub(super) enum Mark<'a> {
@@ -44,8 +45,12 @@ pub(super) fn mark_in_row(cell: &str, hollow_is_empty: bool) -> Mark<'_> {
 }
 
 /// Whether a row marks with ● in any of its mark columns (see [`mark_in_row`]).
-pub(super) fn marks_with_dots(cols: &[Option<Col>], cells: &[String]) -> bool {
+pub(super) fn marks_with_dots<S: AsRef<str>>(
+    cols: &[Option<Col>],
+    cells: impl IntoIterator<Item = S>,
+) -> bool {
     cols.iter().zip(cells).any(|(c, v)| {
+        let v = v.as_ref();
         matches!(
             c,
             Some(
@@ -196,7 +201,7 @@ pub(super) enum Shift {
 
 /// A row whose values sit one column left (or right) of their columns: at least three
 /// columns find what they expect in their neighbour and at most one in themselves.
-pub(super) fn shifted(cols: &[Option<Col>], cells: &[String]) -> Option<Shift> {
+pub(super) fn shifted(cols: &[Option<Col>], cells: &Cells) -> Option<Shift> {
     let at = |j: Option<usize>, want: Looks| {
         j.and_then(|j| cells.get(j))
             .is_some_and(|v| looks(v) == Some(want))

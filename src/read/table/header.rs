@@ -449,7 +449,7 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
         if ok && last == i + 1 {
             if let Some(third) = rows.get(i + 2) {
                 let two = RawRow {
-                    cells: labels.clone(),
+                    cells: labels.clone().into(),
                     ..rows[i + 1].clone()
                 };
                 let triple = combine(&two, Some(third));

@@ -4,9 +4,11 @@
 //! and taking section rows ("社会救助领域") as the domain of the rows below.
 
 mod cells;
+mod cells_buf;
 mod header;
 mod rows;
 
+pub use cells_buf::Cells;
 pub use header::{column_fields, is_header_text, unit_from_file_stem, unit_from_title};
 pub use rows::{Layout, Order, Pending};
 
@@ -21,7 +23,7 @@ use crate::model::{Catalogue, Item, Loc, Section, Unit};
 /// text line where it starts.
 #[derive(Debug, Clone)]
 pub struct RawRow {
-    pub cells: Vec<String>,
+    pub cells: Cells,
     pub row: u32,
     pub line: Option<u32>,
     /// 1-based column number of `cells[0]` (spreadsheets whose used range starts right of A).

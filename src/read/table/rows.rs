@@ -2,6 +2,7 @@
 //! or item; continuation cells filled from the row above), and the conversion of an item row
 //! into an [`Item`], which runs on many rows at once.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
@@ -10,7 +11,7 @@ use crate::model::{Audience, Channel, Field, Item, Level, Loc, Mode, Note, Place
 
 use super::cells::*;
 use super::header::*;
-use super::{RawRow, RowItem};
+use super::{Cells, RawRow, RowItem};
 use crate::read::clean::clean_cell;
 use crate::read::codes;
 
@@ -327,10 +328,7 @@ impl Layout {
     /// The value of cell `i` as [`Layout::convert`] reads it (cleaned), without copying a
     /// clean cell.
     fn value<'a>(&self, r: &'a RawRow, i: Option<usize>) -> std::borrow::Cow<'a, str> {
-        let raw = i
-            .and_then(|i| r.cells.get(i))
-            .map(String::as_str)
-            .unwrap_or("");
+        let raw = i.and_then(|i| r.cells.get(i)).unwrap_or("");
         let raw = match raw.strip_prefix('\'') {
             Some(rest) if crate::formula::needs_neutralising(rest) => rest,
             _ => raw,
@@ -362,7 +360,7 @@ impl Layout {
     /// Convert one item row: clean and parse every cell. Independent of other rows, so rows
     /// are converted in parallel.
     pub fn convert(&self, p: Pending) -> (RowItem, Vec<Diagnostic>) {
-        let mut r = p.row;
+        let r = p.row;
         let first_col = self.first_col;
         let unknown_cols = &self.unknown_cols;
         let loc_of = |row: u32, col: u32, line: Option<u32>| self.loc(row, col, line);
@@ -379,9 +377,9 @@ impl Layout {
         // A ● seen so far in the row's mark cells (see `row_mark`).
         let mut saw_dot = false;
         for (i, col) in self.cols.iter().enumerate() {
-            // Each cell is taken, not copied: a clean cell (nearly all) becomes the value as is.
-            let raw_cell = r.cells.get_mut(i).map(std::mem::take).unwrap_or_default();
-            let raw = raw_cell.as_str();
+            // A clean cell (nearly all) is copied only where it becomes the item's own text.
+            let raw_cell = r.cells.get(i).unwrap_or_default();
+            let raw = raw_cell;
             let max_chars = self.max_cell_chars;
             if raw.len() > max_chars && raw.chars().count() > max_chars {
                 let mut d = Diagnostic::new(
@@ -441,12 +439,12 @@ impl Layout {
                     });
                 }
             }
-            let value = match cleaned {
-                Some(c) => c.text,
-                None => raw_cell,
+            let value: Cow<str> = match cleaned {
+                Some(c) => Cow::Owned(c.text),
+                None => Cow::Borrowed(raw_cell),
             };
             let value = if self.traditional && !value.is_ascii() {
-                to_simplified_text(&value)
+                Cow::Owned(to_simplified_text(&value))
             } else {
                 value
             };
@@ -468,11 +466,11 @@ impl Layout {
                             !value.is_empty() && !r.merged.get(i).copied().unwrap_or(false);
                     }
                     if let Some(slot) = item.text_mut(*f) {
-                        *slot = value;
+                        *slot = value.into_owned();
                     }
                     item.set_column(*f, column);
                 }
-                Col::Id => item.id = (!value.is_empty()).then_some(value),
+                Col::Id => item.id = (!value.is_empty()).then(|| value.into_owned()),
                 // Read by the sequential pass (see `Order::place`).
                 Col::Unit | Col::Domain => {}
                 Col::Channels => {
@@ -524,9 +522,9 @@ impl Layout {
                 }
                 Col::AudienceText => {
                     item.set_column(Field::Audience, column);
-                    audience_text = (!value.is_empty()).then_some(value);
+                    audience_text = (!value.is_empty()).then(|| value.into_owned());
                 }
-                Col::AudienceGroup => group_text = (!value.is_empty()).then_some(value),
+                Col::AudienceGroup => group_text = (!value.is_empty()).then(|| value.into_owned()),
                 Col::AudiencePublic
                 | Col::AudienceSpecific
                 | Col::ModeActive
@@ -688,7 +686,7 @@ impl Layout {
         &self,
         value: &'v str,
         i: usize,
-        cells: &[String],
+        cells: &Cells,
         saw_dot: &mut bool,
     ) -> Mark<'v> {
         // ●, ○ and ◯ all have 0x97 as their middle byte: other cells skip the dot logic.
@@ -701,7 +699,7 @@ impl Layout {
             && (*saw_dot
                 || marks_with_dots(
                     self.cols.get(i + 1..).unwrap_or_default(),
-                    cells.get(i + 1..).unwrap_or_default(),
+                    cells.iter().skip(i + 1),
                 ));
         mark_in_row(value, hollow_is_empty)
     }
@@ -720,11 +718,11 @@ impl Layout {
             let (before, rest) = batch.split_at_mut(k);
             let Some(row) = rest.first_mut() else { break };
             for (j, &i) in self.ditto_cols.iter().enumerate() {
-                let Some(cell) = row.row.cells.get_mut(i).filter(|c| is_ditto(c)) else {
+                if !row.row.cells.get(i).is_some_and(is_ditto) {
                     continue;
-                };
+                }
                 let above = match before.last() {
-                    Some(p) => p.row.cells.get(i).map(String::as_str).unwrap_or(""),
+                    Some(p) => p.row.cells.get(i).unwrap_or(""),
                     None => carry.get(j).map(String::as_str).unwrap_or(""),
                 };
                 // A mark under a blank mark is as blank; a text under nothing stays 同上 (an
@@ -741,7 +739,7 @@ impl Layout {
                     ))
                 );
                 if !above.is_empty() || mark {
-                    *cell = above.to_string();
+                    row.row.cells.set(i, above);
                     row.ditto.push(i);
                 }
             }
@@ -749,7 +747,8 @@ impl Layout {
         if let Some(last) = batch.last() {
             for (j, &i) in self.ditto_cols.iter().enumerate() {
                 if let (Some(kept), Some(cell)) = (carry.get_mut(j), last.row.cells.get(i)) {
-                    kept.clone_from(cell);
+                    kept.clear();
+                    kept.push_str(cell);
                 }
             }
         }
@@ -907,12 +906,11 @@ impl Order {
     fn fill(&mut self, layout: &Layout, mut r: RawRow) -> Pending {
         // 同上 under a 一级事项 is the group above, as a blank or merged cell is: not a group
         // named 同上.
-        if let Some(cell) = layout
+        if let Some(i) = layout
             .category_col
-            .and_then(|i| r.cells.get_mut(i))
-            .filter(|c| is_ditto(c))
+            .filter(|i| r.cells.get(*i).is_some_and(is_ditto))
         {
-            cell.clear();
+            r.cells.set(i, "");
         }
         let seq = layout.value(&r, layout.seq_col);
         let seq_blank = seq.is_empty();
@@ -1201,7 +1199,7 @@ fn has_colon(t: &str) -> bool {
 /// the parent row of a two-row header after a page break. Decided by what the row is — most of
 /// its texts are labels, or most name columns, and none is a mark — not by its words.
 /// `first` is the row's first text; most item rows are passed after looking at it alone.
-fn is_not_item(cells: &[String], first: &str) -> bool {
+fn is_not_item(cells: &Cells, first: &str) -> bool {
     if passes_as_item(first) {
         return false;
     }
