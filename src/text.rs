@@ -40,6 +40,7 @@ pub fn trim(s: &str) -> &str {
     let b = s.as_bytes();
     match b.first() {
         Some(&a) if !may_start_space(a, b.get(1).copied()) && !may_end_space(b) => s,
+        None => s,
         _ => s.trim(),
     }
 }
