@@ -140,12 +140,15 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
     }
     decisions::check_item(item, out);
     let active = item.mode.contains(&Mode::Active);
-    if active && !cites_other_statute(&item.basis) {
+    if active {
         let wd = p.max_working_days().filter(|n| *n > 20);
         let nd = p.max_natural_days().filter(|n| *n > 28);
+        // The basis's findings (a lookup by the whole 公开依据) only for a limit beyond 20
+        // working days: nearly every row's is within it.
         if let Some(msg) = wd
             .map(|n| format!("{n}个工作日"))
             .or_else(|| nd.map(|n| format!("{n}日")))
+            .filter(|_| !cites_other_statute(&item.basis))
         {
             out.push(
                 Diagnostic::new(
