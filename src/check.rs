@@ -175,7 +175,12 @@ impl Default for InOrder {
 impl Stream<'_> {
     /// The per-item rules of one row, before the configuration is applied.
     pub fn item(&self, r: &RowItem) -> Vec<Diagnostic> {
-        rules::item_diagnostics(&self.ctx, &r.item, &self.checks.ctx)
+        self.item_glanced(r, crate::model::Glanced::default())
+    }
+
+    /// [`Stream::item`] of a row converted by [`Layout::convert_glanced`](crate::read::table::Layout::convert_glanced).
+    pub fn item_glanced(&self, r: &RowItem, glanced: crate::model::Glanced) -> Vec<Diagnostic> {
+        rules::item_diagnostics_glanced(&self.ctx, &r.item, &self.checks.ctx, glanced)
     }
 
     /// The in-order checks of the next row, in row order.

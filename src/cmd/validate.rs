@@ -145,8 +145,8 @@ impl Checked {
                     let checked: Checked = chunk
                         .into_par_iter()
                         .map(|p| {
-                            let (r, mut read) = layout.convert(p);
-                            let mut d = per_item.item(&r);
+                            let (r, mut read, glanced) = layout.convert_glanced(p);
+                            let mut d = per_item.item_glanced(&r, glanced);
                             if !keep_excerpts {
                                 for x in read.iter_mut().chain(d.iter_mut()) {
                                     x.excerpt = None;

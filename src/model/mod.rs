@@ -117,6 +117,25 @@ impl fmt::Display for Field {
     }
 }
 
+/// The fields of an item whose text the reader's glance at its cell already proved clear of
+/// everything the hygiene rules report (no control character, no odd white space, fewer than
+/// 11 digits), handed to [`crate::rules::item_diagnostics_glanced`] so that the rules do not
+/// glance at the same text again. One bit per field; empty (nothing known) is always right.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Glanced(u16);
+
+impl Glanced {
+    pub fn set(&mut self, field: Field) {
+        self.0 |= 1 << field as usize;
+    }
+    pub fn unset(&mut self, field: Field) {
+        self.0 &= !(1 << field as usize);
+    }
+    pub fn has(self, field: Field) -> bool {
+        self.0 & (1 << field as usize) != 0
+    }
+}
+
 /// Where in a file a value was read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Place {

@@ -541,7 +541,12 @@ fn check_lengths(item: &Item, out: &mut Vec<Diagnostic>) {
 }
 
 /// Check an item's text for hygiene and privacy.
-pub(super) fn check_item(item: &Item, ctx: &super::Context, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_item(
+    item: &Item,
+    ctx: &super::Context,
+    glanced: crate::model::Glanced,
+    out: &mut Vec<Diagnostic>,
+) {
     if !item.notes.is_empty() {
         check_cells(item, out);
     }
@@ -566,6 +571,11 @@ pub(super) fn check_item(item: &Item, ctx: &super::Context, out: &mut Vec<Diagno
         .chain(std::iter::once((Field::Channels, channel_text.as_str())))
         .chain(item.audience_group().map(|g| (Field::Audience, g)));
     for (field, t) in texts {
+        // The reader's glance at the cell this text came from cleared it already.
+        if glanced.has(field) {
+            debug_assert!(surely_clean(t), "{field:?} glanced clear: {t:?}");
+            continue;
+        }
         // Nearly every text is cleared by one vector pass, the rest get the exact scan; a
         // long text a province repeats (the 公开依据) is judged once per distinct text.
         let seen = if field.repeats() && t.len() >= crate::memo::WORTH_BYTES {
@@ -769,6 +779,7 @@ mod tests {
                 format!("{}{c}", "公开".repeat(6)),
             ] {
                 assert!(!surely_clean(&t) || nothing_to_report(&t), "{t:?}");
+                assert_reader_glance_agrees(&t);
             }
         }
         for n in 0..40 {
@@ -780,8 +791,17 @@ mod tests {
                 assert!(!surely_clean(&t) || nothing_to_report(&t), "{t:?}");
                 // Cleared exactly while too few digits for a mobile number.
                 assert_eq!(surely_clean(&t), n < 11, "{t:?}");
+                assert_reader_glance_agrees(&t);
             }
         }
+    }
+
+    /// The reader's one pass ([`crate::read::clean::plain_glanced`]) says what `is_plain` says,
+    /// and clears for these rules (the rules then skip the text) only what they would clear.
+    fn assert_reader_glance_agrees(t: &str) {
+        let p = crate::read::clean::plain_glanced(t);
+        assert_eq!(p.plain, crate::read::clean::is_plain(t), "{t:?}");
+        assert!(!p.clear || surely_clean(t), "{t:?}");
     }
 
     proptest::proptest! {
@@ -790,6 +810,7 @@ mod tests {
             t in "[ a1中、《+\u{3000}\u{a0}\u{2002}\u{202e}\u{2067}\u{85}\u{1680}\u{1000}\u{10000}\t\r\n\u{1}\u{7f}-]{0,80}"
         ) {
             proptest::prop_assert!(!surely_clean(&t) || nothing_to_report(&t));
+            assert_reader_glance_agrees(&t);
         }
 
         #[test]

@@ -16,7 +16,7 @@ mod values;
 
 use crate::diag::Diagnostic;
 pub use crate::diag::Rule;
-use crate::model::{Catalogue, Item};
+use crate::model::{Catalogue, Glanced, Item};
 
 pub use crate::read::codes::*;
 pub use citations::*;
@@ -201,12 +201,24 @@ pub fn section_diagnostics(
 /// Every rule that looks at one item alone (with its catalogue's unit for context), with the
 /// item's `allow` applied. Pure, so rows can be checked in parallel.
 pub fn item_diagnostics(cat: &Catalogue, item: &Item, ctx: &Context) -> Vec<Diagnostic> {
+    item_diagnostics_glanced(cat, item, ctx, Glanced::default())
+}
+
+/// [`item_diagnostics`] of an item whose reader already glanced at some of its texts
+/// ([`Layout::convert_glanced`](crate::read::table::Layout::convert_glanced)): the hygiene
+/// rules skip those. The same diagnostics as [`item_diagnostics`].
+pub fn item_diagnostics_glanced(
+    cat: &Catalogue,
+    item: &Item,
+    ctx: &Context,
+    glanced: Glanced,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     required::check_item(item, &mut out);
     values::check_item(item, &mut out);
     citations::check_basis(item, &mut out);
     deadlines::check_item(cat, item, &mut out);
-    hygiene::check_item(item, ctx, &mut out);
+    hygiene::check_item(item, ctx, glanced, &mut out);
     structure::check_item(cat, item, &mut out);
     retain_allowed(item, &mut out, 0);
     out

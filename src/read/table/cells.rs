@@ -237,7 +237,7 @@ pub(super) fn shifted(cols: &[Option<Col>], cells: &Cells) -> Option<Shift> {
 
 thread_local! {
     static CHANNELS: crate::memo::Cache<Vec<Channel>> = Default::default();
-    pub(super) static PLAIN: crate::memo::Cache<bool> = Default::default();
+    pub(super) static PLAIN: crate::memo::Cache<crate::read::clean::Plain> = Default::default();
 }
 
 /// A 公开渠道和载体 cell parsed once per distinct text (a province has a few dozen).

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::domains::{self, SectionKey};
-use crate::model::{Audience, Channel, Field, Item, Level, Loc, Mode, Note, Place, Seen};
+use crate::model::{Audience, Channel, Field, Glanced, Item, Level, Loc, Mode, Note, Place, Seen};
 
 use super::cells::*;
 use super::header::*;
@@ -360,6 +360,14 @@ impl Layout {
     /// Convert one item row: clean and parse every cell. Independent of other rows, so rows
     /// are converted in parallel.
     pub fn convert(&self, p: Pending) -> (RowItem, Vec<Diagnostic>) {
+        let (row_item, diags, _) = self.convert_glanced(p);
+        (row_item, diags)
+    }
+
+    /// [`Layout::convert`], and the fields whose text the cleaning pass's glance proved clear
+    /// for the hygiene rules (see [`Glanced`]).
+    pub fn convert_glanced(&self, p: Pending) -> (RowItem, Vec<Diagnostic>, Glanced) {
+        let mut glanced = Glanced::default();
         let r = p.row;
         let first_col = self.first_col;
         let unknown_cols = &self.unknown_cols;
@@ -400,14 +408,21 @@ impl Layout {
                 _ => raw,
             };
             // The common case: nothing to clean, the cell becomes the value without a copy.
-            let fast = raw.len() == raw_cell.len()
-                && match col.and_then(col_field) {
+            let plain = if raw.len() == raw_cell.len() {
+                match col.and_then(col_field) {
                     // Long texts a province repeats are judged once per distinct text.
                     Some(f) if f.repeats() && raw.len() >= crate::memo::WORTH_BYTES => {
-                        *crate::memo::get(&PLAIN, raw, crate::read::clean::is_plain)
+                        *crate::memo::get(&PLAIN, raw, crate::read::clean::plain_glanced)
                     }
-                    _ => crate::read::clean::is_plain(raw),
-                };
+                    _ => crate::read::clean::plain_glanced(raw),
+                }
+            } else {
+                crate::read::clean::Plain {
+                    plain: false,
+                    clear: false,
+                }
+            };
+            let fast = plain.plain;
             let cleaned = (!fast).then(|| clean_cell(raw));
             // Fields record their column; a whole `Loc` is built only for a note.
             let column = first_col + i as u32;
@@ -448,6 +463,8 @@ impl Layout {
             } else {
                 value
             };
+            // The glance was at this very text: the rules need not glance again.
+            let glanced_clear = plain.clear && matches!(value, Cow::Borrowed(_));
             let Some(col) = col else {
                 if !value.is_empty() {
                     // Sorted by column: a lookup per cell, not a scan (400,000 columns).
@@ -467,6 +484,11 @@ impl Layout {
                     }
                     if let Some(slot) = item.text_mut(*f) {
                         *slot = value.into_owned();
+                    }
+                    if glanced_clear {
+                        glanced.set(*f);
+                    } else {
+                        glanced.unset(*f);
                     }
                     item.set_column(*f, column);
                 }
@@ -638,6 +660,9 @@ impl Layout {
             .loc_of(Field::Remarks)
             .map(std::borrow::Cow::into_owned);
         item.take_allows_from_remarks(remarks_loc.as_ref());
+        if !item.allow.is_empty() || !remarks_extra.is_empty() {
+            glanced.unset(Field::Remarks);
+        }
         if !remarks_extra.is_empty() {
             let extra = remarks_extra.join("；");
             item.remarks = if item.remarks.is_empty() {
@@ -649,12 +674,14 @@ impl Layout {
         if item.seq.is_empty() {
             if let Some(seq) = p.fill_seq {
                 item.seq = seq;
+                glanced.unset(Field::Seq);
             }
         }
         if item.category.is_empty() {
             if let Some(category) = p.fill_category {
                 // The cell itself stays the place: it is where a clerk would look.
                 item.category = category;
+                glanced.unset(Field::Category);
             } else if self.category_col.is_none() {
                 item.notes.push(Note {
                     seen: Seen::NoColumn,
@@ -664,9 +691,13 @@ impl Layout {
             }
         }
         // The outline numbering typed before a name ("一、政策文件") is layout, not the name.
-        for slot in [&mut item.category, &mut item.name] {
+        for (field, slot) in [
+            (Field::Category, &mut item.category),
+            (Field::Name, &mut item.name),
+        ] {
             if let Some(bare) = super::cells::item_name_without_numbering(slot) {
                 *slot = bare.to_string();
+                glanced.unset(field);
             }
         }
         let row_item = RowItem {
@@ -677,7 +708,7 @@ impl Layout {
             sloc: p.sloc,
             item,
         };
-        (row_item, diags)
+        (row_item, diags, glanced)
     }
 
     /// The mark in cell `i` of a row whose cells after `i` are still in `cells`: ○ is empty
@@ -1375,5 +1406,160 @@ mod tests {
             .map(|c| (c.unit.name.as_str(), c.item_count()))
             .collect();
         assert_eq!(units, vec![("甲镇", 5), ("乙镇", 2), ("丙镇", 1)]);
+    }
+
+    #[test]
+    fn the_rules_given_the_readers_glance_say_what_they_say_without_it() {
+        let file: Arc<str> = Arc::from("t.csv");
+        let row = |n: u32, cells: &[&str]| RawRow {
+            cells: cells.iter().copied().collect(),
+            row: n,
+            line: Some(n),
+            first_column: 1,
+            merged: Vec::new(),
+        };
+        let header = [
+            "序号",
+            "领域",
+            "一级事项",
+            "二级事项",
+            "公开内容（要素）",
+            "公开依据",
+            "公开时限",
+            "公开主体",
+            "公开渠道和载体",
+            "全社会",
+            "特定群众",
+            "主动",
+            "依申请公开",
+            "备注",
+        ];
+        // Clean cells, and cells whose text the reader changes or the rules report: stray
+        // spaces, HTML, a mobile number, an ID number, outline numbering, a continued
+        // 一级事项, a long repeated basis, exemptions in 备注.
+        let body: [[&str; 6]; 8] = [
+            [
+                "1",
+                "低保政策",
+                "申请条件",
+                "《社会救助暂行办法》（国务院令第649号）",
+                "实时",
+                "",
+            ],
+            [
+                "",
+                "",
+                "办理流程",
+                "《社会救助暂行办法》（国务院令第649号）",
+                "实时",
+                "",
+            ],
+            [
+                "2",
+                "一、救助标准",
+                "（一）补助标准",
+                " 《条例》",
+                "20个工作日内",
+                "",
+            ],
+            [
+                "3",
+                "名单",
+                "公示<br>名单",
+                "《条例》",
+                "20个工作日内",
+                "联系13812345678",
+            ],
+            [
+                "4",
+                "名单",
+                "身份",
+                "《条例》",
+                "30个工作日内",
+                "110105194912310029",
+            ],
+            [
+                "5",
+                "名单",
+                "全角　空格",
+                "《条例》",
+                "实时",
+                "允许GK402：法定",
+            ],
+            [
+                "6",
+                "名单",
+                "制表\t符",
+                &"《中华人民共和国政府信息公开条例》".repeat(3),
+                "实时",
+                "",
+            ],
+            [
+                "7",
+                "名单",
+                "控制\u{1}字符",
+                "《条例》",
+                "实时",
+                "备注1234567890123",
+            ],
+        ];
+        let mut rows = std::iter::once(row(1, &header))
+            .chain(body.iter().zip(2..).map(|(b, n)| {
+                let cells = [
+                    b[0],
+                    "社会救助",
+                    b[1],
+                    b[2],
+                    "名单",
+                    b[3],
+                    b[4],
+                    "民政办",
+                    "政府网站",
+                    "✓",
+                    "",
+                    "✓",
+                    "",
+                    b[5],
+                ];
+                row(n, &cells)
+            }))
+            .map(Ok)
+            .collect::<Vec<_>>()
+            .into_iter();
+        let (layout, rest, _) = Layout::start(
+            &file,
+            None,
+            &mut rows,
+            "默认",
+            &crate::limits::Limits::default(),
+        )
+        .unwrap_or_else(|_| panic!("no header"));
+        let mut order = Order::default();
+        let mut placed: Vec<Pending> = rest
+            .into_iter()
+            .chain(rows.flatten())
+            .filter_map(|r| order.place(&layout, r))
+            .collect();
+        layout.resolve_ditto(&mut placed, &mut Vec::new());
+        assert_eq!(placed.len(), body.len());
+        let cat = crate::model::Catalogue {
+            unit: Default::default(),
+            file: Arc::clone(&file),
+            sections: Vec::new(),
+            is_reference: false,
+        };
+        let ctx = crate::rules::Context {
+            today: crate::date::Date::parse("2026-12-01").unwrap_or_else(|| panic!("date")),
+        };
+        let mut skipped = 0;
+        for p in placed {
+            let (r, _, glanced) = layout.convert_glanced(p);
+            skipped += Field::ALL.iter().filter(|f| glanced.has(**f)).count();
+            let with = crate::rules::item_diagnostics_glanced(&cat, &r.item, &ctx, glanced);
+            let without = crate::rules::item_diagnostics(&cat, &r.item, &ctx);
+            assert_eq!(format!("{with:?}"), format!("{without:?}"), "{:?}", r.item);
+        }
+        // The clean texts were skipped: the glance is used.
+        assert!(skipped >= 20, "{skipped}");
     }
 }
