@@ -1076,7 +1076,8 @@ fn takes_ditto(c: Option<Col>) -> bool {
 
 /// "同上" (or 同上。, 同 上) alone in a cell.
 fn is_ditto(cell: &str) -> bool {
-    cell.len() <= 16
+    // 同上 is 6 bytes: a mark (✓ is 3) or a blank cell is told by its length alone.
+    (6..=16).contains(&cell.len())
         && matches!(
             crate::text::trim(cell).trim_end_matches('。'),
             "同上" | "同 上" | "同\u{3000}上"
