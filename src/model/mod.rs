@@ -197,6 +197,7 @@ pub enum Spot<'a> {
 /// the marked one, is only a pointer for diagnostics and is not kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Places {
+    // (The bits of `has` and of `Glanced` are one per field.)
     /// The column of each field, by `Field as usize`, where its bit in `has` is set.
     cols: [u32; Field::COUNT],
     has: u16,
@@ -209,6 +210,8 @@ enum Rest {
     Column(u32),
     At(Box<Loc>),
 }
+
+const _: () = assert!(Field::COUNT <= 16, "a field's bit fits a u16");
 
 impl Places {
     /// The place a field was last recorded at.
@@ -1020,7 +1023,6 @@ mod tests {
         for (i, f) in Field::ALL.iter().enumerate() {
             assert_eq!(*f as usize, i, "{f:?}");
         }
-        assert!(Field::COUNT <= 16, "the slots' bits fit the u16");
     }
 
     #[test]

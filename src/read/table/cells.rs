@@ -280,8 +280,8 @@ mod tests {
         }
         let cols = [Some(Col::AudiencePublic), Some(Col::AudienceSpecific), None];
         let row = |a: &str, b: &str, c: &str| [a.to_string(), b.to_string(), c.to_string()];
-        assert!(marks_with_dots(&cols, &row("●", "○", "")));
-        assert!(!marks_with_dots(&cols, &row("○", "", "●")));
+        assert!(marks_with_dots(&cols, row("●", "○", "")));
+        assert!(!marks_with_dots(&cols, row("○", "", "●")));
     }
 
     #[test]

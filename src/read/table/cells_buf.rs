@@ -241,7 +241,7 @@ b",
             ]
         );
         assert_eq!(c.iter().skip(3).collect::<Vec<_>>(), ["✓", "", "a\nb"]);
-        assert_eq!(c.iter().skip(9).next(), None);
+        assert_eq!(c.iter().nth(9), None);
         assert_eq!(format!("{c:?}"), format!("{texts:?}"));
         assert_eq!(Cells::from(texts.map(String::from).to_vec()), c);
         assert!(Cells::new().is_empty());

@@ -543,7 +543,7 @@ pub fn column_fields(rows: &[RawRow]) -> Option<(usize, Vec<Option<Field>>)> {
 /// names in Chinese, for a note that says so.
 pub(super) fn county_table(rows: &[RawRow]) -> Option<&'static str> {
     rows.iter().take(5).find_map(|r| {
-        let cells: Vec<String> = r.cells.iter().map(|c| header_key(c)).collect();
+        let cells: Vec<String> = r.cells.iter().map(header_key).collect();
         let has = |w: &str| cells.iter().any(|c| c == w);
         let domains = r
             .cells

@@ -845,7 +845,7 @@ impl Order {
         // A header repeated after a page break.
         if r.cells
             .iter()
-            .map(|c| crate::text::trim(c))
+            .map(crate::text::trim)
             .eq(layout.header_cells.iter().map(String::as_str))
         {
             return None;
