@@ -89,6 +89,9 @@ pub struct Order {
     /// as an item by itself (`passes_as_item`). Item rows repeat it (a 领域 written on every
     /// row).
     last_first: Option<(String, bool)>,
+    /// The last row passed over as a header with other wording: it may head a second table
+    /// with other columns, stacked below the first (see [`super::Stacked`]).
+    header_candidate: Option<RawRow>,
 }
 
 impl Layout {
@@ -322,6 +325,53 @@ impl Layout {
             rest,
             diags,
         ))
+    }
+
+    /// A header found again below the first, heading a second table stacked under it with
+    /// other columns (a domain's table pasted under another's, one with mark columns where
+    /// the other has words): the new layout, the rows read after its header, and its
+    /// diagnostics. `head` starts with the row passed over as a header with other wording and
+    /// holds the rows read after it (up to 30). `Err(head)` when the rows do not start a
+    /// header, or start one whose columns read as this one's (a header repeated with other
+    /// wording after a page break, which is passed over as before).
+    pub fn restart(
+        &self,
+        head: Vec<RawRow>,
+        limits: &crate::limits::Limits,
+    ) -> Result<(Layout, Vec<RawRow>, Vec<Diagnostic>), Vec<RawRow>> {
+        let n = head.len();
+        let mut rows = head.iter().cloned().map(Ok);
+        let started = Layout::start(
+            &self.file,
+            self.sheet.clone(),
+            &mut rows,
+            &self.default_unit,
+            limits,
+        );
+        let Ok((mut new, rest, mut diags)) = started else {
+            return Err(head);
+        };
+        // The header must be the rows at hand (one to three of them), not one further down.
+        if n - rest.len() > 3
+            || (new.cols == self.cols
+                && new.mark_channels == self.mark_channels
+                && new.first_col == self.first_col)
+        {
+            return Err(head);
+        }
+        if new.title_unit.is_none() {
+            new.title_unit = self.title_unit.clone();
+            new.title_full = self.title_full.clone();
+        }
+        if new.sheet_section.is_none() {
+            new.sheet_section = self.sheet_section.clone();
+            new.unplaced_raw = Arc::clone(&self.unplaced_raw);
+        }
+        if self.traditional {
+            // Said once per file.
+            diags.retain(|d| d.code != codes::TRADITIONAL_CONVERTED.code);
+        }
+        Ok((new, rest, diags))
     }
 
     /// The value of cell `i` as [`Layout::convert`] reads it (cleaned), without copying a
@@ -898,9 +948,25 @@ impl Order {
             }
         };
         if !passes && is_not_item(&r.cells, text) {
+            if is_header_like(text) {
+                self.header_candidate = Some(r);
+            }
             return None;
         }
         Some(self.fill(layout, r))
+    }
+
+    /// The row last passed over as a header with other wording, if any since the last call.
+    pub fn take_header_candidate(&mut self) -> Option<RawRow> {
+        self.header_candidate.take()
+    }
+
+    /// A new table starts below: continuation cells (序号, 一级事项, 领域) do not reach into
+    /// it; the section named above and the unit hold.
+    pub fn new_table(&mut self) {
+        (self.seq, self.category, self.domain) = (None, None, None);
+        self.last_first = None;
+        self.header_candidate = None;
     }
 
     /// Fill a row's blank continuation cells from the rows above and name its unit and
