@@ -388,7 +388,10 @@ impl Layout {
         let v = if crate::read::clean::is_plain(raw) {
             std::borrow::Cow::Borrowed(raw)
         } else {
-            std::borrow::Cow::Owned(clean_cell(raw).text)
+            // Only one-line values are read here (序号, 一级事项, 单位, 领域): a line break
+            // typed to wrap them is not part of the value.
+            let text = clean_cell(raw).text;
+            std::borrow::Cow::Owned(crate::text::join_wrapped(&text, false).unwrap_or(text))
         };
         if self.traditional && !v.is_ascii() {
             std::borrow::Cow::Owned(to_simplified_text(&v))
@@ -518,6 +521,18 @@ impl Layout {
                         item.seq_explicit =
                             !value.is_empty() && !r.merged.get(i).copied().unwrap_or(false);
                     }
+                    // A one-line value wrapped with Alt+Enter to fit the column reads as
+                    // one line (the outputs wrap it to their own width).
+                    let value = match f {
+                        Field::Seq
+                        | Field::Category
+                        | Field::Name
+                        | Field::Deadline
+                        | Field::Subject => {
+                            crate::text::join_wrapped(&value, *f == Field::Subject).unwrap_or(value)
+                        }
+                        _ => value,
+                    };
                     if let Some(slot) = item.text_mut(*f) {
                         *slot = value;
                     }
