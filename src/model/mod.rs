@@ -273,6 +273,16 @@ impl Level {
     /// Split a 公开层级 cell ("乡级、村级") into levels; "县乡两级", "县、乡、村三级" and the bare
     /// run "县乡村" name each level by its first character.
     pub fn parse_list(raw: &str) -> Vec<Level> {
+        // A checkbox list as WPS and Word templates print it ("☑乡级 □村级", "√县级 √乡级"):
+        // the ticked entries, each read as a cell of its own (no mark is left in them).
+        if channels::is_checkbox_list(raw) {
+            let mut out: Vec<Level> = channels::choices(raw)
+                .into_iter()
+                .flat_map(Level::parse_list)
+                .collect();
+            out.dedup();
+            return out;
+        }
         if let Some(joined) = unwrapped(raw) {
             let whole = Level::parse(&joined);
             if !matches!(whole, Level::Unknown(_)) {
@@ -931,6 +941,20 @@ mod tests {
         ] {
             assert!(!Audience::names_a_group(other), "{other}");
         }
+    }
+
+    #[test]
+    fn levels_written_as_a_checkbox_list_are_the_ticked_ones() {
+        assert_eq!(Level::parse_list("☑乡级 □村级"), [Level::Town]);
+        assert_eq!(
+            Level::parse_list("√县级 □乡级 √村级"),
+            [Level::County, Level::Village]
+        );
+        assert_eq!(
+            Level::parse_list("■县乡两级□村级"),
+            [Level::County, Level::Town]
+        );
+        assert_eq!(Level::parse_list("□县级 □乡级"), []);
     }
 
     #[test]
