@@ -271,3 +271,26 @@ fn a_header_repeated_with_other_wording_for_the_same_columns_is_still_passed_ove
         ["低保政策文件", "低保对象名单", "低保资金", "低保审批"]
     );
 }
+
+#[test]
+fn a_file_of_nothing_but_alternating_headers_is_read_within_budget() {
+    // 20,000 rows, each a header whose columns differ from the row above (the order of two
+    // columns swapped): every one starts a new table. Each is looked at with the three rows
+    // after it, no more, so the file is read a few times over, not thirty (200,000 such rows:
+    // 3.9 s and 18 MB in a release build, against 0.4 s for 200,000 item rows).
+    let rows = stacked_rows();
+    let a = rows[1].join(",");
+    let mut swapped = rows[1].clone();
+    swapped.swap(3, 4);
+    let b = swapped.join(",");
+    let mut text = String::with_capacity(20_000 * (a.len() + 1));
+    for k in 0..20_000 {
+        text.push_str(if k % 2 == 0 { &a } else { &b });
+        text.push('\n');
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("headers.csv"), text).expect("write");
+    let out = gkml_bounded_in(dir.path(), &["validate", "headers.csv", "--format", "json"]);
+    let report = json(&out);
+    assert_eq!(report["summary"]["items"], 0, "{report:#}");
+}

@@ -169,7 +169,7 @@ pub fn read_rows_with(
 
 /// The rows after a table's header, as the sequential pass reads them: those read ahead
 /// first, then the reader's. When the pass passes over a row as a header with other wording,
-/// [`Stacked::restart`] reads on to see whether it heads a second table with other columns
+/// [`Stacked::restart`] reads three rows on to see whether it heads a second table with other columns
 /// stacked below the first (one sheet or CSV holding several domains' tables, each with its
 /// own header): from there the rows are read with the new header's layout.
 pub struct Stacked<'a, I: Iterator<Item = Result<RawRow, Diagnostic>>> {
@@ -207,9 +207,12 @@ impl<'a, I: Iterator<Item = Result<RawRow, Diagnostic>>> Stacked<'a, I> {
         if self.quiet > 0 {
             return None;
         }
+        // A header is at most three rows (and the row of column numbers under it): the
+        // candidate and three more rows are all that is looked at, so a file of nothing but
+        // header-like rows is read a few times over, not thirty.
         let mut head = vec![candidate];
         let mut stopped = None;
-        while head.len() < 30 {
+        while head.len() < 4 {
             match self.pull() {
                 Some(Ok(r)) => head.push(r),
                 Some(Err(d)) => {

@@ -331,7 +331,7 @@ impl Layout {
     /// other columns (a domain's table pasted under another's, one with mark columns where
     /// the other has words): the new layout, the rows read after its header, and its
     /// diagnostics. `head` starts with the row passed over as a header with other wording and
-    /// holds the rows read after it (up to 30). `Err(head)` when the rows do not start a
+    /// holds the rows read after it (three). `Err(head)` when the rows do not start a
     /// header, or start one whose columns read as this one's (a header repeated with other
     /// wording after a page break, which is passed over as before).
     pub fn restart(
