@@ -974,3 +974,89 @@ fn value_words_at_the_foot_of_a_three_row_header_are_mark_columns() {
         .collect();
     assert_eq!(got, ["低保审核确认 [Public] [Active]"]);
 }
+
+/// The mode or the channels of an item, as the tests below compare them.
+fn mode_and_channels(cats: &[Catalogue]) -> Vec<String> {
+    items(cats)
+        .into_iter()
+        .map(|(_, i)| {
+            let ch = gkml::model::ChannelList(&i.channels);
+            format!("{} {:?} {ch}", i.name, i.mode)
+        })
+        .collect()
+}
+
+/// Older catalogues write 公开方式, 公开形式, 公开属性, 公开类别 or 发布方式 over the mode in
+/// one table and over the channels in another: the column's values decide (more than half of
+/// its non-blank cells), not the word. 公开方式 holding 政府网站、公告栏 beside 公开属性 holding
+/// 主动公开 was read as two mode columns, the channels missing (GK006).
+#[test]
+fn old_mode_words_over_channel_values_are_the_channels_and_the_other_way_round() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let tables = [
+        (
+            "方式为渠道.csv",
+            "序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开方式,公开属性,公开对象",
+            ["政府网站、公告栏", "主动公开"],
+            ["政府网站", "依申请公开"],
+        ),
+        (
+            "形式为方式.csv",
+            "序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,发布方式,公开形式,公开对象",
+            ["政府网站、公告栏", "主动公开"],
+            ["政府网站", "依申请公开"],
+        ),
+        (
+            "类别为方式.csv",
+            "序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开类别,公开对象",
+            ["政府网站、公告栏", "主动"],
+            ["政府网站", "依申请"],
+        ),
+        (
+            "方式在前.csv",
+            "序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开属性,公开方式,公开对象",
+            ["主动公开", "政府网站、公告栏"],
+            ["依申请公开", "政府网站"],
+        ),
+    ];
+    for (name, header, first, second) in tables {
+        let text = format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n{header}\n\
+             1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,{},{},全社会\n\
+             社会救助领域\n\
+             2,最低生活保障,低保档案查阅,档案,{BASIS},收到申请之日起20个工作日内,乐昌镇人民政府,{},{},特定群众\n",
+            first[0], first[1], second[0], second[1]
+        );
+        let (cats, diags) = read(&csv(dir.path(), name, &text));
+        assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
+        assert_eq!(
+            mode_and_channels(&cats),
+            [
+                "低保对象认定 [Active] 政府网站、社区/企事业单位/村公示栏（电子屏）",
+                "低保档案查阅 [OnRequest] 政府网站"
+            ],
+            "{name}"
+        );
+        // 公开类别 over modes is not the 一级事项.
+        assert!(
+            items(&cats).iter().all(|(_, i)| i.category == "最低生活保障"),
+            "{name}"
+        );
+    }
+    // A column of neither keeps the header's reading: 公开方式 stays the mode, and its
+    // unreadable words are reported as before.
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\n\
+         序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开方式,公开对象\n\
+         1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,按需,全社会\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "都不是.csv", &text));
+    assert_eq!(items(&cats).len(), 1);
+    assert!(
+        diags.iter().all(|d| d.code.starts_with("GK2")),
+        "{:?}",
+        codes(&diags)
+    );
+    assert!(!diags.is_empty());
+}
+

@@ -255,6 +255,62 @@ fn is_parent_key(k: &str) -> bool {
     )
 }
 
+/// Whether a header label is one of the words older catalogues use for the mode or for the
+/// channels alike (公开方式, 公开形式, 公开属性, 公开类别, 公开类型, 发布方式, 发布形式), with or
+/// without a qualifier: its column's values decide which it is.
+fn mode_or_channels_label(label: &str) -> bool {
+    let k = header_key(label);
+    let bare = without_qualifiers(&k);
+    let bare = if bare.is_empty() { k } else { bare };
+    matches!(
+        bare.as_str(),
+        "公开方式" | "公开形式" | "公开属性" | "公开类别" | "公开类型" | "发布方式" | "发布形式"
+    )
+}
+
+/// What the cells of column `i` in the rows below a header hold, when more than half of its
+/// non-blank cells agree: the mode (主动公开, 依申请公开) or channels (政府网站、公告栏). Rows
+/// holding one text across the row (a section row, a note) are not counted. `None` when
+/// neither has the majority: the header's word then decides.
+fn mode_or_channels_by_values(body: &[RawRow], i: usize) -> Option<Col> {
+    use crate::model::{Channel, Mode};
+    let (mut filled, mut modes, mut channels) = (0usize, 0usize, 0usize);
+    for r in body {
+        let Some(v) = r.cells.get(i).map(|c| crate::text::trim(c)) else {
+            continue;
+        };
+        if v.is_empty() {
+            continue;
+        }
+        let one_text = r
+            .cells
+            .iter()
+            .map(|c| crate::text::trim(c))
+            .all(|c| c.is_empty() || c == v);
+        if one_text {
+            continue;
+        }
+        filled += 1;
+        let simplified = fast2s::convert(v);
+        let listed = Mode::parse_list(&simplified);
+        if !listed.is_empty() && listed.iter().all(|m| !matches!(m, Mode::Unknown(_))) {
+            modes += 1;
+        } else if Channel::parse_list(&simplified)
+            .iter()
+            .any(|c| matches!(c, Channel::Known(_)))
+        {
+            channels += 1;
+        }
+    }
+    if modes * 2 > filled {
+        Some(Col::ModeText)
+    } else if channels * 2 > filled {
+        Some(Col::Channels)
+    } else {
+        None
+    }
+}
+
 /// The header columns that the template requires, as (what is needed, satisfied-by).
 pub(super) const REQUIRED: [(&str, &[Col]); 8] = [
     ("二级事项", &[Col::Text(Field::Name)]),
@@ -478,7 +534,18 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                 .map(|c| c.trim())
                 .find(|c| title_domain(c).is_some())
                 .map(str::to_string);
-            let mut cols = first_of_each_field(labels.iter().map(|l| classify(l)).collect());
+            let mut cols: Vec<Option<Col>> = labels.iter().map(|l| classify(l)).collect();
+            // 公开方式, 公开形式, 公开属性, 公开类别, 发布方式: older catalogues write the mode
+            // under these words, or the channels. The column's values say which.
+            let body = rows.get(last + 1..).unwrap_or_default();
+            for (i, (c, label)) in cols.iter_mut().zip(&labels).enumerate() {
+                if mode_or_channels_label(label) {
+                    if let Some(by_values) = mode_or_channels_by_values(body, i) {
+                        *c = Some(by_values);
+                    }
+                }
+            }
+            let mut cols = first_of_each_field(cols);
             if last > i {
                 // A sub-column under the channels parent is a channel's mark column even when
                 // its label is a local channel the template does not list (村村响).
