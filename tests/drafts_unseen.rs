@@ -1060,3 +1060,36 @@ fn old_mode_words_over_channel_values_are_the_channels_and_the_other_way_round()
     assert!(!diags.is_empty());
 }
 
+/// A township's list names the office that discloses under 责任科室, 承办单位, 实施主体 or
+/// 公开单位, with no 公开主体 column: that column is the 公开主体 (it was missing, GK006, and
+/// the table was not read). Where a 公开主体 column is there too it wins, wherever it stands:
+/// 责任单位 before it goes to 备注 (GK009) and 公开单位 stays the unit.
+#[test]
+fn the_responsible_office_is_the_subject_only_without_a_subject_column() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for word in ["责任科室", "承办单位", "实施主体", "公开单位", "责任单位"] {
+        let text = format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,一级事项,二级事项,公开内容,公开依据,公开时限,{word},公开渠道,公开对象,公开方式\n\
+             1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,社会事务办,政府网站,全社会,主动\n"
+        );
+        let (cats, diags) = read(&csv(dir.path(), &format!("{word}.csv"), &text));
+        assert!(diags.is_empty(), "{word}: {:?}", codes(&diags));
+        let got = items(&cats);
+        assert_eq!(got.len(), 1, "{word}");
+        assert_eq!(got[0].1.subject, "社会事务办", "{word}");
+        assert_eq!(cats[0].unit.name, "乐昌镇", "{word}");
+    }
+    // With a 公开主体 column, the others stay as they were.
+    let text = format!(
+        "序号,公开单位,一级事项,二级事项,公开内容,公开依据,公开时限,责任单位,公开主体,公开渠道,公开对象,公开方式\n\
+         社会救助领域\n\
+         1,乐昌镇,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,社会事务办,乐昌镇人民政府,政府网站,全社会,主动\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "全县.csv", &text));
+    assert_eq!(codes(&diags), ["GK009@H1"]);
+    let got = items(&cats);
+    assert_eq!(got[0].1.subject, "乐昌镇人民政府");
+    assert_eq!(got[0].1.remarks, "责任单位：社会事务办");
+    assert_eq!(cats[0].unit.name, "乐昌镇");
+}

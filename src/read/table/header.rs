@@ -255,6 +255,61 @@ fn is_parent_key(k: &str) -> bool {
     )
 }
 
+/// Words for the office that discloses that name no column by themselves: the 公开主体 of a
+/// table that has no column for it (a township's own list: 责任科室, 承办单位; 公开单位 is
+/// otherwise the 单位 of a county-wide table).
+const SUBJECT_IF_NONE: [&str; 8] = [
+    "公开单位",
+    "责任科室",
+    "责任股室",
+    "责任处室",
+    "承办单位",
+    "承办科室",
+    "承办部门",
+    "经办科室",
+];
+
+/// Words read as the 公开主体 that give way to a column headed 公开主体 (主体, 责任主体,
+/// 发布机关 …) wherever it stands.
+const SUBJECT_SECOND: [&str; 3] = ["责任单位", "责任部门", "实施主体"];
+
+/// The 公开主体 of a header: a column headed 公开主体 wins over 责任单位, 责任部门 and
+/// 实施主体, which then go to 备注 like any other column (the first of them is the 公开主体
+/// otherwise); a table with none of these takes the first column headed 责任科室, 承办单位,
+/// 公开单位 … as its 公开主体.
+fn prefer_subject(cols: &mut [Option<Col>], labels: &[String]) {
+    let bare = |l: &str| {
+        let k = header_key(l);
+        let b = without_qualifiers(&k);
+        if b.is_empty() {
+            k
+        } else {
+            b
+        }
+    };
+    let subject = Some(Col::Text(Field::Subject));
+    let second = |l: &str| SUBJECT_SECOND.contains(&bare(l).as_str());
+    if cols
+        .iter()
+        .zip(labels)
+        .any(|(c, l)| *c == subject && !second(l))
+    {
+        for (c, l) in cols.iter_mut().zip(labels) {
+            if *c == subject && second(l) {
+                *c = None;
+            }
+        }
+    } else if !cols.contains(&subject) {
+        if let Some((c, _)) = cols
+            .iter_mut()
+            .zip(labels)
+            .find(|(_, l)| SUBJECT_IF_NONE.contains(&bare(l).as_str()))
+        {
+            *c = subject;
+        }
+    }
+}
+
 /// Whether a header label is one of the words older catalogues use for the mode or for the
 /// channels alike (公开方式, 公开形式, 公开属性, 公开类别, 公开类型, 发布方式, 发布形式), with or
 /// without a qualifier: its column's values decide which it is.
@@ -545,6 +600,7 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                     }
                 }
             }
+            prefer_subject(&mut cols, &labels);
             let mut cols = first_of_each_field(cols);
             if last > i {
                 // A sub-column under the channels parent is a channel's mark column even when
