@@ -1093,3 +1093,39 @@ fn the_responsible_office_is_the_subject_only_without_a_subject_column() {
     assert_eq!(got[0].1.remarks, "责任单位：社会事务办");
     assert_eq!(cats[0].unit.name, "乐昌镇");
 }
+
+/// Header cells typed with spaces between the characters (公 开 主 体), full-width spaces, or
+/// wrapped with line breaks to fit a narrow column (公开\n时限, 特定\n群众, 政府\n网站), as
+/// Word and WPS tables are laid out: each reads as its words, parents and sub-columns included.
+#[test]
+fn spaced_and_wrapped_header_words_read_as_their_words() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\n\
+         序 号,\"公开\n事项\",,\"公开内容\n（要素）\",公开\u{3000}依据,公开 时限,公 开 主 体,\"公开渠道\n和载体\",,\"公 开\n对 象\",,公开　方式,,公 开 层 级,\n\
+         ,一级 事项,\"二级\n事项\",,,,,\"政府\n网站\",公 示 栏,全 社 会,\"特定\n群众\",主 动,\"依申请\n公开\",乡 级,\"村\n级\"\n\
+         1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,√,√,√,,√,,√,√\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(s, i)| {
+            format!(
+                "{s}/{}/{}/{}/{} {:?} {:?} {:?} {}",
+                i.category,
+                i.name,
+                i.deadline,
+                i.subject,
+                i.audience,
+                i.mode,
+                i.levels,
+                gkml::model::ChannelList(&i.channels)
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        ["社会救助/最低生活保障/低保对象认定/信息形成或者变更之日起20个工作日内/乐昌镇人民政府 [Public] [Active] [Town, Village] 政府网站、社区/企事业单位/村公示栏（电子屏）"]
+    );
+}

@@ -1055,9 +1055,11 @@ fn is_ditto(cell: &str) -> bool {
         )
 }
 
-/// The channel a mark column's label names, read as Simplified.
+/// The channel a mark column's label names, read as Simplified and without the spaces and
+/// line breaks a header cell is typed or wrapped with (政府⏎网站, 公 示 栏).
 fn mark_channel(label: &str) -> Channel {
-    Channel::parse(&crate::domains::to_simplified(label))
+    let joined: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+    Channel::parse(&crate::domains::to_simplified(&joined))
 }
 
 /// The section of rows that name none, in a table with no domain anywhere.
