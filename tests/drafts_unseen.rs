@@ -1129,3 +1129,34 @@ fn spaced_and_wrapped_header_words_read_as_their_words() {
         ["社会救助/最低生活保障/低保对象认定/信息形成或者变更之日起20个工作日内/乐昌镇人民政府 [Public] [Active] [Town, Village] 政府网站、社区/企事业单位/村公示栏（电子屏）"]
     );
 }
+
+/// The level columns headed as county and township catalogues write them — 县（市、区）级,
+/// 乡镇（街道）级, 村（社区）, and 区级, 镇街级 in a district's — in a one-row header or under a
+/// 公开层级 parent: each is that level's mark column, not an unknown column whose ticks went to
+/// 备注.
+#[test]
+fn level_columns_headed_with_their_alternatives_are_level_marks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lead = "序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式";
+    let body = format!(
+        "1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,全社会,主动"
+    );
+    for (name, header) in [
+        ("一行.csv", format!("{lead},县（市、区）级,乡镇（街道）级,村（社区）")),
+        ("无级字.csv", format!("{lead},县(市、区),乡镇(街道),村(社区)")),
+        ("区.csv", format!("{lead},区级,镇街级,村级")),
+        (
+            "两行.csv",
+            format!("{lead},公开层级,,\n,,,,,,,,,,县（市、区）,乡镇（街道）,村（社区）"),
+        ),
+    ] {
+        let text = format!("乐昌镇社会救助领域基层政务公开标准目录\n{header}\n{body},,√,√\n");
+        let (cats, diags) = read(&csv(dir.path(), name, &text));
+        assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
+        let got: Vec<String> = items(&cats)
+            .into_iter()
+            .map(|(_, i)| format!("{:?} {}", i.levels, i.remarks))
+            .collect();
+        assert_eq!(got, ["[Town, Village] "], "{name}");
+    }
+}

@@ -209,8 +209,25 @@ fn exact(k: &str) -> Option<Col> {
         "村级" | "村(居)级" | "村(社区)级" => Col::Level(2),
         "备注" | "remarks" => Col::Text(Field::Remarks),
         "id" => Col::Id,
-        _ => return channel_label(k).then_some(Col::ChannelMark),
+        _ => return level_label(k).or_else(|| channel_label(k).then_some(Col::ChannelMark)),
     })
+}
+
+/// A level's mark column written with its alternatives or another word for the level, as
+/// county and township catalogues head them: 县(市、区), 县(市、区)级, 乡镇(街道), 乡镇(街道)级,
+/// 村(社区), 区级, 镇级, 镇街级. Only a label ending in 级 or holding a bracket: 乡镇 or 社区
+/// alone may head another column (a county table's 乡镇).
+fn level_label(k: &str) -> Option<Col> {
+    use crate::model::Level;
+    if !k.ends_with('级') && !k.contains('(') {
+        return None;
+    }
+    match Level::parse(k) {
+        Level::County => Some(Col::Level(0)),
+        Level::Town => Some(Col::Level(1)),
+        Level::Village => Some(Col::Level(2)),
+        Level::Unknown(_) => None,
+    }
 }
 
 /// Whether a header label names one channel (政府网站, 两微一端, 其他…): the label of a mark
