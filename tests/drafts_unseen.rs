@@ -1160,3 +1160,66 @@ fn level_columns_headed_with_their_alternatives_are_level_marks() {
         assert_eq!(got, ["[Town, Village] "], "{name}");
     }
 }
+
+/// Parents that are not the template's words — 公开范围 over 全社会 | 特定群体, 公开形式 over
+/// 主动 | 依申请, 适用层级 over 县级 | 乡级, 发布渠道 over 政府网站 | 公告栏 | 村村响 — merged
+/// (written once over the first column) or repeated over each column, and 公开 over 对象 |
+/// 方式 whose words name a column only together: each sub-column is what parent and child say.
+/// The first sub-column was read as the parent's text column (公开范围 holding ✓).
+#[test]
+fn parent_words_over_value_columns_decide_with_the_child_merged_or_repeated() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lead = "序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体";
+    let body = format!(
+        "1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府"
+    );
+    let blanks = ",".repeat(7);
+    let tables = [
+        (
+            "合并.csv",
+            format!(
+                "{lead},发布渠道,,,公开范围,,公开形式,,适用层级,\n\
+                 {blanks}政府网站,公告栏,村村响,全社会,特定群体,主动,依申请,县级,乡级\n\
+                 {body},√,√,√,√,,√,,,√\n"
+            ),
+        ),
+        (
+            "重复.csv",
+            format!(
+                "{lead},公开途径,公开途径,公开途径,公开范围,公开范围,公开属性,公开属性,公开层次,公开层次\n\
+                 {blanks}政府网站,公告栏,村村响,全社会,特定群体,主动,依申请,县级,乡级\n\
+                 {body},√,√,√,√,,√,,,√\n"
+            ),
+        ),
+        (
+            "合写.csv",
+            format!(
+                "{lead},公开渠道,,,公开,,,\n\
+                 {blanks}政府网站,公告栏,村村响,对象,方式,层级\n\
+                 {body},√,√,√,全社会,主动,乡级\n"
+            ),
+        ),
+    ];
+    for (name, text) in tables {
+        let text = format!("乐昌镇社会救助领域基层政务公开标准目录\n{text}");
+        let (cats, diags) = read(&csv(dir.path(), name, &text));
+        assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
+        let got: Vec<String> = items(&cats)
+            .into_iter()
+            .map(|(_, i)| {
+                format!(
+                    "{:?} {:?} {:?} {}",
+                    i.audience,
+                    i.mode,
+                    i.levels,
+                    gkml::model::ChannelList(&i.channels)
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            ["[Public] [Active] [Town] 政府网站、社区/企事业单位/村公示栏（电子屏）、其他（村村响）"],
+            "{name}"
+        );
+    }
+}

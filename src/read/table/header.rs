@@ -455,7 +455,18 @@ pub(super) fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
                 let (top, sub) = (reading(t), reading(s));
                 top == (None, false) && sub != (None, false)
             };
-            let label = if !s.is_empty() && (under_parent || (!t.is_empty() && under_other())) {
+            // A parent whose words make a column only with its child's (公开 over 对象, 方式):
+            // the two read together, when that names another column than the parent alone.
+            if !s.is_empty() && (t.is_empty() || t == parent) && reading(s) == (None, false) {
+                let joined = format!("{parent}{s}");
+                let col = classify(&joined);
+                if col.is_some() && col != classify(parent) {
+                    return joined;
+                }
+            }
+            let label = if !s.is_empty()
+                && (under_parent || (!t.is_empty() && under_other()) || owns_child(parent, s))
+            {
                 s
             } else {
                 t
@@ -463,6 +474,38 @@ pub(super) fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
             label.to_string()
         })
         .collect()
+}
+
+/// Whether a top cell that names a column of values (公开范围, 发布渠道, 公开形式, 适用层级 —
+/// words that are not the template's parents) is the parent of the sub cell below it: the
+/// sub cell names one of its values (全社会, 主动, 县级) or a channel. A parent repeated over
+/// each of its columns, or written once over the first, reads as a merged one.
+fn owns_child(parent: &str, child: &str) -> bool {
+    if child.is_empty() || parent.is_empty() {
+        return false;
+    }
+    let channel = classify(child) == Some(Col::ChannelMark);
+    child_mark_col(parent, child).is_some()
+        || (channels_parent(parent) && channel)
+        // A local channel (村村响) under a repeated 公开途径.
+        || (classify(parent) == Some(Col::Channels) && reading(child) == (None, false))
+}
+
+/// Whether a parent's words name the channels (公开渠道, 发布渠道, 公开途径), or may name them
+/// (公开方式, 公开形式: their children say which).
+fn channels_parent(parent: &str) -> bool {
+    classify(parent) == Some(Col::Channels) || mode_or_channels_label(parent)
+}
+
+/// Whether a parent's words name a field whose values may each have a mark column: 公开对象,
+/// 公开方式, 公开层级 and their other words (公开范围, 公开形式, 公开属性, 适用层级).
+fn values_parent(parent: &str) -> bool {
+    is_parent(parent)
+        || mode_or_channels_label(parent)
+        || matches!(
+            classify(parent),
+            Some(Col::AudienceText | Col::ModeText | Col::LevelsText)
+        )
 }
 
 pub(super) fn score(labels: &[String]) -> (usize, bool) {
@@ -498,9 +541,18 @@ fn first_of_each_field(mut cols: Vec<Option<Col>>) -> Vec<Option<Col>> {
 /// A child of a two-row header under a 公开对象, 公开方式 or 公开层级 parent, as
 /// [`value_mark_col`] reads it.
 fn child_mark_col(parent: &str, child: &str) -> Option<Col> {
-    (!child.is_empty() && is_parent(parent))
-        .then(|| value_mark_col(classify(parent), child))
-        .flatten()
+    if child.is_empty() || !values_parent(parent) {
+        return None;
+    }
+    let words: String = child.chars().filter(|c| !c.is_whitespace()).collect();
+    // 公开形式 over 主动 | 依申请: the mode's words.
+    let field = match classify(parent) {
+        Some(Col::Channels | Col::Text(_)) | None if mode_or_channels_label(parent) => {
+            Some(Col::ModeText)
+        }
+        c => c,
+    };
+    value_mark_col(field, &words)
 }
 
 /// The mark column a child label names under a 公开对象, 公开方式 or 公开层级 parent, read as
@@ -539,7 +591,7 @@ fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
     header_columns(top, Some(sub))
         .into_iter()
         .map(|(_, parent, s)| {
-            !s.is_empty() && is_parent(parent) && classify(parent) == Some(Col::Channels)
+            !s.is_empty() && classify(parent) == Some(Col::Channels)
         })
         .collect()
 }
