@@ -1223,3 +1223,55 @@ fn parent_words_over_value_columns_decide_with_the_child_merged_or_repeated() {
         );
     }
 }
+
+/// A 是否主动公开 column (是 / 否, √ / ×, or the mode written out) is the mode: 是 主动, 否
+/// 依申请公开, a blank or a dash nothing (GK2xx reports the missing mode as for any item).
+#[test]
+fn a_whether_proactive_column_reads_yes_as_active_and_no_as_on_request() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let row = |name: &str, deadline: &str, yes: &str| {
+        format!("{name},{name}的内容,{BASIS},{deadline},乐昌镇人民政府,政府网站,全社会,{yes}")
+    };
+    let active = "信息形成或者变更之日起20个工作日内";
+    let asked = "收到申请之日起20个工作日内";
+    for label in ["是否主动公开", "主动公开（是/否）"] {
+        let text = format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开对象,{label}\n\
+             1,最低生活保障,{}\n,,{}\n,,{}\n,,{}\n,,{}\n",
+            row("低保对象认定", active, "是"),
+            row("低保档案查阅", asked, "否"),
+            row("低保金发放", active, "√"),
+            row("低保复核", asked, "×"),
+            row("低保政策", active, "主动公开"),
+        );
+        let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+        assert!(diags.is_empty(), "{label}: {:?}", codes(&diags));
+        let got: Vec<String> = items(&cats)
+            .into_iter()
+            .map(|(_, i)| format!("{} {:?}", i.name, i.mode))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "低保对象认定 [Active]",
+                "低保档案查阅 [OnRequest]",
+                "低保金发放 [Active]",
+                "低保复核 [OnRequest]",
+                "低保政策 [Active]"
+            ],
+            "{label}"
+        );
+    }
+    // A dash says nothing: the mode is missing, as in a blank 公开方式 cell.
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\n\
+         序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开对象,是否主动公开\n\
+         1,最低生活保障,{}\n",
+        row("低保对象认定", active, "—"),
+    );
+    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    assert!(items(&cats)[0].1.mode.is_empty());
+    assert_eq!(diags.len(), 1, "{:?}", codes(&diags));
+    assert!(codes(&diags)[0].ends_with("@J3"), "{:?}", codes(&diags));
+}

@@ -23,6 +23,8 @@ pub(super) enum Col {
     ModeActive,
     ModeRequest,
     ModeText,
+    /// 是否主动公开: 是 is 主动, 否 is 依申请公开.
+    ModeActiveYesNo,
     LevelsText,
     Level(u8),
     /// One channel's mark column under a merged 公开渠道和载体 parent: the channel is the
@@ -203,6 +205,9 @@ fn exact(k: &str) -> Option<Col> {
         "主动" | "主动公开" => Col::ModeActive,
         "依申请公开" | "依申请" => Col::ModeRequest,
         "公开方式" | "mode" => Col::ModeText,
+        "是否主动公开" | "是否主动" | "是否为主动公开" | "主动公开(是/否)" | "主动公开(是／否)" => {
+            Col::ModeActiveYesNo
+        }
         "公开层级" | "层级" | "levels" => Col::LevelsText,
         "县级" => Col::Level(0),
         "乡级" | "乡镇级" | "乡(镇)级" => Col::Level(1),
@@ -401,7 +406,12 @@ pub(super) const REQUIRED: [(&str, &[Col]); 8] = [
     ),
     (
         "公开方式（主动/依申请公开）",
-        &[Col::ModeActive, Col::ModeRequest, Col::ModeText],
+        &[
+            Col::ModeActive,
+            Col::ModeRequest,
+            Col::ModeText,
+            Col::ModeActiveYesNo,
+        ],
     ),
 ];
 

@@ -592,6 +592,34 @@ impl Layout {
                         }
                     }
                 }
+                Col::ModeActiveYesNo => {
+                    item.set_column(Field::Mode, column);
+                    match self.row_mark(&value, i, &r.cells, &mut saw_dot) {
+                        Mark::Set => item.mode.push(Mode::Active),
+                        // 否 (× N 0 无 □): not proactive, so on request; a blank, dash or
+                        // slash says nothing.
+                        Mark::Unset if says_no(&value) => item.mode.push(Mode::OnRequest),
+                        Mark::Unset => {}
+                        // The mode written out (主动公开, 依申请公开) is read as such.
+                        Mark::Text(t) => match Mode::parse_list(t) {
+                            list if !list.is_empty()
+                                && list.iter().all(|m| !matches!(m, Mode::Unknown(_))) =>
+                            {
+                                item.mode.extend(list)
+                            }
+                            _ => {
+                                item.notes.push(Note {
+                                    seen: Seen::UnreadableMark {
+                                        text: t.to_string(),
+                                    },
+                                    loc: loc(),
+                                    field: Some(Field::Mode),
+                                });
+                                item.mode.push(Mode::Active);
+                            }
+                        },
+                    }
+                }
                 Col::ModeText => {
                     item.set_column(Field::Mode, column);
                     if !value.is_empty() {
@@ -738,6 +766,7 @@ impl Layout {
                             | Col::AudienceSpecific
                             | Col::ModeActive
                             | Col::ModeRequest
+                            | Col::ModeActiveYesNo
                             | Col::Level(_)
                     ))
                 );
@@ -1022,6 +1051,15 @@ fn own_word_mark(col: Col, t: &str) -> Option<Mark<'static>> {
     own.then_some(Mark::Set)
 }
 
+/// Whether an unset mark says no (否, ×, N, 0, 无, an empty box) rather than nothing (a blank
+/// cell, a dash or a slash): in a 是否主动公开 column, no is 依申请公开.
+fn says_no(cell: &str) -> bool {
+    matches!(
+        crate::text::trim(cell),
+        "否" | "×" | "✗" | "✘" | "✕" | "N" | "n" | "Ｎ" | "0" | "无" | "□" | "☐"
+    )
+}
+
 /// The columns where a clerk may write "同上" for the text of the row above: the elements
 /// that repeat from item to item (the basis, time limit, subject, channels, audience, mode,
 /// level, written as words or as marks in a column per value or per channel), not the names,
@@ -1040,6 +1078,7 @@ fn takes_ditto(c: Option<Col>) -> bool {
                 | Col::ModeActive
                 | Col::ModeRequest
                 | Col::ModeText
+                | Col::ModeActiveYesNo
                 | Col::LevelsText
                 | Col::Level(_)
         )
