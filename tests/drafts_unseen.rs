@@ -1275,3 +1275,44 @@ fn a_whether_proactive_column_reads_yes_as_active_and_no_as_on_request() {
     assert_eq!(diags.len(), 1, "{:?}", codes(&diags));
     assert!(codes(&diags)[0].ends_with("@J3"), "{:?}", codes(&diags));
 }
+
+/// 领域 cells as clerks number, decorate or shorten them — 一、社会救助, （三）养老服务领域,
+/// 社会救助类, 养老, 城管执法, 预决算, 社保, 低保 — name their pilot domain, not an unknown
+/// section (GK203/GK204) each.
+#[test]
+fn numbered_decorated_and_short_domain_cells_name_their_domain() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let cells = [
+        ("一、社会救助", "社会救助"),
+        ("（三）养老服务领域", "养老服务"),
+        ("社会救助类", "社会救助"),
+        ("养老", "养老服务"),
+        ("城管执法", "城市综合执法"),
+        ("预决算", "财政预决算"),
+        ("社保", "社会保险"),
+        ("低保", "社会救助"),
+    ];
+    let rows: Vec<String> = cells
+        .iter()
+        .enumerate()
+        .map(|(n, (cell, _))| format!("{cell},{},事项{n},{}", n + 1, row(&format!("名单{n}"))))
+        .collect();
+    let text = format!(
+        "乐昌镇基层政务公开标准目录\n领域,{HEADER}\n{}\n",
+        rows.join("\n")
+    );
+    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let mut got: Vec<(String, String)> = items(&cats)
+        .into_iter()
+        .map(|(s, i)| (i.name.clone(), s))
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, String)> = cells
+        .iter()
+        .enumerate()
+        .map(|(n, (_, d))| (format!("名单{n}"), d.to_string()))
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+}

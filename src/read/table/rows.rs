@@ -1110,7 +1110,15 @@ impl Order {
         match &self.last_domain {
             Some((t, k)) if Arc::ptr_eq(t, text) || **t == **text => k.clone(),
             _ => {
-                let k = section_key_of(text);
+                // A 领域 cell may be numbered or decorated (一、社会救助, 社会救助类) or a
+                // short name (养老).
+                let k = match section_key_of(text) {
+                    SectionKey::Unknown(u) => match domains::lookup_domain_cell(text) {
+                        SectionKey::Unknown(_) => SectionKey::Unknown(u),
+                        k => k,
+                    },
+                    k => k,
+                };
                 self.last_domain = Some((Arc::clone(text), k.clone()));
                 k
             }
