@@ -1316,3 +1316,72 @@ fn numbered_decorated_and_short_domain_cells_name_their_domain() {
     want.sort();
     assert_eq!(got, want);
 }
+
+/// Header wordings read in published county and township catalogues (2020–2025): a district's
+/// 公开要求 column holding the time limit beside 区级 | 镇街级 under 公开层级; a county's one
+/// column 乡、村级 for two levels beside 县级; a department's 信息类别 | 信息名称 | 内容标准 |
+/// 公开平台 | 公开层次. Each lands in its field, nothing in 备注.
+#[test]
+fn header_words_of_published_catalogues_fill_their_fields() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let deadline = "条目化展示、信息形成（变更）20个工作日内";
+    let tables = [
+        (
+            "荣昌.csv",
+            format!(
+                "涉贫涉乡村振兴领域政务公开标准目录\n\
+                 序号,公开事项,,公开内容（要素）,公开依据,公开要求,公开主体,公开渠道和载体,公开对象,,公开方式,,公开层级,\n\
+                 ,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请公开,区级,镇街级\n\
+                 1,政策文件,行政法规,相关法律、规章,{BASIS},{deadline},区乡村振兴局,政府网站、公开查阅点,√,,√,,√,√\n"
+            ),
+            "扶贫",
+            "[County, Town]",
+        ),
+        (
+            "巩留.csv",
+            format!(
+                "附件2：保障性住房领域基层政务公开标准目录\n\
+                 序号,公开事项,,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,,公开方式,,公开层级,\n\
+                 ,一级事项,二级事项,,,,,,全社会,特定群体,主动,依申请,县级,乡、村级\n\
+                 1,政策文件,行政法规,相关法律、规章,{BASIS},{deadline},县住房和城乡建设局,政府网站、公开查阅点,√,,√,,,√\n"
+            ),
+            "保障性住房",
+            "[Town, Village]",
+        ),
+        (
+            "部门.csv",
+            format!(
+                "序号,领域,信息类别,信息名称,内容标准,公开依据,公开时限,公开主体,公开平台,公开对象,公开方式,公开层次\n\
+                 1,扶贫,政策文件,行政法规,相关法律、规章,{BASIS},{deadline},县乡村振兴局,政府网站、公开查阅点,全社会,主动,县级、乡级\n"
+            ),
+            "扶贫",
+            "[County, Town]",
+        ),
+    ];
+    for (name, text, domain, levels) in tables {
+        let (cats, diags) = read(&csv(dir.path(), name, &text));
+        assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
+        let got: Vec<String> = items(&cats)
+            .into_iter()
+            .map(|(s, i)| {
+                format!(
+                    "{s}/{}/{}/{}/{} {:?} {:?} {:?} {}|{}",
+                    i.category,
+                    i.name,
+                    i.content,
+                    i.deadline,
+                    i.audience,
+                    i.mode,
+                    i.levels,
+                    gkml::model::ChannelList(&i.channels),
+                    i.remarks
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [format!("{domain}/政策文件/行政法规/相关法律、规章/{deadline} [Public] [Active] {levels} 政府网站、公开查阅点|")],
+            "{name}"
+        );
+    }
+}

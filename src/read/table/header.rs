@@ -26,6 +26,8 @@ pub(super) enum Col {
     /// 是否主动公开: 是 is 主动, 否 is 依申请公开.
     ModeActiveYesNo,
     LevelsText,
+    /// A level's mark column, as a set of levels (bit 0 县级, bit 1 乡级, bit 2 村级): one
+    /// column may stand for two (乡、村级).
     Level(u8),
     /// One channel's mark column under a merged 公开渠道和载体 parent: the channel is the
     /// column's label.
@@ -164,13 +166,16 @@ fn by_keyword(k: &str) -> Option<Col> {
         Col::AudienceText
     } else if ends(&["公开方式", "公开形式", "公开属性", "公开类型"]) {
         Col::ModeText
-    } else if ends(&["层级"]) {
+    } else if ends(&["层级", "层次"]) {
         Col::LevelsText
-    } else if ends(&["内容", "要素", "公开标准"]) {
+    } else if ends(&["公开平台", "发布平台"]) {
+        Col::Channels
+    } else if ends(&["内容", "要素", "公开标准", "内容标准", "内容规范"]) {
         Col::Text(Field::Content)
     } else if k.starts_with("一级") || ends(&["类别", "分类", "事项大类"]) {
         Col::Text(Field::Category)
-    } else if k.starts_with("二级") || ends(&["事项名称", "具体事项", "公开事项"]) {
+    } else if k.starts_with("二级") || ends(&["事项名称", "具体事项", "公开事项", "信息名称"])
+    {
         Col::Text(Field::Name)
     } else if k.starts_with("备注") {
         Col::Text(Field::Remarks)
@@ -209,9 +214,9 @@ fn exact(k: &str) -> Option<Col> {
             Col::ModeActiveYesNo
         }
         "公开层级" | "层级" | "levels" => Col::LevelsText,
-        "县级" => Col::Level(0),
-        "乡级" | "乡镇级" | "乡(镇)级" => Col::Level(1),
-        "村级" | "村(居)级" | "村(社区)级" => Col::Level(2),
+        "县级" => Col::Level(1),
+        "乡级" | "乡镇级" | "乡(镇)级" => Col::Level(2),
+        "村级" | "村(居)级" | "村(社区)级" => Col::Level(4),
         "备注" | "remarks" => Col::Text(Field::Remarks),
         "id" => Col::Id,
         _ => return level_label(k).or_else(|| channel_label(k).then_some(Col::ChannelMark)),
@@ -223,16 +228,36 @@ fn exact(k: &str) -> Option<Col> {
 /// 村(社区), 区级, 镇级, 镇街级. Only a label ending in 级 or holding a bracket: 乡镇 or 社区
 /// alone may head another column (a county table's 乡镇).
 fn level_label(k: &str) -> Option<Col> {
-    use crate::model::Level;
-    if !k.ends_with('级') && !k.contains('(') {
+        if !k.ends_with('级') && !k.contains('(') {
         return None;
     }
-    match Level::parse(k) {
-        Level::County => Some(Col::Level(0)),
-        Level::Town => Some(Col::Level(1)),
-        Level::Village => Some(Col::Level(2)),
+    level_col(k)
+}
+
+/// The mark column of the level or levels a word names: 县级, 乡镇（街道）, or two at once
+/// (乡、村级, as a county's catalogue heads one column for both; 县级、乡级, each with its 级,
+/// is the list of a 公开层级 text column instead).
+fn level_col(word: &str) -> Option<Col> {
+    use crate::model::Level;
+    let bit = |l: &Level| match l {
+        Level::County => Some(1u8),
+        Level::Town => Some(2),
+        Level::Village => Some(4),
         Level::Unknown(_) => None,
+    };
+    if let Some(b) = bit(&Level::parse(word)) {
+        return Some(Col::Level(b));
     }
+    // 县级、乡级、村级 (each with its 级) lists the values of a 公开层级 text column.
+    if word.matches('级').count() > 1 {
+        return None;
+    }
+    let list = Level::parse_list(word);
+    let mut mask = 0u8;
+    for l in &list {
+        mask |= bit(l)?;
+    }
+    (list.len() >= 2).then_some(Col::Level(mask))
 }
 
 /// Whether a header label names one channel (政府网站, 两微一端, 其他…): the label of a mark
@@ -568,7 +593,7 @@ fn child_mark_col(parent: &str, child: &str) -> Option<Col> {
 /// The mark column a child label names under a 公开对象, 公开方式 or 公开层级 parent, read as
 /// the cells of those columns are read (a trailing 公开 is the parent's word repeated).
 fn value_mark_col(parent: Option<Col>, label: &str) -> Option<Col> {
-    use crate::model::{Audience, Level, Mode};
+    use crate::model::{Audience, Mode};
     let label = label.trim();
     let word = label
         .strip_suffix("公开")
@@ -585,12 +610,7 @@ fn value_mark_col(parent: Option<Col>, label: &str) -> Option<Col> {
             Mode::OnRequest => Some(Col::ModeRequest),
             Mode::Unknown(_) => None,
         },
-        Col::LevelsText => match Level::parse(word) {
-            Level::County => Some(Col::Level(0)),
-            Level::Town => Some(Col::Level(1)),
-            Level::Village => Some(Col::Level(2)),
-            Level::Unknown(_) => None,
-        },
+        Col::LevelsText => level_col(word),
         _ => None,
     }
 }
@@ -680,6 +700,17 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                 }
             }
             prefer_subject(&mut cols, &labels);
+            // 公开要求 over nothing, in a table without a 公开时限 column, holds the time limit
+            // (条目化展示、信息形成（变更）20个工作日内).
+            if !cols.contains(&Some(Col::Text(Field::Deadline))) {
+                if let Some((c, _)) = cols
+                    .iter_mut()
+                    .zip(&labels)
+                    .find(|(c, l)| c.is_none() && header_key(l) == "公开要求")
+                {
+                    *c = Some(Col::Text(Field::Deadline));
+                }
+            }
             let mut cols = first_of_each_field(cols);
             if last > i {
                 // A sub-column under the channels parent is a channel's mark column even when

@@ -585,9 +585,7 @@ impl Layout {
                             Col::AudienceSpecific => item.audience.push(Audience::Specific(None)),
                             Col::ModeActive => item.mode.push(Mode::Active),
                             Col::ModeRequest => item.mode.push(Mode::OnRequest),
-                            Col::Level(n) => item
-                                .levels
-                                .push(Level::KNOWN[usize::from(*n).min(2)].clone()),
+                            Col::Level(n) => item.levels.extend(levels_of(*n)),
                             _ => {}
                         }
                     }
@@ -1045,7 +1043,13 @@ fn own_word_mark(col: Col, t: &str) -> Option<Mark<'static>> {
         Col::AudiencePublic => Audience::parse(w) == Audience::Public,
         Col::ModeActive => Mode::parse(w) == Mode::Active,
         Col::ModeRequest => Mode::parse(w) == Mode::OnRequest,
-        Col::Level(n) => Level::parse(w) == Level::KNOWN[usize::from(n).min(2)],
+        Col::Level(n) => {
+            let levels: Vec<Level> = levels_of(n).collect();
+            match levels.as_slice() {
+                [one] => Level::parse(w) == *one,
+                _ => Level::parse_list(w) == levels,
+            }
+        }
         _ => false,
     };
     own.then_some(Mark::Set)
@@ -1058,6 +1062,15 @@ fn says_no(cell: &str) -> bool {
         crate::text::trim(cell),
         "否" | "×" | "✗" | "✘" | "✕" | "N" | "n" | "Ｎ" | "0" | "无" | "□" | "☐"
     )
+}
+
+/// The levels a level mark column stands for (bit 0 县级, bit 1 乡级, bit 2 村级).
+fn levels_of(mask: u8) -> impl Iterator<Item = Level> {
+    Level::KNOWN
+        .into_iter()
+        .enumerate()
+        .filter(move |(i, _)| mask & (1 << i) != 0)
+        .map(|(_, l)| l)
 }
 
 /// The columns where a clerk may write "同上" for the text of the row above: the elements
