@@ -1039,7 +1039,9 @@ fn old_mode_words_over_channel_values_are_the_channels_and_the_other_way_round()
         );
         // 公开类别 over modes is not the 一级事项.
         assert!(
-            items(&cats).iter().all(|(_, i)| i.category == "最低生活保障"),
+            items(&cats)
+                .iter()
+                .all(|(_, i)| i.category == "最低生活保障"),
             "{name}"
         );
     }
@@ -1142,8 +1144,14 @@ fn level_columns_headed_with_their_alternatives_are_level_marks() {
         "1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,全社会,主动"
     );
     for (name, header) in [
-        ("一行.csv", format!("{lead},县（市、区）级,乡镇（街道）级,村（社区）")),
-        ("无级字.csv", format!("{lead},县(市、区),乡镇(街道),村(社区)")),
+        (
+            "一行.csv",
+            format!("{lead},县（市、区）级,乡镇（街道）级,村（社区）"),
+        ),
+        (
+            "无级字.csv",
+            format!("{lead},县(市、区),乡镇(街道),村(社区)"),
+        ),
         ("区.csv", format!("{lead},区级,镇街级,村级")),
         (
             "两行.csv",

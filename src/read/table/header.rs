@@ -228,7 +228,7 @@ fn exact(k: &str) -> Option<Col> {
 /// 村(社区), 区级, 镇级, 镇街级. Only a label ending in 级 or holding a bracket: 乡镇 or 社区
 /// alone may head another column (a county table's 乡镇).
 fn level_label(k: &str) -> Option<Col> {
-        if !k.ends_with('级') && !k.contains('(') {
+    if !k.ends_with('级') && !k.contains('(') {
         return None;
     }
     level_col(k)
@@ -620,9 +620,7 @@ fn value_mark_col(parent: Option<Col>, label: &str) -> Option<Col> {
 fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
     header_columns(top, Some(sub))
         .into_iter()
-        .map(|(_, parent, s)| {
-            !s.is_empty() && classify(parent) == Some(Col::Channels)
-        })
+        .map(|(_, parent, s)| !s.is_empty() && classify(parent) == Some(Col::Channels))
         .collect()
 }
 
