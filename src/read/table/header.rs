@@ -492,7 +492,13 @@ pub(super) fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
             };
             // A parent whose words make a column only with its child's (公开 over 对象, 方式):
             // the two read together, when that names another column than the parent alone.
-            if !s.is_empty() && (t.is_empty() || t == parent) && reading(s) == (None, false) {
+            // Only short words (by_keyword reads at most ten characters): a data row below a
+            // header is not joined cell by cell.
+            if !s.is_empty()
+                && parent.chars().count() + s.chars().count() <= 10
+                && (t.is_empty() || t == parent)
+                && reading(s) == (None, false)
+            {
                 let joined = format!("{parent}{s}");
                 let col = classify(&joined);
                 if col.is_some() && col != classify(parent) {
