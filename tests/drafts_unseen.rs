@@ -1200,6 +1200,14 @@ fn parent_words_over_value_columns_decide_with_the_child_merged_or_repeated() {
             ),
         ),
         (
+            "模板重复.csv",
+            format!(
+                "{lead},公开渠道和载体,公开渠道和载体,公开渠道和载体,公开对象,公开对象,公开方式,公开方式,公开层级,公开层级\n\
+                 {blanks}政府网站,公告栏,村村响,全社会,特定群体,主动,依申请,县级,乡级\n\
+                 {body},√,√,√,√,,√,,,√\n"
+            ),
+        ),
+        (
             "合写.csv",
             format!(
                 "{lead},公开渠道,,,公开,,,\n\
