@@ -650,11 +650,37 @@ impl Layout {
                             Col::AudienceSpecific => item.audience.push(Audience::Specific(None)),
                             Col::ModeActive => item.mode.push(Mode::Active),
                             Col::ModeRequest => item.mode.push(Mode::OnRequest),
-                            Col::Level(n) => item
-                                .levels
-                                .push(Level::KNOWN[usize::from(*n).min(2)].clone()),
+                            Col::Level(n) => item.levels.extend(levels_of(*n)),
                             _ => {}
                         }
+                    }
+                }
+                Col::ModeActiveYesNo => {
+                    item.set_column(Field::Mode, column);
+                    match self.row_mark(&value, i, &r.cells, &mut saw_dot) {
+                        Mark::Set => item.mode.push(Mode::Active),
+                        // 否 (× N 0 无 □): not proactive, so on request; a blank, dash or
+                        // slash says nothing.
+                        Mark::Unset if says_no(&value) => item.mode.push(Mode::OnRequest),
+                        Mark::Unset => {}
+                        // The mode written out (主动公开, 依申请公开) is read as such.
+                        Mark::Text(t) => match Mode::parse_list(t) {
+                            list if !list.is_empty()
+                                && list.iter().all(|m| !matches!(m, Mode::Unknown(_))) =>
+                            {
+                                item.mode.extend(list)
+                            }
+                            _ => {
+                                item.notes.push(Note {
+                                    seen: Seen::UnreadableMark {
+                                        text: t.to_string(),
+                                    },
+                                    loc: loc(),
+                                    field: Some(Field::Mode),
+                                });
+                                item.mode.push(Mode::Active);
+                            }
+                        },
                     }
                 }
                 Col::ModeText => {
@@ -803,6 +829,7 @@ impl Layout {
                             | Col::AudienceSpecific
                             | Col::ModeActive
                             | Col::ModeRequest
+                            | Col::ModeActiveYesNo
                             | Col::Level(_)
                     ))
                 );
@@ -1097,10 +1124,34 @@ fn own_word_mark(col: Col, t: &str) -> Option<Mark<'static>> {
         Col::AudiencePublic => Audience::parse(w) == Audience::Public,
         Col::ModeActive => Mode::parse(w) == Mode::Active,
         Col::ModeRequest => Mode::parse(w) == Mode::OnRequest,
-        Col::Level(n) => Level::parse(w) == Level::KNOWN[usize::from(n).min(2)],
+        Col::Level(n) => {
+            let levels: Vec<Level> = levels_of(n).collect();
+            match levels.as_slice() {
+                [one] => Level::parse(w) == *one,
+                _ => Level::parse_list(w) == levels,
+            }
+        }
         _ => false,
     };
     own.then_some(Mark::Set)
+}
+
+/// Whether an unset mark says no (否, ×, N, 0, 无, an empty box) rather than nothing (a blank
+/// cell, a dash or a slash): in a 是否主动公开 column, no is 依申请公开.
+fn says_no(cell: &str) -> bool {
+    matches!(
+        crate::text::trim(cell),
+        "否" | "×" | "✗" | "✘" | "✕" | "N" | "n" | "Ｎ" | "0" | "无" | "□" | "☐"
+    )
+}
+
+/// The levels a level mark column stands for (bit 0 县级, bit 1 乡级, bit 2 村级).
+fn levels_of(mask: u8) -> impl Iterator<Item = Level> {
+    Level::KNOWN
+        .into_iter()
+        .enumerate()
+        .filter(move |(i, _)| mask & (1 << i) != 0)
+        .map(|(_, l)| l)
 }
 
 /// The columns where a clerk may write "同上" for the text of the row above: the elements
@@ -1121,6 +1172,7 @@ fn takes_ditto(c: Option<Col>) -> bool {
                 | Col::ModeActive
                 | Col::ModeRequest
                 | Col::ModeText
+                | Col::ModeActiveYesNo
                 | Col::LevelsText
                 | Col::Level(_)
         )
@@ -1136,9 +1188,11 @@ fn is_ditto(cell: &str) -> bool {
         )
 }
 
-/// The channel a mark column's label names, read as Simplified.
+/// The channel a mark column's label names, read as Simplified and without the spaces and
+/// line breaks a header cell is typed or wrapped with (政府⏎网站, 公 示 栏).
 fn mark_channel(label: &str) -> Channel {
-    Channel::parse(&crate::domains::to_simplified(label))
+    let joined: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+    Channel::parse(&crate::domains::to_simplified(&joined))
 }
 
 /// The section of rows that name none, in a table with no domain anywhere.
@@ -1150,7 +1204,15 @@ impl Order {
         match &self.last_domain {
             Some((t, k)) if Arc::ptr_eq(t, text) || **t == **text => k.clone(),
             _ => {
-                let k = section_key_of(text);
+                // A 领域 cell may be numbered or decorated (一、社会救助, 社会救助类) or a
+                // short name (养老).
+                let k = match section_key_of(text) {
+                    SectionKey::Unknown(u) => match domains::lookup_domain_cell(text) {
+                        SectionKey::Unknown(_) => SectionKey::Unknown(u),
+                        k => k,
+                    },
+                    k => k,
+                };
                 self.last_domain = Some((Arc::clone(text), k.clone()));
                 k
             }
