@@ -492,8 +492,8 @@ impl Layout {
                             &own
                         }
                     };
-                    // A column for a local channel (村村响 under 公开渠道和载体) is that
-                    // channel as the template writes local ones: 其他（村村响）.
+                    // A column for a local channel (微信群 under 公开渠道和载体) is that
+                    // channel as the template writes local ones: 其他（微信群）.
                     let labelled = || match parsed.clone() {
                         Channel::Unknown(name) => Channel::Other(Some(name)),
                         c => c,

@@ -1,0 +1,140 @@
+//! Drafts never seen, the cell-value side: channels, time limits, marks, audiences and modes
+//! as real catalogues write them, which the reader reported as false errors. Each test is a
+//! small draft read back through the one pipeline (tests/drafts_unseen.rs does the same for
+//! the shape of tables).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use gkml::model::{Catalogue, Channel, ChannelKind};
+
+fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
+    read_checked(path)
+}
+
+fn csv(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, format!("\u{feff}{text}")).expect("write");
+    p
+}
+
+const BASIS: &str = "《中华人民共和国政府信息公开条例》（国务院令第711号）";
+const LIMIT: &str = "信息形成或者变更之日起20个工作日内";
+const TITLE: &str = "乐昌镇社会救助领域基层政务公开标准目录";
+const HEADER: &str = "序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开";
+
+/// A draft of items `(name, deadline, channels, marks)`, marks being the four cells 全社会,
+/// 特定群众, 主动, 依申请公开 joined by commas.
+fn draft(rows: &[(&str, &str, &str, &str)]) -> String {
+    let mut text = format!("{TITLE}\r\n{HEADER}\r\n");
+    for (i, (name, deadline, channels, marks)) in rows.iter().enumerate() {
+        text.push_str(&format!(
+            "{},最低生活保障,{name},{name}的条件和结果,{BASIS},{deadline},乐昌镇人民政府,\"{channels}\",{marks}\r\n",
+            i + 1
+        ));
+    }
+    text
+}
+
+/// Channels a clerk writes that the template does not list: hotlines, meetings, chat groups,
+/// platforms and media centres are 其他 with their name; apps, screens, dailies, owner-named
+/// websites and boards, quoted accounts and 村村响 are the template channel they are. None is
+/// an unknown channel (GK205), and the compiled table writes them so they read back the same.
+#[test]
+fn local_channels_read_as_other_with_their_name_and_named_ones_as_their_channel() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &draft(&[
+            (
+                "低保政策",
+                LIMIT,
+                "政府网站、12345政务服务热线、村民代表大会、微信群、QQ群",
+                "✓,,✓,",
+            ),
+            (
+                "低保标准",
+                LIMIT,
+                "镇政府网站、政务服务平台、一网通办、县融媒体中心、会议",
+                "✓,,✓,",
+            ),
+            (
+                "低保名单",
+                LIMIT,
+                "县人民政府门户网站 “乐昌发布”微信公众号 乐昌APP/客户端 LED屏 乐昌日报 东风村村务公开栏 村村响",
+                "✓,,✓,",
+            ),
+        ]),
+    );
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let other = |s: &str| Channel::Other(Some(s.to_string()));
+    let known = Channel::Known;
+    let got: Vec<Vec<Channel>> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| i.channels.clone())
+        .collect();
+    use ChannelKind::*;
+    assert_eq!(
+        got,
+        [
+            vec![
+                known(Website),
+                other("12345政务服务热线"),
+                other("QQ群"),
+                other("微信群"),
+                other("村民代表大会"),
+            ],
+            vec![
+                known(Website),
+                other("一网通办"),
+                other("会议"),
+                other("县融媒体中心"),
+                other("政务服务平台"),
+            ],
+            vec![
+                known(Website),
+                known(NewMedia),
+                known(RadioTv),
+                known(Print),
+                known(NoticeBoard),
+            ],
+        ]
+    );
+    // Compiled, the local channels are written 其他（…） and the table reads back clean.
+    let out = tempfile::tempdir().expect("out");
+    let o = compile(&path, out.path(), &["--quiet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let written = out.path().join("乐昌镇.csv");
+    let text = std::fs::read_to_string(&written).expect("compiled csv");
+    assert!(
+        text.contains("政府网站、其他（12345政务服务热线）、其他（QQ群）"),
+        "{text}"
+    );
+    let (back, diags) = read(&written);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let again: Vec<Vec<Channel>> = items(&back)
+        .into_iter()
+        .map(|(_, i)| i.channels.clone())
+        .collect();
+    assert_eq!(again, got);
+}
+
+/// A real typo is still an unknown channel (GK205), and the hint names the spelling it is
+/// close to.
+#[test]
+fn a_misspelt_channel_is_still_reported_with_the_spelling_it_is_close_to() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &draft(&[("低保政策", LIMIT, "政府网站、公式栏", "✓,,✓,")]),
+    );
+    let (_, diags) = read(&path);
+    assert_eq!(codes(&diags), ["GK205@H3"]);
+    let hint = diags[0].hint.as_deref().unwrap_or("");
+    assert!(hint.contains("是否应为“公示栏”"), "{hint}");
+}
