@@ -138,3 +138,80 @@ fn a_misspelt_channel_is_still_reported_with_the_spelling_it_is_close_to() {
     let hint = diags[0].hint.as_deref().unwrap_or("");
     assert!(hint.contains("是否应为“公示栏”"), "{hint}");
 }
+
+/// Time limits as clerks write them — 年初, 阶段性公开, 学期初, 即办, 当场, 一年一次, 根据工作
+/// 进展, 廿日, 每年1月底前, 常态化, 实时更新 — state a time (no GK401), and the law's rules
+/// judge what they say: 每年1月底前 is Art. 49's 1月31日 (no GK404), 廿日 for a penalty
+/// decision is 20 days, over the 7 working days of 国办发〔2018〕118号 (GK405).
+#[test]
+fn time_limits_in_clerks_words_are_read_and_judged_by_the_law() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let words = [
+        "年初",
+        "阶段性公开",
+        "学期初",
+        "即办",
+        "当场",
+        "一年一次",
+        "根据工作进展",
+        "廿日内",
+        "常态化公开",
+        "实时更新",
+    ];
+    let names: Vec<String> = (1..=words.len()).map(|i| format!("事项{i}")).collect();
+    let mut rows: Vec<(&str, &str, &str, &str)> = names
+        .iter()
+        .zip(words)
+        .map(|(n, w)| (n.as_str(), w, "政府网站", "✓,,✓,"))
+        .collect();
+    rows.push(("政府信息公开工作年度报告", "每年1月底前", "政府网站", "✓,,✓,"));
+    rows.push(("行政处罚决定", "作出决定之日起廿日内", "政府网站", "✓,,✓,"));
+    let path = csv(dir.path(), "乐昌镇.csv", &draft(&rows));
+    let (cats, diags) = read(&path);
+    assert_eq!(codes(&diags), ["GK405@F14"]);
+    let got = items(&cats);
+    assert_eq!(got.len(), words.len() + 2);
+    // The text is kept as written.
+    assert_eq!(got[7].1.deadline, "廿日内");
+}
+
+/// A header that gives the unit (`公开时限（工作日）`) makes a bare number that many working
+/// days: 20 is read and written as 20个工作日内, 30 for a 主动 item is over Art. 26's 20
+/// (GK402), and 10 working days for a penalty decision over the 7 allowed (GK405). A bare
+/// number under a plain 公开时限 still states no time (GK401).
+#[test]
+fn a_bare_number_under_a_working_days_header_is_that_many_working_days() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "{TITLE}\r\n\
+         序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限（工作日）,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开\r\n\
+         1,最低生活保障,低保政策,条件,{BASIS},20,乐昌镇人民政府,政府网站,✓,,✓,\r\n\
+         2,最低生活保障,低保名单,名单,{BASIS},30,乐昌镇人民政府,政府网站,✓,,✓,\r\n\
+         3,行政处罚,行政处罚决定,决定书,{BASIS},10,乐昌镇人民政府,政府网站,✓,,✓,\r\n\
+         4,最低生活保障,低保标准,标准,{BASIS},５,乐昌镇人民政府,政府网站,✓,,✓,\r\n"
+    );
+    let path = csv(dir.path(), "乐昌镇.csv", &text);
+    let (cats, diags) = read(&path);
+    assert_eq!(codes(&diags), ["GK402@F4", "GK405@F5"]);
+    let limits: Vec<&str> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| i.deadline.as_str())
+        .collect();
+    assert_eq!(
+        limits,
+        ["20个工作日内", "30个工作日内", "10个工作日内", "５个工作日内"]
+    );
+    // Compiled, the value carries its unit and reads back clean under a plain 公开时限.
+    let out = tempfile::tempdir().expect("out");
+    let o = compile(&path, out.path(), &["--quiet", "--allow-errors"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let (_, back) = read(&out.path().join("乐昌镇.csv"));
+    assert_eq!(codes(&back), ["GK402@H3", "GK405@H4"]);
+    // Without the unit in the header, a number is no time limit.
+    let plain = text.replace("公开时限（工作日）", "公开时限");
+    let (_, diags) = read(&csv(dir.path(), "无单位.csv", &plain));
+    assert_eq!(
+        codes(&diags),
+        ["GK401@F3", "GK401@F4", "GK401@F5", "GK401@F6"]
+    );
+}

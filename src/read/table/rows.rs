@@ -50,6 +50,9 @@ pub struct Layout {
     max_cell_chars: usize,
     /// The columns where "同上" stands for the cell above (see [`Layout::resolve_ditto`]).
     ditto_cols: Vec<usize>,
+    /// The unit a 公开时限 header gives its numbers (`公开时限（工作日）`): a cell holding only
+    /// a number is that many of it.
+    deadline_unit: Option<&'static str>,
 }
 
 /// A row that holds an item, with what the rows above it say about it: its unit and section,
@@ -303,6 +306,12 @@ impl Layout {
                     .zip(&header.labels)
                     .map(|(c, label)| (*c == Some(Col::ChannelMark)).then(|| mark_channel(label)))
                     .collect(),
+                deadline_unit: header
+                    .cols
+                    .iter()
+                    .zip(&header.labels)
+                    .find(|(c, _)| **c == Some(Col::Text(Field::Deadline)))
+                    .and_then(|(_, label)| deadline_unit(label)),
                 traditional: header.traditional,
                 default_unit: Arc::from(default_unit),
                 unplaced_raw,
@@ -468,6 +477,16 @@ impl Layout {
                         item.seq_explicit =
                             !value.is_empty() && !r.merged.get(i).copied().unwrap_or(false);
                     }
+                    // "20" under 公开时限（工作日） is 20个工作日内: the outputs' header has no
+                    // unit, so the value carries it.
+                    let value = match self.deadline_unit {
+                        Some(unit)
+                            if *f == Field::Deadline && crate::deadline::is_bare_number(&value) =>
+                        {
+                            format!("{}{unit}内", value.trim())
+                        }
+                        _ => value,
+                    };
                     if let Some(slot) = item.text_mut(*f) {
                         *slot = value;
                     }
@@ -1053,6 +1072,21 @@ fn is_ditto(cell: &str) -> bool {
             crate::text::trim(cell).trim_end_matches('。'),
             "同上" | "同 上" | "同\u{3000}上"
         )
+}
+
+/// The unit a 公开时限 label's qualifier gives its numbers: `公开时限（工作日）` working days,
+/// `公开时限（天）` or `（日）` days.
+fn deadline_unit(label: &str) -> Option<&'static str> {
+    let label = crate::domains::to_simplified(label);
+    let open = label.find(['（', '('])?;
+    let qualifier = &label[open..];
+    if qualifier.contains("工作日") {
+        Some("个工作日")
+    } else if qualifier.contains('天') || qualifier.contains('日') {
+        Some("日")
+    } else {
+        None
+    }
 }
 
 /// The channel a mark column's label names, read as Simplified.
