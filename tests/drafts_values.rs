@@ -164,7 +164,12 @@ fn time_limits_in_clerks_words_are_read_and_judged_by_the_law() {
         .zip(words)
         .map(|(n, w)| (n.as_str(), w, "政府网站", "✓,,✓,"))
         .collect();
-    rows.push(("政府信息公开工作年度报告", "每年1月底前", "政府网站", "✓,,✓,"));
+    rows.push((
+        "政府信息公开工作年度报告",
+        "每年1月底前",
+        "政府网站",
+        "✓,,✓,",
+    ));
     rows.push(("行政处罚决定", "作出决定之日起廿日内", "政府网站", "✓,,✓,"));
     let path = csv(dir.path(), "乐昌镇.csv", &draft(&rows));
     let (cats, diags) = read(&path);
@@ -199,7 +204,12 @@ fn a_bare_number_under_a_working_days_header_is_that_many_working_days() {
         .collect();
     assert_eq!(
         limits,
-        ["20个工作日内", "30个工作日内", "10个工作日内", "５个工作日内"]
+        [
+            "20个工作日内",
+            "30个工作日内",
+            "10个工作日内",
+            "５个工作日内"
+        ]
     );
     // Compiled, the value carries its unit and reads back clean under a plain 公开时限.
     let out = tempfile::tempdir().expect("out");
@@ -214,4 +224,84 @@ fn a_bare_number_under_a_working_days_header_is_that_many_working_days() {
         codes(&diags),
         ["GK401@F3", "GK401@F4", "GK401@F5", "GK401@F6"]
     );
+}
+
+/// Marks as clerks type them in mark columns: ★/☆ and ●/○ pairs (the hollow one is 否 beside
+/// a filled one), 〇 and ⭕ alone, ▲ and ◆, x/X and ❌ as ×, 有/无. Each row reads as one
+/// audience and one mode, with no unreadable mark (GK209) and no double mark (GK201/GK202).
+#[test]
+fn stars_circles_crosses_and_words_in_mark_columns_read_as_the_clerk_means() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = csv(
+        dir.path(),
+        "乐昌镇.csv",
+        &draft(&[
+            ("星号", LIMIT, "政府网站", "★,☆,★,☆"),
+            ("空心星", LIMIT, "政府网站", "☆,,☆,"),
+            ("圆圈", LIMIT, "政府网站", "〇,,⭕,"),
+            ("三角菱形", LIMIT, "政府网站", "▲,,◆,"),
+            ("叉号", LIMIT, "政府网站", "x,✓,X,✓"),
+            ("红叉", LIMIT, "政府网站", "❌,✓,✗,✓"),
+            ("有无", LIMIT, "政府网站", "有,无,有,无"),
+            ("实心空心", LIMIT, "政府网站", "○,●,○,●"),
+        ]),
+    );
+    let (cats, diags) = read(&path);
+    // 叉号, 红叉 and 实心空心 are 依申请公开 items with a 20-day limit (GK403), as marked.
+    assert_eq!(codes(&diags), ["GK403@F7", "GK403@F8", "GK403@F10"]);
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{} {:?} {:?}", i.name, i.audience, i.mode))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "星号 [Public] [Active]",
+            "空心星 [Public] [Active]",
+            "圆圈 [Public] [Active]",
+            "三角菱形 [Public] [Active]",
+            "叉号 [Specific(None)] [OnRequest]",
+            "红叉 [Specific(None)] [OnRequest]",
+            "有无 [Public] [Active]",
+            "实心空心 [Specific(None)] [OnRequest]",
+        ]
+    );
+}
+
+/// A workbook whose mark columns hold booleans (Excel shows TRUE/FALSE) reads them as set and
+/// unset, not as unreadable text read as set (GK209 and then GK201/GK202).
+#[test]
+fn boolean_cells_in_a_workbook_s_mark_columns_are_set_and_unset() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("乐昌镇.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write(0, 0, TITLE).expect("write");
+    for (c, h) in HEADER.split(',').enumerate() {
+        ws.write(1, c as u16, h).expect("write");
+    }
+    let cells = [
+        "1",
+        "最低生活保障",
+        "低保政策",
+        "条件",
+        BASIS,
+        LIMIT,
+        "乐昌镇人民政府",
+        "政府网站",
+    ];
+    for (c, v) in cells.iter().enumerate() {
+        ws.write(2, c as u16, *v).expect("write");
+    }
+    for (k, b) in [true, false, true, false].iter().enumerate() {
+        ws.write_boolean(2, 8 + k as u16, *b).expect("write");
+    }
+    wb.save(&path).expect("save");
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{:?} {:?}", i.audience, i.mode))
+        .collect();
+    assert_eq!(got, ["[Public] [Active]"]);
 }

@@ -413,8 +413,8 @@ pub fn is_checkbox_list(s: &str) -> bool {
 /// A checkbox or tick written before a channel name: WPS and Word templates write
 /// "√政府网站 √两微一端 □公示栏", others ■/□ or ☑/☐.
 ///
-/// ○ is the empty counterpart of ● where a list uses both ("●政府网站 ○两微一端"); in a list
-/// without ●, ○ is the mark itself ("○政府网站 ○公示栏").
+/// ○ is the empty counterpart of ● where a list uses both ("●政府网站 ○两微一端"), as ☆ is
+/// of ★; in a list without ● or ★, ○ and ☆ are the mark itself ("○政府网站 ○公示栏").
 #[derive(Clone, Copy)]
 struct Boxes {
     hollow_is_empty: bool,
@@ -423,16 +423,18 @@ struct Boxes {
 impl Boxes {
     fn of(list: &str) -> Boxes {
         Boxes {
-            hollow_is_empty: list.contains('●'),
+            hollow_is_empty: list.contains(['●', '★']),
         }
     }
 
     /// `Some(ticked)` for a checkbox or tick, `None` for any other char.
     fn mark(self, c: char) -> Option<bool> {
         match c {
-            '■' | '☑' | '☒' | '▣' | '√' | '✓' | '✔' | '●' | '✅' => Some(true),
+            '■' | '☑' | '☒' | '▣' | '√' | '✓' | '✔' | '●' | '★' | '✅' => {
+                Some(true)
+            }
             '□' | '☐' | '▢' => Some(false),
-            '○' | '◯' => Some(!self.hollow_is_empty),
+            '○' | '◯' | '⭕' | '☆' => Some(!self.hollow_is_empty),
             _ => None,
         }
     }

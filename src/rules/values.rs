@@ -337,7 +337,7 @@ pub static UNREADABLE_MARK: Rule = Rule {
     summary: "勾选列中的标记无法识别（按已勾选处理）",
     source: TEMPLATE,
     doc: "## What it does
-Reports a cell in a checkbox column (全社会, 主动, 依申请公开, 乡级 …) whose text is not a mark gkml knows. Set marks are ✓ √ ✔ ☑ ■ ● ○ 是 有 Y 1; unset marks are □ ☐ × ✗ 否 无 N 0 and blank (and ○ in a row that marks with ●: ●/○ as 是/否). The cell is read as set.
+Reports a cell in a checkbox column (全社会, 主动, 依申请公开, 乡级 …) whose text is not a mark gkml knows. Set marks are ✓ √ ✔ ☑ ■ ● ○ 〇 ⭕ ★ ☆ ▲ ◆ 是 有 Y 1 TRUE; unset marks are □ ☐ × ✗ ❌ x X 否 无 N 0 FALSE and blank (and a hollow ○ 〇 ⭕ ☆ in a row that marks with a filled ● or ★: ●/○ as 是/否). The cell is read as set.
 
 ## Why is this bad?
 The reader of the printed table cannot tell whether the box is ticked.

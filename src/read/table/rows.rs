@@ -711,13 +711,11 @@ impl Layout {
         cells: &[String],
         saw_dot: &mut bool,
     ) -> Mark<'v> {
-        // ●, ○ and ◯ all have 0x97 as their middle byte: other cells skip the dot logic.
-        if value.len() > 16 || !value.as_bytes().contains(&0x97) {
+        if !super::cells::is_dot(value) {
             return mark(value);
         }
-        let t = crate::text::trim(value);
-        *saw_dot |= t == "●";
-        let hollow_is_empty = matches!(t, "○" | "◯")
+        *saw_dot |= super::cells::is_filled_cell(value);
+        let hollow_is_empty = !super::cells::is_filled_cell(value)
             && (*saw_dot
                 || marks_with_dots(
                     self.cols.get(i + 1..).unwrap_or_default(),
