@@ -305,3 +305,55 @@ fn boolean_cells_in_a_workbook_s_mark_columns_are_set_and_unset() {
         .collect();
     assert_eq!(got, ["[Public] [Active]"]);
 }
+
+/// A one-column 公开对象 naming everyone of the place (全镇群众, 辖区居民, 全体村民) is 全社会;
+/// one naming a group alone (低保对象, 申请人, 低保对象、特困人员) is 特定群众 with the group kept,
+/// and the compiled table writes the group under 特定群众. A word that is neither is still
+/// GK207.
+#[test]
+fn audiences_named_by_place_or_group_read_as_public_or_the_named_group() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut text = format!(
+        "{TITLE}\r\n序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式\r\n"
+    );
+    let audiences = [
+        "全镇群众",
+        "辖区居民",
+        "全体村民",
+        "低保对象",
+        "申请人",
+        "低保对象、特困人员",
+        "内部",
+    ];
+    for (i, a) in audiences.iter().enumerate() {
+        text.push_str(&format!(
+            "{},最低生活保障,事项{},条件,{BASIS},{LIMIT},乐昌镇人民政府,政府网站,{a},主动\r\n",
+            i + 1,
+            i + 1
+        ));
+    }
+    let path = csv(dir.path(), "乐昌镇.csv", &text);
+    let (cats, diags) = read(&path);
+    assert_eq!(codes(&diags), ["GK207@I9"]);
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{:?}", i.audience))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "[Public]",
+            "[Public]",
+            "[Public]",
+            "[Specific(Some(\"低保对象\"))]",
+            "[Specific(Some(\"申请人\"))]",
+            "[Specific(Some(\"低保对象、特困人员\"))]",
+            "[Unknown(\"内部\")]",
+        ]
+    );
+    let out = tempfile::tempdir().expect("out");
+    let o = compile(&path, out.path(), &["--quiet", "--allow-errors"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let written = std::fs::read_to_string(out.path().join("乐昌镇.csv")).expect("csv");
+    assert!(written.contains(",,低保对象、特困人员,✓,"), "{written}");
+}

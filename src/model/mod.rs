@@ -389,9 +389,14 @@ impl Audience {
             | "人民群众"
             | "公民、法人和其他组织"
             | "公民、法人或者其他组织"
-            | "公民、法人或其他组织" => return Audience::Public,
+            | "公民、法人或其他组织"
+            | "所有人"
+            | "任何人" => return Audience::Public,
             "特定群众" | "特定群体" | "特定对象" => return Audience::Specific(None),
             _ => {}
+        }
+        if everyone_here(&s) {
+            return Audience::Public;
         }
         // "所有公众", "全体社会公众": a word for everyone before a word for the public.
         if let Some(rest) = ["所有", "全体", "全部", "广大"]
@@ -411,6 +416,12 @@ impl Audience {
                 }
             }
         }
+        // A group of people named alone (低保对象, 申请人, 项目单位) is the 特定群众 it is
+        // published to, as the template writes it: 特定群众（低保对象）.
+        if Audience::names_a_group(&s) {
+            let group = s.trim_end_matches(['。', '；', ';']);
+            return Audience::Specific(Some(group.to_string()));
+        }
         Audience::Unknown(t.to_string())
     }
 
@@ -426,10 +437,66 @@ impl Audience {
                     .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "（）()".contains(c))
                 && !g.contains("特定")
                 && !g.contains("全社会")
+                && !everyone_here(g)
                 && GROUP_ENDINGS.iter().any(|e| g.ends_with(e))
         };
         group.chars().count() <= 30 && group.split(['、', '，', ',', '/']).all(is_group)
     }
+}
+
+/// Whether a 公开对象 names everyone of the place the catalogue serves: the residents of a
+/// town, village or area (全镇群众, 全体村民, 辖区居民, 本村村民, 全县人民群众), or the residents
+/// alone (居民, 村民). A catalogue is published for its place, so these are 全社会.
+fn everyone_here(s: &str) -> bool {
+    const ALL: &[&str] = &[
+        "本辖区内",
+        "本辖区",
+        "辖区内",
+        "辖区",
+        "全体",
+        "所有",
+        "全部",
+        "广大",
+        "全",
+        "本",
+    ];
+    const PLACES: &[&str] = &[
+        "乡镇",
+        "社区",
+        "街道",
+        "村（居）",
+        "村(居)",
+        "县",
+        "乡",
+        "镇",
+        "村",
+        "区",
+        "市",
+        "居",
+    ];
+    const RESIDENTS: &[&str] = &[
+        "人民群众",
+        "群众",
+        "居民",
+        "村民",
+        "村（居）民",
+        "村(居)民",
+        "公众",
+        "社会公众",
+        "农民",
+    ];
+    let residents = |r: &str| RESIDENTS.contains(&r);
+    if matches!(s, "居民" | "村民" | "村（居）民" | "村(居)民") {
+        return true;
+    }
+    ALL.iter().filter_map(|a| s.strip_prefix(a)).any(|rest| {
+        let rest = rest.strip_prefix('内').unwrap_or(rest);
+        residents(rest)
+            || PLACES
+                .iter()
+                .filter_map(|p| rest.strip_prefix(p))
+                .any(|r| residents(r.strip_prefix('内').unwrap_or(r)))
+    })
 }
 
 /// How the name of a group of people ends (申请人, 低保对象, 参保人员, 低保户, 困难家庭,
@@ -827,9 +894,10 @@ mod tests {
         );
         assert_eq!(Audience::parse("所有公众"), Audience::Public);
         assert_eq!(Audience::parse("全体社会公众"), Audience::Public);
+        // 所有 before a group is still that group, not the public.
         assert_eq!(
             Audience::parse("所有申请人"),
-            Audience::Unknown("所有申请人".into())
+            Audience::Specific(Some("所有申请人".into()))
         );
         assert_eq!(Mode::parse_list("主动公开。"), [Mode::Active]);
         assert_eq!(Mode::parse_list("依申请公开；"), [Mode::OnRequest]);
@@ -904,12 +972,29 @@ mod tests {
     }
 
     /// What one-column tables write for the audience: the public in other words is the
-    /// public; a group on its own (申请人) stays unknown — the template writes 特定群众（申请人）
-    /// — but is recognised as a group, so GK207 can say how to write it.
+    /// public, and so is everyone of the place (全镇群众, 辖区居民, 全体村民); a group on its
+    /// own (申请人) is the 特定群众 it names, as the template writes 特定群众（申请人） (it was
+    /// GK207, with that spelling as the hint).
     #[test]
     fn audience_in_the_words_real_catalogues_use() {
-        for public in ["不特定对象", "全体公民", "社会各界", "公民、法人和其他组织"]
-        {
+        for public in [
+            "不特定对象",
+            "全体公民",
+            "社会各界",
+            "公民、法人和其他组织",
+            "全镇群众",
+            "全体村民",
+            "辖区居民",
+            "本村村民",
+            "全村村民",
+            "全县人民群众",
+            "辖区内群众",
+            "本辖区居民",
+            "全乡居民",
+            "村民",
+            "居民",
+            "所有人",
+        ] {
             assert_eq!(Audience::parse(public), Audience::Public, "{public}");
         }
         for group in [
@@ -920,8 +1005,16 @@ mod tests {
             "项目单位",
             "申请人、利害关系人",
         ] {
-            assert_eq!(Audience::parse(group), Audience::Unknown(group.into()));
+            assert_eq!(
+                Audience::parse(group),
+                Audience::Specific(Some(group.into()))
+            );
             assert!(Audience::names_a_group(group), "{group}");
+            assert_eq!(
+                Audience::parse_list(group),
+                vec![Audience::Specific(Some(group.into()))],
+                "one group list is one audience"
+            );
         }
         for other in [
             "见备注",
@@ -982,10 +1075,12 @@ mod tests {
             Audience::parse_list("□全社会 ■特定群众"),
             vec![Audience::Specific(None)]
         );
+        // 村民、居民 was the unknown list here; both are the place's public now.
         assert_eq!(
-            Audience::parse_list("村民、居民"),
-            vec![Audience::Unknown("村民、居民".into())]
+            Audience::parse_list("内部、外部"),
+            vec![Audience::Unknown("内部、外部".into())]
         );
+        assert_eq!(Audience::parse_list("村民、居民"), vec![Audience::Public]);
     }
 
     #[test]

@@ -139,13 +139,13 @@ pub static UNKNOWN_AUDIENCE: Rule = Rule {
     summary: "无法识别的公开对象",
     source: TEMPLATE,
     doc: "## What it does
-Reports a 公开对象 that is neither 全社会 nor 特定群众.
+Reports a 公开对象 that is neither 全社会 nor 特定群众. Words for everyone of the place (社会公众, 全镇群众, 辖区居民, 全体村民) are 全社会, and a group named alone (低保对象, 申请人, 项目单位) is 特定群众 with that group, so neither is reported.
 
 ## Why is this bad?
-The template has exactly these two columns; a group such as 项目单位 is written as 特定群众 with the group named.
+The template has exactly these two columns; information that is not published to anyone does not belong in the catalogue.
 
 ## Example
-    audience = \"项目单位\"
+    audience = \"内部\"
 
 Use instead:
     audience = \"特定群众\"

@@ -389,6 +389,8 @@ fn value_mark_col(parent: Option<Col>, label: &str) -> Option<Col> {
     match parent? {
         Col::AudienceText => match Audience::parse(word) {
             Audience::Public => Some(Col::AudiencePublic),
+            // A group named alone (低保对象) is a value, not the 特定群众 column's label.
+            Audience::Specific(Some(_)) if !word.contains("特定") => None,
             Audience::Specific(_) => Some(Col::AudienceSpecific),
             Audience::Unknown(_) => None,
         },
