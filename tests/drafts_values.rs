@@ -357,3 +357,28 @@ fn audiences_named_by_place_or_group_read_as_public_or_the_named_group() {
     let written = std::fs::read_to_string(out.path().join("乐昌镇.csv")).expect("csv");
     assert!(written.contains(",,低保对象、特困人员,✓,"), "{written}");
 }
+
+/// A 公开方式 of 依职权主动公开 or 依职权公开 is 主动 (no GK206), judged as 主动 by the time-limit
+/// rules; 不公开 is still an unknown mode (GK206), whose hint says it has no place in a
+/// catalogue.
+#[test]
+fn modes_by_authority_are_active_and_not_disclosed_stays_an_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "{TITLE}\r\n序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式\r\n\
+         1,最低生活保障,低保政策,条件,{BASIS},{LIMIT},乐昌镇人民政府,政府网站,全社会,依职权主动公开\r\n\
+         2,最低生活保障,低保名单,名单,{BASIS},30个工作日内,乐昌镇人民政府,政府网站,全社会,依职权公开\r\n\
+         3,最低生活保障,低保档案,档案,{BASIS},{LIMIT},乐昌镇人民政府,政府网站,全社会,不公开\r\n"
+    );
+    let path = csv(dir.path(), "乐昌镇.csv", &text);
+    let (cats, diags) = read(&path);
+    // 30 working days for a 主动 item is over Art. 26 (GK402): 依职权公开 is judged as 主动.
+    assert_eq!(codes(&diags), ["GK402@F4", "GK206@J5"]);
+    let hint = diags[1].hint.as_deref().unwrap_or("");
+    assert!(hint.contains("不列入公开目录"), "{hint}");
+    let modes: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{:?}", i.mode))
+        .collect();
+    assert_eq!(modes, ["[Active]", "[Active]", "[Unknown(\"不公开\")]"]);
+}

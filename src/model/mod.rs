@@ -328,7 +328,11 @@ impl Mode {
     pub fn parse(raw: &str) -> Mode {
         let s = crate::domains::to_simplified(word(raw));
         match &*s {
-            "主动" | "主动公开" => Mode::Active,
+            // 依职权公开 is the statute's word for 主动公开 (proactive, by the body's own
+            // authority), as opposed to 依申请.
+            "主动" | "主动公开" | "依职权主动公开" | "依职权公开" | "依职权主动" => {
+                Mode::Active
+            }
             "依申请公开" | "依申请" | "申请公开" => Mode::OnRequest,
             _ => Mode::Unknown(raw.trim().to_string()),
         }
@@ -1081,6 +1085,19 @@ mod tests {
             vec![Audience::Unknown("内部、外部".into())]
         );
         assert_eq!(Audience::parse_list("村民、居民"), vec![Audience::Public]);
+    }
+
+    /// 依职权公开 is the statute's word for 主动公开; 不公开 is no mode at all.
+    #[test]
+    fn mode_by_authority_is_active_and_not_disclosed_is_unknown() {
+        for active in ["依职权主动公开", "依职权公开", "依职权公开。"] {
+            assert_eq!(Mode::parse(active), Mode::Active, "{active}");
+        }
+        assert_eq!(Mode::parse("不公开"), Mode::Unknown("不公开".into()));
+        assert_eq!(
+            Mode::parse_list("不予公开"),
+            vec![Mode::Unknown("不予公开".into())]
+        );
     }
 
     #[test]

@@ -119,7 +119,7 @@ pub static UNKNOWN_MODE: Rule = Rule {
     summary: "无法识别的公开方式",
     source: TEMPLATE,
     doc: "## What it does
-Reports a 公开方式 that is neither 主动 nor 依申请公开.
+Reports a 公开方式 that is neither 主动 (also 依职权公开, the statute's word for it) nor 依申请公开; 不公开 among them.
 
 ## Why is this bad?
 The mode decides the legal time limit; anything else cannot be checked or shown in the two columns of the template.
@@ -250,7 +250,11 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(&UNKNOWN_MODE, format!("公开方式“{s}”无法识别"))
                     .on(item, Field::Mode)
-                    .hint("写“主动”或“依申请公开”"),
+                    .hint(if is_not_disclosed(s) {
+                        "不公开的信息不列入公开目录：删除此事项，或写“主动”“依申请公开”"
+                    } else {
+                        "写“主动”或“依申请公开”"
+                    }),
             );
         }
     }
@@ -297,6 +301,14 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// Whether a 公开方式 says the item is not disclosed at all (不公开, 不予公开, 免予公开).
+fn is_not_disclosed(mode: &str) -> bool {
+    let s: String = mode.chars().filter(|c| !c.is_whitespace()).collect();
+    ["不公开", "不予公开", "免予公开", "非公开"]
+        .iter()
+        .any(|w| s.contains(w))
 }
 
 /// The channel name or listed spelling closest to an unknown one, within a small edit
