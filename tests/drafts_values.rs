@@ -382,3 +382,47 @@ fn modes_by_authority_are_active_and_not_disclosed_stays_an_error() {
         .collect();
     assert_eq!(modes, ["[Active]", "[Active]", "[Unknown(\"不公开\")]"]);
 }
+
+/// Cells whose words a clerk spaced out to fill the column (`主 动`, `全 社 会`, `依申请 公开`,
+/// `政府 网站`, `乡 级`), in text and mark columns, read as the words: no GK205, GK206, GK207,
+/// GK208 or GK209.
+#[test]
+fn words_spaced_out_to_fill_a_column_are_the_words() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "{TITLE}\r\n序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式,公开层级\r\n\
+         1,最低生活保障,低保政策,条件,{BASIS},{LIMIT},乐昌镇人民政府,政府 网站,全 社 会,主 动,乡 级\r\n\
+         2,最低生活保障,低保名单,名单,{BASIS},收到申请之日起20个工作日内,乐昌镇人民政府,政府　网站、公 示 栏,特定群众 （低保对象）,依申请 公开,乡级 村级\r\n"
+    );
+    let path = csv(dir.path(), "乐昌镇.csv", &text);
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| {
+            format!(
+                "{:?} {:?} {:?} {:?}",
+                i.channels, i.audience, i.mode, i.levels
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "[Known(Website)] [Public] [Active] [Town]",
+            "[Known(Website), Known(NoticeBoard)] [Specific(Some(\"低保对象\"))] [OnRequest] [Town, Village]",
+        ]
+    );
+    // The same words in mark columns are marks.
+    let text = format!(
+        "{TITLE}\r\n序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开\r\n\
+         1,最低生活保障,低保政策,条件,{BASIS},{LIMIT},乐昌镇人民政府,政府网站,全 社 会,,主 动,\r\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "标记.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{:?} {:?}", i.audience, i.mode))
+        .collect();
+    assert_eq!(got, ["[Public] [Active]"]);
+}

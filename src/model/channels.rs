@@ -750,46 +750,68 @@ fn is_hotline_number(t: &str) -> bool {
 /// With `local`, a word the template's names do not read is tried as a local channel
 /// ([`local_channel`]) before it is kept as unknown.
 fn parse_segment(seg: &str, out: &mut Vec<Channel>, local: bool) {
+    let unknown = |cs: &[Channel]| {
+        cs.iter()
+            .filter(|c| matches!(c, Channel::Unknown(_)))
+            .count()
+    };
     for part in split_outside_brackets(seg) {
-        let mut rest = without_etc(part.trim_matches(is_wrapping));
-        while !rest.is_empty() {
-            if local {
-                let end = rest.find(is_gap).unwrap_or(rest.len());
-                if let Some(c) = local_channel(&rest[..end]) {
-                    out.push(c);
-                    rest = rest[end..].trim_start_matches(is_gap);
-                    continue;
-                }
+        let start = out.len();
+        parse_entry(part, out, local);
+        // A name spaced out (`政府 网站`, a clerk filling a narrow column) reads as one
+        // when that leaves fewer unknown words.
+        let missed = unknown(&out[start..]);
+        if local && missed > 0 && part.trim().contains(char::is_whitespace) {
+            let joined: String = part.chars().filter(|c| !c.is_whitespace()).collect();
+            let mut again = Vec::new();
+            parse_entry(&joined, &mut again, local);
+            if unknown(&again) < missed {
+                out.truncate(start);
+                out.extend(again);
             }
-            let found = match_channel_prefix(rest).or_else(|| {
-                let next = skip_joining(rest)?;
-                rest = next;
-                match_channel_prefix(rest)
-            });
-            match found {
-                Some((ChannelKind::Other, after)) => {
-                    // "其他（甲） 其他（乙）": a bracket closed before the end ends the entry.
-                    let after = after.trim_start();
-                    let (own, more) = match bracket_end(after) {
-                        Some(end) => after.split_at(end),
-                        None => (after, ""),
-                    };
-                    let text = strip_brackets(own);
-                    out.push(Channel::Other((!text.is_empty()).then(|| text.to_string())));
-                    rest = more.trim_start_matches(is_gap);
-                }
-                Some((kind, after)) => {
-                    out.push(Channel::Known(kind));
-                    let after = skip_qualifier(after).unwrap_or(after);
-                    rest = after
-                        .trim_start_matches(|c: char| is_wrapping(c) || c == '（' || c == '）');
-                }
-                None => {
-                    // Unknown words up to the next space or slash; the rest is tried again.
-                    let end = rest.find(is_gap).unwrap_or(rest.len());
-                    out.push(Channel::Unknown(rest[..end].to_string()));
-                    rest = rest[end..].trim_start_matches(is_gap);
-                }
+        }
+    }
+}
+
+/// One list entry (between separators) into channels: see [`parse_segment`].
+fn parse_entry(part: &str, out: &mut Vec<Channel>, local: bool) {
+    let mut rest = without_etc(part.trim_matches(is_wrapping));
+    while !rest.is_empty() {
+        if local {
+            let end = rest.find(is_gap).unwrap_or(rest.len());
+            if let Some(c) = local_channel(&rest[..end]) {
+                out.push(c);
+                rest = rest[end..].trim_start_matches(is_gap);
+                continue;
+            }
+        }
+        let found = match_channel_prefix(rest).or_else(|| {
+            let next = skip_joining(rest)?;
+            rest = next;
+            match_channel_prefix(rest)
+        });
+        match found {
+            Some((ChannelKind::Other, after)) => {
+                // "其他（甲） 其他（乙）": a bracket closed before the end ends the entry.
+                let after = after.trim_start();
+                let (own, more) = match bracket_end(after) {
+                    Some(end) => after.split_at(end),
+                    None => (after, ""),
+                };
+                let text = strip_brackets(own);
+                out.push(Channel::Other((!text.is_empty()).then(|| text.to_string())));
+                rest = more.trim_start_matches(is_gap);
+            }
+            Some((kind, after)) => {
+                out.push(Channel::Known(kind));
+                let after = skip_qualifier(after).unwrap_or(after);
+                rest = after.trim_start_matches(|c: char| is_wrapping(c) || c == '（' || c == '）');
+            }
+            None => {
+                // Unknown words up to the next space or slash; the rest is tried again.
+                let end = rest.find(is_gap).unwrap_or(rest.len());
+                out.push(Channel::Unknown(rest[..end].to_string()));
+                rest = rest[end..].trim_start_matches(is_gap);
             }
         }
     }
@@ -1366,6 +1388,32 @@ mod tests {
             Channel::parse("信用中国网站"),
             Channel::Unknown("信用中国网站".into())
         );
+    }
+
+    /// A name spaced out to fill a column (`政府 网站`) is the name, when joining the words
+    /// leaves fewer unknown ones; names separated by spaces stay a list.
+    #[test]
+    fn spaced_out_channel_names_are_the_names() {
+        use ChannelKind::*;
+        for (raw, want) in [
+            ("政府 网站", vec![Channel::Known(Website)]),
+            (
+                "政府　网站、公 示 栏",
+                vec![Channel::Known(Website), Channel::Known(NoticeBoard)],
+            ),
+            ("■政府 网站 □两微一端", vec![Channel::Known(Website)]),
+            (
+                "政府网站 两微一端",
+                vec![Channel::Known(Website), Channel::Known(NewMedia)],
+            ),
+            (
+                "政府 网站 公式栏",
+                vec![Channel::Known(Website), Channel::Unknown("公式栏".into())],
+            ),
+            ("微信 群", vec![Channel::Other(Some("微信群".into()))]),
+        ] {
+            assert_eq!(Channel::parse_list(raw), want, "{raw}");
+        }
     }
 
     /// A header label is a channel column by the template's names only: a label that merely

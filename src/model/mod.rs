@@ -232,7 +232,8 @@ impl Level {
     }
 
     pub fn parse(raw: &str) -> Level {
-        let s = crate::domains::to_simplified(word(raw));
+        let w = word(raw);
+        let s = crate::domains::to_simplified(&w);
         match &*s {
             "县级" | "县" | "县区级" | "区级" | "县（区）级" | "县(区)级" => {
                 Level::County
@@ -275,6 +276,13 @@ impl Level {
     pub fn parse_list(raw: &str) -> Vec<Level> {
         if let Some(joined) = unwrapped(raw) {
             let whole = Level::parse(&joined);
+            if !matches!(whole, Level::Unknown(_)) {
+                return vec![whole];
+            }
+        }
+        // One word spaced out (`乡 级`) before a list separated by spaces (`乡级 村级`).
+        if raw.trim().contains(char::is_whitespace) {
+            let whole = Level::parse(raw);
             if !matches!(whole, Level::Unknown(_)) {
                 return vec![whole];
             }
@@ -326,7 +334,8 @@ impl Mode {
     }
 
     pub fn parse(raw: &str) -> Mode {
-        let s = crate::domains::to_simplified(word(raw));
+        let w = word(raw);
+        let s = crate::domains::to_simplified(&w);
         match &*s {
             // 依职权公开 is the statute's word for 主动公开 (proactive, by the body's own
             // authority), as opposed to 依申请.
@@ -375,7 +384,8 @@ impl Audience {
     /// Read "全社会", "特定群众", "特定群体", or "特定群众（项目单位）".
     pub fn parse(raw: &str) -> Audience {
         let t = raw.trim();
-        let s = crate::domains::to_simplified(word(t));
+        let w = word(t);
+        let s = crate::domains::to_simplified(&w);
         match &*s {
             "全社会"
             | "社会公众"
@@ -512,10 +522,19 @@ const GROUP_ENDINGS: &[&str] = &[
 
 /// A 公开对象, 公开方式 or 公开层级 word without the punctuation a clerk ends a cell with
 /// (`全社会。`, `主动公开；`, `乡镇，`): it is not part of the word.
-fn word(raw: &str) -> &str {
-    raw.trim()
+///
+/// White space inside the word is not part of it either (`主 动`, `全 社 会`, `乡 级`: a clerk
+/// spacing out a short cell to fill its column).
+fn word(raw: &str) -> std::borrow::Cow<'_, str> {
+    let w = raw
+        .trim()
         .trim_end_matches(['。', '．', '.', '；', ';', '，', ',', '、'])
-        .trim_end()
+        .trim_end();
+    if w.contains(char::is_whitespace) {
+        std::borrow::Cow::Owned(w.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(w)
+    }
 }
 
 /// A cell's text with its line breaks removed, when it has any: a word a clerk wrapped to fit
@@ -1085,6 +1104,34 @@ mod tests {
             vec![Audience::Unknown("内部、外部".into())]
         );
         assert_eq!(Audience::parse_list("村民、居民"), vec![Audience::Public]);
+    }
+
+    /// A word spaced out to fill a column is the word; words separated by spaces are still
+    /// a list.
+    #[test]
+    fn spaced_out_words_are_the_words() {
+        assert_eq!(Mode::parse_list("主 动"), vec![Mode::Active]);
+        assert_eq!(Mode::parse_list("依申请 公开"), vec![Mode::OnRequest]);
+        assert_eq!(Audience::parse_list("全 社 会"), vec![Audience::Public]);
+        assert_eq!(
+            Audience::parse_list("特定群众 （低保对象）"),
+            vec![Audience::Specific(Some("低保对象".into()))]
+        );
+        assert_eq!(Level::parse_list("乡 级"), vec![Level::Town]);
+        assert_eq!(Level::parse_list("乡\u{3000}级"), vec![Level::Town]);
+        assert_eq!(
+            Mode::parse_list("主动 依申请公开"),
+            vec![Mode::Active, Mode::OnRequest]
+        );
+        assert_eq!(
+            Audience::parse_list("全社会 特定群众"),
+            vec![Audience::Public, Audience::Specific(None)]
+        );
+        assert_eq!(
+            Level::parse_list("乡级 村级"),
+            vec![Level::Town, Level::Village]
+        );
+        assert_eq!(Level::parse_list("县 乡"), vec![Level::County, Level::Town]);
     }
 
     /// 依职权公开 is the statute's word for 主动公开; 不公开 is no mode at all.
