@@ -288,7 +288,16 @@ impl Channel {
     /// `县人民政府门户网站`, `微信群`).
     pub fn parse(raw: &str) -> Channel {
         match Channel::parse_template(raw) {
-            Channel::Unknown(t) => local_channel(&t).unwrap_or(Channel::Unknown(t)),
+            // Read as a list entry (qualifiers, quotes, local channels): one channel, or the
+            // text as written.
+            Channel::Unknown(t) => {
+                let mut one = Vec::with_capacity(1);
+                parse_segment(&t, &mut one, true);
+                match one.pop() {
+                    Some(c) if one.is_empty() && !matches!(c, Channel::Unknown(_)) => c,
+                    _ => Channel::Unknown(t),
+                }
+            }
             c => c,
         }
     }
@@ -302,13 +311,7 @@ impl Channel {
                 let text = strip_brackets(rest);
                 Channel::Other((!text.is_empty()).then(|| text.to_string()))
             }
-            Some((kind, rest))
-                if strip_brackets(rest).is_empty()
-                    || skip_qualifier(rest.trim_start_matches(is_gap))
-                        .is_some_and(|r| r.trim_matches(is_wrapping).is_empty()) =>
-            {
-                Channel::Known(kind)
-            }
+            Some((kind, rest)) if strip_brackets(rest).is_empty() => Channel::Known(kind),
             _ => Channel::Unknown(t.to_string()),
         }
     }
@@ -1414,6 +1417,30 @@ mod tests {
         ] {
             assert_eq!(Channel::parse_list(raw), want, "{raw}");
         }
+    }
+
+    /// A channel written alone (a TOML list's entry, a column label under the channels
+    /// parent) reads as a list entry would: qualified, spaced out or local, it is one channel.
+    #[test]
+    fn one_channel_alone_reads_as_a_list_entry() {
+        assert_eq!(
+            Channel::parse("政府网站（www.lc.gov.cn）"),
+            Channel::Known(ChannelKind::Website)
+        );
+        assert_eq!(
+            Channel::parse("政府 网站"),
+            Channel::Known(ChannelKind::Website)
+        );
+        assert_eq!(
+            Channel::parse("政府网站、公示栏"),
+            Channel::Unknown("政府网站、公示栏".into())
+        );
+        // The template reading alone keeps a qualified name unknown: a header label is a
+        // channel column by its bare name.
+        assert_eq!(
+            Channel::parse_template("政府网站（第一平台）"),
+            Channel::Unknown("政府网站（第一平台）".into())
+        );
     }
 
     /// A header label is a channel column by the template's names only: a label that merely
