@@ -534,15 +534,16 @@ fn windows_line_ends_inside_a_cell_are_line_breaks_not_stray_whitespace() {
 }
 
 /// A two-row header whose 公开渠道和载体 parent spans a column for a local channel the template
-/// does not list (村村响): its marks are that channel, written as the template writes local
-/// ones (其他（村村响）), not an unknown column folded into 备注.
+/// does not list (微信群; 村村响 was the example until it read as 广播电视): its marks are that
+/// channel, written as the template writes local ones (其他（微信群）), not an unknown column
+/// folded into 备注.
 #[test]
 fn a_local_channel_column_under_the_channels_parent_is_a_channel() {
     let dir = tempfile::tempdir().expect("tmp");
     let text = format!(
         "乐昌镇社会救助领域基层政务公开标准目录\r\n\
          序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,,,公开对象,,公开方式,\r\n\
-         ,,,,,,,政府网站,村村响,其他,全社会,特定群众,主动,依申请公开\r\n\
+         ,,,,,,,政府网站,微信群,其他,全社会,特定群众,主动,依申请公开\r\n\
          1,最低生活保障,低保对象认定,条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,√,√,,√,,√,\r\n\
          2,最低生活保障,低保金发放,对象,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,√,□,,√,,√,\r\n"
     );
@@ -558,7 +559,7 @@ fn a_local_channel_column_under_the_channels_parent_is_a_channel() {
             (
                 vec![
                     Channel::Known(ChannelKind::Website),
-                    Channel::Other(Some("村村响".into()))
+                    Channel::Other(Some("微信群".into()))
                 ],
                 String::new()
             ),

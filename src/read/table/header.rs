@@ -264,9 +264,11 @@ fn level_col(word: &str) -> Option<Col> {
 /// column under a merged 公开渠道和载体 parent.
 fn channel_label(key: &str) -> bool {
     use crate::model::Channel;
-    match Channel::parse(key) {
+    // By the template's names only: a label that merely ends like a channel (…平台, …APP)
+    // is not taken for one; under a 公开渠道和载体 parent any label is (`under_channels_parent`).
+    match Channel::parse_template(key) {
         Channel::Known(_) | Channel::Other(None) => true,
-        // 其他（村村响） names a local channel; 其他政策文件 is an item's name, not a label.
+        // 其他（微信群） names a local channel; 其他政策文件 is an item's name, not a label.
         Channel::Other(Some(_)) => key.starts_with("其他(") || key.starts_with("其它("),
         Channel::Unknown(_) => false,
     }
@@ -608,6 +610,8 @@ fn value_mark_col(parent: Option<Col>, label: &str) -> Option<Col> {
     match parent? {
         Col::AudienceText => match Audience::parse(word) {
             Audience::Public => Some(Col::AudiencePublic),
+            // A group named alone (低保对象) is a value, not the 特定群众 column's label.
+            Audience::Specific(Some(_)) if !word.contains("特定") => None,
             Audience::Specific(_) => Some(Col::AudienceSpecific),
             Audience::Unknown(_) => None,
         },
@@ -622,7 +626,7 @@ fn value_mark_col(parent: Option<Col>, label: &str) -> Option<Col> {
 }
 
 /// The columns of a two-row header that sit under a merged 公开渠道和载体 (公开渠道, 公开载体 …)
-/// parent: each names a channel, a local one (村村响, 便民服务中心) included.
+/// parent: each names a channel, a local one (微信群, 便民服务中心) included.
 fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
     header_columns(top, Some(sub))
         .into_iter()
@@ -718,7 +722,7 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
             let mut cols = first_of_each_field(cols);
             if last > i {
                 // A sub-column under the channels parent is a channel's mark column even when
-                // its label is a local channel the template does not list (村村响).
+                // its label is a local channel the template does not list (微信群).
                 let children = rows
                     .get(last)
                     .map(|sub| under_channels_parent(&top_of_last, sub))

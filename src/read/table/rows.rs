@@ -50,6 +50,9 @@ pub struct Layout {
     max_cell_chars: usize,
     /// The columns where "同上" stands for the cell above (see [`Layout::resolve_ditto`]).
     ditto_cols: Vec<usize>,
+    /// The unit a 公开时限 header gives its numbers (`公开时限（工作日）`): a cell holding only
+    /// a number is that many of it.
+    deadline_unit: Option<&'static str>,
 }
 
 /// A row that holds an item, with what the rows above it say about it: its unit and section,
@@ -306,6 +309,12 @@ impl Layout {
                     .zip(&header.labels)
                     .map(|(c, label)| (*c == Some(Col::ChannelMark)).then(|| mark_channel(label)))
                     .collect(),
+                deadline_unit: header
+                    .cols
+                    .iter()
+                    .zip(&header.labels)
+                    .find(|(c, _)| **c == Some(Col::Text(Field::Deadline)))
+                    .and_then(|(_, label)| deadline_unit(label)),
                 traditional: header.traditional,
                 default_unit: Arc::from(default_unit),
                 unplaced_raw,
@@ -533,6 +542,16 @@ impl Layout {
                         }
                         _ => value,
                     };
+                    // "20" under 公开时限（工作日） is 20个工作日内: the outputs' header has no
+                    // unit, so the value carries it.
+                    let value = match self.deadline_unit {
+                        Some(unit)
+                            if *f == Field::Deadline && crate::deadline::is_bare_number(&value) =>
+                        {
+                            format!("{}{unit}内", value.trim())
+                        }
+                        _ => value,
+                    };
                     if let Some(slot) = item.text_mut(*f) {
                         *slot = value;
                     }
@@ -557,8 +576,8 @@ impl Layout {
                             &own
                         }
                     };
-                    // A column for a local channel (村村响 under 公开渠道和载体) is that
-                    // channel as the template writes local ones: 其他（村村响）.
+                    // A column for a local channel (微信群 under 公开渠道和载体) is that
+                    // channel as the template writes local ones: 其他（微信群）.
                     let labelled = || match parsed.clone() {
                         Channel::Unknown(name) => Channel::Other(Some(name)),
                         c => c,
@@ -783,13 +802,11 @@ impl Layout {
         cells: &[String],
         saw_dot: &mut bool,
     ) -> Mark<'v> {
-        // ●, ○ and ◯ all have 0x97 as their middle byte: other cells skip the dot logic.
-        if value.len() > 16 || !value.as_bytes().contains(&0x97) {
+        if !super::cells::is_dot(value) {
             return mark(value);
         }
-        let t = crate::text::trim(value);
-        *saw_dot |= t == "●";
-        let hollow_is_empty = matches!(t, "○" | "◯")
+        *saw_dot |= super::cells::is_filled_cell(value);
+        let hollow_is_empty = !super::cells::is_filled_cell(value)
             && (*saw_dot
                 || marks_with_dots(
                     self.cols.get(i + 1..).unwrap_or_default(),
@@ -1186,6 +1203,21 @@ fn is_ditto(cell: &str) -> bool {
             crate::text::trim(cell).trim_end_matches('。'),
             "同上" | "同 上" | "同\u{3000}上"
         )
+}
+
+/// The unit a 公开时限 label's qualifier gives its numbers: `公开时限（工作日）` working days,
+/// `公开时限（天）` or `（日）` days.
+fn deadline_unit(label: &str) -> Option<&'static str> {
+    let label = crate::domains::to_simplified(label);
+    let open = label.find(['（', '('])?;
+    let qualifier = &label[open..];
+    if qualifier.contains("工作日") {
+        Some("个工作日")
+    } else if qualifier.contains('天') || qualifier.contains('日') {
+        Some("日")
+    } else {
+        None
+    }
 }
 
 /// The channel a mark column's label names, read as Simplified and without the spaces and
