@@ -44,21 +44,55 @@ pub fn detect_encoding(prefix: &[u8], is_complete: bool) -> &'static Encoding {
     }
 }
 
-/// The delimiter of a `.txt` table from its first bytes: a tab when the first lines hold
-/// more tabs than commas (Excel's "Unicode 文本" and "制表符分隔" exports), else a comma.
-/// Counted over thirty lines, since a title row above the header has neither; and on the
-/// decoded text, since in UTF-16 a tab's byte also occurs inside characters (三 is U+4E09).
+/// The delimiter of a `.csv` or `.txt` table from its first bytes: a comma, a tab (Excel's
+/// "Unicode 文本" and "制表符分隔" exports, a table pasted from a page) or a semicolon (a "CSV"
+/// saved by Excel in a European locale), whichever the first thirty records hold most of
+/// outside quoted cells (a title row above the header has none; a `"a,b"` cell is one cell).
+/// Ties go to the tab, then the comma; with none of them, a comma. Counted on the decoded
+/// text, since in UTF-16 a tab's byte also occurs inside characters (三 is U+4E09).
 pub fn sniff_delimiter(prefix: &[u8]) -> u8 {
     let encoding = detect_encoding(prefix, false);
     let (text, _) = encoding.decode_with_bom_removal(prefix);
-    let (tabs, commas) = text.lines().take(30).fold((0, 0), |(t, c), l| {
-        (t + l.matches('\t').count(), c + l.matches(',').count())
-    });
-    if tabs > 0 && tabs >= commas {
-        b'\t'
-    } else {
-        b','
+    let mut best = (b',', 0);
+    for d in [b'\t', b',', b';'] {
+        let n = delimiters_outside_quotes(&text, char::from(d), 30);
+        if n > best.1 {
+            best = (d, n);
+        }
     }
+    best.0
+}
+
+/// How many `delimiter`s the first `records` records of CSV text hold outside quoted cells.
+/// A quote opens a quoted cell only where a cell starts, as the reader reads it; a line break
+/// inside a quoted cell does not end the record.
+fn delimiters_outside_quotes(text: &str, delimiter: char, records: usize) -> usize {
+    let (mut count, mut ended) = (0, 0);
+    let (mut inside, mut closed) = (false, false);
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        let just_closed = std::mem::take(&mut closed);
+        if inside {
+            if c == '"' {
+                inside = false;
+                closed = true;
+            }
+        } else if c == '"' {
+            // Right after a closing quote, a quote is the second half of `""`: the cell goes on.
+            inside = just_closed
+                || matches!(prev, None | Some('\n' | '\r'))
+                || prev == Some(delimiter);
+        } else if c == delimiter {
+            count += 1;
+        } else if c == '\n' {
+            ended += 1;
+            if ended >= records {
+                break;
+            }
+        }
+        prev = Some(c);
+    }
+    count
 }
 
 /// Quote state, to find a quote that is never closed (csv_core reads such a field to the end of

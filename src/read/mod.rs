@@ -53,6 +53,7 @@ pub fn unreadable(file: &Arc<str>, e: &std::io::Error) -> Diagnostic {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileType {
     Toml,
+    /// Comma-, tab- or semicolon-separated: the delimiter is read from the text.
     Csv,
     Tsv,
     /// Delimited text saved by Excel or WPS as `.txt` ("Unicode 文本", "文本文件(制表符分隔)"):
@@ -86,11 +87,11 @@ pub fn file_type(path: &Path) -> Option<FileType> {
 }
 
 impl FileType {
-    /// The delimiter of a CSV (`,`) or TSV (tab) table; `None` for a `.txt` table, whose
-    /// delimiter is read from its text (`csv::sniff_delimiter`), and for other types.
+    /// The delimiter of a TSV (tab) table; `None` for a `.csv` or `.txt` table, whose
+    /// delimiter (comma, tab or semicolon) is read from its text (`csv::sniff_delimiter`),
+    /// and for other types.
     pub fn delimiter(self) -> Option<u8> {
         match self {
-            FileType::Csv => Some(b','),
             FileType::Tsv => Some(b'\t'),
             _ => None,
         }

@@ -1,0 +1,168 @@
+//! Draft files as clerks really save them, which the reader once misread or refused: a "CSV"
+//! separated by semicolons or tabs, UTF-16 without a BOM, a UTF-8 file with one pasted GBK
+//! row, hidden columns that hold data, boolean cells, `&nbsp;` beside Chinese punctuation,
+//! single-file web pages (MHT), Excel's multi-sheet "save as web page" and Excel 2003 XML.
+//! Each test writes (or names) a realistic file and reads it through the one pipeline.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use gkml::model::{Catalogue, Place};
+
+const BASIS: &str = "《中华人民共和国政府信息公开条例》（国务院令第711号）";
+
+const HEADER: [&str; 12] = [
+    "序号",
+    "一级事项",
+    "二级事项",
+    "公开内容（要素）",
+    "公开依据",
+    "公开时限",
+    "公开主体",
+    "公开渠道和载体",
+    "全社会",
+    "特定群众",
+    "主动",
+    "依申请公开",
+];
+
+/// An item row's twelve cells.
+fn row(seq: &str, group: &str, name: &str) -> [String; 12] {
+    [
+        seq.into(),
+        group.into(),
+        name.into(),
+        format!("{name}的对象、标准和结果"),
+        BASIS.into(),
+        "信息形成或者变更之日起20个工作日内".into(),
+        "乐昌镇人民政府".into(),
+        "政府网站、公开栏".into(),
+        "√".into(),
+        String::new(),
+        "√".into(),
+        String::new(),
+    ]
+}
+
+/// A draft as lines of cells: a title, the header, two items.
+fn draft() -> Vec<Vec<String>> {
+    let mut title = vec![String::new(); 12];
+    title[0] = "乐昌镇社会救助领域基层政务公开标准目录".into();
+    vec![
+        title,
+        HEADER.iter().map(|s| s.to_string()).collect(),
+        row("1", "最低生活保障", "低保对象认定").to_vec(),
+        row("2", "特困人员救助供养", "特困人员认定").to_vec(),
+    ]
+}
+
+fn names(cats: &[Catalogue]) -> Vec<String> {
+    items(cats).iter().map(|(_, i)| i.name.clone()).collect()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).expect("write");
+    p
+}
+
+/// The (sheet, row, column) an item's name was read from.
+fn name_place(cats: &[Catalogue], name: &str) -> (Option<String>, u32, u32) {
+    let (_, item) = items(cats)
+        .into_iter()
+        .find(|(_, i)| i.name == name)
+        .unwrap_or_else(|| panic!("no item {name}"));
+    match item.loc.as_ref().map(|l| &l.place) {
+        Some(Place::Cell {
+            sheet, row, column, ..
+        }) => (sheet.as_deref().map(str::to_string), *row, *column),
+        other => panic!("{name} has no cell: {other:?}"),
+    }
+}
+
+// 1. The delimiter of a `.csv`.
+
+/// Excel in a European locale saves "CSV" with semicolons; a clerk's copy-paste saves tabs.
+/// Both `.csv` files read as the comma one does, even when cells hold quoted commas,
+/// semicolons and line breaks, and a `.tsv` stays tab-separated.
+#[test]
+fn a_csv_separated_by_semicolons_or_tabs_reads_as_the_comma_one() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut lines = draft();
+    // Quoted cells that hold the other delimiters, and a line break.
+    lines[2][3] = "申请条件,办理流程;结果\n（分两行）".into();
+    let join = |d: char| -> String {
+        lines
+            .iter()
+            .map(|l| {
+                l.iter()
+                    .map(|c| {
+                        if c.contains([',', ';', '\t', '\n', '"']) {
+                            format!("\"{}\"", c.replace('"', "\"\""))
+                        } else {
+                            c.clone()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(&d.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join("\r\n")
+    };
+    let comma = write(dir.path(), "逗号.csv", join(',').as_bytes());
+    let (want, diags) = read_checked(&comma);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    assert_eq!(names(&want), ["低保对象认定", "特困人员认定"]);
+    let semi = join(';');
+    let (gbk, _, _) = encoding_rs::GBK.encode(&semi);
+    for p in [
+        write(dir.path(), "分号.csv", join(';').as_bytes()),
+        write(dir.path(), "分号_gbk.csv", &gbk),
+        write(dir.path(), "制表符.csv", join('\t').as_bytes()),
+        write(dir.path(), "制表符.tsv", join('\t').as_bytes()),
+    ] {
+        let (cats, diags) = read_checked(&p);
+        assert!(diags.is_empty(), "{}: {:?}", p.display(), codes(&diags));
+        assert_eq!(names(&cats), names(&want), "{}", p.display());
+        let got = &items(&cats)[0].1;
+        assert_eq!(got.content, items(&want)[0].1.content, "{}", p.display());
+        assert_eq!(got.subject, "乐昌镇人民政府");
+        assert_eq!(
+            name_place(&cats, "特困人员认定"),
+            name_place(&want, "特困人员认定"),
+            "{}",
+            p.display()
+        );
+    }
+}
+
+/// Cells full of commas (a 公开依据 listing documents with ASCII commas, quoted) do not
+/// outvote the semicolons that separate the cells; and a header of commas is not read as
+/// semicolons because a few cells hold one.
+#[test]
+fn the_delimiter_is_decided_outside_quoted_cells() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut lines = draft();
+    for l in lines.iter_mut().skip(2) {
+        l[4] = format!("\"{BASIS},《社会救助暂行办法》,《民政部文件》,《省办法》,《市细则》\"");
+    }
+    let semi: Vec<String> = lines.iter().map(|l| l.join(";")).collect();
+    let p = write(dir.path(), "分号引号.csv", semi.join("\n").as_bytes());
+    let (cats, diags) = read_checked(&p);
+    assert!(
+        diags.iter().all(|d| !d.code.starts_with("GK0")),
+        "{:?}",
+        codes(&diags)
+    );
+    assert!(items(&cats)[0].1.basis.contains("《社会救助暂行办法》"));
+    assert_eq!(names(&cats), ["低保对象认定", "特困人员认定"]);
+
+    let mut lines = draft();
+    lines[2][6] = "乐昌镇人民政府;民政办".into();
+    let comma: Vec<String> = lines.iter().map(|l| l.join(",")).collect();
+    let p = write(dir.path(), "逗号分号.csv", comma.join("\n").as_bytes());
+    let (cats, _) = read_checked(&p);
+    assert_eq!(items(&cats)[0].1.subject, "乐昌镇人民政府;民政办");
+}
