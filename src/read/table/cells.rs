@@ -39,6 +39,10 @@ pub(super) fn mark_in_row(cell: &str, hollow_is_empty: bool) -> Mark<'_> {
             _ => Mark::Text(t),
         },
         _ if matches!(t, "——" | "--" | "－－") => Mark::Unset,
+        // A boolean cell (xlsx `t="b"`, ods `boolean`, xls) reads TRUE/FALSE, as does the
+        // text a clerk types or a converter writes for it.
+        _ if t.eq_ignore_ascii_case("true") => Mark::Set,
+        _ if t.eq_ignore_ascii_case("false") => Mark::Unset,
         _ => Mark::Text(t),
     }
 }
@@ -271,6 +275,10 @@ mod tests {
             assert!(matches!(mark(set), Mark::Set), "{set}");
         }
         for unset in ["无", "Ｎ", "✕"] {
+            assert!(matches!(mark(unset), Mark::Unset), "{unset}");
+        }
+        for (set, unset) in [("TRUE", "FALSE"), ("true", "false"), ("True", " False "), ("是", "否")] {
+            assert!(matches!(mark(set), Mark::Set), "{set}");
             assert!(matches!(mark(unset), Mark::Unset), "{unset}");
         }
         let cols = [Some(Col::AudiencePublic), Some(Col::AudienceSpecific), None];
