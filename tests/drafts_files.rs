@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use gkml::model::{Catalogue, Place};
+use gkml::model::{Audience, Catalogue, Mode, Place};
 
 const BASIS: &str = "《中华人民共和国政府信息公开条例》（国务院令第711号）";
 
@@ -165,4 +165,104 @@ fn the_delimiter_is_decided_outside_quoted_cells() {
     let p = write(dir.path(), "逗号分号.csv", comma.join("\n").as_bytes());
     let (cats, _) = read_checked(&p);
     assert_eq!(items(&cats)[0].1.subject, "乐昌镇人民政府;民政办");
+}
+
+// 3. Hidden columns, and 4. boolean marks.
+
+/// 隐藏行列.xlsx/.ods/.xls (LibreOffice's conversions of 隐藏行列.fods, made by make.py): column
+/// E (公开依据) is hidden and full, column M hidden and empty, row 5 hidden. Every file reads
+/// all three items with their 公开依据 (nothing hidden is lost), warns once that column E
+/// is hidden but holds text (GK021, at E2, naming the sheet), not about the empty M, and
+/// reports the hidden row (GK018). The mark columns are boolean cells: TRUE is set, FALSE
+/// unset.
+#[test]
+fn hidden_columns_with_content_are_read_and_reported_in_xlsx_ods_and_xls() {
+    for ext in ["xlsx", "ods", "xls"] {
+        let p = fixture(&format!("drafts_files/隐藏行列.{ext}"));
+        let (cats, diags) = read_checked(&p);
+        assert_eq!(
+            names(&cats),
+            ["低保对象认定", "特困人员认定", "临时救助对象认定"],
+            "{ext}"
+        );
+        for (_, i) in items(&cats) {
+            assert_eq!(i.basis, BASIS, "{ext}: the hidden 公开依据 is read");
+        }
+        let hidden: Vec<_> = diags.iter().filter(|d| d.code == "GK021").collect();
+        assert_eq!(hidden.len(), 1, "{ext}: {:?}", codes(&diags));
+        let d = hidden[0];
+        assert_eq!(d.severity, gkml::diag::Severity::Warning);
+        assert_eq!(d.sheet.as_deref(), Some("社会救助"), "{ext}");
+        assert_eq!(d.cell.as_deref(), Some("E2"), "{ext}");
+        assert!(d.message.contains("第 E 列被隐藏但有内容"), "{ext}: {}", d.message);
+        assert!(!d.message.contains('M'), "{ext}: the empty hidden column M is not named");
+        assert!(diags.iter().any(|d| d.code == "GK018"), "{ext}: {:?}", codes(&diags));
+        let others: Vec<String> = codes(&diags)
+            .into_iter()
+            .filter(|c| c.starts_with("GK0") && !c.starts_with("GK021") && !c.starts_with("GK018"))
+            .collect();
+        assert!(others.is_empty(), "{ext}: {others:?}");
+        let got: Vec<(Vec<Audience>, Vec<Mode>)> = items(&cats)
+            .iter()
+            .map(|(_, i)| (i.audience.clone(), i.mode.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (vec![Audience::Public], vec![Mode::Active]),
+                (vec![Audience::Specific(None)], vec![Mode::Active]),
+                (vec![Audience::Public], vec![Mode::OnRequest]),
+            ],
+            "{ext}: TRUE/FALSE cells are set/unset marks"
+        );
+    }
+}
+
+/// A workbook written as Excel writes one (rust_xlsxwriter): hidden columns D and F hold
+/// text and are named together; a hidden column beyond the table is not. The marks are
+/// boolean cells and the typed texts TRUE/FALSE/是/否.
+#[test]
+fn an_excel_workbook_with_hidden_columns_names_them_all_once() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("目录").expect("name");
+    for (r, line) in draft().iter().enumerate() {
+        for (c, v) in line.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match (r, c, v.as_str()) {
+                (2, 8, _) => ws.write_boolean(r, c, true).map(|_| ()),
+                (2, 9, _) => ws.write_boolean(r, c, false).map(|_| ()),
+                (3, 8, _) => ws.write_string(r, c, "FALSE").map(|_| ()),
+                (3, 9, _) => ws.write_string(r, c, "是").map(|_| ()),
+                (3, 10, _) => ws.write_string(r, c, "TRUE").map(|_| ()),
+                (3, 11, _) => ws.write_string(r, c, "否").map(|_| ()),
+                (_, _, "") => Ok(()),
+                _ => ws.write_string(r, c, v).map(|_| ()),
+            }
+            .expect("write");
+        }
+    }
+    for c in [3u16, 5, 20] {
+        ws.set_column_hidden(c).expect("hide");
+    }
+    let p = dir.path().join("隐藏列.xlsx");
+    wb.save(&p).expect("save");
+    let (cats, diags) = read_checked(&p);
+    assert_eq!(names(&cats), ["低保对象认定", "特困人员认定"]);
+    assert_eq!(items(&cats)[0].1.deadline, "信息形成或者变更之日起20个工作日内");
+    assert_eq!(codes(&diags), ["GK021@D2"]);
+    assert!(diags[0].message.contains("第 D、F 列"), "{}", diags[0].message);
+    let got: Vec<(Vec<Audience>, Vec<Mode>)> = items(&cats)
+        .iter()
+        .map(|(_, i)| (i.audience.clone(), i.mode.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (vec![Audience::Public], vec![Mode::Active]),
+            (vec![Audience::Specific(None)], vec![Mode::Active]),
+        ]
+    );
 }
