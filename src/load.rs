@@ -290,6 +290,26 @@ fn read_document(
         Ok(b) => b,
         Err(e) => return FileRead::failed(file.clone(), unreadable(file, &e)),
     };
+    // Excel's web page of a workbook: its sheets, each under its name.
+    if matches!(kind, Kind::Html) {
+        let sheets = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            web_workbook(path, file, &bytes, limits)
+        }));
+        match sheets {
+            Ok(Some((sheets, diags))) => {
+                return read_sheets(file.clone(), sheets, diags, stem, limits);
+            }
+            Ok(None) => {}
+            Err(_) => {
+                return FileRead::failed(
+                    file.clone(),
+                    Diagnostic::new(&codes::FILE_UNREADABLE, "文件已损坏，无法读取")
+                        .in_file(file)
+                        .hint("在浏览器或 Excel/WPS 中打开检查；能打开时另存为 .xlsx 后再试"),
+                )
+            }
+        }
+    }
     // The parsers run on untrusted bytes: a panic in one is a broken file, not a crash.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let tables = kind.tables(&bytes, file, limits)?;
@@ -333,6 +353,87 @@ fn read_document(
     }
 }
 
+/// The sheets of Excel's "save as web page" of a workbook (several sheets): a frameset page
+/// whose `NAME.files/sheet001.htm` … pages are on disk beside it, or parts of the same MHT.
+/// Each sheet's page is read as HTML and its largest table laid out as the sheet's rows, so
+/// places read `社会救助!E7`. `None` for any other page. A sheet whose page is missing is
+/// reported (GK001) and the others are read.
+fn web_workbook(
+    path: &Path,
+    file: &Arc<str>,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Option<(Vec<xlsx::Sheet>, Vec<Diagnostic>)> {
+    use crate::read::webpage;
+    let mht = webpage::is_mht(bytes);
+    let parts = if mht {
+        webpage::parts(bytes).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let page = if mht {
+        webpage::main_page(&parts)?
+    } else {
+        bytes.to_vec()
+    };
+    let (text, _) = html::decode(&page);
+    let listed = webpage::workbook_sheets(&text);
+    if listed.is_empty() {
+        return None;
+    }
+    let mut sheets = Vec::new();
+    let mut diags = Vec::new();
+    for (name, href) in listed {
+        let found = if mht {
+            webpage::part_for(&parts, &href).map(webpage::Part::html)
+        } else {
+            webpage::linked_file(path, &href)
+        };
+        let Some(sheet_page) = found else {
+            let mut d = Diagnostic::new(
+                &codes::FILE_UNREADABLE,
+                format!("工作表“{name}”的网页 {href} 找不到，该表未读取"),
+            )
+            .in_file(file)
+            .hint("“另存为网页”的工作簿由主网页和同名的 .files 文件夹组成，请连同文件夹一起复制；或在 Excel/WPS 中打开后另存为 .xlsx");
+            d.sheet = Some(Arc::from(name.as_str()));
+            diags.push(d);
+            continue;
+        };
+        let tables = match html::read_bytes(&sheet_page, file) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let mut rows: Vec<table::RawRow> = Vec::new();
+        for t in &tables {
+            match document::layout(file, t, limits) {
+                Ok(r) if r.len() > rows.len() => rows = r,
+                Ok(_) => {}
+                Err(d) => diags.push(d),
+            }
+        }
+        if rows
+            .iter()
+            .all(|r| r.cells.iter().all(|c| c.trim().is_empty()))
+        {
+            let mut d = Diagnostic::new(&codes::EMPTY_SHEET, format!("工作表“{name}”是空的"))
+                .in_file(file)
+                .hint("无需处理；如不需要可删除该工作表");
+            d.sheet = Some(Arc::from(name.as_str()));
+            diags.push(d);
+            continue;
+        }
+        sheets.push(xlsx::Sheet {
+            name: Arc::from(name),
+            rows,
+        });
+    }
+    Some((sheets, diags))
+}
+
 /// The note that a file is Traditional (GK020) is said once per file, not per sheet or table.
 fn once_per_file(diags: &mut Vec<Diagnostic>) {
     let mut seen = false;
@@ -359,46 +460,56 @@ fn read_workbook(path: &Path, file: Arc<str>, stem: &str, limits: &Limits) -> Fi
             Err(d) => return FileRead::failed(file, d),
         }
     }
-    let stem = stem.to_string();
     match xlsx::read_sheets(path, &file, limits) {
-        Ok((sheets, sheet_diags)) => {
-            let mut catalogues: Vec<Catalogue> = Vec::new();
-            let mut diags = sheet_diags;
-            let mut header_errors = Vec::new();
-            for sheet in sheets {
-                let (cats, d) = table::read_rows(
-                    &file,
-                    Some(sheet.name.clone()),
-                    sheet.rows.into_iter().map(Ok),
-                    &stem,
-                    limits,
-                );
-                // A sheet with no header (a cover, notes) is only an error if no sheet has one.
-                if cats.is_empty() && d.iter().any(|x| x.code == codes::HEADER_NOT_FOUND.code) {
-                    header_errors.extend(d);
-                    continue;
-                }
-                diags.extend(d);
-                crate::model::merge_units(&mut catalogues, cats);
-            }
-            if catalogues.is_empty() {
-                if header_errors.is_empty() {
-                    header_errors.push(
-                        Diagnostic::new(&codes::HEADER_NOT_FOUND, "工作簿中没有内容")
-                            .in_file(&file)
-                            .hint("确认文件是目录表格"),
-                    );
-                }
-                diags.extend(header_errors);
-            }
-            for c in &mut catalogues {
-                c.normalise_order();
-            }
-            once_per_file(&mut diags);
-            FileRead::read(file, catalogues, diags)
-        }
+        Ok((sheets, sheet_diags)) => read_sheets(file, sheets, sheet_diags, stem, limits),
         Err(d) => FileRead::failed(file, d),
     }
+}
+
+/// The catalogues of a workbook's sheets (read from an .xlsx, .xls, .ods, an Excel 2003 XML
+/// workbook or Excel's web page of several sheets), with the diagnostics of reading them.
+fn read_sheets(
+    file: Arc<str>,
+    sheets: Vec<xlsx::Sheet>,
+    sheet_diags: Vec<Diagnostic>,
+    stem: &str,
+    limits: &Limits,
+) -> FileRead {
+    let stem = stem.to_string();
+    let mut catalogues: Vec<Catalogue> = Vec::new();
+    let mut diags = sheet_diags;
+    let mut header_errors = Vec::new();
+    for sheet in sheets {
+        let (cats, d) = table::read_rows(
+            &file,
+            Some(sheet.name.clone()),
+            sheet.rows.into_iter().map(Ok),
+            &stem,
+            limits,
+        );
+        // A sheet with no header (a cover, notes) is only an error if no sheet has one.
+        if cats.is_empty() && d.iter().any(|x| x.code == codes::HEADER_NOT_FOUND.code) {
+            header_errors.extend(d);
+            continue;
+        }
+        diags.extend(d);
+        crate::model::merge_units(&mut catalogues, cats);
+    }
+    if catalogues.is_empty() {
+        if header_errors.is_empty() {
+            header_errors.push(
+                Diagnostic::new(&codes::HEADER_NOT_FOUND, "工作簿中没有内容")
+                    .in_file(&file)
+                    .hint("确认文件是目录表格"),
+            );
+        }
+        diags.extend(header_errors);
+    }
+    for c in &mut catalogues {
+        c.normalise_order();
+    }
+    once_per_file(&mut diags);
+    FileRead::read(file, catalogues, diags)
 }
 
 fn read_toml(

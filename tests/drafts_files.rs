@@ -68,16 +68,14 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
-/// The (sheet, row, column) an item's name was read from.
-fn name_place(cats: &[Catalogue], name: &str) -> (Option<String>, u32, u32) {
+/// The (sheet, row) an item was read from.
+fn name_place(cats: &[Catalogue], name: &str) -> (Option<String>, u32) {
     let (_, item) = items(cats)
         .into_iter()
         .find(|(_, i)| i.name == name)
         .unwrap_or_else(|| panic!("no item {name}"));
     match item.loc.as_ref().map(|l| &l.place) {
-        Some(Place::Cell {
-            sheet, row, column, ..
-        }) => (sheet.as_deref().map(str::to_string), *row, *column),
+        Some(Place::Cell { sheet, row, .. }) => (sheet.as_deref().map(str::to_string), *row),
         other => panic!("{name} has no cell: {other:?}"),
     }
 }
@@ -265,4 +263,241 @@ fn an_excel_workbook_with_hidden_columns_names_them_all_once() {
             (vec![Audience::Specific(None)], vec![Mode::Active]),
         ]
     );
+}
+
+// 6. Single-file web pages (MHT), and 7. Excel's web page of a workbook.
+
+/// A table of cells as Excel or Word writes it in a web page.
+fn html_table(lines: &[Vec<String>]) -> String {
+    let mut t = String::from("<table border=0 cellpadding=0 cellspacing=0 width=1200 style='border-collapse:collapse'>\r\n");
+    for l in lines {
+        t.push_str(" <tr height=19 style='height:14.25pt'>\r\n");
+        for c in l {
+            let c = c.replace('&', "&amp;").replace('<', "&lt;");
+            t.push_str(&format!("  <td class=xl65 x:str>{c}</td>\r\n"));
+        }
+        t.push_str(" </tr>\r\n");
+    }
+    t.push_str("</table>\r\n");
+    t
+}
+
+/// Quoted-printable as Word writes it: `=XX` for bytes above 127 and `=`, lines cut at 76
+/// with a soft break.
+fn qp(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for &b in bytes {
+        let piece = match b {
+            b'\r' => continue,
+            b'\n' => {
+                out.push_str("\r\n");
+                line = 0;
+                continue;
+            }
+            b'=' => "=3D".to_string(),
+            32..=126 => (b as char).to_string(),
+            _ => format!("={b:02X}"),
+        };
+        if line + piece.len() > 75 {
+            out.push_str("=\r\n");
+            line = 0;
+        }
+        line += piece.len();
+        out.push_str(&piece);
+    }
+    out
+}
+
+fn b64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for (k, c) in bytes.chunks(3).enumerate() {
+        if k > 0 && k % 19 == 0 {
+            out.push_str("\r\n");
+        }
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+const BOUNDARY: &str = "----=_NextPart_01DA2B3C.4D5E6F70";
+
+fn mime(parts: &[(String, &str, String)]) -> Vec<u8> {
+    let mut m = format!("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"{BOUNDARY}\"\r\n\r\n此文档为“单个文件网页”，也称为“Web 档案”文件。\r\n\r\n");
+    for (headers, encoding, body) in parts {
+        m.push_str(&format!(
+            "--{BOUNDARY}\r\n{headers}\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n{body}\r\n\r\n"
+        ));
+    }
+    m.push_str(&format!("--{BOUNDARY}--\r\n"));
+    m.into_bytes()
+}
+
+/// Word's "单个文件网页" of a draft: a GBK page in quoted-printable, with an image and a
+/// file list beside it. Saved as .mht, and the same bytes renamed .doc (as a clerk "saves as
+/// Word" from a portal): both read the two items, from 表1.
+#[test]
+fn a_word_single_file_web_page_reads_as_mht_and_as_doc() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let page = format!(
+        "<html xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:w=\"urn:schemas-microsoft-com:office:word\">\r\n<head>\r\n<meta http-equiv=Content-Type content=\"text/html; charset=gb2312\">\r\n<meta name=ProgId content=Word.Document>\r\n<title>乐昌镇社会救助领域基层政务公开标准目录</title>\r\n</head>\r\n<body lang=ZH-CN style='tab-interval:21.0pt'>\r\n<div class=WordSection1>\r\n<p class=MsoNormal align=center>乐昌镇社会救助领域基层政务公开标准目录</p>\r\n{}</div>\r\n</body>\r\n</html>\r\n",
+        html_table(&draft()[1..])
+    );
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&page);
+    assert!(!unmappable);
+    let bytes = mime(&[
+        (
+            "Content-Location: file:///C:/D2F1A3B4/乐昌镇目录.htm\r\nContent-Type: text/html; charset=\"gb2312\"".into(),
+            "quoted-printable",
+            qp(&gbk),
+        ),
+        (
+            "Content-Location: file:///C:/D2F1A3B4/乐昌镇目录.files/image001.png\r\nContent-Type: image/png".into(),
+            "base64",
+            b64(b"\x89PNG\r\n\x1a\n not really a picture"),
+        ),
+        (
+            "Content-Location: file:///C:/D2F1A3B4/乐昌镇目录.files/filelist.xml\r\nContent-Type: text/xml; charset=\"utf-8\"".into(),
+            "quoted-printable",
+            qp("<xml xmlns:o=\"urn:schemas-microsoft-com:office:office\"><o:MainFile HRef=\"../乐昌镇目录.htm\"/></xml>".as_bytes()),
+        ),
+    ]);
+    for name in ["乐昌镇目录.mht", "乐昌镇目录.mhtml", "乐昌镇目录.doc"] {
+        let p = write(dir.path(), name, &bytes);
+        let (cats, diags) = read_checked(&p);
+        assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
+        assert_eq!(names(&cats), ["低保对象认定", "特困人员认定"], "{name}");
+        assert_eq!(items(&cats)[0].1.basis, BASIS, "{name}");
+        assert_eq!(
+            name_place(&cats, "特困人员认定"),
+            (Some("表1".to_string()), 3),
+            "{name}"
+        );
+    }
+}
+
+/// Excel's page of a workbook of two sheets: the frameset page names the sheets in its XML
+/// island and each sheet is a page of its own.
+fn excel_workbook_page(stem: &str) -> (String, Vec<(String, String)>) {
+    let main = format!(
+        "<html xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:x=\"urn:schemas-microsoft-com:office:excel\">\r\n<head>\r\n<meta http-equiv=Content-Type content=\"text/html; charset=utf-8\">\r\n<meta name=ProgId content=Excel.Sheet>\r\n<link id=\"shLink\" href=\"{stem}.files/sheet001.htm\">\r\n<!--[if gte mso 9]><xml>\r\n <x:ExcelWorkbook>\r\n  <x:ExcelWorksheets>\r\n   <x:ExcelWorksheet>\r\n    <x:Name>社会救助</x:Name>\r\n    <x:WorksheetSource HRef=\"{stem}.files/sheet001.htm\"/>\r\n   </x:ExcelWorksheet>\r\n   <x:ExcelWorksheet>\r\n    <x:Name>养老服务</x:Name>\r\n    <x:WorksheetSource HRef=\"{stem}.files/sheet002.htm\"/>\r\n   </x:ExcelWorksheet>\r\n  </x:ExcelWorksheets>\r\n  <x:ActiveSheet>0</x:ActiveSheet>\r\n </x:ExcelWorkbook>\r\n</xml><![endif]-->\r\n</head>\r\n<frameset rows=\"*,39\" border=0 width=0 frameborder=no framespacing=0>\r\n <frame src=\"{stem}.files/sheet001.htm\" name=\"frSheet\">\r\n <frame src=\"{stem}.files/tabstrip.htm\" name=\"frTabs\" marginwidth=0 marginheight=0>\r\n</frameset>\r\n</html>\r\n"
+    );
+    let sheet = |lines: &[Vec<String>]| {
+        format!(
+            "<html xmlns:x=\"urn:schemas-microsoft-com:office:excel\">\r\n<head>\r\n<meta http-equiv=Content-Type content=\"text/html; charset=utf-8\">\r\n<link id=Main-File rel=Main-File href=\"../{stem}.htm\">\r\n</head>\r\n<body link=blue vlink=purple>\r\n{}</body>\r\n</html>\r\n",
+            html_table(lines)
+        )
+    };
+    let first = draft();
+    let mut second = draft();
+    second[0][0] = "乐昌镇养老服务领域基层政务公开标准目录".into();
+    second[2] = row("1", "高龄津贴", "高龄津贴发放").to_vec();
+    second.truncate(3);
+    let pages = vec![
+        ("sheet001.htm".to_string(), sheet(&first)),
+        ("sheet002.htm".to_string(), sheet(&second)),
+        (
+            "tabstrip.htm".to_string(),
+            "<html><body><table><tr><td><a href=\"sheet001.htm\" target=\"frSheet\">社会救助</a></td><td><a href=\"sheet002.htm\" target=\"frSheet\">养老服务</a></td></tr></table></body></html>".to_string(),
+        ),
+    ];
+    (main, pages)
+}
+
+fn check_workbook_page(cats: &[Catalogue], what: &str) {
+    let got: Vec<(String, String)> = items(cats)
+        .into_iter()
+        .map(|(s, i)| (s, i.name.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("社会救助".to_string(), "低保对象认定".to_string()),
+            ("社会救助".to_string(), "特困人员认定".to_string()),
+            ("养老服务".to_string(), "高龄津贴发放".to_string()),
+        ],
+        "{what}"
+    );
+    assert_eq!(
+        name_place(cats, "特困人员认定"),
+        (Some("社会救助".to_string()), 4),
+        "{what}"
+    );
+    assert_eq!(
+        name_place(cats, "高龄津贴发放"),
+        (Some("养老服务".to_string()), 3),
+        "{what}"
+    );
+}
+
+/// Excel's "单个文件网页" of a workbook of two sheets, its parts in base64, saved as .mht and
+/// as .xls: every sheet is read, each item placed on its own sheet (row 3 of 养老服务).
+#[test]
+fn an_excel_single_file_web_page_reads_every_sheet_under_its_name() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (main, pages) = excel_workbook_page("乐昌镇");
+    let mut parts = vec![(
+        "Content-Location: file:///C:/8A1B2C3D/乐昌镇.htm\r\nContent-Type: text/html; charset=\"utf-8\"".to_string(),
+        "quoted-printable",
+        qp(main.as_bytes()),
+    )];
+    for (name, page) in &pages {
+        parts.push((
+            format!("Content-Location: file:///C:/8A1B2C3D/乐昌镇.files/{name}\r\nContent-Type: text/html; charset=\"utf-8\""),
+            "base64",
+            b64(page.as_bytes()),
+        ));
+    }
+    let bytes = mime(&parts);
+    for name in ["乐昌镇.mht", "乐昌镇.xls"] {
+        let p = write(dir.path(), name, &bytes);
+        let (cats, diags) = read_checked(&p);
+        assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
+        check_workbook_page(&cats, name);
+    }
+}
+
+/// Excel's "网页" of a workbook on disk: 乐昌镇.htm (the frameset) and the folder
+/// 乐昌镇.files/ with a page per sheet. Naming the page reads every sheet under its name;
+/// validating the folder reads the workbook once (the sheet pages are not read again as
+/// pages of their own); a missing sheet page is reported, the other sheet still read.
+#[test]
+fn an_excel_web_page_with_its_files_folder_reads_every_sheet_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (main, pages) = excel_workbook_page("乐昌镇");
+    let p = write(dir.path(), "乐昌镇.htm", main.as_bytes());
+    std::fs::create_dir(dir.path().join("乐昌镇.files")).expect("mkdir");
+    for (name, page) in &pages {
+        write(&dir.path().join("乐昌镇.files"), name, page.as_bytes());
+    }
+    let (cats, diags) = read_checked(&p);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    check_workbook_page(&cats, "乐昌镇.htm");
+
+    let v = json(&gkml(&[
+        "validate",
+        "--format",
+        "json",
+        dir.path().to_str().expect("utf8"),
+    ]));
+    assert_eq!(v["summary"]["files"], 1, "{v}");
+    assert_eq!(v["summary"]["items"], 3, "{v}");
+
+    std::fs::remove_file(dir.path().join("乐昌镇.files/sheet002.htm")).expect("rm");
+    let (cats, diags) = read_checked(&p);
+    assert_eq!(names(&cats), ["低保对象认定", "特困人员认定"]);
+    let missing: Vec<_> = diags.iter().filter(|d| d.code == "GK001").collect();
+    assert_eq!(missing.len(), 1, "{:?}", codes(&diags));
+    assert_eq!(missing[0].sheet.as_deref(), Some("养老服务"));
+    assert!(missing[0].message.contains("sheet002.htm"), "{}", missing[0].message);
 }

@@ -15,6 +15,7 @@ pub mod numfmt;
 pub(crate) mod ods;
 pub mod table;
 pub mod toml;
+pub mod webpage;
 pub mod xlsx;
 
 use std::collections::HashSet;
@@ -61,7 +62,8 @@ pub enum FileType {
     /// not when a folder is walked (a folder's `.txt` files are mostly notes).
     Text,
     Workbook,
-    /// An HTML page (`.html`, `.htm`); a workbook whose content is HTML is read as one too.
+    /// An HTML page (`.html`, `.htm`), or a single-file web page (`.mht`, `.mhtml`); a
+    /// workbook or Word file whose content is HTML or MHT is read as one too.
     Html,
     /// A Word document (`.docx`).
     Docx,
@@ -79,7 +81,7 @@ pub fn file_type(path: &Path) -> Option<FileType> {
         "tsv" | "tab" => FileType::Tsv,
         "txt" => FileType::Text,
         "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => FileType::Workbook,
-        "html" | "htm" | "xhtml" => FileType::Html,
+        "html" | "htm" | "xhtml" | "mht" | "mhtml" => FileType::Html,
         "docx" | "docm" => FileType::Docx,
         "doc" | "wps" | "et" => FileType::Legacy,
         _ => return None,
@@ -103,8 +105,24 @@ pub fn display_name(path: &Path) -> Arc<str> {
     Arc::from(path.display().to_string())
 }
 
+/// Whether a folder is the files of a web page beside it (`乐昌镇.files` or `乐昌镇_files`
+/// next to `乐昌镇.htm`, as Excel and Word "save as web page"): its pages are read through
+/// that page (each sheet of a workbook once), not as pages of their own.
+fn is_page_folder(parent: &Path, name: &str) -> bool {
+    let Some(stem) = name
+        .strip_suffix(".files")
+        .or_else(|| name.strip_suffix("_files"))
+    else {
+        return false;
+    };
+    ["htm", "html", "HTM", "HTML"]
+        .iter()
+        .any(|ext| parent.join(format!("{stem}.{ext}")).is_file())
+}
+
 /// Every file `validate DIR` reads: files of supported types, recursively, sorted, skipping
-/// hidden files, Office lock files (`~$…`) and `target/`. Links to folders are not followed
+/// hidden files, Office lock files (`~$…`), `target/` and the `NAME.files` folder of a web
+/// page `NAME.htm`. Links to folders are not followed
 /// and each folder is entered once (a link to `.` read every file 41 times, two never
 /// finished); links to files are kept. Files that are not regular files (a FIFO named
 /// `x.csv`) are listed so that `read_file` reports them instead of blocking on them.
@@ -136,7 +154,7 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
             // The entry itself, not what a link points to.
             let Ok(ft) = e.file_type() else { continue };
             if ft.is_dir() {
-                if name != "target" {
+                if name != "target" && !is_page_folder(&d, &name) {
                     stack.push(p);
                 }
             } else if ft.is_symlink() && p.is_dir() {
