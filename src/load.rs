@@ -12,7 +12,7 @@ use crate::limits::Limits;
 use crate::model::Catalogue;
 use crate::read::doc::Ole;
 use crate::read::toml::{self, ProjectSpec, TomlDoc};
-use crate::read::{
+use crate::read::{self as read,
     codes, csv, display_name, doc, docbook, document, docx, file_type, html, table, unreadable,
     xlsx, FileType,
 };
@@ -128,6 +128,19 @@ pub fn read_file_with<'s>(
                 }
                 Err(d) => FileRead::failed(file, d),
             }
+        }
+        FileType::Workbook if read::is_xml_workbook(path) => read_xml_workbook(path, file, &stem, limits),
+        FileType::Workbook
+            if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xml")) =>
+        {
+            FileRead::failed(
+                file.clone(),
+                Diagnostic::new(&codes::UNSUPPORTED_FILE, "这个 XML 文件不是 Excel 2003 XML 工作簿，不支持")
+                    .in_file(&file)
+                    .hint("gkml 只读取 Excel/WPS “XML 表格”（Excel 2003 XML）格式的 .xml；其他 XML 请在 Excel/WPS 中打开后另存为 .xlsx"),
+            )
         }
         FileType::Workbook if head_is_html(path) => {
             read_document(path, &file, &stem, Kind::Html, limits)
@@ -442,6 +455,18 @@ fn once_per_file(diags: &mut Vec<Diagnostic>) {
         seen |= d.code == codes::TRADITIONAL_CONVERTED.code;
         !repeat
     });
+}
+
+/// Read every visible sheet of an Excel 2003 XML workbook (`.xml`, or under an `.xls` name).
+fn read_xml_workbook(path: &Path, file: Arc<str>, stem: &str, limits: &Limits) -> FileRead {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return FileRead::failed(file.clone(), unreadable(&file, &e)),
+    };
+    match read::xmlss::read_bytes(&bytes, &file, limits) {
+        Ok((sheets, diags)) => read_sheets(file, sheets, diags, stem, limits),
+        Err(d) => FileRead::failed(file, d),
+    }
 }
 
 /// Read every visible sheet of a workbook.

@@ -501,3 +501,132 @@ fn an_excel_web_page_with_its_files_folder_reads_every_sheet_once() {
     assert_eq!(missing[0].sheet.as_deref(), Some("养老服务"));
     assert!(missing[0].message.contains("sheet002.htm"), "{}", missing[0].message);
 }
+
+// 8. Excel 2003 XML Spreadsheet.
+
+/// 隐藏行列.xml (LibreOffice's "MS Excel 2003 XML" of 隐藏行列.fods): read as the .xlsx is,
+/// hidden column E and hidden row 5 reported, boolean marks read.
+#[test]
+fn an_excel_2003_xml_workbook_from_libreoffice_reads_like_the_xlsx() {
+    let (cats, diags) = read_checked(&fixture("drafts_files/隐藏行列.xml"));
+    let (want, _) = read_checked(&fixture("drafts_files/隐藏行列.xlsx"));
+    assert_eq!(names(&cats), names(&want));
+    let got: Vec<_> = items(&cats)
+        .iter()
+        .map(|(_, i)| (i.basis.clone(), i.audience.clone(), i.mode.clone()))
+        .collect();
+    let expected: Vec<_> = items(&want)
+        .iter()
+        .map(|(_, i)| (i.basis.clone(), i.audience.clone(), i.mode.clone()))
+        .collect();
+    assert_eq!(got, expected);
+    let reading: Vec<String> = codes(&diags)
+        .into_iter()
+        .filter(|c| c.starts_with("GK0"))
+        .collect();
+    assert_eq!(reading, ["GK018@A5", "GK021@E2"]);
+    assert_eq!(diags[0].sheet.as_deref(), Some("社会救助"));
+}
+
+/// Excel 2003's own XML, as Excel writes it: empty cells skipped with `ss:Index`, the title
+/// merged across (`ss:MergeAcross`), a 一级事项 merged down over two rows (`ss:MergeDown`), a
+/// cell with a comment and rich text, a line break (`&#10;`), a hidden column holding the
+/// 公开时限 and a hidden sheet. Saved as .xml and under an .xls name, both read the same.
+#[test]
+fn an_excel_2003_xml_workbook_reads_skips_merges_and_hidden_columns() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let cell = |v: &str| format!("<Cell><Data ss:Type=\"String\">{v}</Data></Cell>");
+    let item = |seq: u32, group: Option<&str>, name: &str, skip_group: bool| {
+        let mut c = format!("<Cell><Data ss:Type=\"Number\">{seq}</Data></Cell>");
+        match group {
+            Some(g) => c.push_str(&format!(
+                "<Cell ss:MergeDown=\"1\"><Data ss:Type=\"String\">{g}</Data></Cell>"
+            )),
+            None => {}
+        }
+        let at = if skip_group { " ss:Index=\"3\"" } else { "" };
+        c.push_str(&format!("<Cell{at}><Data ss:Type=\"String\">{name}</Data></Cell>"));
+        c.push_str(&cell(&format!("{name}的对象、&#10;标准和结果")));
+        c.push_str(&format!("<Cell><ss:Data ss:Type=\"String\" xmlns=\"http://www.w3.org/TR/REC-html40\"><Font html:Color=\"#000000\">{}</Font><B>{}</B></ss:Data><Comment ss:Author=\"审核\"><ss:Data xmlns=\"http://www.w3.org/TR/REC-html40\"><B>审核：</B>请核对</ss:Data></Comment></Cell>", &BASIS[..BASIS.find('（').expect("bracket")], &BASIS[BASIS.find('（').expect("bracket")..]));
+        c.push_str(&cell("信息形成或者变更之日起20个工作日内"));
+        c.push_str(&cell("乐昌镇人民政府"));
+        c.push_str(&cell("政府网站、公开栏"));
+        // 全社会 set, 特定群众 skipped, 主动 as a boolean.
+        c.push_str("<Cell><Data ss:Type=\"String\">√</Data></Cell><Cell ss:Index=\"11\"><Data ss:Type=\"Boolean\">1</Data></Cell>");
+        format!("<Row>{c}</Row>\r\n")
+    };
+    let header: String = HEADER.iter().map(|h| cell(h)).collect();
+    let xml = format!(
+        "<?xml version=\"1.0\"?>\r\n<?mso-application progid=\"Excel.Sheet\"?>\r\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"\r\n xmlns:o=\"urn:schemas-microsoft-com:office:office\"\r\n xmlns:x=\"urn:schemas-microsoft-com:office:excel\"\r\n xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\"\r\n xmlns:html=\"http://www.w3.org/TR/REC-html40\">\r\n <DocumentProperties xmlns=\"urn:schemas-microsoft-com:office:office\"><Author>乐昌镇</Author></DocumentProperties>\r\n <Styles><Style ss:ID=\"Default\" ss:Name=\"Normal\"><Font ss:FontName=\"宋体\" x:CharSet=\"134\" ss:Size=\"12\"/></Style></Styles>\r\n <Worksheet ss:Name=\"社会救助\">\r\n  <Table ss:ExpandedColumnCount=\"12\" ss:ExpandedRowCount=\"6\" x:FullColumns=\"1\" x:FullRows=\"1\" ss:DefaultColumnWidth=\"54\" ss:DefaultRowHeight=\"14.25\">\r\n   <Column ss:Width=\"30\"/>\r\n   <Column ss:AutoFitWidth=\"0\" ss:Width=\"80\" ss:Span=\"3\"/>\r\n   <Column ss:Index=\"6\" ss:Hidden=\"1\" ss:AutoFitWidth=\"0\"/>\r\n   <Row ss:AutoFitHeight=\"0\" ss:Height=\"30\"><Cell ss:MergeAcross=\"11\"><Data ss:Type=\"String\">乐昌镇社会救助领域基层政务公开标准目录</Data></Cell></Row>\r\n   <Row>{header}</Row>\r\n{}{}   <Row ss:Index=\"6\">{}</Row>\r\n  </Table>\r\n  <WorksheetOptions xmlns=\"urn:schemas-microsoft-com:office:excel\"><Selected/><ProtectObjects>False</ProtectObjects></WorksheetOptions>\r\n </Worksheet>\r\n <Worksheet ss:Name=\"下拉列表\">\r\n  <Table><Row><Cell><Data ss:Type=\"String\">政府网站</Data></Cell></Row></Table>\r\n  <WorksheetOptions xmlns=\"urn:schemas-microsoft-com:office:excel\"><Visible>SheetHidden</Visible></WorksheetOptions>\r\n </Worksheet>\r\n</Workbook>\r\n",
+        item(1, Some("最低生活保障"), "低保对象认定", false),
+        item(2, None, "低保金发放", true),
+        cell("填报人：张三")
+    );
+    for name in ["乐昌镇目录.xml", "乐昌镇目录.xls"] {
+        let p = write(dir.path(), name, xml.as_bytes());
+        let (cats, diags) = read_checked(&p);
+        assert_eq!(
+            codes(&diags),
+            ["GK021@F2", "GK012@"],
+            "{name}: the hidden column F, the hidden sheet"
+        );
+        assert_eq!(diags[0].sheet.as_deref(), Some("社会救助"));
+        assert_eq!(diags[1].sheet.as_deref(), Some("下拉列表"));
+        let got: Vec<(String, String, String)> = items(&cats)
+            .into_iter()
+            .map(|(s, i)| (s, i.category.clone(), i.name.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("社会救助".into(), "最低生活保障".into(), "低保对象认定".into()),
+                ("社会救助".into(), "最低生活保障".into(), "低保金发放".into()),
+            ],
+            "{name}"
+        );
+        let (_, first) = &items(&cats)[0];
+        assert_eq!(first.basis, BASIS, "{name}: rich text joined, the comment left out");
+        assert_eq!(first.content, "低保对象认定的对象、\n标准和结果", "{name}");
+        assert_eq!(first.deadline, "信息形成或者变更之日起20个工作日内");
+        assert_eq!(first.audience, [Audience::Public], "{name}");
+        assert_eq!(first.mode, [Mode::Active], "{name}: the boolean 主动");
+        assert_eq!(
+            name_place(&cats, "低保金发放"),
+            (Some("社会救助".to_string()), 4),
+            "{name}"
+        );
+    }
+}
+
+/// A folder search reads an `.xml` only when it is an Excel 2003 XML workbook (a drafts
+/// folder also holds config and export files in XML); named, another XML is refused (GK007),
+/// and a workbook whose rows leap to the end of the sheet is refused (GK013), not allocated.
+#[test]
+fn only_excel_2003_xml_workbooks_are_read_among_xml_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::copy(
+        fixture("drafts_files/隐藏行列.xml"),
+        dir.path().join("乐昌镇.xml"),
+    )
+    .expect("copy");
+    let other = write(
+        dir.path(),
+        "config.xml",
+        "<?xml version=\"1.0\"?><config><unit>乐昌镇</unit></config>".as_bytes(),
+    );
+    let v = json(&gkml(&[
+        "validate",
+        "--format",
+        "json",
+        dir.path().to_str().expect("utf8"),
+    ]));
+    assert_eq!(v["summary"]["files"], 1, "{v}");
+    assert_eq!(v["summary"]["items"], 3, "{v}");
+    let (_, diags) = read_checked(&other);
+    assert_eq!(codes(&diags), ["GK007@"]);
+
+    let leap = "<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\"><Worksheet ss:Name=\"S\"><Table><Row><Cell ss:Index=\"16000\" ss:MergeDown=\"4000000\"><Data ss:Type=\"String\">x</Data></Cell></Row><Row ss:Index=\"4000000\"><Cell><Data ss:Type=\"String\">y</Data></Cell></Row></Table></Worksheet></Workbook>";
+    let p = write(dir.path(), "leap.xml", leap.as_bytes());
+    let (_, diags) = read_checked(&p);
+    assert_eq!(codes(&diags), ["GK013@"]);
+}

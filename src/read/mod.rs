@@ -17,6 +17,7 @@ pub mod table;
 pub mod toml;
 pub mod webpage;
 pub mod xlsx;
+pub mod xmlss;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -80,7 +81,9 @@ pub fn file_type(path: &Path) -> Option<FileType> {
         "csv" => FileType::Csv,
         "tsv" | "tab" => FileType::Tsv,
         "txt" => FileType::Text,
-        "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => FileType::Workbook,
+        // `.xml`: an Excel 2003 XML workbook; any other XML is refused when named and passed
+        // over when a folder is searched.
+        "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" | "xml" => FileType::Workbook,
         "html" | "htm" | "xhtml" | "mht" | "mhtml" => FileType::Html,
         "docx" | "docm" => FileType::Docx,
         "doc" | "wps" | "et" => FileType::Legacy,
@@ -103,6 +106,22 @@ impl FileType {
 /// The name a path is shown with in diagnostics.
 pub fn display_name(path: &Path) -> Arc<str> {
     Arc::from(path.display().to_string())
+}
+
+fn has_extension(p: &Path, ext: &str) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// Whether a file's first bytes are an Excel 2003 XML workbook.
+pub fn is_xml_workbook(p: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(p) {
+        let _ = f.take(4096).read_to_end(&mut head);
+    }
+    xmlss::is_spreadsheet_ml(&head)
 }
 
 /// Whether a folder is the files of a web page beside it (`乐昌镇.files` or `乐昌镇_files`
@@ -159,7 +178,9 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
                 }
             } else if ft.is_symlink() && p.is_dir() {
                 continue;
-            } else if file_type(&p).is_some_and(|t| t != FileType::Text) {
+            } else if file_type(&p).is_some_and(|t| t != FileType::Text)
+                && (!has_extension(&p, "xml") || is_xml_workbook(&p))
+            {
                 out.push(p);
             }
         }

@@ -1217,35 +1217,66 @@ fn cell_warnings(
         );
     }
     if hidden_count > 0 {
-        // One row more than shown is kept, so the list ends with " 等" when there are more.
-        let rows: Vec<String> = hidden.iter().map(|r| r.to_string()).collect();
-        let first = hidden.first().map(|r| format!("A{r}"));
-        push(
-            &codes::HIDDEN_ROW,
-            first.as_ref(),
-            format!(
-                "工作表“{name}”有 {hidden_count} 个隐藏行，已照常读取：第 {} 行",
-                list(&rows)
-            ),
-            "确认隐藏行中的事项应当公开；不应公开的请删除该行，而不是隐藏",
-        );
+        out.push(hidden_rows_warning(file, name, hidden_count, &hidden));
     }
     if !hidden_with_content.is_empty() {
-        let letters: Vec<String> = hidden_with_content
-            .iter()
-            .map(|(c, _)| column_letters(*c + 1))
-            .collect();
-        push(
-            &codes::HIDDEN_COLUMN,
-            hidden_with_content.first().map(|(_, at)| at),
-            format!(
-                "工作表“{name}”第 {} 列被隐藏但有内容，已照常读取",
-                list(&letters)
-            ),
-            "隐藏列的内容同样进入目录：应公开的请取消隐藏（右键列标 → 取消隐藏）核对；不应公开的请删除该列，而不是隐藏",
-        );
+        out.push(hidden_columns_warning(file, name, &hidden_with_content));
     }
     out
+}
+
+/// How many of a list are named in a warning; one more is kept to end the list with " 等".
+const SHOWN: usize = 5;
+
+fn listed(v: &[String]) -> String {
+    let shown: Vec<&str> = v.iter().take(SHOWN).map(String::as_str).collect();
+    let more = if v.len() > SHOWN { " 等" } else { "" };
+    format!("{}{more}", shown.join("、"))
+}
+
+/// GK018 for `count` hidden rows of sheet `name` holding something, `first` the first few
+/// (1-based).
+pub(crate) fn hidden_rows_warning(
+    file: &Arc<str>,
+    name: &str,
+    count: u64,
+    first: &[u64],
+) -> Diagnostic {
+    let rows: Vec<String> = first.iter().map(|r| r.to_string()).collect();
+    let mut d = Diagnostic::new(
+        &codes::HIDDEN_ROW,
+        format!(
+            "工作表“{name}”有 {count} 个隐藏行，已照常读取：第 {} 行",
+            listed(&rows)
+        ),
+    )
+    .in_file(file)
+    .hint("确认隐藏行中的事项应当公开；不应公开的请删除该行，而不是隐藏");
+    d.sheet = Some(Arc::from(name));
+    d.cell = first.first().map(|r| format!("A{r}"));
+    d
+}
+
+/// GK021 for the hidden columns of sheet `name` that hold something: each column (0-based)
+/// with the first cell that does.
+pub(crate) fn hidden_columns_warning(
+    file: &Arc<str>,
+    name: &str,
+    columns: &[(u32, String)],
+) -> Diagnostic {
+    let letters: Vec<String> = columns.iter().map(|(c, _)| column_letters(*c + 1)).collect();
+    let mut d = Diagnostic::new(
+        &codes::HIDDEN_COLUMN,
+        format!(
+            "工作表“{name}”第 {} 列被隐藏但有内容，已照常读取",
+            listed(&letters)
+        ),
+    )
+    .in_file(file)
+    .hint("隐藏列的内容同样进入目录：应公开的请取消隐藏（右键列标 → 取消隐藏）核对；不应公开的请删除该列，而不是隐藏");
+    d.sheet = Some(Arc::from(name));
+    d.cell = columns.first().map(|(_, at)| at.clone());
+    d
 }
 
 /// A column's letters (1-based): 3 → C, 28 → AB.
