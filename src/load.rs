@@ -555,7 +555,7 @@ fn read_toml(
             let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
             let mut d = Diagnostic::new(&codes::BAD_ENCODING, "TOML 文件不是 UTF-8 编码")
                 .in_file(file)
-                .hint("用编辑器另存为 UTF-8（TOML 规定必须是 UTF-8）");
+                .hint("用编辑器另存为 UTF-8（TOML 规定必须是 UTF-8；GBK、Big5 等编码都不行）");
             d.line = Some(line);
             return FileRead::failed(file.clone(), d);
         }

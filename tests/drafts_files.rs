@@ -630,3 +630,76 @@ fn only_excel_2003_xml_workbooks_are_read_among_xml_files() {
     let (_, diags) = read_checked(&p);
     assert_eq!(codes(&diags), ["GK013@"]);
 }
+
+// 2. Encodings.
+
+fn csv_text(lines: &[Vec<String>], d: &str) -> String {
+    lines
+        .iter()
+        .map(|l| l.join(d))
+        .collect::<Vec<_>>()
+        .join("\r\n")
+        + "\r\n"
+}
+
+/// A table saved as "Unicode" by a tool that writes no byte-order mark, little- or
+/// big-endian, tab- or comma-separated: read from where its NUL bytes stand.
+#[test]
+fn utf16_without_a_bom_is_read_from_its_nul_bytes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (d, ext) in [("\t", "txt"), (",", "csv"), ("\t", "csv")] {
+        let text = csv_text(&draft(), d);
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for (order, bytes) in [("le", le), ("be", be)] {
+            let p = write(dir.path(), &format!("乐昌镇_{order}.{ext}"), &bytes);
+            let (cats, diags) = read_checked(&p);
+            assert!(diags.is_empty(), "{} {order}: {:?}", p.display(), codes(&diags));
+            assert_eq!(names(&cats), ["低保对象认定", "特困人员认定"], "{order} {ext}");
+            assert_eq!(items(&cats)[1].1.basis, BASIS);
+        }
+    }
+}
+
+/// A UTF-8 table in which a clerk pasted one row from a GBK file: every other row reads as
+/// written (no mojibake), the pasted row is read as GBK and reported at its row (GK004),
+/// whether it stands in the first bytes (where the encoding is chosen) or far below them.
+/// `--fix` refuses to rewrite such a file rather than lose that row.
+#[test]
+fn a_gbk_row_pasted_into_a_utf8_csv_is_read_and_reported_at_its_row() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let gbk_row = row("3", "临时救助", "临时救助对象认定").join(",");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&gbk_row);
+    for filler in [0usize, 3000] {
+        let mut lines = draft();
+        for k in 0..filler {
+            lines.push(row(&(10 + k).to_string(), "最低生活保障", &format!("低保事项{k}")).to_vec());
+        }
+        let mut bytes = csv_text(&lines, ",").into_bytes();
+        bytes.extend_from_slice(&gbk);
+        bytes.extend_from_slice(b"\r\n");
+        bytes.extend_from_slice(csv_text(&[row("4", "临时救助", "临时救助金发放").to_vec()], ",").as_bytes());
+        let p = write(dir.path(), &format!("粘贴_{filler}.csv"), &bytes);
+        let (cats, diags) = read_checked(&p);
+        let got = names(&cats);
+        assert_eq!(got.len(), 4 + filler, "every row is read");
+        assert_eq!(got[got.len() - 2], "临时救助对象认定");
+        assert_eq!(got[got.len() - 1], "临时救助金发放");
+        assert_eq!(items(&cats)[0].1.name, "低保对象认定", "no mojibake");
+        let pasted = &items(&cats)[got.len() - 2].1;
+        assert_eq!(pasted.subject, "乐昌镇人民政府");
+        assert_eq!(pasted.basis, BASIS);
+        let row_no = 5 + filler as u32;
+        let bad: Vec<_> = diags.iter().filter(|d| d.code == "GK004").collect();
+        assert_eq!(bad.len(), 1, "{:?}", codes(&diags));
+        assert_eq!(bad[0].row, Some(row_no));
+        assert_eq!(bad[0].cell.as_deref(), Some(format!("B{row_no}").as_str()));
+        assert!(bad[0].message.contains("按 GBK"), "{}", bad[0].message);
+        assert!(bad[0].hint.as_deref().unwrap_or("").contains("Big5"));
+
+        let before = std::fs::read(&p).expect("read");
+        let o = gkml(&["validate", "--fix", p.to_str().expect("utf8")]);
+        assert!(stderr(&o).contains("不能自动修正"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(&p).expect("read"), before, "the file is untouched");
+    }
+}
