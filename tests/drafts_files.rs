@@ -703,3 +703,51 @@ fn a_gbk_row_pasted_into_a_utf8_csv_is_read_and_reported_at_its_row() {
         assert_eq!(std::fs::read(&p).expect("read"), before, "the file is untouched");
     }
 }
+
+// 5. `&nbsp;` beside Chinese punctuation.
+
+/// A portal page whose editor wrote `&nbsp;` around Chinese punctuation: no space is left
+/// beside 、《》（）, so the citation reads exactly as written and no stray space is reported
+/// (GK602); a space between two words stays. The same cell pasted into a CSV reads alike.
+#[test]
+fn nbsp_beside_chinese_punctuation_leaves_no_space_in_a_page_or_a_pasted_cell() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut lines = draft();
+    lines[2][4] = "《中华人民共和国政府信息公开条例》&nbsp;（国务院令第711号）".into();
+    lines[2][7] = "政府网站&nbsp;、公告栏".into();
+    lines[3][7] = "政府网站、&nbsp; 公告栏&nbsp;&nbsp;。".into();
+    lines[3][6] = "乐昌镇人民政府 民政办".into();
+    let rows: String = lines
+        .iter()
+        .map(|l| {
+            let cells: String = l.iter().map(|c| format!("<td>{c}</td>")).collect();
+            format!("<tr>{cells}</tr>\n")
+        })
+        .collect();
+    let page = format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>乐昌镇社会救助领域基层政务公开标准目录</title></head><body><table>\n{rows}</table></body></html>");
+    let p = write(dir.path(), "乐昌镇.html", page.as_bytes());
+    let (cats, diags) = read_checked(&p);
+    let reading: Vec<String> = codes(&diags)
+        .into_iter()
+        .filter(|c| c.starts_with("GK0") || c.starts_with("GK602"))
+        .collect();
+    assert!(reading.is_empty(), "{reading:?}");
+    let (_, first) = &items(&cats)[0];
+    assert_eq!(first.basis, BASIS);
+    // 公告栏 is the template's 公示栏.
+    const CHANNELS: [&str; 2] = ["政府网站", "社区/企事业单位/村公示栏（电子屏）"];
+    let channels = |i: &gkml::model::Item| -> Vec<String> {
+        i.channels.iter().map(|c| c.display()).collect()
+    };
+    assert_eq!(channels(first), CHANNELS);
+    let (_, second) = &items(&cats)[1];
+    assert_eq!(channels(second), CHANNELS);
+    assert_eq!(second.subject, "乐昌镇人民政府 民政办", "a space between words stays");
+
+    let csv = csv_text(&lines, ",");
+    let p = write(dir.path(), "乐昌镇.csv", csv.as_bytes());
+    let (cats, diags) = read_checked(&p);
+    assert!(diags.iter().all(|d| d.code != "GK602"), "{:?}", codes(&diags));
+    assert_eq!(items(&cats)[0].1.basis, BASIS);
+    assert_eq!(channels(&items(&cats)[0].1), CHANNELS);
+}
