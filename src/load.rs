@@ -12,9 +12,9 @@ use crate::limits::Limits;
 use crate::model::Catalogue;
 use crate::read::doc::Ole;
 use crate::read::toml::{self, ProjectSpec, TomlDoc};
-use crate::read::{self as read,
-    codes, csv, display_name, doc, docbook, document, docx, file_type, html, table, unreadable,
-    xlsx, FileType,
+use crate::read::{
+    self as read, codes, csv, display_name, doc, docbook, document, docx, file_type, html, table,
+    unreadable, xlsx, FileType,
 };
 use crate::resolve::resolve;
 

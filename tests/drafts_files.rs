@@ -192,9 +192,20 @@ fn hidden_columns_with_content_are_read_and_reported_in_xlsx_ods_and_xls() {
         assert_eq!(d.severity, gkml::diag::Severity::Warning);
         assert_eq!(d.sheet.as_deref(), Some("社会救助"), "{ext}");
         assert_eq!(d.cell.as_deref(), Some("E2"), "{ext}");
-        assert!(d.message.contains("第 E 列被隐藏但有内容"), "{ext}: {}", d.message);
-        assert!(!d.message.contains('M'), "{ext}: the empty hidden column M is not named");
-        assert!(diags.iter().any(|d| d.code == "GK018"), "{ext}: {:?}", codes(&diags));
+        assert!(
+            d.message.contains("第 E 列被隐藏但有内容"),
+            "{ext}: {}",
+            d.message
+        );
+        assert!(
+            !d.message.contains('M'),
+            "{ext}: the empty hidden column M is not named"
+        );
+        assert!(
+            diags.iter().any(|d| d.code == "GK018"),
+            "{ext}: {:?}",
+            codes(&diags)
+        );
         let others: Vec<String> = codes(&diags)
             .into_iter()
             .filter(|c| c.starts_with("GK0") && !c.starts_with("GK021") && !c.starts_with("GK018"))
@@ -249,9 +260,16 @@ fn an_excel_workbook_with_hidden_columns_names_them_all_once() {
     wb.save(&p).expect("save");
     let (cats, diags) = read_checked(&p);
     assert_eq!(names(&cats), ["低保对象认定", "特困人员认定"]);
-    assert_eq!(items(&cats)[0].1.deadline, "信息形成或者变更之日起20个工作日内");
+    assert_eq!(
+        items(&cats)[0].1.deadline,
+        "信息形成或者变更之日起20个工作日内"
+    );
     assert_eq!(codes(&diags), ["GK021@D2"]);
-    assert!(diags[0].message.contains("第 D、F 列"), "{}", diags[0].message);
+    assert!(
+        diags[0].message.contains("第 D、F 列"),
+        "{}",
+        diags[0].message
+    );
     let got: Vec<(Vec<Audience>, Vec<Mode>)> = items(&cats)
         .iter()
         .map(|(_, i)| (i.audience.clone(), i.mode.clone()))
@@ -499,7 +517,11 @@ fn an_excel_web_page_with_its_files_folder_reads_every_sheet_once() {
     let missing: Vec<_> = diags.iter().filter(|d| d.code == "GK001").collect();
     assert_eq!(missing.len(), 1, "{:?}", codes(&diags));
     assert_eq!(missing[0].sheet.as_deref(), Some("养老服务"));
-    assert!(missing[0].message.contains("sheet002.htm"), "{}", missing[0].message);
+    assert!(
+        missing[0].message.contains("sheet002.htm"),
+        "{}",
+        missing[0].message
+    );
 }
 
 // 8. Excel 2003 XML Spreadsheet.
@@ -538,14 +560,15 @@ fn an_excel_2003_xml_workbook_reads_skips_merges_and_hidden_columns() {
     let cell = |v: &str| format!("<Cell><Data ss:Type=\"String\">{v}</Data></Cell>");
     let item = |seq: u32, group: Option<&str>, name: &str, skip_group: bool| {
         let mut c = format!("<Cell><Data ss:Type=\"Number\">{seq}</Data></Cell>");
-        match group {
-            Some(g) => c.push_str(&format!(
+        if let Some(g) = group {
+            c.push_str(&format!(
                 "<Cell ss:MergeDown=\"1\"><Data ss:Type=\"String\">{g}</Data></Cell>"
-            )),
-            None => {}
+            ));
         }
         let at = if skip_group { " ss:Index=\"3\"" } else { "" };
-        c.push_str(&format!("<Cell{at}><Data ss:Type=\"String\">{name}</Data></Cell>"));
+        c.push_str(&format!(
+            "<Cell{at}><Data ss:Type=\"String\">{name}</Data></Cell>"
+        ));
         c.push_str(&cell(&format!("{name}的对象、&#10;标准和结果")));
         c.push_str(&format!("<Cell><ss:Data ss:Type=\"String\" xmlns=\"http://www.w3.org/TR/REC-html40\"><Font html:Color=\"#000000\">{}</Font><B>{}</B></ss:Data><Comment ss:Author=\"审核\"><ss:Data xmlns=\"http://www.w3.org/TR/REC-html40\"><B>审核：</B>请核对</ss:Data></Comment></Cell>", &BASIS[..BASIS.find('（').expect("bracket")], &BASIS[BASIS.find('（').expect("bracket")..]));
         c.push_str(&cell("信息形成或者变更之日起20个工作日内"));
@@ -579,13 +602,24 @@ fn an_excel_2003_xml_workbook_reads_skips_merges_and_hidden_columns() {
         assert_eq!(
             got,
             [
-                ("社会救助".into(), "最低生活保障".into(), "低保对象认定".into()),
-                ("社会救助".into(), "最低生活保障".into(), "低保金发放".into()),
+                (
+                    "社会救助".into(),
+                    "最低生活保障".into(),
+                    "低保对象认定".into()
+                ),
+                (
+                    "社会救助".into(),
+                    "最低生活保障".into(),
+                    "低保金发放".into()
+                ),
             ],
             "{name}"
         );
         let (_, first) = &items(&cats)[0];
-        assert_eq!(first.basis, BASIS, "{name}: rich text joined, the comment left out");
+        assert_eq!(
+            first.basis, BASIS,
+            "{name}: rich text joined, the comment left out"
+        );
         assert_eq!(first.content, "低保对象认定的对象、\n标准和结果", "{name}");
         assert_eq!(first.deadline, "信息形成或者变更之日起20个工作日内");
         assert_eq!(first.audience, [Audience::Public], "{name}");
@@ -654,8 +688,17 @@ fn utf16_without_a_bom_is_read_from_its_nul_bytes() {
         for (order, bytes) in [("le", le), ("be", be)] {
             let p = write(dir.path(), &format!("乐昌镇_{order}.{ext}"), &bytes);
             let (cats, diags) = read_checked(&p);
-            assert!(diags.is_empty(), "{} {order}: {:?}", p.display(), codes(&diags));
-            assert_eq!(names(&cats), ["低保对象认定", "特困人员认定"], "{order} {ext}");
+            assert!(
+                diags.is_empty(),
+                "{} {order}: {:?}",
+                p.display(),
+                codes(&diags)
+            );
+            assert_eq!(
+                names(&cats),
+                ["低保对象认定", "特困人员认定"],
+                "{order} {ext}"
+            );
             assert_eq!(items(&cats)[1].1.basis, BASIS);
         }
     }
@@ -673,12 +716,21 @@ fn a_gbk_row_pasted_into_a_utf8_csv_is_read_and_reported_at_its_row() {
     for filler in [0usize, 3000] {
         let mut lines = draft();
         for k in 0..filler {
-            lines.push(row(&(10 + k).to_string(), "最低生活保障", &format!("低保事项{k}")).to_vec());
+            lines.push(
+                row(
+                    &(10 + k).to_string(),
+                    "最低生活保障",
+                    &format!("低保事项{k}"),
+                )
+                .to_vec(),
+            );
         }
         let mut bytes = csv_text(&lines, ",").into_bytes();
         bytes.extend_from_slice(&gbk);
         bytes.extend_from_slice(b"\r\n");
-        bytes.extend_from_slice(csv_text(&[row("4", "临时救助", "临时救助金发放").to_vec()], ",").as_bytes());
+        bytes.extend_from_slice(
+            csv_text(&[row("4", "临时救助", "临时救助金发放").to_vec()], ",").as_bytes(),
+        );
         let p = write(dir.path(), &format!("粘贴_{filler}.csv"), &bytes);
         let (cats, diags) = read_checked(&p);
         let got = names(&cats);
@@ -700,7 +752,11 @@ fn a_gbk_row_pasted_into_a_utf8_csv_is_read_and_reported_at_its_row() {
         let before = std::fs::read(&p).expect("read");
         let o = gkml(&["validate", "--fix", p.to_str().expect("utf8")]);
         assert!(stderr(&o).contains("不能自动修正"), "{}", stderr(&o));
-        assert_eq!(std::fs::read(&p).expect("read"), before, "the file is untouched");
+        assert_eq!(
+            std::fs::read(&p).expect("read"),
+            before,
+            "the file is untouched"
+        );
     }
 }
 
@@ -736,18 +792,24 @@ fn nbsp_beside_chinese_punctuation_leaves_no_space_in_a_page_or_a_pasted_cell() 
     assert_eq!(first.basis, BASIS);
     // 公告栏 is the template's 公示栏.
     const CHANNELS: [&str; 2] = ["政府网站", "社区/企事业单位/村公示栏（电子屏）"];
-    let channels = |i: &gkml::model::Item| -> Vec<String> {
-        i.channels.iter().map(|c| c.display()).collect()
-    };
+    let channels =
+        |i: &gkml::model::Item| -> Vec<String> { i.channels.iter().map(|c| c.display()).collect() };
     assert_eq!(channels(first), CHANNELS);
     let (_, second) = &items(&cats)[1];
     assert_eq!(channels(second), CHANNELS);
-    assert_eq!(second.subject, "乐昌镇人民政府 民政办", "a space between words stays");
+    assert_eq!(
+        second.subject, "乐昌镇人民政府 民政办",
+        "a space between words stays"
+    );
 
     let csv = csv_text(&lines, ",");
     let p = write(dir.path(), "乐昌镇.csv", csv.as_bytes());
     let (cats, diags) = read_checked(&p);
-    assert!(diags.iter().all(|d| d.code != "GK602"), "{:?}", codes(&diags));
+    assert!(
+        diags.iter().all(|d| d.code != "GK602"),
+        "{:?}",
+        codes(&diags)
+    );
     assert_eq!(items(&cats)[0].1.basis, BASIS);
-    assert_eq!(channels(&items(&cats)[0].1), CHANNELS);
+    assert_eq!(channels(items(&cats)[0].1), CHANNELS);
 }

@@ -206,9 +206,8 @@ fn delimiters_outside_quotes(text: &str, delimiter: char, records: usize) -> usi
             }
         } else if c == '"' {
             // Right after a closing quote, a quote is the second half of `""`: the cell goes on.
-            inside = just_closed
-                || matches!(prev, None | Some('\n' | '\r'))
-                || prev == Some(delimiter);
+            inside =
+                just_closed || matches!(prev, None | Some('\n' | '\r')) || prev == Some(delimiter);
         } else if c == delimiter {
             count += 1;
         } else if c == '\n' {
@@ -956,7 +955,9 @@ mod tests {
         assert_eq!(detect_encoding(&le, true), encoding_rs::UTF_16LE);
         assert_eq!(detect_encoding(&be, true), encoding_rs::UTF_16BE);
         let (gbk, _, _) = GB18030.encode("序号,名称,公开依据\r\n");
-        let mut mixed = "序号,名称,公开依据\r\n1,低保,政策法规\r\n".as_bytes().to_vec();
+        let mut mixed = "序号,名称,公开依据\r\n1,低保,政策法规\r\n"
+            .as_bytes()
+            .to_vec();
         mixed.extend_from_slice(&gbk);
         assert_eq!(detect_encoding(&mixed, true), UTF_8);
         let (all_gbk, _, _) = GB18030.encode("序号,名称,公开依据\r\n1,低保,政策法规\r\n");

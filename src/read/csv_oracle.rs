@@ -326,7 +326,10 @@ impl Iterator for OracleRows {
                     })
                     .collect();
                 let (decoded, first) = super::cells_with_gbk(&fields);
-                if fields.iter().any(|f| simdutf8::basic::from_utf8(f).is_err()) {
+                if fields
+                    .iter()
+                    .any(|f| simdutf8::basic::from_utf8(f).is_err())
+                {
                     self.gbk_rows.push((self.row, line as u32, first as u32));
                 }
                 cells = decoded;

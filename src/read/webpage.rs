@@ -133,13 +133,11 @@ pub fn parts(bytes: &[u8]) -> Option<Vec<Part>> {
             .strip_prefix(b"\r\n")
             .or_else(|| chunk.strip_prefix(b"\n"))
             .unwrap_or(chunk);
-        let Some((end, at)) = header_end(chunk).or_else(|| {
-            // A part with headers only.
-            Some((chunk.len(), chunk.len()))
-        }) else {
-            continue;
-        };
-        let h = headers(&String::from_utf8_lossy(chunk.get(..end).unwrap_or_default()));
+        // A part with headers only ends where the part does.
+        let (end, at) = header_end(chunk).unwrap_or((chunk.len(), chunk.len()));
+        let h = headers(&String::from_utf8_lossy(
+            chunk.get(..end).unwrap_or_default(),
+        ));
         let raw = chunk.get(at..).unwrap_or_default();
         // The line break before the next delimiter belongs to it.
         let raw = raw
@@ -374,7 +372,10 @@ mod tests {
         assert_eq!(
             workbook_sheets(page),
             [
-                ("社会救助".to_string(), "乐昌镇.files/sheet001.htm".to_string()),
+                (
+                    "社会救助".to_string(),
+                    "乐昌镇.files/sheet001.htm".to_string()
+                ),
                 ("R&D".to_string(), "乐.files/sheet002.htm".to_string())
             ]
         );

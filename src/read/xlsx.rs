@@ -309,8 +309,7 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
             }
         }
     }
-    if !facts.hidden_rows.is_empty() || !facts.styled.is_empty() || !facts.hidden_cols.is_empty()
-    {
+    if !facts.hidden_rows.is_empty() || !facts.styled.is_empty() || !facts.hidden_cols.is_empty() {
         facts.sheet_parts = sheet_parts(&mut z);
     }
     Ok(facts)
@@ -1171,7 +1170,9 @@ fn cell_warnings(
             continue;
         }
         let first = range.rows().enumerate().find_map(|(i, r)| {
-            let filled = r.get(j as usize).is_some_and(|d| !cell_text(d).trim().is_empty());
+            let filled = r
+                .get(j as usize)
+                .is_some_and(|d| !cell_text(d).trim().is_empty());
             filled.then(|| cell(r0 + i as u32, c))
         });
         if let Some(at) = first {
@@ -1264,7 +1265,10 @@ pub(crate) fn hidden_columns_warning(
     name: &str,
     columns: &[(u32, String)],
 ) -> Diagnostic {
-    let letters: Vec<String> = columns.iter().map(|(c, _)| column_letters(*c + 1)).collect();
+    let letters: Vec<String> = columns
+        .iter()
+        .map(|(c, _)| column_letters(*c + 1))
+        .collect();
     let mut d = Diagnostic::new(
         &codes::HIDDEN_COLUMN,
         format!(

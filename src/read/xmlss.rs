@@ -63,9 +63,7 @@ fn decode(bytes: &[u8]) -> String {
         .and_then(|label| Encoding::for_label(label.trim().as_bytes()))
         .filter(|e| *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE);
     match std::str::from_utf8(bytes) {
-        Ok(s) if declared.is_none_or(|e| e == encoding_rs::UTF_8) || s.is_ascii() => {
-            s.to_string()
-        }
+        Ok(s) if declared.is_none_or(|e| e == encoding_rs::UTF_8) || s.is_ascii() => s.to_string(),
         // Chinese text in GBK is practically never valid UTF-8: valid UTF-8 is UTF-8.
         Ok(s) => s.to_string(),
         Err(_) => declared
@@ -192,7 +190,8 @@ pub fn read_bytes(
                 match name.as_ref() {
                     "Worksheet" => {
                         ws = Some(Ws {
-                            name: attr(e, "Name").unwrap_or_else(|| format!("Sheet{}", sheets.len() + 1)),
+                            name: attr(e, "Name")
+                                .unwrap_or_else(|| format!("Sheet{}", sheets.len() + 1)),
                             ..Ws::default()
                         });
                         (next_row, next_column) = (0, 0);
@@ -273,7 +272,10 @@ pub fn read_bytes(
                     s.push_str(&t.xml10_content());
                 } else if visible {
                     let v = t.xml10_content();
-                    if let (Some(w), true) = (ws.as_mut(), v.trim().starts_with("SheetHidden") || v.trim() == "SheetVeryHidden") {
+                    if let (Some(w), true) = (
+                        ws.as_mut(),
+                        v.trim().starts_with("SheetHidden") || v.trim() == "SheetVeryHidden",
+                    ) {
                         w.hidden = true;
                     }
                 }
@@ -415,9 +417,9 @@ pub fn read_bytes(
                 continue;
             }
             let first = rows.iter().find(|r| {
-                r.cells
-                    .get(c as usize)
-                    .is_some_and(|v| !v.trim().is_empty() && !r.merged.get(c as usize).copied().unwrap_or(false))
+                r.cells.get(c as usize).is_some_and(|v| {
+                    !v.trim().is_empty() && !r.merged.get(c as usize).copied().unwrap_or(false)
+                })
             });
             if let Some(r) = first {
                 hidden_cols.push((c as u32, crate::diag::cell_name(r.row, c as u32 + 1)));
@@ -530,7 +532,10 @@ mod tests {
         assert_eq!(shown("Number", "1.5".into()), "1.5");
         assert_eq!(shown("Boolean", "1".into()), "TRUE");
         assert_eq!(shown("Boolean", "0".into()), "FALSE");
-        assert_eq!(shown("DateTime", "2025-01-31T00:00:00.000".into()), "2025-01-31");
+        assert_eq!(
+            shown("DateTime", "2025-01-31T00:00:00.000".into()),
+            "2025-01-31"
+        );
         assert_eq!(
             shown("DateTime", "2025-01-31T09:30:00.000".into()),
             "2025-01-31 09:30"

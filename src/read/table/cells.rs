@@ -277,7 +277,12 @@ mod tests {
         for unset in ["无", "Ｎ", "✕"] {
             assert!(matches!(mark(unset), Mark::Unset), "{unset}");
         }
-        for (set, unset) in [("TRUE", "FALSE"), ("true", "false"), ("True", " False "), ("是", "否")] {
+        for (set, unset) in [
+            ("TRUE", "FALSE"),
+            ("true", "false"),
+            ("True", " False "),
+            ("是", "否"),
+        ] {
             assert!(matches!(mark(set), Mark::Set), "{set}");
             assert!(matches!(mark(unset), Mark::Unset), "{unset}");
         }
