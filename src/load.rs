@@ -267,6 +267,43 @@ fn document_kind(path: &Path) -> Option<Kind> {
     }
 }
 
+/// The sheets of a file that `read_file` reads as a workbook though calamine cannot open it:
+/// Excel's web page of several sheets (or its MHT) and an Excel 2003 XML workbook, with the
+/// diagnostics of reading them; `None` for any other file. The annotated copy of such a file
+/// is made from these.
+///
+/// # Errors
+/// Inside the option: the reading error (GK0xx) of a file that cannot be read.
+#[allow(clippy::type_complexity)]
+pub fn other_workbook_sheets(
+    path: &Path,
+    file: &Arc<str>,
+    limits: &Limits,
+) -> Option<Result<(Vec<xlsx::Sheet>, Vec<Diagnostic>), Diagnostic>> {
+    let xml = file_type(path) == Some(FileType::Workbook) && read::is_xml_workbook(path);
+    if !xml && !matches!(document_kind(path), Some(Kind::Html)) {
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return Some(Err(unreadable(file, &e))),
+    };
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if xml {
+            Some(read::xmlss::read_bytes(&bytes, file, limits))
+        } else {
+            web_workbook(path, file, &bytes, limits).map(Ok)
+        }
+    }));
+    read.unwrap_or_else(|_| {
+        Some(Err(Diagnostic::new(
+            &codes::FILE_UNREADABLE,
+            "文件已损坏，无法读取",
+        )
+        .in_file(file)))
+    })
+}
+
 /// The tables of a file read as a document, in document order, with the kind of document
 /// (网页, Word 文档); `None` for a file that is not read as one. The annotated copy of a
 /// document is made from these.

@@ -813,3 +813,54 @@ fn nbsp_beside_chinese_punctuation_leaves_no_space_in_a_page_or_a_pasted_cell() 
     assert_eq!(items(&cats)[0].1.basis, BASIS);
     assert_eq!(channels(items(&cats)[0].1), CHANNELS);
 }
+
+/// `--annotate` on Excel's web page of several sheets and on an Excel 2003 XML workbook writes
+/// their sheets as read, so the annotated copy reads back with the same items and the same
+/// diagnostics at the same places (社会救助!F3, 养老服务!F3).
+#[test]
+fn annotated_copies_of_a_web_workbook_and_an_xml_workbook_read_back_alike() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (main, mut pages) = excel_workbook_page("乐昌镇");
+    // An empty 公开时限 in each sheet, so each sheet has a diagnostic.
+    for (_, page) in pages.iter_mut() {
+        *page = page.replace("信息形成或者变更之日起20个工作日内", "");
+    }
+    let htm = write(dir.path(), "乐昌镇.htm", main.as_bytes());
+    std::fs::create_dir(dir.path().join("乐昌镇.files")).expect("mkdir");
+    for (name, page) in &pages {
+        write(&dir.path().join("乐昌镇.files"), name, page.as_bytes());
+    }
+    let xml = dir.path().join("隐藏行列.xml");
+    std::fs::copy(fixture("drafts_files/隐藏行列.xml"), &xml).expect("copy");
+    for draft in [htm, xml] {
+        let out = dir.path().join("批注.xlsx");
+        let o = gkml(&[
+            "validate",
+            draft.to_str().expect("utf8"),
+            "--annotate",
+            out.to_str().expect("utf8"),
+        ]);
+        assert!(out.exists(), "{}: {}", draft.display(), stderr(&o));
+        let place = |p: &Path| {
+            let (cats, diags) = read_checked(p);
+            let mut d: Vec<String> = diags
+                .iter()
+                .filter(|d| !d.code.starts_with("GK0"))
+                .map(|d| {
+                    format!(
+                        "{}@{}!{}",
+                        d.code,
+                        d.sheet.as_deref().unwrap_or(""),
+                        d.cell.as_deref().unwrap_or("")
+                    )
+                })
+                .collect();
+            d.sort();
+            (names(&cats), d)
+        };
+        let (want, got) = (place(&draft), place(&out));
+        assert!(!want.1.is_empty(), "{}", draft.display());
+        assert_eq!(got, want, "{}", draft.display());
+        std::fs::remove_file(&out).expect("rm");
+    }
+}
