@@ -450,6 +450,21 @@ fn web_workbook(
             diags.push(d);
             continue;
         };
+        // A hidden sheet says so in its own page's options, as in a workbook: not read.
+        let options = html::decode(&sheet_page).0.to_ascii_lowercase();
+        if options.contains("<x:visible>sheethidden</x:visible>")
+            || options.contains("<x:visible>sheetveryhidden</x:visible>")
+        {
+            let mut d = Diagnostic::new(
+                &codes::HIDDEN_SHEET,
+                format!("工作表“{name}”是隐藏的，未读取"),
+            )
+            .in_file(file)
+            .hint("如其中有目录事项，在 Excel/WPS 中取消隐藏（右键工作表标签 → 取消隐藏）");
+            d.sheet = Some(Arc::from(name.as_str()));
+            diags.push(d);
+            continue;
+        }
         let tables = match html::read_bytes(&sheet_page, file) {
             Ok(t) => t,
             Err(d) => {

@@ -165,6 +165,33 @@ fn the_delimiter_is_decided_outside_quoted_cells() {
     assert_eq!(items(&cats)[0].1.subject, "乐昌镇人民政府;民政办");
 }
 
+/// `--fix` on a semicolon "CSV" rewrites the records it fixes with semicolons, quoting a
+/// cell that holds one, and the fixed file reads with the same items.
+#[test]
+fn fixing_a_semicolon_csv_keeps_its_semicolons() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut lines = draft();
+    lines[2][4] =
+        "《国务院办公厅关于全面推进基层政务公开标准化规范化工作的指导意见》（国办发[2019]54号）"
+            .into();
+    lines[3][6] = "\"乐昌镇人民政府;民政办\"".into();
+    let text: String = lines.iter().map(|l| l.join(";") + "\r\n").collect();
+    let p = write(dir.path(), "分号.csv", text.as_bytes());
+    let o = gkml(&["validate", "--fix", p.to_str().expect("utf8")]);
+    assert!(
+        stderr(&o).contains("已修正") || p.with_extension("csv.bak").exists(),
+        "{}",
+        stderr(&o)
+    );
+    let fixed = std::fs::read_to_string(&p).expect("read");
+    assert!(fixed.contains("（国办发〔2019〕54号）;"), "{fixed}");
+    assert!(fixed.contains("\"乐昌镇人民政府;民政办\""), "{fixed}");
+    assert!(!fixed.lines().nth(2).unwrap_or("").contains(','), "{fixed}");
+    let (cats, _) = read_checked(&p);
+    assert_eq!(names(&cats), ["低保对象认定", "特困人员认定"]);
+    assert_eq!(items(&cats)[1].1.subject, "乐昌镇人民政府;民政办");
+}
+
 // 3. Hidden columns, and 4. boolean marks.
 
 /// 隐藏行列.xlsx/.ods/.xls (LibreOffice's conversions of 隐藏行列.fods, made by make.py): column
@@ -510,6 +537,36 @@ fn an_excel_web_page_with_its_files_folder_reads_every_sheet_once() {
     ]));
     assert_eq!(v["summary"]["files"], 1, "{v}");
     assert_eq!(v["summary"]["items"], 3, "{v}");
+
+    // A third sheet, hidden (its page's options say so): reported, not read.
+    let hidden_main = main.replace(
+        "  </x:ExcelWorksheets>",
+        "   <x:ExcelWorksheet>\r\n    <x:Name>下拉列表</x:Name>\r\n    <x:WorksheetSource HRef=\"乐昌镇.files/sheet003.htm\"/>\r\n   </x:ExcelWorksheet>\r\n  </x:ExcelWorksheets>",
+    );
+    let hidden = write(
+        dir.path(),
+        "乐昌镇_隐藏.htm",
+        hidden_main
+            .replace("乐昌镇.files", "乐昌镇_隐藏.files")
+            .as_bytes(),
+    );
+    std::fs::create_dir(dir.path().join("乐昌镇_隐藏.files")).expect("mkdir");
+    for (name, page) in &pages {
+        write(&dir.path().join("乐昌镇_隐藏.files"), name, page.as_bytes());
+    }
+    write(
+        &dir.path().join("乐昌镇_隐藏.files"),
+        "sheet003.htm",
+        format!(
+            "<html><head><!--[if gte mso 9]><xml><x:WorksheetOptions><x:Visible>SheetHidden</x:Visible></x:WorksheetOptions></xml><![endif]--></head><body>{}</body></html>",
+            html_table(&draft())
+        )
+        .as_bytes(),
+    );
+    let (cats, diags) = read_checked(&hidden);
+    check_workbook_page(&cats, "乐昌镇_隐藏.htm");
+    assert_eq!(codes(&diags), ["GK012@"]);
+    assert_eq!(diags[0].sheet.as_deref(), Some("下拉列表"));
 
     std::fs::remove_file(dir.path().join("乐昌镇.files/sheet002.htm")).expect("rm");
     let (cats, diags) = read_checked(&p);
