@@ -1109,12 +1109,10 @@ fn cell_warnings(
     // Hidden rows: (how many, the first few), from the sheet part (xlsx) or the table (ods).
     let xls_rows: Option<Vec<u32>> = facts.hidden_rows.get(name).map(|rows| {
         // An .xls keeps a record for a formatted empty row: only rows with text count.
+        let (_, width) = range.get_size();
         let filled = |r: u32| {
             r.checked_sub(r0 + 1).is_some_and(|i| {
-                range
-                    .rows()
-                    .nth(i as usize)
-                    .is_some_and(|cells| cells.iter().any(|d| !cell_text(d).trim().is_empty()))
+                (0..width).any(|j| range.get((i as usize, j)).is_some_and(has_text))
             })
         };
         rows.iter().copied().filter(|&r| filled(r)).collect()
@@ -1170,9 +1168,7 @@ fn cell_warnings(
             continue;
         }
         let first = range.rows().enumerate().find_map(|(i, r)| {
-            let filled = r
-                .get(j as usize)
-                .is_some_and(|d| !cell_text(d).trim().is_empty());
+            let filled = r.get(j as usize).is_some_and(has_text);
             filled.then(|| cell(r0 + i as u32, c))
         });
         if let Some(at) = first {
@@ -1281,6 +1277,16 @@ pub(crate) fn hidden_columns_warning(
     d.sheet = Some(Arc::from(name));
     d.cell = columns.first().map(|(_, at)| at.clone());
     d
+}
+
+/// Whether a cell shows something (without building its text: hidden rows and columns are
+/// checked cell by cell).
+fn has_text(d: &Data) -> bool {
+    match d {
+        Data::Empty => false,
+        Data::String(s) => !s.trim().is_empty(),
+        _ => true,
+    }
 }
 
 /// A column's letters (1-based): 3 → C, 28 → AB.

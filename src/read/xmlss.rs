@@ -390,11 +390,12 @@ pub fn read_bytes(
             ));
             continue;
         }
-        let filled = |r: u64| {
-            rows.iter()
-                .find(|row| u64::from(row.row) == r + 1)
-                .is_some_and(|row| row.cells.iter().any(|c| !c.trim().is_empty()))
-        };
+        let filled_rows: std::collections::HashSet<u64> = rows
+            .iter()
+            .filter(|row| row.cells.iter().any(|c| !c.trim().is_empty()))
+            .map(|row| u64::from(row.row))
+            .collect();
+        let filled = |r: u64| filled_rows.contains(&(r + 1));
         let hidden_rows: Vec<u64> = w
             .hidden_rows
             .iter()
