@@ -921,3 +921,33 @@ fn annotated_copies_of_a_web_workbook_and_an_xml_workbook_read_back_alike() {
         std::fs::remove_file(&out).expect("rm");
     }
 }
+
+/// A Traditional table saved in Big5 (Taiwan, Hong Kong) is not read as GBK garbage: it is
+/// refused with GK004, whose hint says to save it as UTF-8; the same table in GBK-encoded
+/// Traditional characters (GBK has them) and in UTF-8 is read.
+#[test]
+fn a_big5_csv_is_refused_with_a_hint_naming_big5() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = "序號,一級事項,二級事項,公開內容（要素）,公開依據,公開時限,公開主體,公開渠道和載體,全社會,特定群眾,主動,依申請公開\r\n1,最低生活保障,低保對象認定,對象、標準和結果,《中華人民共和國政府信息公開條例》（國務院令第711號）,信息形成或者變更之日起20個工作日內,樂昌鎮人民政府,政府網站,√,,√,\r\n";
+    let (big5, _, unmappable) = encoding_rs::BIG5.encode(text);
+    assert!(!unmappable);
+    let p = write(dir.path(), "樂昌鎮.csv", &big5);
+    let (cats, diags) = read_checked(&p);
+    assert!(cats.is_empty());
+    assert_eq!(codes(&diags), ["GK004@"]);
+    assert!(diags[0].message.contains("Big5"), "{}", diags[0].message);
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    for (name, bytes) in [
+        ("gbk.csv", gbk.to_vec()),
+        ("utf8.csv", text.as_bytes().to_vec()),
+    ] {
+        let p = write(dir.path(), name, &bytes);
+        let (cats, diags) = read_checked(&p);
+        assert!(
+            diags.iter().all(|d| d.code != "GK004"),
+            "{name}: {:?}",
+            codes(&diags)
+        );
+        assert_eq!(names(&cats), ["低保对象认定"], "{name}");
+    }
+}

@@ -109,6 +109,22 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
     good >= 2 * bad.max(1)
 }
 
+/// Whether text that is not UTF-8 is Big5 rather than GBK: read as Big5 its first bytes name
+/// the template's columns in Traditional characters (公開, 事項, 序號 …), read as GBK they name
+/// none. Both encodings take nearly any pair of bytes, so only the words can tell.
+fn looks_like_big5(prefix: &[u8]) -> bool {
+    const TRADITIONAL: [&str; 6] = ["公開", "事項", "序號", "依據", "時限", "目錄"];
+    const SIMPLIFIED: [&str; 8] = [
+        "公开", "事项", "序号", "依据", "时限", "目录", "公開", "事項",
+    ];
+    let (big5, _, _) = encoding_rs::BIG5.decode(prefix);
+    if !TRADITIONAL.iter().any(|w| big5.contains(w)) {
+        return false;
+    }
+    let (gbk, _, _) = GB18030.decode(prefix);
+    !SIMPLIFIED.iter().any(|w| gbk.contains(w))
+}
+
 /// Cells of a record that is not all UTF-8: each field that is stays as it is, each that is
 /// not is decoded as GB18030 (a row pasted from a GBK file, or typed on a GBK system, into a
 /// UTF-8 table). Returns the cells and the first field (0-based) that was not UTF-8.
@@ -529,6 +545,14 @@ pub fn from_reader(
         .map_err(unreadable)?;
     let complete = prefix.len() < SNIFF;
     let encoding = detect_encoding(&prefix, complete);
+    if encoding == GB18030 && looks_like_big5(&prefix) {
+        return Err(Diagnostic::new(
+            &codes::BAD_ENCODING,
+            "文件是繁体 Big5 编码（台湾、香港地区常用），gkml 不读取 Big5",
+        )
+        .in_file(file)
+        .hint("在 Excel/WPS 中打开后另存为“CSV UTF-8”（繁体字照常读取，按简体输出）"));
+    }
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&prefix));
     let chained = io::Cursor::new(prefix).chain(f);
     let input: Box<dyn Read> = if encoding == UTF_8 {
