@@ -81,7 +81,7 @@ pub fn read_file_with<'s>(
             file.clone(),
             Diagnostic::new(&codes::UNSUPPORTED_FILE, "不支持的文件类型")
                 .in_file(&file)
-                .hint("gkml 读取 .toml、.csv、.tsv、.txt（制表符或逗号分隔）、.xlsx、.xlsm、.xls、.ods、.html、.htm、.docx 文件"),
+                .hint("gkml 读取 .toml、.csv、.tsv、.txt（逗号、制表符或分号分隔）、.xlsx、.xlsm、.xls、.ods、Excel 2003 .xml、.html、.htm、.mht、.docx、.doc 文件"),
         );
     };
     if let Ok(meta) = std::fs::metadata(path) {
