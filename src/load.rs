@@ -491,6 +491,21 @@ fn web_workbook(
             diags.push(d);
             continue;
         }
+        // Hidden columns that hold something: read, and reported as a workbook's are.
+        let hidden: Vec<(u32, String)> = webpage::hidden_columns(&options)
+            .into_iter()
+            .filter_map(|c| {
+                let i = c as usize;
+                let r = rows.iter().find(|r| {
+                    r.cells.get(i).is_some_and(|v| !v.trim().is_empty())
+                        && !r.merged.get(i).copied().unwrap_or(false)
+                })?;
+                Some((c, crate::diag::cell_name(r.row, c + 1)))
+            })
+            .collect();
+        if !hidden.is_empty() {
+            diags.push(xlsx::hidden_columns_warning(file, &name, &hidden));
+        }
         sheets.push(xlsx::Sheet {
             name: Arc::from(name),
             rows,

@@ -951,3 +951,31 @@ fn a_big5_csv_is_refused_with_a_hint_naming_big5() {
         assert_eq!(names(&cats), ["低保对象认定"], "{name}");
     }
 }
+
+/// In Excel's web page, a hidden column is a `<col>` styled `display:none` and its cells
+/// too: the column is read (the 公开依据 it holds is kept) and reported (GK021) on its sheet.
+#[test]
+fn a_hidden_column_of_an_excel_web_page_is_read_and_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (main, pages) = excel_workbook_page("乐昌镇");
+    let p = write(dir.path(), "乐昌镇.htm", main.as_bytes());
+    std::fs::create_dir(dir.path().join("乐昌镇.files")).expect("mkdir");
+    for (name, page) in &pages {
+        let page = if name == "sheet002.htm" {
+            let cols = "<col width=72 span=4 style='width:54pt'>\r\n <col width=0 style='display:none;mso-width-source:userset;mso-width-alt:0'>\r\n <col width=72 span=7 style='width:54pt'>\r\n";
+            page.replacen(
+                "border-collapse:collapse'>\r\n",
+                &format!("border-collapse:collapse'>\r\n {cols}"),
+                1,
+            )
+        } else {
+            page.clone()
+        };
+        write(&dir.path().join("乐昌镇.files"), name, page.as_bytes());
+    }
+    let (cats, diags) = read_checked(&p);
+    check_workbook_page(&cats, "乐昌镇.htm");
+    assert_eq!(items(&cats)[2].1.basis, BASIS);
+    assert_eq!(codes(&diags), ["GK021@E2"]);
+    assert_eq!(diags[0].sheet.as_deref(), Some("养老服务"));
+}

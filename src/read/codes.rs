@@ -420,7 +420,7 @@ pub static HIDDEN_COLUMN: Rule = Rule {
     summary: "工作表中有隐藏列且有内容（已读取）",
     source: "—",
     doc: "## What it does
-Reports the hidden columns of a sheet that hold something: columns hidden in an .xlsx (`<col hidden=\"1\">`), an .xls (its column records) or an .ods (`table:visibility`), and hidden columns of an Excel 2003 XML workbook. gkml reads them like every other column (a hidden 公开依据 or 公开主体 column is still that column) and names the sheet and the column letters; hidden columns that are empty are not reported.
+Reports the hidden columns of a sheet that hold something: columns hidden in an .xlsx (`<col hidden=\"1\">`), an .xls (its column records) or an .ods (`table:visibility`), and hidden columns of an Excel 2003 XML workbook or of Excel's web page of a workbook (`display:none`). gkml reads them like every other column (a hidden 公开依据 or 公开主体 column is still that column) and names the sheet and the column letters; hidden columns that are empty are not reported.
 
 ## Why is this bad?
 The clerk does not see these cells in Excel, but what they hold is read and published: an old column kept out of sight, or a column hidden to print a narrower page, may hold text nobody checked.

@@ -310,6 +310,53 @@ fn decode_entities(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// The columns (0-based) a sheet page of Excel's web page hides: its first table's `<col>`
+/// elements (each `span` columns wide) styled `display:none`, as Excel writes a hidden column.
+pub fn hidden_columns(page: &str) -> Vec<u32> {
+    let lower = page.to_ascii_lowercase();
+    let Some(table) = lower.find("<table") else {
+        return Vec::new();
+    };
+    // The columns are declared before the first row.
+    let end = lower[table..]
+        .find("<tr")
+        .map_or(lower.len(), |e| table + e);
+    let mut out = Vec::new();
+    let mut column = 0u32;
+    let mut at = table;
+    while let Some(off) = lower[at..end].find("<col") {
+        let start = at + off;
+        let close = lower[start..end].find('>').map_or(end, |e| start + e);
+        at = close;
+        let tag = &lower[start..close];
+        // `<colgroup>` declares no column of its own.
+        if !tag[4..].starts_with([' ', '\t', '\r', '\n', '/']) && tag.len() > 4 {
+            continue;
+        }
+        let span = tag
+            .find("span=")
+            .and_then(|i| {
+                let v: String = tag[i + 5..]
+                    .trim_start_matches(['"', '\''])
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                v.parse::<u32>().ok()
+            })
+            .unwrap_or(1)
+            .clamp(1, 16_384);
+        let style: String = tag.chars().filter(|c| !c.is_whitespace()).collect();
+        if style.contains("display:none") {
+            out.extend(column..column.saturating_add(span));
+        }
+        column = column.saturating_add(span);
+        if column >= 16_384 {
+            break;
+        }
+    }
+    out
+}
+
 /// The part an MHT holds for a link of its page: the part whose location ends with the link
 /// (`乐昌镇.files/sheet001.htm` is `file:///C:/X/乐昌镇.files/sheet001.htm`).
 pub fn part_for<'a>(parts: &'a [Part], href: &str) -> Option<&'a Part> {
@@ -361,6 +408,16 @@ mod tests {
         assert_eq!(p[0].media, "text/html");
         assert_eq!(p[0].charset.as_deref(), Some("utf-8"));
         assert_eq!(p[0].body, "<p>乐</p>".as_bytes());
+    }
+
+    #[test]
+    fn hidden_columns_are_those_excel_styles_display_none() {
+        let page = "<table x:str><colgroup><col width=72 span=3 style='width:54pt'>\
+            <col width=0 style='display:none;mso-width-source:userset'>\
+            <col width=0 span=2 style='display: none'><col width=64></colgroup><tr><td>x</td></tr>\
+            <col style='display:none'></table>";
+        assert_eq!(hidden_columns(page), [3, 4, 5]);
+        assert!(hidden_columns("<p>no table</p>").is_empty());
     }
 
     #[test]
