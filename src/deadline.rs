@@ -90,7 +90,8 @@ impl Parsed {
     }
 }
 
-/// A number written in digits (ASCII or full-width) or in Chinese numerals up to 99 (两 is 2).
+/// A number written in digits (ASCII or full-width) or in Chinese numerals up to 99 (两 is 2,
+/// 廿 20, 卅 30).
 fn number_at(chars: &[char], i: usize) -> Option<(u32, usize)> {
     let mut j = i;
     let mut n: u32 = 0;
@@ -116,6 +117,16 @@ fn number_at(chars: &[char], i: usize) -> Option<(u32, usize)> {
     };
     let mut value = 0;
     let mut seen = false;
+    // 廿 (20) and 卅 (30) start a number as 二十 and 三十 do: 廿日, 廿五个工作日.
+    if let Some(tens) = chars.get(j).and_then(|c| match c {
+        '廿' => Some(20),
+        '卅' => Some(30),
+        _ => None,
+    }) {
+        value = tens;
+        seen = true;
+        j += 1;
+    }
     while let Some(c) = chars.get(j) {
         if *c == '十' {
             value = if seen { value * 10 } else { 10 };
@@ -133,6 +144,56 @@ fn number_at(chars: &[char], i: usize) -> Option<(u32, usize)> {
         j += 1;
     }
     seen.then_some((value, j))
+}
+
+/// After a number at `j`, a frequency — a period then a count (`年一次`, `个月一次`,
+/// `季度两次`) — and the index just after it.
+fn frequency_end(chars: &[char], j: usize) -> Option<usize> {
+    let rest: String = chars[j..].iter().take(4).collect();
+    let unit = [
+        "个月",
+        "个星期",
+        "季度",
+        "学期",
+        "学年",
+        "年",
+        "季",
+        "月",
+        "周",
+        "星期",
+    ]
+    .iter()
+    .find(|u| rest.starts_with(**u))?;
+    let k = j + unit.chars().count();
+    let (_, after) = number_at(chars, k)?;
+    (chars.get(after) == Some(&'次')).then_some(after + 1)
+}
+
+/// The day a part of month `month` stands for, when `chars` starts with it: 底, 末 and 下旬 the
+/// last day (2月 the 28th), 中旬 the 20th, 上旬 and 初 the 10th.
+fn day_of_month_part(chars: &[char], month: u32) -> Option<u32> {
+    let last = match month {
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    match chars.first()? {
+        '底' | '末' => Some(last),
+        '初' => Some(10),
+        '上' | '中' | '下' if chars.get(1) == Some(&'旬') => Some(match chars[0] {
+            '上' => 10,
+            '中' => 20,
+            _ => last,
+        }),
+        _ => None,
+    }
+}
+
+/// Whether a 公开时限 cell holds only a number (`20`, `５`, `二十`), as drafts write it under a
+/// header that gives the unit (`公开时限（工作日）`).
+pub fn is_bare_number(text: &str) -> bool {
+    let chars: Vec<char> = text.trim().chars().collect();
+    chars.len() <= 4 && number_at(&chars, 0).is_some_and(|(_, end)| end == chars.len())
 }
 
 /// Parse a 公开时限.
@@ -156,6 +217,12 @@ pub fn parse(text: &str) -> Parsed {
             let rest: String = chars[j..].iter().take(6).collect();
             let before: String = chars[i.saturating_sub(4)..i].iter().collect();
             let is_min = minimum.iter().any(|m| before.ends_with(m));
+            // "一年一次", "3个月一次", "一季度两次": how often, not how long or which date.
+            if let Some(end) = frequency_end(&chars, j) {
+                out.parts.push(Deadline::Periodic);
+                i = end;
+                continue;
+            }
             let part = if rest.starts_with("个工作日") || rest.starts_with("工作日") {
                 Some(if is_min {
                     Deadline::Duration(n)
@@ -192,8 +259,10 @@ pub fn parse(text: &str) -> Parsed {
                     Deadline::NaturalDays(d)
                 })
             } else if rest.starts_with('月') {
-                // 每年M月D日
-                let (d, _) = number_at(&chars, j + 1).unwrap_or((0, j + 1));
+                // 每年M月D日, or the part of the month: 1月底 is 1月31日, 1月上旬 1月10日.
+                let (d, _) = number_at(&chars, j + 1)
+                    .or_else(|| day_of_month_part(&chars[j + 1..], n).map(|d| (d, j + 1)))
+                    .unwrap_or((0, j + 1));
                 let ok = (1..=12).contains(&n) && (1..=31).contains(&d);
                 ok.then_some(Deadline::Annual {
                     month: n as u8,
@@ -214,39 +283,45 @@ pub fn parse(text: &str) -> Parsed {
     if has(&["实时"]) {
         out.parts.push(Deadline::RealTime);
     }
-    if has(&["及时", "即时", "随时", "第一时间"]) {
+    // 即办 and 当场: done and published on the spot, as a 即办件 is.
+    if has(&["及时", "即时", "随时", "第一时间", "即办", "当场", "立即"]) {
         out.parts.push(Deadline::Promptly);
     }
-    if has(&[
-        "长期",
-        "永久",
-        "常态",
-        "动态调整",
-        "动态更新",
-        "长年",
-        "常年",
-    ]) {
+    if has(&["长期", "永久", "常态", "动态", "长年", "常年", "持续"]) {
         out.parts.push(Deadline::Standing);
     }
-    if has(&[
-        "每季度",
-        "每月",
-        "半年",
-        "每年",
-        "季度",
-        "年度",
-        "每周",
-        "每学期",
-        "定期",
-        "月度",
-        "按月",
-        "按季",
-        "按年",
-        "按周",
-        "逐月",
-        "逐季",
-        "逐年",
-    ]) && out.annual_dates().is_empty()
+    if !out.parts.contains(&Deadline::Periodic)
+        && has(&[
+            "每季度",
+            "每月",
+            "半年",
+            "每年",
+            "季度",
+            "年度",
+            "每周",
+            "每学期",
+            "定期",
+            "月度",
+            "按月",
+            "按季",
+            "按年",
+            "按周",
+            "逐月",
+            "逐季",
+            "逐年",
+            // A time of each year, term or month without a date: 年初, 学期初, 月底前.
+            "年初",
+            "年底",
+            "年末",
+            "年中",
+            "月初",
+            "月底",
+            "月末",
+            "季末",
+            "学期",
+            "学年",
+        ])
+        && out.annual_dates().is_empty()
     {
         out.parts.push(Deadline::Periodic);
     }
@@ -263,6 +338,11 @@ pub fn parse(text: &str) -> Parsed {
             "当天",
             "随",
             "公告期",
+            // At each stage of the work: 阶段性公开, 根据工作进展, 按项目进度.
+            "阶段",
+            "进展",
+            "进度",
+            "节点",
         ])
     {
         out.parts.push(Deadline::Event);
@@ -378,6 +458,53 @@ mod tests {
     fn text_that_states_no_time_is_unreadable() {
         for t in ["", "按规定", "—", "无", "见文件", "公开"] {
             assert!(!parse(t).is_readable(), "{t}");
+        }
+    }
+
+    /// Wordings of real catalogues that state a time without the usual words: the start of
+    /// the year or term, on the spot, stage by stage, how often, 廿 as a numeral and the end
+    /// of a month.
+    #[test]
+    fn times_of_year_on_the_spot_stages_and_frequencies_are_read() {
+        for (t, want) in [
+            ("年初", Deadline::Periodic),
+            ("每年年初公开", Deadline::Periodic),
+            ("年底前", Deadline::Periodic),
+            ("学期初", Deadline::Periodic),
+            ("每学年开学前", Deadline::Periodic),
+            ("一年一次", Deadline::Periodic),
+            ("3个月一次", Deadline::Periodic),
+            ("一季度两次", Deadline::Periodic),
+            ("一月一次", Deadline::Periodic),
+            ("即办", Deadline::Promptly),
+            ("即办件当场公开", Deadline::Promptly),
+            ("当场", Deadline::Promptly),
+            ("阶段性公开", Deadline::Event),
+            ("根据工作进展", Deadline::Event),
+            ("按项目进度公开", Deadline::Event),
+            ("实时更新", Deadline::RealTime),
+            ("常态化公开", Deadline::Standing),
+            ("动态公开", Deadline::Standing),
+            ("廿日内", Deadline::NaturalDays(20)),
+            ("廿五个工作日内", Deadline::WorkingDays(25)),
+            ("每年1月底前", Deadline::Annual { month: 1, day: 31 }),
+            ("每年3月末前", Deadline::Annual { month: 3, day: 31 }),
+            ("每年6月下旬", Deadline::Annual { month: 6, day: 30 }),
+            ("每年1月廿日前", Deadline::Annual { month: 1, day: 20 }),
+        ] {
+            assert_eq!(parse(t).parts, vec![want], "{t}");
+        }
+        // A frequency is no date: 一月一次 was read as 1月1日.
+        assert!(parse("一月一次").annual_dates().is_empty());
+    }
+
+    #[test]
+    fn a_bare_number_is_one_with_nothing_else() {
+        for t in ["20", " 5 ", "２０", "二十", "廿"] {
+            assert!(is_bare_number(t), "{t}");
+        }
+        for t in ["20日", "第20", "", "20个工作日", "12345"] {
+            assert!(!is_bare_number(t), "{t}");
         }
     }
 }

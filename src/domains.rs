@@ -343,6 +343,117 @@ pub fn lookup(raw: &str) -> SectionKey {
     SectionKey::Unknown(raw.trim().to_string())
 }
 
+/// Short names clerks write in a 领域 column for a pilot domain (养老 for 养老服务, 低保 for
+/// 社会救助). Read only in a 领域 cell, which names a domain by its place: in a section row or
+/// a 一级事项 heading 低保 or 预决算 names a group of items, and a two-character name would make
+/// the typo hint (GK203) guess wildly.
+static SHORT_NAMES: &[(&str, u8)] = &[
+    ("重大项目", 1),
+    ("重大建设", 1),
+    ("公共资源", 2),
+    ("教育", 3),
+    ("户籍", 4),
+    ("户政", 4),
+    ("低保", 5),
+    ("救助", 5),
+    ("养老", 6),
+    ("法律服务", 7),
+    ("公共法律", 7),
+    ("预决算", 8),
+    ("财政预算", 8),
+    ("预算决算", 8),
+    ("就业", 9),
+    ("社保", 10),
+    ("国土规划", 11),
+    ("空间规划", 11),
+    ("征地", 12),
+    ("土地征收", 12),
+    ("环保", 13),
+    ("生态环境保护", 13),
+    ("保障房", 14),
+    ("保障性安居工程", 14),
+    ("房屋征收", 15),
+    ("危房改造", 16),
+    ("危改", 16),
+    ("市政", 17),
+    ("市政公用", 17),
+    ("城管执法", 18),
+    ("城管", 18),
+    ("综合执法", 18),
+    ("城市管理执法", 18),
+    ("涉农", 19),
+    ("惠农补贴", 19),
+    ("农业补贴", 19),
+    ("公共文化", 20),
+    ("文化服务", 20),
+    ("卫生", 21),
+    ("医疗", 21),
+    ("卫健", 21),
+    ("安监", 22),
+    ("防灾减灾", 23),
+    ("减灾救灾", 23),
+    ("食品药品", 24),
+    ("食药监管", 24),
+    ("税收", 25),
+    ("税务", 25),
+    ("脱贫", 26),
+    ("精准扶贫", 26),
+    ("扶贫开发", 26),
+];
+
+/// A 领域 cell's domain, read as [`lookup`] reads a name and, failing that, without the list
+/// numbering and the words a clerk puts around it (`一、社会救助`, `（三）养老服务领域`,
+/// `社会救助类`, `社会救助方面`), then by a short name (养老, 城管执法, 预决算, 社保, 低保 —
+/// see `SHORT_NAMES`). [`SectionKey::Unknown`] holding the trimmed input when none names one.
+pub fn lookup_domain_cell(raw: &str) -> SectionKey {
+    let k = lookup(raw);
+    if !matches!(k, SectionKey::Unknown(_)) {
+        return k;
+    }
+    let mut n = normalise_name(without_numbering(raw.trim()));
+    loop {
+        if let Some(id) = name_index().get(&n) {
+            return SectionKey::Domain(*id);
+        }
+        if let Some((_, id)) = SHORT_NAMES.iter().find(|(s, _)| *s == n) {
+            return SectionKey::Domain(*id);
+        }
+        match ["类", "方面", "事项", "工作", "信息", "领域", "基层政务公开"]
+            .iter()
+            .find_map(|w| n.strip_suffix(w).filter(|rest| !rest.is_empty()))
+        {
+            Some(rest) => n = rest.to_string(),
+            None => return k,
+        }
+    }
+}
+
+/// A name without the list numbering before it: "一、", "（三）", "3.", "3、", "①".
+fn without_numbering(s: &str) -> &str {
+    let t = s.trim_start_matches(['（', '(']);
+    let end = t
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+        .last()
+        .map(|(i, c)| i + c.len_utf8());
+    let rest = match end {
+        Some(e) => &t[e..],
+        None => t
+            .strip_prefix(|c: char| ('\u{2460}'..='\u{2473}').contains(&c))
+            .unwrap_or(s),
+    };
+    let stripped = rest.trim_start_matches(['）', ')', '、', '.', '．', ' ', '\u{3000}']);
+    // Numbering is followed by its punctuation ("一、"); "三资管理" has none.
+    if end.is_some() && stripped.len() == rest.len() {
+        return s;
+    }
+    if stripped.is_empty() {
+        s
+    } else {
+        stripped
+    }
+}
+
 /// Split a cell that may name several domains (社会救助领域、养老服务领域) and resolve each.
 pub fn lookup_many(raw: &str) -> Vec<SectionKey> {
     raw.split(['、', '，', ',', '；', ';', '/', '\n'])
@@ -486,6 +597,36 @@ mod tests {
                 SectionKey::Domain(17)
             ]
         );
+    }
+
+    #[test]
+    fn domain_cells_with_numbering_decoration_or_short_names_resolve() {
+        for (cell, id) in [
+            ("一、社会救助", 5),
+            ("（三）养老服务领域", 6),
+            ("3.社会救助", 5),
+            ("①社会救助", 5),
+            ("社会救助类", 5),
+            ("社会救助领域类", 5),
+            ("养老", 6),
+            ("城管执法", 18),
+            ("预决算", 8),
+            ("社保", 10),
+            ("低保", 5),
+            ("（二）社保领域", 10),
+            ("社會救助類", 5),
+        ] {
+            assert_eq!(lookup_domain_cell(cell), SectionKey::Domain(id), "{cell}");
+        }
+        for other in ["三资管理", "村务", "一、", "类"] {
+            assert!(
+                matches!(lookup_domain_cell(other), SectionKey::Unknown(_)),
+                "{other}"
+            );
+        }
+        // Short names are a 领域 cell's only: a name elsewhere, and the typo hint, ignore them.
+        assert!(matches!(lookup("养老"), SectionKey::Unknown(_)));
+        assert_eq!(suggest("社区"), None);
     }
 
     #[test]

@@ -643,7 +643,9 @@ mod tests {
             "《办法》（民发〔2019〕1号）"
         );
         assert_eq!(fix_channel("公示栏"), "社区/企事业单位/村公示栏（电子屏）");
-        assert_eq!(fix_channel("村村响"), "村村响");
+        assert_eq!(fix_channel("公式栏"), "公式栏");
+        assert_eq!(fix_channel("村村响"), "广播电视");
+        assert_eq!(fix_channel("微信群"), "其他（微信群）");
         assert_eq!(
             fix_channel_cell("<ul> ■政府网站 □两微一端 ■其他 基层公共服务平台 </ul>"),
             "政府网站、其他（基层公共服务平台）"

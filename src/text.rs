@@ -226,3 +226,92 @@ mod tests {
         }
     }
 }
+
+/// A one-line value (序号, 一级事项, 二级事项, 公开时限, 公开主体, 单位, 领域) that a clerk wrapped
+/// with Alt+Enter to fit a narrow column: its lines joined as the value reads, `None` when it
+/// has no line break. Between Chinese text nothing is put, between two ASCII characters a
+/// space (`20\nworking` is two words). In a 公开主体 (`bodies`) a line that ends a body's name
+/// (`县民政局` / `乡镇人民政府`, two bodies on two lines) is followed by `、`; `乐昌镇` /
+/// `人民政府` is one body wrapped.
+pub fn join_wrapped(s: &str, bodies: bool) -> Option<String> {
+    if !s.contains('\n') {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    for line in s.split('\n').map(trim).filter(|l| !l.is_empty()) {
+        if let (Some(a), Some(b)) = (out.chars().last(), line.chars().next()) {
+            let separated = matches!(a, '、' | '，' | ',' | '；' | ';' | '/' | '／')
+                || matches!(b, '、' | '，' | ',' | '；' | ';' | '/' | '／');
+            if bodies && !separated && ends_body(&out) {
+                out.push('、');
+            } else if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
+                out.push(' ');
+            }
+        }
+        out.push_str(line);
+    }
+    Some(out)
+}
+
+/// Whether a text ends with the name of a body (…局, …人民政府, …服务中心, …派出所): at least
+/// three characters ending in a body's kind.
+fn ends_body(s: &str) -> bool {
+    s.chars().count() >= 3
+        && [
+            "局", "府", "委", "会", "所", "站", "中心", "办", "院", "部", "室", "队", "处", "科",
+            "馆", "公司", "厅",
+        ]
+        .iter()
+        .any(|k| s.ends_with(k))
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::join_wrapped;
+
+    #[test]
+    fn wrapped_chinese_lines_join_without_a_space() {
+        assert_eq!(
+            join_wrapped("低保对象\n名单", false).as_deref(),
+            Some("低保对象名单")
+        );
+        assert_eq!(
+            join_wrapped("信息形成或者变更之日起\n20个工作日内", false).as_deref(),
+            Some("信息形成或者变更之日起20个工作日内")
+        );
+        assert_eq!(
+            join_wrapped(" 最低生活 \n\n保障\n", false).as_deref(),
+            Some("最低生活保障")
+        );
+        assert_eq!(join_wrapped("低保对象名单", false), None);
+    }
+
+    #[test]
+    fn ascii_words_on_two_lines_keep_a_space() {
+        assert_eq!(
+            join_wrapped("PPP\nproject", false).as_deref(),
+            Some("PPP project")
+        );
+    }
+
+    #[test]
+    fn two_bodies_on_two_lines_are_listed_but_one_wrapped_body_is_joined() {
+        assert_eq!(
+            join_wrapped("县民政局\n乡镇人民政府", true).as_deref(),
+            Some("县民政局、乡镇人民政府")
+        );
+        assert_eq!(
+            join_wrapped("乐昌镇\n人民政府", true).as_deref(),
+            Some("乐昌镇人民政府")
+        );
+        assert_eq!(
+            join_wrapped("县民政局、\n乡镇人民政府", true).as_deref(),
+            Some("县民政局、乡镇人民政府")
+        );
+        // Not in a 公开主体: a name wrapped after 局 is one name.
+        assert_eq!(
+            join_wrapped("县民政局\n政策文件", false).as_deref(),
+            Some("县民政局政策文件")
+        );
+    }
+}

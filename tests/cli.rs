@@ -231,13 +231,14 @@ fn unit_toml_diagnostics_point_at_the_unit_file() {
     assert_eq!(unknown["column"], 25);
     let not_taken = diagnostic(&v, "GK509").expect("GK509 for the 县级 item");
     assert_eq!(not_taken["severity"], "warning");
-    let channel = diagnostic(&v, "GK205").expect("GK205 for 村村响");
+    // 村村响 was the unknown channel here; it is 广播电视 now, and the typo 公式栏 is not.
+    let channel = diagnostic(&v, "GK205").expect("GK205 for 公式栏");
     assert_eq!(channel["line"], 21);
     assert_eq!(channel["field"], "channels");
     assert!(channel["hint"]
         .as_str()
         .expect("hint")
-        .contains("其他（村村响）"));
+        .contains("是否应为“公示栏”"));
 }
 
 #[test]

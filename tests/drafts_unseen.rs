@@ -534,15 +534,16 @@ fn windows_line_ends_inside_a_cell_are_line_breaks_not_stray_whitespace() {
 }
 
 /// A two-row header whose 公开渠道和载体 parent spans a column for a local channel the template
-/// does not list (村村响): its marks are that channel, written as the template writes local
-/// ones (其他（村村响）), not an unknown column folded into 备注.
+/// does not list (微信群; 村村响 was the example until it read as 广播电视): its marks are that
+/// channel, written as the template writes local ones (其他（微信群）), not an unknown column
+/// folded into 备注.
 #[test]
 fn a_local_channel_column_under_the_channels_parent_is_a_channel() {
     let dir = tempfile::tempdir().expect("tmp");
     let text = format!(
         "乐昌镇社会救助领域基层政务公开标准目录\r\n\
          序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,,,公开对象,,公开方式,\r\n\
-         ,,,,,,,政府网站,村村响,其他,全社会,特定群众,主动,依申请公开\r\n\
+         ,,,,,,,政府网站,微信群,其他,全社会,特定群众,主动,依申请公开\r\n\
          1,最低生活保障,低保对象认定,条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,√,√,,√,,√,\r\n\
          2,最低生活保障,低保金发放,对象,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,√,□,,√,,√,\r\n"
     );
@@ -558,7 +559,7 @@ fn a_local_channel_column_under_the_channels_parent_is_a_channel() {
             (
                 vec![
                     Channel::Known(ChannelKind::Website),
-                    Channel::Other(Some("村村响".into()))
+                    Channel::Other(Some("微信群".into()))
                 ],
                 String::new()
             ),
@@ -973,4 +974,431 @@ fn value_words_at_the_foot_of_a_three_row_header_are_mark_columns() {
         .map(|(_, i)| format!("{} {:?} {:?}", i.name, i.audience, i.mode))
         .collect();
     assert_eq!(got, ["低保审核确认 [Public] [Active]"]);
+}
+
+/// The mode or the channels of an item, as the tests below compare them.
+fn mode_and_channels(cats: &[Catalogue]) -> Vec<String> {
+    items(cats)
+        .into_iter()
+        .map(|(_, i)| {
+            let ch = gkml::model::ChannelList(&i.channels);
+            format!("{} {:?} {ch}", i.name, i.mode)
+        })
+        .collect()
+}
+
+/// Older catalogues write 公开方式, 公开形式, 公开属性, 公开类别 or 发布方式 over the mode in
+/// one table and over the channels in another: the column's values decide (more than half of
+/// its non-blank cells), not the word. 公开方式 holding 政府网站、公告栏 beside 公开属性 holding
+/// 主动公开 was read as two mode columns, the channels missing (GK006).
+#[test]
+fn old_mode_words_over_channel_values_are_the_channels_and_the_other_way_round() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let tables = [
+        (
+            "方式为渠道.csv",
+            "序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开方式,公开属性,公开对象",
+            ["政府网站、公告栏", "主动公开"],
+            ["政府网站", "依申请公开"],
+        ),
+        (
+            "形式为方式.csv",
+            "序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,发布方式,公开形式,公开对象",
+            ["政府网站、公告栏", "主动公开"],
+            ["政府网站", "依申请公开"],
+        ),
+        (
+            "类别为方式.csv",
+            "序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开类别,公开对象",
+            ["政府网站、公告栏", "主动"],
+            ["政府网站", "依申请"],
+        ),
+        (
+            "方式在前.csv",
+            "序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开属性,公开方式,公开对象",
+            ["主动公开", "政府网站、公告栏"],
+            ["依申请公开", "政府网站"],
+        ),
+    ];
+    for (name, header, first, second) in tables {
+        let text = format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n{header}\n\
+             1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,{},{},全社会\n\
+             社会救助领域\n\
+             2,最低生活保障,低保档案查阅,档案,{BASIS},收到申请之日起20个工作日内,乐昌镇人民政府,{},{},特定群众\n",
+            first[0], first[1], second[0], second[1]
+        );
+        let (cats, diags) = read(&csv(dir.path(), name, &text));
+        assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
+        assert_eq!(
+            mode_and_channels(&cats),
+            [
+                "低保对象认定 [Active] 政府网站、社区/企事业单位/村公示栏（电子屏）",
+                "低保档案查阅 [OnRequest] 政府网站"
+            ],
+            "{name}"
+        );
+        // 公开类别 over modes is not the 一级事项.
+        assert!(
+            items(&cats)
+                .iter()
+                .all(|(_, i)| i.category == "最低生活保障"),
+            "{name}"
+        );
+    }
+    // A column of neither keeps the header's reading: 公开方式 stays the mode, and its
+    // unreadable words are reported as before.
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\n\
+         序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开方式,公开对象\n\
+         1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,按需,全社会\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "都不是.csv", &text));
+    assert_eq!(items(&cats).len(), 1);
+    assert!(
+        diags.iter().all(|d| d.code.starts_with("GK2")),
+        "{:?}",
+        codes(&diags)
+    );
+    assert!(!diags.is_empty());
+}
+
+/// A township's list names the office that discloses under 责任科室, 承办单位, 实施主体 or
+/// 公开单位, with no 公开主体 column: that column is the 公开主体 (it was missing, GK006, and
+/// the table was not read). Where a 公开主体 column is there too it wins, wherever it stands:
+/// 责任单位 before it goes to 备注 (GK009) and 公开单位 stays the unit.
+#[test]
+fn the_responsible_office_is_the_subject_only_without_a_subject_column() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for word in ["责任科室", "承办单位", "实施主体", "公开单位", "责任单位"] {
+        let text = format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,一级事项,二级事项,公开内容,公开依据,公开时限,{word},公开渠道,公开对象,公开方式\n\
+             1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,社会事务办,政府网站,全社会,主动\n"
+        );
+        let (cats, diags) = read(&csv(dir.path(), &format!("{word}.csv"), &text));
+        assert!(diags.is_empty(), "{word}: {:?}", codes(&diags));
+        let got = items(&cats);
+        assert_eq!(got.len(), 1, "{word}");
+        assert_eq!(got[0].1.subject, "社会事务办", "{word}");
+        assert_eq!(cats[0].unit.name, "乐昌镇", "{word}");
+    }
+    // With a 公开主体 column, the others stay as they were.
+    let text = format!(
+        "序号,公开单位,一级事项,二级事项,公开内容,公开依据,公开时限,责任单位,公开主体,公开渠道,公开对象,公开方式\n\
+         社会救助领域\n\
+         1,乐昌镇,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,社会事务办,乐昌镇人民政府,政府网站,全社会,主动\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "全县.csv", &text));
+    assert_eq!(codes(&diags), ["GK009@H1"]);
+    let got = items(&cats);
+    assert_eq!(got[0].1.subject, "乐昌镇人民政府");
+    assert_eq!(got[0].1.remarks, "责任单位：社会事务办");
+    assert_eq!(cats[0].unit.name, "乐昌镇");
+}
+
+/// Header cells typed with spaces between the characters (公 开 主 体), full-width spaces, or
+/// wrapped with line breaks to fit a narrow column (公开\n时限, 特定\n群众, 政府\n网站), as
+/// Word and WPS tables are laid out: each reads as its words, parents and sub-columns included.
+#[test]
+fn spaced_and_wrapped_header_words_read_as_their_words() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\n\
+         序 号,\"公开\n事项\",,\"公开内容\n（要素）\",公开\u{3000}依据,公开 时限,公 开 主 体,\"公开渠道\n和载体\",,\"公 开\n对 象\",,公开　方式,,公 开 层 级,\n\
+         ,一级 事项,\"二级\n事项\",,,,,\"政府\n网站\",公 示 栏,全 社 会,\"特定\n群众\",主 动,\"依申请\n公开\",乡 级,\"村\n级\"\n\
+         1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,√,√,√,,√,,√,√\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(s, i)| {
+            format!(
+                "{s}/{}/{}/{}/{} {:?} {:?} {:?} {}",
+                i.category,
+                i.name,
+                i.deadline,
+                i.subject,
+                i.audience,
+                i.mode,
+                i.levels,
+                gkml::model::ChannelList(&i.channels)
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        ["社会救助/最低生活保障/低保对象认定/信息形成或者变更之日起20个工作日内/乐昌镇人民政府 [Public] [Active] [Town, Village] 政府网站、社区/企事业单位/村公示栏（电子屏）"]
+    );
+}
+
+/// The level columns headed as county and township catalogues write them — 县（市、区）级,
+/// 乡镇（街道）级, 村（社区）, and 区级, 镇街级 in a district's — in a one-row header or under a
+/// 公开层级 parent: each is that level's mark column, not an unknown column whose ticks went to
+/// 备注.
+#[test]
+fn level_columns_headed_with_their_alternatives_are_level_marks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lead = "序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式";
+    let body = format!(
+        "1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,全社会,主动"
+    );
+    for (name, header) in [
+        (
+            "一行.csv",
+            format!("{lead},县（市、区）级,乡镇（街道）级,村（社区）"),
+        ),
+        (
+            "无级字.csv",
+            format!("{lead},县(市、区),乡镇(街道),村(社区)"),
+        ),
+        ("区.csv", format!("{lead},区级,镇街级,村级")),
+        (
+            "两行.csv",
+            format!("{lead},公开层级,,\n,,,,,,,,,,县（市、区）,乡镇（街道）,村（社区）"),
+        ),
+    ] {
+        let text = format!("乐昌镇社会救助领域基层政务公开标准目录\n{header}\n{body},,√,√\n");
+        let (cats, diags) = read(&csv(dir.path(), name, &text));
+        assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
+        let got: Vec<String> = items(&cats)
+            .into_iter()
+            .map(|(_, i)| format!("{:?} {}", i.levels, i.remarks))
+            .collect();
+        assert_eq!(got, ["[Town, Village] "], "{name}");
+    }
+}
+
+/// Parents that are not the template's words — 公开范围 over 全社会 | 特定群体, 公开形式 over
+/// 主动 | 依申请, 适用层级 over 县级 | 乡级, 发布渠道 over 政府网站 | 公告栏 | 村村响 — merged
+/// (written once over the first column) or repeated over each column, and 公开 over 对象 |
+/// 方式 whose words name a column only together: each sub-column is what parent and child say.
+/// The first sub-column was read as the parent's text column (公开范围 holding ✓).
+#[test]
+fn parent_words_over_value_columns_decide_with_the_child_merged_or_repeated() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lead = "序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体";
+    let body = format!(
+        "1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府"
+    );
+    let blanks = ",".repeat(7);
+    let tables = [
+        (
+            "合并.csv",
+            format!(
+                "{lead},发布渠道,,,公开范围,,公开形式,,适用层级,\n\
+                 {blanks}政府网站,公告栏,村村响,全社会,特定群体,主动,依申请,县级,乡级\n\
+                 {body},√,√,√,√,,√,,,√\n"
+            ),
+        ),
+        (
+            "重复.csv",
+            format!(
+                "{lead},公开途径,公开途径,公开途径,公开范围,公开范围,公开属性,公开属性,公开层次,公开层次\n\
+                 {blanks}政府网站,公告栏,村村响,全社会,特定群体,主动,依申请,县级,乡级\n\
+                 {body},√,√,√,√,,√,,,√\n"
+            ),
+        ),
+        (
+            "模板重复.csv",
+            format!(
+                "{lead},公开渠道和载体,公开渠道和载体,公开渠道和载体,公开对象,公开对象,公开方式,公开方式,公开层级,公开层级\n\
+                 {blanks}政府网站,公告栏,村村响,全社会,特定群体,主动,依申请,县级,乡级\n\
+                 {body},√,√,√,√,,√,,,√\n"
+            ),
+        ),
+        (
+            "合写.csv",
+            format!(
+                "{lead},公开渠道,,,公开,,,\n\
+                 {blanks}政府网站,公告栏,村村响,对象,方式,层级\n\
+                 {body},√,√,√,全社会,主动,乡级\n"
+            ),
+        ),
+    ];
+    for (name, text) in tables {
+        let text = format!("乐昌镇社会救助领域基层政务公开标准目录\n{text}");
+        let (cats, diags) = read(&csv(dir.path(), name, &text));
+        assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
+        let got: Vec<String> = items(&cats)
+            .into_iter()
+            .map(|(_, i)| {
+                format!(
+                    "{:?} {:?} {:?} {}",
+                    i.audience,
+                    i.mode,
+                    i.levels,
+                    gkml::model::ChannelList(&i.channels)
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            ["[Public] [Active] [Town] 政府网站、社区/企事业单位/村公示栏（电子屏）、其他（村村响）"],
+            "{name}"
+        );
+    }
+}
+
+/// A 是否主动公开 column (是 / 否, √ / ×, or the mode written out) is the mode: 是 主动, 否
+/// 依申请公开, a blank or a dash nothing (GK2xx reports the missing mode as for any item).
+#[test]
+fn a_whether_proactive_column_reads_yes_as_active_and_no_as_on_request() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let row = |name: &str, deadline: &str, yes: &str| {
+        format!("{name},{name}的内容,{BASIS},{deadline},乐昌镇人民政府,政府网站,全社会,{yes}")
+    };
+    let active = "信息形成或者变更之日起20个工作日内";
+    let asked = "收到申请之日起20个工作日内";
+    for label in ["是否主动公开", "主动公开（是/否）"] {
+        let text = format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开对象,{label}\n\
+             1,最低生活保障,{}\n,,{}\n,,{}\n,,{}\n,,{}\n",
+            row("低保对象认定", active, "是"),
+            row("低保档案查阅", asked, "否"),
+            row("低保金发放", active, "√"),
+            row("低保复核", asked, "×"),
+            row("低保政策", active, "主动公开"),
+        );
+        let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+        assert!(diags.is_empty(), "{label}: {:?}", codes(&diags));
+        let got: Vec<String> = items(&cats)
+            .into_iter()
+            .map(|(_, i)| format!("{} {:?}", i.name, i.mode))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "低保对象认定 [Active]",
+                "低保档案查阅 [OnRequest]",
+                "低保金发放 [Active]",
+                "低保复核 [OnRequest]",
+                "低保政策 [Active]"
+            ],
+            "{label}"
+        );
+    }
+    // A dash says nothing: the mode is missing, as in a blank 公开方式 cell.
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\n\
+         序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开对象,是否主动公开\n\
+         1,最低生活保障,{}\n",
+        row("低保对象认定", active, "—"),
+    );
+    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    assert!(items(&cats)[0].1.mode.is_empty());
+    assert_eq!(diags.len(), 1, "{:?}", codes(&diags));
+    assert!(codes(&diags)[0].ends_with("@J3"), "{:?}", codes(&diags));
+}
+
+/// 领域 cells as clerks number, decorate or shorten them — 一、社会救助, （三）养老服务领域,
+/// 社会救助类, 养老, 城管执法, 预决算, 社保, 低保 — name their pilot domain, not an unknown
+/// section (GK203/GK204) each.
+#[test]
+fn numbered_decorated_and_short_domain_cells_name_their_domain() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let cells = [
+        ("一、社会救助", "社会救助"),
+        ("（三）养老服务领域", "养老服务"),
+        ("社会救助类", "社会救助"),
+        ("养老", "养老服务"),
+        ("城管执法", "城市综合执法"),
+        ("预决算", "财政预决算"),
+        ("社保", "社会保险"),
+        ("低保", "社会救助"),
+    ];
+    let rows: Vec<String> = cells
+        .iter()
+        .enumerate()
+        .map(|(n, (cell, _))| format!("{cell},{},事项{n},{}", n + 1, row(&format!("名单{n}"))))
+        .collect();
+    let text = format!(
+        "乐昌镇基层政务公开标准目录\n领域,{HEADER}\n{}\n",
+        rows.join("\n")
+    );
+    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let mut got: Vec<(String, String)> = items(&cats)
+        .into_iter()
+        .map(|(s, i)| (i.name.clone(), s))
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, String)> = cells
+        .iter()
+        .enumerate()
+        .map(|(n, (_, d))| (format!("名单{n}"), d.to_string()))
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+/// Header wordings read in published county and township catalogues (2020–2025): a district's
+/// 公开要求 column holding the time limit beside 区级 | 镇街级 under 公开层级; a county's one
+/// column 乡、村级 for two levels beside 县级; a department's 信息类别 | 信息名称 | 内容标准 |
+/// 公开平台 | 公开层次. Each lands in its field, nothing in 备注.
+#[test]
+fn header_words_of_published_catalogues_fill_their_fields() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let deadline = "条目化展示、信息形成（变更）20个工作日内";
+    let tables = [
+        (
+            "荣昌.csv",
+            format!(
+                "涉贫涉乡村振兴领域政务公开标准目录\n\
+                 序号,公开事项,,公开内容（要素）,公开依据,公开要求,公开主体,公开渠道和载体,公开对象,,公开方式,,公开层级,\n\
+                 ,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请公开,区级,镇街级\n\
+                 1,政策文件,行政法规,相关法律、规章,{BASIS},{deadline},区乡村振兴局,政府网站、公开查阅点,√,,√,,√,√\n"
+            ),
+            "扶贫",
+            "[County, Town]",
+        ),
+        (
+            "巩留.csv",
+            format!(
+                "附件2：保障性住房领域基层政务公开标准目录\n\
+                 序号,公开事项,,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,,公开方式,,公开层级,\n\
+                 ,一级事项,二级事项,,,,,,全社会,特定群体,主动,依申请,县级,乡、村级\n\
+                 1,政策文件,行政法规,相关法律、规章,{BASIS},{deadline},县住房和城乡建设局,政府网站、公开查阅点,√,,√,,,√\n"
+            ),
+            "保障性住房",
+            "[Town, Village]",
+        ),
+        (
+            "部门.csv",
+            format!(
+                "序号,领域,信息类别,信息名称,内容标准,公开依据,公开时限,公开主体,公开平台,公开对象,公开方式,公开层次\n\
+                 1,扶贫,政策文件,行政法规,相关法律、规章,{BASIS},{deadline},县乡村振兴局,政府网站、公开查阅点,全社会,主动,县级、乡级\n"
+            ),
+            "扶贫",
+            "[County, Town]",
+        ),
+    ];
+    for (name, text, domain, levels) in tables {
+        let (cats, diags) = read(&csv(dir.path(), name, &text));
+        assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
+        let got: Vec<String> = items(&cats)
+            .into_iter()
+            .map(|(s, i)| {
+                format!(
+                    "{s}/{}/{}/{}/{} {:?} {:?} {:?} {}|{}",
+                    i.category,
+                    i.name,
+                    i.content,
+                    i.deadline,
+                    i.audience,
+                    i.mode,
+                    i.levels,
+                    gkml::model::ChannelList(&i.channels),
+                    i.remarks
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [format!("{domain}/政策文件/行政法规/相关法律、规章/{deadline} [Public] [Active] {levels} 政府网站、公开查阅点|")],
+            "{name}"
+        );
+    }
 }

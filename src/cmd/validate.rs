@@ -92,8 +92,9 @@ impl Checked {
         // 3. this thread: section and cross-item checks (duplicates, numbering), in row
         //    order, while the next chunks are read and checked.
         type Checked = Vec<(RowItem, Vec<Diagnostic>, Vec<Diagnostic>)>;
-        let (layout_tx, layout_rx) = std::sync::mpsc::sync_channel::<Arc<Layout>>(1);
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Pending>>(1);
+        // Each chunk carries the layout its rows were placed with: a second table stacked
+        // below the first may bring other columns (read::table::Stacked).
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(Arc<Layout>, Vec<Pending>)>(1);
         let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Checked>(1);
         let reader_diags = std::thread::scope(|scope| {
             let reader = scope.spawn(|| {
@@ -106,15 +107,12 @@ impl Checked {
                         Ok(started) => started,
                         Err(diags) => return (diags, None),
                     };
-                let layout = Arc::new(layout);
-                if layout_tx.send(Arc::clone(&layout)).is_err() {
-                    return (diags, None);
-                }
-                drop(layout_tx);
+                let mut layout = Arc::new(layout);
                 let mut order = Order::default();
                 let mut chunk: Vec<Pending> = Vec::with_capacity(CHUNK);
                 let mut ditto_carry = Vec::new();
-                for r in rest.into_iter().map(Ok).chain(rows.by_ref()) {
+                let mut feed = read::table::Stacked::new(rest, &mut rows);
+                while let Some(r) = feed.next() {
                     match r {
                         Ok(r) => chunk.extend(order.place(&layout, r)),
                         Err(d) => {
@@ -122,26 +120,29 @@ impl Checked {
                             break;
                         }
                     }
-                    if chunk.len() >= CHUNK {
+                    let next = feed.restart(&mut order, &layout, limits);
+                    if chunk.len() >= CHUNK || (next.is_some() && !chunk.is_empty()) {
                         layout.resolve_ditto(&mut chunk, &mut ditto_carry);
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                        if tx.send(full).is_err() {
+                        if tx.send((Arc::clone(&layout), full)).is_err() {
                             break;
                         }
                     }
+                    if let Some((new, found)) = next {
+                        diags.extend(found);
+                        ditto_carry.clear();
+                        layout = Arc::new(new);
+                    }
                 }
                 layout.resolve_ditto(&mut chunk, &mut ditto_carry);
-                let _ = tx.send(chunk);
+                let _ = tx.send((Arc::clone(&layout), chunk));
                 drop(tx);
                 diags.extend(rows.take_warnings());
                 (diags, Some((layout, order)))
             });
             let per_item = &stream;
             let checker = scope.spawn(move || {
-                let Ok(layout) = layout_rx.recv() else {
-                    return;
-                };
-                for chunk in rx {
+                for (layout, chunk) in rx {
                     let checked: Checked = chunk
                         .into_par_iter()
                         .map(|p| {

@@ -75,6 +75,8 @@ const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
             "视频号",
             "政务快手",
             "快手",
+            "小程序",
+            "微信小程序",
         ],
     ),
     (
@@ -95,6 +97,9 @@ const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
             "应急广播",
             "农村大喇叭",
             "大喇叭",
+            "村村响",
+            "村村响广播",
+            "农村广播",
         ],
     ),
     (
@@ -207,6 +212,11 @@ const CHANNEL_NAMES: &[(ChannelKind, &str, &[&str])] = &[
             "村务公开墙",
             "党务村务公开栏",
             "信息公示栏",
+            "LED屏",
+            "LED大屏",
+            "LED电子屏",
+            "电子大屏",
+            "显示屏",
         ],
     ),
     (
@@ -234,6 +244,13 @@ impl ChannelKind {
     /// Every canonical channel name, in table order.
     pub fn canonical_names() -> impl Iterator<Item = &'static str> {
         CHANNEL_NAMES.iter().map(|(_, n, _)| *n)
+    }
+
+    /// Every canonical channel name and listed spelling, in table order.
+    pub fn spellings() -> impl Iterator<Item = &'static str> {
+        CHANNEL_NAMES
+            .iter()
+            .flat_map(|(_, n, v)| std::iter::once(*n).chain(v.iter().copied()))
     }
 }
 
@@ -266,8 +283,28 @@ impl Channel {
         }
     }
 
-    /// Parse one channel written on its own ("政府网站", "其他（基层公共服务平台）", "公示栏").
+    /// Parse one channel written on its own ("政府网站", "其他（基层公共服务平台）", "公示栏"),
+    /// or a name the template does not list but a clerk means as one ([`local_channel`]:
+    /// `县人民政府门户网站`, `微信群`).
     pub fn parse(raw: &str) -> Channel {
+        match Channel::parse_template(raw) {
+            // Read as a list entry (qualifiers, quotes, local channels): one channel, or the
+            // text as written.
+            Channel::Unknown(t) => {
+                let mut one = Vec::with_capacity(1);
+                parse_segment(&t, &mut one, true);
+                match one.pop() {
+                    Some(c) if one.is_empty() && !matches!(c, Channel::Unknown(_)) => c,
+                    _ => Channel::Unknown(t),
+                }
+            }
+            c => c,
+        }
+    }
+
+    /// As [`Channel::parse`], by the template's names and their listed spellings only: a
+    /// header label is a channel's column when it is one of these.
+    pub fn parse_template(raw: &str) -> Channel {
         let t = raw.trim();
         match match_channel_prefix(t) {
             Some((ChannelKind::Other, rest)) => {
@@ -318,7 +355,7 @@ impl Channel {
                     continue;
                 }
             }
-            parse_segment(seg, &mut out);
+            parse_segment(seg, &mut out, true);
         }
         out.sort_by(|a, b| a.rank().cmp(&b.rank()));
         out.dedup();
@@ -379,8 +416,8 @@ pub fn is_checkbox_list(s: &str) -> bool {
 /// A checkbox or tick written before a channel name: WPS and Word templates write
 /// "√政府网站 √两微一端 □公示栏", others ■/□ or ☑/☐.
 ///
-/// ○ is the empty counterpart of ● where a list uses both ("●政府网站 ○两微一端"); in a list
-/// without ●, ○ is the mark itself ("○政府网站 ○公示栏").
+/// ○ is the empty counterpart of ● where a list uses both ("●政府网站 ○两微一端"), as ☆ is
+/// of ★; in a list without ● or ★, ○ and ☆ are the mark itself ("○政府网站 ○公示栏").
 #[derive(Clone, Copy)]
 struct Boxes {
     hollow_is_empty: bool,
@@ -389,16 +426,18 @@ struct Boxes {
 impl Boxes {
     fn of(list: &str) -> Boxes {
         Boxes {
-            hollow_is_empty: list.contains('●'),
+            hollow_is_empty: list.contains(['●', '★']),
         }
     }
 
     /// `Some(ticked)` for a checkbox or tick, `None` for any other char.
     fn mark(self, c: char) -> Option<bool> {
         match c {
-            '■' | '☑' | '☒' | '▣' | '√' | '✓' | '✔' | '●' | '✅' => Some(true),
+            '■' | '☑' | '☒' | '▣' | '√' | '✓' | '✔' | '●' | '★' | '✅' => {
+                Some(true)
+            }
             '□' | '☐' | '▢' => Some(false),
-            '○' | '◯' => Some(!self.hollow_is_empty),
+            '○' | '◯' | '⭕' | '☆' => Some(!self.hollow_is_empty),
             _ => None,
         }
     }
@@ -479,8 +518,18 @@ fn skip_joining(rest: &str) -> Option<&str> {
 }
 
 /// After a channel name, a bracket that holds no channel name qualifies it (`政府网站
-/// （www.lc.gov.cn）`, `两微一端（“乐昌发布”公众号）`): the text after that bracket, else `None`.
+/// （www.lc.gov.cn）`, `两微一端（“乐昌发布”公众号）`), and so does the account's name in
+/// quotes or after a colon (`微信公众号“乐昌发布”`, `微信公众号：乐昌发布`): the text after
+/// that qualifier, else `None`.
 fn skip_qualifier(after: &str) -> Option<&str> {
+    if let Some(quoted) = skip_quoted(after) {
+        return Some(quoted);
+    }
+    if let Some(label) = after.strip_prefix(['：', ':']) {
+        let end = label.find(is_gap).unwrap_or(label.len());
+        let own = &label[..end];
+        return (!own.is_empty() && match_channel_prefix(own).is_none()).then(|| &label[end..]);
+    }
     let end = closing_bracket(after)?;
     // The text between the opening bracket and the one that closes it.
     let open = after.chars().next()?.len_utf8();
@@ -491,40 +540,281 @@ fn skip_qualifier(after: &str) -> Option<&str> {
         .then(|| &after[end..])
 }
 
+/// A name in quotes at the start of `s` that is no channel name (`“乐昌发布”`): the text after
+/// the closing quote.
+fn skip_quoted(s: &str) -> Option<&str> {
+    let open = s.chars().next()?;
+    let close = match open {
+        '“' => '”',
+        '"' => '"',
+        '‘' => '’',
+        '「' => '」',
+        '『' => '』',
+        _ => return None,
+    };
+    let inner = &s[open.len_utf8()..];
+    // The entry's closing quote may have been taken off with what wraps it.
+    let (own, after) = match inner.find(close) {
+        Some(end) => (&inner[..end], &inner[end + close.len_utf8()..]),
+        None => (inner, ""),
+    };
+    (!own.is_empty() && match_channel_prefix(own).is_none()).then_some(after)
+}
+
+/// A list entry (one word, between gaps) that the template's names do not read, read as the
+/// clerk meant it (docs/CONTRACT.md §1.3):
+///
+/// - an account or outlet by its own name: `“乐昌发布”微信公众号`, `乐昌APP`, `乐昌日报`,
+///   `曲沃电视台` are the template channel of their kind;
+/// - a channel under its owner's name: `县人民政府门户网站`, `乐昌镇人民政府网站`,
+///   `东风村村务公开栏`, the owner ending in a place or a body (县, 镇, 村, 人民政府, 局 …);
+/// - a local channel of a family the template leaves to 其他: hotlines (`12345热线`,
+///   `服务热线`), meetings (`村民代表大会`, `会议`), chat groups (`微信群`, `QQ群`), platforms
+///   (`政务服务平台`, `一网通办`) and media centres (`县融媒体中心`): `其他（…）` with the name.
+///
+/// `None` for a word the names read cleanly, one that merely starts with a channel name
+/// followed by another (`政府网站微信群` is two channels, read one by one), and anything else.
+fn local_channel(word: &str) -> Option<Channel> {
+    let t = word.trim_matches(is_wrapping);
+    let t = strip_leading_joiner(t);
+    // A channel name is short; a long run is a sentence, not a name (and stays cheap).
+    if t.is_empty() || t.chars().count() > 40 || t.starts_with("其他") || t.starts_with("其它")
+    {
+        return None;
+    }
+    let mut plain = Vec::new();
+    parse_segment(t, &mut plain, false);
+    if !plain.iter().any(|c| matches!(c, Channel::Unknown(_))) {
+        return None;
+    }
+    if let Some((_, after)) = match_channel_prefix(t) {
+        let after = after.trim_start_matches(is_wrapping);
+        if !after.is_empty()
+            && (match_channel_prefix(after).is_some() || classify_local(after).is_some())
+        {
+            return None;
+        }
+    }
+    classify_local(t)
+}
+
+/// List numbering or a connective before a word (`2.微信群`, `及微信群`).
+fn strip_leading_joiner(t: &str) -> &str {
+    for w in CONNECTIVES {
+        if let Some(rest) = t.strip_prefix(w).filter(|r| !r.is_empty()) {
+            return rest;
+        }
+    }
+    let digits = t.trim_start_matches(|c: char| c.is_ascii_digit());
+    if digits.len() < t.len() {
+        if let Some(rest) = digits
+            .strip_prefix(['.', '．', '、', ')', '）'])
+            .filter(|r| !r.is_empty())
+        {
+            return rest;
+        }
+    }
+    t
+}
+
+/// What [`local_channel`] reads a word as, without asking whether the names read it.
+fn classify_local(t: &str) -> Option<Channel> {
+    // A qualifier in brackets after the name does not change what it is (`微信群（村民群）`).
+    let base = match t.find(['（', '(']) {
+        Some(i) if i > 0 && t.ends_with(['）', ')']) => &t[..i],
+        _ => t,
+    };
+    if base.is_empty() || base.contains(['、', '，', ',', '；', ';']) {
+        return None;
+    }
+    if let Some(kind) = OUTLETS
+        .iter()
+        .find(|(suffix, _)| base.ends_with(suffix))
+        .map(|(_, k)| *k)
+    {
+        return Some(Channel::Known(kind));
+    }
+    // Under an owner's name: the longest channel name that ends the word.
+    for (i, _) in base.char_indices().skip(1) {
+        let (owner, name) = base.split_at(i);
+        if let Some((kind, "")) = match_channel_name(name) {
+            if kind != ChannelKind::Other && is_owner(owner) {
+                return Some(Channel::Known(kind));
+            }
+        }
+    }
+    let family = FAMILY_ENDINGS
+        .iter()
+        .any(|e| base.ends_with(e) && (base.len() > e.len() || !NEED_A_NAME.contains(e)))
+        || is_hotline_number(base);
+    family.then(|| Channel::Other(Some(t.to_string())))
+}
+
+/// Accounts and outlets named by their own name, by how the name ends, and the channel they
+/// are: an app or account is 两微一端, a station 广播电视, a daily 纸质媒体.
+const OUTLETS: &[(&str, ChannelKind)] = &[
+    ("微信公众号", ChannelKind::NewMedia),
+    ("公众号", ChannelKind::NewMedia),
+    ("微信号", ChannelKind::NewMedia),
+    ("微博", ChannelKind::NewMedia),
+    ("抖音号", ChannelKind::NewMedia),
+    ("头条号", ChannelKind::NewMedia),
+    ("视频号", ChannelKind::NewMedia),
+    ("快手号", ChannelKind::NewMedia),
+    ("APP", ChannelKind::NewMedia),
+    ("App", ChannelKind::NewMedia),
+    ("app", ChannelKind::NewMedia),
+    ("客户端", ChannelKind::NewMedia),
+    ("小程序", ChannelKind::NewMedia),
+    ("电视台", ChannelKind::RadioTv),
+    ("广播电台", ChannelKind::RadioTv),
+    ("电台", ChannelKind::RadioTv),
+    ("广播站", ChannelKind::RadioTv),
+    ("日报", ChannelKind::Print),
+    ("晚报", ChannelKind::Print),
+    ("时报", ChannelKind::Print),
+    ("周报", ChannelKind::Print),
+];
+
+/// How the name of a channel's owner ends: a place or a body (`县人民政府`门户网站,
+/// `乐昌镇`政务服务中心, `东风村`村务公开栏, `民政局`网站).
+fn is_owner(owner: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "县",
+        "区",
+        "市",
+        "省",
+        "州",
+        "旗",
+        "乡",
+        "镇",
+        "村",
+        "街道",
+        "社区",
+        "政府",
+        "办事处",
+        "委员会",
+        "村委会",
+        "居委会",
+        "局",
+        "委",
+        "办",
+        "中心",
+        "所",
+        "站",
+    ];
+    owner.chars().count() <= 20
+        && owner
+            .chars()
+            .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "（）()".contains(c))
+        && ENDINGS.iter().any(|e| owner.ends_with(e))
+}
+
+/// How a local channel of a family the template leaves to 其他 ends: hotlines, meetings, chat
+/// groups, platforms, media centres.
+const FAMILY_ENDINGS: &[&str] = &[
+    "热线",
+    "热线电话",
+    "服务电话",
+    "咨询电话",
+    "便民电话",
+    "会议",
+    "大会",
+    "座谈会",
+    "说明会",
+    "通报会",
+    "协商会",
+    "恳谈会",
+    "议事会",
+    "评议会",
+    "院坝会",
+    "坝坝会",
+    "见面会",
+    "宣讲会",
+    "现场会",
+    "例会",
+    "群",
+    "平台",
+    "一网通办",
+    "融媒体中心",
+    "融媒体",
+];
+
+/// Family endings that name no channel on their own, only after a name (`微信群`, `政务服务平台`).
+const NEED_A_NAME: &[&str] = &["群", "平台", "大会", "例会"];
+
+/// A government service hotline written as its number: 12345, 12315, 12369 …
+fn is_hotline_number(t: &str) -> bool {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    digits == 5 && t.starts_with("12")
+}
+
 /// Split a run of text into channels. 其他 swallows the rest of its list entry as free text.
-fn parse_segment(seg: &str, out: &mut Vec<Channel>) {
+/// With `local`, a word the template's names do not read is tried as a local channel
+/// ([`local_channel`]) before it is kept as unknown.
+fn parse_segment(seg: &str, out: &mut Vec<Channel>, local: bool) {
+    let unknown = |cs: &[Channel]| {
+        cs.iter()
+            .filter(|c| matches!(c, Channel::Unknown(_)))
+            .count()
+    };
     for part in split_outside_brackets(seg) {
-        let mut rest = without_etc(part.trim_matches(is_wrapping));
-        while !rest.is_empty() {
-            let found = match_channel_prefix(rest).or_else(|| {
-                let next = skip_joining(rest)?;
-                rest = next;
-                match_channel_prefix(rest)
-            });
-            match found {
-                Some((ChannelKind::Other, after)) => {
-                    // "其他（甲） 其他（乙）": a bracket closed before the end ends the entry.
-                    let after = after.trim_start();
-                    let (own, more) = match bracket_end(after) {
-                        Some(end) => after.split_at(end),
-                        None => (after, ""),
-                    };
-                    let text = strip_brackets(own);
-                    out.push(Channel::Other((!text.is_empty()).then(|| text.to_string())));
-                    rest = more.trim_start_matches(is_gap);
-                }
-                Some((kind, after)) => {
-                    out.push(Channel::Known(kind));
-                    let after = skip_qualifier(after).unwrap_or(after);
-                    rest = after
-                        .trim_start_matches(|c: char| is_wrapping(c) || c == '（' || c == '）');
-                }
-                None => {
-                    // Unknown words up to the next space or slash; the rest is tried again.
-                    let end = rest.find(is_gap).unwrap_or(rest.len());
-                    out.push(Channel::Unknown(rest[..end].to_string()));
-                    rest = rest[end..].trim_start_matches(is_gap);
-                }
+        let start = out.len();
+        parse_entry(part, out, local);
+        // A name spaced out (`政府 网站`, a clerk filling a narrow column) reads as one
+        // when that leaves fewer unknown words.
+        let missed = unknown(&out[start..]);
+        if local && missed > 0 && part.trim().contains(char::is_whitespace) {
+            let joined: String = part.chars().filter(|c| !c.is_whitespace()).collect();
+            let mut again = Vec::new();
+            parse_entry(&joined, &mut again, local);
+            if unknown(&again) < missed {
+                out.truncate(start);
+                out.extend(again);
+            }
+        }
+    }
+}
+
+/// One list entry (between separators) into channels: see [`parse_segment`].
+fn parse_entry(part: &str, out: &mut Vec<Channel>, local: bool) {
+    let mut rest = without_etc(part.trim_matches(is_wrapping));
+    while !rest.is_empty() {
+        if local {
+            let end = rest.find(is_gap).unwrap_or(rest.len());
+            if let Some(c) = local_channel(&rest[..end]) {
+                out.push(c);
+                rest = rest[end..].trim_start_matches(is_gap);
+                continue;
+            }
+        }
+        let found = match_channel_prefix(rest).or_else(|| {
+            let next = skip_joining(rest)?;
+            rest = next;
+            match_channel_prefix(rest)
+        });
+        match found {
+            Some((ChannelKind::Other, after)) => {
+                // "其他（甲） 其他（乙）": a bracket closed before the end ends the entry.
+                let after = after.trim_start();
+                let (own, more) = match bracket_end(after) {
+                    Some(end) => after.split_at(end),
+                    None => (after, ""),
+                };
+                let text = strip_brackets(own);
+                out.push(Channel::Other((!text.is_empty()).then(|| text.to_string())));
+                rest = more.trim_start_matches(is_gap);
+            }
+            Some((kind, after)) => {
+                out.push(Channel::Known(kind));
+                let after = skip_qualifier(after).unwrap_or(after);
+                rest = after.trim_start_matches(|c: char| is_wrapping(c) || c == '（' || c == '）');
+            }
+            None => {
+                // Unknown words up to the next space or slash; the rest is tried again.
+                let end = rest.find(is_gap).unwrap_or(rest.len());
+                out.push(Channel::Unknown(rest[..end].to_string()));
+                rest = rest[end..].trim_start_matches(is_gap);
             }
         }
     }
@@ -850,7 +1140,7 @@ mod tests {
     /// still belongs to it.
     #[test]
     fn slashes_and_bars_between_channel_names_separate_them() {
-        let c = Channel::parse_list("政府网站/公示栏｜两微一端 / 发布会/听证会／村村响");
+        let c = Channel::parse_list("政府网站/公示栏｜两微一端 / 发布会/听证会／公式栏");
         assert_eq!(
             c,
             vec![
@@ -858,7 +1148,7 @@ mod tests {
                 Channel::Known(ChannelKind::NewMedia),
                 Channel::Known(ChannelKind::PressConference),
                 Channel::Known(ChannelKind::NoticeBoard),
-                Channel::Unknown("村村响".into()),
+                Channel::Unknown("公式栏".into()),
             ]
         );
     }
@@ -878,17 +1168,19 @@ mod tests {
         ] {
             assert_eq!(Channel::parse(raw), Channel::Known(kind), "{raw}");
         }
-        assert_eq!(Channel::parse("村村响"), Channel::Unknown("村村响".into()));
+        // 村村响 (a channel since 村村响 reads as 广播电视) and 县融媒体 (a local channel, 其他)
+        // were the examples here; these still start like a place and name nothing.
+        assert_eq!(Channel::parse("村村通"), Channel::Unknown("村村通".into()));
         assert_eq!(
-            Channel::parse("县融媒体"),
-            Channel::Unknown("县融媒体".into())
+            Channel::parse("县公式栏"),
+            Channel::Unknown("县公式栏".into())
         );
         assert_eq!(
-            Channel::parse_list("镇政府网站、乡镇政务服务大厅、村村响"),
+            Channel::parse_list("镇政府网站、乡镇政务服务大厅、村村通"),
             vec![
                 Channel::Known(ChannelKind::Website),
                 Channel::Known(ChannelKind::ServiceCentre),
-                Channel::Unknown("村村响".into()),
+                Channel::Unknown("村村通".into()),
             ]
         );
     }
@@ -941,27 +1233,32 @@ mod tests {
         ] {
             assert_eq!(Channel::parse_list(raw), want, "{raw}");
         }
-        // Words that are not channels are still kept and reported.
+        // Words that are not channels are still kept and reported (会议 was the example
+        // here; it is a local channel now, 其他（会议）).
         assert_eq!(
-            Channel::parse_list("政府网站、会议等"),
-            [Channel::Known(Website), Channel::Unknown("会议".into())]
+            Channel::parse_list("政府网站、公式栏等"),
+            [Channel::Known(Website), Channel::Unknown("公式栏".into())]
+        );
+        assert_eq!(
+            Channel::parse_list("政府网站和公式栏"),
+            [Channel::Known(Website), Channel::Unknown("和公式栏".into())]
         );
         assert_eq!(
             Channel::parse_list("政府网站和会议"),
-            [Channel::Known(Website), Channel::Unknown("和会议".into())]
+            [Channel::Known(Website), Channel::Other(Some("会议".into()))]
         );
         assert_eq!(Channel::parse_list("等"), [Channel::Unknown("等".into())]);
     }
 
     #[test]
     fn channels_separated_by_spaces_and_unknown_kept() {
-        let c = Channel::parse_list("政府网站 两微一端 村村响");
+        let c = Channel::parse_list("政府网站 两微一端 公式栏");
         assert_eq!(
             c,
             vec![
                 Channel::Known(ChannelKind::Website),
                 Channel::Known(ChannelKind::NewMedia),
-                Channel::Unknown("村村响".into())
+                Channel::Unknown("公式栏".into())
             ]
         );
     }
@@ -974,6 +1271,189 @@ mod tests {
         assert_eq!(
             Channel::parse("政府網站"),
             Channel::Known(ChannelKind::Website)
+        );
+    }
+
+    /// Local channels of the families the template leaves to 其他 — hotlines, meetings, chat
+    /// groups, platforms, media centres — are 其他 with their name kept, not unknown names.
+    #[test]
+    fn hotlines_meetings_groups_and_platforms_are_other_with_their_name() {
+        for raw in [
+            "12345",
+            "12345热线",
+            "12345政务服务便民热线",
+            "服务热线",
+            "热线",
+            "村民代表大会",
+            "村民会议",
+            "会议",
+            "院坝会",
+            "微信群",
+            "QQ群",
+            "村民微信群",
+            "政务服务平台",
+            "公共资源交易平台",
+            "一网通办",
+            "县融媒体中心",
+            "微信群（村民群）",
+        ] {
+            assert_eq!(
+                Channel::parse(raw),
+                Channel::Other(Some(raw.into())),
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            Channel::parse_list("政府网站、12345热线、村民代表大会、微信群、QQ群、一网通办"),
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Other(Some("12345热线".into())),
+                Channel::Other(Some("村民代表大会".into())),
+                Channel::Other(Some("微信群".into())),
+                Channel::Other(Some("QQ群".into())),
+                Channel::Other(Some("一网通办".into())),
+            ]
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+        );
+        // Written back as 其他（…）, they read back the same.
+        let c = Channel::parse_list("公示栏 微信群 及12345热线");
+        assert_eq!(Channel::parse_list(&ChannelList(&c).to_string()), c);
+        // A channel name run into one of them is still two channels.
+        assert_eq!(
+            Channel::parse_list("政府网站微信群"),
+            vec![
+                Channel::Known(ChannelKind::Website),
+                Channel::Other(Some("微信群".into()))
+            ]
+        );
+        // Names that the template lists stay theirs: 发布会 is not a meeting, 政府信息公开平台
+        // not a platform, 微信 not a group.
+        assert_eq!(
+            Channel::parse("新闻发布会"),
+            Channel::Known(ChannelKind::PressConference)
+        );
+        assert_eq!(
+            Channel::parse("政府信息公开平台"),
+            Channel::Known(ChannelKind::Website)
+        );
+        assert_eq!(
+            Channel::parse("投资项目在线审批监管平台"),
+            Channel::Known(ChannelKind::InvestmentPlatform)
+        );
+    }
+
+    /// Apps, screens, dailies, owner-named websites and boards, and accounts named in quotes
+    /// are the template channel they are; 村村响 (village loudspeakers) is 广播电视.
+    #[test]
+    fn named_accounts_outlets_and_owner_prefixed_names_are_template_channels() {
+        use ChannelKind::*;
+        for (raw, kind) in [
+            ("APP", NewMedia),
+            ("乐昌APP", NewMedia),
+            ("客户端", NewMedia),
+            ("“乐昌发布”微信公众号", NewMedia),
+            ("乐昌发布微信公众号", NewMedia),
+            ("微信公众号“乐昌发布”", NewMedia),
+            ("微信公众号：乐昌发布", NewMedia),
+            ("微信小程序", NewMedia),
+            ("电子显示屏", NoticeBoard),
+            ("LED屏", NoticeBoard),
+            ("LED电子屏", NoticeBoard),
+            ("乐昌日报", Print),
+            ("曲沃电视台", RadioTv),
+            ("村村响", RadioTv),
+            ("村村响广播", RadioTv),
+            ("镇政府网站", Website),
+            ("县人民政府门户网站", Website),
+            ("乐昌镇人民政府网站", Website),
+            ("曲沃县人民政府门户网站", Website),
+            ("县民政局网站", Website),
+            ("村务公开栏", NoticeBoard),
+            ("东风村村务公开栏", NoticeBoard),
+            ("乐昌镇政务服务中心", ServiceCentre),
+        ] {
+            assert_eq!(Channel::parse(raw), Channel::Known(kind), "{raw}");
+        }
+        assert_eq!(
+            Channel::parse_list("APP/客户端、电子显示屏/LED屏、“乐昌发布”微信公众号、村村响"),
+            vec![
+                Channel::Known(NewMedia),
+                Channel::Known(RadioTv),
+                Channel::Known(NoticeBoard),
+            ]
+        );
+        // A website that no owner of the catalogue runs is not the government's: its name
+        // stays unknown (信用中国 ends in no place or body).
+        assert_eq!(
+            Channel::parse("信用中国网站"),
+            Channel::Unknown("信用中国网站".into())
+        );
+    }
+
+    /// A name spaced out to fill a column (`政府 网站`) is the name, when joining the words
+    /// leaves fewer unknown ones; names separated by spaces stay a list.
+    #[test]
+    fn spaced_out_channel_names_are_the_names() {
+        use ChannelKind::*;
+        for (raw, want) in [
+            ("政府 网站", vec![Channel::Known(Website)]),
+            (
+                "政府　网站、公 示 栏",
+                vec![Channel::Known(Website), Channel::Known(NoticeBoard)],
+            ),
+            ("■政府 网站 □两微一端", vec![Channel::Known(Website)]),
+            (
+                "政府网站 两微一端",
+                vec![Channel::Known(Website), Channel::Known(NewMedia)],
+            ),
+            (
+                "政府 网站 公式栏",
+                vec![Channel::Known(Website), Channel::Unknown("公式栏".into())],
+            ),
+            ("微信 群", vec![Channel::Other(Some("微信群".into()))]),
+        ] {
+            assert_eq!(Channel::parse_list(raw), want, "{raw}");
+        }
+    }
+
+    /// A channel written alone (a TOML list's entry, a column label under the channels
+    /// parent) reads as a list entry would: qualified, spaced out or local, it is one channel.
+    #[test]
+    fn one_channel_alone_reads_as_a_list_entry() {
+        assert_eq!(
+            Channel::parse("政府网站（www.lc.gov.cn）"),
+            Channel::Known(ChannelKind::Website)
+        );
+        assert_eq!(
+            Channel::parse("政府 网站"),
+            Channel::Known(ChannelKind::Website)
+        );
+        assert_eq!(
+            Channel::parse("政府网站、公示栏"),
+            Channel::Unknown("政府网站、公示栏".into())
+        );
+        // The template reading alone keeps a qualified name unknown: a header label is a
+        // channel column by its bare name.
+        assert_eq!(
+            Channel::parse_template("政府网站（第一平台）"),
+            Channel::Unknown("政府网站（第一平台）".into())
+        );
+    }
+
+    /// A header label is a channel column by the template's names only: a label that merely
+    /// ends like a local channel is not one.
+    #[test]
+    fn template_parse_reads_only_the_listed_names() {
+        assert_eq!(
+            Channel::parse_template("微信群"),
+            Channel::Unknown("微信群".into())
+        );
+        assert_eq!(
+            Channel::parse_template("村村响"),
+            Channel::Known(ChannelKind::RadioTv)
         );
     }
 }

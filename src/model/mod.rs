@@ -232,13 +232,14 @@ impl Level {
     }
 
     pub fn parse(raw: &str) -> Level {
-        let s = crate::domains::to_simplified(word(raw));
+        let w = word(raw);
+        let s = crate::domains::to_simplified(&w);
         match &*s {
             "县级" | "县" | "县区级" | "区级" | "县（区）级" | "县(区)级" => {
                 Level::County
             }
             "乡级" | "乡" | "镇" | "乡镇" | "乡镇级" | "镇级" | "街道" | "乡（镇）级"
-            | "乡(镇)级" => Level::Town,
+            | "乡(镇)级" | "镇街" | "镇街级" | "街镇" | "街镇级" => Level::Town,
             "村级" | "村" | "社区" | "村（居）" | "村(居)" | "村（社区）" | "村(社区)" | "村居" => {
                 Level::Village
             }
@@ -251,6 +252,7 @@ impl Level {
                 | "县（市）级"
                 | "县（区）"
                 | "区县"
+                | "区县级"
                 | "县区" => Level::County,
                 "乡（镇）"
                 | "乡（镇、街道）"
@@ -273,8 +275,25 @@ impl Level {
     /// Split a 公开层级 cell ("乡级、村级") into levels; "县乡两级", "县、乡、村三级" and the bare
     /// run "县乡村" name each level by its first character.
     pub fn parse_list(raw: &str) -> Vec<Level> {
+        // A checkbox list as WPS and Word templates print it ("☑乡级 □村级", "√县级 √乡级"):
+        // the ticked entries, each read as a cell of its own (no mark is left in them).
+        if channels::is_checkbox_list(raw) {
+            let mut out: Vec<Level> = channels::choices(raw)
+                .into_iter()
+                .flat_map(Level::parse_list)
+                .collect();
+            out.dedup();
+            return out;
+        }
         if let Some(joined) = unwrapped(raw) {
             let whole = Level::parse(&joined);
+            if !matches!(whole, Level::Unknown(_)) {
+                return vec![whole];
+            }
+        }
+        // One word spaced out (`乡 级`) before a list separated by spaces (`乡级 村级`).
+        if raw.trim().contains(char::is_whitespace) {
+            let whole = Level::parse(raw);
             if !matches!(whole, Level::Unknown(_)) {
                 return vec![whole];
             }
@@ -326,9 +345,14 @@ impl Mode {
     }
 
     pub fn parse(raw: &str) -> Mode {
-        let s = crate::domains::to_simplified(word(raw));
+        let w = word(raw);
+        let s = crate::domains::to_simplified(&w);
         match &*s {
-            "主动" | "主动公开" => Mode::Active,
+            // 依职权公开 is the statute's word for 主动公开 (proactive, by the body's own
+            // authority), as opposed to 依申请.
+            "主动" | "主动公开" | "依职权主动公开" | "依职权公开" | "依职权主动" => {
+                Mode::Active
+            }
             "依申请公开" | "依申请" | "申请公开" => Mode::OnRequest,
             _ => Mode::Unknown(raw.trim().to_string()),
         }
@@ -371,7 +395,8 @@ impl Audience {
     /// Read "全社会", "特定群众", "特定群体", or "特定群众（项目单位）".
     pub fn parse(raw: &str) -> Audience {
         let t = raw.trim();
-        let s = crate::domains::to_simplified(word(t));
+        let w = word(t);
+        let s = crate::domains::to_simplified(&w);
         match &*s {
             "全社会"
             | "社会公众"
@@ -389,9 +414,14 @@ impl Audience {
             | "人民群众"
             | "公民、法人和其他组织"
             | "公民、法人或者其他组织"
-            | "公民、法人或其他组织" => return Audience::Public,
+            | "公民、法人或其他组织"
+            | "所有人"
+            | "任何人" => return Audience::Public,
             "特定群众" | "特定群体" | "特定对象" => return Audience::Specific(None),
             _ => {}
+        }
+        if everyone_here(&s) {
+            return Audience::Public;
         }
         // "所有公众", "全体社会公众": a word for everyone before a word for the public.
         if let Some(rest) = ["所有", "全体", "全部", "广大"]
@@ -411,6 +441,12 @@ impl Audience {
                 }
             }
         }
+        // A group of people named alone (低保对象, 申请人, 项目单位) is the 特定群众 it is
+        // published to, as the template writes it: 特定群众（低保对象）.
+        if Audience::names_a_group(&s) {
+            let group = s.trim_end_matches(['。', '；', ';']);
+            return Audience::Specific(Some(group.to_string()));
+        }
         Audience::Unknown(t.to_string())
     }
 
@@ -426,10 +462,66 @@ impl Audience {
                     .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "（）()".contains(c))
                 && !g.contains("特定")
                 && !g.contains("全社会")
+                && !everyone_here(g)
                 && GROUP_ENDINGS.iter().any(|e| g.ends_with(e))
         };
         group.chars().count() <= 30 && group.split(['、', '，', ',', '/']).all(is_group)
     }
+}
+
+/// Whether a 公开对象 names everyone of the place the catalogue serves: the residents of a
+/// town, village or area (全镇群众, 全体村民, 辖区居民, 本村村民, 全县人民群众), or the residents
+/// alone (居民, 村民). A catalogue is published for its place, so these are 全社会.
+fn everyone_here(s: &str) -> bool {
+    const ALL: &[&str] = &[
+        "本辖区内",
+        "本辖区",
+        "辖区内",
+        "辖区",
+        "全体",
+        "所有",
+        "全部",
+        "广大",
+        "全",
+        "本",
+    ];
+    const PLACES: &[&str] = &[
+        "乡镇",
+        "社区",
+        "街道",
+        "村（居）",
+        "村(居)",
+        "县",
+        "乡",
+        "镇",
+        "村",
+        "区",
+        "市",
+        "居",
+    ];
+    const RESIDENTS: &[&str] = &[
+        "人民群众",
+        "群众",
+        "居民",
+        "村民",
+        "村（居）民",
+        "村(居)民",
+        "公众",
+        "社会公众",
+        "农民",
+    ];
+    let residents = |r: &str| RESIDENTS.contains(&r);
+    if matches!(s, "居民" | "村民" | "村（居）民" | "村(居)民") {
+        return true;
+    }
+    ALL.iter().filter_map(|a| s.strip_prefix(a)).any(|rest| {
+        let rest = rest.strip_prefix('内').unwrap_or(rest);
+        residents(rest)
+            || PLACES
+                .iter()
+                .filter_map(|p| rest.strip_prefix(p))
+                .any(|r| residents(r.strip_prefix('内').unwrap_or(r)))
+    })
 }
 
 /// How the name of a group of people ends (申请人, 低保对象, 参保人员, 低保户, 困难家庭,
@@ -441,10 +533,19 @@ const GROUP_ENDINGS: &[&str] = &[
 
 /// A 公开对象, 公开方式 or 公开层级 word without the punctuation a clerk ends a cell with
 /// (`全社会。`, `主动公开；`, `乡镇，`): it is not part of the word.
-fn word(raw: &str) -> &str {
-    raw.trim()
+///
+/// White space inside the word is not part of it either (`主 动`, `全 社 会`, `乡 级`: a clerk
+/// spacing out a short cell to fill its column).
+fn word(raw: &str) -> std::borrow::Cow<'_, str> {
+    let w = raw
+        .trim()
         .trim_end_matches(['。', '．', '.', '；', ';', '，', ',', '、'])
-        .trim_end()
+        .trim_end();
+    if w.contains(char::is_whitespace) {
+        std::borrow::Cow::Owned(w.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(w)
+    }
 }
 
 /// A cell's text with its line breaks removed, when it has any: a word a clerk wrapped to fit
@@ -827,9 +928,10 @@ mod tests {
         );
         assert_eq!(Audience::parse("所有公众"), Audience::Public);
         assert_eq!(Audience::parse("全体社会公众"), Audience::Public);
+        // 所有 before a group is still that group, not the public.
         assert_eq!(
             Audience::parse("所有申请人"),
-            Audience::Unknown("所有申请人".into())
+            Audience::Specific(Some("所有申请人".into()))
         );
         assert_eq!(Mode::parse_list("主动公开。"), [Mode::Active]);
         assert_eq!(Mode::parse_list("依申请公开；"), [Mode::OnRequest]);
@@ -904,12 +1006,29 @@ mod tests {
     }
 
     /// What one-column tables write for the audience: the public in other words is the
-    /// public; a group on its own (申请人) stays unknown — the template writes 特定群众（申请人）
-    /// — but is recognised as a group, so GK207 can say how to write it.
+    /// public, and so is everyone of the place (全镇群众, 辖区居民, 全体村民); a group on its
+    /// own (申请人) is the 特定群众 it names, as the template writes 特定群众（申请人） (it was
+    /// GK207, with that spelling as the hint).
     #[test]
     fn audience_in_the_words_real_catalogues_use() {
-        for public in ["不特定对象", "全体公民", "社会各界", "公民、法人和其他组织"]
-        {
+        for public in [
+            "不特定对象",
+            "全体公民",
+            "社会各界",
+            "公民、法人和其他组织",
+            "全镇群众",
+            "全体村民",
+            "辖区居民",
+            "本村村民",
+            "全村村民",
+            "全县人民群众",
+            "辖区内群众",
+            "本辖区居民",
+            "全乡居民",
+            "村民",
+            "居民",
+            "所有人",
+        ] {
             assert_eq!(Audience::parse(public), Audience::Public, "{public}");
         }
         for group in [
@@ -920,8 +1039,16 @@ mod tests {
             "项目单位",
             "申请人、利害关系人",
         ] {
-            assert_eq!(Audience::parse(group), Audience::Unknown(group.into()));
+            assert_eq!(
+                Audience::parse(group),
+                Audience::Specific(Some(group.into()))
+            );
             assert!(Audience::names_a_group(group), "{group}");
+            assert_eq!(
+                Audience::parse_list(group),
+                vec![Audience::Specific(Some(group.into()))],
+                "one group list is one audience"
+            );
         }
         for other in [
             "见备注",
@@ -931,6 +1058,20 @@ mod tests {
         ] {
             assert!(!Audience::names_a_group(other), "{other}");
         }
+    }
+
+    #[test]
+    fn levels_written_as_a_checkbox_list_are_the_ticked_ones() {
+        assert_eq!(Level::parse_list("☑乡级 □村级"), [Level::Town]);
+        assert_eq!(
+            Level::parse_list("√县级 □乡级 √村级"),
+            [Level::County, Level::Village]
+        );
+        assert_eq!(
+            Level::parse_list("■县乡两级□村级"),
+            [Level::County, Level::Town]
+        );
+        assert_eq!(Level::parse_list("□县级 □乡级"), []);
     }
 
     #[test]
@@ -982,9 +1123,52 @@ mod tests {
             Audience::parse_list("□全社会 ■特定群众"),
             vec![Audience::Specific(None)]
         );
+        // 村民、居民 was the unknown list here; both are the place's public now.
         assert_eq!(
-            Audience::parse_list("村民、居民"),
-            vec![Audience::Unknown("村民、居民".into())]
+            Audience::parse_list("内部、外部"),
+            vec![Audience::Unknown("内部、外部".into())]
+        );
+        assert_eq!(Audience::parse_list("村民、居民"), vec![Audience::Public]);
+    }
+
+    /// A word spaced out to fill a column is the word; words separated by spaces are still
+    /// a list.
+    #[test]
+    fn spaced_out_words_are_the_words() {
+        assert_eq!(Mode::parse_list("主 动"), vec![Mode::Active]);
+        assert_eq!(Mode::parse_list("依申请 公开"), vec![Mode::OnRequest]);
+        assert_eq!(Audience::parse_list("全 社 会"), vec![Audience::Public]);
+        assert_eq!(
+            Audience::parse_list("特定群众 （低保对象）"),
+            vec![Audience::Specific(Some("低保对象".into()))]
+        );
+        assert_eq!(Level::parse_list("乡 级"), vec![Level::Town]);
+        assert_eq!(Level::parse_list("乡\u{3000}级"), vec![Level::Town]);
+        assert_eq!(
+            Mode::parse_list("主动 依申请公开"),
+            vec![Mode::Active, Mode::OnRequest]
+        );
+        assert_eq!(
+            Audience::parse_list("全社会 特定群众"),
+            vec![Audience::Public, Audience::Specific(None)]
+        );
+        assert_eq!(
+            Level::parse_list("乡级 村级"),
+            vec![Level::Town, Level::Village]
+        );
+        assert_eq!(Level::parse_list("县 乡"), vec![Level::County, Level::Town]);
+    }
+
+    /// 依职权公开 is the statute's word for 主动公开; 不公开 is no mode at all.
+    #[test]
+    fn mode_by_authority_is_active_and_not_disclosed_is_unknown() {
+        for active in ["依职权主动公开", "依职权公开", "依职权公开。"] {
+            assert_eq!(Mode::parse(active), Mode::Active, "{active}");
+        }
+        assert_eq!(Mode::parse("不公开"), Mode::Unknown("不公开".into()));
+        assert_eq!(
+            Mode::parse_list("不予公开"),
+            vec![Mode::Unknown("不予公开".into())]
         );
     }
 

@@ -102,11 +102,13 @@ Reports a channel that is not one of the template's channels (政府网站, 政�
 ## Why is this bad?
 The portal and the county platform file items by channel; a channel they do not know is lost. Local channels belong under 其他 with their name.
 
+Names the template does not list but a clerk means as one are not reported: an owner before a channel (县人民政府门户网站), an account or outlet by its name (“乐昌发布”微信公众号, 乐昌日报), and local channels of the families the template leaves to 其他 (12345热线, 村民代表大会, 微信群, 政务服务平台), read as 其他（…）.
+
 ## Example
-    公开渠道和载体 = 政府网站、村村响
+    公开渠道和载体 = 政府网站、公式栏
 
 Use instead:
-    公开渠道和载体 = 政府网站、其他（村村响广播）
+    公开渠道和载体 = 政府网站、公示栏
 ",
 };
 
@@ -117,7 +119,7 @@ pub static UNKNOWN_MODE: Rule = Rule {
     summary: "无法识别的公开方式",
     source: TEMPLATE,
     doc: "## What it does
-Reports a 公开方式 that is neither 主动 nor 依申请公开.
+Reports a 公开方式 that is neither 主动 (also 依职权公开, the statute's word for it) nor 依申请公开; 不公开 among them.
 
 ## Why is this bad?
 The mode decides the legal time limit; anything else cannot be checked or shown in the two columns of the template.
@@ -137,13 +139,13 @@ pub static UNKNOWN_AUDIENCE: Rule = Rule {
     summary: "无法识别的公开对象",
     source: TEMPLATE,
     doc: "## What it does
-Reports a 公开对象 that is neither 全社会 nor 特定群众.
+Reports a 公开对象 that is neither 全社会 nor 特定群众. Words for everyone of the place (社会公众, 全镇群众, 辖区居民, 全体村民) are 全社会, and a group named alone (低保对象, 申请人, 项目单位) is 特定群众 with that group, so neither is reported.
 
 ## Why is this bad?
-The template has exactly these two columns; a group such as 项目单位 is written as 特定群众 with the group named.
+The template has exactly these two columns; information that is not published to anyone does not belong in the catalogue.
 
 ## Example
-    audience = \"项目单位\"
+    audience = \"内部\"
 
 Use instead:
     audience = \"特定群众\"
@@ -248,7 +250,11 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(&UNKNOWN_MODE, format!("公开方式“{s}”无法识别"))
                     .on(item, Field::Mode)
-                    .hint("写“主动”或“依申请公开”"),
+                    .hint(if is_not_disclosed(s) {
+                        "不公开的信息不列入公开目录：删除此事项，或写“主动”“依申请公开”"
+                    } else {
+                        "写“主动”或“依申请公开”"
+                    }),
             );
         }
     }
@@ -297,10 +303,19 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The canonical channel closest to an unknown one, within a small edit distance.
+/// Whether a 公开方式 says the item is not disclosed at all (不公开, 不予公开, 免予公开).
+fn is_not_disclosed(mode: &str) -> bool {
+    let s: String = mode.chars().filter(|c| !c.is_whitespace()).collect();
+    ["不公开", "不予公开", "免予公开", "非公开"]
+        .iter()
+        .any(|w| s.contains(w))
+}
+
+/// The channel name or listed spelling closest to an unknown one, within a small edit
+/// distance (公式栏 → 公示栏).
 fn suggest_channel(raw: &str) -> Option<&'static str> {
     let n = raw.chars().count();
-    ChannelKind::canonical_names()
+    ChannelKind::spellings()
         .map(|name| (domains::edit_distance(raw, name), name))
         .filter(|(d, _)| *d <= if n <= 3 { 1 } else { 2 })
         .min_by_key(|(d, _)| *d)
@@ -334,7 +349,7 @@ pub static UNREADABLE_MARK: Rule = Rule {
     summary: "勾选列中的标记无法识别（按已勾选处理）",
     source: TEMPLATE,
     doc: "## What it does
-Reports a cell in a checkbox column (全社会, 主动, 依申请公开, 乡级 …) whose text is not a mark gkml knows. Set marks are ✓ √ ✔ ☑ ■ ● ○ 是 有 Y 1; unset marks are □ ☐ × ✗ 否 无 N 0 and blank (and ○ in a row that marks with ●: ●/○ as 是/否). The cell is read as set.
+Reports a cell in a checkbox column (全社会, 主动, 依申请公开, 乡级 …) whose text is not a mark gkml knows. Set marks are ✓ √ ✔ ☑ ■ ● ○ 〇 ⭕ ★ ☆ ▲ ◆ 是 有 Y 1 TRUE; unset marks are □ ☐ × ✗ ❌ x X 否 无 N 0 FALSE and blank (and a hollow ○ 〇 ⭕ ☆ in a row that marks with a filled ● or ★: ●/○ as 是/否). The cell is read as set.
 
 ## Why is this bad?
 The reader of the printed table cannot tell whether the box is ticked.

@@ -17,37 +17,67 @@ pub(super) fn mark(cell: &str) -> Mark<'_> {
     mark_in_row(cell, false)
 }
 
-/// A mark cell of a row: as [`mark`], but where the row marks with ● (`hollow_is_empty`), a
-/// ○ beside it is the empty counterpart (●/○ as 是/否), not a second mark.
+/// A mark cell of a row: as [`mark`], but where the row marks with a filled ● or ★
+/// (`hollow_is_empty`), a hollow ○ ◯ 〇 ⭕ ☆ beside it is the empty counterpart (●/○ as
+/// 是/否), not a second mark.
 #[inline]
 pub(super) fn mark_in_row(cell: &str, hollow_is_empty: bool) -> Mark<'_> {
     // U+3000 is white space to `trim`.
     let t = crate::text::trim(cell);
-    // Every mark is one char: a char match (a few compares), not a string compared with
-    // each spelling in turn.
+    // Nearly every mark is one char: a char match (a few compares), not a string compared
+    // with each spelling in turn.
     let mut chars = t.chars();
     match (chars.next(), chars.next()) {
         (None, _) => Mark::Unset,
         (Some(c), None) => match c {
             // A dash or a slash is the placeholder of a cell with nothing in it (see
-            // `rules::required::is_placeholder`), in a mark column as anywhere.
-            '□' | '☐' | '×' | '✗' | '✘' | '✕' | '否' | 'N' | 'n' | 'Ｎ' | '0' | '无' | '—'
-            | '－' | '-' | '─' | '/' | '／' | '\\' => Mark::Unset,
-            '○' | '◯' if hollow_is_empty => Mark::Unset,
-            '✓' | '√' | '✔' | '☑' | '■' | '●' | '○' | '◯' | '✅' | '是' | '有' | 'Y' | 'y'
-            | 'Ｙ' | '1' | 'V' | 'v' => Mark::Set,
+            // `rules::required::is_placeholder`), in a mark column as anywhere; x and ❌ are
+            // × as a keyboard or a phone writes it.
+            '□' | '☐' | '×' | '✗' | '✘' | '✕' | '✖' | '❌' | 'x' | 'X' | '否' | 'N' | 'n'
+            | 'Ｎ' | '0' | '无' | '—' | '－' | '-' | '─' | '/' | '／' | '\\' => Mark::Unset,
+            c if hollow_is_empty && is_hollow(c) => Mark::Unset,
+            '✓' | '√' | '✔' | '☑' | '■' | '●' | '○' | '◯' | '〇' | '⭕' | '★' | '☆' | '▲' | '◆'
+            | '✅' | '是' | '有' | 'Y' | 'y' | 'Ｙ' | '1' | 'V' | 'v' => Mark::Set,
             _ => Mark::Text(t),
         },
         _ if matches!(t, "——" | "--" | "－－") => Mark::Unset,
-        // A boolean cell (xlsx `t="b"`, ods `boolean`, xls) reads TRUE/FALSE, as does the
-        // text a clerk types or a converter writes for it.
-        _ if t.eq_ignore_ascii_case("true") => Mark::Set,
-        _ if t.eq_ignore_ascii_case("false") => Mark::Unset,
+        // A workbook's boolean cell, as Excel (TRUE) or the reader (true) writes it.
+        _ if matches!(t, "TRUE" | "True" | "true") => Mark::Set,
+        _ if matches!(t, "FALSE" | "False" | "false") => Mark::Unset,
         _ => Mark::Text(t),
     }
 }
 
-/// Whether a row marks with ● in any of its mark columns (see [`mark_in_row`]).
+/// A hollow mark, the empty counterpart of a filled one in a row that uses both.
+#[inline]
+pub(super) fn is_hollow(c: char) -> bool {
+    matches!(c, '○' | '◯' | '〇' | '⭕' | '☆')
+}
+
+/// A filled mark whose hollow counterpart means empty beside it (● ★).
+#[inline]
+fn is_filled(t: &str) -> bool {
+    matches!(t, "●" | "★")
+}
+
+/// Whether a mark cell holds only a hollow or filled mark (see [`mark_in_row`]): the cells
+/// the row's other marks decide.
+#[inline]
+pub(super) fn is_dot(value: &str) -> bool {
+    // Every such mark is 3 bytes; with white space, a few more.
+    value.len() <= 16 && {
+        let t = crate::text::trim(value);
+        is_filled(t) || t.chars().next().is_some_and(is_hollow) && t.chars().count() == 1
+    }
+}
+
+/// Whether a cell holds only a filled mark (● ★).
+#[inline]
+pub(super) fn is_filled_cell(value: &str) -> bool {
+    value.len() <= 16 && is_filled(crate::text::trim(value))
+}
+
+/// Whether a row marks with ● or ★ in any of its mark columns (see [`mark_in_row`]).
 pub(super) fn marks_with_dots(cols: &[Option<Col>], cells: &[String]) -> bool {
     cols.iter().zip(cells).any(|(c, v)| {
         matches!(
@@ -60,11 +90,7 @@ pub(super) fn marks_with_dots(cols: &[Option<Col>], cells: &[String]) -> bool {
                     | Col::ModeRequest
                     | Col::Level(_)
             )
-        )
-            // ● is E2 97 8F: a byte test clears the usual ✓ and blank cells.
-            && v.len() <= 16
-            && v.as_bytes().contains(&0x8F)
-            && crate::text::trim(v) == "●"
+        ) && is_filled_cell(v)
     })
 }
 
@@ -255,7 +281,7 @@ pub(super) fn col_field(c: Col) -> Option<Field> {
         Col::AudiencePublic | Col::AudienceSpecific | Col::AudienceText | Col::AudienceGroup => {
             Field::Audience
         }
-        Col::ModeActive | Col::ModeRequest | Col::ModeText => Field::Mode,
+        Col::ModeActive | Col::ModeRequest | Col::ModeText | Col::ModeActiveYesNo => Field::Mode,
         Col::LevelsText | Col::Level(_) => Field::Levels,
     })
 }
@@ -290,6 +316,29 @@ mod tests {
         let row = |a: &str, b: &str, c: &str| [a.to_string(), b.to_string(), c.to_string()];
         assert!(marks_with_dots(&cols, &row("●", "○", "")));
         assert!(!marks_with_dots(&cols, &row("○", "", "●")));
+    }
+
+    /// Marks as clerks type them: stars, ideographic zero and big circles, triangles and
+    /// diamonds are ticks; x and ❌ are ×; a workbook's booleans are what they say. ☆ and the
+    /// hollow circles are empty beside a filled ● or ★, ticks alone, as ○ is.
+    #[test]
+    fn stars_circles_crosses_and_booleans_are_marks_as_meant() {
+        for set in ["★", "☆", "〇", "⭕", "▲", "◆", "TRUE", "true", " ★ "] {
+            assert!(matches!(mark(set), Mark::Set), "{set}");
+        }
+        for unset in ["x", "X", "❌", "✗", "✖", "FALSE", "false"] {
+            assert!(matches!(mark(unset), Mark::Unset), "{unset}");
+        }
+        for hollow in ["☆", "〇", "⭕", "○", "◯"] {
+            assert!(matches!(mark_in_row(hollow, true), Mark::Unset), "{hollow}");
+            assert!(is_dot(hollow), "{hollow}");
+        }
+        assert!(matches!(mark_in_row("★", true), Mark::Set));
+        assert!(!is_dot("✓") && !is_dot("☆☆") && is_dot(" ★ "));
+        let cols = [Some(Col::ModeActive), Some(Col::ModeRequest)];
+        let row = |a: &str, b: &str| [a.to_string(), b.to_string()];
+        assert!(marks_with_dots(&cols, &row("☆", "★")));
+        assert!(!marks_with_dots(&cols, &row("☆", "")));
     }
 
     #[test]

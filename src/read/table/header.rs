@@ -23,7 +23,11 @@ pub(super) enum Col {
     ModeActive,
     ModeRequest,
     ModeText,
+    /// 是否主动公开: 是 is 主动, 否 is 依申请公开.
+    ModeActiveYesNo,
     LevelsText,
+    /// A level's mark column, as a set of levels (bit 0 县级, bit 1 乡级, bit 2 村级): one
+    /// column may stand for two (乡、村级).
     Level(u8),
     /// One channel's mark column under a merged 公开渠道和载体 parent: the channel is the
     /// column's label.
@@ -162,13 +166,16 @@ fn by_keyword(k: &str) -> Option<Col> {
         Col::AudienceText
     } else if ends(&["公开方式", "公开形式", "公开属性", "公开类型"]) {
         Col::ModeText
-    } else if ends(&["层级"]) {
+    } else if ends(&["层级", "层次"]) {
         Col::LevelsText
-    } else if ends(&["内容", "要素", "公开标准"]) {
+    } else if ends(&["公开平台", "发布平台"]) {
+        Col::Channels
+    } else if ends(&["内容", "要素", "公开标准", "内容标准", "内容规范"]) {
         Col::Text(Field::Content)
     } else if k.starts_with("一级") || ends(&["类别", "分类", "事项大类"]) {
         Col::Text(Field::Category)
-    } else if k.starts_with("二级") || ends(&["事项名称", "具体事项", "公开事项"]) {
+    } else if k.starts_with("二级") || ends(&["事项名称", "具体事项", "公开事项", "信息名称"])
+    {
         Col::Text(Field::Name)
     } else if k.starts_with("备注") {
         Col::Text(Field::Remarks)
@@ -203,23 +210,65 @@ fn exact(k: &str) -> Option<Col> {
         "主动" | "主动公开" => Col::ModeActive,
         "依申请公开" | "依申请" => Col::ModeRequest,
         "公开方式" | "mode" => Col::ModeText,
+        "是否主动公开" | "是否主动" | "是否为主动公开" | "主动公开(是/否)" | "主动公开(是／否)" => {
+            Col::ModeActiveYesNo
+        }
         "公开层级" | "层级" | "levels" => Col::LevelsText,
-        "县级" => Col::Level(0),
-        "乡级" | "乡镇级" | "乡(镇)级" => Col::Level(1),
-        "村级" | "村(居)级" | "村(社区)级" => Col::Level(2),
+        "县级" => Col::Level(1),
+        "乡级" | "乡镇级" | "乡(镇)级" => Col::Level(2),
+        "村级" | "村(居)级" | "村(社区)级" => Col::Level(4),
         "备注" | "remarks" => Col::Text(Field::Remarks),
         "id" => Col::Id,
-        _ => return channel_label(k).then_some(Col::ChannelMark),
+        _ => return level_label(k).or_else(|| channel_label(k).then_some(Col::ChannelMark)),
     })
+}
+
+/// A level's mark column written with its alternatives or another word for the level, as
+/// county and township catalogues head them: 县(市、区), 县(市、区)级, 乡镇(街道), 乡镇(街道)级,
+/// 村(社区), 区级, 镇级, 镇街级. Only a label ending in 级 or holding a bracket: 乡镇 or 社区
+/// alone may head another column (a county table's 乡镇).
+fn level_label(k: &str) -> Option<Col> {
+    if !k.ends_with('级') && !k.contains('(') {
+        return None;
+    }
+    level_col(k)
+}
+
+/// The mark column of the level or levels a word names: 县级, 乡镇（街道）, or two at once
+/// (乡、村级, as a county's catalogue heads one column for both; 县级、乡级, each with its 级,
+/// is the list of a 公开层级 text column instead).
+fn level_col(word: &str) -> Option<Col> {
+    use crate::model::Level;
+    let bit = |l: &Level| match l {
+        Level::County => Some(1u8),
+        Level::Town => Some(2),
+        Level::Village => Some(4),
+        Level::Unknown(_) => None,
+    };
+    if let Some(b) = bit(&Level::parse(word)) {
+        return Some(Col::Level(b));
+    }
+    // 县级、乡级、村级 (each with its 级) lists the values of a 公开层级 text column.
+    if word.matches('级').count() > 1 {
+        return None;
+    }
+    let list = Level::parse_list(word);
+    let mut mask = 0u8;
+    for l in &list {
+        mask |= bit(l)?;
+    }
+    (list.len() >= 2).then_some(Col::Level(mask))
 }
 
 /// Whether a header label names one channel (政府网站, 两微一端, 其他…): the label of a mark
 /// column under a merged 公开渠道和载体 parent.
 fn channel_label(key: &str) -> bool {
     use crate::model::Channel;
-    match Channel::parse(key) {
+    // By the template's names only: a label that merely ends like a channel (…平台, …APP)
+    // is not taken for one; under a 公开渠道和载体 parent any label is (`under_channels_parent`).
+    match Channel::parse_template(key) {
         Channel::Known(_) | Channel::Other(None) => true,
-        // 其他（村村响） names a local channel; 其他政策文件 is an item's name, not a label.
+        // 其他（微信群） names a local channel; 其他政策文件 is an item's name, not a label.
         Channel::Other(Some(_)) => key.starts_with("其他(") || key.starts_with("其它("),
         Channel::Unknown(_) => false,
     }
@@ -255,6 +304,117 @@ fn is_parent_key(k: &str) -> bool {
     )
 }
 
+/// Words for the office that discloses that name no column by themselves: the 公开主体 of a
+/// table that has no column for it (a township's own list: 责任科室, 承办单位; 公开单位 is
+/// otherwise the 单位 of a county-wide table).
+const SUBJECT_IF_NONE: [&str; 8] = [
+    "公开单位",
+    "责任科室",
+    "责任股室",
+    "责任处室",
+    "承办单位",
+    "承办科室",
+    "承办部门",
+    "经办科室",
+];
+
+/// Words read as the 公开主体 that give way to a column headed 公开主体 (主体, 责任主体,
+/// 发布机关 …) wherever it stands.
+const SUBJECT_SECOND: [&str; 3] = ["责任单位", "责任部门", "实施主体"];
+
+/// The 公开主体 of a header: a column headed 公开主体 wins over 责任单位, 责任部门 and
+/// 实施主体, which then go to 备注 like any other column (the first of them is the 公开主体
+/// otherwise); a table with none of these takes the first column headed 责任科室, 承办单位,
+/// 公开单位 … as its 公开主体.
+fn prefer_subject(cols: &mut [Option<Col>], labels: &[String]) {
+    let bare = |l: &str| {
+        let k = header_key(l);
+        let b = without_qualifiers(&k);
+        if b.is_empty() {
+            k
+        } else {
+            b
+        }
+    };
+    let subject = Some(Col::Text(Field::Subject));
+    let second = |l: &str| SUBJECT_SECOND.contains(&bare(l).as_str());
+    if cols
+        .iter()
+        .zip(labels)
+        .any(|(c, l)| *c == subject && !second(l))
+    {
+        for (c, l) in cols.iter_mut().zip(labels) {
+            if *c == subject && second(l) {
+                *c = None;
+            }
+        }
+    } else if !cols.contains(&subject) {
+        if let Some((c, _)) = cols
+            .iter_mut()
+            .zip(labels)
+            .find(|(_, l)| SUBJECT_IF_NONE.contains(&bare(l).as_str()))
+        {
+            *c = subject;
+        }
+    }
+}
+
+/// Whether a header label is one of the words older catalogues use for the mode or for the
+/// channels alike (公开方式, 公开形式, 公开属性, 公开类别, 公开类型, 发布方式, 发布形式), with or
+/// without a qualifier: its column's values decide which it is.
+fn mode_or_channels_label(label: &str) -> bool {
+    let k = header_key(label);
+    let bare = without_qualifiers(&k);
+    let bare = if bare.is_empty() { k } else { bare };
+    matches!(
+        bare.as_str(),
+        "公开方式" | "公开形式" | "公开属性" | "公开类别" | "公开类型" | "发布方式" | "发布形式"
+    )
+}
+
+/// What the cells of column `i` in the rows below a header hold, when more than half of its
+/// non-blank cells agree: the mode (主动公开, 依申请公开) or channels (政府网站、公告栏). Rows
+/// holding one text across the row (a section row, a note) are not counted. `None` when
+/// neither has the majority: the header's word then decides.
+fn mode_or_channels_by_values(body: &[RawRow], i: usize) -> Option<Col> {
+    use crate::model::{Channel, Mode};
+    let (mut filled, mut modes, mut channels) = (0usize, 0usize, 0usize);
+    for r in body {
+        let Some(v) = r.cells.get(i).map(|c| crate::text::trim(c)) else {
+            continue;
+        };
+        if v.is_empty() {
+            continue;
+        }
+        let one_text = r
+            .cells
+            .iter()
+            .map(|c| crate::text::trim(c))
+            .all(|c| c.is_empty() || c == v);
+        if one_text {
+            continue;
+        }
+        filled += 1;
+        let simplified = fast2s::convert(v);
+        let listed = Mode::parse_list(&simplified);
+        if !listed.is_empty() && listed.iter().all(|m| !matches!(m, Mode::Unknown(_))) {
+            modes += 1;
+        } else if Channel::parse_list(&simplified)
+            .iter()
+            .any(|c| matches!(c, Channel::Known(_)))
+        {
+            channels += 1;
+        }
+    }
+    if modes * 2 > filled {
+        Some(Col::ModeText)
+    } else if channels * 2 > filled {
+        Some(Col::Channels)
+    } else {
+        None
+    }
+}
+
 /// The header columns that the template requires, as (what is needed, satisfied-by).
 pub(super) const REQUIRED: [(&str, &[Col]); 8] = [
     ("二级事项", &[Col::Text(Field::Name)]),
@@ -273,7 +433,12 @@ pub(super) const REQUIRED: [(&str, &[Col]); 8] = [
     ),
     (
         "公开方式（主动/依申请公开）",
-        &[Col::ModeActive, Col::ModeRequest, Col::ModeText],
+        &[
+            Col::ModeActive,
+            Col::ModeRequest,
+            Col::ModeText,
+            Col::ModeActiveYesNo,
+        ],
     ),
 ];
 
@@ -327,7 +492,24 @@ pub(super) fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
                 let (top, sub) = (reading(t), reading(s));
                 top == (None, false) && sub != (None, false)
             };
-            let label = if !s.is_empty() && (under_parent || (!t.is_empty() && under_other())) {
+            // A parent whose words make a column only with its child's (公开 over 对象, 方式):
+            // the two read together, when that names another column than the parent alone.
+            // Only short words (by_keyword reads at most ten characters): a data row below a
+            // header is not joined cell by cell.
+            if !s.is_empty()
+                && parent.chars().count() + s.chars().count() <= 10
+                && (t.is_empty() || t == parent)
+                && reading(s) == (None, false)
+            {
+                let joined = format!("{parent}{s}");
+                let col = classify(&joined);
+                if col.is_some() && col != classify(parent) {
+                    return joined;
+                }
+            }
+            let label = if !s.is_empty()
+                && (under_parent || (!t.is_empty() && under_other()) || owns_child(parent, s))
+            {
                 s
             } else {
                 t
@@ -335,6 +517,38 @@ pub(super) fn combine(top: &RawRow, sub: Option<&RawRow>) -> Vec<String> {
             label.to_string()
         })
         .collect()
+}
+
+/// Whether a top cell that names a column of values (公开范围, 发布渠道, 公开形式, 适用层级 —
+/// words that are not the template's parents) is the parent of the sub cell below it: the
+/// sub cell names one of its values (全社会, 主动, 县级) or a channel. A parent repeated over
+/// each of its columns, or written once over the first, reads as a merged one.
+fn owns_child(parent: &str, child: &str) -> bool {
+    if child.is_empty() || parent.is_empty() {
+        return false;
+    }
+    let channel = classify(child) == Some(Col::ChannelMark);
+    child_mark_col(parent, child).is_some()
+        || (channels_parent(parent) && channel)
+        // A local channel (村村响) under a repeated 公开途径.
+        || (classify(parent) == Some(Col::Channels) && reading(child) == (None, false))
+}
+
+/// Whether a parent's words name the channels (公开渠道, 发布渠道, 公开途径), or may name them
+/// (公开方式, 公开形式: their children say which).
+fn channels_parent(parent: &str) -> bool {
+    classify(parent) == Some(Col::Channels) || mode_or_channels_label(parent)
+}
+
+/// Whether a parent's words name a field whose values may each have a mark column: 公开对象,
+/// 公开方式, 公开层级 and their other words (公开范围, 公开形式, 公开属性, 适用层级).
+fn values_parent(parent: &str) -> bool {
+    is_parent(parent)
+        || mode_or_channels_label(parent)
+        || matches!(
+            classify(parent),
+            Some(Col::AudienceText | Col::ModeText | Col::LevelsText)
+        )
 }
 
 pub(super) fn score(labels: &[String]) -> (usize, bool) {
@@ -370,15 +584,24 @@ fn first_of_each_field(mut cols: Vec<Option<Col>>) -> Vec<Option<Col>> {
 /// A child of a two-row header under a 公开对象, 公开方式 or 公开层级 parent, as
 /// [`value_mark_col`] reads it.
 fn child_mark_col(parent: &str, child: &str) -> Option<Col> {
-    (!child.is_empty() && is_parent(parent))
-        .then(|| value_mark_col(classify(parent), child))
-        .flatten()
+    if child.is_empty() || !values_parent(parent) {
+        return None;
+    }
+    let words: String = child.chars().filter(|c| !c.is_whitespace()).collect();
+    // 公开形式 over 主动 | 依申请: the mode's words.
+    let field = match classify(parent) {
+        Some(Col::Channels | Col::Text(_)) | None if mode_or_channels_label(parent) => {
+            Some(Col::ModeText)
+        }
+        c => c,
+    };
+    value_mark_col(field, &words)
 }
 
 /// The mark column a child label names under a 公开对象, 公开方式 or 公开层级 parent, read as
 /// the cells of those columns are read (a trailing 公开 is the parent's word repeated).
 fn value_mark_col(parent: Option<Col>, label: &str) -> Option<Col> {
-    use crate::model::{Audience, Level, Mode};
+    use crate::model::{Audience, Mode};
     let label = label.trim();
     let word = label
         .strip_suffix("公开")
@@ -387,6 +610,8 @@ fn value_mark_col(parent: Option<Col>, label: &str) -> Option<Col> {
     match parent? {
         Col::AudienceText => match Audience::parse(word) {
             Audience::Public => Some(Col::AudiencePublic),
+            // A group named alone (低保对象) is a value, not the 特定群众 column's label.
+            Audience::Specific(Some(_)) if !word.contains("特定") => None,
             Audience::Specific(_) => Some(Col::AudienceSpecific),
             Audience::Unknown(_) => None,
         },
@@ -395,24 +620,17 @@ fn value_mark_col(parent: Option<Col>, label: &str) -> Option<Col> {
             Mode::OnRequest => Some(Col::ModeRequest),
             Mode::Unknown(_) => None,
         },
-        Col::LevelsText => match Level::parse(word) {
-            Level::County => Some(Col::Level(0)),
-            Level::Town => Some(Col::Level(1)),
-            Level::Village => Some(Col::Level(2)),
-            Level::Unknown(_) => None,
-        },
+        Col::LevelsText => level_col(word),
         _ => None,
     }
 }
 
 /// The columns of a two-row header that sit under a merged 公开渠道和载体 (公开渠道, 公开载体 …)
-/// parent: each names a channel, a local one (村村响, 便民服务中心) included.
+/// parent: each names a channel, a local one (微信群, 便民服务中心) included.
 fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
     header_columns(top, Some(sub))
         .into_iter()
-        .map(|(_, parent, s)| {
-            !s.is_empty() && is_parent(parent) && classify(parent) == Some(Col::Channels)
-        })
+        .map(|(_, parent, s)| !s.is_empty() && classify(parent) == Some(Col::Channels))
         .collect()
 }
 
@@ -478,10 +696,33 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                 .map(|c| c.trim())
                 .find(|c| title_domain(c).is_some())
                 .map(str::to_string);
-            let mut cols = first_of_each_field(labels.iter().map(|l| classify(l)).collect());
+            let mut cols: Vec<Option<Col>> = labels.iter().map(|l| classify(l)).collect();
+            // 公开方式, 公开形式, 公开属性, 公开类别, 发布方式: older catalogues write the mode
+            // under these words, or the channels. The column's values say which.
+            let body = rows.get(last + 1..).unwrap_or_default();
+            for (i, (c, label)) in cols.iter_mut().zip(&labels).enumerate() {
+                if mode_or_channels_label(label) {
+                    if let Some(by_values) = mode_or_channels_by_values(body, i) {
+                        *c = Some(by_values);
+                    }
+                }
+            }
+            prefer_subject(&mut cols, &labels);
+            // 公开要求 over nothing, in a table without a 公开时限 column, holds the time limit
+            // (条目化展示、信息形成（变更）20个工作日内).
+            if !cols.contains(&Some(Col::Text(Field::Deadline))) {
+                if let Some((c, _)) = cols
+                    .iter_mut()
+                    .zip(&labels)
+                    .find(|(c, l)| c.is_none() && header_key(l) == "公开要求")
+                {
+                    *c = Some(Col::Text(Field::Deadline));
+                }
+            }
+            let mut cols = first_of_each_field(cols);
             if last > i {
                 // A sub-column under the channels parent is a channel's mark column even when
-                // its label is a local channel the template does not list (村村响).
+                // its label is a local channel the template does not list (微信群).
                 let children = rows
                     .get(last)
                     .map(|sub| under_channels_parent(&top_of_last, sub))

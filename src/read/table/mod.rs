@@ -115,7 +115,7 @@ pub fn read_rows_with(
     sink: &mut dyn FnMut(RowItem),
 ) -> Vec<Diagnostic> {
     let mut rows = rows.peekable();
-    let (layout, rest, mut diags) =
+    let (mut layout, rest, mut diags) =
         match Layout::start(file, sheet, &mut rows, default_unit, limits) {
             Ok(started) => started,
             Err(diags) => return diags,
@@ -126,9 +126,12 @@ pub fn read_rows_with(
     let mut order = Order::default();
     let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
     let mut ditto_carry = Vec::new();
-    let mut flush = |batch: &mut Vec<Pending>, diags: &mut Vec<Diagnostic>| {
+    let mut flush = |layout: &Layout,
+                     batch: &mut Vec<Pending>,
+                     diags: &mut Vec<Diagnostic>,
+                     ditto_carry: &mut Vec<String>| {
         use rayon::prelude::*;
-        layout.resolve_ditto(batch, &mut ditto_carry);
+        layout.resolve_ditto(batch, ditto_carry);
         let converted: Vec<(RowItem, Vec<Diagnostic>)> = std::mem::take(batch)
             .into_par_iter()
             .map(|p| layout.convert(p))
@@ -138,21 +141,115 @@ pub fn read_rows_with(
             sink(row_item);
         }
     };
-    for r in rest.into_iter().map(Ok).chain(rows) {
+    let mut feed = Stacked::new(rest, &mut rows);
+    while let Some(r) = feed.next() {
         let r = match r {
             Ok(r) => r,
             Err(d) => {
-                flush(&mut batch, &mut diags);
+                flush(&layout, &mut batch, &mut diags, &mut ditto_carry);
                 diags.push(d);
                 break;
             }
         };
         batch.extend(order.place(&layout, r));
+        if let Some((new, found)) = feed.restart(&mut order, &layout, limits) {
+            flush(&layout, &mut batch, &mut diags, &mut ditto_carry);
+            diags.extend(found);
+            ditto_carry.clear();
+            layout = new;
+        }
         if batch.len() >= BATCH {
-            flush(&mut batch, &mut diags);
+            flush(&layout, &mut batch, &mut diags, &mut ditto_carry);
         }
     }
-    flush(&mut batch, &mut diags);
+    flush(&layout, &mut batch, &mut diags, &mut ditto_carry);
     diags.extend(layout.end(&order));
     diags
+}
+
+/// The rows after a table's header, as the sequential pass reads them: those read ahead
+/// first, then the reader's. When the pass passes over a row as a header with other wording,
+/// [`Stacked::restart`] reads three rows on to see whether it heads a second table with other columns
+/// stacked below the first (one sheet or CSV holding several domains' tables, each with its
+/// own header): from there the rows are read with the new header's layout.
+pub struct Stacked<'a, I: Iterator<Item = Result<RawRow, Diagnostic>>> {
+    ahead: std::collections::VecDeque<Result<RawRow, Diagnostic>>,
+    rows: &'a mut I,
+    /// Rows still to read after a header candidate that was not a new table: a two-row
+    /// header repeated after a page break has its second row looked at once, with the first.
+    quiet: u8,
+}
+
+impl<'a, I: Iterator<Item = Result<RawRow, Diagnostic>>> Stacked<'a, I> {
+    pub fn new(rest: Vec<RawRow>, rows: &'a mut I) -> Self {
+        Stacked {
+            ahead: rest.into_iter().map(Ok).collect(),
+            rows,
+            quiet: 0,
+        }
+    }
+
+    fn pull(&mut self) -> Option<Result<RawRow, Diagnostic>> {
+        self.ahead.pop_front().or_else(|| self.rows.next())
+    }
+
+    /// After a row is placed: when it was passed over as a header with other wording and the
+    /// rows from it start a header whose columns differ, the new layout and its diagnostics
+    /// (the order is told a new table starts). Otherwise the rows read ahead are read next,
+    /// as before.
+    pub fn restart(
+        &mut self,
+        order: &mut Order,
+        layout: &Layout,
+        limits: &Limits,
+    ) -> Option<(Layout, Vec<Diagnostic>)> {
+        let candidate = order.take_header_candidate()?;
+        if self.quiet > 0 {
+            return None;
+        }
+        // A header is at most three rows (and the row of column numbers under it): the
+        // candidate and three more rows are all that is looked at, so a file of nothing but
+        // header-like rows is read a few times over, not thirty.
+        let mut head = vec![candidate];
+        let mut stopped = None;
+        while head.len() < 4 {
+            match self.pull() {
+                Some(Ok(r)) => head.push(r),
+                Some(Err(d)) => {
+                    stopped = Some(d);
+                    break;
+                }
+                None => break,
+            }
+        }
+        if let Some(d) = stopped {
+            self.ahead.push_front(Err(d));
+        }
+        match layout.restart(head, limits) {
+            Ok((new, rest, diags)) => {
+                for r in rest.into_iter().rev() {
+                    self.ahead.push_front(Ok(r));
+                }
+                order.new_table();
+                Some((new, diags))
+            }
+            Err(head) => {
+                // The candidate was passed over already; the rows after it are read next.
+                for r in head.into_iter().skip(1).rev() {
+                    self.ahead.push_front(Ok(r));
+                }
+                self.quiet = 3;
+                None
+            }
+        }
+    }
+}
+
+impl<I: Iterator<Item = Result<RawRow, Diagnostic>>> Iterator for Stacked<'_, I> {
+    type Item = Result<RawRow, Diagnostic>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.quiet = self.quiet.saturating_sub(1);
+        self.pull()
+    }
 }

@@ -50,6 +50,9 @@ pub struct Layout {
     max_cell_chars: usize,
     /// The columns where "同上" stands for the cell above (see [`Layout::resolve_ditto`]).
     ditto_cols: Vec<usize>,
+    /// The unit a 公开时限 header gives its numbers (`公开时限（工作日）`): a cell holding only
+    /// a number is that many of it.
+    deadline_unit: Option<&'static str>,
 }
 
 /// A row that holds an item, with what the rows above it say about it: its unit and section,
@@ -89,6 +92,9 @@ pub struct Order {
     /// as an item by itself (`passes_as_item`). Item rows repeat it (a 领域 written on every
     /// row).
     last_first: Option<(String, bool)>,
+    /// The last row passed over as a header with other wording: it may head a second table
+    /// with other columns, stacked below the first (see [`super::Stacked`]).
+    header_candidate: Option<RawRow>,
 }
 
 impl Layout {
@@ -303,6 +309,12 @@ impl Layout {
                     .zip(&header.labels)
                     .map(|(c, label)| (*c == Some(Col::ChannelMark)).then(|| mark_channel(label)))
                     .collect(),
+                deadline_unit: header
+                    .cols
+                    .iter()
+                    .zip(&header.labels)
+                    .find(|(c, _)| **c == Some(Col::Text(Field::Deadline)))
+                    .and_then(|(_, label)| deadline_unit(label)),
                 traditional: header.traditional,
                 default_unit: Arc::from(default_unit),
                 unplaced_raw,
@@ -324,6 +336,53 @@ impl Layout {
         ))
     }
 
+    /// A header found again below the first, heading a second table stacked under it with
+    /// other columns (a domain's table pasted under another's, one with mark columns where
+    /// the other has words): the new layout, the rows read after its header, and its
+    /// diagnostics. `head` starts with the row passed over as a header with other wording and
+    /// holds the rows read after it (three). `Err(head)` when the rows do not start a
+    /// header, or start one whose columns read as this one's (a header repeated with other
+    /// wording after a page break, which is passed over as before).
+    pub fn restart(
+        &self,
+        head: Vec<RawRow>,
+        limits: &crate::limits::Limits,
+    ) -> Result<(Layout, Vec<RawRow>, Vec<Diagnostic>), Vec<RawRow>> {
+        let n = head.len();
+        let mut rows = head.iter().cloned().map(Ok);
+        let started = Layout::start(
+            &self.file,
+            self.sheet.clone(),
+            &mut rows,
+            &self.default_unit,
+            limits,
+        );
+        let Ok((mut new, rest, mut diags)) = started else {
+            return Err(head);
+        };
+        // The header must be the rows at hand (one to three of them), not one further down.
+        if n - rest.len() > 3
+            || (new.cols == self.cols
+                && new.mark_channels == self.mark_channels
+                && new.first_col == self.first_col)
+        {
+            return Err(head);
+        }
+        if new.title_unit.is_none() {
+            new.title_unit = self.title_unit.clone();
+            new.title_full = self.title_full.clone();
+        }
+        if new.sheet_section.is_none() {
+            new.sheet_section = self.sheet_section.clone();
+            new.unplaced_raw = Arc::clone(&self.unplaced_raw);
+        }
+        if self.traditional {
+            // Said once per file.
+            diags.retain(|d| d.code != codes::TRADITIONAL_CONVERTED.code);
+        }
+        Ok((new, rest, diags))
+    }
+
     /// The value of cell `i` as [`Layout::convert`] reads it (cleaned), without copying a
     /// clean cell.
     fn value<'a>(&self, r: &'a RawRow, i: Option<usize>) -> std::borrow::Cow<'a, str> {
@@ -338,7 +397,10 @@ impl Layout {
         let v = if crate::read::clean::is_plain(raw) {
             std::borrow::Cow::Borrowed(raw)
         } else {
-            std::borrow::Cow::Owned(clean_cell(raw).text)
+            // Only one-line values are read here (序号, 一级事项, 单位, 领域): a line break
+            // typed to wrap them is not part of the value.
+            let text = clean_cell(raw).text;
+            std::borrow::Cow::Owned(crate::text::join_wrapped(&text, false).unwrap_or(text))
         };
         if self.traditional && !v.is_ascii() {
             std::borrow::Cow::Owned(to_simplified_text(&v))
@@ -468,6 +530,28 @@ impl Layout {
                         item.seq_explicit =
                             !value.is_empty() && !r.merged.get(i).copied().unwrap_or(false);
                     }
+                    // A one-line value wrapped with Alt+Enter to fit the column reads as
+                    // one line (the outputs wrap it to their own width).
+                    let value = match f {
+                        Field::Seq
+                        | Field::Category
+                        | Field::Name
+                        | Field::Deadline
+                        | Field::Subject => {
+                            crate::text::join_wrapped(&value, *f == Field::Subject).unwrap_or(value)
+                        }
+                        _ => value,
+                    };
+                    // "20" under 公开时限（工作日） is 20个工作日内: the outputs' header has no
+                    // unit, so the value carries it.
+                    let value = match self.deadline_unit {
+                        Some(unit)
+                            if *f == Field::Deadline && crate::deadline::is_bare_number(&value) =>
+                        {
+                            format!("{}{unit}内", value.trim())
+                        }
+                        _ => value,
+                    };
                     if let Some(slot) = item.text_mut(*f) {
                         *slot = value;
                     }
@@ -492,8 +576,8 @@ impl Layout {
                             &own
                         }
                     };
-                    // A column for a local channel (村村响 under 公开渠道和载体) is that
-                    // channel as the template writes local ones: 其他（村村响）.
+                    // A column for a local channel (微信群 under 公开渠道和载体) is that
+                    // channel as the template writes local ones: 其他（微信群）.
                     let labelled = || match parsed.clone() {
                         Channel::Unknown(name) => Channel::Other(Some(name)),
                         c => c,
@@ -585,11 +669,37 @@ impl Layout {
                             Col::AudienceSpecific => item.audience.push(Audience::Specific(None)),
                             Col::ModeActive => item.mode.push(Mode::Active),
                             Col::ModeRequest => item.mode.push(Mode::OnRequest),
-                            Col::Level(n) => item
-                                .levels
-                                .push(Level::KNOWN[usize::from(*n).min(2)].clone()),
+                            Col::Level(n) => item.levels.extend(levels_of(*n)),
                             _ => {}
                         }
+                    }
+                }
+                Col::ModeActiveYesNo => {
+                    item.set_column(Field::Mode, column);
+                    match self.row_mark(&value, i, &r.cells, &mut saw_dot) {
+                        Mark::Set => item.mode.push(Mode::Active),
+                        // 否 (× N 0 无 □): not proactive, so on request; a blank, dash or
+                        // slash says nothing.
+                        Mark::Unset if says_no(&value) => item.mode.push(Mode::OnRequest),
+                        Mark::Unset => {}
+                        // The mode written out (主动公开, 依申请公开) is read as such.
+                        Mark::Text(t) => match Mode::parse_list(t) {
+                            list if !list.is_empty()
+                                && list.iter().all(|m| !matches!(m, Mode::Unknown(_))) =>
+                            {
+                                item.mode.extend(list)
+                            }
+                            _ => {
+                                item.notes.push(Note {
+                                    seen: Seen::UnreadableMark {
+                                        text: t.to_string(),
+                                    },
+                                    loc: loc(),
+                                    field: Some(Field::Mode),
+                                });
+                                item.mode.push(Mode::Active);
+                            }
+                        },
                     }
                 }
                 Col::ModeText => {
@@ -692,13 +802,11 @@ impl Layout {
         cells: &[String],
         saw_dot: &mut bool,
     ) -> Mark<'v> {
-        // ●, ○ and ◯ all have 0x97 as their middle byte: other cells skip the dot logic.
-        if value.len() > 16 || !value.as_bytes().contains(&0x97) {
+        if !super::cells::is_dot(value) {
             return mark(value);
         }
-        let t = crate::text::trim(value);
-        *saw_dot |= t == "●";
-        let hollow_is_empty = matches!(t, "○" | "◯")
+        *saw_dot |= super::cells::is_filled_cell(value);
+        let hollow_is_empty = !super::cells::is_filled_cell(value)
             && (*saw_dot
                 || marks_with_dots(
                     self.cols.get(i + 1..).unwrap_or_default(),
@@ -738,6 +846,7 @@ impl Layout {
                             | Col::AudienceSpecific
                             | Col::ModeActive
                             | Col::ModeRequest
+                            | Col::ModeActiveYesNo
                             | Col::Level(_)
                     ))
                 );
@@ -898,9 +1007,25 @@ impl Order {
             }
         };
         if !passes && is_not_item(&r.cells, text) {
+            if is_header_like(text) {
+                self.header_candidate = Some(r);
+            }
             return None;
         }
         Some(self.fill(layout, r))
+    }
+
+    /// The row last passed over as a header with other wording, if any since the last call.
+    pub fn take_header_candidate(&mut self) -> Option<RawRow> {
+        self.header_candidate.take()
+    }
+
+    /// A new table starts below: continuation cells (序号, 一级事项, 领域) do not reach into
+    /// it; the section named above and the unit hold.
+    pub fn new_table(&mut self) {
+        (self.seq, self.category, self.domain) = (None, None, None);
+        self.last_first = None;
+        self.header_candidate = None;
     }
 
     /// Fill a row's blank continuation cells from the rows above and name its unit and
@@ -1016,10 +1141,34 @@ fn own_word_mark(col: Col, t: &str) -> Option<Mark<'static>> {
         Col::AudiencePublic => Audience::parse(w) == Audience::Public,
         Col::ModeActive => Mode::parse(w) == Mode::Active,
         Col::ModeRequest => Mode::parse(w) == Mode::OnRequest,
-        Col::Level(n) => Level::parse(w) == Level::KNOWN[usize::from(n).min(2)],
+        Col::Level(n) => {
+            let levels: Vec<Level> = levels_of(n).collect();
+            match levels.as_slice() {
+                [one] => Level::parse(w) == *one,
+                _ => Level::parse_list(w) == levels,
+            }
+        }
         _ => false,
     };
     own.then_some(Mark::Set)
+}
+
+/// Whether an unset mark says no (否, ×, N, 0, 无, an empty box) rather than nothing (a blank
+/// cell, a dash or a slash): in a 是否主动公开 column, no is 依申请公开.
+fn says_no(cell: &str) -> bool {
+    matches!(
+        crate::text::trim(cell),
+        "否" | "×" | "✗" | "✘" | "✕" | "N" | "n" | "Ｎ" | "0" | "无" | "□" | "☐"
+    )
+}
+
+/// The levels a level mark column stands for (bit 0 县级, bit 1 乡级, bit 2 村级).
+fn levels_of(mask: u8) -> impl Iterator<Item = Level> {
+    Level::KNOWN
+        .into_iter()
+        .enumerate()
+        .filter(move |(i, _)| mask & (1 << i) != 0)
+        .map(|(_, l)| l)
 }
 
 /// The columns where a clerk may write "同上" for the text of the row above: the elements
@@ -1040,6 +1189,7 @@ fn takes_ditto(c: Option<Col>) -> bool {
                 | Col::ModeActive
                 | Col::ModeRequest
                 | Col::ModeText
+                | Col::ModeActiveYesNo
                 | Col::LevelsText
                 | Col::Level(_)
         )
@@ -1055,9 +1205,26 @@ fn is_ditto(cell: &str) -> bool {
         )
 }
 
-/// The channel a mark column's label names, read as Simplified.
+/// The unit a 公开时限 label's qualifier gives its numbers: `公开时限（工作日）` working days,
+/// `公开时限（天）` or `（日）` days.
+fn deadline_unit(label: &str) -> Option<&'static str> {
+    let label = crate::domains::to_simplified(label);
+    let open = label.find(['（', '('])?;
+    let qualifier = &label[open..];
+    if qualifier.contains("工作日") {
+        Some("个工作日")
+    } else if qualifier.contains('天') || qualifier.contains('日') {
+        Some("日")
+    } else {
+        None
+    }
+}
+
+/// The channel a mark column's label names, read as Simplified and without the spaces and
+/// line breaks a header cell is typed or wrapped with (政府⏎网站, 公 示 栏).
 fn mark_channel(label: &str) -> Channel {
-    Channel::parse(&crate::domains::to_simplified(label))
+    let joined: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+    Channel::parse(&crate::domains::to_simplified(&joined))
 }
 
 /// The section of rows that name none, in a table with no domain anywhere.
@@ -1069,7 +1236,15 @@ impl Order {
         match &self.last_domain {
             Some((t, k)) if Arc::ptr_eq(t, text) || **t == **text => k.clone(),
             _ => {
-                let k = section_key_of(text);
+                // A 领域 cell may be numbered or decorated (一、社会救助, 社会救助类) or a
+                // short name (养老).
+                let k = match section_key_of(text) {
+                    SectionKey::Unknown(u) => match domains::lookup_domain_cell(text) {
+                        SectionKey::Unknown(_) => SectionKey::Unknown(u),
+                        k => k,
+                    },
+                    k => k,
+                };
                 self.last_domain = Some((Arc::clone(text), k.clone()));
                 k
             }
