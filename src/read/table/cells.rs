@@ -303,6 +303,15 @@ mod tests {
         for unset in ["无", "Ｎ", "✕"] {
             assert!(matches!(mark(unset), Mark::Unset), "{unset}");
         }
+        for (set, unset) in [
+            ("TRUE", "FALSE"),
+            ("true", "false"),
+            ("True", " False "),
+            ("是", "否"),
+        ] {
+            assert!(matches!(mark(set), Mark::Set), "{set}");
+            assert!(matches!(mark(unset), Mark::Unset), "{unset}");
+        }
         let cols = [Some(Col::AudiencePublic), Some(Col::AudienceSpecific), None];
         let row = |a: &str, b: &str, c: &str| [a.to_string(), b.to_string(), c.to_string()];
         assert!(marks_with_dots(&cols, &row("●", "○", "")));
