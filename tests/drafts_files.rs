@@ -805,6 +805,8 @@ fn a_gbk_row_pasted_into_a_utf8_csv_is_read_and_reported_at_its_row() {
         assert_eq!(bad[0].cell.as_deref(), Some(format!("B{row_no}").as_str()));
         assert!(bad[0].message.contains("按 GBK"), "{}", bad[0].message);
         assert!(bad[0].hint.as_deref().unwrap_or("").contains("Big5"));
+        // Every row was read: a warning, so validate exits 0 and compile goes on.
+        assert_eq!(bad[0].severity, gkml::diag::Severity::Warning);
 
         let before = std::fs::read(&p).expect("read");
         let o = gkml(&["validate", "--fix", p.to_str().expect("utf8")]);

@@ -74,7 +74,7 @@ pub static BAD_ENCODING: Rule = Rule {
     summary: "文件编码无法识别",
     source: "—",
     doc: "## What it does
-Reports a text file (CSV, TSV, TOML) whose bytes are not valid in the encoding gkml detected. In a UTF-8 CSV, a row that is not UTF-8 (pasted from a GBK file) is read as GBK and reported at its row; the rows after it are still read. Big5 is not read.
+Reports a text file (CSV, TSV, TOML) whose bytes are not valid in the encoding gkml detected. In a UTF-8 CSV, a row that is not UTF-8 (pasted from a GBK file) is read as GBK and reported at its row as a warning (the file was read: exit 0, compile proceeds; check the row); the rows after it are still read. Big5 is not read.
 
 ## Why is this bad?
 Decoding with the wrong encoding turns Chinese text into mojibake that would then be published; a row read as GBK is gkml's best guess, which the clerk must check.

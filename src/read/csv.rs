@@ -165,6 +165,9 @@ pub(super) fn gbk_row_diagnostics(file: &Arc<str>, rows: &[(u32, u32, u32)]) -> 
             d.line = Some(line);
             d.column = Some(col + 1);
             d.cell = Some(crate::diag::cell_name(row, col + 1));
+            // The row was read: a warning (exit 0) that asks for a look, not a file that
+            // could not be read (exit 2).
+            d.severity = crate::diag::Severity::Warning;
             d
         })
         .collect();
@@ -182,6 +185,7 @@ pub(super) fn gbk_row_diagnostics(file: &Arc<str>, rows: &[(u32, u32, u32)]) -> 
         d.line = Some(line);
         d.column = Some(col + 1);
         d.cell = Some(crate::diag::cell_name(row, col + 1));
+        d.severity = crate::diag::Severity::Warning;
         out.push(d);
     }
     out
