@@ -12,6 +12,9 @@ use super::RawRow;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Col {
     Text(Field),
+    /// A third level below 二级事项 (三级事项, 三级目录; 具体事项 beside 事项名称): read into
+    /// the 二级事项 as `二级—三级`, since the outputs keep the template's two levels.
+    SubName,
     Domain,
     Unit,
     Id,
@@ -172,6 +175,8 @@ fn by_keyword(k: &str) -> Option<Col> {
         Col::Channels
     } else if ends(&["内容", "要素", "公开标准", "内容标准", "内容规范"]) {
         Col::Text(Field::Content)
+    } else if k.starts_with("三级") && ends(&["事项", "目录", "分类", "类目", "名称"]) {
+        Col::SubName
     } else if k.starts_with("一级") || ends(&["类别", "分类", "事项大类"]) {
         Col::Text(Field::Category)
     } else if k.starts_with("二级") || ends(&["事项名称", "具体事项", "公开事项", "信息名称"])
@@ -191,6 +196,7 @@ fn exact(k: &str) -> Option<Col> {
         "领域" | "试点领域" | "所属领域" | "公开领域" | "domain" => Col::Domain,
         "单位" | "公开单位" | "编制单位" | "unit" => Col::Unit,
         "一级事项" | "category" => Col::Text(Field::Category),
+        "三级事项" | "三级目录" => Col::SubName,
         "二级事项" | "事项名称" | "公开事项名称" | "公开事项" | "name" => {
             Col::Text(Field::Name)
         }
@@ -581,6 +587,34 @@ fn first_of_each_field(mut cols: Vec<Option<Col>>) -> Vec<Option<Col>> {
     cols
 }
 
+/// A catalogue with three levels of items: 具体事项 (or 具体内容事项) beside another 二级事项
+/// column (事项类别 | 事项名称 | 具体事项) is the third level, not a second 二级事项; a second
+/// third-level column goes to 备注 as a second column of one field does.
+fn third_level(cols: &mut [Option<Col>], labels: &[String]) {
+    let name = Some(Col::Text(Field::Name));
+    let specific = |l: &str| {
+        let k = header_key(l);
+        let bare = without_qualifiers(&k);
+        bare.ends_with("具体事项")
+    };
+    if let Some(first) = cols.iter().position(|c| *c == name) {
+        for (c, l) in cols.iter_mut().zip(labels).skip(first + 1) {
+            if *c == name && specific(l) {
+                *c = Some(Col::SubName);
+            }
+        }
+    }
+    let mut seen = false;
+    for c in cols.iter_mut() {
+        if *c == Some(Col::SubName) {
+            if seen {
+                *c = None;
+            }
+            seen = true;
+        }
+    }
+}
+
 /// A child of a two-row header under a 公开对象, 公开方式 or 公开层级 parent, as
 /// [`value_mark_col`] reads it.
 fn child_mark_col(parent: &str, child: &str) -> Option<Col> {
@@ -719,6 +753,7 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                     *c = Some(Col::Text(Field::Deadline));
                 }
             }
+            third_level(&mut cols, &labels);
             let mut cols = first_of_each_field(cols);
             if last > i {
                 // A sub-column under the channels parent is a channel's mark column even when

@@ -42,6 +42,9 @@ pub struct Layout {
     mark_channels: Vec<Option<Channel>>,
     /// The 二级事项 column, where a row holding one text is an item with only a name.
     name_col: Option<usize>,
+    /// The third level's column (三级事项), in a catalogue with three levels of items: its
+    /// 二级事项 cells continue down the rows as 一级事项 cells do.
+    sub_name_col: Option<usize>,
     /// The file is written in Traditional characters: every value is read as Simplified.
     traditional: bool,
     default_unit: Arc<str>,
@@ -67,6 +70,8 @@ pub struct Pending {
     /// 序号 and 一级事项 from the rows above, for a row whose own cells are blank.
     fill_seq: Option<String>,
     fill_category: Option<String>,
+    /// 二级事项 from the rows above, in a table with a third level (see `Layout::sub_name_col`).
+    fill_name: Option<String>,
     /// The cells whose "同上" was replaced by the text of the row above: what they hold as
     /// written is 同上, so nothing seen in the text (HTML, stray spaces) is theirs to report.
     ditto: Vec<usize>,
@@ -82,6 +87,8 @@ pub struct Order {
     saw_section_row: bool,
     seq: Option<String>,
     category: Option<String>,
+    /// The 二级事项 above, in a table with a third level.
+    name: Option<String>,
     /// The unit and domain texts of the rows above. Province tables repeat the same few a
     /// million times: each row shares them (an `Arc`) while they stay the same.
     unit: Option<Arc<str>>,
@@ -296,6 +303,7 @@ impl Layout {
                     .cols
                     .iter()
                     .position(|c| *c == Some(Col::Text(Field::Name))),
+                sub_name_col: header.cols.iter().position(|c| *c == Some(Col::SubName)),
                 ditto_cols: header
                     .cols
                     .iter()
@@ -435,6 +443,8 @@ impl Layout {
             ..Default::default()
         };
         let mut remarks_extra: Vec<String> = Vec::new();
+        // The third level's name and column (三级事项), joined to the 二级事项 below.
+        let mut sub_name: Option<(String, u32)> = None;
         let mut audience_text: Option<String> = None;
         let mut group_text: Option<String> = None;
         // Looked at before the cells are taken apart below.
@@ -556,6 +566,12 @@ impl Layout {
                         *slot = value;
                     }
                     item.set_column(*f, column);
+                }
+                Col::SubName => {
+                    if !value.is_empty() {
+                        let value = crate::text::join_wrapped(&value, false).unwrap_or(value);
+                        sub_name = Some((value, column));
+                    }
                 }
                 Col::Id => item.id = (!value.is_empty()).then_some(value),
                 // Read by the sequential pass (see `Order::place`).
@@ -776,11 +792,23 @@ impl Layout {
                 });
             }
         }
+        if item.name.is_empty() && self.sub_name_col.is_some() {
+            if let Some(name) = p.fill_name {
+                item.name = name;
+            }
+        }
+        let mut sub = sub_name.as_ref().map(|(t, _)| t.clone()).unwrap_or_default();
         // The outline numbering typed before a name ("一、政策文件") is layout, not the name.
-        for slot in [&mut item.category, &mut item.name] {
+        for slot in [&mut item.category, &mut item.name, &mut sub] {
             if let Some(bare) = super::cells::item_name_without_numbering(slot) {
                 *slot = bare.to_string();
             }
+        }
+        // Three levels: the third is the item, named within its 二级 (`政府预算—一般公共预算`);
+        // a row without one is the 二级 item itself.
+        if let Some((_, column)) = sub_name {
+            item.name = join_levels(&item.name, &sub);
+            item.set_column(Field::Name, column);
         }
         let row_item = RowItem {
             unit: p.unit,
@@ -957,9 +985,17 @@ impl Order {
         {
             let v = layout.value(&r, layout.category_col);
             self.category = Some(v.into_owned());
+            self.name = None;
             if numbered {
                 self.seq = Some(layout.value(&r, layout.seq_col).into_owned());
             }
+            return None;
+        }
+        // In a table with a third level, a row holding only a 二级事项 (with its 一级事项 and
+        // 序号, if any) heads the 三级 rows below it, as a 一级事项 alone heads its group.
+        if layout.sub_name_col.is_some()
+            && self.second_level_heading(layout, &r, all_same.then_some(text))
+        {
             return None;
         }
         if all_same {
@@ -982,12 +1018,15 @@ impl Order {
                 self.saw_section_row = true;
                 // Continuation cells do not reach across a section row.
                 (self.seq, self.category, self.unit, self.domain) = (None, None, None, None);
+                self.name = None;
                 return None;
             }
             // One text, alone or repeated by a merge across the row: a note (注：, 1. …), a
             // caption, a date, a signature. Only a bare name in the 二级事项 column is an item
             // (with its other elements missing, which the rules then report).
-            let bare_name = others == 0 && layout.name_col == Some(first_col) && !is_label(text);
+            let bare_name = others == 0
+                && (layout.name_col == Some(first_col) || layout.sub_name_col == Some(first_col))
+                && !is_label(text);
             if !bare_name && !numbered {
                 return None;
             }
@@ -1015,6 +1054,50 @@ impl Order {
         Some(self.fill(layout, r))
     }
 
+    /// A row of a table with a third level that holds only a 二级事项, with its 一级事项 and
+    /// 序号 if any (`财政预算,政府预算,,…` above `,,一般公共预算,…`): it heads the 三级 rows
+    /// below, which take its names. `single` is the row's one text when it holds only one: a
+    /// domain's name alone is a section row, unless the table has a 领域 column.
+    fn second_level_heading(&mut self, layout: &Layout, r: &RawRow, single: Option<&str>) -> bool {
+        let Some(name_col) = layout.name_col else {
+            return false;
+        };
+        let own = [layout.seq_col, layout.category_col, Some(name_col)];
+        let short = |t: &str| t.chars().count() <= 30 && !t.ends_with(['。', '；', ';']);
+        let mut texts = r
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, crate::text::trim(c)))
+            .filter(|(i, c)| {
+                !c.is_empty()
+                    && !(r.merged.get(*i).copied().unwrap_or(false)
+                        && [layout.seq_col, layout.domain_col, layout.unit_col]
+                            .contains(&Some(*i)))
+            });
+        let name = crate::text::trim(r.cells.get(name_col).map(String::as_str).unwrap_or(""));
+        let heading = !name.is_empty()
+            && !is_label(name)
+            && texts.all(|(i, t)| own.contains(&Some(i)) && short(t))
+            && single.is_none_or(|t| {
+                layout.has_domain_col
+                    || matches!(section_key_of(strip_enumeration(t)), SectionKey::Unknown(_))
+            });
+        if !heading {
+            return false;
+        }
+        let category = layout.value(r, layout.category_col);
+        if !category.is_empty() && self.category.as_deref() != Some(&*category) {
+            self.category = Some(category.into_owned());
+        }
+        let seq = layout.value(r, layout.seq_col);
+        if !seq.is_empty() {
+            self.seq = Some(seq.into_owned());
+        }
+        self.name = Some(layout.value(r, Some(name_col)).into_owned());
+        true
+    }
+
     /// The row last passed over as a header with other wording, if any since the last call.
     pub fn take_header_candidate(&mut self) -> Option<RawRow> {
         self.header_candidate.take()
@@ -1024,6 +1107,7 @@ impl Order {
     /// it; the section named above and the unit hold.
     pub fn new_table(&mut self) {
         (self.seq, self.category, self.domain) = (None, None, None);
+        self.name = None;
         self.last_first = None;
         self.header_candidate = None;
     }
@@ -1035,6 +1119,15 @@ impl Order {
         // named 同上.
         if let Some(cell) = layout
             .category_col
+            .and_then(|i| r.cells.get_mut(i))
+            .filter(|c| is_ditto(c))
+        {
+            cell.clear();
+        }
+        // The same for a 二级事项 in a table with a third level.
+        if let Some(cell) = layout
+            .name_col
+            .filter(|_| layout.sub_name_col.is_some())
             .and_then(|i| r.cells.get_mut(i))
             .filter(|c| is_ditto(c))
         {
@@ -1062,7 +1155,24 @@ impl Order {
         };
         if !category.is_empty() && self.category.as_deref() != Some(&*category) {
             self.category = Some(category.into_owned());
+            // A new group starts without the 二级事项 of the one above.
+            self.name = None;
         }
+        // A 二级事项 over several 三级 rows, written once or merged, holds for the blank cells
+        // below as a 一级事项 does.
+        let fill_name = if layout.sub_name_col.is_some() {
+            let name = layout.value(&r, layout.name_col);
+            if name.is_empty() {
+                self.name.clone().filter(|n| !n.is_empty())
+            } else {
+                if self.name.as_deref() != Some(&*name) {
+                    self.name = Some(name.into_owned());
+                }
+                None
+            }
+        } else {
+            None
+        };
         let unit_cell = layout.value(&r, layout.unit_col);
         let unit_name = if unit_cell.is_empty() {
             self.unit.clone()
@@ -1117,6 +1227,7 @@ impl Order {
             sloc,
             fill_seq,
             fill_category,
+            fill_name,
             ditto: Vec::new(),
         }
     }
@@ -1160,6 +1271,19 @@ fn says_no(cell: &str) -> bool {
         crate::text::trim(cell),
         "否" | "×" | "✗" | "✘" | "✕" | "N" | "n" | "Ｎ" | "0" | "无" | "□" | "☐"
     )
+}
+
+/// The 二级事项 of an item in a table with a third level: `二级—三级`, or the one that is
+/// there (the 二级 item itself, or a third level with nothing above it); the same name
+/// written in both is written once.
+fn join_levels(second: &str, third: &str) -> String {
+    if second.is_empty() || second == third {
+        third.to_string()
+    } else if third.is_empty() {
+        second.to_string()
+    } else {
+        format!("{second}—{third}")
+    }
 }
 
 /// The levels a level mark column stands for (bit 0 县级, bit 1 乡级, bit 2 村级).

@@ -1,0 +1,163 @@
+//! Header shapes of drafts never seen: columns the template does not have, read so that no
+//! value is lost and the outputs keep the template's columns. Each test writes the draft a
+//! clerk would send and reads it through the one pipeline (tests/drafts_unseen.rs holds the
+//! earlier cases).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use gkml::model::Catalogue;
+
+fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
+    read_checked(path)
+}
+
+fn csv(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, format!("\u{feff}{text}")).expect("write");
+    p
+}
+
+const BASIS: &str = "《中华人民共和国政府信息公开条例》（国务院令第711号）";
+const DEADLINE: &str = "信息形成或者变更之日起20个工作日内";
+const TITLE: &str = "乐昌镇财政预决算领域基层政务公开标准目录";
+
+/// The elements of an item after its names: content, basis, time limit, subject, channels,
+/// 全社会, 特定群众, 主动, 依申请公开.
+fn elements(content: &str) -> String {
+    format!("{content},{BASIS},{DEADLINE},乐昌镇人民政府,政府网站,✓,,✓,")
+}
+
+/// (一级事项, 二级事项) of every item read.
+fn names(cats: &[Catalogue]) -> Vec<String> {
+    items(cats)
+        .into_iter()
+        .map(|(_, i)| format!("{}/{}", i.category, i.name))
+        .collect()
+}
+
+/// What a three-level catalogue reads as: the third level named within its second.
+const THREE_LEVELS: [&str; 4] = [
+    "财政预算/政府预算—一般公共预算",
+    "财政预算/政府预算—政府性基金预算",
+    "财政预算/部门预算",
+    "财政决算/政府决算—一般公共预算",
+];
+
+/// 一级事项 | 二级事项 | 三级事项, 事项类别 | 事项名称 | 具体事项 and 一级目录 | 二级目录 |
+/// 三级目录, with the 一级 and 二级 written once on the first row of their group: every name
+/// is kept, the third level within the 二级事项 (`二级—三级`), a row without a third level is
+/// the 二级 item itself, and no column is unknown (GK009) nor any name missing (GK101).
+#[test]
+fn a_third_level_of_items_is_read_into_the_second_level_name() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (n, levels) in [
+        "一级事项,二级事项,三级事项",
+        "事项类别,事项名称,具体事项",
+        "一级目录,二级目录,三级目录",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let text = format!(
+            "{TITLE}\n\
+             序号,{levels},公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开\n\
+             1,财政预算,政府预算,一般公共预算,{}\n\
+             ,,,政府性基金预算,{}\n\
+             ,,部门预算,,{}\n\
+             2,财政决算,政府决算,一般公共预算,{}\n",
+            elements("收支预算表"),
+            elements("基金收支预算表"),
+            elements("部门收支预算表"),
+            elements("收支决算表"),
+        );
+        let (cats, diags) = read(&csv(dir.path(), &format!("t{n}.csv"), &text));
+        assert!(diags.is_empty(), "{levels}: {:?}", codes(&diags));
+        assert_eq!(names(&cats), THREE_LEVELS, "{levels}");
+        assert!(
+            items(&cats).iter().all(|(_, i)| i.remarks.is_empty()),
+            "{levels}: nothing goes to 备注"
+        );
+    }
+}
+
+/// The 一级 and 二级 of a three-level catalogue on rows of their own above the third level
+/// (a 二级 alone, or 序号, 一级 and 二级 together), under a two-row header whose 公开事项
+/// spans the three levels: those rows head the items below them and are not items.
+#[test]
+fn second_level_heading_rows_head_the_third_level_items_below() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let blank = ",".repeat(9);
+    let text = format!(
+        "{TITLE}\n\
+         序号,公开事项,,,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,,公开方式,\n\
+         ,一级事项,二级事项,三级事项,,,,,,全社会,特定群众,主动,依申请公开\n\
+         1,财政预算,,{blank}\n\
+         ,,政府预算,{blank}\n\
+         ,,,一般公共预算,{}\n\
+         ,,,政府性基金预算,{}\n\
+         ,,部门预算,,{}\n\
+         2,财政决算,政府决算,{blank}\n\
+         ,,,一般公共预算,{}\n",
+        elements("收支预算表"),
+        elements("基金收支预算表"),
+        elements("部门收支预算表"),
+        elements("收支决算表"),
+    );
+    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    assert_eq!(names(&cats), THREE_LEVELS);
+}
+
+/// A workbook whose 一级 and 二级 cells are merged down over their third-level rows reads as
+/// the written-once CSV; the compiled CSV keeps the template's columns (一级事项, 二级事项)
+/// with the third level in the 二级事项, and reads back with nothing to report.
+#[test]
+fn merged_second_level_cells_continue_and_the_outputs_keep_two_levels() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("乐昌镇.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let header = "序号,一级事项,二级事项,三级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开";
+    let rows = [
+        TITLE.to_string(),
+        header.to_string(),
+        format!("1,财政预算,政府预算,一般公共预算,{}", elements("收支预算表")),
+        format!(",,,政府性基金预算,{}", elements("基金收支预算表")),
+        format!(",,部门预算,,{}", elements("部门收支预算表")),
+        format!("2,财政决算,政府决算,一般公共预算,{}", elements("收支决算表")),
+    ];
+    for (r, line) in rows.iter().enumerate() {
+        for (c, v) in line.split(',').enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, v).expect("cell");
+            }
+        }
+    }
+    let merged = Format::new();
+    ws.merge_range(2, 0, 4, 0, "1", &merged).expect("merge");
+    ws.merge_range(2, 1, 4, 1, "财政预算", &merged).expect("merge");
+    ws.merge_range(2, 2, 3, 2, "政府预算", &merged).expect("merge");
+    wb.save(&path).expect("save");
+    let (cats, diags) = read(&path);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    assert_eq!(names(&cats), THREE_LEVELS);
+
+    let out = tempfile::tempdir().expect("out");
+    let o = compile(&path, out.path(), &["--quiet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let written = out.path().join("乐昌镇.csv");
+    let text = std::fs::read_to_string(&written).expect("compiled csv");
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    assert!(lines
+        .next()
+        .is_some_and(|h| h.starts_with("单位,领域,序号,一级事项,二级事项,公开内容（要素）,")));
+    assert!(text.contains(",财政预算,政府预算—一般公共预算,收支预算表,"));
+    assert!(!text.contains("三级"));
+    let (back, diags) = read(&written);
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    assert_eq!(names(&back), THREE_LEVELS);
+}
