@@ -161,3 +161,60 @@ fn merged_second_level_cells_continue_and_the_outputs_keep_two_levels() {
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     assert_eq!(names(&back), THREE_LEVELS);
 }
+
+/// A 是否依申请公开 column, the inverse of 是否主动公开: 是 (√, Y) is 依申请公开, 否 (×, N) is
+/// 主动, the mode written out is read as such, a dash says nothing. Beside a 是否主动公开
+/// column that agrees, the mode is said once (no GK207 "both modes").
+#[test]
+fn a_whether_on_request_column_reads_yes_as_on_request_and_no_as_active() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let row = |name: &str, deadline: &str, marks: &str| {
+        format!("{name},{name}的内容,{BASIS},{deadline},乐昌镇人民政府,政府网站,全社会,{marks}")
+    };
+    let asked = "收到申请之日起20个工作日内";
+    for label in ["是否依申请公开", "依申请公开（是/否）"] {
+        let text = format!(
+            "{TITLE}\n\
+             序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开对象,{label}\n\
+             1,预算信息,{}\n,,{}\n,,{}\n,,{}\n,,{}\n",
+            row("政府预算", DEADLINE, "否"),
+            row("预算编制底稿", asked, "是"),
+            row("部门预算", DEADLINE, "×"),
+            row("预算调整材料", asked, "√"),
+            row("预算执行", DEADLINE, "主动公开"),
+        );
+        let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+        assert!(diags.is_empty(), "{label}: {:?}", codes(&diags));
+        let got: Vec<String> = items(&cats)
+            .into_iter()
+            .map(|(_, i)| format!("{} {:?}", i.name, i.mode))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "政府预算 [Active]",
+                "预算编制底稿 [OnRequest]",
+                "部门预算 [Active]",
+                "预算调整材料 [OnRequest]",
+                "预算执行 [Active]"
+            ],
+            "{label}"
+        );
+    }
+    // Both columns, agreeing: one mode each, nothing reported; a dash says nothing.
+    let text = format!(
+        "{TITLE}\n\
+         序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开对象,是否主动公开,是否依申请公开\n\
+         1,预算信息,{}\n,,{}\n,,{}\n",
+        row("政府预算", DEADLINE, "是,否"),
+        row("预算编制底稿", asked, "否,是"),
+        row("部门预算", DEADLINE, "是,—"),
+    );
+    let (cats, diags) = read(&csv(dir.path(), "两列.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let modes: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{:?}", i.mode))
+        .collect();
+    assert_eq!(modes, ["[Active]", "[OnRequest]", "[Active]"]);
+}

@@ -282,7 +282,11 @@ pub(super) fn col_field(c: Col) -> Option<Field> {
             Field::Audience
         }
         Col::SubName => Field::Name,
-        Col::ModeActive | Col::ModeRequest | Col::ModeText | Col::ModeActiveYesNo => Field::Mode,
+        Col::ModeActive
+        | Col::ModeRequest
+        | Col::ModeText
+        | Col::ModeActiveYesNo
+        | Col::ModeRequestYesNo => Field::Mode,
         Col::LevelsText | Col::Level(_) => Field::Levels,
     })
 }

@@ -28,6 +28,8 @@ pub(super) enum Col {
     ModeText,
     /// 是否主动公开: 是 is 主动, 否 is 依申请公开.
     ModeActiveYesNo,
+    /// 是否依申请公开, its inverse: 是 is 依申请公开, 否 is 主动.
+    ModeRequestYesNo,
     LevelsText,
     /// A level's mark column, as a set of levels (bit 0 县级, bit 1 乡级, bit 2 村级): one
     /// column may stand for two (乡、村级).
@@ -219,6 +221,11 @@ fn exact(k: &str) -> Option<Col> {
         "是否主动公开" | "是否主动" | "是否为主动公开" | "主动公开(是/否)" | "主动公开(是／否)" => {
             Col::ModeActiveYesNo
         }
+        "是否依申请公开"
+        | "是否依申请"
+        | "是否为依申请公开"
+        | "依申请公开(是/否)"
+        | "依申请公开(是／否)" => Col::ModeRequestYesNo,
         "公开层级" | "层级" | "levels" => Col::LevelsText,
         "县级" => Col::Level(1),
         "乡级" | "乡镇级" | "乡(镇)级" => Col::Level(2),
@@ -444,6 +451,7 @@ pub(super) const REQUIRED: [(&str, &[Col]); 8] = [
             Col::ModeRequest,
             Col::ModeText,
             Col::ModeActiveYesNo,
+            Col::ModeRequestYesNo,
         ],
     ),
 ];

@@ -690,13 +690,19 @@ impl Layout {
                         }
                     }
                 }
-                Col::ModeActiveYesNo => {
+                Col::ModeActiveYesNo | Col::ModeRequestYesNo => {
                     item.set_column(Field::Mode, column);
+                    // 是否主动公开 (是 主动) or its inverse 是否依申请公开 (是 依申请公开).
+                    let (yes, no) = if *col == Col::ModeActiveYesNo {
+                        (Mode::Active, Mode::OnRequest)
+                    } else {
+                        (Mode::OnRequest, Mode::Active)
+                    };
                     match self.row_mark(&value, i, &r.cells, &mut saw_dot) {
-                        Mark::Set => item.mode.push(Mode::Active),
-                        // 否 (× N 0 无 □): not proactive, so on request; a blank, dash or
-                        // slash says nothing.
-                        Mark::Unset if says_no(&value) => item.mode.push(Mode::OnRequest),
+                        Mark::Set => item.mode.push(yes),
+                        // 否 (× N 0 无 □): the other mode; a blank, dash or slash says
+                        // nothing.
+                        Mark::Unset if says_no(&value) => item.mode.push(no),
                         Mark::Unset => {}
                         // The mode written out (主动公开, 依申请公开) is read as such.
                         Mark::Text(t) => match Mode::parse_list(t) {
@@ -713,7 +719,7 @@ impl Layout {
                                     loc: loc(),
                                     field: Some(Field::Mode),
                                 });
-                                item.mode.push(Mode::Active);
+                                item.mode.push(yes);
                             }
                         },
                     }
@@ -729,6 +735,17 @@ impl Layout {
                     item.levels.extend(Level::parse_list(&value));
                 }
             }
+        }
+        // 是否主动公开 = 是 beside 是否依申请公开 = 否 say one mode twice.
+        if item.mode.len() > 1 {
+            let mut seen: Vec<Mode> = Vec::with_capacity(item.mode.len());
+            item.mode.retain(|m| {
+                let new = !seen.contains(m);
+                if new {
+                    seen.push(m.clone());
+                }
+                new
+            });
         }
         // Channels from mark columns come in column order; a list is kept in table order.
         if self.cols.contains(&Some(Col::ChannelMark)) {
@@ -875,6 +892,7 @@ impl Layout {
                             | Col::ModeActive
                             | Col::ModeRequest
                             | Col::ModeActiveYesNo
+                            | Col::ModeRequestYesNo
                             | Col::Level(_)
                     ))
                 );
@@ -1314,6 +1332,7 @@ fn takes_ditto(c: Option<Col>) -> bool {
                 | Col::ModeRequest
                 | Col::ModeText
                 | Col::ModeActiveYesNo
+                | Col::ModeRequestYesNo
                 | Col::LevelsText
                 | Col::Level(_)
         )
