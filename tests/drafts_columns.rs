@@ -218,3 +218,57 @@ fn a_whether_on_request_column_reads_yes_as_on_request_and_no_as_active() {
         .collect();
     assert_eq!(modes, ["[Active]", "[OnRequest]", "[Active]"]);
 }
+
+/// A local channel (微信群) as a sub-column beside 政府网站, 村务公开栏 and 村村响 under an older
+/// word for the channels (公开方式, 公开形式), merged over them or repeated over each: it is a
+/// channel, read as 其他（微信群）, not an unknown column (GK009) — and not lost, as it was
+/// under a repeated 公开形式, whose columns read as mode columns holding a bare √. Under a
+/// parent whose children are modes (主动 | 依申请公开) such a column stays unknown.
+#[test]
+fn a_local_channel_column_beside_channel_siblings_under_an_old_parent_word_is_a_channel() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lead = "序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体";
+    let body = format!("1,最低生活保障,低保对象认定,认定条件,{BASIS},{DEADLINE},乐昌镇人民政府");
+    let sub = format!("{},政府网站,村务公开栏,村村响,微信群,全社会,特定群众,主动,依申请公开", ",".repeat(6));
+    for parents in [
+        "公开方式,,,",
+        "公开方式,公开方式,公开方式,公开方式",
+        "公开形式,,,",
+        "公开形式,公开形式,公开形式,公开形式",
+    ] {
+        let text = format!(
+            "乐昌镇社会救助领域基层政务公开标准目录\n\
+             {lead},{parents},公开对象,,公开属性,\n{sub}\n{body},√,√,,√,√,,√,\n"
+        );
+        let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+        assert!(diags.is_empty(), "{parents}: {:?}", codes(&diags));
+        let got: Vec<String> = items(&cats)
+            .into_iter()
+            .map(|(_, i)| {
+                format!(
+                    "{} {:?} {:?}|{}",
+                    gkml::model::ChannelList(&i.channels),
+                    i.audience,
+                    i.mode,
+                    i.remarks
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            ["政府网站、社区/企事业单位/村公示栏（电子屏）、其他（微信群） [Public] [Active]|"],
+            "{parents}"
+        );
+    }
+    // 公开方式 over modes: 微信群 beside 主动 | 依申请公开 is no channel.
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\n\
+         {lead},公开渠道,公开对象,,公开方式,,\n\
+         {},,全社会,特定群众,主动,依申请公开,微信群\n\
+         {body},政府网站,√,,√,,√\n",
+        ",".repeat(6)
+    );
+    let (cats, diags) = read(&csv(dir.path(), "模式.csv", &text));
+    assert_eq!(codes(&diags), ["GK009@M3"]);
+    assert_eq!(items(&cats)[0].1.remarks, "微信群：√");
+}

@@ -676,6 +676,60 @@ fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
         .collect()
 }
 
+/// The children of a parent that heads channel sub-columns under another word (公开方式,
+/// 公开形式 over 政府网站 | 公示栏 | 村村响 | 微信群, merged or repeated over each): a local
+/// channel the template does not list is a channel's mark column too (its marks read as
+/// 其他（村村响）), when every sibling under that parent is a channel's column or such a label
+/// and none is a mode's (主动 | 依申请公开 make the parent the mode's).
+fn local_channel_children(
+    top: &RawRow,
+    sub: &RawRow,
+    cols: &mut [Option<Col>],
+    labels: &mut [String],
+) {
+    let columns = header_columns(top, Some(sub));
+    let n = columns.len().min(cols.len()).min(labels.len());
+    // A local channel's label: a short word that names no column, under a column that took
+    // no other meaning than its parent's word.
+    let local = |col: Option<Col>, label: &str, s: &str, parent: &str| {
+        !s.is_empty()
+            && s.chars().count() <= 12
+            && reading(s) == (None, false)
+            && (col.is_none() || header_key(label) == header_key(parent))
+    };
+    let mut start = 0;
+    while start < n {
+        let parent = columns[start].1;
+        let mut end = start + 1;
+        while end < n
+            && columns[end].1 == parent
+            && (columns[end].0.is_empty() || columns[end].0 == parent)
+        {
+            end += 1;
+        }
+        if !parent.is_empty() && channels_parent(parent) {
+            let kinds: Vec<(bool, bool)> = (start..end)
+                .map(|j| {
+                    let channel = cols[j] == Some(Col::ChannelMark);
+                    (channel, !channel && local(cols[j], &labels[j], columns[j].2, parent))
+                })
+                .collect();
+            let any_channel = kinds.iter().any(|k| k.0);
+            let any_local = kinds.iter().any(|k| k.1);
+            let all = kinds.iter().all(|k| k.0 || k.1);
+            if any_channel && any_local && all {
+                for (j, (channel, _)) in (start..end).zip(kinds) {
+                    if !channel {
+                        cols[j] = Some(Col::ChannelMark);
+                        labels[j] = columns[j].2.to_string();
+                    }
+                }
+            }
+        }
+        start = end;
+    }
+}
+
 pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
     for i in 0..rows.len() {
         let single = combine(&rows[i], None);
@@ -774,6 +828,9 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                     if c.is_none() && child {
                         *c = Some(Col::ChannelMark);
                     }
+                }
+                if let Some(sub) = rows.get(last) {
+                    local_channel_children(&top_of_last, sub, &mut cols, &mut labels);
                 }
                 // Under 公开对象, 公开方式, 公开层级, a child labelled with any word for one of
                 // their values is that value's mark column (社会公众, 全社会公开, 县, 乡镇).
