@@ -272,3 +272,56 @@ fn a_local_channel_column_beside_channel_siblings_under_an_old_parent_word_is_a_
     assert_eq!(codes(&diags), ["GK009@M3"]);
     assert_eq!(items(&cats)[0].1.remarks, "微信群：√");
 }
+
+/// The columns clerks add beside the template's — 公开时长, 保存期限, 网站栏目, 所属栏目,
+/// 发布栏目, 咨询电话, 联系电话, 更新时间, 备注说明 beside 备注 — go to 备注 as `列名：值`
+/// without a warning: they are known, and the text is kept. An office's landline is public.
+#[test]
+fn columns_clerks_add_go_to_remarks_without_a_warning() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\n\
+         序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式,公开时长,保存期限,网站栏目,所属栏目,发布栏目,咨询电话,联系电话,更新时间,备注,备注说明\n\
+         1,最低生活保障,低保对象认定,认定条件,{BASIS},{DEADLINE},乐昌镇人民政府,政府网站,全社会,主动,长期,5年,信息公开>社会救助,社会救助,政务公开,0751-6321234,12345,2024-01-01,按月更新,见附件\n\
+         ,,低保金发放,发放标准,{BASIS},{DEADLINE},乐昌镇人民政府,政府网站,全社会,主动,,,,,,,,,,\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    let remarks: Vec<&str> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| i.remarks.as_str())
+        .collect();
+    assert_eq!(
+        remarks,
+        [
+            "按月更新；公开时长：长期；保存期限：5年；网站栏目：信息公开>社会救助；所属栏目：社会救助；发布栏目：政务公开；咨询电话：0751-6321234；联系电话：12345；更新时间：2024-01-01；备注说明：见附件",
+            ""
+        ]
+    );
+}
+
+/// A 责任人 column names a person: its values still go to 备注 (nothing is dropped) and the
+/// column is still reported (GK009), since 备注 is published. A mobile number in a 联系电话
+/// column is the privacy error it is anywhere (GK605), reported at the 联系电话 cell, and
+/// compile writes no outputs for the unit.
+#[test]
+fn a_person_column_is_reported_and_a_mobile_in_a_phone_column_is_a_privacy_error_at_its_cell() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "乐昌镇社会救助领域基层政务公开标准目录\n\
+         序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式,责任人,联系电话\n\
+         1,最低生活保障,低保对象认定,认定条件,{BASIS},{DEADLINE},乐昌镇人民政府,政府网站,全社会,主动,张三,13912345678\n"
+    );
+    let path = csv(dir.path(), "乐昌镇.csv", &text);
+    let (cats, diags) = read(&path);
+    assert_eq!(codes(&diags), ["GK009@K2", "GK605@L3"]);
+    assert!(diags[0].message.contains("责任人"), "{}", diags[0].message);
+    assert_eq!(
+        items(&cats)[0].1.remarks,
+        "责任人：张三；联系电话：13912345678"
+    );
+    let out = tempfile::tempdir().expect("out");
+    let o = compile(&path, out.path(), &["--quiet"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(!out.path().join("乐昌镇.csv").exists());
+}

@@ -372,6 +372,56 @@ fn prefer_subject(cols: &mut [Option<Col>], labels: &[String]) {
     }
 }
 
+/// A column clerks add beside the template's, known by its label: its values go to 备注 as
+/// `列名：值` as an unknown column's do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Extra {
+    /// Public information about the item (公开时长, 网站栏目, 咨询电话, 更新时间, a second
+    /// 备注): no warning. A mobile number in it is still GK605 (the privacy rules read 备注).
+    Known,
+    /// A person (责任人, 联系人, 经办人): still reported (GK009), since the name is published
+    /// with the catalogue.
+    Person,
+}
+
+/// The extra column a label names, if any (see [`Extra`]).
+pub(super) fn extra_column(label: &str) -> Option<Extra> {
+    let k = header_key(label);
+    let bare = without_qualifiers(&k);
+    let k = if bare.is_empty() { k } else { bare };
+    const KNOWN: [&str; 21] = [
+        "公开时长",
+        "保存期限",
+        "保留期限",
+        "公开有效期",
+        "网站栏目",
+        "所属栏目",
+        "发布栏目",
+        "公开栏目",
+        "栏目",
+        "栏目名称",
+        "联系电话",
+        "咨询电话",
+        "监督电话",
+        "投诉电话",
+        "办公电话",
+        "联系方式",
+        "咨询方式",
+        "更新时间",
+        "更新日期",
+        "说明",
+        "备注说明",
+    ];
+    const PERSON: [&str; 6] = ["责任人", "联系人", "经办人", "负责人", "责任领导", "具体责任人"];
+    if KNOWN.contains(&k.as_str()) || k.starts_with("备注") {
+        Some(Extra::Known)
+    } else if PERSON.contains(&k.as_str()) {
+        Some(Extra::Person)
+    } else {
+        None
+    }
+}
+
 /// Whether a header label is one of the words older catalogues use for the mode or for the
 /// channels alike (公开方式, 公开形式, 公开属性, 公开类别, 公开类型, 发布方式, 发布形式), with or
 /// without a qualifier: its column's values decide which it is.
@@ -695,6 +745,7 @@ fn local_channel_children(
         !s.is_empty()
             && s.chars().count() <= 12
             && reading(s) == (None, false)
+            && extra_column(s).is_none()
             && (col.is_none() || header_key(label) == header_key(parent))
     };
     let mut start = 0;
@@ -824,8 +875,8 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                     .get(last)
                     .map(|sub| under_channels_parent(&top_of_last, sub))
                     .unwrap_or_default();
-                for (c, child) in cols.iter_mut().zip(children) {
-                    if c.is_none() && child {
+                for ((c, child), l) in cols.iter_mut().zip(children).zip(&labels) {
+                    if c.is_none() && child && extra_column(l).is_none() {
                         *c = Some(Col::ChannelMark);
                     }
                 }

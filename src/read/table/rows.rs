@@ -229,14 +229,22 @@ impl Layout {
                     label.clone()
                 };
                 unknown_cols.push((i, kept));
-                diags.push(
-                    Diagnostic::new(
+                // Columns clerks add (公开时长, 网站栏目, 咨询电话 …) go to 备注 unremarked; a
+                // person's name is reported, since 备注 is published.
+                let d = match extra_column(label) {
+                    Some(Extra::Known) => continue,
+                    Some(Extra::Person) => Diagnostic::new(
+                        &codes::UNKNOWN_COLUMN,
+                        format!("“{label}”不是模板中的列，其内容（人员姓名）将并入备注，随目录公开"),
+                    )
+                    .hint("责任人等内部分工不必公开：删除此列，或在公开主体中写科室名称"),
+                    None => Diagnostic::new(
                         &codes::UNKNOWN_COLUMN,
                         format!("无法识别的列“{label}”，其内容将并入备注"),
                     )
-                    .at(Some(&header_loc(i)))
                     .hint("如属模板中的列，请改用模板列名（如“公开内容（要素）”“公开渠道和载体”）"),
-                );
+                };
+                diags.push(d.at(Some(&header_loc(i))));
             }
         }
         let header_cells: Vec<String> = header_row
@@ -443,6 +451,10 @@ impl Layout {
             ..Default::default()
         };
         let mut remarks_extra: Vec<String> = Vec::new();
+        // The first column outside the template that holds a value, and the first whose value
+        // holds a personal number (a mobile in 联系电话, GK605; an ID number, GK604).
+        let mut extra_column: Option<u32> = None;
+        let mut personal_column: Option<u32> = None;
         // The third level's name and column (三级事项), joined to the 二级事项 below.
         let mut sub_name: Option<(String, u32)> = None;
         let mut audience_text: Option<String> = None;
@@ -529,6 +541,11 @@ impl Layout {
                     if let Ok(k) = unknown_cols.binary_search_by_key(&i, |(j, _)| *j) {
                         if let Some((_, label)) = unknown_cols.get(k) {
                             remarks_extra.push(format!("{label}：{value}"));
+                            let column = first_col + i as u32;
+                            extra_column.get_or_insert(column);
+                            if personal_column.is_none() && holds_personal_number(&value) {
+                                personal_column = Some(column);
+                            }
                         }
                     }
                 }
@@ -787,10 +804,19 @@ impl Layout {
         if !remarks_extra.is_empty() {
             let extra = remarks_extra.join("；");
             item.remarks = if item.remarks.is_empty() {
+                // 备注 is then only what those columns hold: a diagnostic on it (a mobile
+                // number in 联系电话, GK605) names the first of them, not the row's first cell
+                // or a blank 备注.
+                if let Some(column) = extra_column {
+                    item.set_column(Field::Remarks, column);
+                }
                 extra
             } else {
                 format!("{}；{extra}", item.remarks)
             };
+            if let Some(column) = personal_column {
+                item.set_column(Field::Remarks, column);
+            }
         }
         if item.seq.is_empty() {
             if let Some(seq) = p.fill_seq {
@@ -1291,6 +1317,29 @@ fn says_no(cell: &str) -> bool {
     )
 }
 
+/// Whether a value may hold a mobile or citizen ID number, as the privacy rules (GK605, GK604)
+/// look for them: a stretch of digits (spaces and hyphens inside it ignored) of 11 starting
+/// 13–19, or of 17 or more. It only chooses the cell those rules report at, when the value goes
+/// to 备注 from a column of its own; the rules decide (the reader does not depend on them).
+fn holds_personal_number(v: &str) -> bool {
+    let mut digits = String::new();
+    let check = |d: &str| {
+        let b = d.as_bytes();
+        (b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1])) || b.len() >= 17
+    };
+    for c in v.chars().chain(std::iter::once('.')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else if !matches!(c, ' ' | '-') || digits.is_empty() {
+            if check(&digits) {
+                return true;
+            }
+            digits.clear();
+        }
+    }
+    false
+}
+
 /// The 二级事项 of an item in a table with a third level: `二级—三级`, or the one that is
 /// there (the 二级 item itself, or a third level with nothing above it); the same name
 /// written in both is written once.
@@ -1575,6 +1624,30 @@ fn is_not_item(cells: &[String], first: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cell a privacy diagnostic on 备注 points at: mobiles and ID numbers, not landlines
+    /// or hotlines.
+    #[test]
+    fn personal_numbers_but_not_landlines_or_hotlines_choose_the_cell() {
+        for v in [
+            "13912345678",
+            "手机 139-1234-5678",
+            "110101199003074514",
+            "身份证11010119900307451X",
+        ] {
+            assert!(holds_personal_number(v), "{v}");
+        }
+        for v in [
+            "0751-6321234",
+            "12345",
+            "0715 6321234",
+            "2024-01-01",
+            "",
+            "长期",
+        ] {
+            assert!(!holds_personal_number(v), "{v}");
+        }
+    }
 
     #[test]
     fn has_colon_finds_exactly_the_two_colons() {
