@@ -325,3 +325,42 @@ fn a_person_column_is_reported_and_a_mobile_in_a_phone_column_is_a_privacy_error
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(!out.path().join("乐昌镇.csv").exists());
 }
+
+/// A town of a city without counties (中山's 三角镇, 2023) heads its level columns 市级 |
+/// 镇（街）级 under 公开层级; a county-level city's town writes 市级 | 镇级 in one row. 市级 is
+/// the level above the town, the template's 县级, not an unknown column (GK009). Where a 县级
+/// column exists already (a district's 市级 | 区级 | 街道级), 市级 stays unknown.
+#[test]
+fn a_city_level_column_beside_town_levels_is_the_county_level() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lead = "序号,公开事项,,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,,公开方式,,公开层级,";
+    let row = |marks: &str| {
+        format!("1,财政预决算,政府预算,一般公共预算收支预算表,{BASIS},本级人民代表大会或其常务委员会批准后20日内,三角镇人民政府,■政府网站,√,,√,,{marks}")
+    };
+    let text = format!(
+        "三角镇财政预决算领域基层政务公开标准目录\n{lead}\n\
+         ,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请公开,市级,镇(街)级\n{}\n",
+        row("√,√")
+    );
+    let (cats, diags) = read(&csv(dir.path(), "中山.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    assert_eq!(format!("{:?}", items(&cats)[0].1.levels), "[County, Town]");
+
+    let text = format!(
+        "三角镇财政预决算领域基层政务公开标准目录\n\
+         序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开,市级,镇级\n{}\n",
+        row("√,√")
+    );
+    let (cats, diags) = read(&csv(dir.path(), "县级市.csv", &text));
+    assert!(diags.is_empty(), "{:?}", codes(&diags));
+    assert_eq!(format!("{:?}", items(&cats)[0].1.levels), "[County, Town]");
+
+    let text = format!(
+        "三角镇财政预决算领域基层政务公开标准目录\n{lead},\n\
+         ,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请公开,市级,区级,街道级\n{}\n",
+        row("√,,√")
+    );
+    let (cats, diags) = read(&csv(dir.path(), "区.csv", &text));
+    assert_eq!(codes(&diags), ["GK009@M3"]);
+    assert_eq!(format!("{:?}", items(&cats)[0].1.levels), "[Town]");
+}

@@ -726,6 +726,26 @@ fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
         .collect()
 }
 
+/// 市级 beside other level columns (市级 | 镇（街）级 in a city without counties, 中山 or 东莞;
+/// 市级 | 镇级 in a county-level city) is the level above the towns: the 县级 column, when no
+/// column is 县级 already (a district's 市级 | 区级 | 街道级 keeps 区级 as 县级 and 市级 unknown).
+fn city_level(cols: &mut [Option<Col>], labels: &[String]) {
+    let levels = || cols.iter().filter_map(|c| match c {
+        Some(Col::Level(m)) => Some(*m),
+        _ => None,
+    });
+    if levels().next().is_none() || levels().any(|m| m & 1 != 0) {
+        return;
+    }
+    let mut taken = false;
+    for (c, l) in cols.iter_mut().zip(labels) {
+        if c.is_none() && !taken && header_key(l) == "市级" {
+            *c = Some(Col::Level(1));
+            taken = true;
+        }
+    }
+}
+
 /// The children of a parent that heads channel sub-columns under another word (公开方式,
 /// 公开形式 over 政府网站 | 公示栏 | 村村响 | 微信群, merged or repeated over each): a local
 /// channel the template does not list is a channel's mark column too (its marks read as
@@ -895,6 +915,7 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                     }
                 }
             }
+            city_level(&mut cols, &labels);
             // Only the vocabulary map is asked: a Simplified header never holds one of its
             // Traditional characters, so a Simplified file is never converted (乾县 stays).
             // The header's own words may be converted fully (公開, 編號); a title above it
