@@ -364,3 +364,28 @@ fn a_city_level_column_beside_town_levels_is_the_county_level() {
     assert_eq!(codes(&diags), ["GK009@M3"]);
     assert_eq!(format!("{:?}", items(&cats)[0].1.levels), "[Town]");
 }
+
+/// A town's catalogue (廉江市车板镇) heads its domain column 相应领域 (others write 对应领域,
+/// 涉及领域): it is the 领域 column, so the rows take their domain from it rather than the
+/// column going to 备注 (GK009) and every item to 未分领域 (GK010).
+#[test]
+fn a_domain_column_in_other_words_names_each_rows_domain() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for label in ["相应领域", "对应领域", "涉及领域"] {
+        let text = format!(
+            "车板镇基层政务公开标准目录\n\
+             序号,{label},公开事项,,公开内容(要素),公开依据,公开时限,公开主体,公开渠道和载体,公开对象,,公开方式,,公开层级,\n\
+             ,,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请公开,县级,\"镇\n级\"\n\
+             1,城乡规划,规划编制,镇总体规划,规划批准文件、脱密后的文本及图纸,{BASIS},{DEADLINE},车板镇人民政府,■政府网站,√,,√,,,√\n\
+             2,社会救助,低保,低保对象认定,认定条件,{BASIS},{DEADLINE},车板镇人民政府,■政府网站,√,,√,,,√\n"
+        );
+        let (cats, diags) = read(&csv(dir.path(), "车板镇.csv", &text));
+        assert!(diags.is_empty(), "{label}: {:?}", codes(&diags));
+        let got: Vec<String> = items(&cats)
+            .into_iter()
+            .map(|(d, i)| format!("{d}/{}|{}", i.name, i.remarks))
+            .collect();
+        // Sections come in the order of the pilot domains.
+        assert_eq!(got, ["社会救助/低保对象认定|", "国土空间规划/镇总体规划|"], "{label}");
+    }
+}

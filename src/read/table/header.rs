@@ -195,7 +195,8 @@ fn by_keyword(k: &str) -> Option<Col> {
 fn exact(k: &str) -> Option<Col> {
     Some(match k {
         "序号" | "编号" | "seq" => Col::Text(Field::Seq),
-        "领域" | "试点领域" | "所属领域" | "公开领域" | "domain" => Col::Domain,
+        "领域" | "试点领域" | "所属领域" | "公开领域" | "相应领域" | "对应领域" | "涉及领域"
+        | "所涉领域" | "领域名称" | "domain" => Col::Domain,
         "单位" | "公开单位" | "编制单位" | "unit" => Col::Unit,
         "一级事项" | "category" => Col::Text(Field::Category),
         "三级事项" | "三级目录" => Col::SubName,
