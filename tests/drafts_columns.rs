@@ -365,6 +365,25 @@ fn a_city_level_column_beside_town_levels_is_the_county_level() {
     assert_eq!(format!("{:?}", items(&cats)[0].1.levels), "[Town]");
 }
 
+/// 东阳's catalogues (2020) name the city in the level column and write the town level as
+/// 镇街乡: 东阳市级 | 镇街乡 | 村 under 公开层级 are the 县级, 乡级 and 村级 columns; only the
+/// province's own columns beside them (公开, 五公开) stay unknown and go to 备注.
+#[test]
+fn a_level_column_naming_the_city_and_one_for_towns_and_subdistricts_are_levels() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "（七）公共法律服务领域基层政务公开标准目录\n\
+         序号,公开事项,,公开内容(要素),公开依据,公开时限,公开主体,公开渠道和载体,公开对象,,公开方式,,公开层级,,,五公开\n\
+         ,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请公开,东阳市级,镇街乡,村,\n\
+         1,法治宣传教育,法律知识普及服务,普法动态资讯,{BASIS},{DEADLINE},市司法局,■政府网站,√,,√,,√,√,,执行\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "东阳.csv", &text));
+    assert_eq!(codes(&diags), ["GK009@P3"]);
+    let i = items(&cats)[0].1;
+    assert_eq!(format!("{:?}", i.levels), "[County, Town]");
+    assert_eq!(i.remarks, "五公开：执行");
+}
+
 /// A town's catalogue (廉江市车板镇) heads its domain column 相应领域 (others write 对应领域,
 /// 涉及领域): it is the 领域 column, so the rows take their domain from it rather than the
 /// column going to 备注 (GK009) and every item to 未分领域 (GK010).

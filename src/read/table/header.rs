@@ -728,8 +728,9 @@ fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
 }
 
 /// 市级 beside other level columns (市级 | 镇（街）级 in a city without counties, 中山 or 东莞;
-/// 市级 | 镇级 in a county-level city) is the level above the towns: the 县级 column, when no
-/// column is 县级 already (a district's 市级 | 区级 | 街道级 keeps 区级 as 县级 and 市级 unknown).
+/// 市级 | 镇级 or the city named, 东阳市级 | 镇街乡 | 村, in a county-level city) is the level
+/// above the towns: the 县级 column, when no column is 县级 already (a district's 市级 | 区级 |
+/// 街道级 keeps 区级 as 县级 and 市级 unknown).
 fn city_level(cols: &mut [Option<Col>], labels: &[String]) {
     let levels = || cols.iter().filter_map(|c| match c {
         Some(Col::Level(m)) => Some(*m),
@@ -740,7 +741,9 @@ fn city_level(cols: &mut [Option<Col>], labels: &[String]) {
     }
     let mut taken = false;
     for (c, l) in cols.iter_mut().zip(labels) {
-        if c.is_none() && !taken && header_key(l) == "市级" {
+        let k = header_key(l);
+        let city = k.ends_with("市级") && k.chars().count() <= 6;
+        if c.is_none() && !taken && city {
             *c = Some(Col::Level(1));
             taken = true;
         }
