@@ -408,3 +408,35 @@ fn a_domain_column_in_other_words_names_each_rows_domain() {
         assert_eq!(got, ["社会救助/低保对象认定|", "国土空间规划/镇总体规划|"], "{label}");
     }
 }
+
+/// A town's published catalogue (凤屯镇, 2023) ticks `■单位/村委会公示栏(电子屏)`, the template's
+/// 社区/企事业单位/村公示栏（电子屏） shortened: it is that channel, not two unknown ones (单位 and
+/// 村委会公示栏(电子屏), GK205 twice on every row), beside 镇级 | 村级 level columns.
+#[test]
+fn the_notice_board_channel_shortened_as_published_is_the_notice_board() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "凤屯镇政府文件信息领域基层政务公开标准目录\n\
+         序号,公开事项,,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,,公开方式,,公开层级,\n\
+         ,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请公开,镇级,村级\n\
+         1,政府文件,政府文件,政府文件。,{BASIS},信息形成或变更之日起3个工作日内,镇人民政府,■政府网站 ■单位/村委会公示栏(电子屏),√,,√,,√,\n\
+         2,概况信息,乡镇简介,乡镇行政区划,{BASIS},{DEADLINE},镇人民政府,政府网站、村委会公示栏,√,,√,,√,√\n"
+    );
+    let (cats, diags) = read(&csv(dir.path(), "凤屯镇.csv", &text));
+    assert!(
+        diags.iter().all(|d| d.code == "GK010"),
+        "{:?}",
+        codes(&diags)
+    );
+    let got: Vec<String> = items(&cats)
+        .into_iter()
+        .map(|(_, i)| format!("{} {:?}", gkml::model::ChannelList(&i.channels), i.levels))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "政府网站、社区/企事业单位/村公示栏（电子屏） [Town]",
+            "政府网站、社区/企事业单位/村公示栏（电子屏） [Town, Village]"
+        ]
+    );
+}
