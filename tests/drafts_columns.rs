@@ -125,10 +125,16 @@ fn merged_second_level_cells_continue_and_the_outputs_keep_two_levels() {
     let rows = [
         TITLE.to_string(),
         header.to_string(),
-        format!("1,财政预算,政府预算,一般公共预算,{}", elements("收支预算表")),
+        format!(
+            "1,财政预算,政府预算,一般公共预算,{}",
+            elements("收支预算表")
+        ),
         format!(",,,政府性基金预算,{}", elements("基金收支预算表")),
         format!(",,部门预算,,{}", elements("部门收支预算表")),
-        format!("2,财政决算,政府决算,一般公共预算,{}", elements("收支决算表")),
+        format!(
+            "2,财政决算,政府决算,一般公共预算,{}",
+            elements("收支决算表")
+        ),
     ];
     for (r, line) in rows.iter().enumerate() {
         for (c, v) in line.split(',').enumerate() {
@@ -139,8 +145,10 @@ fn merged_second_level_cells_continue_and_the_outputs_keep_two_levels() {
     }
     let merged = Format::new();
     ws.merge_range(2, 0, 4, 0, "1", &merged).expect("merge");
-    ws.merge_range(2, 1, 4, 1, "财政预算", &merged).expect("merge");
-    ws.merge_range(2, 2, 3, 2, "政府预算", &merged).expect("merge");
+    ws.merge_range(2, 1, 4, 1, "财政预算", &merged)
+        .expect("merge");
+    ws.merge_range(2, 2, 3, 2, "政府预算", &merged)
+        .expect("merge");
     wb.save(&path).expect("save");
     let (cats, diags) = read(&path);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
@@ -229,7 +237,10 @@ fn a_local_channel_column_beside_channel_siblings_under_an_old_parent_word_is_a_
     let dir = tempfile::tempdir().expect("tmp");
     let lead = "序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体";
     let body = format!("1,最低生活保障,低保对象认定,认定条件,{BASIS},{DEADLINE},乐昌镇人民政府");
-    let sub = format!("{},政府网站,村务公开栏,村村响,微信群,全社会,特定群众,主动,依申请公开", ",".repeat(6));
+    let sub = format!(
+        "{},政府网站,村务公开栏,村村响,微信群,全社会,特定群众,主动,依申请公开",
+        ",".repeat(6)
+    );
     for parents in [
         "公开方式,,,",
         "公开方式,公开方式,公开方式,公开方式",
@@ -405,7 +416,11 @@ fn a_domain_column_in_other_words_names_each_rows_domain() {
             .map(|(d, i)| format!("{d}/{}|{}", i.name, i.remarks))
             .collect();
         // Sections come in the order of the pilot domains.
-        assert_eq!(got, ["社会救助/低保对象认定|", "国土空间规划/镇总体规划|"], "{label}");
+        assert_eq!(
+            got,
+            ["社会救助/低保对象认定|", "国土空间规划/镇总体规划|"],
+            "{label}"
+        );
     }
 }
 

@@ -413,7 +413,14 @@ pub(super) fn extra_column(label: &str) -> Option<Extra> {
         "说明",
         "备注说明",
     ];
-    const PERSON: [&str; 6] = ["责任人", "联系人", "经办人", "负责人", "责任领导", "具体责任人"];
+    const PERSON: [&str; 6] = [
+        "责任人",
+        "联系人",
+        "经办人",
+        "负责人",
+        "责任领导",
+        "具体责任人",
+    ];
     if KNOWN.contains(&k.as_str()) || k.starts_with("备注") {
         Some(Extra::Known)
     } else if PERSON.contains(&k.as_str()) {
@@ -732,10 +739,12 @@ fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
 /// above the towns: the 县级 column, when no column is 县级 already (a district's 市级 | 区级 |
 /// 街道级 keeps 区级 as 县级 and 市级 unknown).
 fn city_level(cols: &mut [Option<Col>], labels: &[String]) {
-    let levels = || cols.iter().filter_map(|c| match c {
-        Some(Col::Level(m)) => Some(*m),
-        _ => None,
-    });
+    let levels = || {
+        cols.iter().filter_map(|c| match c {
+            Some(Col::Level(m)) => Some(*m),
+            _ => None,
+        })
+    };
     if levels().next().is_none() || levels().any(|m| m & 1 != 0) {
         return;
     }
@@ -786,7 +795,10 @@ fn local_channel_children(
             let kinds: Vec<(bool, bool)> = (start..end)
                 .map(|j| {
                     let channel = cols[j] == Some(Col::ChannelMark);
-                    (channel, !channel && local(cols[j], &labels[j], columns[j].2, parent))
+                    (
+                        channel,
+                        !channel && local(cols[j], &labels[j], columns[j].2, parent),
+                    )
                 })
                 .collect();
             let any_channel = kinds.iter().any(|k| k.0);

@@ -235,7 +235,9 @@ impl Layout {
                     Some(Extra::Known) => continue,
                     Some(Extra::Person) => Diagnostic::new(
                         &codes::UNKNOWN_COLUMN,
-                        format!("“{label}”不是模板中的列，其内容（人员姓名）将并入备注，随目录公开"),
+                        format!(
+                            "“{label}”不是模板中的列，其内容（人员姓名）将并入备注，随目录公开"
+                        ),
                     )
                     .hint("责任人等内部分工不必公开：删除此列，或在公开主体中写科室名称"),
                     None => Diagnostic::new(
@@ -840,7 +842,10 @@ impl Layout {
                 item.name = name;
             }
         }
-        let mut sub = sub_name.as_ref().map(|(t, _)| t.clone()).unwrap_or_default();
+        let mut sub = sub_name
+            .as_ref()
+            .map(|(t, _)| t.clone())
+            .unwrap_or_default();
         // The outline numbering typed before a name ("一、政策文件") is layout, not the name.
         for slot in [&mut item.category, &mut item.name, &mut sub] {
             if let Some(bare) = super::cells::item_name_without_numbering(slot) {
@@ -1108,17 +1113,17 @@ impl Order {
         };
         let own = [layout.seq_col, layout.category_col, Some(name_col)];
         let short = |t: &str| t.chars().count() <= 30 && !t.ends_with(['。', '；', ';']);
+        // A 序号, 领域 or 单位 merged down from above is not the row's own text.
+        let continued = |i: usize| {
+            r.merged.get(i).copied().unwrap_or(false)
+                && [layout.seq_col, layout.domain_col, layout.unit_col].contains(&Some(i))
+        };
         let mut texts = r
             .cells
             .iter()
             .enumerate()
             .map(|(i, c)| (i, crate::text::trim(c)))
-            .filter(|(i, c)| {
-                !c.is_empty()
-                    && !(r.merged.get(*i).copied().unwrap_or(false)
-                        && [layout.seq_col, layout.domain_col, layout.unit_col]
-                            .contains(&Some(*i)))
-            });
+            .filter(|(i, c)| !c.is_empty() && !continued(*i));
         let name = crate::text::trim(r.cells.get(name_col).map(String::as_str).unwrap_or(""));
         let heading = !name.is_empty()
             && !is_label(name)
