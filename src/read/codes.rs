@@ -182,6 +182,8 @@ pub static UNKNOWN_COLUMN: Rule = Rule {
     doc: "## What it does
 Reports a header cell that is not one of the template's columns (or a known variant). The column is not dropped: its values are appended to 备注 as \"列名：值\".
 
+Columns clerks commonly add (公开时长, 保存期限, 网站栏目, 所属栏目, 咨询电话, 联系电话, 更新时间, 备注说明 …) go to 备注 the same way without this warning; a column naming a person (责任人, 联系人, 经办人) is still reported, since 备注 is published.
+
 ## Why is this bad?
 The value may belong in a template column under another name, and would then be missing from that column in the compiled table.
 

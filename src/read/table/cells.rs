@@ -281,7 +281,12 @@ pub(super) fn col_field(c: Col) -> Option<Field> {
         Col::AudiencePublic | Col::AudienceSpecific | Col::AudienceText | Col::AudienceGroup => {
             Field::Audience
         }
-        Col::ModeActive | Col::ModeRequest | Col::ModeText | Col::ModeActiveYesNo => Field::Mode,
+        Col::SubName => Field::Name,
+        Col::ModeActive
+        | Col::ModeRequest
+        | Col::ModeText
+        | Col::ModeActiveYesNo
+        | Col::ModeRequestYesNo => Field::Mode,
         Col::LevelsText | Col::Level(_) => Field::Levels,
     })
 }
