@@ -39,7 +39,12 @@ pub fn annotate_file(
         .and_then(|s| s.to_str())
         .unwrap_or("目录")
         .to_string();
-    let (book, diags) = if let Some(doc) = crate::load::document_tables(path, &file, limits) {
+    let (book, diags) = if let Some(read) = crate::load::other_workbook_sheets(path, &file, limits)
+    {
+        // Excel's web page of several sheets, an Excel 2003 XML workbook: the sheets as read.
+        let (sheets, _) = read.map_err(|d| d.message.to_string())?;
+        (sheets_as_workbook(&sheets)?, diags.to_vec())
+    } else if let Some(doc) = crate::load::document_tables(path, &file, limits) {
         let (tables, what) = doc.map_err(|d| d.message.to_string())?;
         (
             document_book(&file, &tables, what, &stem, limits)?,
@@ -98,6 +103,32 @@ fn csv_as_workbook(
             let col = u16::try_from(c).map_err(|e| e.to_string())?;
             ws.write_string(row, col, crate::render::fit_cell(v))
                 .map_err(|e| e.to_string())?;
+        }
+    }
+    wb.save_to_buffer().map_err(|e| e.to_string())
+}
+
+/// Sheets read from a file calamine does not open (Excel's web page of several sheets, an
+/// Excel 2003 XML workbook) as a workbook of the same sheets, cell for cell as text at the
+/// rows and columns the reader gives them, so the cell a diagnostic names is the cell marked.
+fn sheets_as_workbook(sheets: &[crate::read::xlsx::Sheet]) -> Result<Vec<u8>, String> {
+    let mut wb = Workbook::new();
+    for sheet in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet.name.as_ref())
+            .map_err(|e| e.to_string())?;
+        for r in &sheet.rows {
+            let row = r.row.saturating_sub(1);
+            for (c, v) in r.cells.iter().enumerate() {
+                let col = u32::try_from(c)
+                    .ok()
+                    .and_then(|c| u16::try_from(c + r.first_column.saturating_sub(1)).ok())
+                    .ok_or("列数超出工作簿上限")?;
+                if !v.is_empty() {
+                    ws.write_string(row, col, crate::render::fit_cell(v))
+                        .map_err(|e| e.to_string())?;
+                }
+            }
         }
     }
     wb.save_to_buffer().map_err(|e| e.to_string())

@@ -480,6 +480,17 @@ pub fn plan(path: &Path) -> Result<Plan, String> {
     let read = std::fs::read(path).map_err(|e| format!("无法读取：{e}"))?;
     let ty = crate::read::file_type(path);
     let d = decode(&read);
+    // A UTF-8 file with rows in another encoding (a row pasted from a GBK file) is read row
+    // by row; written back whole, those rows would be lost to replacement characters.
+    if d.encoding == encoding_rs::UTF_8
+        && ty != Some(FileType::Toml)
+        && simdutf8::basic::from_utf8(&read).is_err()
+    {
+        return Err(
+            "文件是 UTF-8，但有的行不是（多为从 GBK 文件粘贴而来），不能自动修正：请先在 Excel/WPS 中另存为“CSV UTF-8”"
+                .into(),
+        );
+    }
     let new = match ty {
         Some(FileType::Toml) => fix_toml(&d.text)?,
         Some(t @ (FileType::Csv | FileType::Tsv | FileType::Text)) => fix_csv_text(

@@ -47,7 +47,8 @@ pub fn csv(data: &[u8]) {
     let Ok(rows) = csv::from_reader(
         Box::new(std::io::Cursor::new(data.to_vec())),
         &file,
-        Some(b','),
+        // The delimiter (comma, tab or semicolon) is read from the text, as for a `.csv`.
+        None,
         &LIMITS,
     ) else {
         return;
@@ -61,10 +62,15 @@ pub fn csv(data: &[u8]) {
     }
 }
 
-/// A spreadsheet (xlsx, xls, ods) held in memory.
+/// A spreadsheet (xlsx, xls, ods, Excel 2003 XML) held in memory.
 pub fn workbook(data: &[u8]) {
     let file = name("fuzz.xlsx");
-    if let Ok((sheets, _)) = xlsx::read_sheets_from_bytes(data.to_vec(), &file, &LIMITS) {
+    let read = if crate::read::xmlss::is_spreadsheet_ml(data) {
+        crate::read::xmlss::read_bytes(data, &file, &LIMITS)
+    } else {
+        xlsx::read_sheets_from_bytes(data.to_vec(), &file, &LIMITS)
+    };
+    if let Ok((sheets, _)) = read {
         for s in sheets {
             let (cats, _) = table::read_rows(
                 &file,

@@ -13,8 +13,8 @@ use crate::model::Catalogue;
 use crate::read::doc::Ole;
 use crate::read::toml::{self, ProjectSpec, TomlDoc};
 use crate::read::{
-    codes, csv, display_name, doc, docbook, document, docx, file_type, html, table, unreadable,
-    xlsx, FileType,
+    self as read, codes, csv, display_name, doc, docbook, document, docx, file_type, html, table,
+    unreadable, xlsx, FileType,
 };
 use crate::resolve::resolve;
 
@@ -81,7 +81,7 @@ pub fn read_file_with<'s>(
             file.clone(),
             Diagnostic::new(&codes::UNSUPPORTED_FILE, "不支持的文件类型")
                 .in_file(&file)
-                .hint("gkml 读取 .toml、.csv、.tsv、.txt（制表符或逗号分隔）、.xlsx、.xlsm、.xls、.ods、.html、.htm、.docx 文件"),
+                .hint("gkml 读取 .toml、.csv、.tsv、.txt（逗号、制表符或分号分隔）、.xlsx、.xlsm、.xls、.ods、Excel 2003 .xml、.html、.htm、.mht、.docx、.doc 文件"),
         );
     };
     if let Ok(meta) = std::fs::metadata(path) {
@@ -128,6 +128,19 @@ pub fn read_file_with<'s>(
                 }
                 Err(d) => FileRead::failed(file, d),
             }
+        }
+        FileType::Workbook if read::is_xml_workbook(path) => read_xml_workbook(path, file, &stem, limits),
+        FileType::Workbook
+            if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xml")) =>
+        {
+            FileRead::failed(
+                file.clone(),
+                Diagnostic::new(&codes::UNSUPPORTED_FILE, "这个 XML 文件不是 Excel 2003 XML 工作簿，不支持")
+                    .in_file(&file)
+                    .hint("gkml 只读取 Excel/WPS “XML 表格”（Excel 2003 XML）格式的 .xml；其他 XML 请在 Excel/WPS 中打开后另存为 .xlsx"),
+            )
         }
         FileType::Workbook if head_is_html(path) => {
             read_document(path, &file, &stem, Kind::Html, limits)
@@ -254,6 +267,43 @@ fn document_kind(path: &Path) -> Option<Kind> {
     }
 }
 
+/// The sheets of a file that `read_file` reads as a workbook though calamine cannot open it:
+/// Excel's web page of several sheets (or its MHT) and an Excel 2003 XML workbook, with the
+/// diagnostics of reading them; `None` for any other file. The annotated copy of such a file
+/// is made from these.
+///
+/// # Errors
+/// Inside the option: the reading error (GK0xx) of a file that cannot be read.
+#[allow(clippy::type_complexity)]
+pub fn other_workbook_sheets(
+    path: &Path,
+    file: &Arc<str>,
+    limits: &Limits,
+) -> Option<Result<(Vec<xlsx::Sheet>, Vec<Diagnostic>), Diagnostic>> {
+    let xml = file_type(path) == Some(FileType::Workbook) && read::is_xml_workbook(path);
+    if !xml && !matches!(document_kind(path), Some(Kind::Html)) {
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return Some(Err(unreadable(file, &e))),
+    };
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if xml {
+            Some(read::xmlss::read_bytes(&bytes, file, limits))
+        } else {
+            web_workbook(path, file, &bytes, limits).map(Ok)
+        }
+    }));
+    read.unwrap_or_else(|_| {
+        Some(Err(Diagnostic::new(
+            &codes::FILE_UNREADABLE,
+            "文件已损坏，无法读取",
+        )
+        .in_file(file)))
+    })
+}
+
 /// The tables of a file read as a document, in document order, with the kind of document
 /// (网页, Word 文档); `None` for a file that is not read as one. The annotated copy of a
 /// document is made from these.
@@ -290,6 +340,26 @@ fn read_document(
         Ok(b) => b,
         Err(e) => return FileRead::failed(file.clone(), unreadable(file, &e)),
     };
+    // Excel's web page of a workbook: its sheets, each under its name.
+    if matches!(kind, Kind::Html) {
+        let sheets = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            web_workbook(path, file, &bytes, limits)
+        }));
+        match sheets {
+            Ok(Some((sheets, diags))) => {
+                return read_sheets(file.clone(), sheets, diags, stem, limits);
+            }
+            Ok(None) => {}
+            Err(_) => {
+                return FileRead::failed(
+                    file.clone(),
+                    Diagnostic::new(&codes::FILE_UNREADABLE, "文件已损坏，无法读取")
+                        .in_file(file)
+                        .hint("在浏览器或 Excel/WPS 中打开检查；能打开时另存为 .xlsx 后再试"),
+                )
+            }
+        }
+    }
     // The parsers run on untrusted bytes: a panic in one is a broken file, not a crash.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let tables = kind.tables(&bytes, file, limits)?;
@@ -333,6 +403,117 @@ fn read_document(
     }
 }
 
+/// The sheets of Excel's "save as web page" of a workbook (several sheets): a frameset page
+/// whose `NAME.files/sheet001.htm` … pages are on disk beside it, or parts of the same MHT.
+/// Each sheet's page is read as HTML and its largest table laid out as the sheet's rows, so
+/// places read `社会救助!E7`. `None` for any other page. A sheet whose page is missing is
+/// reported (GK001) and the others are read.
+fn web_workbook(
+    path: &Path,
+    file: &Arc<str>,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Option<(Vec<xlsx::Sheet>, Vec<Diagnostic>)> {
+    use crate::read::webpage;
+    let mht = webpage::is_mht(bytes);
+    let parts = if mht {
+        webpage::parts(bytes).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let page = if mht {
+        webpage::main_page(&parts)?
+    } else {
+        bytes.to_vec()
+    };
+    let (text, _) = html::decode(&page);
+    let listed = webpage::workbook_sheets(&text);
+    if listed.is_empty() {
+        return None;
+    }
+    let mut sheets = Vec::new();
+    let mut diags = Vec::new();
+    for (name, href) in listed {
+        let found = if mht {
+            webpage::part_for(&parts, &href).map(webpage::Part::html)
+        } else {
+            webpage::linked_file(path, &href)
+        };
+        let Some(sheet_page) = found else {
+            let mut d = Diagnostic::new(
+                &codes::FILE_UNREADABLE,
+                format!("工作表“{name}”的网页 {href} 找不到，该表未读取"),
+            )
+            .in_file(file)
+            .hint("“另存为网页”的工作簿由主网页和同名的 .files 文件夹组成，请连同文件夹一起复制；或在 Excel/WPS 中打开后另存为 .xlsx");
+            d.sheet = Some(Arc::from(name.as_str()));
+            diags.push(d);
+            continue;
+        };
+        // A hidden sheet says so in its own page's options, as in a workbook: not read.
+        let options = html::decode(&sheet_page).0.to_ascii_lowercase();
+        if options.contains("<x:visible>sheethidden</x:visible>")
+            || options.contains("<x:visible>sheetveryhidden</x:visible>")
+        {
+            let mut d = Diagnostic::new(
+                &codes::HIDDEN_SHEET,
+                format!("工作表“{name}”是隐藏的，未读取"),
+            )
+            .in_file(file)
+            .hint("如其中有目录事项，在 Excel/WPS 中取消隐藏（右键工作表标签 → 取消隐藏）");
+            d.sheet = Some(Arc::from(name.as_str()));
+            diags.push(d);
+            continue;
+        }
+        let tables = match html::read_bytes(&sheet_page, file) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let mut rows: Vec<table::RawRow> = Vec::new();
+        for t in &tables {
+            match document::layout(file, t, limits) {
+                Ok(r) if r.len() > rows.len() => rows = r,
+                Ok(_) => {}
+                Err(d) => diags.push(d),
+            }
+        }
+        if rows
+            .iter()
+            .all(|r| r.cells.iter().all(|c| c.trim().is_empty()))
+        {
+            let mut d = Diagnostic::new(&codes::EMPTY_SHEET, format!("工作表“{name}”是空的"))
+                .in_file(file)
+                .hint("无需处理；如不需要可删除该工作表");
+            d.sheet = Some(Arc::from(name.as_str()));
+            diags.push(d);
+            continue;
+        }
+        // Hidden columns that hold something: read, and reported as a workbook's are.
+        let hidden: Vec<(u32, String)> = webpage::hidden_columns(&options)
+            .into_iter()
+            .filter_map(|c| {
+                let i = c as usize;
+                let r = rows.iter().find(|r| {
+                    r.cells.get(i).is_some_and(|v| !v.trim().is_empty())
+                        && !r.merged.get(i).copied().unwrap_or(false)
+                })?;
+                Some((c, crate::diag::cell_name(r.row, c + 1)))
+            })
+            .collect();
+        if !hidden.is_empty() {
+            diags.push(xlsx::hidden_columns_warning(file, &name, &hidden));
+        }
+        sheets.push(xlsx::Sheet {
+            name: Arc::from(name),
+            rows,
+        });
+    }
+    Some((sheets, diags))
+}
+
 /// The note that a file is Traditional (GK020) is said once per file, not per sheet or table.
 fn once_per_file(diags: &mut Vec<Diagnostic>) {
     let mut seen = false;
@@ -341,6 +522,18 @@ fn once_per_file(diags: &mut Vec<Diagnostic>) {
         seen |= d.code == codes::TRADITIONAL_CONVERTED.code;
         !repeat
     });
+}
+
+/// Read every visible sheet of an Excel 2003 XML workbook (`.xml`, or under an `.xls` name).
+fn read_xml_workbook(path: &Path, file: Arc<str>, stem: &str, limits: &Limits) -> FileRead {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return FileRead::failed(file.clone(), unreadable(&file, &e)),
+    };
+    match read::xmlss::read_bytes(&bytes, &file, limits) {
+        Ok((sheets, diags)) => read_sheets(file, sheets, diags, stem, limits),
+        Err(d) => FileRead::failed(file, d),
+    }
 }
 
 /// Read every visible sheet of a workbook.
@@ -359,46 +552,56 @@ fn read_workbook(path: &Path, file: Arc<str>, stem: &str, limits: &Limits) -> Fi
             Err(d) => return FileRead::failed(file, d),
         }
     }
-    let stem = stem.to_string();
     match xlsx::read_sheets(path, &file, limits) {
-        Ok((sheets, sheet_diags)) => {
-            let mut catalogues: Vec<Catalogue> = Vec::new();
-            let mut diags = sheet_diags;
-            let mut header_errors = Vec::new();
-            for sheet in sheets {
-                let (cats, d) = table::read_rows(
-                    &file,
-                    Some(sheet.name.clone()),
-                    sheet.rows.into_iter().map(Ok),
-                    &stem,
-                    limits,
-                );
-                // A sheet with no header (a cover, notes) is only an error if no sheet has one.
-                if cats.is_empty() && d.iter().any(|x| x.code == codes::HEADER_NOT_FOUND.code) {
-                    header_errors.extend(d);
-                    continue;
-                }
-                diags.extend(d);
-                crate::model::merge_units(&mut catalogues, cats);
-            }
-            if catalogues.is_empty() {
-                if header_errors.is_empty() {
-                    header_errors.push(
-                        Diagnostic::new(&codes::HEADER_NOT_FOUND, "工作簿中没有内容")
-                            .in_file(&file)
-                            .hint("确认文件是目录表格"),
-                    );
-                }
-                diags.extend(header_errors);
-            }
-            for c in &mut catalogues {
-                c.normalise_order();
-            }
-            once_per_file(&mut diags);
-            FileRead::read(file, catalogues, diags)
-        }
+        Ok((sheets, sheet_diags)) => read_sheets(file, sheets, sheet_diags, stem, limits),
         Err(d) => FileRead::failed(file, d),
     }
+}
+
+/// The catalogues of a workbook's sheets (read from an .xlsx, .xls, .ods, an Excel 2003 XML
+/// workbook or Excel's web page of several sheets), with the diagnostics of reading them.
+fn read_sheets(
+    file: Arc<str>,
+    sheets: Vec<xlsx::Sheet>,
+    sheet_diags: Vec<Diagnostic>,
+    stem: &str,
+    limits: &Limits,
+) -> FileRead {
+    let stem = stem.to_string();
+    let mut catalogues: Vec<Catalogue> = Vec::new();
+    let mut diags = sheet_diags;
+    let mut header_errors = Vec::new();
+    for sheet in sheets {
+        let (cats, d) = table::read_rows(
+            &file,
+            Some(sheet.name.clone()),
+            sheet.rows.into_iter().map(Ok),
+            &stem,
+            limits,
+        );
+        // A sheet with no header (a cover, notes) is only an error if no sheet has one.
+        if cats.is_empty() && d.iter().any(|x| x.code == codes::HEADER_NOT_FOUND.code) {
+            header_errors.extend(d);
+            continue;
+        }
+        diags.extend(d);
+        crate::model::merge_units(&mut catalogues, cats);
+    }
+    if catalogues.is_empty() {
+        if header_errors.is_empty() {
+            header_errors.push(
+                Diagnostic::new(&codes::HEADER_NOT_FOUND, "工作簿中没有内容")
+                    .in_file(&file)
+                    .hint("确认文件是目录表格"),
+            );
+        }
+        diags.extend(header_errors);
+    }
+    for c in &mut catalogues {
+        c.normalise_order();
+    }
+    once_per_file(&mut diags);
+    FileRead::read(file, catalogues, diags)
 }
 
 fn read_toml(
@@ -419,7 +622,7 @@ fn read_toml(
             let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
             let mut d = Diagnostic::new(&codes::BAD_ENCODING, "TOML 文件不是 UTF-8 编码")
                 .in_file(file)
-                .hint("用编辑器另存为 UTF-8（TOML 规定必须是 UTF-8）");
+                .hint("用编辑器另存为 UTF-8（TOML 规定必须是 UTF-8；GBK、Big5 等编码都不行）");
             d.line = Some(line);
             return FileRead::failed(file.clone(), d);
         }

@@ -1235,7 +1235,8 @@ fn parent_words_over_value_columns_decide_with_the_child_merged_or_repeated() {
             .collect();
         assert_eq!(
             got,
-            ["[Public] [Active] [Town] 政府网站、社区/企事业单位/村公示栏（电子屏）、其他（村村响）"],
+            // 村村响 (village loudspeakers) is 广播电视, as 农村大喇叭 is.
+            ["[Public] [Active] [Town] 政府网站、广播电视、社区/企事业单位/村公示栏（电子屏）"],
             "{name}"
         );
     }

@@ -30,6 +30,7 @@ const ELSEWHERE: &[(&str, &str)] = &[
     ("GK018", "tests/hostile_round2.rs formulas_without_values_error_values_dates_and_hidden_rows_are_read_and_reported"),
     ("GK019", "tests/readback.rs validating_a_compiled_county_folder_finds_nothing_and_passes_over_the_county_files"),
     ("GK020", "tests/drafts_unseen.rs a_traditional_draft_reads_as_simplified_with_one_note"),
+    ("GK021", "tests/drafts_files.rs hidden_columns_with_content_are_read_and_reported_in_xlsx_ods_and_xls"),
     ("GK504", "tests/cli.rs unit_toml_diagnostics_point_at_the_unit_file"),
     ("GK508", "tests/rules.rs a_section_without_reference_is_gk508"),
     ("GK701", "tests/project.rs a_gap_shows_as_que_and_a_broken_unit_does_not_stop_the_others"),

@@ -86,7 +86,15 @@ pub fn strip_html(s: &str) -> String {
         }
         if rest.starts_with('&') {
             if let Some((text, n)) = decode_entity(rest) {
-                out.push_str(&text);
+                // `政府网站&nbsp;、公告栏`: a space entity beside Chinese punctuation shows no gap
+                // the clerk meant, and is dropped.
+                let punct = super::document::is_cjk_punct;
+                let beside_punct = text == " "
+                    && (out.chars().next_back().is_some_and(punct)
+                        || rest[n..].chars().next().is_some_and(punct));
+                if !beside_punct {
+                    out.push_str(&text);
+                }
                 i += n;
                 continue;
             }

@@ -74,10 +74,10 @@ pub static BAD_ENCODING: Rule = Rule {
     summary: "文件编码无法识别",
     source: "—",
     doc: "## What it does
-Reports a text file (CSV, TSV, TOML) whose bytes are not valid in the encoding gkml detected.
+Reports a text file (CSV, TSV, TOML) whose bytes are not valid in the encoding gkml detected. In a UTF-8 CSV, a row that is not UTF-8 (pasted from a GBK file) is read as GBK and reported at its row as a warning (the file was read: exit 0, compile proceeds; check the row); the rows after it are still read. Big5 is not read.
 
 ## Why is this bad?
-Decoding with the wrong encoding turns Chinese text into mojibake that would then be published.
+Decoding with the wrong encoding turns Chinese text into mojibake that would then be published; a row read as GBK is gkml's best guess, which the clerk must check.
 
 ## Example
 A CSV saved in GBK whose bytes were later cut in the middle of a character.
@@ -181,6 +181,8 @@ pub static UNKNOWN_COLUMN: Rule = Rule {
     source: "国办发〔2019〕54号 附件 格式模板",
     doc: "## What it does
 Reports a header cell that is not one of the template's columns (or a known variant). The column is not dropped: its values are appended to 备注 as \"列名：值\".
+
+Columns clerks commonly add (公开时长, 保存期限, 网站栏目, 所属栏目, 咨询电话, 联系电话, 更新时间, 备注说明 …) go to 备注 the same way without this warning; a column naming a person (责任人, 联系人, 经办人) is still reported, since 备注 is published.
 
 ## Why is this bad?
 The value may belong in a template column under another name, and would then be missing from that column in the compiled table.
@@ -410,5 +412,25 @@ It is not: the note says that what gkml writes is in Simplified characters, the 
 
 Use instead:
     序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,…    (or keep the draft: gkml converts it)
+",
+};
+
+pub static HIDDEN_COLUMN: Rule = Rule {
+    code: "GK021",
+    name: "HiddenColumn",
+    severity: crate::diag::Severity::Warning,
+    summary: "工作表中有隐藏列且有内容（已读取）",
+    source: "—",
+    doc: "## What it does
+Reports the hidden columns of a sheet that hold something: columns hidden in an .xlsx (`<col hidden=\"1\">`), an .xls (its column records) or an .ods (`table:visibility`), and hidden columns of an Excel 2003 XML workbook or of Excel's web page of a workbook (`display:none`). gkml reads them like every other column (a hidden 公开依据 or 公开主体 column is still that column) and names the sheet and the column letters; hidden columns that are empty are not reported.
+
+## Why is this bad?
+The clerk does not see these cells in Excel, but what they hold is read and published: an old column kept out of sight, or a column hidden to print a narrower page, may hold text nobody checked.
+
+## Example
+    column D (公开依据) hidden with 右键 → 隐藏 to fit the page
+
+Use instead:
+    Unhide the column and check it; delete the column if its text is not to be published.
 ",
 };

@@ -30,35 +30,215 @@ const SNIFF: usize = 64 * 1024;
 /// The read buffer (grown for a record longer than it).
 const READ_BUFFER: usize = 256 * 1024;
 
-/// Choose the encoding of a text file from its first bytes: a BOM if there is one, otherwise
-/// UTF-8 when the bytes are valid UTF-8, otherwise GB18030 (a superset of GBK).
+/// Choose the encoding of a text file from its first bytes: a BOM if there is one; UTF-16
+/// without one when NUL bytes stand at every other position (a table's digits, commas and
+/// line breaks are ASCII: `1\0,\0` is UTF-16LE, `\01\0,` UTF-16BE); UTF-8 when the bytes are
+/// valid UTF-8, or mostly so (a row pasted in GBK into a UTF-8 file, read row by row then,
+/// see [`CsvRows`]); otherwise GB18030 (a superset of GBK).
 pub fn detect_encoding(prefix: &[u8], is_complete: bool) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(prefix) {
+        return enc;
+    }
+    if let Some(enc) = utf16_without_bom(prefix) {
         return enc;
     }
     match std::str::from_utf8(prefix) {
         Ok(_) => UTF_8,
         // A multi-byte character cut at the end of the sniffed prefix is still UTF-8.
         Err(e) if !is_complete && e.error_len().is_none() => UTF_8,
+        Err(_) if mostly_utf8(prefix) => UTF_8,
         Err(_) => GB18030,
     }
 }
 
-/// The delimiter of a `.txt` table from its first bytes: a tab when the first lines hold
-/// more tabs than commas (Excel's "Unicode 文本" and "制表符分隔" exports), else a comma.
-/// Counted over thirty lines, since a title row above the header has neither; and on the
-/// decoded text, since in UTF-16 a tab's byte also occurs inside characters (三 is U+4E09).
+/// UTF-16 without a byte-order mark, from where its NUL bytes stand: text in UTF-8 or GBK
+/// has none, while a table's separators and line breaks in UTF-16 are a NUL beside a tab,
+/// CR, LF, comma or semicolon — after it (LE) or before it (BE). Only these count: a NUL
+/// beside other bytes is also the half of characters such as 开 (U+5F00) or the ideographic
+/// space, whose other half would vote for the wrong byte order.
+fn utf16_without_bom(prefix: &[u8]) -> Option<&'static Encoding> {
+    let separator = |b: u8| matches!(b, b'\t' | b'\n' | b'\r' | b',' | b';');
+    let (mut le, mut be) = (0usize, 0usize);
+    for pair in prefix.chunks_exact(2) {
+        match (pair[0], pair[1]) {
+            (b, 0) if separator(b) => le += 1,
+            (0, b) if separator(b) => be += 1,
+            _ => {}
+        }
+    }
+    if le >= 2 && le > 4 * be {
+        Some(encoding_rs::UTF_16LE)
+    } else if be >= 2 && be > 4 * le {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Whether bytes that are not valid UTF-8 are still mostly UTF-8: at least twice as many
+/// well-formed multi-byte characters as runs of invalid bytes. GBK text has practically no
+/// well-formed UTF-8 sequences, so a GBK file stays GBK; a UTF-8 file with a pasted GBK row
+/// is UTF-8 with a few bad stretches.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut good, mut bad) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                good += s.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                good += std::str::from_utf8(valid)
+                    .map_or(0, |s| s.chars().filter(|c| !c.is_ascii()).count());
+                match e.error_len() {
+                    Some(n) => {
+                        // A run of invalid bytes (one GBK cell) counts once.
+                        if e.valid_up_to() > 0 || bad == 0 {
+                            bad += 1;
+                        }
+                        rest = after.get(n..).unwrap_or_default();
+                    }
+                    // Cut at the end of the prefix.
+                    None => break,
+                }
+            }
+        }
+    }
+    good >= 2 * bad.max(1)
+}
+
+/// Whether text that is not UTF-8 is Big5 rather than GBK: read as Big5 its first bytes name
+/// the template's columns in Traditional characters (公開, 事項, 序號 …), read as GBK they name
+/// none. Both encodings take nearly any pair of bytes, so only the words can tell.
+fn looks_like_big5(prefix: &[u8]) -> bool {
+    const TRADITIONAL: [&str; 6] = ["公開", "事項", "序號", "依據", "時限", "目錄"];
+    const SIMPLIFIED: [&str; 8] = [
+        "公开", "事项", "序号", "依据", "时限", "目录", "公開", "事項",
+    ];
+    let (big5, _, _) = encoding_rs::BIG5.decode(prefix);
+    if !TRADITIONAL.iter().any(|w| big5.contains(w)) {
+        return false;
+    }
+    let (gbk, _, _) = GB18030.decode(prefix);
+    !SIMPLIFIED.iter().any(|w| gbk.contains(w))
+}
+
+/// Cells of a record that is not all UTF-8: each field that is stays as it is, each that is
+/// not is decoded as GB18030 (a row pasted from a GBK file, or typed on a GBK system, into a
+/// UTF-8 table). Returns the cells and the first field (0-based) that was not UTF-8.
+pub(super) fn cells_with_gbk(fields: &[&[u8]]) -> (Vec<String>, usize) {
+    let mut first = None;
+    let cells = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match simdutf8::basic::from_utf8(f) {
+            Ok(s) => s.to_string(),
+            Err(_) => {
+                first.get_or_insert(i);
+                GB18030.decode_without_bom_handling(f).0.into_owned()
+            }
+        })
+        .collect();
+    (cells, first.unwrap_or(0))
+}
+
+/// How many rows read as GBK in a UTF-8 file are reported one by one; the rest in one.
+const GBK_ROWS_SHOWN: usize = 5;
+
+/// GK004 for rows of a UTF-8 file that are not UTF-8 and were read as GBK: one for each of
+/// the first few (at the row and the first such cell), then one for the rest.
+pub(super) fn gbk_row_diagnostics(file: &Arc<str>, rows: &[(u32, u32, u32)]) -> Vec<Diagnostic> {
+    const HINT: &str = "文件是 UTF-8，这些行却不是（多为从 GBK 文件粘贴而来），已按 GBK 读取：请核对这些行，并在 Excel/WPS 中把文件另存为“CSV UTF-8”。繁体 Big5 编码的文件 gkml 不读取，请同样另存为 UTF-8";
+    let mut out: Vec<Diagnostic> = rows
+        .iter()
+        .take(GBK_ROWS_SHOWN)
+        .map(|&(row, line, col)| {
+            let mut d = Diagnostic::new(
+                &codes::BAD_ENCODING,
+                format!("第{row}行不是 UTF-8 文本，已按 GBK 编码读取该行"),
+            )
+            .in_file(file)
+            .hint(HINT);
+            d.row = Some(row);
+            d.line = Some(line);
+            d.column = Some(col + 1);
+            d.cell = Some(crate::diag::cell_name(row, col + 1));
+            // The row was read: a warning (exit 0) that asks for a look, not a file that
+            // could not be read (exit 2).
+            d.severity = crate::diag::Severity::Warning;
+            d
+        })
+        .collect();
+    if let Some(&(row, line, col)) = rows.get(GBK_ROWS_SHOWN) {
+        let mut d = Diagnostic::new(
+            &codes::BAD_ENCODING,
+            format!(
+                "第{row}行起另有 {} 行不是 UTF-8 文本，已按 GBK 编码读取",
+                rows.len() - GBK_ROWS_SHOWN
+            ),
+        )
+        .in_file(file)
+        .hint(HINT);
+        d.row = Some(row);
+        d.line = Some(line);
+        d.column = Some(col + 1);
+        d.cell = Some(crate::diag::cell_name(row, col + 1));
+        d.severity = crate::diag::Severity::Warning;
+        out.push(d);
+    }
+    out
+}
+
+/// The delimiter of a `.csv` or `.txt` table from its first bytes: a comma, a tab (Excel's
+/// "Unicode 文本" and "制表符分隔" exports, a table pasted from a page) or a semicolon (a "CSV"
+/// saved by Excel in a European locale), whichever the first thirty records hold most of
+/// outside quoted cells (a title row above the header has none; a `"a,b"` cell is one cell).
+/// Ties go to the tab, then the comma; with none of them, a comma. Counted on the decoded
+/// text, since in UTF-16 a tab's byte also occurs inside characters (三 is U+4E09).
 pub fn sniff_delimiter(prefix: &[u8]) -> u8 {
     let encoding = detect_encoding(prefix, false);
     let (text, _) = encoding.decode_with_bom_removal(prefix);
-    let (tabs, commas) = text.lines().take(30).fold((0, 0), |(t, c), l| {
-        (t + l.matches('\t').count(), c + l.matches(',').count())
-    });
-    if tabs > 0 && tabs >= commas {
-        b'\t'
-    } else {
-        b','
+    let mut best = (b',', 0);
+    for d in [b'\t', b',', b';'] {
+        let n = delimiters_outside_quotes(&text, char::from(d), 30);
+        if n > best.1 {
+            best = (d, n);
+        }
     }
+    best.0
+}
+
+/// How many `delimiter`s the first `records` records of CSV text hold outside quoted cells.
+/// A quote opens a quoted cell only where a cell starts, as the reader reads it; a line break
+/// inside a quoted cell does not end the record.
+fn delimiters_outside_quotes(text: &str, delimiter: char, records: usize) -> usize {
+    let (mut count, mut ended) = (0, 0);
+    let (mut inside, mut closed) = (false, false);
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        let just_closed = std::mem::take(&mut closed);
+        if inside {
+            if c == '"' {
+                inside = false;
+                closed = true;
+            }
+        } else if c == '"' {
+            // Right after a closing quote, a quote is the second half of `""`: the cell goes on.
+            inside =
+                just_closed || matches!(prev, None | Some('\n' | '\r')) || prev == Some(delimiter);
+        } else if c == delimiter {
+            count += 1;
+        } else if c == '\n' {
+            ended += 1;
+            if ended >= records {
+                break;
+            }
+        }
+        prev = Some(c);
+    }
+    count
 }
 
 /// Quote state, to find a quote that is never closed (csv_core reads such a field to the end of
@@ -164,15 +344,18 @@ pub struct CsvRows {
     done: bool,
     limits: Limits,
     pub encoding: &'static Encoding,
+    /// Rows that were not UTF-8 in a UTF-8 file, read as GBK: (row, line, first such field).
+    gbk_rows: Vec<(u32, u32, u32)>,
 }
 
 impl CsvRows {
     /// Warnings about how the file was read, once every row has been: quotes inside
     /// unquoted fields, read as Excel reads them (as text).
     pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        let mut out = gbk_row_diagnostics(&self.file, &std::mem::take(&mut self.gbk_rows));
         let q = &mut self.quote;
         if q.stray == 0 {
-            return Vec::new();
+            return out;
         }
         let mut d = Diagnostic::new(
             &codes::STRAY_QUOTE,
@@ -185,7 +368,8 @@ impl CsvRows {
         .hint("确认这些单元格读得正确；要在 CSV 中写引号，把整个单元格用引号括起并把引号写成两个（\"\"）");
         d.line = Some(q.stray_line as u32);
         q.stray = 0;
-        vec![d]
+        out.push(d);
+        out
     }
 
     /// Read more bytes after those not yet parsed (moved to the front of the buffer first).
@@ -365,6 +549,14 @@ pub fn from_reader(
         .map_err(unreadable)?;
     let complete = prefix.len() < SNIFF;
     let encoding = detect_encoding(&prefix, complete);
+    if encoding == GB18030 && looks_like_big5(&prefix) {
+        return Err(Diagnostic::new(
+            &codes::BAD_ENCODING,
+            "文件是繁体 Big5 编码（台湾、香港地区常用），gkml 不读取 Big5",
+        )
+        .in_file(file)
+        .hint("在 Excel/WPS 中打开后另存为“CSV UTF-8”（繁体字照常读取，按简体输出）"));
+    }
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&prefix));
     let chained = io::Cursor::new(prefix).chain(f);
     let input: Box<dyn Read> = if encoding == UTF_8 {
@@ -408,13 +600,15 @@ pub fn from_reader(
         done: false,
         limits: *limits,
         encoding,
+        gbk_rows: Vec::new(),
     })
 }
 
 /// A record's fields as text: one UTF-8 check for the whole record, the cells then sliced from
 /// it (a cell cut inside a character is not on a boundary and fails); only a record that fails
-/// is checked cell by cell. `Err` names the (0-based) field that is not UTF-8.
-fn cells_of(bytes: &[u8], spans: &[(usize, usize)]) -> Result<Cells, usize> {
+/// is checked cell by cell. `Err` holds the cells with those that are not UTF-8 read as GBK,
+/// and the (0-based) first such field.
+fn cells_of(bytes: &[u8], spans: &[(usize, usize)]) -> Result<Cells, (Vec<String>, usize)> {
     let mut cells = Cells::with_capacity(spans.len(), bytes.len());
     if let Ok(all) = simdutf8::basic::from_utf8(bytes) {
         for (i, &(a, b)) in spans.iter().enumerate() {
@@ -433,21 +627,25 @@ fn cells_of(bytes: &[u8], spans: &[(usize, usize)]) -> Result<Cells, usize> {
             return Ok(cells);
         }
     }
-    for (i, &(a, b)) in spans.iter().enumerate() {
-        let field = bytes.get(a..b).unwrap_or_default();
-        // A byte-order mark where a line starts is left by joining files (`cat a.csv
-        // b.csv`): it belongs to no cell, so the second header reads as a repeated header and
-        // no unit gets a "\u{feff}" name.
-        let field = match (i, field.strip_prefix(b"\xEF\xBB\xBF")) {
-            (0, Some(rest)) => rest,
-            _ => field,
-        };
-        match simdutf8::basic::from_utf8(field) {
-            Ok(s) => cells.push(s),
-            Err(_) => return Err(i),
-        }
+    let fields: Vec<&[u8]> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, &(a, b))| {
+            let field = bytes.get(a..b).unwrap_or_default();
+            // A byte-order mark where a line starts is left by joining files (`cat a.csv
+            // b.csv`): it belongs to no cell, so the second header reads as a repeated header
+            // and no unit gets a "\u{feff}" name.
+            match (i, field.strip_prefix(b"\xEF\xBB\xBF")) {
+                (0, Some(rest)) => rest,
+                _ => field,
+            }
+        })
+        .collect();
+    if fields.iter().all(|f| simdutf8::basic::from_utf8(f).is_ok()) {
+        let (cells, _) = cells_with_gbk(&fields);
+        return Ok(cells.into());
     }
-    Ok(cells)
+    Err(cells_with_gbk(&fields))
 }
 
 impl Iterator for CsvRows {
@@ -530,19 +728,18 @@ impl Iterator for CsvRows {
                 first_column: 1,
                 merged: Vec::new(),
             })),
-            Err(i) => {
-                self.done = true;
-                let mut d =
-                    Diagnostic::new(&codes::BAD_ENCODING, "该单元格的字节不是有效的 UTF-8 文本")
-                        .in_file(&self.file)
-                        .hint(
-                            "文件前部是 UTF-8，此处却不是：请在 Excel/WPS 中重新另存为“CSV UTF-8”",
-                        );
-                d.row = Some(self.row);
-                d.line = Some(line as u32);
-                d.column = Some(i as u32 + 1);
-                d.cell = Some(crate::diag::cell_name(self.row, i as u32 + 1));
-                Some(Err(d))
+            // A row pasted in GBK into a UTF-8 file: read as GBK, reported with the warnings.
+            Err((cells, i)) => {
+                if self.gbk_rows.len() < 1_000_000 {
+                    self.gbk_rows.push((self.row, line as u32, i as u32));
+                }
+                Some(Ok(RawRow {
+                    cells: cells.into(),
+                    row: self.row,
+                    line: Some(line as u32),
+                    first_column: 1,
+                    merged: Vec::new(),
+                }))
             }
         }
     }
@@ -773,5 +970,25 @@ mod tests {
         // A character cut at the end of the sniffed prefix.
         let cut = &"序号".as_bytes()[..4];
         assert_eq!(detect_encoding(cut, false), UTF_8);
+    }
+
+    /// UTF-16 without a BOM, in either byte order, even when 公开's 开 (U+5F00) puts a NUL on
+    /// the other side in every cell; a UTF-8 file with a few GBK bytes stays UTF-8, a GBK
+    /// file GB18030.
+    #[test]
+    fn detects_utf16_without_a_bom_and_mostly_utf8() {
+        let text = "公开事项\t公开依据\t公开时限\r\n开开开开开开开开开开开开\t1\r\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(detect_encoding(&le, true), encoding_rs::UTF_16LE);
+        assert_eq!(detect_encoding(&be, true), encoding_rs::UTF_16BE);
+        let (gbk, _, _) = GB18030.encode("序号,名称,公开依据\r\n");
+        let mut mixed = "序号,名称,公开依据\r\n1,低保,政策法规\r\n"
+            .as_bytes()
+            .to_vec();
+        mixed.extend_from_slice(&gbk);
+        assert_eq!(detect_encoding(&mixed, true), UTF_8);
+        let (all_gbk, _, _) = GB18030.encode("序号,名称,公开依据\r\n1,低保,政策法规\r\n");
+        assert_eq!(detect_encoding(&all_gbk, true), GB18030);
     }
 }

@@ -112,15 +112,18 @@ pub struct OracleRows {
     next_line: u64,
     done: bool,
     limits: Limits,
+    /// Rows read as GBK in a UTF-8 file: (row, line, first such field).
+    gbk_rows: Vec<(u32, u32, u32)>,
 }
 
 impl OracleRows {
     /// Warnings about how the file was read, once every row has been: quotes inside
     /// unquoted fields, read as Excel reads them (as text).
     pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        let mut out = super::gbk_row_diagnostics(&self.file, &std::mem::take(&mut self.gbk_rows));
         let mut q = self.quote.borrow_mut();
         if q.stray == 0 {
-            return Vec::new();
+            return out;
         }
         let mut d = Diagnostic::new(
             &codes::STRAY_QUOTE,
@@ -133,7 +136,8 @@ impl OracleRows {
         .hint("确认这些单元格读得正确；要在 CSV 中写引号，把整个单元格用引号括起并把引号写成两个（\"\"）");
         d.line = Some(q.stray_line as u32);
         q.stray = 0;
-        vec![d]
+        out.push(d);
+        out
     }
 
     /// The line on which a record reported at `byte` really starts: after the line breaks
@@ -217,6 +221,7 @@ pub fn from_reader(
         next_line: 1,
         done: false,
         limits: *limits,
+        gbk_rows: Vec::new(),
     })
 }
 
@@ -306,29 +311,28 @@ impl Iterator for OracleRows {
                         }));
                     }
                 }
-                for (i, field) in self.record.iter().enumerate() {
-                    // A byte-order mark where a line starts is left by joining files
-                    // (`cat a.csv b.csv`): it belongs to no cell, so the second header
-                    // reads as a repeated header and no unit gets a "\u{feff}" name.
-                    let field = match (i, field.strip_prefix(b"\xEF\xBB\xBF")) {
-                        (0, Some(rest)) => rest,
-                        _ => field,
-                    };
-                    match simdutf8::basic::from_utf8(field) {
-                        Ok(s) => cells.push(s.to_string()),
-                        Err(_) => {
-                            self.done = true;
-                            let mut d = Diagnostic::new(&codes::BAD_ENCODING, "该单元格的字节不是有效的 UTF-8 文本")
-                                .in_file(&self.file)
-                                .hint("文件前部是 UTF-8，此处却不是：请在 Excel/WPS 中重新另存为“CSV UTF-8”");
-                            d.row = Some(self.row);
-                            d.line = Some(line as u32);
-                            d.column = Some(i as u32 + 1);
-                            d.cell = Some(crate::diag::cell_name(self.row, i as u32 + 1));
-                            return Some(Err(d));
+                let fields: Vec<&[u8]> = self
+                    .record
+                    .iter()
+                    .enumerate()
+                    .map(|(i, field)| {
+                        // A byte-order mark where a line starts is left by joining files
+                        // (`cat a.csv b.csv`): it belongs to no cell, so the second header
+                        // reads as a repeated header and no unit gets a "\u{feff}" name.
+                        match (i, field.strip_prefix(b"\xEF\xBB\xBF")) {
+                            (0, Some(rest)) => rest,
+                            _ => field,
                         }
-                    }
+                    })
+                    .collect();
+                let (decoded, first) = super::cells_with_gbk(&fields);
+                if fields
+                    .iter()
+                    .any(|f| simdutf8::basic::from_utf8(f).is_err())
+                {
+                    self.gbk_rows.push((self.row, line as u32, first as u32));
                 }
+                cells = decoded;
                 Some(Ok(RawRow {
                     cells: cells.into(),
                     row: self.row,

@@ -68,7 +68,8 @@ const MAX_COLSPAN: u32 = 1000;
 
 /// Text of a cell or paragraph as it is shown: in `collapse` mode (HTML) runs of white space
 /// become one space, and a line break in the source between two CJK characters disappears (as
-/// CSS Text 3 prescribes; Excel and Word wrap long lines of their HTML anywhere); line breaks
+/// CSS Text 3 prescribes; Excel and Word wrap long lines of their HTML anywhere), as does
+/// white space (`&nbsp;` included) beside Chinese punctuation; line breaks
 /// come only from `<br>` and block elements. Without `collapse` (Word) the text is taken as
 /// written, so the table reader's own cleaning reports stray spaces as it does in spreadsheets.
 #[derive(Debug, Default)]
@@ -81,6 +82,20 @@ pub struct TextBuf {
 
 fn is_wide(c: char) -> bool {
     unicode_width::UnicodeWidthChar::width(c) == Some(2)
+}
+
+/// Chinese punctuation: the CJK symbols and punctuation block (、。《》「」【】 …), the
+/// full-width forms of ASCII punctuation (，；：？！（）), Chinese quotes, the ellipsis, the
+/// dash and the middle dot. A space beside one is never meant (Chinese text puts none around
+/// its punctuation): it is an `&nbsp;` or a line break of the page's source.
+pub fn is_cjk_punct(c: char) -> bool {
+    matches!(c,
+        '\u{3001}'..='\u{303F}'
+        | '\u{FF01}'..='\u{FF0F}'
+        | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}'
+        | '\u{FF5B}'..='\u{FF65}'
+        | '“' | '”' | '‘' | '’' | '…' | '—' | '·')
 }
 
 impl TextBuf {
@@ -113,10 +128,11 @@ impl TextBuf {
 
     fn push_visible(&mut self, c: char) {
         if self.pending_space && self.line_has_text() {
-            let joins_cjk = self.pending_break
-                && self.out.chars().next_back().is_some_and(is_wide)
-                && is_wide(c);
-            if !joins_cjk {
+            let before = self.out.chars().next_back();
+            let joins_cjk = self.pending_break && before.is_some_and(is_wide) && is_wide(c);
+            // `政府网站&nbsp;、公告栏` shows no gap a clerk meant: none beside 、，。 etc.
+            let by_punct = is_cjk_punct(c) || before.is_some_and(is_cjk_punct);
+            if !joins_cjk && !by_punct {
                 self.out.push(' ');
             }
         }

@@ -20,6 +20,10 @@ use crate::diag::Diagnostic;
 /// government site often is.
 pub fn looks_like_html(bytes: &[u8]) -> bool {
     let head: &[u8] = &bytes[..bytes.len().min(2048)];
+    // A single-file web page (MHT) holds its page in a MIME part.
+    if super::webpage::is_mht(head) {
+        return true;
+    }
     let (text, _) = match Encoding::for_bom(head) {
         Some((enc, n)) => (enc.decode_without_bom_handling(&head[n..]).0, n),
         None => (String::from_utf8_lossy(head), 0),
@@ -416,9 +420,51 @@ pub fn tables(text: &str, file: &Arc<str>) -> Result<Vec<DocTable>, Diagnostic> 
 pub fn read_bytes(bytes: &[u8], file: &Arc<str>) -> Result<Vec<DocTable>, Diagnostic> {
     // Before anything is parsed, even the head for its charset: tags are ASCII in every
     // encoding a page may declare.
+    if super::webpage::is_mht(bytes) {
+        return mht_tables(bytes, file);
+    }
     too_deep(bytes, file)?;
     let (text, _) = decode(bytes);
     tables(&text, file)
+}
+
+/// The tables of a single-file web page (MHT): those of its page, or, for an Excel workbook
+/// of several sheets, those of each sheet's page in order.
+fn mht_tables(bytes: &[u8], file: &Arc<str>) -> Result<Vec<DocTable>, Diagnostic> {
+    use super::webpage;
+    let parts = webpage::parts(bytes).unwrap_or_default();
+    let Some(page) = webpage::main_page(&parts) else {
+        return Err(Diagnostic::new(
+            &codes::FILE_UNREADABLE,
+            "单个文件网页（MHT）中没有网页部分，无法读取",
+        )
+        .in_file(file)
+        .hint("文件可能不完整；用 Word/Excel 打开后另存为 .docx/.xlsx 再试"));
+    };
+    too_deep(&page, file)?;
+    let (text, _) = decode(&page);
+    let sheets = webpage::workbook_sheets(&text);
+    if sheets.is_empty() {
+        return tables(&text, file);
+    }
+    let mut out = Vec::new();
+    for (_, href) in sheets {
+        if let Some(part) = webpage::part_for(&parts, &href) {
+            let html = part.html();
+            too_deep(&html, file)?;
+            let mut t = tables(&decode(&html).0, file)?;
+            // Numbered on from the tables of the sheets before; a sheet's first table
+            // continues none of theirs.
+            let base = out.len();
+            for table in &mut t {
+                let first = table.number == 1;
+                table.number += base;
+                table.follows = table.follows.filter(|_| !first).map(|f| f + base);
+            }
+            out.extend(t);
+        }
+    }
+    Ok(out)
 }
 
 /// A GK013 for a page nested deeper than [`MAX_DEPTH`].

@@ -15,7 +15,9 @@ pub mod numfmt;
 pub(crate) mod ods;
 pub mod table;
 pub mod toml;
+pub mod webpage;
 pub mod xlsx;
+pub mod xmlss;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -53,6 +55,7 @@ pub fn unreadable(file: &Arc<str>, e: &std::io::Error) -> Diagnostic {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileType {
     Toml,
+    /// Comma-, tab- or semicolon-separated: the delimiter is read from the text.
     Csv,
     Tsv,
     /// Delimited text saved by Excel or WPS as `.txt` ("Unicode 文本", "文本文件(制表符分隔)"):
@@ -60,7 +63,8 @@ pub enum FileType {
     /// not when a folder is walked (a folder's `.txt` files are mostly notes).
     Text,
     Workbook,
-    /// An HTML page (`.html`, `.htm`); a workbook whose content is HTML is read as one too.
+    /// An HTML page (`.html`, `.htm`), or a single-file web page (`.mht`, `.mhtml`); a
+    /// workbook or Word file whose content is HTML or MHT is read as one too.
     Html,
     /// A Word document (`.docx`).
     Docx,
@@ -77,8 +81,10 @@ pub fn file_type(path: &Path) -> Option<FileType> {
         "csv" => FileType::Csv,
         "tsv" | "tab" => FileType::Tsv,
         "txt" => FileType::Text,
-        "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => FileType::Workbook,
-        "html" | "htm" | "xhtml" => FileType::Html,
+        // `.xml`: an Excel 2003 XML workbook; any other XML is refused when named and passed
+        // over when a folder is searched.
+        "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" | "xml" => FileType::Workbook,
+        "html" | "htm" | "xhtml" | "mht" | "mhtml" => FileType::Html,
         "docx" | "docm" => FileType::Docx,
         "doc" | "wps" | "et" => FileType::Legacy,
         _ => return None,
@@ -86,11 +92,11 @@ pub fn file_type(path: &Path) -> Option<FileType> {
 }
 
 impl FileType {
-    /// The delimiter of a CSV (`,`) or TSV (tab) table; `None` for a `.txt` table, whose
-    /// delimiter is read from its text (`csv::sniff_delimiter`), and for other types.
+    /// The delimiter of a TSV (tab) table; `None` for a `.csv` or `.txt` table, whose
+    /// delimiter (comma, tab or semicolon) is read from its text (`csv::sniff_delimiter`),
+    /// and for other types.
     pub fn delimiter(self) -> Option<u8> {
         match self {
-            FileType::Csv => Some(b','),
             FileType::Tsv => Some(b'\t'),
             _ => None,
         }
@@ -102,8 +108,40 @@ pub fn display_name(path: &Path) -> Arc<str> {
     Arc::from(path.display().to_string())
 }
 
+fn has_extension(p: &Path, ext: &str) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// Whether a file's first bytes are an Excel 2003 XML workbook.
+pub fn is_xml_workbook(p: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(p) {
+        let _ = f.take(4096).read_to_end(&mut head);
+    }
+    xmlss::is_spreadsheet_ml(&head)
+}
+
+/// Whether a folder is the files of a web page beside it (`乐昌镇.files` or `乐昌镇_files`
+/// next to `乐昌镇.htm`, as Excel and Word "save as web page"): its pages are read through
+/// that page (each sheet of a workbook once), not as pages of their own.
+fn is_page_folder(parent: &Path, name: &str) -> bool {
+    let Some(stem) = name
+        .strip_suffix(".files")
+        .or_else(|| name.strip_suffix("_files"))
+    else {
+        return false;
+    };
+    ["htm", "html", "HTM", "HTML"]
+        .iter()
+        .any(|ext| parent.join(format!("{stem}.{ext}")).is_file())
+}
+
 /// Every file `validate DIR` reads: files of supported types, recursively, sorted, skipping
-/// hidden files, Office lock files (`~$…`) and `target/`. Links to folders are not followed
+/// hidden files, Office lock files (`~$…`), `target/` and the `NAME.files` folder of a web
+/// page `NAME.htm`. Links to folders are not followed
 /// and each folder is entered once (a link to `.` read every file 41 times, two never
 /// finished); links to files are kept. Files that are not regular files (a FIFO named
 /// `x.csv`) are listed so that `read_file` reports them instead of blocking on them.
@@ -135,12 +173,14 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
             // The entry itself, not what a link points to.
             let Ok(ft) = e.file_type() else { continue };
             if ft.is_dir() {
-                if name != "target" {
+                if name != "target" && !is_page_folder(&d, &name) {
                     stack.push(p);
                 }
             } else if ft.is_symlink() && p.is_dir() {
                 continue;
-            } else if file_type(&p).is_some_and(|t| t != FileType::Text) {
+            } else if file_type(&p).is_some_and(|t| t != FileType::Text)
+                && (!has_extension(&p, "xml") || is_xml_workbook(&p))
+            {
                 out.push(p);
             }
         }

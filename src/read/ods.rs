@@ -38,6 +38,9 @@ pub(crate) struct OdsTable {
     /// no merges from OpenDocument, so a 公开依据 merged down three rows read as one filled
     /// cell and two empty ones.
     pub merges: Vec<(u64, u64, u64, u64)>,
+    /// Hidden columns (`<table:table-column table:visibility="collapse">`): first column
+    /// (0-based) and how many, from a repeat.
+    pub hidden_cols: Vec<(u64, u64)>,
 }
 
 /// The text a run of value cells shows (one cell, or a cell repeated across rows/columns).
@@ -206,6 +209,8 @@ pub(crate) fn scan(part: &mut impl Read) -> OdsFacts {
     let mut table = OdsTable::default();
     let mut in_table = false;
     let mut shown_total = 0usize;
+    // The next column a `table:table-column` declares.
+    let mut next_column = 0u64;
     // The current row: its repeat count, the next column, its first and last content, and
     // whether it is hidden.
     let (mut repeat, mut col) = (1u64, 0u64);
@@ -256,6 +261,20 @@ pub(crate) fn scan(part: &mut impl Read) -> OdsFacts {
                         .and_then(decode)
                         .unwrap_or_default();
                     in_table = true;
+                    next_column = 0;
+                }
+                b"table:table-column" => {
+                    let span = attr_num(&tag, b"table:number-columns-repeated")
+                        .unwrap_or(1)
+                        .max(1);
+                    let hidden = matches!(
+                        attr_raw(&tag, b"table:visibility"),
+                        Some(b"collapse" | b"filter")
+                    );
+                    if hidden && table.hidden_cols.len() < MAX_SHOWN {
+                        table.hidden_cols.push((next_column, span));
+                    }
+                    next_column = next_column.saturating_add(span);
                 }
                 b"/table:table" if in_table => {
                     facts.tables.push(std::mem::take(&mut table));

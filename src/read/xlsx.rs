@@ -275,6 +275,21 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
                     if let (true, Ok(r)) = (hidden, u32::try_from(this + 1)) {
                         facts.hidden_rows.entry(name.clone()).or_default().push(r);
                     }
+                } else if is(tag, b"col") {
+                    // `<col min="3" max="4" hidden="1"/>`: columns C:D hidden (1-based).
+                    let hidden =
+                        attr_value(tag, b" hidden=\"").is_some_and(|v| v == b"1" || v == b"true");
+                    let num = |key: &[u8]| {
+                        attr_value(tag, key)
+                            .and_then(|v| std::str::from_utf8(v).ok()?.parse::<u32>().ok())
+                    };
+                    if let (true, Some(min), Some(max)) = (hidden, num(b" min=\""), num(b" max=\""))
+                    {
+                        let cols = facts.hidden_cols.entry(name.clone()).or_default();
+                        if min >= 1 && max >= min && cols.len() < 16_384 {
+                            cols.push((min - 1, max.min(16_384) - 1));
+                        }
+                    }
                 } else if tag == b"f" || tag.starts_with(b"f ") || tag == b"f/" {
                     facts.formulas = true;
                 }
@@ -294,7 +309,7 @@ fn check_zip(bytes: &[u8], file: &Arc<str>, limits: &Limits) -> Result<ZipFacts,
             }
         }
     }
-    if !facts.hidden_rows.is_empty() || !facts.styled.is_empty() {
+    if !facts.hidden_rows.is_empty() || !facts.styled.is_empty() || !facts.hidden_cols.is_empty() {
         facts.sheet_parts = sheet_parts(&mut z);
     }
     Ok(facts)
@@ -312,8 +327,12 @@ fn attr_value<'a>(tag: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
 struct ZipFacts {
     /// Some sheet has a formula.
     formulas: bool,
-    /// Hidden rows (1-based) by sheet part (`xl/worksheets/sheet1.xml`).
+    /// Hidden rows (1-based) by sheet part (`xl/worksheets/sheet1.xml`), or by sheet name
+    /// (xls).
     hidden_rows: std::collections::HashMap<String, Vec<u32>>,
+    /// Hidden columns (0-based, first and last) by sheet part (xlsx), or by sheet name (xls,
+    /// from the BIFF `COLINFO` records calamine does not read).
+    hidden_cols: std::collections::HashMap<String, Vec<(u32, u32)>>,
     /// Sheet name → its part, read from the workbook and its relationships.
     sheet_parts: std::collections::HashMap<String, String>,
     /// The number format of each cell format of `xl/styles.xml`.
@@ -530,12 +549,126 @@ fn open(path: &Path, file: &Arc<str>, limits: &Limits) -> Result<Opened, Diagnos
     open_bytes(bytes, file, limits)
 }
 
+/// Hidden columns (0-based, first and last) and hidden rows (1-based) by sheet name.
+type XlsHidden = (
+    std::collections::HashMap<String, Vec<(u32, u32)>>,
+    std::collections::HashMap<String, Vec<u32>>,
+);
+
+/// The hidden columns and rows of each sheet of an Excel 97–2003 workbook (BIFF8), by sheet
+/// name: calamine reads no row or column formatting, so the `Workbook` stream is walked
+/// record by record for its `BoundSheet8` records (each sheet's name and where its records
+/// start), each sheet's `ColInfo` records (a range of columns, bit 0 of the options: hidden)
+/// and `Row` records (bit 5 of the options: hidden). Anything unexpected (an Excel 5 `Book`
+/// stream, an encrypted file, a record cut short) ends the walk with what was found: a
+/// warning may be lost, never the data.
+fn xls_hidden(bytes: &[u8]) -> XlsHidden {
+    use std::io::Read;
+    let mut out: std::collections::HashMap<String, Vec<(u32, u32)>> =
+        std::collections::HashMap::new();
+    let mut rows: std::collections::HashMap<String, Vec<u32>> = std::collections::HashMap::new();
+    let Ok(mut c) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return (out, rows);
+    };
+    let mut stream = Vec::new();
+    match c.open_stream("/Workbook") {
+        Ok(s) => {
+            if s.take(bytes.len() as u64).read_to_end(&mut stream).is_err() {
+                return (out, rows);
+            }
+        }
+        Err(_) => return (out, rows),
+    }
+    let u16_at = |b: &[u8], at: usize| {
+        b.get(at..at + 2)
+            .map(|x| u16::from_le_bytes([x[0], x.get(1).copied().unwrap_or(0)]))
+    };
+    // Sheets by the offset of their BOF record.
+    let mut sheets: Vec<(u32, String)> = Vec::new();
+    let mut current: Option<String> = None;
+    let mut pos = 0usize;
+    while let (Some(kind), Some(len)) = (u16_at(&stream, pos), u16_at(&stream, pos + 2)) {
+        let Some(data) = stream.get(pos + 4..pos + 4 + usize::from(len)) else {
+            break;
+        };
+        match kind {
+            // FILEPASS: the records after it are encrypted.
+            0x002F => break,
+            // BOF: a substream starts; a sheet's when a BoundSheet8 pointed here.
+            0x0809 => {
+                current = sheets
+                    .iter()
+                    .find(|(at, _)| *at as usize == pos)
+                    .map(|(_, n)| n.clone());
+            }
+            // BoundSheet8: lbPlyPos, hsState, dt, then the name (ShortXLUnicodeString).
+            0x0085 => {
+                let at = data
+                    .get(..4)
+                    .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]));
+                let cch = data.get(6).copied().map(usize::from);
+                let wide = data.get(7).is_some_and(|f| f & 1 == 1);
+                let name = cch.and_then(|n| {
+                    if wide {
+                        let units: Vec<u16> = data
+                            .get(8..8 + 2 * n)?
+                            .chunks_exact(2)
+                            .map(|p| u16::from_le_bytes([p[0], p[1]]))
+                            .collect();
+                        Some(String::from_utf16_lossy(&units))
+                    } else {
+                        // Latin-1: each byte is the code point.
+                        Some(data.get(8..8 + n)?.iter().map(|&b| char::from(b)).collect())
+                    }
+                });
+                if let (Some(at), Some(name)) = (at, name) {
+                    sheets.push((at, name));
+                }
+            }
+            // ColInfo: colFirst, colLast, coldx, ixfe, options (bit 0: hidden).
+            0x007D => {
+                if let (Some(name), Some(first), Some(last), Some(opts)) = (
+                    current.as_ref(),
+                    u16_at(data, 0),
+                    u16_at(data, 2),
+                    u16_at(data, 8),
+                ) {
+                    if opts & 1 == 1 && last >= first {
+                        let cols = out.entry(name.clone()).or_default();
+                        if cols.len() < 16_384 {
+                            cols.push((u32::from(first), u32::from(last.min(255))));
+                        }
+                    }
+                }
+            }
+            // Row: rw, colMic, colMac, miyRw, two reserved, then the options (bit 5: hidden).
+            0x0208 => {
+                if let (Some(name), Some(rw), Some(opts)) =
+                    (current.as_ref(), u16_at(data, 0), u16_at(data, 12))
+                {
+                    let hidden = rows.entry(name.clone()).or_default();
+                    if opts & 0x20 != 0 && hidden.len() < 65_536 {
+                        hidden.push(u32::from(rw) + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+        pos += 4 + usize::from(len);
+    }
+    rows.retain(|_, v| !v.is_empty());
+    (out, rows)
+}
+
 /// A workbook opened by calamine, with what the zip scan found.
 type Opened = (Sheets<Cursor<Vec<u8>>>, ZipFacts);
 
 /// Open a workbook held in memory.
 fn open_bytes(bytes: Vec<u8>, file: &Arc<str>, limits: &Limits) -> Result<Opened, Diagnostic> {
     let mut facts = check_zip(&bytes, file, limits)?;
+    if super::doc::is_ole(&bytes) {
+        (facts.hidden_cols, facts.hidden_rows) = xls_hidden(&bytes);
+    }
     // From memory, by content: the extension may lie (an .xls that is really .xlsx).
     let wb = open_workbook_auto_from_rs(Cursor::new(bytes.clone())).map_err(|e| {
         Diagnostic::new(
@@ -974,10 +1107,21 @@ fn cell_warnings(
         }
     }
     // Hidden rows: (how many, the first few), from the sheet part (xlsx) or the table (ods).
+    let xls_rows: Option<Vec<u32>> = facts.hidden_rows.get(name).map(|rows| {
+        // An .xls keeps a record for a formatted empty row: only rows with text count.
+        let (_, width) = range.get_size();
+        let filled = |r: u32| {
+            r.checked_sub(r0 + 1).is_some_and(|i| {
+                (0..width).any(|j| range.get((i as usize, j)).is_some_and(has_text))
+            })
+        };
+        rows.iter().copied().filter(|&r| filled(r)).collect()
+    });
     let (hidden_count, hidden): (u64, Vec<u64>) = match facts
         .sheet_parts
         .get(name)
         .and_then(|part| facts.hidden_rows.get(part))
+        .or(xls_rows.as_ref())
     {
         Some(rows) => (
             rows.len() as u64,
@@ -990,6 +1134,47 @@ fn cell_warnings(
             .map(|t| (t.hidden_count(), t.first_hidden(SHOWN + 1)))
             .unwrap_or_default(),
     };
+    // Hidden columns (0-based, first and last), from the sheet part (xlsx), the BIFF records
+    // (xls, by sheet name) or the table (ods).
+    let hidden_cols: Vec<(u32, u32)> = match facts
+        .sheet_parts
+        .get(name)
+        .and_then(|part| facts.hidden_cols.get(part))
+        .or_else(|| facts.hidden_cols.get(name))
+    {
+        Some(cols) => cols.clone(),
+        None => facts
+            .ods
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| {
+                t.hidden_cols
+                    .iter()
+                    .filter_map(|&(c, n)| {
+                        let first = u32::try_from(c).ok()?;
+                        let last = u32::try_from(c.saturating_add(n - 1)).unwrap_or(u32::MAX);
+                        Some((first, last))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    // Each hidden column that holds something, with its first cell that does.
+    let (_, width) = range.get_size();
+    let mut hidden_with_content: Vec<(u32, String)> = Vec::new();
+    for j in 0..width as u32 {
+        let c = c0 + j;
+        if !hidden_cols.iter().any(|&(a, b)| a <= c && c <= b) {
+            continue;
+        }
+        let first = range.rows().enumerate().find_map(|(i, r)| {
+            let filled = r.get(j as usize).is_some_and(has_text);
+            filled.then(|| cell(r0 + i as u32, c))
+        });
+        if let Some(at) = first {
+            hidden_with_content.push((c, at));
+        }
+    }
     let list = |v: &[String]| {
         let shown: Vec<&str> = v.iter().take(SHOWN).map(String::as_str).collect();
         let more = if v.len() > SHOWN { " 等" } else { "" };
@@ -1029,20 +1214,85 @@ fn cell_warnings(
         );
     }
     if hidden_count > 0 {
-        // One row more than shown is kept, so the list ends with " 等" when there are more.
-        let rows: Vec<String> = hidden.iter().map(|r| r.to_string()).collect();
-        let first = hidden.first().map(|r| format!("A{r}"));
-        push(
-            &codes::HIDDEN_ROW,
-            first.as_ref(),
-            format!(
-                "工作表“{name}”有 {hidden_count} 个隐藏行，已照常读取：第 {} 行",
-                list(&rows)
-            ),
-            "确认隐藏行中的事项应当公开；不应公开的请删除该行，而不是隐藏",
-        );
+        out.push(hidden_rows_warning(file, name, hidden_count, &hidden));
+    }
+    if !hidden_with_content.is_empty() {
+        out.push(hidden_columns_warning(file, name, &hidden_with_content));
     }
     out
+}
+
+/// How many of a list are named in a warning; one more is kept to end the list with " 等".
+const SHOWN: usize = 5;
+
+fn listed(v: &[String]) -> String {
+    let shown: Vec<&str> = v.iter().take(SHOWN).map(String::as_str).collect();
+    let more = if v.len() > SHOWN { " 等" } else { "" };
+    format!("{}{more}", shown.join("、"))
+}
+
+/// GK018 for `count` hidden rows of sheet `name` holding something, `first` the first few
+/// (1-based).
+pub(crate) fn hidden_rows_warning(
+    file: &Arc<str>,
+    name: &str,
+    count: u64,
+    first: &[u64],
+) -> Diagnostic {
+    let rows: Vec<String> = first.iter().map(|r| r.to_string()).collect();
+    let mut d = Diagnostic::new(
+        &codes::HIDDEN_ROW,
+        format!(
+            "工作表“{name}”有 {count} 个隐藏行，已照常读取：第 {} 行",
+            listed(&rows)
+        ),
+    )
+    .in_file(file)
+    .hint("确认隐藏行中的事项应当公开；不应公开的请删除该行，而不是隐藏");
+    d.sheet = Some(Arc::from(name));
+    d.cell = first.first().map(|r| format!("A{r}"));
+    d
+}
+
+/// GK021 for the hidden columns of sheet `name` that hold something: each column (0-based)
+/// with the first cell that does.
+pub(crate) fn hidden_columns_warning(
+    file: &Arc<str>,
+    name: &str,
+    columns: &[(u32, String)],
+) -> Diagnostic {
+    let letters: Vec<String> = columns
+        .iter()
+        .map(|(c, _)| column_letters(*c + 1))
+        .collect();
+    let mut d = Diagnostic::new(
+        &codes::HIDDEN_COLUMN,
+        format!(
+            "工作表“{name}”第 {} 列被隐藏但有内容，已照常读取",
+            listed(&letters)
+        ),
+    )
+    .in_file(file)
+    .hint("隐藏列的内容同样进入目录：应公开的请取消隐藏（右键列标 → 取消隐藏）核对；不应公开的请删除该列，而不是隐藏");
+    d.sheet = Some(Arc::from(name));
+    d.cell = columns.first().map(|(_, at)| at.clone());
+    d
+}
+
+/// Whether a cell shows something (without building its text: hidden rows and columns are
+/// checked cell by cell).
+fn has_text(d: &Data) -> bool {
+    match d {
+        Data::Empty => false,
+        Data::String(s) => !s.trim().is_empty(),
+        _ => true,
+    }
+}
+
+/// A column's letters (1-based): 3 → C, 28 → AB.
+fn column_letters(column: u32) -> String {
+    let name = crate::diag::cell_name(1, column);
+    name.trim_end_matches('1').to_string()
 }
 
 fn sheets_of(

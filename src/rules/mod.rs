@@ -49,6 +49,7 @@ pub static RULES: &[&Rule] = &[
     &HIDDEN_ROW,
     &COUNTY_FILE,
     &TRADITIONAL_CONVERTED,
+    &HIDDEN_COLUMN,
     &MISSING_NAME,
     &MISSING_CONTENT,
     &MISSING_BASIS,

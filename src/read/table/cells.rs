@@ -286,7 +286,12 @@ pub(super) fn col_field(c: Col) -> Option<Field> {
         Col::AudiencePublic | Col::AudienceSpecific | Col::AudienceText | Col::AudienceGroup => {
             Field::Audience
         }
-        Col::ModeActive | Col::ModeRequest | Col::ModeText | Col::ModeActiveYesNo => Field::Mode,
+        Col::SubName => Field::Name,
+        Col::ModeActive
+        | Col::ModeRequest
+        | Col::ModeText
+        | Col::ModeActiveYesNo
+        | Col::ModeRequestYesNo => Field::Mode,
         Col::LevelsText | Col::Level(_) => Field::Levels,
     })
 }
@@ -306,6 +311,15 @@ mod tests {
             assert!(matches!(mark(set), Mark::Set), "{set}");
         }
         for unset in ["无", "Ｎ", "✕"] {
+            assert!(matches!(mark(unset), Mark::Unset), "{unset}");
+        }
+        for (set, unset) in [
+            ("TRUE", "FALSE"),
+            ("true", "false"),
+            ("True", " False "),
+            ("是", "否"),
+        ] {
+            assert!(matches!(mark(set), Mark::Set), "{set}");
             assert!(matches!(mark(unset), Mark::Unset), "{unset}");
         }
         let cols = [Some(Col::AudiencePublic), Some(Col::AudienceSpecific), None];
@@ -333,8 +347,8 @@ mod tests {
         assert!(!is_dot("✓") && !is_dot("☆☆") && is_dot(" ★ "));
         let cols = [Some(Col::ModeActive), Some(Col::ModeRequest)];
         let row = |a: &str, b: &str| [a.to_string(), b.to_string()];
-        assert!(marks_with_dots(&cols, &row("☆", "★")));
-        assert!(!marks_with_dots(&cols, &row("☆", "")));
+        assert!(marks_with_dots(&cols, row("☆", "★")));
+        assert!(!marks_with_dots(&cols, row("☆", "")));
     }
 
     #[test]

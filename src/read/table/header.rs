@@ -12,6 +12,9 @@ use super::RawRow;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Col {
     Text(Field),
+    /// A third level below 二级事项 (三级事项, 三级目录; 具体事项 beside 事项名称): read into
+    /// the 二级事项 as `二级—三级`, since the outputs keep the template's two levels.
+    SubName,
     Domain,
     Unit,
     Id,
@@ -25,6 +28,8 @@ pub(super) enum Col {
     ModeText,
     /// 是否主动公开: 是 is 主动, 否 is 依申请公开.
     ModeActiveYesNo,
+    /// 是否依申请公开, its inverse: 是 is 依申请公开, 否 is 主动.
+    ModeRequestYesNo,
     LevelsText,
     /// A level's mark column, as a set of levels (bit 0 县级, bit 1 乡级, bit 2 村级): one
     /// column may stand for two (乡、村级).
@@ -172,6 +177,8 @@ fn by_keyword(k: &str) -> Option<Col> {
         Col::Channels
     } else if ends(&["内容", "要素", "公开标准", "内容标准", "内容规范"]) {
         Col::Text(Field::Content)
+    } else if k.starts_with("三级") && ends(&["事项", "目录", "分类", "类目", "名称"]) {
+        Col::SubName
     } else if k.starts_with("一级") || ends(&["类别", "分类", "事项大类"]) {
         Col::Text(Field::Category)
     } else if k.starts_with("二级") || ends(&["事项名称", "具体事项", "公开事项", "信息名称"])
@@ -188,9 +195,11 @@ fn by_keyword(k: &str) -> Option<Col> {
 fn exact(k: &str) -> Option<Col> {
     Some(match k {
         "序号" | "编号" | "seq" => Col::Text(Field::Seq),
-        "领域" | "试点领域" | "所属领域" | "公开领域" | "domain" => Col::Domain,
+        "领域" | "试点领域" | "所属领域" | "公开领域" | "相应领域" | "对应领域" | "涉及领域"
+        | "所涉领域" | "领域名称" | "domain" => Col::Domain,
         "单位" | "公开单位" | "编制单位" | "unit" => Col::Unit,
         "一级事项" | "category" => Col::Text(Field::Category),
+        "三级事项" | "三级目录" => Col::SubName,
         "二级事项" | "事项名称" | "公开事项名称" | "公开事项" | "name" => {
             Col::Text(Field::Name)
         }
@@ -213,6 +222,11 @@ fn exact(k: &str) -> Option<Col> {
         "是否主动公开" | "是否主动" | "是否为主动公开" | "主动公开(是/否)" | "主动公开(是／否)" => {
             Col::ModeActiveYesNo
         }
+        "是否依申请公开"
+        | "是否依申请"
+        | "是否为依申请公开"
+        | "依申请公开(是/否)"
+        | "依申请公开(是／否)" => Col::ModeRequestYesNo,
         "公开层级" | "层级" | "levels" => Col::LevelsText,
         "县级" => Col::Level(1),
         "乡级" | "乡镇级" | "乡(镇)级" => Col::Level(2),
@@ -359,6 +373,63 @@ fn prefer_subject(cols: &mut [Option<Col>], labels: &[String]) {
     }
 }
 
+/// A column clerks add beside the template's, known by its label: its values go to 备注 as
+/// `列名：值` as an unknown column's do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Extra {
+    /// Public information about the item (公开时长, 网站栏目, 咨询电话, 更新时间, a second
+    /// 备注): no warning. A mobile number in it is still GK605 (the privacy rules read 备注).
+    Known,
+    /// A person (责任人, 联系人, 经办人): still reported (GK009), since the name is published
+    /// with the catalogue.
+    Person,
+}
+
+/// The extra column a label names, if any (see [`Extra`]).
+pub(super) fn extra_column(label: &str) -> Option<Extra> {
+    let k = header_key(label);
+    let bare = without_qualifiers(&k);
+    let k = if bare.is_empty() { k } else { bare };
+    const KNOWN: [&str; 21] = [
+        "公开时长",
+        "保存期限",
+        "保留期限",
+        "公开有效期",
+        "网站栏目",
+        "所属栏目",
+        "发布栏目",
+        "公开栏目",
+        "栏目",
+        "栏目名称",
+        "联系电话",
+        "咨询电话",
+        "监督电话",
+        "投诉电话",
+        "办公电话",
+        "联系方式",
+        "咨询方式",
+        "更新时间",
+        "更新日期",
+        "说明",
+        "备注说明",
+    ];
+    const PERSON: [&str; 6] = [
+        "责任人",
+        "联系人",
+        "经办人",
+        "负责人",
+        "责任领导",
+        "具体责任人",
+    ];
+    if KNOWN.contains(&k.as_str()) || k.starts_with("备注") {
+        Some(Extra::Known)
+    } else if PERSON.contains(&k.as_str()) {
+        Some(Extra::Person)
+    } else {
+        None
+    }
+}
+
 /// Whether a header label is one of the words older catalogues use for the mode or for the
 /// channels alike (公开方式, 公开形式, 公开属性, 公开类别, 公开类型, 发布方式, 发布形式), with or
 /// without a qualifier: its column's values decide which it is.
@@ -380,7 +451,7 @@ fn mode_or_channels_by_values(body: &[RawRow], i: usize) -> Option<Col> {
     use crate::model::{Channel, Mode};
     let (mut filled, mut modes, mut channels) = (0usize, 0usize, 0usize);
     for r in body {
-        let Some(v) = r.cells.get(i).map(|c| crate::text::trim(c)) else {
+        let Some(v) = r.cells.get(i).map(crate::text::trim) else {
             continue;
         };
         if v.is_empty() {
@@ -389,7 +460,7 @@ fn mode_or_channels_by_values(body: &[RawRow], i: usize) -> Option<Col> {
         let one_text = r
             .cells
             .iter()
-            .map(|c| crate::text::trim(c))
+            .map(crate::text::trim)
             .all(|c| c.is_empty() || c == v);
         if one_text {
             continue;
@@ -438,6 +509,7 @@ pub(super) const REQUIRED: [(&str, &[Col]); 8] = [
             Col::ModeRequest,
             Col::ModeText,
             Col::ModeActiveYesNo,
+            Col::ModeRequestYesNo,
         ],
     ),
 ];
@@ -581,6 +653,34 @@ fn first_of_each_field(mut cols: Vec<Option<Col>>) -> Vec<Option<Col>> {
     cols
 }
 
+/// A catalogue with three levels of items: 具体事项 (or 具体内容事项) beside another 二级事项
+/// column (事项类别 | 事项名称 | 具体事项) is the third level, not a second 二级事项; a second
+/// third-level column goes to 备注 as a second column of one field does.
+fn third_level(cols: &mut [Option<Col>], labels: &[String]) {
+    let name = Some(Col::Text(Field::Name));
+    let specific = |l: &str| {
+        let k = header_key(l);
+        let bare = without_qualifiers(&k);
+        bare.ends_with("具体事项")
+    };
+    if let Some(first) = cols.iter().position(|c| *c == name) {
+        for (c, l) in cols.iter_mut().zip(labels).skip(first + 1) {
+            if *c == name && specific(l) {
+                *c = Some(Col::SubName);
+            }
+        }
+    }
+    let mut seen = false;
+    for c in cols.iter_mut() {
+        if *c == Some(Col::SubName) {
+            if seen {
+                *c = None;
+            }
+            seen = true;
+        }
+    }
+}
+
 /// A child of a two-row header under a 公开对象, 公开方式 or 公开层级 parent, as
 /// [`value_mark_col`] reads it.
 fn child_mark_col(parent: &str, child: &str) -> Option<Col> {
@@ -632,6 +732,89 @@ fn under_channels_parent(top: &RawRow, sub: &RawRow) -> Vec<bool> {
         .into_iter()
         .map(|(_, parent, s)| !s.is_empty() && classify(parent) == Some(Col::Channels))
         .collect()
+}
+
+/// 市级 beside other level columns (市级 | 镇（街）级 in a city without counties, 中山 or 东莞;
+/// 市级 | 镇级 or the city named, 东阳市级 | 镇街乡 | 村, in a county-level city) is the level
+/// above the towns: the 县级 column, when no column is 县级 already (a district's 市级 | 区级 |
+/// 街道级 keeps 区级 as 县级 and 市级 unknown).
+fn city_level(cols: &mut [Option<Col>], labels: &[String]) {
+    let levels = || {
+        cols.iter().filter_map(|c| match c {
+            Some(Col::Level(m)) => Some(*m),
+            _ => None,
+        })
+    };
+    if levels().next().is_none() || levels().any(|m| m & 1 != 0) {
+        return;
+    }
+    let mut taken = false;
+    for (c, l) in cols.iter_mut().zip(labels) {
+        let k = header_key(l);
+        let city = k.ends_with("市级") && k.chars().count() <= 6;
+        if c.is_none() && !taken && city {
+            *c = Some(Col::Level(1));
+            taken = true;
+        }
+    }
+}
+
+/// The children of a parent that heads channel sub-columns under another word (公开方式,
+/// 公开形式 over 政府网站 | 公示栏 | 村村响 | 微信群, merged or repeated over each): a local
+/// channel the template does not list is a channel's mark column too (its marks read as
+/// 其他（村村响）), when every sibling under that parent is a channel's column or such a label
+/// and none is a mode's (主动 | 依申请公开 make the parent the mode's).
+fn local_channel_children(
+    top: &RawRow,
+    sub: &RawRow,
+    cols: &mut [Option<Col>],
+    labels: &mut [String],
+) {
+    let columns = header_columns(top, Some(sub));
+    let n = columns.len().min(cols.len()).min(labels.len());
+    // A local channel's label: a short word that names no column, under a column that took
+    // no other meaning than its parent's word.
+    let local = |col: Option<Col>, label: &str, s: &str, parent: &str| {
+        !s.is_empty()
+            && s.chars().count() <= 12
+            && reading(s) == (None, false)
+            && extra_column(s).is_none()
+            && (col.is_none() || header_key(label) == header_key(parent))
+    };
+    let mut start = 0;
+    while start < n {
+        let parent = columns[start].1;
+        let mut end = start + 1;
+        while end < n
+            && columns[end].1 == parent
+            && (columns[end].0.is_empty() || columns[end].0 == parent)
+        {
+            end += 1;
+        }
+        if !parent.is_empty() && channels_parent(parent) {
+            let kinds: Vec<(bool, bool)> = (start..end)
+                .map(|j| {
+                    let channel = cols[j] == Some(Col::ChannelMark);
+                    (
+                        channel,
+                        !channel && local(cols[j], &labels[j], columns[j].2, parent),
+                    )
+                })
+                .collect();
+            let any_channel = kinds.iter().any(|k| k.0);
+            let any_local = kinds.iter().any(|k| k.1);
+            let all = kinds.iter().all(|k| k.0 || k.1);
+            if any_channel && any_local && all {
+                for (j, (channel, _)) in (start..end).zip(kinds) {
+                    if !channel {
+                        cols[j] = Some(Col::ChannelMark);
+                        labels[j] = columns[j].2.to_string();
+                    }
+                }
+            }
+        }
+        start = end;
+    }
 }
 
 pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
@@ -719,6 +902,7 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                     *c = Some(Col::Text(Field::Deadline));
                 }
             }
+            third_level(&mut cols, &labels);
             let mut cols = first_of_each_field(cols);
             if last > i {
                 // A sub-column under the channels parent is a channel's mark column even when
@@ -727,10 +911,13 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                     .get(last)
                     .map(|sub| under_channels_parent(&top_of_last, sub))
                     .unwrap_or_default();
-                for (c, child) in cols.iter_mut().zip(children) {
-                    if c.is_none() && child {
+                for ((c, child), l) in cols.iter_mut().zip(children).zip(&labels) {
+                    if c.is_none() && child && extra_column(l).is_none() {
                         *c = Some(Col::ChannelMark);
                     }
+                }
+                if let Some(sub) = rows.get(last) {
+                    local_channel_children(&top_of_last, sub, &mut cols, &mut labels);
                 }
                 // Under 公开对象, 公开方式, 公开层级, a child labelled with any word for one of
                 // their values is that value's mark column (社会公众, 全社会公开, 县, 乡镇).
@@ -744,6 +931,7 @@ pub(super) fn find_header(rows: &[RawRow]) -> Option<Header> {
                     }
                 }
             }
+            city_level(&mut cols, &labels);
             // Only the vocabulary map is asked: a Simplified header never holds one of its
             // Traditional characters, so a Simplified file is never converted (乾县 stays).
             // The header's own words may be converted fully (公開, 編號); a title above it

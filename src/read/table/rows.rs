@@ -43,6 +43,9 @@ pub struct Layout {
     mark_channels: Vec<Option<Channel>>,
     /// The 二级事项 column, where a row holding one text is an item with only a name.
     name_col: Option<usize>,
+    /// The third level's column (三级事项), in a catalogue with three levels of items: its
+    /// 二级事项 cells continue down the rows as 一级事项 cells do.
+    sub_name_col: Option<usize>,
     /// The file is written in Traditional characters: every value is read as Simplified.
     traditional: bool,
     default_unit: Arc<str>,
@@ -68,6 +71,8 @@ pub struct Pending {
     /// 序号 and 一级事项 from the rows above, for a row whose own cells are blank.
     fill_seq: Option<String>,
     fill_category: Option<String>,
+    /// 二级事项 from the rows above, in a table with a third level (see `Layout::sub_name_col`).
+    fill_name: Option<String>,
     /// The cells whose "同上" was replaced by the text of the row above: what they hold as
     /// written is 同上, so nothing seen in the text (HTML, stray spaces) is theirs to report.
     ditto: Vec<usize>,
@@ -83,6 +88,8 @@ pub struct Order {
     saw_section_row: bool,
     seq: Option<String>,
     category: Option<String>,
+    /// The 二级事项 above, in a table with a third level.
+    name: Option<String>,
     /// The unit and domain texts of the rows above. Province tables repeat the same few a
     /// million times: each row shares them (an `Arc`) while they stay the same.
     unit: Option<Arc<str>>,
@@ -223,14 +230,24 @@ impl Layout {
                     label.clone()
                 };
                 unknown_cols.push((i, kept));
-                diags.push(
-                    Diagnostic::new(
+                // Columns clerks add (公开时长, 网站栏目, 咨询电话 …) go to 备注 unremarked; a
+                // person's name is reported, since 备注 is published.
+                let d = match extra_column(label) {
+                    Some(Extra::Known) => continue,
+                    Some(Extra::Person) => Diagnostic::new(
+                        &codes::UNKNOWN_COLUMN,
+                        format!(
+                            "“{label}”不是模板中的列，其内容（人员姓名）将并入备注，随目录公开"
+                        ),
+                    )
+                    .hint("责任人等内部分工不必公开：删除此列，或在公开主体中写科室名称"),
+                    None => Diagnostic::new(
                         &codes::UNKNOWN_COLUMN,
                         format!("无法识别的列“{label}”，其内容将并入备注"),
                     )
-                    .at(Some(&header_loc(i)))
                     .hint("如属模板中的列，请改用模板列名（如“公开内容（要素）”“公开渠道和载体”）"),
-                );
+                };
+                diags.push(d.at(Some(&header_loc(i))));
             }
         }
         let header_cells: Vec<String> = header_row
@@ -297,6 +314,7 @@ impl Layout {
                     .cols
                     .iter()
                     .position(|c| *c == Some(Col::Text(Field::Name))),
+                sub_name_col: header.cols.iter().position(|c| *c == Some(Col::SubName)),
                 ditto_cols: header
                     .cols
                     .iter()
@@ -440,6 +458,12 @@ impl Layout {
             ..Default::default()
         };
         let mut remarks_extra: Vec<String> = Vec::new();
+        // The first column outside the template that holds a value, and the first whose value
+        // holds a personal number (a mobile in 联系电话, GK605; an ID number, GK604).
+        let mut extra_column: Option<u32> = None;
+        let mut personal_column: Option<u32> = None;
+        // The third level's name and column (三级事项), joined to the 二级事项 below.
+        let mut sub_name: Option<(String, u32)> = None;
         let mut audience_text: Option<String> = None;
         let mut group_text: Option<String> = None;
         // Looked at before the cells are taken apart below.
@@ -533,6 +557,11 @@ impl Layout {
                     if let Ok(k) = unknown_cols.binary_search_by_key(&i, |(j, _)| *j) {
                         if let Some((_, label)) = unknown_cols.get(k) {
                             remarks_extra.push(format!("{label}：{value}"));
+                            let column = first_col + i as u32;
+                            extra_column.get_or_insert(column);
+                            if personal_column.is_none() && holds_personal_number(&value) {
+                                personal_column = Some(column);
+                            }
                         }
                     }
                 }
@@ -580,6 +609,13 @@ impl Layout {
                         glanced.unset(*f);
                     }
                     item.set_column(*f, column);
+                }
+                Col::SubName => {
+                    if !value.is_empty() {
+                        let value = crate::text::join_wrapped(&value, false)
+                            .unwrap_or_else(|| value.into_owned());
+                        sub_name = Some((value, column));
+                    }
                 }
                 Col::Id => item.id = (!value.is_empty()).then(|| value.into_owned()),
                 // Read by the sequential pass (see `Order::place`).
@@ -698,13 +734,19 @@ impl Layout {
                         }
                     }
                 }
-                Col::ModeActiveYesNo => {
+                Col::ModeActiveYesNo | Col::ModeRequestYesNo => {
                     item.set_column(Field::Mode, column);
+                    // 是否主动公开 (是 主动) or its inverse 是否依申请公开 (是 依申请公开).
+                    let (yes, no) = if *col == Col::ModeActiveYesNo {
+                        (Mode::Active, Mode::OnRequest)
+                    } else {
+                        (Mode::OnRequest, Mode::Active)
+                    };
                     match self.row_mark(&value, i, &r.cells, &mut saw_dot) {
-                        Mark::Set => item.mode.push(Mode::Active),
-                        // 否 (× N 0 无 □): not proactive, so on request; a blank, dash or
-                        // slash says nothing.
-                        Mark::Unset if says_no(&value) => item.mode.push(Mode::OnRequest),
+                        Mark::Set => item.mode.push(yes),
+                        // 否 (× N 0 无 □): the other mode; a blank, dash or slash says
+                        // nothing.
+                        Mark::Unset if says_no(&value) => item.mode.push(no),
                         Mark::Unset => {}
                         // The mode written out (主动公开, 依申请公开) is read as such.
                         Mark::Text(t) => match Mode::parse_list(t) {
@@ -721,7 +763,7 @@ impl Layout {
                                     loc: loc(),
                                     field: Some(Field::Mode),
                                 });
-                                item.mode.push(Mode::Active);
+                                item.mode.push(yes);
                             }
                         },
                     }
@@ -737,6 +779,17 @@ impl Layout {
                     item.levels.extend(Level::parse_list(&value));
                 }
             }
+        }
+        // 是否主动公开 = 是 beside 是否依申请公开 = 否 say one mode twice.
+        if item.mode.len() > 1 {
+            let mut seen: Vec<Mode> = Vec::with_capacity(item.mode.len());
+            item.mode.retain(|m| {
+                let new = !seen.contains(m);
+                if new {
+                    seen.push(m.clone());
+                }
+                new
+            });
         }
         // Channels from mark columns come in column order; a list is kept in table order.
         if self.cols.contains(&Some(Col::ChannelMark)) {
@@ -781,10 +834,19 @@ impl Layout {
         if !remarks_extra.is_empty() {
             let extra = remarks_extra.join("；");
             item.remarks = if item.remarks.is_empty() {
+                // 备注 is then only what those columns hold: a diagnostic on it (a mobile
+                // number in 联系电话, GK605) names the first of them, not the row's first cell
+                // or a blank 备注.
+                if let Some(column) = extra_column {
+                    item.set_column(Field::Remarks, column);
+                }
                 extra
             } else {
                 format!("{}；{extra}", item.remarks)
             };
+            if let Some(column) = personal_column {
+                item.set_column(Field::Remarks, column);
+            }
         }
         if item.seq.is_empty() {
             if let Some(seq) = p.fill_seq {
@@ -805,15 +867,35 @@ impl Layout {
                 });
             }
         }
+        if item.name.is_empty() && self.sub_name_col.is_some() {
+            if let Some(name) = p.fill_name {
+                item.name = name;
+                glanced.unset(Field::Name);
+            }
+        }
+        let mut sub = sub_name
+            .as_ref()
+            .map(|(t, _)| t.clone())
+            .unwrap_or_default();
         // The outline numbering typed before a name ("一、政策文件") is layout, not the name.
         for (field, slot) in [
-            (Field::Category, &mut item.category),
-            (Field::Name, &mut item.name),
+            (Some(Field::Category), &mut item.category),
+            (Some(Field::Name), &mut item.name),
+            (None, &mut sub),
         ] {
             if let Some(bare) = super::cells::item_name_without_numbering(slot) {
                 *slot = bare.to_string();
-                glanced.unset(field);
+                if let Some(f) = field {
+                    glanced.unset(f);
+                }
             }
+        }
+        // Three levels: the third is the item, named within its 二级 (`政府预算—一般公共预算`);
+        // a row without one is the 二级 item itself.
+        if let Some((_, column)) = sub_name {
+            item.name = join_levels(&item.name, &sub);
+            item.set_column(Field::Name, column);
+            glanced.unset(Field::Name);
         }
         let row_item = RowItem {
             unit: p.unit,
@@ -880,6 +962,7 @@ impl Layout {
                             | Col::ModeActive
                             | Col::ModeRequest
                             | Col::ModeActiveYesNo
+                            | Col::ModeRequestYesNo
                             | Col::Level(_)
                     ))
                 );
@@ -991,9 +1074,17 @@ impl Order {
         {
             let v = layout.value(&r, layout.category_col);
             self.category = Some(v.into_owned());
+            self.name = None;
             if numbered {
                 self.seq = Some(layout.value(&r, layout.seq_col).into_owned());
             }
+            return None;
+        }
+        // In a table with a third level, a row holding only a 二级事项 (with its 一级事项 and
+        // 序号, if any) heads the 三级 rows below it, as a 一级事项 alone heads its group.
+        if layout.sub_name_col.is_some()
+            && self.second_level_heading(layout, &r, all_same.then_some(text))
+        {
             return None;
         }
         if all_same {
@@ -1016,12 +1107,15 @@ impl Order {
                 self.saw_section_row = true;
                 // Continuation cells do not reach across a section row.
                 (self.seq, self.category, self.unit, self.domain) = (None, None, None, None);
+                self.name = None;
                 return None;
             }
             // One text, alone or repeated by a merge across the row: a note (注：, 1. …), a
             // caption, a date, a signature. Only a bare name in the 二级事项 column is an item
             // (with its other elements missing, which the rules then report).
-            let bare_name = others == 0 && layout.name_col == Some(first_col) && !is_label(text);
+            let bare_name = others == 0
+                && (layout.name_col == Some(first_col) || layout.sub_name_col == Some(first_col))
+                && !is_label(text);
             if !bare_name && !numbered {
                 return None;
             }
@@ -1049,6 +1143,50 @@ impl Order {
         Some(self.fill(layout, r))
     }
 
+    /// A row of a table with a third level that holds only a 二级事项, with its 一级事项 and
+    /// 序号 if any (`财政预算,政府预算,,…` above `,,一般公共预算,…`): it heads the 三级 rows
+    /// below, which take its names. `single` is the row's one text when it holds only one: a
+    /// domain's name alone is a section row, unless the table has a 领域 column.
+    fn second_level_heading(&mut self, layout: &Layout, r: &RawRow, single: Option<&str>) -> bool {
+        let Some(name_col) = layout.name_col else {
+            return false;
+        };
+        let own = [layout.seq_col, layout.category_col, Some(name_col)];
+        let short = |t: &str| t.chars().count() <= 30 && !t.ends_with(['。', '；', ';']);
+        // A 序号, 领域 or 单位 merged down from above is not the row's own text.
+        let continued = |i: usize| {
+            r.merged.get(i).copied().unwrap_or(false)
+                && [layout.seq_col, layout.domain_col, layout.unit_col].contains(&Some(i))
+        };
+        let mut texts = r
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, crate::text::trim(c)))
+            .filter(|(i, c)| !c.is_empty() && !continued(*i));
+        let name = crate::text::trim(r.cells.get(name_col).unwrap_or(""));
+        let heading = !name.is_empty()
+            && !is_label(name)
+            && texts.all(|(i, t)| own.contains(&Some(i)) && short(t))
+            && single.is_none_or(|t| {
+                layout.has_domain_col
+                    || matches!(section_key_of(strip_enumeration(t)), SectionKey::Unknown(_))
+            });
+        if !heading {
+            return false;
+        }
+        let category = layout.value(r, layout.category_col);
+        if !category.is_empty() && self.category.as_deref() != Some(&*category) {
+            self.category = Some(category.into_owned());
+        }
+        let seq = layout.value(r, layout.seq_col);
+        if !seq.is_empty() {
+            self.seq = Some(seq.into_owned());
+        }
+        self.name = Some(layout.value(r, Some(name_col)).into_owned());
+        true
+    }
+
     /// The row last passed over as a header with other wording, if any since the last call.
     pub fn take_header_candidate(&mut self) -> Option<RawRow> {
         self.header_candidate.take()
@@ -1058,6 +1196,7 @@ impl Order {
     /// it; the section named above and the unit hold.
     pub fn new_table(&mut self) {
         (self.seq, self.category, self.domain) = (None, None, None);
+        self.name = None;
         self.last_first = None;
         self.header_candidate = None;
     }
@@ -1069,6 +1208,14 @@ impl Order {
         // named 同上.
         if let Some(i) = layout
             .category_col
+            .filter(|i| r.cells.get(*i).is_some_and(is_ditto))
+        {
+            r.cells.set(i, "");
+        }
+        // The same for a 二级事项 in a table with a third level.
+        if let Some(i) = layout
+            .name_col
+            .filter(|_| layout.sub_name_col.is_some())
             .filter(|i| r.cells.get(*i).is_some_and(is_ditto))
         {
             r.cells.set(i, "");
@@ -1095,7 +1242,24 @@ impl Order {
         };
         if !category.is_empty() && self.category.as_deref() != Some(&*category) {
             self.category = Some(category.into_owned());
+            // A new group starts without the 二级事项 of the one above.
+            self.name = None;
         }
+        // A 二级事项 over several 三级 rows, written once or merged, holds for the blank cells
+        // below as a 一级事项 does.
+        let fill_name = if layout.sub_name_col.is_some() {
+            let name = layout.value(&r, layout.name_col);
+            if name.is_empty() {
+                self.name.clone().filter(|n| !n.is_empty())
+            } else {
+                if self.name.as_deref() != Some(&*name) {
+                    self.name = Some(name.into_owned());
+                }
+                None
+            }
+        } else {
+            None
+        };
         let unit_cell = layout.value(&r, layout.unit_col);
         let unit_name = if unit_cell.is_empty() {
             self.unit.clone()
@@ -1150,6 +1314,7 @@ impl Order {
             sloc,
             fill_seq,
             fill_category,
+            fill_name,
             ditto: Vec::new(),
         }
     }
@@ -1195,6 +1360,42 @@ fn says_no(cell: &str) -> bool {
     )
 }
 
+/// Whether a value may hold a mobile or citizen ID number, as the privacy rules (GK605, GK604)
+/// look for them: a stretch of digits (spaces and hyphens inside it ignored) of 11 starting
+/// 13–19, or of 17 or more. It only chooses the cell those rules report at, when the value goes
+/// to 备注 from a column of its own; the rules decide (the reader does not depend on them).
+fn holds_personal_number(v: &str) -> bool {
+    let mut digits = String::new();
+    let check = |d: &str| {
+        let b = d.as_bytes();
+        (b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1])) || b.len() >= 17
+    };
+    for c in v.chars().chain(std::iter::once('.')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else if !matches!(c, ' ' | '-') || digits.is_empty() {
+            if check(&digits) {
+                return true;
+            }
+            digits.clear();
+        }
+    }
+    false
+}
+
+/// The 二级事项 of an item in a table with a third level: `二级—三级`, or the one that is
+/// there (the 二级 item itself, or a third level with nothing above it); the same name
+/// written in both is written once.
+fn join_levels(second: &str, third: &str) -> String {
+    if second.is_empty() || second == third {
+        third.to_string()
+    } else if third.is_empty() {
+        second.to_string()
+    } else {
+        format!("{second}—{third}")
+    }
+}
+
 /// The levels a level mark column stands for (bit 0 县级, bit 1 乡级, bit 2 村级).
 fn levels_of(mask: u8) -> impl Iterator<Item = Level> {
     Level::KNOWN
@@ -1223,6 +1424,7 @@ fn takes_ditto(c: Option<Col>) -> bool {
                 | Col::ModeRequest
                 | Col::ModeText
                 | Col::ModeActiveYesNo
+                | Col::ModeRequestYesNo
                 | Col::LevelsText
                 | Col::Level(_)
         )
@@ -1466,6 +1668,30 @@ fn is_not_item(cells: &Cells, first: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cell a privacy diagnostic on 备注 points at: mobiles and ID numbers, not landlines
+    /// or hotlines.
+    #[test]
+    fn personal_numbers_but_not_landlines_or_hotlines_choose_the_cell() {
+        for v in [
+            "13912345678",
+            "手机 139-1234-5678",
+            "110101199003074514",
+            "身份证11010119900307451X",
+        ] {
+            assert!(holds_personal_number(v), "{v}");
+        }
+        for v in [
+            "0751-6321234",
+            "12345",
+            "0715 6321234",
+            "2024-01-01",
+            "",
+            "长期",
+        ] {
+            assert!(!holds_personal_number(v), "{v}");
+        }
+    }
 
     #[test]
     fn has_colon_finds_exactly_the_two_colons() {
