@@ -5,20 +5,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use common::*;
 use gkml::model::Catalogue;
-
-fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
-    read_checked(path)
-}
-
-fn csv(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, format!("\u{feff}{text}")).expect("write");
-    p
-}
 
 const BASIS: &str = "《中华人民共和国政府信息公开条例》（国务院令第711号）";
 const DEADLINE: &str = "信息形成或者变更之日起20个工作日内";
@@ -73,7 +61,7 @@ fn a_third_level_of_items_is_read_into_the_second_level_name() {
             elements("部门收支预算表"),
             elements("收支决算表"),
         );
-        let (cats, diags) = read(&csv(dir.path(), &format!("t{n}.csv"), &text));
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), &format!("t{n}.csv"), &text));
         assert!(diags.is_empty(), "{levels}: {:?}", codes(&diags));
         assert_eq!(names(&cats), THREE_LEVELS, "{levels}");
         assert!(
@@ -106,7 +94,7 @@ fn second_level_heading_rows_head_the_third_level_items_below() {
         elements("部门收支预算表"),
         elements("收支决算表"),
     );
-    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "乐昌镇.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     assert_eq!(names(&cats), THREE_LEVELS);
 }
@@ -150,7 +138,7 @@ fn merged_second_level_cells_continue_and_the_outputs_keep_two_levels() {
     ws.merge_range(2, 2, 3, 2, "政府预算", &merged)
         .expect("merge");
     wb.save(&path).expect("save");
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     assert_eq!(names(&cats), THREE_LEVELS);
 
@@ -165,7 +153,7 @@ fn merged_second_level_cells_continue_and_the_outputs_keep_two_levels() {
         .is_some_and(|h| h.starts_with("单位,领域,序号,一级事项,二级事项,公开内容（要素）,")));
     assert!(text.contains(",财政预算,政府预算—一般公共预算,收支预算表,"));
     assert!(!text.contains("三级"));
-    let (back, diags) = read(&written);
+    let (back, diags) = read_checked(&written);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     assert_eq!(names(&back), THREE_LEVELS);
 }
@@ -191,7 +179,7 @@ fn a_whether_on_request_column_reads_yes_as_on_request_and_no_as_active() {
             row("预算调整材料", asked, "√"),
             row("预算执行", DEADLINE, "主动公开"),
         );
-        let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), "乐昌镇.csv", &text));
         assert!(diags.is_empty(), "{label}: {:?}", codes(&diags));
         let got: Vec<String> = items(&cats)
             .into_iter()
@@ -218,7 +206,7 @@ fn a_whether_on_request_column_reads_yes_as_on_request_and_no_as_active() {
         row("预算编制底稿", asked, "否,是"),
         row("部门预算", DEADLINE, "是,—"),
     );
-    let (cats, diags) = read(&csv(dir.path(), "两列.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "两列.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let modes: Vec<String> = items(&cats)
         .into_iter()
@@ -251,7 +239,7 @@ fn a_local_channel_column_beside_channel_siblings_under_an_old_parent_word_is_a_
             "乐昌镇社会救助领域基层政务公开标准目录\n\
              {lead},{parents},公开对象,,公开属性,\n{sub}\n{body},√,√,,√,√,,√,\n"
         );
-        let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), "乐昌镇.csv", &text));
         assert!(diags.is_empty(), "{parents}: {:?}", codes(&diags));
         let got: Vec<String> = items(&cats)
             .into_iter()
@@ -279,7 +267,7 @@ fn a_local_channel_column_beside_channel_siblings_under_an_old_parent_word_is_a_
          {body},政府网站,√,,√,,√\n",
         ",".repeat(6)
     );
-    let (cats, diags) = read(&csv(dir.path(), "模式.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "模式.csv", &text));
     assert_eq!(codes(&diags), ["GK009@M3"]);
     assert_eq!(items(&cats)[0].1.remarks, "微信群：√");
 }
@@ -296,7 +284,7 @@ fn columns_clerks_add_go_to_remarks_without_a_warning() {
          1,最低生活保障,低保对象认定,认定条件,{BASIS},{DEADLINE},乐昌镇人民政府,政府网站,全社会,主动,长期,5年,信息公开>社会救助,社会救助,政务公开,0751-6321234,12345,2024-01-01,按月更新,见附件\n\
          ,,低保金发放,发放标准,{BASIS},{DEADLINE},乐昌镇人民政府,政府网站,全社会,主动,,,,,,,,,,\n"
     );
-    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "乐昌镇.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let remarks: Vec<&str> = items(&cats)
         .into_iter()
@@ -323,8 +311,8 @@ fn a_person_column_is_reported_and_a_mobile_in_a_phone_column_is_a_privacy_error
          序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,公开对象,公开方式,责任人,联系电话\n\
          1,最低生活保障,低保对象认定,认定条件,{BASIS},{DEADLINE},乐昌镇人民政府,政府网站,全社会,主动,张三,13912345678\n"
     );
-    let path = csv(dir.path(), "乐昌镇.csv", &text);
-    let (cats, diags) = read(&path);
+    let path = csv_draft(dir.path(), "乐昌镇.csv", &text);
+    let (cats, diags) = read_checked(&path);
     assert_eq!(codes(&diags), ["GK009@K2", "GK605@L3"]);
     assert!(diags[0].message.contains("责任人"), "{}", diags[0].message);
     assert_eq!(
@@ -353,7 +341,7 @@ fn a_city_level_column_beside_town_levels_is_the_county_level() {
          ,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请公开,市级,镇(街)级\n{}\n",
         row("√,√")
     );
-    let (cats, diags) = read(&csv(dir.path(), "中山.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "中山.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     assert_eq!(format!("{:?}", items(&cats)[0].1.levels), "[County, Town]");
 
@@ -362,7 +350,7 @@ fn a_city_level_column_beside_town_levels_is_the_county_level() {
          序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开,市级,镇级\n{}\n",
         row("√,√")
     );
-    let (cats, diags) = read(&csv(dir.path(), "县级市.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "县级市.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     assert_eq!(format!("{:?}", items(&cats)[0].1.levels), "[County, Town]");
 
@@ -371,7 +359,7 @@ fn a_city_level_column_beside_town_levels_is_the_county_level() {
          ,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请公开,市级,区级,街道级\n{}\n",
         row("√,,√")
     );
-    let (cats, diags) = read(&csv(dir.path(), "区.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "区.csv", &text));
     assert_eq!(codes(&diags), ["GK009@M3"]);
     assert_eq!(format!("{:?}", items(&cats)[0].1.levels), "[Town]");
 }
@@ -388,7 +376,7 @@ fn a_level_column_naming_the_city_and_one_for_towns_and_subdistricts_are_levels(
          ,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请公开,东阳市级,镇街乡,村,\n\
          1,法治宣传教育,法律知识普及服务,普法动态资讯,{BASIS},{DEADLINE},市司法局,■政府网站,√,,√,,√,√,,执行\n"
     );
-    let (cats, diags) = read(&csv(dir.path(), "东阳.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "东阳.csv", &text));
     assert_eq!(codes(&diags), ["GK009@P3"]);
     let i = items(&cats)[0].1;
     assert_eq!(format!("{:?}", i.levels), "[County, Town]");
@@ -409,7 +397,7 @@ fn a_domain_column_in_other_words_names_each_rows_domain() {
              1,城乡规划,规划编制,镇总体规划,规划批准文件、脱密后的文本及图纸,{BASIS},{DEADLINE},车板镇人民政府,■政府网站,√,,√,,,√\n\
              2,社会救助,低保,低保对象认定,认定条件,{BASIS},{DEADLINE},车板镇人民政府,■政府网站,√,,√,,,√\n"
         );
-        let (cats, diags) = read(&csv(dir.path(), "车板镇.csv", &text));
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), "车板镇.csv", &text));
         assert!(diags.is_empty(), "{label}: {:?}", codes(&diags));
         let got: Vec<String> = items(&cats)
             .into_iter()
@@ -437,7 +425,7 @@ fn the_notice_board_channel_shortened_as_published_is_the_notice_board() {
          1,政府文件,政府文件,政府文件。,{BASIS},信息形成或变更之日起3个工作日内,镇人民政府,■政府网站 ■单位/村委会公示栏(电子屏),√,,√,,√,\n\
          2,概况信息,乡镇简介,乡镇行政区划,{BASIS},{DEADLINE},镇人民政府,政府网站、村委会公示栏,√,,√,,√,√\n"
     );
-    let (cats, diags) = read(&csv(dir.path(), "凤屯镇.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "凤屯镇.csv", &text));
     assert!(
         diags.iter().all(|d| d.code == "GK010"),
         "{:?}",

@@ -4,20 +4,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use common::*;
 use gkml::model::{Catalogue, Channel, ChannelKind};
-
-fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
-    read_checked(path)
-}
-
-fn csv(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, format!("\u{feff}{text}")).expect("write");
-    p
-}
 
 const BASIS: &str = "《中华人民共和国政府信息公开条例》（国务院令第711号）";
 
@@ -38,7 +26,7 @@ fn notes_blocks_and_signature_rows_anywhere_are_not_items() {
         row("低保对象认定"),
         row("特困人员认定"),
     );
-    let (cats, diags) = read(&csv(dir.path(), "社会救助.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "社会救助.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got: Vec<(String, String)> = items(&cats)
         .into_iter()
@@ -64,7 +52,7 @@ fn a_title_naming_the_domain_sets_it_in_either_script() {
     .enumerate()
     {
         let text = format!("{title}\r\n{HEADER}\r\n1,事项,{}\r\n", row("名单公示"));
-        let (cats, diags) = read(&csv(dir.path(), &format!("t{i}.csv"), &text));
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), &format!("t{i}.csv"), &text));
         assert!(
             diags.iter().all(|d| d.code != "GK010"),
             "{title}: {:?}",
@@ -83,7 +71,7 @@ fn a_traditional_draft_reads_as_simplified_with_one_note() {
                 社會救助領域\r\n\
                 1,最低生活保障,低保對象認定,認定條件、辦理程序,《社會救助暫行辦法》（國務院令第649號）,實時公開,東湖區民政局,√政府網站 √兩微一端 □公示欄,√,,√,\r\n\
                 ,,低保資金發放,發放標準、發放金額,《社會救助暫行辦法》（國務院令第649號）,資訊形成或者變更之日起20個工作日內,東湖區民政局,政府網站、兩微一端,是,否,是,否\r\n";
-    let (cats, diags) = read(&csv(dir.path(), "東湖區.csv", text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "東湖區.csv", text));
     let notes: Vec<_> = diags.iter().filter(|d| d.code == "GK020").collect();
     assert_eq!(notes.len(), 1, "{:?}", codes(&diags));
     assert!(
@@ -125,7 +113,7 @@ fn a_simplified_draft_is_never_converted() {
         "乾县基层政务公开标准目录\r\n{HEADER}\r\n社会救助\r\n1,乾县救助,{}\r\n",
         row("乾陵街道低保公示")
     );
-    let (cats, diags) = read(&csv(dir.path(), "乾县.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "乾县.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got = items(&cats);
     assert_eq!(got[0].1.name, "乾陵街道低保公示");
@@ -143,7 +131,7 @@ fn a_group_written_once_continues_below_even_when_seq_counts_rows() {
         row("特困人员认定"),
         row("特困资金发放"),
     );
-    let (cats, diags) = read(&csv(dir.path(), "组.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "组.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let cats_of: Vec<&str> = items(&cats)
         .into_iter()
@@ -159,7 +147,7 @@ fn a_group_written_once_continues_below_even_when_seq_counts_rows() {
         row("低保对象认定"),
         row("特困人员认定"),
     );
-    let (cats, diags) = read(&csv(dir.path(), "标题行.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "标题行.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let cats_of: Vec<&str> = items(&cats)
         .into_iter()
@@ -168,7 +156,7 @@ fn a_group_written_once_continues_below_even_when_seq_counts_rows() {
     assert_eq!(cats_of, ["最低生活保障", "特困供养"]);
     // A blank 一级事项 with nothing above is still reported.
     let text = format!("{HEADER}\r\n社会救助\r\n1,,{}\r\n", row("低保对象认定"));
-    let (_, diags) = read(&csv(dir.path(), "空.csv", &text));
+    let (_, diags) = read_checked(&csv_draft(dir.path(), "空.csv", &text));
     assert_eq!(codes(&diags), ["GK109@B3"]);
 }
 
@@ -182,7 +170,7 @@ fn channel_sub_columns_under_a_merged_parent_and_one_column_words() {
          1,最低生活保障,低保对象认定,认定条件,{BASIS},20个工作日内,乐昌镇人民政府,✔,☐,●,基层公共服务平台,全社会,主动,乡级\r\n\
          2,特困供养,特困人员认定,认定条件,{BASIS},及时公开,乐昌镇人民政府,是,是,否,,全社会,主动公开,县级、乡级\r\n"
     );
-    let (cats, diags) = read(&csv(dir.path(), "渠道.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "渠道.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got = items(&cats);
     assert_eq!(
@@ -213,7 +201,7 @@ fn section_rows_with_numbering_set_the_domain() {
         row("养老机构名录"),
         row("扶贫项目公示"),
     );
-    let (cats, diags) = read(&csv(dir.path(), "分节.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "分节.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let sections: Vec<String> = items(&cats).into_iter().map(|(s, _)| s).collect();
     assert_eq!(sections, ["义务教育", "养老服务", "扶贫"]);
@@ -249,7 +237,7 @@ fn a_traditional_workbook_is_noted_once_not_per_sheet() {
         }
     }
     wb.save(&path).expect("save");
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     assert_eq!(codes(&diags), ["GK020@A1"]);
     let sections: Vec<String> = items(&cats).into_iter().map(|(s, _)| s).collect();
     assert_eq!(sections, ["社会救助", "养老服务"]);
@@ -278,7 +266,7 @@ fn a_unicode_text_export_and_a_comma_txt_read_like_the_csv() {
     assert!(!unmappable);
     std::fs::write(&gbk, &encoded).expect("write");
     for p in [&utf16, &gbk] {
-        let (cats, diags) = read(p);
+        let (cats, diags) = read_checked(p);
         assert!(diags.is_empty(), "{}: {:?}", p.display(), codes(&diags));
         let got: Vec<String> = items(&cats).iter().map(|(_, i)| i.name.clone()).collect();
         assert_eq!(got, ["低保对象认定", "特困人员认定"], "{}", p.display());
@@ -316,7 +304,7 @@ fn header_wordings_with_qualifiers_and_synonyms_fill_the_right_fields() {
     let one_row = "义务教育领域\n序号,事项类别,具体事项,公开内容（要素）,法律法规依据,公开时限（工作日）,责任单位,公开渠道及方式,公开对象（全社会/特定群众）,公开方式（主动/依申请）,适用层级,备注（说明）\n1,招生入学,学校招生信息,招生范围、招生计划,《中华人民共和国义务教育法》,信息形成之日起20个工作日内,乐昌镇中心学校,政府网站、公示栏,全社会,主动,乡级,无\n";
     let two_rows = "义务教育领域\n序号,公开事项,,公开内容（要素）,公开依据,公开时限,公开主体（责任单位）,公开渠道和载体（政府网站/公示栏等）,公开对象（全社会/特定群众）,,公开方式（主动/依申请）,,公开层级（县级/乡级）,\n,一级事项,二级事项,,,,,,全社会,特定群众,主动,依申请,县级,乡级\n1,招生入学,学校招生信息,招生范围、招生计划,《中华人民共和国义务教育法》,信息形成之日起20个工作日内,乐昌镇中心学校,政府网站、公示栏,√,,√,,,√\n";
     for (name, text) in [("一行表头.csv", one_row), ("两行表头.csv", two_rows)] {
-        let (cats, diags) = read(&csv(dir.path(), name, text));
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), name, text));
         assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
         let all = items(&cats);
         assert_eq!(all.len(), 1, "{name}");
@@ -361,7 +349,7 @@ fn a_missing_category_column_is_reported_once_per_table_not_per_row() {
         "乐昌镇社会救助领域基层政务公开标准目录\r\n{header}\r\n{}\r\n",
         rows.join("\r\n")
     );
-    let (cats, diags) = read(&csv(dir.path(), "无一级事项.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "无一级事项.csv", &text));
     assert_eq!(items(&cats).len(), 4);
     assert_eq!(codes(&diags), ["GK109@A3"]);
     assert_eq!(
@@ -375,7 +363,7 @@ fn a_missing_category_column_is_reported_once_per_table_not_per_row() {
         row("事项1"),
         row("事项2"),
     );
-    let (_, diags) = read(&csv(dir.path(), "空一级事项.csv", &text));
+    let (_, diags) = read_checked(&csv_draft(dir.path(), "空一级事项.csv", &text));
     assert_eq!(codes(&diags), ["GK109@B3"]);
 }
 
@@ -393,7 +381,7 @@ fn tables_stacked_under_numbered_titles_take_each_title_s_domain() {
         row("低保对象认定"),
         row("高龄津贴发放"),
     );
-    let (cats, diags) = read(&csv(dir.path(), "新街镇.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "新街镇.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     assert_eq!(cats.len(), 1);
     assert_eq!(cats[0].unit.name, "新街镇");
@@ -427,7 +415,7 @@ fn outline_numbering_before_item_names_is_not_part_of_the_name() {
         row("①一事一议财政奖补"),
         row("12345热线办理"),
     );
-    let (cats, diags) = read(&csv(dir.path(), "编号.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "编号.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got: Vec<(String, String)> = items(&cats)
         .into_iter()
@@ -459,7 +447,7 @@ fn export_header_wordings_read_and_a_second_column_for_a_field_goes_to_remarks()
         "乐昌镇社会救助领域基层政务公开标准目录\r\n序号,事项类别,公开事项名称,公开要素,法律法规依据,公开期限,责任主体,公开载体,公开范围,公开形式,公开层级\r\n\
          1,最低生活保障,低保对象认定,申请条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站/公示栏,全社会,主动,县乡两级\r\n"
     );
-    let (cats, diags) = read(&csv(dir.path(), "社会救助.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "社会救助.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let it = items(&cats)[0].1;
     assert_eq!(it.deadline, "信息形成或者变更之日起20个工作日内");
@@ -471,7 +459,7 @@ fn export_header_wordings_read_and_a_second_column_for_a_field_goes_to_remarks()
          1,最低生活保障,低保对象认定,条件,{BASIS},信息形成或者变更之日起20个工作日内,长期,乐昌镇人民政府,政府网站,全社会,主动\r\n\
          2,最低生活保障,低保金发放,对象,{BASIS},信息形成或者变更之日起20个工作日内,,乐昌镇人民政府,政府网站,全社会,主动\r\n"
     );
-    let (cats, diags) = read(&csv(dir.path(), "社会救助2.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "社会救助2.csv", &text));
     assert_eq!(codes(&diags), ["GK009@G2"]);
     let got: Vec<(String, String)> = items(&cats)
         .into_iter()
@@ -502,14 +490,14 @@ fn the_unit_of_an_untitled_draft_is_read_from_its_attachment_file_name() {
         "领域,{HEADER}\r\n社会救助,1,最低生活保障,{}\r\n",
         row("低保对象认定")
     );
-    let (cats, diags) = read(&csv(
+    let (cats, diags) = read_checked(&csv_draft(
         dir.path(),
         "附件2：曲沃县乐昌镇人民政府基层政务公开标准目录（2024年修订）.csv",
         &text,
     ));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     assert_eq!(cats[0].unit.name, "乐昌镇");
-    let (cats, _) = read(&csv(dir.path(), "乐昌镇_定稿.csv", &text));
+    let (cats, _) = read_checked(&csv_draft(dir.path(), "乐昌镇_定稿.csv", &text));
     assert_eq!(cats[0].unit.name, "乐昌镇_定稿");
 }
 
@@ -524,7 +512,7 @@ fn windows_line_ends_inside_a_cell_are_line_breaks_not_stray_whitespace() {
          1,最低生活保障,低保对象认定,\"申请条件\r\n办理流程\",{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,✓,,✓,\r\n\
          2,最低生活保障,低保金发放,\"发放对象 \r\n结果\",{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,✓,,✓,\r\n"
     );
-    let (cats, diags) = read(&csv(dir.path(), "社会救助.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "社会救助.csv", &text));
     assert_eq!(codes(&diags), ["GK602@D4"]);
     let contents: Vec<String> = items(&cats)
         .into_iter()
@@ -547,7 +535,7 @@ fn a_local_channel_column_under_the_channels_parent_is_a_channel() {
          1,最低生活保障,低保对象认定,条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,√,√,,√,,√,\r\n\
          2,最低生活保障,低保金发放,对象,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,√,□,,√,,√,\r\n"
     );
-    let (cats, diags) = read(&csv(dir.path(), "社会救助.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "社会救助.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got: Vec<(Vec<Channel>, String)> = items(&cats)
         .into_iter()
@@ -632,7 +620,7 @@ fn checkbox_letters_in_a_symbol_font_cell_are_marks() {
         .expect("rich");
     ws.write(5, 2, "R码申领").expect("write");
     wb.save(&path).expect("save");
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     let got: Vec<String> = items(&cats)
         .into_iter()
         .map(|(_, i)| format!("{} {:?} {:?}", i.name, i.audience, i.mode))
@@ -671,7 +659,7 @@ fn checkbox_letters_in_a_symbol_font_cell_are_marks() {
 #[test]
 fn dots_words_and_placed_channel_names_read_as_the_template_values() {
     let dir = tempfile::tempdir().expect("tmp");
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇.csv",
         &format!(
@@ -681,7 +669,7 @@ fn dots_words_and_placed_channel_names_read_as_the_template_values() {
              3,最低生活保障,低保对象名单,名单,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,○,,○,\n"
         ),
     );
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got: Vec<String> = items(&cats)
         .into_iter()
@@ -711,7 +699,7 @@ fn dots_words_and_placed_channel_names_read_as_the_template_values() {
 fn ditto_cells_take_the_text_of_the_row_above() {
     let dir = tempfile::tempdir().expect("tmp");
     let other = "《社会救助暂行办法》（国务院令第649号）";
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇.csv",
         &format!(
@@ -721,7 +709,7 @@ fn ditto_cells_take_the_text_of_the_row_above() {
              3,最低生活保障,低保对象名单,名单,同上,同上,同 上,同上,✓,,✓,\n"
         ),
     );
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     assert_eq!(codes(&diags), ["GK103@E3"]);
     let items = items(&cats);
     let last = items[2].1;
@@ -746,7 +734,7 @@ fn ditto_cells_take_the_text_of_the_row_above() {
 #[test]
 fn real_header_wordings_and_cell_endings_read_as_meant() {
     let dir = tempfile::tempdir().expect("tmp");
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇.csv",
         &format!(
@@ -758,7 +746,7 @@ fn real_header_wordings_and_cell_endings_read_as_meant() {
              4,最低生活保障,低保政策,文件,{BASIS},20个工作日内,乐昌镇人民政府,1.政府网站（www.lc.gov.cn） 2.镇村公开栏,全社会,主动,乡级\n"
         ),
     );
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     // A month is read (30 days, more than Art. 26's 20 working days), not "no time" (GK401).
     assert_eq!(codes(&diags), ["GK402@F3"]);
     let web = Channel::Known(ChannelKind::Website);
@@ -783,7 +771,7 @@ fn real_header_wordings_and_cell_endings_read_as_meant() {
     assert_eq!(got[3].1, [web, board]);
     assert_eq!(got[0].0, "一个月内");
     // 公开方式（渠道）: the old word for the channels, said so by its qualifier.
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇2.csv",
         &format!(
@@ -792,7 +780,7 @@ fn real_header_wordings_and_cell_endings_read_as_meant() {
              1,最低生活保障,低保审核确认,条件,{BASIS},20个工作日内,乐昌镇人民政府,政府网站,全社会,主动\n"
         ),
     );
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     assert_eq!(items(&cats).len(), 1);
 }
@@ -804,7 +792,7 @@ fn real_header_wordings_and_cell_endings_read_as_meant() {
 fn numbered_heading_and_section_rows_are_not_items() {
     let dir = tempfile::tempdir().expect("tmp");
     let blanks = ",".repeat(10);
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇.csv",
         &format!(
@@ -820,7 +808,7 @@ fn numbered_heading_and_section_rows_are_not_items() {
             row("高龄津贴发放"),
         ),
     );
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got: Vec<String> = items(&cats)
         .into_iter()
@@ -842,7 +830,7 @@ fn numbered_heading_and_section_rows_are_not_items() {
 #[test]
 fn two_row_header_children_in_any_value_word_are_mark_columns() {
     let dir = tempfile::tempdir().expect("tmp");
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇.csv",
         &format!(
@@ -852,7 +840,7 @@ fn two_row_header_children_in_any_value_word_are_mark_columns() {
              1,最低生活保障,低保审核确认,条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,√,,√,,,√,√\n"
         ),
     );
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got: Vec<String> = items(&cats)
         .into_iter()
@@ -867,7 +855,7 @@ fn two_row_header_children_in_any_value_word_are_mark_columns() {
 #[test]
 fn a_mark_columns_own_word_is_a_mark() {
     let dir = tempfile::tempdir().expect("tmp");
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇.csv",
         &format!(
@@ -878,7 +866,7 @@ fn a_mark_columns_own_word_is_a_mark() {
              3,最低生活保障,低保对象名单,名单,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,,特定群众（低保对象）,,依申请,,√,\n"
         ),
     );
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     let codes = codes(&diags);
     assert!(!codes.iter().any(|c| c.starts_with("GK209")), "{codes:?}");
     let got: Vec<String> = items(&cats)
@@ -902,7 +890,7 @@ fn a_mark_columns_own_word_is_a_mark() {
 fn a_heading_numbered_in_chinese_numerals_heads_its_group() {
     let dir = tempfile::tempdir().expect("tmp");
     let blanks = ",".repeat(10);
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇.csv",
         &format!(
@@ -916,7 +904,7 @@ fn a_heading_numbered_in_chinese_numerals_heads_its_group() {
             row("特困人员认定"),
         ),
     );
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got: Vec<String> = items(&cats)
         .into_iter()
@@ -934,7 +922,7 @@ fn a_heading_numbered_in_chinese_numerals_heads_its_group() {
 #[test]
 fn an_item_named_other_with_value_cells_is_not_a_header() {
     let dir = tempfile::tempdir().expect("tmp");
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇.csv",
         &format!(
@@ -945,7 +933,7 @@ fn an_item_named_other_with_value_cells_is_not_a_header() {
              ,,其他规范性文件,其他文件,,信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,全社会,主动,县级、乡级\n"
         ),
     );
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     let names: Vec<String> = items(&cats).iter().map(|(_, i)| i.name.clone()).collect();
     assert_eq!(names, ["部门和地方规章", "其他政策文件", "其他规范性文件"]);
     assert_eq!(codes(&diags), ["GK103@E5"]);
@@ -956,7 +944,7 @@ fn an_item_named_other_with_value_cells_is_not_a_header() {
 #[test]
 fn value_words_at_the_foot_of_a_three_row_header_are_mark_columns() {
     let dir = tempfile::tempdir().expect("tmp");
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇.csv",
         &format!(
@@ -967,7 +955,7 @@ fn value_words_at_the_foot_of_a_three_row_header_are_mark_columns() {
              1,最低生活保障,低保审核确认,条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,√,,√,\n"
         ),
     );
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got: Vec<String> = items(&cats)
         .iter()
@@ -1028,7 +1016,7 @@ fn old_mode_words_over_channel_values_are_the_channels_and_the_other_way_round()
              2,最低生活保障,低保档案查阅,档案,{BASIS},收到申请之日起20个工作日内,乐昌镇人民政府,{},{},特定群众\n",
             first[0], first[1], second[0], second[1]
         );
-        let (cats, diags) = read(&csv(dir.path(), name, &text));
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), name, &text));
         assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
         assert_eq!(
             mode_and_channels(&cats),
@@ -1053,7 +1041,7 @@ fn old_mode_words_over_channel_values_are_the_channels_and_the_other_way_round()
          序号,一级事项,二级事项,公开内容,公开依据,公开时限,公开主体,公开渠道,公开方式,公开对象\n\
          1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,按需,全社会\n"
     );
-    let (cats, diags) = read(&csv(dir.path(), "都不是.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "都不是.csv", &text));
     assert_eq!(items(&cats).len(), 1);
     assert!(
         diags.iter().all(|d| d.code.starts_with("GK2")),
@@ -1076,7 +1064,7 @@ fn the_responsible_office_is_the_subject_only_without_a_subject_column() {
              序号,一级事项,二级事项,公开内容,公开依据,公开时限,{word},公开渠道,公开对象,公开方式\n\
              1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,社会事务办,政府网站,全社会,主动\n"
         );
-        let (cats, diags) = read(&csv(dir.path(), &format!("{word}.csv"), &text));
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), &format!("{word}.csv"), &text));
         assert!(diags.is_empty(), "{word}: {:?}", codes(&diags));
         let got = items(&cats);
         assert_eq!(got.len(), 1, "{word}");
@@ -1089,7 +1077,7 @@ fn the_responsible_office_is_the_subject_only_without_a_subject_column() {
          社会救助领域\n\
          1,乐昌镇,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,社会事务办,乐昌镇人民政府,政府网站,全社会,主动\n"
     );
-    let (cats, diags) = read(&csv(dir.path(), "全县.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "全县.csv", &text));
     assert_eq!(codes(&diags), ["GK009@H1"]);
     let got = items(&cats);
     assert_eq!(got[0].1.subject, "乐昌镇人民政府");
@@ -1109,7 +1097,7 @@ fn spaced_and_wrapped_header_words_read_as_their_words() {
          ,一级 事项,\"二级\n事项\",,,,,\"政府\n网站\",公 示 栏,全 社 会,\"特定\n群众\",主 动,\"依申请\n公开\",乡 级,\"村\n级\"\n\
          1,最低生活保障,低保对象认定,认定条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,√,√,√,,√,,√,√\n"
     );
-    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "乐昌镇.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got: Vec<String> = items(&cats)
         .into_iter()
@@ -1160,7 +1148,7 @@ fn level_columns_headed_with_their_alternatives_are_level_marks() {
         ),
     ] {
         let text = format!("乐昌镇社会救助领域基层政务公开标准目录\n{header}\n{body},,√,√\n");
-        let (cats, diags) = read(&csv(dir.path(), name, &text));
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), name, &text));
         assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
         let got: Vec<String> = items(&cats)
             .into_iter()
@@ -1219,7 +1207,7 @@ fn parent_words_over_value_columns_decide_with_the_child_merged_or_repeated() {
     ];
     for (name, text) in tables {
         let text = format!("乐昌镇社会救助领域基层政务公开标准目录\n{text}");
-        let (cats, diags) = read(&csv(dir.path(), name, &text));
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), name, &text));
         assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
         let got: Vec<String> = items(&cats)
             .into_iter()
@@ -1263,7 +1251,7 @@ fn a_whether_proactive_column_reads_yes_as_active_and_no_as_on_request() {
             row("低保复核", asked, "×"),
             row("低保政策", active, "主动公开"),
         );
-        let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), "乐昌镇.csv", &text));
         assert!(diags.is_empty(), "{label}: {:?}", codes(&diags));
         let got: Vec<String> = items(&cats)
             .into_iter()
@@ -1288,7 +1276,7 @@ fn a_whether_proactive_column_reads_yes_as_active_and_no_as_on_request() {
          1,最低生活保障,{}\n",
         row("低保对象认定", active, "—"),
     );
-    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "乐昌镇.csv", &text));
     assert!(items(&cats)[0].1.mode.is_empty());
     assert_eq!(diags.len(), 1, "{:?}", codes(&diags));
     assert!(codes(&diags)[0].ends_with("@J3"), "{:?}", codes(&diags));
@@ -1319,7 +1307,7 @@ fn numbered_decorated_and_short_domain_cells_name_their_domain() {
         "乐昌镇基层政务公开标准目录\n领域,{HEADER}\n{}\n",
         rows.join("\n")
     );
-    let (cats, diags) = read(&csv(dir.path(), "乐昌镇.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "乐昌镇.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let mut got: Vec<(String, String)> = items(&cats)
         .into_iter()
@@ -1377,7 +1365,7 @@ fn header_words_of_published_catalogues_fill_their_fields() {
         ),
     ];
     for (name, text, domain, levels) in tables {
-        let (cats, diags) = read(&csv(dir.path(), name, &text));
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), name, &text));
         assert!(diags.is_empty(), "{name}: {:?}", codes(&diags));
         let got: Vec<String> = items(&cats)
             .into_iter()

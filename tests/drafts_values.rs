@@ -5,20 +5,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use common::*;
-use gkml::model::{Catalogue, Channel, ChannelKind};
-
-fn read(path: &Path) -> (Vec<Catalogue>, Vec<gkml::diag::Diagnostic>) {
-    read_checked(path)
-}
-
-fn csv(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, format!("\u{feff}{text}")).expect("write");
-    p
-}
+use gkml::model::{Channel, ChannelKind};
 
 const BASIS: &str = "《中华人民共和国政府信息公开条例》（国务院令第711号）";
 const LIMIT: &str = "信息形成或者变更之日起20个工作日内";
@@ -45,7 +33,7 @@ fn draft(rows: &[(&str, &str, &str, &str)]) -> String {
 #[test]
 fn local_channels_read_as_other_with_their_name_and_named_ones_as_their_channel() {
     let dir = tempfile::tempdir().expect("tmp");
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇.csv",
         &draft(&[
@@ -69,7 +57,7 @@ fn local_channels_read_as_other_with_their_name_and_named_ones_as_their_channel(
             ),
         ]),
     );
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let other = |s: &str| Channel::Other(Some(s.to_string()));
     let known = Channel::Known;
@@ -114,7 +102,7 @@ fn local_channels_read_as_other_with_their_name_and_named_ones_as_their_channel(
         text.contains("政府网站、其他（12345政务服务热线）、其他（QQ群）"),
         "{text}"
     );
-    let (back, diags) = read(&written);
+    let (back, diags) = read_checked(&written);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let again: Vec<Vec<Channel>> = items(&back)
         .into_iter()
@@ -128,12 +116,12 @@ fn local_channels_read_as_other_with_their_name_and_named_ones_as_their_channel(
 #[test]
 fn a_misspelt_channel_is_still_reported_with_the_spelling_it_is_close_to() {
     let dir = tempfile::tempdir().expect("tmp");
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇.csv",
         &draft(&[("低保政策", LIMIT, "政府网站、公式栏", "✓,,✓,")]),
     );
-    let (_, diags) = read(&path);
+    let (_, diags) = read_checked(&path);
     assert_eq!(codes(&diags), ["GK205@H3"]);
     let hint = diags[0].hint.as_deref().unwrap_or("");
     assert!(hint.contains("是否应为“公示栏”"), "{hint}");
@@ -171,8 +159,8 @@ fn time_limits_in_clerks_words_are_read_and_judged_by_the_law() {
         "✓,,✓,",
     ));
     rows.push(("行政处罚决定", "作出决定之日起廿日内", "政府网站", "✓,,✓,"));
-    let path = csv(dir.path(), "乐昌镇.csv", &draft(&rows));
-    let (cats, diags) = read(&path);
+    let path = csv_draft(dir.path(), "乐昌镇.csv", &draft(&rows));
+    let (cats, diags) = read_checked(&path);
     assert_eq!(codes(&diags), ["GK405@F14"]);
     let got = items(&cats);
     assert_eq!(got.len(), words.len() + 2);
@@ -195,8 +183,8 @@ fn a_bare_number_under_a_working_days_header_is_that_many_working_days() {
          3,行政处罚,行政处罚决定,决定书,{BASIS},10,乐昌镇人民政府,政府网站,✓,,✓,\r\n\
          4,最低生活保障,低保标准,标准,{BASIS},５,乐昌镇人民政府,政府网站,✓,,✓,\r\n"
     );
-    let path = csv(dir.path(), "乐昌镇.csv", &text);
-    let (cats, diags) = read(&path);
+    let path = csv_draft(dir.path(), "乐昌镇.csv", &text);
+    let (cats, diags) = read_checked(&path);
     assert_eq!(codes(&diags), ["GK402@F4", "GK405@F5"]);
     let limits: Vec<&str> = items(&cats)
         .into_iter()
@@ -215,11 +203,11 @@ fn a_bare_number_under_a_working_days_header_is_that_many_working_days() {
     let out = tempfile::tempdir().expect("out");
     let o = compile(&path, out.path(), &["--quiet", "--allow-errors"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let (_, back) = read(&out.path().join("乐昌镇.csv"));
+    let (_, back) = read_checked(&out.path().join("乐昌镇.csv"));
     assert_eq!(codes(&back), ["GK402@H3", "GK405@H4"]);
     // Without the unit in the header, a number is no time limit.
     let plain = text.replace("公开时限（工作日）", "公开时限");
-    let (_, diags) = read(&csv(dir.path(), "无单位.csv", &plain));
+    let (_, diags) = read_checked(&csv_draft(dir.path(), "无单位.csv", &plain));
     assert_eq!(
         codes(&diags),
         ["GK401@F3", "GK401@F4", "GK401@F5", "GK401@F6"]
@@ -232,7 +220,7 @@ fn a_bare_number_under_a_working_days_header_is_that_many_working_days() {
 #[test]
 fn stars_circles_crosses_and_words_in_mark_columns_read_as_the_clerk_means() {
     let dir = tempfile::tempdir().expect("tmp");
-    let path = csv(
+    let path = csv_draft(
         dir.path(),
         "乐昌镇.csv",
         &draft(&[
@@ -246,7 +234,7 @@ fn stars_circles_crosses_and_words_in_mark_columns_read_as_the_clerk_means() {
             ("实心空心", LIMIT, "政府网站", "○,●,○,●"),
         ]),
     );
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     // 叉号, 红叉 and 实心空心 are 依申请公开 items with a 20-day limit (GK403), as marked.
     assert_eq!(codes(&diags), ["GK403@F7", "GK403@F8", "GK403@F10"]);
     let got: Vec<String> = items(&cats)
@@ -297,7 +285,7 @@ fn boolean_cells_in_a_workbook_s_mark_columns_are_set_and_unset() {
         ws.write_boolean(2, 8 + k as u16, *b).expect("write");
     }
     wb.save(&path).expect("save");
-    let (cats, diags) = read(&path);
+    let (cats, diags) = read_checked(&path);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got: Vec<String> = items(&cats)
         .into_iter()
@@ -332,8 +320,8 @@ fn audiences_named_by_place_or_group_read_as_public_or_the_named_group() {
             i + 1
         ));
     }
-    let path = csv(dir.path(), "乐昌镇.csv", &text);
-    let (cats, diags) = read(&path);
+    let path = csv_draft(dir.path(), "乐昌镇.csv", &text);
+    let (cats, diags) = read_checked(&path);
     assert_eq!(codes(&diags), ["GK207@I9"]);
     let got: Vec<String> = items(&cats)
         .into_iter()
@@ -370,8 +358,8 @@ fn modes_by_authority_are_active_and_not_disclosed_stays_an_error() {
          2,最低生活保障,低保名单,名单,{BASIS},30个工作日内,乐昌镇人民政府,政府网站,全社会,依职权公开\r\n\
          3,最低生活保障,低保档案,档案,{BASIS},{LIMIT},乐昌镇人民政府,政府网站,全社会,不公开\r\n"
     );
-    let path = csv(dir.path(), "乐昌镇.csv", &text);
-    let (cats, diags) = read(&path);
+    let path = csv_draft(dir.path(), "乐昌镇.csv", &text);
+    let (cats, diags) = read_checked(&path);
     // 30 working days for a 主动 item is over Art. 26 (GK402): 依职权公开 is judged as 主动.
     assert_eq!(codes(&diags), ["GK402@F4", "GK206@J5"]);
     let hint = diags[1].hint.as_deref().unwrap_or("");
@@ -394,8 +382,8 @@ fn words_spaced_out_to_fill_a_column_are_the_words() {
          1,最低生活保障,低保政策,条件,{BASIS},{LIMIT},乐昌镇人民政府,政府 网站,全 社 会,主 动,乡 级\r\n\
          2,最低生活保障,低保名单,名单,{BASIS},收到申请之日起20个工作日内,乐昌镇人民政府,政府　网站、公 示 栏,特定群众 （低保对象）,依申请 公开,乡级 村级\r\n"
     );
-    let path = csv(dir.path(), "乐昌镇.csv", &text);
-    let (cats, diags) = read(&path);
+    let path = csv_draft(dir.path(), "乐昌镇.csv", &text);
+    let (cats, diags) = read_checked(&path);
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got: Vec<String> = items(&cats)
         .into_iter()
@@ -418,7 +406,7 @@ fn words_spaced_out_to_fill_a_column_are_the_words() {
         "{TITLE}\r\n序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开\r\n\
          1,最低生活保障,低保政策,条件,{BASIS},{LIMIT},乐昌镇人民政府,政府网站,全 社 会,,主 动,\r\n"
     );
-    let (cats, diags) = read(&csv(dir.path(), "标记.csv", &text));
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "标记.csv", &text));
     assert!(diags.is_empty(), "{:?}", codes(&diags));
     let got: Vec<String> = items(&cats)
         .into_iter()

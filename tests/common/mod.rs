@@ -217,3 +217,10 @@ pub fn codes(diags: &[gkml::diag::Diagnostic]) -> Vec<String> {
         .map(|d| format!("{}@{}", d.code, d.cell.as_deref().unwrap_or("")))
         .collect()
 }
+
+/// A CSV draft in `dir`, written as Excel's "CSV UTF-8" saves it (with a BOM).
+pub fn csv_draft(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, format!("\u{feff}{text}")).expect("write");
+    p
+}
