@@ -578,7 +578,8 @@ fn skip_quoted(s: &str) -> Option<&str> {
 ///   `东风村村务公开栏`, the owner ending in a place or a body (县, 镇, 村, 人民政府, 局 …);
 /// - a local channel of a family the template leaves to 其他: hotlines (`12345热线`,
 ///   `服务热线`), meetings (`村民代表大会`, `会议`), chat groups (`微信群`, `QQ群`), platforms
-///   (`政务服务平台`, `一网通办`) and media centres (`县融媒体中心`): `其他（…）` with the name.
+///   (`政务服务平台`, `一网通办`), media centres (`县融媒体中心`) and the venues where notices are
+///   posted (`党群服务中心`, `新时代文明实践站`): `其他（…）` with the name.
 ///
 /// `None` for a word the names read cleanly, one that merely starts with a channel name
 /// followed by another (`政府网站微信群` is two channels, read one by one), and anything else.
@@ -746,6 +747,13 @@ const FAMILY_ENDINGS: &[&str] = &[
     "一网通办",
     "融媒体中心",
     "融媒体",
+    // Village and town venues where notices are posted and read out: the 党群服务中心 and the
+    // 新时代文明实践 centres, stations and posts.
+    "党群服务中心",
+    "党群服务站",
+    "文明实践中心",
+    "文明实践所",
+    "文明实践站",
 ];
 
 /// Family endings that name no channel on their own, only after a name (`微信群`, `政务服务平台`).
@@ -1304,6 +1312,10 @@ mod tests {
             "一网通办",
             "县融媒体中心",
             "微信群（村民群）",
+            "党群服务中心",
+            "村党群服务中心",
+            "新时代文明实践站",
+            "镇新时代文明实践所",
         ] {
             assert_eq!(
                 Channel::parse(raw),
