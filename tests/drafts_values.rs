@@ -414,3 +414,27 @@ fn words_spaced_out_to_fill_a_column_are_the_words() {
         .collect();
     assert_eq!(got, ["[Public] [Active]"]);
 }
+
+#[test]
+fn not_disclosed_typed_into_the_active_column_is_the_unknown_mode_error_at_that_cell() {
+    // 不公开 under 主动 is not an unreadable tick read as 主动 (GK209): the item is not to be
+    // disclosed, which GK206 says at that cell.
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = format!(
+        "{HEADER},公开层级\n\
+         1,最低生活保障,低保名单,名单,{BASIS},{LIMIT},乐昌镇人民政府,政府网站,√,,不公开,,乡级\n\
+         2,最低生活保障,低保政策,政策,{BASIS},{LIMIT},乐昌镇人民政府,政府网站,√,,√,,乡级\n"
+    );
+    let (cats, diags) = read_checked(&csv_draft(dir.path(), "乐昌镇.csv", &text));
+    let found: Vec<String> = codes(&diags)
+        .into_iter()
+        .filter(|c| !c.starts_with("GK010"))
+        .collect();
+    assert_eq!(found, ["GK206@K2"], "{diags:#?}");
+    let items = items(&cats);
+    assert_eq!(
+        items[0].1.mode,
+        [gkml::model::Mode::Unknown("不公开".into())]
+    );
+    assert_eq!(items[1].1.mode, [gkml::model::Mode::Active]);
+}

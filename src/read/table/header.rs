@@ -762,7 +762,7 @@ fn city_level(cols: &mut [Option<Col>], labels: &[String]) {
 /// The children of a parent that heads channel sub-columns under another word (公开方式,
 /// 公开形式 over 政府网站 | 公示栏 | 村村响 | 微信群, merged or repeated over each): a local
 /// channel the template does not list is a channel's mark column too (its marks read as
-/// 其他（村村响）), when every sibling under that parent is a channel's column or such a label
+/// 其他（微信群）; 村村响 is the template's 广播电视), when every sibling under that parent is a channel's column or such a label
 /// and none is a mode's (主动 | 依申请公开 make the parent the mode's).
 fn local_channel_children(
     top: &RawRow,

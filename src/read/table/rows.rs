@@ -696,6 +696,17 @@ impl Layout {
                             item.set_column(Field::Audience, column);
                             continue;
                         }
+                        // "不公开" typed into a mode's column: the item is not to be disclosed
+                        // at all, which GK206 says (it does not belong in the catalogue), not
+                        // an unreadable tick read as set.
+                        Mark::Text(t)
+                            if matches!(col, Col::ModeActive | Col::ModeRequest)
+                                && (t.contains("不公开") || t.contains("不予公开")) =>
+                        {
+                            item.mode.push(Mode::Unknown(t.to_string()));
+                            item.set_column(Field::Mode, column);
+                            continue;
+                        }
                         Mark::Text(t) => {
                             let field = match col {
                                 Col::ModeActive | Col::ModeRequest => Field::Mode,
