@@ -228,6 +228,13 @@ mod tests {
     }
 }
 
+/// Whether a text is a name in Chinese characters only, brackets allowed (`东风村`,
+/// `困难群众（低保）`): no digits, Latin letters, spaces or punctuation.
+pub fn is_han_name(s: &str) -> bool {
+    s.chars()
+        .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "（）()".contains(c))
+}
+
 /// A one-line value (序号, 一级事项, 二级事项, 公开时限, 公开主体, 单位, 领域) that a clerk wrapped
 /// with Alt+Enter to fit a narrow column: its lines joined as the value reads, `None` when it
 /// has no line break. Between Chinese text nothing is put, between two ASCII characters a

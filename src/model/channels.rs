@@ -713,9 +713,7 @@ fn is_owner(owner: &str) -> bool {
         "站",
     ];
     owner.chars().count() <= 20
-        && owner
-            .chars()
-            .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "（）()".contains(c))
+        && crate::text::is_han_name(owner)
         && ENDINGS.iter().any(|e| owner.ends_with(e))
 }
 

@@ -595,8 +595,7 @@ impl Audience {
         let group = s.trim_end_matches(['。', '；', ';']);
         let is_group = |g: &str| {
             (1..=12).contains(&g.chars().count())
-                && g.chars()
-                    .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "（）()".contains(c))
+                && crate::text::is_han_name(g)
                 && !g.contains("特定")
                 && !g.contains("全社会")
                 && !everyone_here(g)
