@@ -424,6 +424,21 @@ fn web_workbook(
     let page = if mht {
         webpage::main_page(&parts)?
     } else {
+        // Most pages are not a workbook's: say so from the bytes (the sheet list's tag is ASCII
+        // in every encoding Excel saves a page in but UTF-16), without decoding the whole page
+        // a second time before it is read.
+        let utf16 = matches!(
+            encoding_rs::Encoding::for_bom(bytes),
+            Some((enc, _)) if enc != encoding_rs::UTF_8
+        );
+        const TAG: &[u8] = b"<x:excelworksheet>";
+        if !utf16
+            && !bytes
+                .windows(TAG.len())
+                .any(|w| w.eq_ignore_ascii_case(TAG))
+        {
+            return None;
+        }
         bytes.to_vec()
     };
     let (text, _) = html::decode(&page);
