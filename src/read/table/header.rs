@@ -1011,7 +1011,21 @@ pub(super) fn title_domain(title: &str) -> Option<(domains::SectionKey, String)>
                 && t[..p].chars().all(|c| {
                     c.is_whitespace() || "一二三四五六七八九十（）()、.．0123456789".contains(c)
                 });
-            if (decorated || bare) && best.is_none_or(|(s, e, _)| p < s || (p == s && end > e)) {
+            // The domain in brackets after the title, as portals print it
+            // ("…基层政务公开标准目录（社会救助领域）"): the brackets go with it.
+            let open = t[..p]
+                .chars()
+                .next_back()
+                .filter(|c| matches!(c, '（' | '('));
+            let close = t[end..].chars().next().filter(|c| matches!(c, '）' | ')'));
+            let bracketed = open.is_some() && close.is_some();
+            let (p, end) = match (open, close) {
+                (Some(o), Some(c)) if !decorated && !bare => (p - o.len_utf8(), end + c.len_utf8()),
+                _ => (p, end),
+            };
+            if (decorated || bare || bracketed)
+                && best.is_none_or(|(s, e, _)| p < s || (p == s && end > e))
+            {
                 best = Some((p, end, d.id));
             }
         }
@@ -1175,6 +1189,16 @@ mod tests {
             assert_eq!(unit_from_title(&rest), None, "{bare}");
         }
         assert!(title_domain("扶贫办").is_none());
+        // The domain in brackets after the title, as portals print it.
+        for t in [
+            "赤壁市新店镇基层政务公开标准目录（社会救助领域）",
+            "赤壁市新店镇基层政务公开标准目录(社会救助)",
+        ] {
+            let (k, rest) = title_domain(t).expect(t);
+            assert_eq!(k.display_name(), "社会救助", "{t}");
+            assert_eq!(rest, "赤壁市新店镇基层政务公开标准目录", "{t}");
+            assert_eq!(unit_from_title(&rest).map(|u| u.0), Some("新店镇".into()));
+        }
         let (k, rest) = title_domain("义务教育领域基层政务公开标准目录").expect("domain");
         assert_eq!(k.display_name(), "义务教育");
         assert_eq!(unit_from_title(&rest), None);
