@@ -268,6 +268,14 @@ pub(super) fn shifted(cols: &[Option<Col>], cells: &Cells) -> Option<Shift> {
 thread_local! {
     static CHANNELS: crate::memo::Cache<Vec<Channel>> = Default::default();
     pub(super) static PLAIN: crate::memo::Cache<crate::read::clean::Plain> = Default::default();
+    static AUDIENCES: crate::memo::Cache<crate::model::Audience> = Default::default();
+}
+
+/// A 公开对象 word read once per distinct text: a province writes the same group (项目单位,
+/// 低保对象) in the 特定群众 column of thousands of rows, and telling a group from a place's
+/// residents takes a few thousand instructions.
+pub(super) fn audience(word: &str) -> crate::model::Audience {
+    (*crate::memo::get(&AUDIENCES, word, crate::model::Audience::parse)).clone()
 }
 
 /// A 公开渠道和载体 cell parsed once per distinct text (a province has a few dozen).

@@ -575,12 +575,15 @@ impl Layout {
                     }
                     // A one-line value wrapped with Alt+Enter to fit the column reads as
                     // one line (the outputs wrap it to their own width).
+                    // (A text the glance cleared has no line break: nothing to join.)
                     let value = match f {
                         Field::Seq
                         | Field::Category
                         | Field::Name
                         | Field::Deadline
-                        | Field::Subject => {
+                        | Field::Subject
+                            if !glanced_clear =>
+                        {
                             match crate::text::join_wrapped(&value, *f == Field::Subject) {
                                 Some(joined) => Cow::Owned(joined),
                                 None => value,
@@ -688,7 +691,7 @@ impl Layout {
                             // "√（学生家长）": the group, without the clerk's brackets;
                             // "特定群众（低保对象）": the group it names.
                             let g = crate::model::strip_brackets(t.trim_start_matches(SET_MARKS));
-                            let g = match Audience::parse(g) {
+                            let g = match audience(g) {
                                 Audience::Specific(named) => named,
                                 _ => (!g.is_empty()).then(|| g.to_string()),
                             };
@@ -928,6 +931,10 @@ impl Layout {
         cells: &Cells,
         saw_dot: &mut bool,
     ) -> Mark<'v> {
+        // Half the mark cells of a table are blank.
+        if value.is_empty() {
+            return Mark::Unset;
+        }
         if !super::cells::is_dot(value) {
             return mark(value);
         }
