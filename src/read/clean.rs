@@ -190,6 +190,13 @@ pub struct Plain {
 }
 
 pub fn plain_glanced(s: &str) -> Plain {
+    // A blank cell (a third of a table's: continuation and unmarked cells).
+    if s.is_empty() {
+        return Plain {
+            plain: true,
+            clear: true,
+        };
+    }
     if crate::text::has_space_at_ends(s) {
         return Plain {
             plain: false,

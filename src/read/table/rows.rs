@@ -931,9 +931,12 @@ impl Layout {
         cells: &Cells,
         saw_dot: &mut bool,
     ) -> Mark<'v> {
-        // Half the mark cells of a table are blank.
-        if value.is_empty() {
-            return Mark::Unset;
+        // Half the mark cells of a table are blank, and most of the rest hold the template's
+        // ✓ (or the √ a keyboard types): neither is a dot.
+        match value {
+            "" => return Mark::Unset,
+            "✓" | "√" => return Mark::Set,
+            _ => {}
         }
         if !super::cells::is_dot(value) {
             return mark(value);
