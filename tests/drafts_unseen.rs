@@ -1391,3 +1391,89 @@ fn header_words_of_published_catalogues_fill_their_fields() {
         );
     }
 }
+
+/// 同上 reaches back across the batches a large table is read in: `validate` streams rows to
+/// its checkers a chunk at a time, `compile` converts them a batch at a time, and a 同上 on a
+/// chunk's first row is the last row of the chunk before. Every third row writes its time
+/// limit and the next two say 同上; the limit is 20 working days in one group and 30 (GK402)
+/// in the next, so each 同上 that took another group's row, or none (GK104), shows in the
+/// report. 3,000 rows cross every chunk size from 512 to 2,048 on a 同上 row.
+#[test]
+fn ditto_reaches_across_the_chunks_of_a_large_table() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let n = 3000;
+    let mut text = format!("乐昌镇社会救助领域基层政务公开标准目录\n{HEADER}\n");
+    for i in 0..n {
+        let deadline = match (i % 3, (i / 3) % 2) {
+            (0, 0) => "信息形成或者变更之日起20个工作日内",
+            (0, _) => "信息形成或者变更之日起30个工作日内",
+            _ => "同上",
+        };
+        text.push_str(&format!(
+            "{},最低生活保障{},事项{i},条件,{BASIS},{deadline},乐昌镇人民政府,政府网站,✓,,✓,\n",
+            i + 1,
+            i / 3
+        ));
+    }
+    let path = csv_draft(dir.path(), "乐昌镇.csv", &text);
+    // The rows of the 30-day groups, as the sheet numbers them (title and header first).
+    let expected: Vec<u64> = (0..n)
+        .filter(|i| (i / 3) % 2 == 1)
+        .map(|i| i as u64 + 3)
+        .collect();
+    let rows_of = |report: &serde_json::Value, code: &str| -> Vec<u64> {
+        let mut rows: Vec<u64> = report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["code"] == code)
+            .filter_map(|d| d["row"].as_u64())
+            .collect();
+        rows.sort_unstable();
+        rows
+    };
+    // validate streams the CSV.
+    let report = json(&gkml(&[
+        "validate",
+        "--format",
+        "json",
+        "--max-diagnostics",
+        "0",
+        path.to_str().expect("path"),
+    ]));
+    // Rows reported but not expected, and expected but not reported (short when it fails).
+    let differ = |got: &[u64]| -> (Vec<u64>, Vec<u64>) {
+        (
+            got.iter()
+                .filter(|r| !expected.contains(r))
+                .copied()
+                .collect(),
+            expected
+                .iter()
+                .filter(|r| !got.contains(r))
+                .copied()
+                .collect(),
+        )
+    };
+    assert_eq!(rows_of(&report, "GK104"), Vec::<u64>::new());
+    assert_eq!(differ(&rows_of(&report, "GK402")), (vec![], vec![]));
+    // The catalogue path (compile, import) reads it in batches.
+    let (cats, diags) = read_checked(&path);
+    let items = items(&cats);
+    assert_eq!(items.len(), n);
+    for (i, (_, item)) in items.iter().enumerate() {
+        let days = if (i / 3) % 2 == 0 { 20 } else { 30 };
+        assert_eq!(
+            item.deadline,
+            format!("信息形成或者变更之日起{days}个工作日内"),
+            "item {i}"
+        );
+    }
+    let mut batch_rows: Vec<u64> = diags
+        .iter()
+        .filter(|d| d.code == "GK402")
+        .filter_map(|d| d.row.map(u64::from))
+        .collect();
+    batch_rows.sort_unstable();
+    assert_eq!(differ(&batch_rows), (vec![], vec![]));
+}
