@@ -15,7 +15,7 @@ use super::Rule;
 use crate::deadline::{parse, Deadline};
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
-use crate::model::{Catalogue, Field, Item, Mode, UnitKind};
+use crate::model::{Catalogue, Field, Glanced, Item, Mode, UnitKind};
 
 pub static UNREADABLE_DEADLINE: Rule = Rule {
     code: "GK401",
@@ -120,9 +120,20 @@ fn parsed(text: &str) -> std::rc::Rc<crate::deadline::Parsed> {
     crate::memo::get(&PARSED, text, parse)
 }
 
-/// Check an item's time limit.
-pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
-    if crate::text::trim(&item.deadline).is_empty() {
+/// Check an item's time limit. A 公开时限 the reader `glanced` clear has no white space at its
+/// ends, so it is blank only when empty.
+pub(super) fn check_item(
+    cat: &Catalogue,
+    item: &Item,
+    glanced: Glanced,
+    out: &mut Vec<Diagnostic>,
+) {
+    let blank = if glanced.has(Field::Deadline) {
+        item.deadline.is_empty()
+    } else {
+        crate::text::trim(&item.deadline).is_empty()
+    };
+    if blank {
         return;
     }
     let p = parsed(&item.deadline);
@@ -138,6 +149,7 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
         );
         return;
     }
+    // The time limit is not blank (above).
     decisions::check_item(item, out);
     let active = item.mode.contains(&Mode::Active);
     if active {

@@ -215,10 +215,10 @@ pub fn item_diagnostics_glanced(
     glanced: Glanced,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    required::check_item(item, &mut out);
+    required::check_item(item, glanced, &mut out);
     values::check_item(item, &mut out);
     citations::check_basis(item, &mut out);
-    deadlines::check_item(cat, item, &mut out);
+    deadlines::check_item(cat, item, glanced, &mut out);
     hygiene::check_item(item, ctx, glanced, &mut out);
     structure::check_item(cat, item, &mut out);
     retain_allowed(item, &mut out, 0);

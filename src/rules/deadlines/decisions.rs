@@ -232,9 +232,10 @@ thread_local! {
     static PLANS: crate::memo::Cache<Plan> = Default::default();
 }
 
-/// Check an item's decision deadline.
+/// Check an item's decision deadline; the caller has made sure that the time limit is not
+/// blank.
 pub(crate) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
-    if !item.mode.contains(&Mode::Active) || crate::text::trim(&item.deadline).is_empty() {
+    if !item.mode.contains(&Mode::Active) {
         return;
     }
     let plan = crate::memo::get(&PLANS, &item.deadline, plan);
