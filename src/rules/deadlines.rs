@@ -11,6 +11,7 @@ pub use decisions::{
     DECISION_DEADLINE,
 };
 
+use super::citations::BasisFindings;
 use super::Rule;
 use crate::deadline::{parse, Deadline};
 use crate::diag::Diagnostic;
@@ -97,14 +98,6 @@ Use instead:
 ",
 };
 
-/// Whether the basis cites a 法律 or 法规 other than the 政府信息公开条例 itself: only those
-/// may set another time limit (条例第二十六条); an 意见, 通知, 规章 or 党内法规 may not.
-/// Cached per text, as the other readings of a 公开依据 are: a province repeats a few hundred,
-/// and reading the citations of each row again was a fifth of `validate`'s instructions.
-fn cites_other_statute(basis: &str) -> bool {
-    !basis.is_empty() && super::citations::basis_findings(basis).cites_other_statute
-}
-
 fn is_annual_report(it: &Item) -> bool {
     let n = &it.name;
     // Both words hold 报; memchr rules out nearly every row's name first.
@@ -122,10 +115,15 @@ fn parsed(text: &str) -> std::rc::Rc<crate::deadline::Parsed> {
 
 /// Check an item's time limit. A 公开时限 the reader `glanced` clear has no white space at its
 /// ends, so it is blank only when empty.
+///
+/// `basis` holds the findings of the item's 公开依据 (`None` when it is empty): whether it cites
+/// a 法律 or 法规 other than the 政府信息公开条例 itself, which alone may set another time limit
+/// (条例第二十六条); an 意见, 通知, 规章 or 党内法规 may not.
 pub(super) fn check_item(
     cat: &Catalogue,
     item: &Item,
     glanced: Glanced,
+    basis: Option<&BasisFindings>,
     out: &mut Vec<Diagnostic>,
 ) {
     let blank = if glanced.has(Field::Deadline) {
@@ -155,12 +153,10 @@ pub(super) fn check_item(
     if active {
         let wd = p.max_working_days().filter(|n| *n > 20);
         let nd = p.max_natural_days().filter(|n| *n > 28);
-        // The basis's findings (a lookup by the whole 公开依据) only for a limit beyond 20
-        // working days: nearly every row's is within it.
         if let Some(msg) = wd
             .map(|n| format!("{n}个工作日"))
             .or_else(|| nd.map(|n| format!("{n}日")))
-            .filter(|_| !cites_other_statute(&item.basis))
+            .filter(|_| !basis.is_some_and(|b| b.cites_other_statute))
         {
             out.push(
                 Diagnostic::new(

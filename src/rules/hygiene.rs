@@ -545,6 +545,7 @@ pub(super) fn check_item(
     item: &Item,
     ctx: &super::Context,
     glanced: crate::model::Glanced,
+    basis: Option<&super::citations::BasisFindings>,
     out: &mut Vec<Diagnostic>,
 ) {
     if !item.notes.is_empty() {
@@ -645,7 +646,8 @@ pub(super) fn check_item(
             );
         }
     }
-    if full_width_digits(&item.basis) {
+    // Read with the basis's other findings, once per distinct text.
+    if basis.is_some_and(|b| b.full_width_digits) {
         out.push(
             Diagnostic::new(&FULL_WIDTH_IN_DOCUMENT_NUMBER, "公开依据的文号中有全角数字")
                 .on(item, Field::Basis)

@@ -215,11 +215,16 @@ pub fn item_diagnostics_glanced(
     glanced: Glanced,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // The findings of the 公开依据, looked up once for the three rules that read them.
+    let basis = (!item.basis.is_empty()).then(|| citations::basis_findings(&item.basis));
+    let basis = basis.as_deref();
     required::check_item(item, glanced, &mut out);
     values::check_item(item, &mut out);
-    citations::check_basis(item, &mut out);
-    deadlines::check_item(cat, item, glanced, &mut out);
-    hygiene::check_item(item, ctx, glanced, &mut out);
+    if let Some(found) = basis {
+        citations::check_basis(item, found, &mut out);
+    }
+    deadlines::check_item(cat, item, glanced, basis, &mut out);
+    hygiene::check_item(item, ctx, glanced, basis, &mut out);
     structure::check_item(cat, item, &mut out);
     retain_allowed(item, &mut out, 0);
     out
