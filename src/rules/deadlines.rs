@@ -104,13 +104,23 @@ fn is_annual_report(it: &Item) -> bool {
     crate::text::holds_either(n, '报', '报') && (n.contains("年度报告") || n.contains("年报"))
 }
 
-thread_local! {
-    static PARSED: crate::memo::Cache<crate::deadline::Parsed> = Default::default();
+/// What the rules read in a time limit: its parse and what GK405 judges in it.
+struct Reading {
+    parsed: crate::deadline::Parsed,
+    plan: decisions::Plan,
 }
 
-/// A time limit parsed once per distinct text (a province repeats a handful).
-fn parsed(text: &str) -> std::rc::Rc<crate::deadline::Parsed> {
-    crate::memo::get(&PARSED, text, parse)
+thread_local! {
+    static READINGS: crate::memo::Cache<Reading> = Default::default();
+}
+
+/// A time limit read once per distinct text (a province repeats a handful), by one lookup
+/// for both rules that read it.
+fn reading(text: &str) -> std::rc::Rc<Reading> {
+    crate::memo::get(&READINGS, text, |t| Reading {
+        parsed: parse(t),
+        plan: decisions::plan(t),
+    })
 }
 
 /// Check an item's time limit. A 公开时限 the reader `glanced` clear has no white space at its
@@ -134,7 +144,8 @@ pub(super) fn check_item(
     if blank {
         return;
     }
-    let p = parsed(&item.deadline);
+    let read = reading(&item.deadline);
+    let p = &read.parsed;
     if !p.is_readable() {
         out.push(
             Diagnostic::new(
@@ -148,7 +159,7 @@ pub(super) fn check_item(
         return;
     }
     // The time limit is not blank (above).
-    decisions::check_item(item, out);
+    decisions::check_item(item, &read.plan, out);
     let active = item.mode.contains(&Mode::Active);
     if active {
         let wd = p.max_working_days().filter(|n| *n > 20);

@@ -185,7 +185,7 @@ fn longest(text: &str) -> (Option<u32>, Option<u32>) {
 /// What a time limit's clauses leave to judge, a pure function of the text: a province
 /// repeats a handful of 公开时限, and splitting and classifying the clauses on every row was
 /// most of this rule's work.
-enum Plan {
+pub(super) enum Plan {
     /// Every clause is labelled for something other than the decision (办事指南：长期公开).
     Nothing,
     /// The clauses that speak of the decision, and whether one of them names the act.
@@ -197,7 +197,7 @@ enum Plan {
     Whole,
 }
 
-fn plan(deadline: &str) -> Plan {
+pub(super) fn plan(deadline: &str) -> Plan {
     let parts = clauses(deadline);
     // A clause speaks of the decision by its label (处罚决定：…) or, unlabelled, by its text
     // (其中行政许可、行政处罚事项自作出行政决定之日起7个工作日内公示).
@@ -228,18 +228,13 @@ fn plan(deadline: &str) -> Plan {
     }
 }
 
-thread_local! {
-    static PLANS: crate::memo::Cache<Plan> = Default::default();
-}
-
-/// Check an item's decision deadline; the caller has made sure that the time limit is not
-/// blank.
-pub(crate) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
+/// Check an item's decision deadline, by the [`plan`] of its time limit (which the caller has
+/// made sure is not blank, and cached with its other readings of the text).
+pub(crate) fn check_item(item: &Item, plan: &Plan, out: &mut Vec<Diagnostic>) {
     if !item.mode.contains(&Mode::Active) {
         return;
     }
-    let plan = crate::memo::get(&PLANS, &item.deadline, plan);
-    let judged: Vec<&str> = match &*plan {
+    let judged: Vec<&str> = match plan {
         Plan::Nothing => return,
         Plan::Clauses {
             names_the_act,
