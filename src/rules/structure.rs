@@ -402,7 +402,10 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
     let texts = TEXT_FIELDS
         .iter()
         .filter_map(|f| item.text(*f).map(|t| (*f, t)))
-        .chain(channel_texts);
+        .chain(channel_texts)
+        // Nearly no text holds a brace: a branch-free look at its bytes rules it out before
+        // the search for placeholders (a memchr call per field of every row).
+        .filter(|(_, t)| holds_brace(t.as_bytes()));
     for (field, text) in texts {
         for ph in placeholders(text) {
             let known = PLACEHOLDERS.contains(&ph);
@@ -470,6 +473,35 @@ pub fn is_valid_id(id: &str) -> bool {
                 && w.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
+}
+
+/// Whether a text holds `{`: 16 bytes at a time without branches (the compiler makes a
+/// vector compare of each block), the last block overlapping the one before; a text shorter
+/// than a block is read as two overlapping words, or byte by byte below 8 bytes. Cheaper
+/// than a memchr call on the short texts of a row.
+fn holds_brace(b: &[u8]) -> bool {
+    const BRACE: u8 = b'{';
+    let block = |c: &[u8; 16]| c.iter().fold(0u8, |a, &x| a | u8::from(x == BRACE)) != 0;
+    if let Some(last) = b.last_chunk::<16>() {
+        let mut rest = b;
+        while let Some((c, r)) = rest.split_first_chunk::<16>() {
+            if block(c) {
+                return true;
+            }
+            rest = r;
+        }
+        return !rest.is_empty() && block(last);
+    }
+    // A word with a zero byte where the text has a brace: the classic test for a zero byte.
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    let word = |c: &[u8; 8]| {
+        let v = u64::from_le_bytes(*c) ^ (LANES * u64::from(BRACE));
+        v.wrapping_sub(LANES) & !v & (LANES << 7) != 0
+    };
+    match (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+        (Some(first), Some(last)) => word(first) || word(last),
+        _ => b.contains(&BRACE),
+    }
 }
 
 /// Every `{…}` in a text (no nesting; an unclosed brace is not a placeholder).
@@ -631,6 +663,26 @@ mod tests {
         assert!(!is_valid_id("a--b"));
         assert!(!is_valid_id("-a"));
         assert!(!is_valid_id("低保"));
+    }
+
+    #[test]
+    fn holds_brace_finds_a_brace_at_every_position_of_texts_of_every_length() {
+        for len in 0..70 {
+            let plain = "a".repeat(len);
+            assert!(!holds_brace(plain.as_bytes()), "{len}");
+            for at in 0..len {
+                let mut b = plain.clone().into_bytes();
+                b[at] = b'{';
+                assert!(holds_brace(&b), "{len} {at}");
+                // The bytes next to `{` (z, |) and above 0x80 are not mistaken for it.
+                b[at] = [b'z', b'|', 0xFB, 0x7A][at % 4];
+                assert!(!holds_brace(&b), "{len} {at}");
+            }
+        }
+        assert!(holds_brace("嘉鱼县{county}民政局".as_bytes()));
+        assert!(!holds_brace(
+            "《中华人民共和国政府信息公开条例》（国务院令第711号）".as_bytes()
+        ));
     }
 
     #[test]
