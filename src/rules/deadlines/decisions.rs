@@ -11,6 +11,8 @@ use crate::diag::Severity::Warning;
 use crate::model::{Field, Item, Mode};
 use crate::rules::Rule;
 
+use super::Marks;
+
 const SOURCE_118: &str = "《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》（国办发〔2018〕118号）";
 
 /// 7 working days; a limit in natural days is over it when it can span more than 7 working
@@ -121,10 +123,13 @@ const OTHER_ACTS: &[&str] = &[
 ];
 
 /// Whether the item's names (and content) say it publishes a penalty or licence decision.
-fn is_decision_item(item: &Item) -> bool {
+/// `marks` are those of its 二级事项.
+fn is_decision_item(item: &Item, marks: Marks) -> bool {
     let (cat, name) = (item.category.as_str(), item.name.as_str());
-    let name_named = names_penalty_or_licence(name);
-    let cat_named = names_penalty_or_licence(cat) && !has_any(name, OTHER_ACTS);
+    let names = |s: &str| s.contains("处罚") || s.contains("许可");
+    let name_named = marks.penalty_or_licence && names(name);
+    let cat_named =
+        super::marks(cat).penalty_or_licence && names(cat) && !has_any(name, OTHER_ACTS);
     if !(name_named || cat_named) {
         return false;
     }
@@ -230,7 +235,8 @@ pub(super) fn plan(deadline: &str) -> Plan {
 
 /// Check an item's decision deadline, by the [`plan`] of its time limit (which the caller has
 /// made sure is not blank, and cached with its other readings of the text).
-pub(crate) fn check_item(item: &Item, plan: &Plan, out: &mut Vec<Diagnostic>) {
+/// `marks` are those of its 二级事项.
+pub(crate) fn check_item(item: &Item, plan: &Plan, marks: Marks, out: &mut Vec<Diagnostic>) {
     if !item.mode.contains(&Mode::Active) {
         return;
     }
@@ -240,13 +246,13 @@ pub(crate) fn check_item(item: &Item, plan: &Plan, out: &mut Vec<Diagnostic>) {
             names_the_act,
             texts,
         } => {
-            if !(*names_the_act || is_decision_item(item)) {
+            if !(*names_the_act || is_decision_item(item, marks)) {
                 return;
             }
             texts.iter().map(String::as_str).collect()
         }
         Plan::Whole => {
-            if !is_decision_item(item) {
+            if !is_decision_item(item, marks) {
                 return;
             }
             vec![item.deadline.as_str()]
