@@ -204,7 +204,9 @@ impl Stream<'_> {
         let Some(unit) = state.units.get_mut(state.last) else {
             return;
         };
-        if unit.sections.insert(r.key.clone()) {
+        // A lookup, not an insert of a clone: nearly every row's section was seen before.
+        if !unit.sections.contains(&r.key) {
+            unit.sections.insert(r.key.clone());
             out.extend(rules::section_diagnostics(
                 &self.ctx,
                 &r.key,

@@ -1,5 +1,7 @@
 //! GK5xx: structure: duplicates, ids, placeholders, overrides and sections.
 
+use std::collections::hash_map::Entry;
+
 use super::Rule;
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
@@ -263,30 +265,34 @@ impl CrossCheck {
         self.missing_column(item, out);
         if !item.name.is_empty() {
             let k = key_hash(&[section, &item.category, &item.name]);
-            match self.items.get(&k) {
-                Some(first) => out.push(
+            // One probe of the map, whether the item is new (nearly always) or a duplicate.
+            match self.items.entry(k) {
+                Entry::Occupied(first) => out.push(
                     Diagnostic::new(&DUPLICATE_ITEM, format!("事项“{}”重复出现", item.label()))
                         .on(item, Field::Name)
-                        .hint(format!("首次出现于{}；删除重复行或改名", first_at(*first))),
+                        .hint(format!(
+                            "首次出现于{}；删除重复行或改名",
+                            first_at(*first.get())
+                        )),
                 ),
-                None => {
-                    self.items.insert(k, start_of(item));
+                Entry::Vacant(slot) => {
+                    slot.insert(start_of(item));
                 }
             }
         }
         if let Some(id) = item.id.as_deref() {
             let k = key_hash(&[section, id]);
-            match self.ids.get(&k) {
-                Some(first) => out.push(
+            match self.ids.entry(k) {
+                Entry::Occupied(first) => out.push(
                     Diagnostic::new(&DUPLICATE_ITEM_ID, format!("事项编号“{id}”重复"))
                         .on(item, Field::Id)
                         .hint(format!(
                             "首次出现于{}；每个事项使用不同的编号",
-                            first_at(*first)
+                            first_at(*first.get())
                         )),
                 ),
-                None => {
-                    self.ids.insert(k, start_of(item));
+                Entry::Vacant(slot) => {
+                    slot.insert(start_of(item));
                 }
             }
         }
