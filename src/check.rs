@@ -183,7 +183,29 @@ impl Stream<'_> {
         rules::item_diagnostics_glanced(&self.ctx, &r.item, &self.checks.ctx, glanced)
     }
 
-    /// The in-order checks of the next row, in row order.
+    /// What [`Stream::in_order`] reads of a row: its unit, section and the item's names, id,
+    /// 序号, places, notes and allows. The rest (the long texts, channels, marks) is dropped
+    /// here, on the worker thread that made the row, not on the one thread that runs the
+    /// in-order checks of every row (and frees memory another thread allocated at a higher
+    /// cost).
+    pub fn for_in_order(r: &mut RowItem) {
+        r.unit_full = None;
+        let item = &mut r.item;
+        // Taken and dropped in place: moving the whole item would cost more than it saves.
+        drop((
+            std::mem::take(&mut item.content),
+            std::mem::take(&mut item.basis),
+            std::mem::take(&mut item.deadline),
+            std::mem::take(&mut item.subject),
+            std::mem::take(&mut item.remarks),
+            std::mem::take(&mut item.channels),
+            std::mem::take(&mut item.audience),
+            std::mem::take(&mut item.mode),
+        ));
+    }
+
+    /// The in-order checks of the next row, in row order (of a row as it was read, or as
+    /// [`Stream::for_in_order`] left it).
     pub fn in_order(&self, state: &mut InOrder, r: &RowItem, out: &mut Vec<Diagnostic>) {
         // Rows come in runs of one unit, so the last one is tried first.
         if state

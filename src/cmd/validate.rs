@@ -146,13 +146,14 @@ impl Checked {
                     let checked: Checked = chunk
                         .into_par_iter()
                         .map(|p| {
-                            let (r, mut read, glanced) = layout.convert_glanced(p);
+                            let (mut r, mut read, glanced) = layout.convert_glanced(p);
                             let mut d = per_item.item_glanced(&r, glanced);
                             if !keep_excerpts {
                                 for x in read.iter_mut().chain(d.iter_mut()) {
                                     x.excerpt = None;
                                 }
                             }
+                            crate::check::Stream::for_in_order(&mut r);
                             (r, read, d)
                         })
                         .collect();
