@@ -500,6 +500,13 @@ fn check_cells(item: &Item, out: &mut Vec<Diagnostic>) {
 /// could exceed the limit (a CJK character is three bytes, so most texts are skipped at once).
 fn check_lengths(item: &Item, out: &mut Vec<Diagnostic>) {
     let too_long = |t: &str| t.len() > CELL_LIMIT && t.chars().count() > CELL_LIMIT;
+    // Nearly every row: no text reaches the limit in bytes, so none does in characters.
+    let longest = super::item_texts(item)
+        .iter()
+        .map(|(_, t)| t.len())
+        .chain(item.audience_group().map(str::len))
+        .max()
+        .unwrap_or(0);
     // The channel cell is only written out when its parts could reach the limit: a bound on
     // its bytes (each part, its 其他（…） wrapper and a separator) is enough to skip the
     // formatting every row would otherwise pay for.
@@ -512,6 +519,9 @@ fn check_lengths(item: &Item, out: &mut Vec<Diagnostic>) {
             Channel::Unknown(s) => s.len() + 32,
         })
         .sum();
+    if longest <= CELL_LIMIT && bound <= CELL_LIMIT {
+        return;
+    }
     let channels = if bound > CELL_LIMIT {
         crate::model::ChannelList(&item.channels).to_string()
     } else {
@@ -566,16 +576,15 @@ pub(super) fn check_item(
     } else {
         String::new()
     };
-    let texts = TEXT_FIELDS
-        .iter()
-        .filter_map(|f| item.text(*f).map(|t| (*f, t)))
-        .chain(std::iter::once((Field::Channels, channel_text.as_str())))
-        .chain(item.audience_group().map(|g| (Field::Audience, g)));
-    for (field, t) in texts {
+    let mut check = |field: Field, t: &str| {
         // The reader's glance at the cell this text came from cleared it already.
         if glanced.has(field) {
             debug_assert!(surely_clean(t), "{field:?} glanced clear: {t:?}");
-            continue;
+            return;
+        }
+        // An empty text holds nothing (a blank 备注, the channels of a row without free text).
+        if t.is_empty() {
+            return;
         }
         // Nearly every text is cleared by one vector pass, the rest get the exact scan; a
         // long text a province repeats (the 公开依据) is judged once per distinct text.
@@ -588,7 +597,7 @@ pub(super) fn check_item(
                 }
             })
         } else if surely_clean(t) {
-            continue;
+            return;
         } else {
             scan(t)
         };
@@ -645,6 +654,13 @@ pub(super) fn check_item(
                 .hint("删除首尾空格、全角空格和连续空格（--fix 可自动修正）"),
             );
         }
+    };
+    for (field, t) in super::item_texts(item) {
+        check(field, t);
+    }
+    check(Field::Channels, &channel_text);
+    if let Some(g) = item.audience_group() {
+        check(Field::Audience, g);
     }
     // Read with the basis's other findings, once per distinct text.
     if basis.is_some_and(|b| b.full_width_digits) {

@@ -230,6 +230,23 @@ pub fn item_diagnostics_glanced(
     out
 }
 
+/// The free texts of an item with their fields, in the order of [`TEXT_FIELDS`]
+/// (`item.text` of each), without a lookup by field per text.
+///
+/// [`TEXT_FIELDS`]: crate::model::TEXT_FIELDS
+pub(crate) fn item_texts(item: &Item) -> [(crate::model::Field, &str); 7] {
+    use crate::model::Field;
+    [
+        (Field::Category, &item.category),
+        (Field::Name, &item.name),
+        (Field::Content, &item.content),
+        (Field::Basis, &item.basis),
+        (Field::Deadline, &item.deadline),
+        (Field::Subject, &item.subject),
+        (Field::Remarks, &item.remarks),
+    ]
+}
+
 pub fn retain_allowed(item: &Item, out: &mut Vec<Diagnostic>, start: usize) {
     if item.allow.is_empty() {
         return;
@@ -244,6 +261,25 @@ pub fn retain_allowed(item: &Item, out: &mut Vec<Diagnostic>, start: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_texts_are_the_text_fields_in_their_order() {
+        let item = Item {
+            category: "一级".into(),
+            name: "二级".into(),
+            content: "内容".into(),
+            basis: "依据".into(),
+            deadline: "时限".into(),
+            subject: "主体".into(),
+            remarks: "备注".into(),
+            ..Default::default()
+        };
+        let by_field: Vec<_> = crate::model::TEXT_FIELDS
+            .iter()
+            .map(|f| (*f, item.text(*f).unwrap_or("?")))
+            .collect();
+        assert_eq!(item_texts(&item).to_vec(), by_field);
+    }
 
     #[test]
     fn codes_are_unique_sorted_and_well_formed() {

@@ -401,6 +401,21 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
             ));
         }
     }
+    // Nearly no row holds a brace: a branch-free look at each text rules it out before the
+    // search for placeholders (a memchr call per field of every row).
+    let other_channels = || {
+        item.channels.iter().filter_map(|c| match c {
+            crate::model::Channel::Other(Some(t)) => Some(t.as_str()),
+            _ => None,
+        })
+    };
+    if !super::item_texts(item)
+        .iter()
+        .any(|(_, t)| holds_brace(t.as_bytes()))
+        && !other_channels().any(|t| holds_brace(t.as_bytes()))
+    {
+        return check_allows(cat, item, out);
+    }
     let channel_texts = item.channels.iter().filter_map(|c| match c {
         crate::model::Channel::Other(Some(t)) => Some((Field::Channels, t.as_str())),
         _ => None,
@@ -408,10 +423,7 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
     let texts = TEXT_FIELDS
         .iter()
         .filter_map(|f| item.text(*f).map(|t| (*f, t)))
-        .chain(channel_texts)
-        // Nearly no text holds a brace: a branch-free look at its bytes rules it out before
-        // the search for placeholders (a memchr call per field of every row).
-        .filter(|(_, t)| holds_brace(t.as_bytes()));
+        .chain(channel_texts);
     for (field, text) in texts {
         for ph in placeholders(text) {
             let known = PLACEHOLDERS.contains(&ph);
@@ -432,6 +444,12 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
             );
         }
     }
+    check_allows(cat, item, out);
+}
+
+/// The rest of [`check_item`]: the item's `allow` entries and, in a reference catalogue, its
+/// id.
+fn check_allows(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
     for a in &item.allow {
         if super::find(&a.code).is_none() {
             out.push(
