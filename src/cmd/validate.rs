@@ -17,6 +17,7 @@ use crate::load;
 use crate::project;
 use crate::read;
 use crate::read::table::{Layout, Order, Pending, RowItem};
+use crate::rules::ItemKeys;
 
 use super::compile::project_file;
 use super::{print_out, Exit};
@@ -91,7 +92,7 @@ impl Checked {
         //    across the rows of a chunk;
         // 3. this thread: section and cross-item checks (duplicates, numbering), in row
         //    order, while the next chunks are read and checked.
-        type Checked = Vec<(RowItem, Vec<Diagnostic>, Vec<Diagnostic>)>;
+        type Checked = Vec<(RowItem, ItemKeys, Vec<Diagnostic>, Vec<Diagnostic>)>;
         // Each chunk carries the layout its rows were placed with: a second table stacked
         // below the first may bring other columns (read::table::Stacked).
         let (tx, rx) = std::sync::mpsc::sync_channel::<(Arc<Layout>, Vec<Pending>)>(1);
@@ -153,8 +154,9 @@ impl Checked {
                                     x.excerpt = None;
                                 }
                             }
+                            let keys = crate::check::Stream::keys(&r);
                             crate::check::Stream::for_in_order(&mut r);
-                            (r, read, d)
+                            (r, keys, read, d)
                         })
                         .collect();
                     if done_tx.send(checked).is_err() {
@@ -165,10 +167,10 @@ impl Checked {
             });
             let mut row_found: Vec<Diagnostic> = Vec::new();
             for mut chunk in done_rx {
-                for (r, read, d) in chunk.iter_mut() {
+                for (r, keys, read, d) in chunk.iter_mut() {
                     row_found.append(read);
                     row_found.append(d);
-                    stream.in_order(&mut order_state, r, &mut row_found);
+                    stream.in_order(&mut order_state, r, *keys, &mut row_found);
                     if !keep_excerpts {
                         for x in &mut row_found {
                             x.excerpt = None;

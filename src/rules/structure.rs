@@ -259,12 +259,51 @@ fn first_at(at: Option<u32>) -> String {
         .unwrap_or_else(|| "前面".to_string())
 }
 
+/// What the in-order checks recognise an item by: the hashes of its names and of its id
+/// (GK501, GK505) and its 序号 as a number (GK502). A pure function of the item and its
+/// section, so the streaming path computes it on the worker that checks the row, and the
+/// one thread that runs the in-order checks does not hash every row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ItemKeys {
+    name: Option<u64>,
+    id: Option<u64>,
+    seq: Option<u32>,
+}
+
+impl ItemKeys {
+    /// The 序号 as a number, if the item wrote one in its own cell.
+    pub fn seq(self) -> Option<u32> {
+        self.seq
+    }
+
+    /// The keys of an item of the section named `section`.
+    pub fn of(section: &str, item: &Item) -> ItemKeys {
+        ItemKeys {
+            name: (!item.name.is_empty()).then(|| key_hash(&[section, &item.category, &item.name])),
+            id: item.id.as_deref().map(|id| key_hash(&[section, id])),
+            seq: seq_number(item),
+        }
+    }
+}
+
+/// The 序号 an item wrote in its own cell, as a number.
+fn seq_number(item: &Item) -> Option<u32> {
+    crate::text::trim(&item.seq)
+        .parse::<u32>()
+        .ok()
+        .filter(|_| item.seq_explicit)
+}
+
 impl CrossCheck {
     /// Compare one item, of the section named `section`, with the ones seen before.
     pub fn item(&mut self, section: &str, item: &Item, out: &mut Vec<Diagnostic>) {
+        self.item_keyed(item, ItemKeys::of(section, item), out);
+    }
+
+    /// [`CrossCheck::item`] with the item's keys computed already (for its section).
+    pub fn item_keyed(&mut self, item: &Item, keys: ItemKeys, out: &mut Vec<Diagnostic>) {
         self.missing_column(item, out);
-        if !item.name.is_empty() {
-            let k = key_hash(&[section, &item.category, &item.name]);
+        if let Some(k) = keys.name {
             // One probe of the map, whether the item is new (nearly always) or a duplicate.
             match self.items.entry(k) {
                 Entry::Occupied(first) => out.push(
@@ -280,8 +319,7 @@ impl CrossCheck {
                 }
             }
         }
-        if let Some(id) = item.id.as_deref() {
-            let k = key_hash(&[section, id]);
+        if let (Some(id), Some(k)) = (item.id.as_deref(), keys.id) {
             match self.ids.entry(k) {
                 Entry::Occupied(first) => out.push(
                     Diagnostic::new(&DUPLICATE_ITEM_ID, format!("事项编号“{id}”重复"))
@@ -332,18 +370,23 @@ impl CrossCheck {
     /// Call for every item in row order (continuation rows too: they tell a page-break
     /// repeat from a table that writes its 序号 on every row, as gkml's own CSV does).
     pub fn numbering(&mut self, section: &str, item: &Item, out: &mut Vec<Diagnostic>) {
+        self.numbering_keyed(section, item, seq_number(item), out);
+    }
+
+    /// [`CrossCheck::numbering`] with the item's 序号 read already ([`ItemKeys`]).
+    pub fn numbering_keyed(
+        &mut self,
+        section: &str,
+        item: &Item,
+        seq: Option<u32>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let sheet = match item.loc.as_ref().map(|l| &l.place) {
             Some(crate::model::Place::Cell { sheet, .. }) => sheet.clone(),
             _ => None,
         };
         let state = self.numbering.entry(sheet).or_default();
-        let n = item
-            .seq
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|_| item.seq_explicit);
-        let Some(n) = n else {
+        let Some(n) = seq else {
             if !item.seq_explicit {
                 state.previous_row = None;
             }
