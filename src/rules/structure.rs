@@ -542,33 +542,9 @@ pub fn is_valid_id(id: &str) -> bool {
         })
 }
 
-/// Whether a text holds `{`: 16 bytes at a time without branches (the compiler makes a
-/// vector compare of each block), the last block overlapping the one before; a text shorter
-/// than a block is read as two overlapping words, or byte by byte below 8 bytes. Cheaper
-/// than a memchr call on the short texts of a row.
+/// Whether a text holds `{`: see [`super::holds_any_byte`].
 fn holds_brace(b: &[u8]) -> bool {
-    const BRACE: u8 = b'{';
-    let block = |c: &[u8; 16]| c.iter().fold(0u8, |a, &x| a | u8::from(x == BRACE)) != 0;
-    if let Some(last) = b.last_chunk::<16>() {
-        let mut rest = b;
-        while let Some((c, r)) = rest.split_first_chunk::<16>() {
-            if block(c) {
-                return true;
-            }
-            rest = r;
-        }
-        return !rest.is_empty() && block(last);
-    }
-    // A word with a zero byte where the text has a brace: the classic test for a zero byte.
-    const LANES: u64 = 0x0101_0101_0101_0101;
-    let word = |c: &[u8; 8]| {
-        let v = u64::from_le_bytes(*c) ^ (LANES * u64::from(BRACE));
-        v.wrapping_sub(LANES) & !v & (LANES << 7) != 0
-    };
-    match (b.first_chunk::<8>(), b.last_chunk::<8>()) {
-        (Some(first), Some(last)) => word(first) || word(last),
-        _ => b.contains(&BRACE),
-    }
+    super::holds_any_byte(b, [b'{'])
 }
 
 /// Every `{…}` in a text (no nesting; an unclosed brace is not a placeholder).
