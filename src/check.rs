@@ -16,7 +16,7 @@ use crate::limits::Limits;
 use crate::model::Catalogue;
 use crate::read::table::RowItem;
 use crate::read::toml::RulesTable;
-use crate::rules::{self, config::RuleConfig, Context, CrossCheck};
+use crate::rules::{self, config::RuleConfig, Context, CrossCheck, ItemKeys};
 
 /// The checks of one run: which rules, how severe, and the date they judge by.
 #[derive(Debug, Clone, Default)]
@@ -183,8 +183,43 @@ impl Stream<'_> {
         rules::item_diagnostics_glanced(&self.ctx, &r.item, &self.checks.ctx, glanced)
     }
 
-    /// The in-order checks of the next row, in row order.
-    pub fn in_order(&self, state: &mut InOrder, r: &RowItem, out: &mut Vec<Diagnostic>) {
+    /// What the in-order checks recognise a row's item by (hashes of its names and id, its
+    /// 序号), computed on the worker that checks the row rather than on the in-order thread.
+    pub fn keys(r: &RowItem) -> ItemKeys {
+        ItemKeys::of(r.key.display_name(), &r.item)
+    }
+
+    /// What [`Stream::in_order`] reads of a row: its unit, section and the item's names, id,
+    /// 序号, places, notes and allows. The rest (the long texts, channels, marks) is dropped
+    /// here, on the worker thread that made the row, not on the one thread that runs the
+    /// in-order checks of every row (and frees memory another thread allocated at a higher
+    /// cost).
+    pub fn for_in_order(r: &mut RowItem) {
+        r.unit_full = None;
+        let item = &mut r.item;
+        // Taken and dropped in place: moving the whole item would cost more than it saves.
+        drop((
+            std::mem::take(&mut item.content),
+            std::mem::take(&mut item.basis),
+            std::mem::take(&mut item.deadline),
+            std::mem::take(&mut item.subject),
+            std::mem::take(&mut item.remarks),
+            std::mem::take(&mut item.channels),
+            std::mem::take(&mut item.audience),
+            std::mem::take(&mut item.mode),
+        ));
+    }
+
+    /// The in-order checks of the next row, in row order (of a row as it was read, or as
+    /// [`Stream::for_in_order`] left it).
+    /// `keys` are [`Stream::keys`] of the row.
+    pub fn in_order(
+        &self,
+        state: &mut InOrder,
+        r: &RowItem,
+        keys: ItemKeys,
+        out: &mut Vec<Diagnostic>,
+    ) {
         // Rows come in runs of one unit, so the last one is tried first.
         if state
             .units
@@ -204,7 +239,9 @@ impl Stream<'_> {
         let Some(unit) = state.units.get_mut(state.last) else {
             return;
         };
-        if unit.sections.insert(r.key.clone()) {
+        // A lookup, not an insert of a clone: nearly every row's section was seen before.
+        if !unit.sections.contains(&r.key) {
+            unit.sections.insert(r.key.clone());
             out.extend(rules::section_diagnostics(
                 &self.ctx,
                 &r.key,
@@ -213,8 +250,9 @@ impl Stream<'_> {
             ));
         }
         let start = out.len();
-        unit.cross.item(r.key.display_name(), &r.item, out);
-        unit.cross.numbering(r.key.display_name(), &r.item, out);
+        unit.cross.item_keyed(&r.item, keys, out);
+        unit.cross
+            .numbering_keyed(r.key.display_name(), &r.item, keys.seq(), out);
         rules::retain_allowed(&r.item, out, start);
     }
 

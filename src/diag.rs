@@ -188,15 +188,28 @@ impl Diagnostic {
 }
 
 /// The A1 name of a cell: row 7, column 5 → "E7".
+/// Written into one buffer from its end (every diagnostic on a cell names it, so a report of
+/// many diagnostics made a few allocations for each).
 pub fn cell_name(row: u32, column: u32) -> String {
-    let mut letters = Vec::new();
+    // At most 7 letters (26^7 > u32::MAX) and 10 digits.
+    let mut buf = [0u8; 17];
+    let mut at = buf.len();
+    let mut r = row;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (r % 10) as u8;
+        r /= 10;
+        if r == 0 {
+            break;
+        }
+    }
     let mut n = column;
     while n > 0 {
-        let rem = (n - 1) % 26;
-        letters.push(char::from(b'A' + rem as u8));
+        at -= 1;
+        buf[at] = b'A' + ((n - 1) % 26) as u8;
         n = (n - 1) / 26;
     }
-    letters.iter().rev().collect::<String>() + &row.to_string()
+    buf[at..].iter().map(|&b| char::from(b)).collect()
 }
 
 /// Counts for the JSON `summary` and the final text line.
@@ -380,6 +393,25 @@ mod tests {
         assert_eq!(cell_name(1, 26), "Z1");
         assert_eq!(cell_name(3, 27), "AA3");
         assert_eq!(cell_name(10, 52), "AZ10");
+        // As the letters-then-number reading it replaced wrote them, at the extremes too.
+        let reference = |row: u32, column: u32| {
+            let mut letters = Vec::new();
+            let mut n = column;
+            while n > 0 {
+                letters.push(char::from(b'A' + ((n - 1) % 26) as u8));
+                n = (n - 1) / 26;
+            }
+            letters.iter().rev().collect::<String>() + &row.to_string()
+        };
+        for row in [0, 1, 9, 10, 99, 100, 65_536, 1_048_576, u32::MAX] {
+            for column in (0..1000).chain([16_384, 475_254, 475_255, u32::MAX]) {
+                assert_eq!(
+                    cell_name(row, column),
+                    reference(row, column),
+                    "{row} {column}"
+                );
+            }
+        }
     }
 
     #[test]

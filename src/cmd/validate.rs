@@ -17,6 +17,7 @@ use crate::load;
 use crate::project;
 use crate::read;
 use crate::read::table::{Layout, Order, Pending, RowItem};
+use crate::rules::ItemKeys;
 
 use super::compile::project_file;
 use super::{print_out, Exit};
@@ -96,7 +97,7 @@ impl Checked {
         //    across the rows of a chunk;
         // 3. this thread: section and cross-item checks (duplicates, numbering), in row
         //    order, while the next chunks are read and checked.
-        type Checked = Vec<(RowItem, Vec<Diagnostic>, Vec<Diagnostic>)>;
+        type Checked = Vec<(RowItem, ItemKeys, Vec<Diagnostic>, Vec<Diagnostic>)>;
         // Each chunk carries the layout its rows were placed with: a second table stacked
         // below the first may bring other columns (read::table::Stacked).
         let (tx, rx) = std::sync::mpsc::sync_channel::<(Arc<Layout>, Vec<Pending>)>(1);
@@ -151,14 +152,16 @@ impl Checked {
                     let checked: Checked = chunk
                         .into_par_iter()
                         .map(|p| {
-                            let (r, mut read, glanced) = layout.convert_glanced(p);
+                            let (mut r, mut read, glanced) = layout.convert_glanced(p);
                             let mut d = per_item.item_glanced(&r, glanced);
                             if !keep_excerpts {
                                 for x in read.iter_mut().chain(d.iter_mut()) {
                                     x.excerpt = None;
                                 }
                             }
-                            (r, read, d)
+                            let keys = crate::check::Stream::keys(&r);
+                            crate::check::Stream::for_in_order(&mut r);
+                            (r, keys, read, d)
                         })
                         .collect();
                     if done_tx.send(checked).is_err() {
@@ -169,10 +172,10 @@ impl Checked {
             });
             let mut row_found: Vec<Diagnostic> = Vec::new();
             for mut chunk in done_rx {
-                for (r, read, d) in chunk.iter_mut() {
+                for (r, keys, read, d) in chunk.iter_mut() {
                     row_found.append(read);
                     row_found.append(d);
-                    stream.in_order(&mut order_state, r, &mut row_found);
+                    stream.in_order(&mut order_state, r, *keys, &mut row_found);
                     if !keep_excerpts {
                         for x in &mut row_found {
                             x.excerpt = None;

@@ -191,6 +191,8 @@ pub(super) struct BasisFindings {
     pub(super) cites_other_statute: bool,
     /// Words for a document instead of one (GK306).
     vague: bool,
+    /// Full-width digits in a 文号 (GK603, [`super::hygiene::full_width_digits`]).
+    pub(super) full_width_digits: bool,
 }
 
 thread_local! {
@@ -209,6 +211,7 @@ pub(super) fn basis_findings(b: &str) -> std::rc::Rc<BasisFindings> {
         brackets_unbalanced: (!brackets_ok(b)).then(|| unbalanced_part(b).to_string()),
         misbracketed: misbracketed_years(b),
         vague: is_vague(b),
+        full_width_digits: super::hygiene::full_width_digits(b),
         unknown_titles: cited_titles(b)
             .into_iter()
             // A superseded title is known: GK305 names its successor instead.
@@ -224,15 +227,12 @@ pub(super) fn basis_findings(b: &str) -> std::rc::Rc<BasisFindings> {
     })
 }
 
-/// Every citation rule on an item's 公开依据 (GK301–GK305), from one lookup of its findings:
-/// the form of the citations, then the titles.
-pub(super) fn check_basis(item: &Item, out: &mut Vec<Diagnostic>) {
-    if item.basis.is_empty() {
-        return;
-    }
-    let found = basis_findings(&item.basis);
-    check_form(item, &found, out);
-    check_titles(item, &found, out);
+/// Every citation rule on an item's 公开依据 (GK301–GK305), from its findings (looked up once
+/// per row by the caller, which hands them to the other rules that read the basis too): the
+/// form of the citations, then the titles.
+pub(super) fn check_basis(item: &Item, found: &BasisFindings, out: &mut Vec<Diagnostic>) {
+    check_form(item, found, out);
+    check_titles(item, found, out);
 }
 
 /// The form of the citations: 《》 and brackets paired, 文号 years in 〔〕.

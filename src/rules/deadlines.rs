@@ -11,11 +11,12 @@ pub use decisions::{
     DECISION_DEADLINE,
 };
 
+use super::citations::BasisFindings;
 use super::Rule;
 use crate::deadline::{parse, Deadline};
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
-use crate::model::{Catalogue, Field, Item, Mode, UnitKind};
+use crate::model::{Catalogue, Field, Glanced, Item, Mode, UnitKind};
 
 pub static UNREADABLE_DEADLINE: Rule = Rule {
     code: "GK401",
@@ -97,35 +98,88 @@ Use instead:
 ",
 };
 
-/// Whether the basis cites a 法律 or 法规 other than the 政府信息公开条例 itself: only those
-/// may set another time limit (条例第二十六条); an 意见, 通知, 规章 or 党内法规 may not.
-/// Cached per text, as the other readings of a 公开依据 are: a province repeats a few hundred,
-/// and reading the citations of each row again was a fifth of `validate`'s instructions.
-fn cites_other_statute(basis: &str) -> bool {
-    !basis.is_empty() && super::citations::basis_findings(basis).cites_other_statute
+/// What one pass over a name (or 一级事项) finds of the chars the rules look for first: 罚 or
+/// 许 (GK405's 处罚, 许可), and 报 (GK404's 年报, 年度报告). Nearly no name holds them, and
+/// one look at each byte answers all three, where a memchr call per question cost more on
+/// these short texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Marks {
+    pub penalty_or_licence: bool,
+    pub report: bool,
 }
 
-fn is_annual_report(it: &Item) -> bool {
+/// 罚, 许 and 报 in UTF-8 (a unit test checks them).
+const FA: [u8; 3] = [0xE7, 0xBD, 0x9A];
+const XU: [u8; 3] = [0xE8, 0xAE, 0xB8];
+const BAO: [u8; 3] = [0xE6, 0x8A, 0xA5];
+
+pub(super) fn marks(s: &str) -> Marks {
+    let mut m = Marks::default();
+    // Most names hold none of the last bytes of the three: one branch-free look says so.
+    if !super::holds_any_byte(s.as_bytes(), [FA[2], XU[2], BAO[2]]) {
+        return m;
+    }
+    // By the last byte of each char, a continuation byte few CJK chars end with.
+    for w in s.as_bytes().windows(3) {
+        match w[2] {
+            0x9A => m.penalty_or_licence |= w == FA,
+            0xB8 => m.penalty_or_licence |= w == XU,
+            0xA5 => m.report |= w == BAO,
+            _ => {}
+        }
+    }
+    m
+}
+
+/// `name` holds the [`marks`] of the item's 二级事项.
+fn is_annual_report(it: &Item, name: Marks) -> bool {
     let n = &it.name;
-    // Both words hold 报; memchr rules out nearly every row's name first.
-    crate::text::holds_either(n, '报', '报') && (n.contains("年度报告") || n.contains("年报"))
+    // Both words hold 报.
+    name.report && (n.contains("年度报告") || n.contains("年报"))
+}
+
+/// What the rules read in a time limit: its parse and what GK405 judges in it.
+struct Reading {
+    parsed: crate::deadline::Parsed,
+    plan: decisions::Plan,
 }
 
 thread_local! {
-    static PARSED: crate::memo::Cache<crate::deadline::Parsed> = Default::default();
+    static READINGS: crate::memo::Cache<Reading> = Default::default();
 }
 
-/// A time limit parsed once per distinct text (a province repeats a handful).
-fn parsed(text: &str) -> std::rc::Rc<crate::deadline::Parsed> {
-    crate::memo::get(&PARSED, text, parse)
+/// A time limit read once per distinct text (a province repeats a handful), by one lookup
+/// for both rules that read it.
+fn reading(text: &str) -> std::rc::Rc<Reading> {
+    crate::memo::get(&READINGS, text, |t| Reading {
+        parsed: parse(t),
+        plan: decisions::plan(t),
+    })
 }
 
-/// Check an item's time limit.
-pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
-    if crate::text::trim(&item.deadline).is_empty() {
+/// Check an item's time limit. A 公开时限 the reader `glanced` clear has no white space at its
+/// ends, so it is blank only when empty.
+///
+/// `basis` holds the findings of the item's 公开依据 (`None` when it is empty): whether it cites
+/// a 法律 or 法规 other than the 政府信息公开条例 itself, which alone may set another time limit
+/// (条例第二十六条); an 意见, 通知, 规章 or 党内法规 may not.
+pub(super) fn check_item(
+    cat: &Catalogue,
+    item: &Item,
+    glanced: Glanced,
+    basis: Option<&BasisFindings>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let blank = if glanced.has(Field::Deadline) {
+        item.deadline.is_empty()
+    } else {
+        crate::text::trim(&item.deadline).is_empty()
+    };
+    if blank {
         return;
     }
-    let p = parsed(&item.deadline);
+    let read = reading(&item.deadline);
+    let p = &read.parsed;
     if !p.is_readable() {
         out.push(
             Diagnostic::new(
@@ -138,17 +192,17 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
         );
         return;
     }
-    decisions::check_item(item, out);
+    let name = marks(&item.name);
+    // The time limit is not blank (above).
+    decisions::check_item(item, &read.plan, name, out);
     let active = item.mode.contains(&Mode::Active);
     if active {
         let wd = p.max_working_days().filter(|n| *n > 20);
         let nd = p.max_natural_days().filter(|n| *n > 28);
-        // The basis's findings (a lookup by the whole 公开依据) only for a limit beyond 20
-        // working days: nearly every row's is within it.
         if let Some(msg) = wd
             .map(|n| format!("{n}个工作日"))
             .or_else(|| nd.map(|n| format!("{n}日")))
-            .filter(|_| !cites_other_statute(&item.basis))
+            .filter(|_| !basis.is_some_and(|b| b.cites_other_statute))
         {
             out.push(
                 Diagnostic::new(
@@ -171,7 +225,7 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
             .hint("写“收到申请之日起20个工作日内（依申请公开）”（条例第三十三条）"),
         );
     }
-    if is_annual_report(item) {
+    if is_annual_report(item, name) {
         let county_gov = cat.unit.kind == Some(UnitKind::CountyGovernment)
             || (cat.unit.kind.is_none() && item.kinds == [UnitKind::CountyGovernment]);
         let expected: &[(u8, u8)] = if cat.unit.kind.is_none() && item.kinds.is_empty() {
@@ -200,5 +254,34 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
                 )),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_finds_each_char_wherever_it_stands_and_nothing_else() {
+        assert_eq!(FA, *'罚'.encode_utf8(&mut [0; 4]).as_bytes());
+        assert_eq!(XU, *'许'.encode_utf8(&mut [0; 4]).as_bytes());
+        assert_eq!(BAO, *'报'.encode_utf8(&mut [0; 4]).as_bytes());
+        let none = Marks::default();
+        assert_eq!(marks(""), none);
+        assert_eq!(marks("申请条件0"), none);
+        for c in (0x4E00..=0x9FFFu32).filter_map(char::from_u32) {
+            for text in [
+                format!("{c}"),
+                format!("前{c}"),
+                format!("{c}后"),
+                format!("a{c}b"),
+            ] {
+                let m = marks(&text);
+                assert_eq!(m.penalty_or_licence, c == '罚' || c == '许', "{text}");
+                assert_eq!(m.report, c == '报', "{text}");
+            }
+        }
+        let m = marks("行政处罚决定与年度报告");
+        assert!(m.penalty_or_licence && m.report);
     }
 }

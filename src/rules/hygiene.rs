@@ -500,6 +500,11 @@ fn check_cells(item: &Item, out: &mut Vec<Diagnostic>) {
 /// could exceed the limit (a CJK character is three bytes, so most texts are skipped at once).
 fn check_lengths(item: &Item, out: &mut Vec<Diagnostic>) {
     let too_long = |t: &str| t.len() > CELL_LIMIT && t.chars().count() > CELL_LIMIT;
+    // Nearly every row: no text reaches the limit in bytes, so none does in characters.
+    let mut longest = item.audience_group().map_or(0, str::len);
+    for (_, t) in super::item_texts(item) {
+        longest = longest.max(t.len());
+    }
     // The channel cell is only written out when its parts could reach the limit: a bound on
     // its bytes (each part, its 其他（…） wrapper and a separator) is enough to skip the
     // formatting every row would otherwise pay for.
@@ -512,6 +517,9 @@ fn check_lengths(item: &Item, out: &mut Vec<Diagnostic>) {
             Channel::Unknown(s) => s.len() + 32,
         })
         .sum();
+    if longest <= CELL_LIMIT && bound <= CELL_LIMIT {
+        return;
+    }
     let channels = if bound > CELL_LIMIT {
         crate::model::ChannelList(&item.channels).to_string()
     } else {
@@ -545,6 +553,7 @@ pub(super) fn check_item(
     item: &Item,
     ctx: &super::Context,
     glanced: crate::model::Glanced,
+    basis: Option<&super::citations::BasisFindings>,
     out: &mut Vec<Diagnostic>,
 ) {
     if !item.notes.is_empty() {
@@ -565,87 +574,25 @@ pub(super) fn check_item(
     } else {
         String::new()
     };
-    let texts = TEXT_FIELDS
-        .iter()
-        .filter_map(|f| item.text(*f).map(|t| (*f, t)))
-        .chain(std::iter::once((Field::Channels, channel_text.as_str())))
-        .chain(item.audience_group().map(|g| (Field::Audience, g)));
-    for (field, t) in texts {
-        // The reader's glance at the cell this text came from cleared it already.
+    // Most texts are skipped here, without a call: the reader's glance at the cell a text came
+    // from cleared it already, or it is empty (a blank 备注, the channels of a row without free
+    // text), which holds nothing.
+    let mut check = |field: Field, t: &str| {
         if glanced.has(field) {
             debug_assert!(surely_clean(t), "{field:?} glanced clear: {t:?}");
-            continue;
+        } else if !t.is_empty() {
+            check_text(item, ctx, field, t, out);
         }
-        // Nearly every text is cleared by one vector pass, the rest get the exact scan; a
-        // long text a province repeats (the 公开依据) is judged once per distinct text.
-        let seen = if field.repeats() && t.len() >= crate::memo::WORTH_BYTES {
-            *crate::memo::get(&SCANNED, t, |t| {
-                if surely_clean(t) {
-                    Scan::CLEAN
-                } else {
-                    scan(t)
-                }
-            })
-        } else if surely_clean(t) {
-            continue;
-        } else {
-            scan(t)
-        };
-        let ids = if seen.digit_run >= 17 {
-            id_numbers(t, ctx.today.year)
-        } else {
-            Vec::new()
-        };
-        let mobiles = if seen.digit_stretch >= 11 {
-            mobile_numbers(t)
-        } else {
-            Vec::new()
-        };
-        for id in ids {
-            let masked: String = id
-                .chars()
-                .enumerate()
-                .map(|(i, c)| if (6..14).contains(&i) { '*' } else { c })
-                .collect();
-            out.push(
-                Diagnostic::new(&PERSONAL_ID_NUMBER, format!("含有公民身份号码（{masked}）"))
-                    .on(item, field)
-                    .underline(&t.replace(&id, &masked), &masked)
-                    .hint("删除身份号码：公示名单只写姓名（或隐去部分字符），条例第十五条保护个人隐私"),
-            );
-        }
-        for m in mobiles {
-            let masked = format!("{}****{}", &m[..3], &m[7..]);
-            out.push(
-                Diagnostic::new(&MOBILE_NUMBER, format!("含有手机号码（{masked}）"))
-                    .on(item, field)
-                    .underline(&t.replace(&m, &masked), &masked)
-                    .hint("改为单位办公电话或服务热线"),
-            );
-        }
-        if seen.control {
-            out.push(
-                Diagnostic::new(
-                    &CONTROL_CHARACTER,
-                    format!("{}中有控制字符：{}", field.label(), show_controls(t)),
-                )
-                .on(item, field)
-                .hint("删除这些不可见字符（常见于从其他系统复制的内容）后重新保存"),
-            );
-        }
-        if field != Field::Channels && seen.stray_whitespace {
-            out.push(
-                Diagnostic::new(
-                    &STRAY_WHITESPACE,
-                    format!("{}中有多余的空格", field.label()),
-                )
-                .on(item, field)
-                .underline(&t.replace('\u{3000}', "□").replace('\t', "→"), "")
-                .hint("删除首尾空格、全角空格和连续空格（--fix 可自动修正）"),
-            );
-        }
+    };
+    for (field, t) in super::item_texts(item) {
+        check(field, t);
     }
-    if full_width_digits(&item.basis) {
+    check(Field::Channels, &channel_text);
+    if let Some(g) = item.audience_group() {
+        check(Field::Audience, g);
+    }
+    // Read with the basis's other findings, once per distinct text.
+    if basis.is_some_and(|b| b.full_width_digits) {
         out.push(
             Diagnostic::new(&FULL_WIDTH_IN_DOCUMENT_NUMBER, "公开依据的文号中有全角数字")
                 .on(item, Field::Basis)
@@ -653,6 +600,78 @@ pub(super) fn check_item(
                     "改为“{}”（--fix 可自动修正）",
                     fix_full_width(&item.basis)
                 )),
+        );
+    }
+}
+
+/// The hygiene rules on one text of an item that the reader did not clear.
+fn check_text(item: &Item, ctx: &super::Context, field: Field, t: &str, out: &mut Vec<Diagnostic>) {
+    // Nearly every text is cleared by one vector pass, the rest get the exact scan; a
+    // long text a province repeats (the 公开依据) is judged once per distinct text.
+    let seen = if field.repeats() && t.len() >= crate::memo::WORTH_BYTES {
+        *crate::memo::get(&SCANNED, t, |t| {
+            if surely_clean(t) {
+                Scan::CLEAN
+            } else {
+                scan(t)
+            }
+        })
+    } else if surely_clean(t) {
+        return;
+    } else {
+        scan(t)
+    };
+    let ids = if seen.digit_run >= 17 {
+        id_numbers(t, ctx.today.year)
+    } else {
+        Vec::new()
+    };
+    let mobiles = if seen.digit_stretch >= 11 {
+        mobile_numbers(t)
+    } else {
+        Vec::new()
+    };
+    for id in ids {
+        let masked: String = id
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if (6..14).contains(&i) { '*' } else { c })
+            .collect();
+        out.push(
+            Diagnostic::new(&PERSONAL_ID_NUMBER, format!("含有公民身份号码（{masked}）"))
+                .on(item, field)
+                .underline(&t.replace(&id, &masked), &masked)
+                .hint("删除身份号码：公示名单只写姓名（或隐去部分字符），条例第十五条保护个人隐私"),
+        );
+    }
+    for m in mobiles {
+        let masked = format!("{}****{}", &m[..3], &m[7..]);
+        out.push(
+            Diagnostic::new(&MOBILE_NUMBER, format!("含有手机号码（{masked}）"))
+                .on(item, field)
+                .underline(&t.replace(&m, &masked), &masked)
+                .hint("改为单位办公电话或服务热线"),
+        );
+    }
+    if seen.control {
+        out.push(
+            Diagnostic::new(
+                &CONTROL_CHARACTER,
+                format!("{}中有控制字符：{}", field.label(), show_controls(t)),
+            )
+            .on(item, field)
+            .hint("删除这些不可见字符（常见于从其他系统复制的内容）后重新保存"),
+        );
+    }
+    if field != Field::Channels && seen.stray_whitespace {
+        out.push(
+            Diagnostic::new(
+                &STRAY_WHITESPACE,
+                format!("{}中有多余的空格", field.label()),
+            )
+            .on(item, field)
+            .underline(&t.replace('\u{3000}', "□").replace('\t', "→"), "")
+            .hint("删除首尾空格、全角空格和连续空格（--fix 可自动修正）"),
         );
     }
 }

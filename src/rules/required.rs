@@ -4,7 +4,7 @@
 use super::Rule;
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
-use crate::model::{Field, Item, Seen};
+use crate::model::{Field, Glanced, Item, Seen};
 
 macro_rules! missing_rule {
     ($ident:ident, $code:expr, $name:expr, $sev:expr, $what:expr, $why:expr, $bad:expr, $good:expr) => {
@@ -80,68 +80,67 @@ pub(crate) fn is_placeholder(text: &str) -> bool {
         )
 }
 
-/// Report every empty required element of one item.
-pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
-    let text_rules: [(Field, &Rule, &str); 7] = [
-        (
-            Field::Category,
-            &MISSING_CATEGORY,
-            "填写该事项所属的一级事项",
-        ),
-        (Field::Name, &MISSING_NAME, "填写二级事项名称"),
-        (
-            Field::Content,
-            &MISSING_CONTENT,
-            "列出公开的具体要素，用“、”或“；”分隔",
-        ),
-        (
-            Field::Basis,
+/// What GK101–GK106 say of an empty field: its rule and the hint.
+fn missing(field: Field) -> (&'static Rule, &'static str) {
+    match field {
+        Field::Category => (&MISSING_CATEGORY, "填写该事项所属的一级事项"),
+        Field::Name => (&MISSING_NAME, "填写二级事项名称"),
+        Field::Content => (&MISSING_CONTENT, "列出公开的具体要素，用“、”或“；”分隔"),
+        Field::Basis => (
             &MISSING_BASIS,
             "至少写明《中华人民共和国政府信息公开条例》（国务院令第711号）及本领域的法规文件",
         ),
-        (
-            Field::Deadline,
+        Field::Deadline => (
             &MISSING_DEADLINE,
             "如无特别规定，写“信息形成或者变更之日起20个工作日内”（条例第二十六条）",
         ),
-        (
-            Field::Subject,
+        Field::Subject => (
             &MISSING_SUBJECT,
             "写明制作该信息的行政机关，如“嘉鱼县民政局”",
         ),
-        (Field::Channels, &MISSING_CHANNELS, "至少选择“政府网站”"),
+        _ => (&MISSING_CHANNELS, "至少选择“政府网站”"),
+    }
+}
+
+/// Report every empty required element of one item. A field the reader `glanced` clear has
+/// no white space at its ends (see [`Glanced`]), so its text is its trimmed text: the trim
+/// of the six texts of every row is skipped for those.
+pub(super) fn check_item(item: &Item, glanced: Glanced, out: &mut Vec<Diagnostic>) {
+    let texts: [(Field, &str); 6] = [
+        (Field::Category, &item.category),
+        (Field::Name, &item.name),
+        (Field::Content, &item.content),
+        (Field::Basis, &item.basis),
+        (Field::Deadline, &item.deadline),
+        (Field::Subject, &item.subject),
     ];
-    // A table without a 一级事项 column: said once for the table (structure::CrossCheck).
-    let no_category_column = item
-        .notes
-        .iter()
-        .any(|n| n.seen == Seen::NoColumn && n.field == Some(Field::Category));
-    for (field, rule, hint) in text_rules {
-        if field == Field::Category && no_category_column {
-            continue;
-        }
-        let text = match field {
-            Field::Channels => None,
-            f => Some(item.text(f).map(crate::text::trim).unwrap_or("")),
+    for (field, text) in texts {
+        let t = if glanced.has(field) {
+            text
+        } else {
+            crate::text::trim(text)
         };
-        let placeholder = match text {
-            None if item.channels.is_empty() => None,
-            Some("") => None,
+        let placeholder = match t {
+            "" => None,
             // 公开时限 placeholders are GK401's (a time limit that names no time).
-            Some(t)
-                if field != Field::Deadline && field != Field::Category && is_placeholder(t) =>
-            {
+            t if field != Field::Deadline && field != Field::Category && is_placeholder(t) => {
                 Some(t)
             }
             _ => continue,
         };
-        // Only for a diagnostic: the strip is a substring search.
-        let what = rule.summary.trim_start_matches("缺少");
-        let message = match placeholder {
-            None => format!("{what}为空"),
-            Some(t) => format!("{what}只写了“{t}”，等于未填"),
-        };
-        out.push(Diagnostic::new(rule, message).on(item, field).hint(hint));
+        // A table without a 一级事项 column: said once for the table (structure::CrossCheck).
+        if field == Field::Category
+            && item
+                .notes
+                .iter()
+                .any(|n| n.seen == Seen::NoColumn && n.field == Some(Field::Category))
+        {
+            continue;
+        }
+        push_missing(item, field, placeholder, out);
+    }
+    if item.channels.is_empty() {
+        push_missing(item, Field::Channels, None, out);
     }
     if item.audience.is_empty() {
         out.push(
@@ -157,4 +156,16 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
                 .hint("在“主动”或“依申请公开”中标记一项（✓）"),
         );
     }
+}
+
+/// GK101–GK106 on one field: empty, or only a placeholder.
+fn push_missing(item: &Item, field: Field, placeholder: Option<&str>, out: &mut Vec<Diagnostic>) {
+    let (rule, hint) = missing(field);
+    // Only for a diagnostic: the strip is a substring search.
+    let what = rule.summary.trim_start_matches("缺少");
+    let message = match placeholder {
+        None => format!("{what}为空"),
+        Some(t) => format!("{what}只写了“{t}”，等于未填"),
+    };
+    out.push(Diagnostic::new(rule, message).on(item, field).hint(hint));
 }

@@ -1,5 +1,7 @@
 //! GK5xx: structure: duplicates, ids, placeholders, overrides and sections.
 
+use std::collections::hash_map::Entry;
+
 use super::Rule;
 use crate::diag::Diagnostic;
 use crate::diag::Severity::{Error, Warning};
@@ -257,36 +259,78 @@ fn first_at(at: Option<u32>) -> String {
         .unwrap_or_else(|| "前面".to_string())
 }
 
+/// What the in-order checks recognise an item by: the hashes of its names and of its id
+/// (GK501, GK505) and its 序号 as a number (GK502). A pure function of the item and its
+/// section, so the streaming path computes it on the worker that checks the row, and the
+/// one thread that runs the in-order checks does not hash every row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ItemKeys {
+    name: Option<u64>,
+    id: Option<u64>,
+    seq: Option<u32>,
+}
+
+impl ItemKeys {
+    /// The 序号 as a number, if the item wrote one in its own cell.
+    pub fn seq(self) -> Option<u32> {
+        self.seq
+    }
+
+    /// The keys of an item of the section named `section`.
+    pub fn of(section: &str, item: &Item) -> ItemKeys {
+        ItemKeys {
+            name: (!item.name.is_empty()).then(|| key_hash(&[section, &item.category, &item.name])),
+            id: item.id.as_deref().map(|id| key_hash(&[section, id])),
+            seq: seq_number(item),
+        }
+    }
+}
+
+/// The 序号 an item wrote in its own cell, as a number.
+fn seq_number(item: &Item) -> Option<u32> {
+    crate::text::trim(&item.seq)
+        .parse::<u32>()
+        .ok()
+        .filter(|_| item.seq_explicit)
+}
+
 impl CrossCheck {
     /// Compare one item, of the section named `section`, with the ones seen before.
     pub fn item(&mut self, section: &str, item: &Item, out: &mut Vec<Diagnostic>) {
+        self.item_keyed(item, ItemKeys::of(section, item), out);
+    }
+
+    /// [`CrossCheck::item`] with the item's keys computed already (for its section).
+    pub fn item_keyed(&mut self, item: &Item, keys: ItemKeys, out: &mut Vec<Diagnostic>) {
         self.missing_column(item, out);
-        if !item.name.is_empty() {
-            let k = key_hash(&[section, &item.category, &item.name]);
-            match self.items.get(&k) {
-                Some(first) => out.push(
+        if let Some(k) = keys.name {
+            // One probe of the map, whether the item is new (nearly always) or a duplicate.
+            match self.items.entry(k) {
+                Entry::Occupied(first) => out.push(
                     Diagnostic::new(&DUPLICATE_ITEM, format!("事项“{}”重复出现", item.label()))
                         .on(item, Field::Name)
-                        .hint(format!("首次出现于{}；删除重复行或改名", first_at(*first))),
+                        .hint(format!(
+                            "首次出现于{}；删除重复行或改名",
+                            first_at(*first.get())
+                        )),
                 ),
-                None => {
-                    self.items.insert(k, start_of(item));
+                Entry::Vacant(slot) => {
+                    slot.insert(start_of(item));
                 }
             }
         }
-        if let Some(id) = item.id.as_deref() {
-            let k = key_hash(&[section, id]);
-            match self.ids.get(&k) {
-                Some(first) => out.push(
+        if let (Some(id), Some(k)) = (item.id.as_deref(), keys.id) {
+            match self.ids.entry(k) {
+                Entry::Occupied(first) => out.push(
                     Diagnostic::new(&DUPLICATE_ITEM_ID, format!("事项编号“{id}”重复"))
                         .on(item, Field::Id)
                         .hint(format!(
                             "首次出现于{}；每个事项使用不同的编号",
-                            first_at(*first)
+                            first_at(*first.get())
                         )),
                 ),
-                None => {
-                    self.ids.insert(k, start_of(item));
+                Entry::Vacant(slot) => {
+                    slot.insert(start_of(item));
                 }
             }
         }
@@ -326,18 +370,23 @@ impl CrossCheck {
     /// Call for every item in row order (continuation rows too: they tell a page-break
     /// repeat from a table that writes its 序号 on every row, as gkml's own CSV does).
     pub fn numbering(&mut self, section: &str, item: &Item, out: &mut Vec<Diagnostic>) {
+        self.numbering_keyed(section, item, seq_number(item), out);
+    }
+
+    /// [`CrossCheck::numbering`] with the item's 序号 read already ([`ItemKeys`]).
+    pub fn numbering_keyed(
+        &mut self,
+        section: &str,
+        item: &Item,
+        seq: Option<u32>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let sheet = match item.loc.as_ref().map(|l| &l.place) {
             Some(crate::model::Place::Cell { sheet, .. }) => sheet.clone(),
             _ => None,
         };
         let state = self.numbering.entry(sheet).or_default();
-        let n = item
-            .seq
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|_| item.seq_explicit);
-        let Some(n) = n else {
+        let Some(n) = seq else {
             if !item.seq_explicit {
                 state.previous_row = None;
             }
@@ -395,6 +444,21 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
             ));
         }
     }
+    // Nearly no row holds a brace: a branch-free look at each text rules it out before the
+    // search for placeholders (a memchr call per field of every row).
+    let other_channels = || {
+        item.channels.iter().filter_map(|c| match c {
+            crate::model::Channel::Other(Some(t)) => Some(t.as_str()),
+            _ => None,
+        })
+    };
+    if !super::item_texts(item)
+        .iter()
+        .any(|(_, t)| holds_brace(t.as_bytes()))
+        && !other_channels().any(|t| holds_brace(t.as_bytes()))
+    {
+        return check_allows(cat, item, out);
+    }
     let channel_texts = item.channels.iter().filter_map(|c| match c {
         crate::model::Channel::Other(Some(t)) => Some((Field::Channels, t.as_str())),
         _ => None,
@@ -423,6 +487,12 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
             );
         }
     }
+    check_allows(cat, item, out);
+}
+
+/// The rest of [`check_item`]: the item's `allow` entries and, in a reference catalogue, its
+/// id.
+fn check_allows(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
     for a in &item.allow {
         if super::find(&a.code).is_none() {
             out.push(
@@ -470,6 +540,11 @@ pub fn is_valid_id(id: &str) -> bool {
                 && w.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
+}
+
+/// Whether a text holds `{`: see [`super::holds_any_byte`].
+fn holds_brace(b: &[u8]) -> bool {
+    super::holds_any_byte(b, [b'{'])
 }
 
 /// Every `{…}` in a text (no nesting; an unclosed brace is not a placeholder).
@@ -631,6 +706,26 @@ mod tests {
         assert!(!is_valid_id("a--b"));
         assert!(!is_valid_id("-a"));
         assert!(!is_valid_id("低保"));
+    }
+
+    #[test]
+    fn holds_brace_finds_a_brace_at_every_position_of_texts_of_every_length() {
+        for len in 0..70 {
+            let plain = "a".repeat(len);
+            assert!(!holds_brace(plain.as_bytes()), "{len}");
+            for at in 0..len {
+                let mut b = plain.clone().into_bytes();
+                b[at] = b'{';
+                assert!(holds_brace(&b), "{len} {at}");
+                // The bytes next to `{` (z, |) and above 0x80 are not mistaken for it.
+                b[at] = [b'z', b'|', 0xFB, 0x7A][at % 4];
+                assert!(!holds_brace(&b), "{len} {at}");
+            }
+        }
+        assert!(holds_brace("嘉鱼县{county}民政局".as_bytes()));
+        assert!(!holds_brace(
+            "《中华人民共和国政府信息公开条例》（国务院令第711号）".as_bytes()
+        ));
     }
 
     #[test]

@@ -258,7 +258,16 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // One pass over the channels for what the two channel rules need to know.
+    let (mut unknown_channel, mut has_website) = (false, false);
     for c in &item.channels {
+        match c {
+            Channel::Unknown(_) => unknown_channel = true,
+            Channel::Known(ChannelKind::Website) => has_website = true,
+            _ => {}
+        }
+    }
+    for c in item.channels.iter().filter(|_| unknown_channel) {
         if let Channel::Unknown(s) = c {
             let hint = match suggest_channel(s) {
                 Some(name) => format!("是否应为“{name}”？本地渠道请写作“其他（{s}）”"),
@@ -272,9 +281,6 @@ pub(super) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let has_website = item
-        .channels
-        .contains(&Channel::Known(ChannelKind::Website));
     if item.mode.contains(&Mode::Active) && !item.channels.is_empty() && !has_website {
         // A clerk's spreadsheet has no place for `allow`: say what works there.
         let from_table = matches!(

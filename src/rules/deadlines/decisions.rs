@@ -11,6 +11,8 @@ use crate::diag::Severity::Warning;
 use crate::model::{Field, Item, Mode};
 use crate::rules::Rule;
 
+use super::Marks;
+
 const SOURCE_118: &str = "《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》（国办发〔2018〕118号）";
 
 /// 7 working days; a limit in natural days is over it when it can span more than 7 working
@@ -121,10 +123,13 @@ const OTHER_ACTS: &[&str] = &[
 ];
 
 /// Whether the item's names (and content) say it publishes a penalty or licence decision.
-fn is_decision_item(item: &Item) -> bool {
+/// `marks` are those of its 二级事项.
+fn is_decision_item(item: &Item, marks: Marks) -> bool {
     let (cat, name) = (item.category.as_str(), item.name.as_str());
-    let name_named = names_penalty_or_licence(name);
-    let cat_named = names_penalty_or_licence(cat) && !has_any(name, OTHER_ACTS);
+    let names = |s: &str| s.contains("处罚") || s.contains("许可");
+    let name_named = marks.penalty_or_licence && names(name);
+    let cat_named =
+        super::marks(cat).penalty_or_licence && names(cat) && !has_any(name, OTHER_ACTS);
     if !(name_named || cat_named) {
         return false;
     }
@@ -185,7 +190,7 @@ fn longest(text: &str) -> (Option<u32>, Option<u32>) {
 /// What a time limit's clauses leave to judge, a pure function of the text: a province
 /// repeats a handful of 公开时限, and splitting and classifying the clauses on every row was
 /// most of this rule's work.
-enum Plan {
+pub(super) enum Plan {
     /// Every clause is labelled for something other than the decision (办事指南：长期公开).
     Nothing,
     /// The clauses that speak of the decision, and whether one of them names the act.
@@ -197,7 +202,7 @@ enum Plan {
     Whole,
 }
 
-fn plan(deadline: &str) -> Plan {
+pub(super) fn plan(deadline: &str) -> Plan {
     let parts = clauses(deadline);
     // A clause speaks of the decision by its label (处罚决定：…) or, unlabelled, by its text
     // (其中行政许可、行政处罚事项自作出行政决定之日起7个工作日内公示).
@@ -228,29 +233,26 @@ fn plan(deadline: &str) -> Plan {
     }
 }
 
-thread_local! {
-    static PLANS: crate::memo::Cache<Plan> = Default::default();
-}
-
-/// Check an item's decision deadline.
-pub(crate) fn check_item(item: &Item, out: &mut Vec<Diagnostic>) {
-    if !item.mode.contains(&Mode::Active) || crate::text::trim(&item.deadline).is_empty() {
+/// Check an item's decision deadline, by the [`plan`] of its time limit (which the caller has
+/// made sure is not blank, and cached with its other readings of the text).
+/// `marks` are those of its 二级事项.
+pub(crate) fn check_item(item: &Item, plan: &Plan, marks: Marks, out: &mut Vec<Diagnostic>) {
+    if !item.mode.contains(&Mode::Active) {
         return;
     }
-    let plan = crate::memo::get(&PLANS, &item.deadline, plan);
-    let judged: Vec<&str> = match &*plan {
+    let judged: Vec<&str> = match plan {
         Plan::Nothing => return,
         Plan::Clauses {
             names_the_act,
             texts,
         } => {
-            if !(*names_the_act || is_decision_item(item)) {
+            if !(*names_the_act || is_decision_item(item, marks)) {
                 return;
             }
             texts.iter().map(String::as_str).collect()
         }
         Plan::Whole => {
-            if !is_decision_item(item) {
+            if !is_decision_item(item, marks) {
                 return;
             }
             vec![item.deadline.as_str()]
