@@ -317,7 +317,7 @@ enum Parsed {
 
 /// Rows of a CSV file, with each record's row as a spreadsheet shows it.
 pub struct CsvRows {
-    input: Box<dyn Read>,
+    input: Box<dyn Read + Send>,
     buf: Vec<u8>,
     /// The next byte to parse, and the end of the bytes read, in `buf`.
     pos: usize,
@@ -536,7 +536,7 @@ pub fn open(
 /// # Errors
 /// A GK001 diagnostic when the first bytes cannot be read.
 pub fn from_reader(
-    mut f: Box<dyn Read>,
+    mut f: Box<dyn Read + Send>,
     file: &Arc<str>,
     delimiter: Option<u8>,
     limits: &Limits,
@@ -559,7 +559,7 @@ pub fn from_reader(
     }
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&prefix));
     let chained = io::Cursor::new(prefix).chain(f);
-    let input: Box<dyn Read> = if encoding == UTF_8 {
+    let input: Box<dyn Read + Send> = if encoding == UTF_8 {
         // Bytes stay bytes so invalid UTF-8 can be reported at its row instead of silently
         // replaced.
         Box::new(chained)
@@ -795,8 +795,9 @@ mod tests {
     /// The new reader's trace and the oracle's (csv 1.4 with the old bookkeeping).
     fn both(bytes: &[u8], delimiter: u8, limits: &Limits, step: usize) -> (Trace, Trace) {
         let f: Arc<str> = Arc::from("t.csv");
-        let src =
-            |b: &[u8]| -> Box<dyn Read> { Box::new(Trickle(io::Cursor::new(b.to_vec()), step)) };
+        let src = |b: &[u8]| -> Box<dyn Read + Send> {
+            Box::new(Trickle(io::Cursor::new(b.to_vec()), step))
+        };
         let new = match from_reader(src(bytes), &f, Some(delimiter), limits) {
             Ok(mut r) => trace(&mut r, CsvRows::take_warnings),
             Err(d) => vec![d.message.to_string()],

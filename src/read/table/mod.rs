@@ -54,7 +54,7 @@ pub struct RowItem {
 pub fn read_rows(
     file: &Arc<str>,
     sheet: Option<Arc<str>>,
-    rows: impl Iterator<Item = Result<RawRow, Diagnostic>>,
+    rows: impl Iterator<Item = Result<RawRow, Diagnostic>> + Send,
     default_unit: &str,
     limits: &Limits,
 ) -> (Vec<Catalogue>, Vec<Diagnostic>) {
@@ -108,65 +108,110 @@ pub fn read_rows(
 }
 
 /// Read rows one item at a time, handing each to `sink`. Returns the diagnostics of reading.
+///
+/// Rows are placed in order a batch at a time and each batch is converted in parallel while
+/// the next one is placed (and the one before handed to `sink`): the placing is sequential,
+/// so on two cores it is hidden behind the conversion instead of alternating with it. Items
+/// reach `sink` in row order and the diagnostics come in the order of a one-batch-at-a-time
+/// reading (a batch's conversion before anything found after it).
 pub fn read_rows_with(
     file: &Arc<str>,
     sheet: Option<Arc<str>>,
-    rows: impl Iterator<Item = Result<RawRow, Diagnostic>>,
+    rows: impl Iterator<Item = Result<RawRow, Diagnostic>> + Send,
     default_unit: &str,
     limits: &Limits,
-    sink: &mut dyn FnMut(RowItem),
+    sink: &mut (dyn FnMut(RowItem) + Send),
 ) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     let mut rows = rows.peekable();
     let (mut layout, rest, mut diags) =
         match Layout::start(file, sheet, &mut rows, default_unit, limits) {
             Ok(started) => started,
             Err(diags) => return diags,
         };
-    // Rows are placed in order and converted in parallel a batch at a time; items reach
-    // `sink` in row order.
-    const BATCH: usize = 512;
     let mut order = Order::default();
-    let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
     let mut ditto_carry = Vec::new();
-    let mut flush = |layout: &Layout,
-                     batch: &mut Vec<Pending>,
-                     diags: &mut Vec<Diagnostic>,
-                     ditto_carry: &mut Vec<String>| {
-        use rayon::prelude::*;
-        layout.resolve_ditto(batch, ditto_carry);
-        let converted: Vec<(RowItem, Vec<Diagnostic>)> = std::mem::take(batch)
-            .into_par_iter()
-            .map(|p| layout.convert(p))
-            .collect();
+    let mut feed = Stacked::new(rest, &mut rows);
+    let convert = |layout: &Layout, batch: Vec<Pending>| -> Vec<(RowItem, Vec<Diagnostic>)> {
+        batch.into_par_iter().map(|p| layout.convert(p)).collect()
+    };
+    let sink_all = |converted: Vec<(RowItem, Vec<Diagnostic>)>,
+                    diags: &mut Vec<Diagnostic>,
+                    sink: &mut (dyn FnMut(RowItem) + Send)| {
         for (row_item, mut found) in converted {
             diags.append(&mut found);
             sink(row_item);
         }
     };
-    let mut feed = Stacked::new(rest, &mut rows);
-    while let Some(r) = feed.next() {
-        let r = match r {
-            Ok(r) => r,
-            Err(d) => {
-                flush(&layout, &mut batch, &mut diags, &mut ditto_carry);
+    // The batch being converted, placed with `layout`.
+    let mut converting: Vec<Pending> = Vec::new();
+    loop {
+        // Convert the batch placed last while the next is placed (after the one converted
+        // before it is handed over).
+        let mut placing = || {
+            let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
+            let event = loop {
+                let Some(r) = feed.next() else {
+                    break Placed::End;
+                };
+                let r = match r {
+                    Ok(r) => r,
+                    Err(d) => break Placed::Failed(d),
+                };
+                batch.extend(order.place(&layout, r));
+                if let Some((new, found)) = feed.restart(&mut order, &layout, limits) {
+                    break Placed::Restart(new, found);
+                }
+                if batch.len() >= BATCH {
+                    break Placed::Full;
+                }
+            };
+            layout.resolve_ditto(&mut batch, &mut ditto_carry);
+            (batch, event)
+        };
+        let batch_in = std::mem::take(&mut converting);
+        let (converted, (batch, event)) = if batch_in.is_empty() {
+            (Vec::new(), placing())
+        } else {
+            rayon::join(|| convert(&layout, batch_in), &mut placing)
+        };
+        sink_all(converted, &mut diags, sink);
+        match event {
+            Placed::Full => converting = batch,
+            Placed::End => {
+                sink_all(convert(&layout, batch), &mut diags, sink);
+                break;
+            }
+            Placed::Failed(d) => {
+                sink_all(convert(&layout, batch), &mut diags, sink);
                 diags.push(d);
                 break;
             }
-        };
-        batch.extend(order.place(&layout, r));
-        if let Some((new, found)) = feed.restart(&mut order, &layout, limits) {
-            flush(&layout, &mut batch, &mut diags, &mut ditto_carry);
-            diags.extend(found);
-            ditto_carry.clear();
-            layout = new;
-        }
-        if batch.len() >= BATCH {
-            flush(&layout, &mut batch, &mut diags, &mut ditto_carry);
+            Placed::Restart(new, found) => {
+                sink_all(convert(&layout, batch), &mut diags, sink);
+                diags.extend(found);
+                ditto_carry.clear();
+                layout = new;
+            }
         }
     }
-    flush(&layout, &mut batch, &mut diags, &mut ditto_carry);
     diags.extend(layout.end(&order));
     diags
+}
+
+/// Rows placed by [`read_rows_with`] at a time.
+const BATCH: usize = 512;
+
+/// How placing a batch ended.
+enum Placed {
+    /// The batch is full; rows follow.
+    Full,
+    /// The rows ended.
+    End,
+    /// The rows could not be read on.
+    Failed(Diagnostic),
+    /// A second table with other columns starts (see [`Stacked::restart`]).
+    Restart(Layout, Vec<Diagnostic>),
 }
 
 /// The rows after a table's header, as the sequential pass reads them: those read ahead
