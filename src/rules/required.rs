@@ -106,15 +106,9 @@ fn missing(field: Field) -> (&'static Rule, &'static str) {
 /// no white space at its ends (see [`Glanced`]), so its text is its trimmed text: the trim
 /// of the six texts of every row is skipped for those.
 pub(super) fn check_item(item: &Item, glanced: Glanced, out: &mut Vec<Diagnostic>) {
-    let texts: [(Field, &str); 6] = [
-        (Field::Category, &item.category),
-        (Field::Name, &item.name),
-        (Field::Content, &item.content),
-        (Field::Basis, &item.basis),
-        (Field::Deadline, &item.deadline),
-        (Field::Subject, &item.subject),
-    ];
-    for (field, text) in texts {
+    // The required texts: every free text but 备注 (the last of `item_texts`).
+    let texts = super::item_texts(item);
+    for &(field, text) in texts.iter().take(6) {
         let t = if glanced.has(field) {
             text
         } else {
