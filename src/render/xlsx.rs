@@ -696,29 +696,28 @@ impl Prepared {
 /// rust_xlsxwriter's own errors, as [`render`].
 pub fn prepare(cat: &Catalogue, o: &Options) -> Result<Prepared, XlsxError> {
     let f = Formats::new();
-    let mut wb = Workbook::new();
-    let created = ExcelDateTime::from_ymd(o.date.year, o.date.month, o.date.day)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(title(cat))
-            .set_author("gkml")
-            .set_company(cat.unit.display_name())
-            .set_creation_datetime(&created),
-    );
-    let mut used = HashSet::new();
-    let levels = levels_present(cat);
-    let cover = wb.add_worksheet();
-    cover.set_name(sheet_name("说明", &mut used))?;
-    write_cover(cover, cat, o, &f)?;
+    let (mut wb, mut used, levels) = begin(cat, o, &f)?;
     // The section sheets are written in parallel (storing the cells is most of the
     // workbook's time, and the other outputs leave the second core idle), after their formats
-    // are registered in the order one-after-another writing would first use them.
-    let mut order = FormatOrder::new(&f);
-    for s in &cat.sections {
-        write_section(&mut order, cat, s, &levels, &f)?;
+    // are registered in the order one-after-another writing would first use them: each
+    // section's formats in the order it first uses them, found in parallel, then in section
+    // order each format not met before.
+    let firsts = cat
+        .sections
+        .par_iter()
+        .map(|s| {
+            let mut order = FormatOrder::new(&f);
+            write_section(&mut order, cat, s, &levels, &f).map(|()| order.formats)
+        })
+        .collect::<Result<Vec<Vec<Format>>, XlsxError>>()?;
+    let mut formats: Vec<Format> = Vec::new();
+    for format in firsts.into_iter().flatten() {
+        if !formats.contains(&format) {
+            formats.push(format);
+        }
     }
     let mut scratch = wb.new_worksheet_with_constant_memory()?;
-    for (i, format) in order.formats.iter().enumerate() {
+    for (i, format) in formats.iter().enumerate() {
         let col = u16::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)?;
         scratch.write_string_with_format(0, col, "-", format)?;
     }
@@ -739,6 +738,30 @@ pub fn prepare(cat: &Catalogue, o: &Options) -> Result<Prepared, XlsxError> {
         wb.push_worksheet(ws);
     }
     Ok(Prepared(wb))
+}
+
+/// The workbook with its properties and its cover sheet written; the sheet names used and
+/// the levels the catalogue's items carry.
+fn begin(
+    cat: &Catalogue,
+    o: &Options,
+    f: &Formats,
+) -> Result<(Workbook, HashSet<String>, Vec<Level>), XlsxError> {
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(o.date.year, o.date.month, o.date.day)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(title(cat))
+            .set_author("gkml")
+            .set_company(cat.unit.display_name())
+            .set_creation_datetime(&created),
+    );
+    let mut used = HashSet::new();
+    let levels = levels_present(cat);
+    let cover = wb.add_worksheet();
+    cover.set_name(sheet_name("说明", &mut used))?;
+    write_cover(cover, cat, o, f)?;
+    Ok((wb, used, levels))
 }
 
 #[cfg(test)]
@@ -925,6 +948,72 @@ mod tests {
             format!("{q} {t} {q} {t} {t} {t} {c} {cq} {c} {c} {c} {q}")
         );
         assert_eq!(styles(7), row5, "an empty row keeps every cell's format");
+    }
+
+    /// The formats registered from each section's first uses, found in parallel, give the
+    /// workbook that writing the sheets one after another gives, byte for byte: with the
+    /// quote-prefixed text format first used in the second section, a quote-prefixed mark
+    /// (a format made for its cell) first in the third, and the first section using neither.
+    #[test]
+    fn formats_found_section_by_section_give_the_bytes_of_writing_the_sheets_in_turn() {
+        use crate::domains::SectionKey;
+        let plain = Item {
+            category: "低保".into(),
+            name: "审批结果".into(),
+            content: "名单、标准".into(),
+            basis: "《社会救助暂行办法》".into(),
+            deadline: "信息形成之日起20个工作日内".into(),
+            subject: "镇人民政府".into(),
+            audience: vec![Audience::Public],
+            mode: vec![Mode::Active],
+            levels: vec![Level::Town],
+            ..Default::default()
+        };
+        let quoted_text = Item {
+            basis: "+cmd".into(),
+            ..plain.clone()
+        };
+        let quoted_mark = Item {
+            audience: vec![Audience::Specific(Some("=1+1".into()))],
+            mode: vec![Mode::OnRequest],
+            remarks: "@SUM(A1:A9)".into(),
+            ..plain.clone()
+        };
+        let section = |d: u8, items: Vec<Item>| Section {
+            key: SectionKey::Domain(d),
+            raw: format!("领域{d}"),
+            loc: None,
+            items,
+        };
+        let mut cat = Catalogue {
+            sections: vec![
+                section(1, vec![plain.clone(), plain.clone()]),
+                section(2, vec![plain.clone(), quoted_text, plain.clone()]),
+                section(3, vec![quoted_mark, plain]),
+            ],
+            ..Default::default()
+        };
+        cat.number_items();
+        let o = crate::render::Options {
+            date: crate::date::Date {
+                year: 2026,
+                month: 12,
+                day: 3,
+            },
+            errors: 0,
+            warnings: 0,
+        };
+        let f = Formats::new();
+        let (mut wb, mut used, levels) = begin(&cat, &o, &f).expect("begin");
+        for s in &cat.sections {
+            let mut ws = wb.new_worksheet_with_constant_memory().expect("sheet");
+            ws.set_name(sheet_name(section_label(s), &mut used))
+                .expect("name");
+            write_section(&mut ws, &cat, s, &levels, &f).expect("write");
+            wb.push_worksheet(ws);
+        }
+        let in_turn = wb.save_to_buffer().expect("save");
+        assert_eq!(render(&cat, &o).expect("render"), in_turn);
     }
 
     #[test]
