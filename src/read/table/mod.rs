@@ -110,10 +110,10 @@ pub fn read_rows(
 /// Read rows one item at a time, handing each to `sink`. Returns the diagnostics of reading.
 ///
 /// Rows are placed in order a batch at a time and each batch is converted in parallel while
-/// the next one is placed (and the one before handed to `sink`): the placing is sequential,
-/// so on two cores it is hidden behind the conversion instead of alternating with it. Items
-/// reach `sink` in row order and the diagnostics come in the order of a one-batch-at-a-time
-/// reading (a batch's conversion before anything found after it).
+/// the one before is handed to `sink` and the next one placed: placing and handing over are
+/// sequential, so on two cores they are hidden behind the conversion instead of alternating
+/// with it. Items reach `sink` in row order and the diagnostics come in the order of a
+/// one-batch-at-a-time reading (a batch's conversion before anything found after it).
 pub fn read_rows_with(
     file: &Arc<str>,
     sheet: Option<Arc<str>>,
@@ -143,12 +143,16 @@ pub fn read_rows_with(
             sink(row_item);
         }
     };
-    // The batch being converted, placed with `layout`.
+    // The batch to convert next (placed with `layout`), and the one converted last, still to
+    // be handed to `sink`.
     let mut converting: Vec<Pending> = Vec::new();
+    let mut converted: Vec<(RowItem, Vec<Diagnostic>)> = Vec::new();
     loop {
-        // Convert the batch placed last while the next is placed (after the one converted
-        // before it is handed over).
-        let mut placing = || {
+        // Batch k is converted while batch k-1 is handed over and batch k+1 placed.
+        let batch_in = std::mem::take(&mut converting);
+        let to_sink = std::mem::take(&mut converted);
+        let placing = || {
+            sink_all(to_sink, &mut diags, sink);
             let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
             let event = loop {
                 let Some(r) = feed.next() else {
@@ -169,30 +173,31 @@ pub fn read_rows_with(
             layout.resolve_ditto(&mut batch, &mut ditto_carry);
             (batch, event)
         };
-        let batch_in = std::mem::take(&mut converting);
-        let (converted, (batch, event)) = if batch_in.is_empty() {
+        let (done, (batch, event)) = if batch_in.is_empty() {
             (Vec::new(), placing())
         } else {
-            rayon::join(|| convert(&layout, batch_in), &mut placing)
+            rayon::join(|| convert(&layout, batch_in), placing)
         };
-        sink_all(converted, &mut diags, sink);
+        if let Placed::Full = event {
+            converted = done;
+            converting = batch;
+            continue;
+        }
+        // Everything placed before the end, a row that cannot be read or a second table is
+        // converted and handed over before what it brings.
+        sink_all(done, &mut diags, sink);
+        sink_all(convert(&layout, batch), &mut diags, sink);
         match event {
-            Placed::Full => converting = batch,
-            Placed::End => {
-                sink_all(convert(&layout, batch), &mut diags, sink);
-                break;
-            }
             Placed::Failed(d) => {
-                sink_all(convert(&layout, batch), &mut diags, sink);
                 diags.push(d);
                 break;
             }
             Placed::Restart(new, found) => {
-                sink_all(convert(&layout, batch), &mut diags, sink);
                 diags.extend(found);
                 ditto_carry.clear();
                 layout = new;
             }
+            Placed::Full | Placed::End => break,
         }
     }
     diags.extend(layout.end(&order));
