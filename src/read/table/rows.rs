@@ -76,6 +76,33 @@ pub struct Pending {
     /// The cells whose "同上" was replaced by the text of the row above: what they hold as
     /// written is 同上, so nothing seen in the text (HTML, stray spaces) is theirs to report.
     ditto: Vec<usize>,
+    /// The cells the sequential pass judged plain (序号, 一级事项, 单位, 领域): their verdicts.
+    judged: Judged,
+}
+
+/// Verdicts of [`crate::read::clean::plain_glanced`] on plain cells of a row, by column (the
+/// first 64): the cells [`Order::place`] read are not judged again by [`Layout::convert`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Judged {
+    /// Columns judged plain, and of those the ones also clear.
+    plain: u64,
+    clear: u64,
+}
+
+impl Judged {
+    fn note(&mut self, col: Option<usize>, verdict: Option<crate::read::clean::Plain>) {
+        if let (Some(i), Some(v)) = (col.filter(|i| *i < 64), verdict) {
+            self.plain |= 1 << i;
+            self.clear |= u64::from(v.clear) << i;
+        }
+    }
+
+    fn get(self, i: usize) -> Option<crate::read::clean::Plain> {
+        (i < 64 && self.plain >> i & 1 == 1).then_some(crate::read::clean::Plain {
+            plain: true,
+            clear: self.clear >> i & 1 == 1,
+        })
+    }
 }
 
 /// The sequential pass over a table's rows: skips blank rows, repeated headers and notes,
@@ -405,12 +432,25 @@ impl Layout {
     /// The value of cell `i` as [`Layout::convert`] reads it (cleaned), without copying a
     /// clean cell.
     fn value<'a>(&self, r: &'a RawRow, i: Option<usize>) -> std::borrow::Cow<'a, str> {
-        let raw = i.and_then(|i| r.cells.get(i)).unwrap_or("");
-        let raw = match raw.strip_prefix('\'') {
+        self.value_judged(r, i).0
+    }
+
+    /// [`Layout::value`], and the cleaning pass's verdict on the cell as read when it is
+    /// plain (see [`crate::read::clean::plain_glanced`]): [`Layout::convert`] takes it instead
+    /// of judging the same cell again.
+    fn value_judged<'a>(
+        &self,
+        r: &'a RawRow,
+        i: Option<usize>,
+    ) -> (std::borrow::Cow<'a, str>, Option<crate::read::clean::Plain>) {
+        let cell = i.and_then(|i| r.cells.get(i)).unwrap_or("");
+        let raw = match cell.strip_prefix('\'') {
             Some(rest) if crate::formula::needs_neutralising(rest) => rest,
-            _ => raw,
+            _ => cell,
         };
-        let v = if crate::read::clean::is_plain(raw) {
+        let plain = crate::read::clean::plain_glanced(raw);
+        let verdict = (plain.plain && raw.len() == cell.len()).then_some(plain);
+        let v = if plain.plain {
             std::borrow::Cow::Borrowed(raw)
         } else {
             // Only one-line values are read here (序号, 一级事项, 单位, 领域): a line break
@@ -418,11 +458,12 @@ impl Layout {
             let text = clean_cell(raw).text;
             std::borrow::Cow::Owned(crate::text::join_wrapped(&text, false).unwrap_or(text))
         };
-        if self.traditional && !v.is_ascii() {
+        let v = if self.traditional && !v.is_ascii() {
             std::borrow::Cow::Owned(to_simplified_text(&v))
         } else {
             v
-        }
+        };
+        (v, verdict)
     }
 
     fn loc(&self, row: u32, column: u32, line: Option<u32>) -> Loc {
@@ -494,7 +535,10 @@ impl Layout {
                 _ => raw,
             };
             // The common case: nothing to clean, the cell becomes the value without a copy.
-            let plain = if raw.len() == raw_cell.len() {
+            let judged = p.judged.get(i).filter(|_| !p.ditto.contains(&i));
+            let plain = if let Some(judged) = judged {
+                judged
+            } else if raw.len() == raw_cell.len() {
                 match col.and_then(col_field) {
                     // Long texts a province repeats are judged once per distinct text.
                     Some(f) if f.repeats() && raw.len() >= crate::memo::WORTH_BYTES => {
@@ -1241,7 +1285,9 @@ impl Order {
         {
             r.cells.set(i, "");
         }
-        let seq = layout.value(&r, layout.seq_col);
+        let mut judged = Judged::default();
+        let (seq, verdict) = layout.value_judged(&r, layout.seq_col);
+        judged.note(layout.seq_col, verdict);
         let seq_blank = seq.is_empty();
         let fill_seq = if seq_blank {
             self.seq.get_or_insert_with(String::new);
@@ -1252,7 +1298,8 @@ impl Order {
             }
             None
         };
-        let category = layout.value(&r, layout.category_col);
+        let (category, verdict) = layout.value_judged(&r, layout.category_col);
+        judged.note(layout.category_col, verdict);
         // A 一级事项 written once, on the first row of its group, holds for the blank cells
         // below as a merged cell does, even where 序号 counts the 二级 rows (1, 2, 3…) and so
         // changes on every row. A blank with nothing above stays blank (GK109).
@@ -1269,7 +1316,8 @@ impl Order {
         // A 二级事项 over several 三级 rows, written once or merged, holds for the blank cells
         // below as a 一级事项 does.
         let fill_name = if layout.sub_name_col.is_some() {
-            let name = layout.value(&r, layout.name_col);
+            let (name, verdict) = layout.value_judged(&r, layout.name_col);
+            judged.note(layout.name_col, verdict);
             if name.is_empty() {
                 self.name.clone().filter(|n| !n.is_empty())
             } else {
@@ -1281,7 +1329,8 @@ impl Order {
         } else {
             None
         };
-        let unit_cell = layout.value(&r, layout.unit_col);
+        let (unit_cell, verdict) = layout.value_judged(&r, layout.unit_col);
+        judged.note(layout.unit_col, verdict);
         let unit_name = if unit_cell.is_empty() {
             self.unit.clone()
         } else {
@@ -1290,7 +1339,8 @@ impl Order {
             }
             self.unit.clone()
         };
-        let domain_cell = layout.value(&r, layout.domain_col);
+        let (domain_cell, verdict) = layout.value_judged(&r, layout.domain_col);
+        judged.note(layout.domain_col, verdict);
         let (key, raw, sloc) = if !domain_cell.is_empty() {
             let column = layout.first_col + layout.domain_col.unwrap_or(0) as u32;
             let loc = layout.loc(r.row, column, r.line);
@@ -1337,6 +1387,7 @@ impl Order {
             fill_category,
             fill_name,
             ditto: Vec::new(),
+            judged,
         }
     }
 }
