@@ -41,6 +41,8 @@ pub struct Layout {
     /// The channel each mark column under 公开渠道和载体 stands for, by column (`None` for
     /// other columns): its label read once, not on every row.
     mark_channels: Vec<Option<Channel>>,
+    /// What the columns a shifted row is told by expect (see [`shifted`]).
+    expects: Vec<(usize, Looks)>,
     /// The 二级事项 column, where a row holding one text is an item with only a name.
     name_col: Option<usize>,
     /// The third level's column (三级事项), in a catalogue with three levels of items: its
@@ -349,6 +351,7 @@ impl Layout {
                     .filter(|(_, c)| takes_ditto(**c))
                     .map(|(i, _)| i)
                     .collect(),
+                expects: expectations(&header.cols),
                 mark_channels: header
                     .cols
                     .iter()
@@ -508,7 +511,7 @@ impl Layout {
         let mut audience_text: Option<String> = None;
         let mut group_text: Option<String> = None;
         // Looked at before the cells are taken apart below.
-        let shift = shifted(&self.cols, &r.cells);
+        let shift = shifted(&self.expects, &r.cells);
         // A ● seen so far in the row's mark cells (see `row_mark`).
         let mut saw_dot = false;
         for (i, col) in self.cols.iter().enumerate() {
