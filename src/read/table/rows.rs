@@ -128,7 +128,10 @@ pub struct Order {
     /// The last first text of a row passed to `is_not_item`, and whether it passes the row
     /// as an item by itself (`passes_as_item`). Item rows repeat it (a 领域 written on every
     /// row).
+    /// The one before it too: a province table's first text alternates between a 序号 (on
+    /// the first row of a group) and the 领域 (on the rows under it).
     last_first: Option<(String, bool)>,
+    first_before: Option<(String, bool)>,
     /// The last row passed over as a header with other wording: it may head a second table
     /// with other columns, stacked below the first (see [`super::Stacked`]).
     header_candidate: Option<RawRow>,
@@ -497,10 +500,19 @@ impl Layout {
         let unknown_cols = &self.unknown_cols;
         let loc_of = |row: u32, col: u32, line: Option<u32>| self.loc(row, col, line);
         let mut diags = Vec::new();
-        let mut item = Item {
-            loc: Some(loc_of(r.row, first_col, r.line)),
-            ..Default::default()
+        // Built in place: the item is the row item's, not moved into it at the end.
+        let mut row_item = RowItem {
+            unit: p.unit,
+            unit_full: p.unit_full,
+            key: p.key,
+            raw: p.raw,
+            sloc: p.sloc,
+            item: Item {
+                loc: Some(loc_of(r.row, first_col, r.line)),
+                ..Default::default()
+            },
         };
+        let item = &mut row_item.item;
         let mut remarks_extra: Vec<String> = Vec::new();
         // The first column outside the template that holds a value, and the first whose value
         // holds a personal number (a mobile in 联系电话, GK605; an ID number, GK604).
@@ -958,14 +970,6 @@ impl Layout {
             item.set_column(Field::Name, column);
             glanced.unset(Field::Name);
         }
-        let row_item = RowItem {
-            unit: p.unit,
-            unit_full: p.unit_full,
-            key: p.key,
-            raw: p.raw,
-            sloc: p.sloc,
-            item,
-        };
         (row_item, diags, glanced)
     }
 
@@ -1191,10 +1195,17 @@ impl Order {
         // A numbered row whose 一级事项 is neither a heading nor a section is an item, as
         // before: its missing elements are reported.
         let text = if numbered { seq_text } else { text };
-        let passes = match &mut self.last_first {
-            Some((t, passes)) if t == text => *passes,
-            last => {
+        let passes = match (&mut self.last_first, &mut self.first_before) {
+            (Some((t, passes)), _) if t == text => *passes,
+            (last, before) if before.as_ref().is_some_and(|(t, _)| t == text) => {
+                // The two swap places: the one just met is the last again.
+                std::mem::swap(last, before);
+                last.as_ref().is_some_and(|(_, passes)| *passes)
+            }
+            (last, before) => {
                 let passes = passes_as_item(text);
+                // The last becomes the one before; its buffer is reused for this text.
+                std::mem::swap(last, before);
                 let (t, p) = last.get_or_insert_with(Default::default);
                 t.clear();
                 t.push_str(text);
@@ -1266,6 +1277,7 @@ impl Order {
         (self.seq, self.category, self.domain) = (None, None, None);
         self.name = None;
         self.last_first = None;
+        self.first_before = None;
         self.header_candidate = None;
     }
 
