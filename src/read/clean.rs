@@ -200,8 +200,9 @@ pub struct Plain {
 }
 
 pub fn plain_glanced(s: &str) -> Plain {
-    // A blank cell (a third of a table's: continuation and unmarked cells).
-    if s.is_empty() {
+    // A blank cell (a third of a table's: continuation and unmarked cells), or a tick (most
+    // of the rest of the mark cells): nothing in either for the glance.
+    if matches!(s, "" | "✓" | "√") {
         return Plain {
             plain: true,
             clear: true,
