@@ -1012,9 +1012,16 @@ impl Layout {
             return;
         }
         carry.resize(self.ditto_cols.len(), String::new());
+        // Nearly every row holds no 同 anywhere: passed after one search of its text.
+        static SAME: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+            std::sync::OnceLock::new();
+        let same = SAME.get_or_init(|| memchr::memmem::Finder::new("同"));
         for k in 0..batch.len() {
             let (before, rest) = batch.split_at_mut(k);
             let Some(row) = rest.first_mut() else { break };
+            if same.find(row.row.cells.joined().as_bytes()).is_none() {
+                continue;
+            }
             for (j, &i) in self.ditto_cols.iter().enumerate() {
                 if !row.row.cells.get(i).is_some_and(is_ditto) {
                     continue;
