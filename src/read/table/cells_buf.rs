@@ -314,7 +314,10 @@ b",
         let mut c = Cells::from_line(line, &spans).expect("spans of a line");
         assert_eq!(c, texts);
         assert_eq!(c, texts.iter().copied().collect::<Cells>());
-        assert_eq!(c.iter().rev().collect::<Vec<_>>(), texts.iter().rev().copied().collect::<Vec<_>>());
+        assert_eq!(
+            c.iter().rev().collect::<Vec<_>>(),
+            texts.iter().rev().copied().collect::<Vec<_>>()
+        );
         c.set(2, "同上");
         c.set(0, "");
         c.push("末");
