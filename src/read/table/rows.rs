@@ -100,7 +100,8 @@ impl Judged {
     }
 
     fn get(self, i: usize) -> Option<crate::read::clean::Plain> {
-        (i < 64 && self.plain >> i & 1 == 1).then_some(crate::read::clean::Plain {
+        // `then`, not `then_some`: the shift must not be worked out past column 63.
+        (i < 64 && self.plain >> i & 1 == 1).then(|| crate::read::clean::Plain {
             plain: true,
             clear: self.clear >> i & 1 == 1,
         })
@@ -1762,6 +1763,26 @@ fn is_not_item(cells: &Cells, first: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Columns past the 64 the verdicts are kept for are judged again, never read off
+    /// (a CSV of 16,000 columns reads its items).
+    #[test]
+    fn verdicts_are_kept_for_the_first_64_columns_and_asked_for_any() {
+        let plain = crate::read::clean::Plain {
+            plain: true,
+            clear: false,
+        };
+        let mut j = Judged::default();
+        for i in [0, 63, 64, 400] {
+            j.note(Some(i), Some(plain));
+        }
+        j.note(Some(5), None);
+        assert_eq!(j.get(0), Some(plain));
+        assert_eq!(j.get(63), Some(plain));
+        for i in [5, 64, 65, 400, 16_000, usize::MAX] {
+            assert_eq!(j.get(i), None, "{i}");
+        }
+    }
 
     /// The cell a privacy diagnostic on 备注 points at: mobiles and ID numbers, not landlines
     /// or hotlines.
