@@ -114,10 +114,6 @@ pub fn is_clean(s: &str) -> bool {
 
 /// The one pass behind [`is_clean`] and [`is_plain`]; `markup` also rejects `<` and `&`.
 fn scan(s: &str, markup: bool) -> bool {
-    // Any Unicode white space at either end is trimmed by the full normalisation.
-    if crate::text::has_space_at_ends(s) {
-        return false;
-    }
     // Nearly every cell has none of the bytes that may start something to clean: a vector
     // pass proves it (`the_glance_never_clears_a_cell_the_byte_scan_would_clean` holds it to
     // the exact scan), and only the rest are read byte by byte.
@@ -126,7 +122,21 @@ fn scan(s: &str, markup: bool) -> bool {
     } else {
         crate::text::glance::<false>(s.as_bytes()).is_some()
     };
-    cleared || scan_bytes(s, markup)
+    // Any Unicode white space at either end is trimmed by the full normalisation. A text the
+    // glance cleared can only have U+1680 there (see [`glanced_space_at_ends`]).
+    if cleared {
+        return !glanced_space_at_ends(s);
+    }
+    !crate::text::has_space_at_ends(s) && scan_bytes(s, markup)
+}
+
+/// [`crate::text::has_space_at_ends`] of a text [`crate::text::glance`] cleared: the glance
+/// rejects every byte that starts or continues a white-space char but U+1680 (E1 9A 80): the
+/// ASCII ones (≤ 0x20), C2 85 and C2 A0, E2 80 and E2 81 (U+2000–U+205F), 80 80 (U+3000).
+/// Two comparisons instead of [`crate::text::trim`]'s look at both ends.
+#[inline]
+fn glanced_space_at_ends(s: &str) -> bool {
+    s.starts_with('\u{1680}') || s.ends_with('\u{1680}')
 }
 
 /// The exact scan behind [`scan`], white space at the ends aside.
@@ -190,27 +200,27 @@ pub struct Plain {
 }
 
 pub fn plain_glanced(s: &str) -> Plain {
-    // A blank cell (a third of a table's: continuation and unmarked cells).
-    if s.is_empty() {
+    // A blank cell (a third of a table's: continuation and unmarked cells), or a tick (most
+    // of the rest of the mark cells): nothing in either for the glance.
+    if matches!(s, "" | "✓" | "√") {
         return Plain {
             plain: true,
             clear: true,
         };
     }
-    if crate::text::has_space_at_ends(s) {
-        return Plain {
-            plain: false,
-            clear: false,
-        };
-    }
     // The markup glance rejects every byte the hygiene glance does, and counts the same
-    // digits.
-    match crate::text::glance::<true>(s.as_bytes()) {
-        Some(digits) => Plain {
+    // digits. A text it clears has white space at an end only as U+1680.
+    let glanced = crate::text::glance::<true>(s.as_bytes());
+    match glanced {
+        Some(digits) if !glanced_space_at_ends(s) => Plain {
             plain: true,
             clear: digits < 11,
         },
-        None => Plain {
+        _ if crate::text::has_space_at_ends(s) => Plain {
+            plain: false,
+            clear: false,
+        },
+        _ => Plain {
             plain: scan_bytes(s, true),
             clear: false,
         },
@@ -321,6 +331,49 @@ mod tests {
     fn scan_exact(s: &str, markup: bool) -> bool {
         !(s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace))
             && scan_bytes(s, markup)
+    }
+
+    /// `plain_glanced` as it was before the glance went first: white space at the ends by
+    /// the full trim, then the glance or the exact scan.
+    fn plain_glanced_exact(s: &str) -> Plain {
+        if s.is_empty() {
+            return Plain {
+                plain: true,
+                clear: true,
+            };
+        }
+        if crate::text::has_space_at_ends(s) {
+            return Plain {
+                plain: false,
+                clear: false,
+            };
+        }
+        match crate::text::glance::<true>(s.as_bytes()) {
+            Some(digits) => Plain {
+                plain: true,
+                clear: digits < 11,
+            },
+            None => Plain {
+                plain: scan_bytes(s, true),
+                clear: false,
+            },
+        }
+    }
+
+    #[test]
+    fn white_space_at_the_ends_is_found_after_the_glance_as_before_it() {
+        // Every char at the start, at the end, alone and inside a text long enough for the
+        // glance's whole blocks.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [
+                format!("{c}"),
+                format!("{c}公开"),
+                format!("公开{c}"),
+                format!("{c}{}{c}", "公开目录1".repeat(3)),
+            ] {
+                assert_eq!(plain_glanced(&s), plain_glanced_exact(&s), "{s:?}");
+            }
+        }
     }
 
     #[test]

@@ -609,8 +609,15 @@ pub fn from_reader(
 /// is checked cell by cell. `Err` holds the cells with those that are not UTF-8 read as GBK,
 /// and the (0-based) first such field.
 fn cells_of(bytes: &[u8], spans: &[(usize, usize)]) -> Result<Cells, (Vec<String>, usize)> {
-    let mut cells = Cells::with_capacity(spans.len(), bytes.len());
     if let Ok(all) = simdutf8::basic::from_utf8(bytes) {
+        // Nearly every record: copied whole, delimiters and all (one copy, not one a cell),
+        // unless a byte-order mark starts it (see below).
+        if !all.starts_with('\u{feff}') {
+            if let Some(cells) = Cells::from_line(all, spans) {
+                return Ok(cells);
+            }
+        }
+        let mut cells = Cells::with_capacity(spans.len(), bytes.len());
         for (i, &(a, b)) in spans.iter().enumerate() {
             let Some(s) = all.get(a..b) else {
                 cells.clear();

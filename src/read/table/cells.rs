@@ -229,19 +229,35 @@ pub(super) enum Shift {
     Right,
 }
 
+/// The columns whose cells [`shifted`] looks at, with what each expects, in column order:
+/// worked out once per table, not on every row.
+pub(super) fn expectations(cols: &[Option<Col>]) -> Vec<(usize, Looks)> {
+    cols.iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((i, expected(c)?)))
+        .collect()
+}
+
+/// Whether `v` looks like `want` (`looks(v) == Some(want)`); a tick, the commonest mark cell,
+/// is told without the general test.
+#[inline]
+fn looks_like(v: &str, want: Looks) -> bool {
+    (want == Looks::Mark && matches!(v, "✓" | "√")) || looks(v) == Some(want)
+}
+
 /// A row whose values sit one column left (or right) of their columns: at least three
 /// columns find what they expect in their neighbour and at most one in themselves.
-pub(super) fn shifted(cols: &[Option<Col>], cells: &Cells) -> Option<Shift> {
+/// `expects` is the table's [`expectations`].
+pub(super) fn shifted(expects: &[(usize, Looks)], cells: &Cells) -> Option<Shift> {
     let at = |j: Option<usize>, want: Looks| {
         j.and_then(|j| cells.get(j))
-            .is_some_and(|v| looks(v) == Some(want))
+            .is_some_and(|v| looks_like(v, want))
     };
     // A healthy row finds what it expects in its own columns, and is done after two: the
     // mark columns (a ✓ is the cheapest thing to recognise) are looked at first.
     let mut own = 0;
     for marks in [true, false] {
-        for (i, c) in cols.iter().enumerate() {
-            let Some(want) = expected(c) else { continue };
+        for &(i, want) in expects {
             if (want == Looks::Mark) == marks && at(Some(i), want) {
                 own += 1;
                 if own > 1 {
@@ -251,8 +267,7 @@ pub(super) fn shifted(cols: &[Option<Col>], cells: &Cells) -> Option<Shift> {
         }
     }
     let (mut left, mut right) = (0, 0);
-    for (i, c) in cols.iter().enumerate() {
-        let Some(want) = expected(c) else { continue };
+    for &(i, want) in expects {
         left += usize::from(at(i.checked_sub(1), want));
         right += usize::from(at(Some(i + 1), want));
     }

@@ -7,12 +7,24 @@ use std::fmt;
 use std::ops::Index;
 
 /// The cells of one row, in column order.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Cells {
     text: String,
-    /// `ends[i]` is where cell `i` ends in `text`; it starts where cell `i - 1` ends.
+    /// `ends[i]` is where cell `i` ends in `text`; it starts `gap` bytes after cell `i - 1`
+    /// ends.
     ends: Vec<usize>,
+    /// Bytes between one cell and the next in `text`: 0, or 1 for the cells of a CSV line
+    /// copied whole with its delimiters (see [`Cells::from_line`]).
+    gap: usize,
 }
+
+impl PartialEq for Cells {
+    fn eq(&self, other: &Cells) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Cells {}
 
 impl Cells {
     pub fn new() -> Self {
@@ -24,12 +36,46 @@ impl Cells {
         Cells {
             text: String::with_capacity(bytes),
             ends: Vec::with_capacity(cells),
+            gap: 0,
         }
+    }
+
+    /// The cells of a line copied whole: `spans` are the cells' byte ranges in `line`, the
+    /// first starting at 0 and the last ending at its end, each one byte (the delimiter)
+    /// after the one before, or each where the one before ends. `None` when the spans are not
+    /// so or a cell does not start and end on a char boundary.
+    pub fn from_line(line: &str, spans: &[(usize, usize)]) -> Option<Self> {
+        let (&(first, _), &(_, last)) = (spans.first()?, spans.last()?);
+        let gap = match spans {
+            [(_, a), (b, _), ..] => b.checked_sub(*a)?,
+            _ => 0,
+        };
+        if first != 0 || last != line.len() || gap > 1 {
+            return None;
+        }
+        let mut ends = Vec::with_capacity(spans.len());
+        let mut from = 0;
+        for &(a, b) in spans {
+            if a != from || b < a || !line.is_char_boundary(b) {
+                return None;
+            }
+            ends.push(b);
+            from = b + gap;
+        }
+        Some(Cells {
+            text: line.to_string(),
+            ends,
+            gap,
+        })
     }
 
     /// Add a cell after the last.
     #[inline]
     pub fn push(&mut self, cell: &str) {
+        if self.gap > 0 && !self.ends.is_empty() {
+            // A delimiter's place (ASCII, so every cell stays on char boundaries).
+            self.text.push(',');
+        }
         self.text.push_str(cell);
         self.ends.push(self.text.len());
     }
@@ -48,7 +94,7 @@ impl Cells {
     fn span(&self, i: usize) -> Option<(usize, usize)> {
         let end = *self.ends.get(i)?;
         let start = match i.checked_sub(1) {
-            Some(j) => self.ends.get(j).copied().unwrap_or(0),
+            Some(j) => self.ends.get(j).map_or(0, |e| e + self.gap),
             None => 0,
         };
         Some((start, end))
@@ -73,6 +119,13 @@ impl Cells {
                 *e = *e - b + new_end;
             }
         }
+    }
+
+    /// Every cell's text one after another (with a byte between cells for a line copied
+    /// whole): whatever a cell holds, this holds too, for a test that rules out a whole row.
+    #[inline]
+    pub fn joined(&self) -> &str {
+        &self.text
     }
 
     /// Remove every cell.
@@ -245,6 +298,38 @@ b",
         assert_eq!(format!("{c:?}"), format!("{texts:?}"));
         assert_eq!(Cells::from(texts.map(String::from).to_vec()), c);
         assert!(Cells::new().is_empty());
+    }
+
+    #[test]
+    fn a_line_copied_whole_reads_and_changes_as_cells_pushed_one_by_one() {
+        let line = "序号,,社会救助,✓,,a\nb";
+        let mut spans = Vec::new();
+        let mut from = 0;
+        for (i, _) in line.match_indices(',') {
+            spans.push((from, i));
+            from = i + 1;
+        }
+        spans.push((from, line.len()));
+        let texts = ["序号", "", "社会救助", "✓", "", "a\nb"];
+        let mut c = Cells::from_line(line, &spans).expect("spans of a line");
+        assert_eq!(c, texts);
+        assert_eq!(c, texts.iter().copied().collect::<Cells>());
+        assert_eq!(
+            c.iter().rev().collect::<Vec<_>>(),
+            texts.iter().rev().copied().collect::<Vec<_>>()
+        );
+        c.set(2, "同上");
+        c.set(0, "");
+        c.push("末");
+        assert_eq!(c, ["", "", "同上", "✓", "", "a\nb", "末"]);
+        // Fields laid end to end (a quoted record as csv_core writes it) have no gap.
+        let joined = "ab中c";
+        let c = Cells::from_line(joined, &[(0, 2), (2, 5), (5, 6)]).expect("no gap");
+        assert_eq!(c, ["ab", "中", "c"]);
+        // A cell cut inside a char, or spans that do not cover the line, are refused.
+        assert!(Cells::from_line(joined, &[(0, 3), (3, 6)]).is_none());
+        assert!(Cells::from_line(joined, &[(0, 2), (2, 5)]).is_none());
+        assert!(Cells::from_line("a,,b", &[(0, 1), (3, 4)]).is_none());
     }
 
     #[test]

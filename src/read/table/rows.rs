@@ -41,6 +41,8 @@ pub struct Layout {
     /// The channel each mark column under 公开渠道和载体 stands for, by column (`None` for
     /// other columns): its label read once, not on every row.
     mark_channels: Vec<Option<Channel>>,
+    /// What the columns a shifted row is told by expect (see [`shifted`]).
+    expects: Vec<(usize, Looks)>,
     /// The 二级事项 column, where a row holding one text is an item with only a name.
     name_col: Option<usize>,
     /// The third level's column (三级事项), in a catalogue with three levels of items: its
@@ -76,6 +78,34 @@ pub struct Pending {
     /// The cells whose "同上" was replaced by the text of the row above: what they hold as
     /// written is 同上, so nothing seen in the text (HTML, stray spaces) is theirs to report.
     ditto: Vec<usize>,
+    /// The cells the sequential pass judged plain (序号, 一级事项, 单位, 领域): their verdicts.
+    judged: Judged,
+}
+
+/// Verdicts of [`crate::read::clean::plain_glanced`] on plain cells of a row, by column (the
+/// first 64): the cells [`Order::place`] read are not judged again by [`Layout::convert`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Judged {
+    /// Columns judged plain, and of those the ones also clear.
+    plain: u64,
+    clear: u64,
+}
+
+impl Judged {
+    fn note(&mut self, col: Option<usize>, verdict: Option<crate::read::clean::Plain>) {
+        if let (Some(i), Some(v)) = (col.filter(|i| *i < 64), verdict) {
+            self.plain |= 1 << i;
+            self.clear |= u64::from(v.clear) << i;
+        }
+    }
+
+    fn get(self, i: usize) -> Option<crate::read::clean::Plain> {
+        // `then`, not `then_some`: the shift must not be worked out past column 63.
+        (i < 64 && self.plain >> i & 1 == 1).then(|| crate::read::clean::Plain {
+            plain: true,
+            clear: self.clear >> i & 1 == 1,
+        })
+    }
 }
 
 /// The sequential pass over a table's rows: skips blank rows, repeated headers and notes,
@@ -99,7 +129,10 @@ pub struct Order {
     /// The last first text of a row passed to `is_not_item`, and whether it passes the row
     /// as an item by itself (`passes_as_item`). Item rows repeat it (a 领域 written on every
     /// row).
+    /// The one before it too: a province table's first text alternates between a 序号 (on
+    /// the first row of a group) and the 领域 (on the rows under it).
     last_first: Option<(String, bool)>,
+    first_before: Option<(String, bool)>,
     /// The last row passed over as a header with other wording: it may head a second table
     /// with other columns, stacked below the first (see [`super::Stacked`]).
     header_candidate: Option<RawRow>,
@@ -322,6 +355,7 @@ impl Layout {
                     .filter(|(_, c)| takes_ditto(**c))
                     .map(|(i, _)| i)
                     .collect(),
+                expects: expectations(&header.cols),
                 mark_channels: header
                     .cols
                     .iter()
@@ -405,12 +439,25 @@ impl Layout {
     /// The value of cell `i` as [`Layout::convert`] reads it (cleaned), without copying a
     /// clean cell.
     fn value<'a>(&self, r: &'a RawRow, i: Option<usize>) -> std::borrow::Cow<'a, str> {
-        let raw = i.and_then(|i| r.cells.get(i)).unwrap_or("");
-        let raw = match raw.strip_prefix('\'') {
+        self.value_judged(r, i).0
+    }
+
+    /// [`Layout::value`], and the cleaning pass's verdict on the cell as read when it is
+    /// plain (see [`crate::read::clean::plain_glanced`]): [`Layout::convert`] takes it instead
+    /// of judging the same cell again.
+    fn value_judged<'a>(
+        &self,
+        r: &'a RawRow,
+        i: Option<usize>,
+    ) -> (std::borrow::Cow<'a, str>, Option<crate::read::clean::Plain>) {
+        let cell = i.and_then(|i| r.cells.get(i)).unwrap_or("");
+        let raw = match cell.strip_prefix('\'') {
             Some(rest) if crate::formula::needs_neutralising(rest) => rest,
-            _ => raw,
+            _ => cell,
         };
-        let v = if crate::read::clean::is_plain(raw) {
+        let plain = crate::read::clean::plain_glanced(raw);
+        let verdict = (plain.plain && raw.len() == cell.len()).then_some(plain);
+        let v = if plain.plain {
             std::borrow::Cow::Borrowed(raw)
         } else {
             // Only one-line values are read here (序号, 一级事项, 单位, 领域): a line break
@@ -418,11 +465,12 @@ impl Layout {
             let text = clean_cell(raw).text;
             std::borrow::Cow::Owned(crate::text::join_wrapped(&text, false).unwrap_or(text))
         };
-        if self.traditional && !v.is_ascii() {
+        let v = if self.traditional && !v.is_ascii() {
             std::borrow::Cow::Owned(to_simplified_text(&v))
         } else {
             v
-        }
+        };
+        (v, verdict)
     }
 
     fn loc(&self, row: u32, column: u32, line: Option<u32>) -> Loc {
@@ -453,10 +501,19 @@ impl Layout {
         let unknown_cols = &self.unknown_cols;
         let loc_of = |row: u32, col: u32, line: Option<u32>| self.loc(row, col, line);
         let mut diags = Vec::new();
-        let mut item = Item {
-            loc: Some(loc_of(r.row, first_col, r.line)),
-            ..Default::default()
+        // Built in place: the item is the row item's, not moved into it at the end.
+        let mut row_item = RowItem {
+            unit: p.unit,
+            unit_full: p.unit_full,
+            key: p.key,
+            raw: p.raw,
+            sloc: p.sloc,
+            item: Item {
+                loc: Some(loc_of(r.row, first_col, r.line)),
+                ..Default::default()
+            },
         };
+        let item = &mut row_item.item;
         let mut remarks_extra: Vec<String> = Vec::new();
         // The first column outside the template that holds a value, and the first whose value
         // holds a personal number (a mobile in 联系电话, GK605; an ID number, GK604).
@@ -467,7 +524,7 @@ impl Layout {
         let mut audience_text: Option<String> = None;
         let mut group_text: Option<String> = None;
         // Looked at before the cells are taken apart below.
-        let shift = shifted(&self.cols, &r.cells);
+        let shift = shifted(&self.expects, &r.cells);
         // A ● seen so far in the row's mark cells (see `row_mark`).
         let mut saw_dot = false;
         for (i, col) in self.cols.iter().enumerate() {
@@ -494,7 +551,10 @@ impl Layout {
                 _ => raw,
             };
             // The common case: nothing to clean, the cell becomes the value without a copy.
-            let plain = if raw.len() == raw_cell.len() {
+            let judged = p.judged.get(i).filter(|_| !p.ditto.contains(&i));
+            let plain = if let Some(judged) = judged {
+                judged
+            } else if raw.len() == raw_cell.len() {
                 match col.and_then(col_field) {
                     // Long texts a province repeats are judged once per distinct text.
                     Some(f) if f.repeats() && raw.len() >= crate::memo::WORTH_BYTES => {
@@ -911,14 +971,6 @@ impl Layout {
             item.set_column(Field::Name, column);
             glanced.unset(Field::Name);
         }
-        let row_item = RowItem {
-            unit: p.unit,
-            unit_full: p.unit_full,
-            key: p.key,
-            raw: p.raw,
-            sloc: p.sloc,
-            item,
-        };
         (row_item, diags, glanced)
     }
 
@@ -961,9 +1013,16 @@ impl Layout {
             return;
         }
         carry.resize(self.ditto_cols.len(), String::new());
+        // Nearly every row holds no 同 anywhere: passed after one search of its text.
+        static SAME: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+            std::sync::OnceLock::new();
+        let same = SAME.get_or_init(|| memchr::memmem::Finder::new("同"));
         for k in 0..batch.len() {
             let (before, rest) = batch.split_at_mut(k);
             let Some(row) = rest.first_mut() else { break };
+            if same.find(row.row.cells.joined().as_bytes()).is_none() {
+                continue;
+            }
             for (j, &i) in self.ditto_cols.iter().enumerate() {
                 if !row.row.cells.get(i).is_some_and(is_ditto) {
                     continue;
@@ -1144,10 +1203,17 @@ impl Order {
         // A numbered row whose 一级事项 is neither a heading nor a section is an item, as
         // before: its missing elements are reported.
         let text = if numbered { seq_text } else { text };
-        let passes = match &mut self.last_first {
-            Some((t, passes)) if t == text => *passes,
-            last => {
+        let passes = match (&mut self.last_first, &mut self.first_before) {
+            (Some((t, passes)), _) if t == text => *passes,
+            (last, before) if before.as_ref().is_some_and(|(t, _)| t == text) => {
+                // The two swap places: the one just met is the last again.
+                std::mem::swap(last, before);
+                last.as_ref().is_some_and(|(_, passes)| *passes)
+            }
+            (last, before) => {
                 let passes = passes_as_item(text);
+                // The last becomes the one before; its buffer is reused for this text.
+                std::mem::swap(last, before);
                 let (t, p) = last.get_or_insert_with(Default::default);
                 t.clear();
                 t.push_str(text);
@@ -1219,6 +1285,7 @@ impl Order {
         (self.seq, self.category, self.domain) = (None, None, None);
         self.name = None;
         self.last_first = None;
+        self.first_before = None;
         self.header_candidate = None;
     }
 
@@ -1241,7 +1308,9 @@ impl Order {
         {
             r.cells.set(i, "");
         }
-        let seq = layout.value(&r, layout.seq_col);
+        let mut judged = Judged::default();
+        let (seq, verdict) = layout.value_judged(&r, layout.seq_col);
+        judged.note(layout.seq_col, verdict);
         let seq_blank = seq.is_empty();
         let fill_seq = if seq_blank {
             self.seq.get_or_insert_with(String::new);
@@ -1252,7 +1321,8 @@ impl Order {
             }
             None
         };
-        let category = layout.value(&r, layout.category_col);
+        let (category, verdict) = layout.value_judged(&r, layout.category_col);
+        judged.note(layout.category_col, verdict);
         // A 一级事项 written once, on the first row of its group, holds for the blank cells
         // below as a merged cell does, even where 序号 counts the 二级 rows (1, 2, 3…) and so
         // changes on every row. A blank with nothing above stays blank (GK109).
@@ -1269,7 +1339,8 @@ impl Order {
         // A 二级事项 over several 三级 rows, written once or merged, holds for the blank cells
         // below as a 一级事项 does.
         let fill_name = if layout.sub_name_col.is_some() {
-            let name = layout.value(&r, layout.name_col);
+            let (name, verdict) = layout.value_judged(&r, layout.name_col);
+            judged.note(layout.name_col, verdict);
             if name.is_empty() {
                 self.name.clone().filter(|n| !n.is_empty())
             } else {
@@ -1281,7 +1352,8 @@ impl Order {
         } else {
             None
         };
-        let unit_cell = layout.value(&r, layout.unit_col);
+        let (unit_cell, verdict) = layout.value_judged(&r, layout.unit_col);
+        judged.note(layout.unit_col, verdict);
         let unit_name = if unit_cell.is_empty() {
             self.unit.clone()
         } else {
@@ -1290,7 +1362,8 @@ impl Order {
             }
             self.unit.clone()
         };
-        let domain_cell = layout.value(&r, layout.domain_col);
+        let (domain_cell, verdict) = layout.value_judged(&r, layout.domain_col);
+        judged.note(layout.domain_col, verdict);
         let (key, raw, sloc) = if !domain_cell.is_empty() {
             let column = layout.first_col + layout.domain_col.unwrap_or(0) as u32;
             let loc = layout.loc(r.row, column, r.line);
@@ -1337,6 +1410,7 @@ impl Order {
             fill_category,
             fill_name,
             ditto: Vec::new(),
+            judged,
         }
     }
 }
@@ -1689,6 +1763,26 @@ fn is_not_item(cells: &Cells, first: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Columns past the 64 the verdicts are kept for are judged again, never read off
+    /// (a CSV of 16,000 columns reads its items).
+    #[test]
+    fn verdicts_are_kept_for_the_first_64_columns_and_asked_for_any() {
+        let plain = crate::read::clean::Plain {
+            plain: true,
+            clear: false,
+        };
+        let mut j = Judged::default();
+        for i in [0, 63, 64, 400] {
+            j.note(Some(i), Some(plain));
+        }
+        j.note(Some(5), None);
+        assert_eq!(j.get(0), Some(plain));
+        assert_eq!(j.get(63), Some(plain));
+        for i in [5, 64, 65, 400, 16_000, usize::MAX] {
+            assert_eq!(j.get(i), None, "{i}");
+        }
+    }
 
     /// The cell a privacy diagnostic on 备注 points at: mobiles and ID numbers, not landlines
     /// or hotlines.
