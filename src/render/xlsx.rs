@@ -859,14 +859,9 @@ mod tests {
         wb.save_to_buffer().expect("save")
     }
 
-    /// Each run of a row's cells formatted in one call gives the bytes that formatting every
-    /// cell gives: with blank cells, a row with no text at all (written cell by cell),
-    /// formula-like text and marks (quote-prefixed formats in a run of their own), and a
-    /// group merged over several rows.
-    #[test]
-    fn format_runs_give_the_bytes_of_formatting_each_cell() {
-        use crate::domains::SectionKey;
-        let full = Item {
+    /// An item of a town's catalogue with every element filled in.
+    fn town_item() -> Item {
+        Item {
             category: "低保".into(),
             name: "审批结果".into(),
             content: "名单、标准".into(),
@@ -876,8 +871,20 @@ mod tests {
             audience: vec![Audience::Public],
             mode: vec![Mode::Active],
             levels: vec![Level::Town],
-            remarks: "每季度更新".into(),
             ..Default::default()
+        }
+    }
+
+    /// Each run of a row's cells formatted in one call gives the bytes that formatting every
+    /// cell gives: with blank cells, a row with no text at all (written cell by cell),
+    /// formula-like text and marks (quote-prefixed formats in a run of their own), and a
+    /// group merged over several rows.
+    #[test]
+    fn format_runs_give_the_bytes_of_formatting_each_cell() {
+        use crate::domains::SectionKey;
+        let full = Item {
+            remarks: "每季度更新".into(),
+            ..town_item()
         };
         let hostile = Item {
             category: "低保".into(),
@@ -957,18 +964,7 @@ mod tests {
     #[test]
     fn formats_found_section_by_section_give_the_bytes_of_writing_the_sheets_in_turn() {
         use crate::domains::SectionKey;
-        let plain = Item {
-            category: "低保".into(),
-            name: "审批结果".into(),
-            content: "名单、标准".into(),
-            basis: "《社会救助暂行办法》".into(),
-            deadline: "信息形成之日起20个工作日内".into(),
-            subject: "镇人民政府".into(),
-            audience: vec![Audience::Public],
-            mode: vec![Mode::Active],
-            levels: vec![Level::Town],
-            ..Default::default()
-        };
+        let plain = town_item();
         let quoted_text = Item {
             basis: "+cmd".into(),
             ..plain.clone()

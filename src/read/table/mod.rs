@@ -164,7 +164,7 @@ pub fn read_rows_with(
                 };
                 batch.extend(order.place(&layout, r));
                 if let Some((new, found)) = feed.restart(&mut order, &layout, limits) {
-                    break Placed::Restart(new, found);
+                    break Placed::Restart(Box::new(new), found);
                 }
                 if batch.len() >= BATCH {
                     break Placed::Full;
@@ -195,7 +195,7 @@ pub fn read_rows_with(
             Placed::Restart(new, found) => {
                 diags.extend(found);
                 ditto_carry.clear();
-                layout = new;
+                layout = *new;
             }
             Placed::Full | Placed::End => break,
         }
@@ -216,7 +216,7 @@ enum Placed {
     /// The rows could not be read on.
     Failed(Diagnostic),
     /// A second table with other columns starts (see [`Stacked::restart`]).
-    Restart(Layout, Vec<Diagnostic>),
+    Restart(Box<Layout>, Vec<Diagnostic>),
 }
 
 /// The rows after a table's header, as the sequential pass reads them: those read ahead
