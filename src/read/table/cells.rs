@@ -18,6 +18,13 @@ pub(super) fn mark(cell: &str) -> Mark<'_> {
     mark_in_row(cell, false)
 }
 
+/// The template's ✓ or the √ a keyboard types, exactly: most set mark cells, told before the
+/// general reading ([`mark_in_row`] reads them as set too).
+#[inline]
+pub(super) fn is_tick(cell: &str) -> bool {
+    matches!(cell, "✓" | "√")
+}
+
 /// A mark cell of a row: as [`mark`], but where the row marks with a filled ● or ★
 /// (`hollow_is_empty`), a hollow ○ ◯ 〇 ⭕ ☆ beside it is the empty counterpart (●/○ as
 /// 是/否), not a second mark.
@@ -242,7 +249,7 @@ pub(super) fn expectations(cols: &[Option<Col>]) -> Vec<(usize, Looks)> {
 /// is told without the general test.
 #[inline]
 fn looks_like(v: &str, want: Looks) -> bool {
-    (want == Looks::Mark && matches!(v, "✓" | "√")) || looks(v) == Some(want)
+    (want == Looks::Mark && is_tick(v)) || looks(v) == Some(want)
 }
 
 /// A row whose values sit one column left (or right) of their columns: at least three
@@ -322,6 +329,21 @@ pub(super) fn col_field(c: Col) -> Option<Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ticks told before the general reading are what it reads as set, in a row with
+    /// dots or without, and in the shifted-row test as marks.
+    #[test]
+    fn a_tick_told_early_reads_as_the_general_reading_does() {
+        for tick in ["✓", "√"] {
+            assert!(is_tick(tick));
+            assert!(matches!(mark_in_row(tick, false), Mark::Set));
+            assert!(matches!(mark_in_row(tick, true), Mark::Set));
+            assert_eq!(looks(tick), Some(Looks::Mark));
+        }
+        for other in ["", " ✓", "✓✓", "●", "是"] {
+            assert!(!is_tick(other), "{other:?}");
+        }
+    }
 
     /// ●/○ as 是/否: ○ is empty only where the row marks with ●; 有/无 and full-width Y/N
     /// are marks like 是/否.

@@ -985,10 +985,11 @@ impl Layout {
     ) -> Mark<'v> {
         // Half the mark cells of a table are blank, and most of the rest hold the template's
         // ✓ (or the √ a keyboard types): neither is a dot.
-        match value {
-            "" => return Mark::Unset,
-            "✓" | "√" => return Mark::Set,
-            _ => {}
+        if value.is_empty() {
+            return Mark::Unset;
+        }
+        if super::cells::is_tick(value) {
+            return Mark::Set;
         }
         if !super::cells::is_dot(value) {
             return mark(value);
