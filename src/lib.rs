@@ -39,6 +39,7 @@ pub mod limits;
 pub mod load;
 pub mod memo;
 pub mod model;
+pub mod ordered;
 pub mod print;
 
 pub mod project;

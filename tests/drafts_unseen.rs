@@ -1477,3 +1477,77 @@ fn ditto_reaches_across_the_chunks_of_a_large_table() {
     batch_rows.sort_unstable();
     assert_eq!(differ(&batch_rows), (vec![], vec![]));
 }
+
+/// validate reads, checks and runs the in-order checks (duplicates, numbering) on as many
+/// threads as there are cores, a chunk of rows at a time; the in-order checks must still
+/// see the rows in file order. 5,000 rows: every 1,000th row from row 1,000 on repeats the
+/// item 900 rows above it (another chunk), and the 序号 skips a number every 777 rows. With
+/// one thread and with several, the reports are byte-identical, every GK501 is on the later
+/// row and names the earlier one, and every skip is reported where it is.
+#[test]
+fn the_in_order_checks_see_the_rows_in_file_order_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let n = 5000;
+    let mut text = format!("乐昌镇社会救助领域基层政务公开标准目录\n{HEADER}\n");
+    let mut seq = 0;
+    for i in 0..n {
+        seq += if i > 0 && i % 777 == 0 { 2 } else { 1 };
+        let j = if i >= 1000 && i % 1000 == 0 {
+            i - 900
+        } else {
+            i
+        };
+        text.push_str(&format!(
+            "{seq},最低生活保障{},事项{j},条件,{BASIS},信息形成或者变更之日起20个工作日内,乐昌镇人民政府,政府网站,✓,,✓,\n",
+            j / 3
+        ));
+    }
+    let path = csv_draft(dir.path(), "乐昌镇.csv", &text);
+    let run = |threads: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gkml"))
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["validate", "--format", "json", "--max-diagnostics", "0"])
+            .arg(&path)
+            .output()
+            .expect("run gkml");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let one = run("1");
+    for threads in ["2", "3", "8"] {
+        assert!(
+            run(threads) == one,
+            "{threads} threads report otherwise than one"
+        );
+    }
+    let report: serde_json::Value = serde_json::from_str(&one).expect("json");
+    let found = |code: &str| -> Vec<(u64, String)> {
+        report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(|d| {
+                (
+                    d["row"].as_u64().unwrap_or(0),
+                    d["hint"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    // The sheet's row of the file's i-th item (title and header first).
+    let row = |i: usize| i as u64 + 3;
+    let duplicates: Vec<(u64, String)> = (1..n / 1000)
+        .map(|k| k * 1000)
+        .map(|i| {
+            (
+                row(i),
+                format!("首次出现于第{}行；删除重复行或改名", row(i - 900)),
+            )
+        })
+        .collect();
+    assert_eq!(found("GK501"), duplicates);
+    let skips: Vec<u64> = (1..n).filter(|i| i % 777 == 0).map(row).collect();
+    let mut numbering: Vec<u64> = found("GK502").iter().map(|(r, _)| *r).collect();
+    numbering.dedup();
+    assert_eq!(numbering, skips);
+}

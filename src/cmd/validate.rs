@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Mutex, PoisonError};
 
 use crate::catalogues::Store;
 use crate::check::Checks;
@@ -14,13 +14,62 @@ use crate::diag::{self, Diagnostic, Tally};
 use crate::error::Error;
 use crate::limits::Limits;
 use crate::load;
+use crate::ordered::{lock, Ordered};
 use crate::project;
 use crate::read;
-use crate::read::table::{Layout, Order, Pending, RowItem};
+use crate::read::table::{Layout, Pending, RowItem};
 use crate::rules::ItemKeys;
 
 use super::compile::project_file;
 use super::{print_out, Exit};
+
+/// Rows read, placed and checked as one piece of work. Measured (quiet machine, BENCHMARKS.md
+/// round five, when chunks were handed between threads): 200k rows 0.36 → 0.32 s, 1M rows
+/// 1.84 → 1.71 s at 1024 against 512; 2048 gained nothing more and took the 1M peak to 99 MB
+/// (the target is ≤ 100 MB).
+const CHUNK: usize = 1024;
+
+/// A chunk's rows, converted and checked: each row's item, its keys for the in-order checks,
+/// and its reading and per-item diagnostics.
+type CheckedChunk = Vec<(RowItem, ItemKeys, Vec<Diagnostic>, Vec<Diagnostic>)>;
+
+/// The in-order stage of [`Checked::stream`] and what it adds to.
+struct InOrderStage<'a> {
+    state: &'a mut crate::check::InOrder,
+    tally: &'a mut Tally,
+    items: &'a mut usize,
+    bar: &'a indicatif::ProgressBar,
+    found: Vec<Diagnostic>,
+    /// The reading's own diagnostics, in reading order.
+    read: Vec<Diagnostic>,
+}
+
+impl InOrderStage<'_> {
+    fn check(
+        &mut self,
+        chunk: &mut CheckedChunk,
+        stream: &crate::check::Stream<'_>,
+        checks: &Checks,
+        keep_excerpts: bool,
+    ) {
+        for (r, keys, read, d) in chunk.iter_mut() {
+            self.found.append(read);
+            self.found.append(d);
+            stream.in_order(self.state, r, *keys, &mut self.found);
+            if !keep_excerpts {
+                for x in &mut self.found {
+                    x.excerpt = None;
+                }
+            }
+            // Counted in full, kept up to the cap: memory does not grow with the problems
+            // of a junk file.
+            self.tally
+                .extend(checks.configure(std::mem::take(&mut self.found)));
+        }
+        *self.items += chunk.len();
+        self.bar.set_position(*self.items as u64);
+    }
+}
 
 /// Diagnostics and counts of one or more inputs.
 #[derive(Default)]
@@ -58,13 +107,6 @@ impl Checked {
     /// dropped, so a province-scale table is checked in bounded memory. The rules are the same
     /// functions the catalogue path runs; only the order of work differs.
     fn stream(&mut self, path: &Path, checks: &Checks) {
-        use rayon::prelude::*;
-        // Rows handed between the stages at a time. Each hand-over wakes three threads and
-        // splits a chunk across rayon's workers; at 512 rows that cost ≈ 10% of the wall on
-        // two cores. Measured (quiet machine, BENCHMARKS.md round five): 200k rows 0.36 →
-        // 0.32 s, 1M rows 1.84 → 1.71 s at 1024; 2048 gained nothing more and took the 1M
-        // peak to 99 MB (92 MB at 1024, 86 MB at 512; the target is ≤ 100 MB).
-        const CHUNK: usize = 1024;
         self.files += 1;
         let file = read::display_name(path);
         let delim = read::file_type(path).and_then(read::FileType::delimiter);
@@ -88,113 +130,101 @@ impl Checked {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
         let mut items = 0usize;
-        let tally = &mut self.tally;
         let keep_excerpts = self.keep_excerpts;
-        // Three stages, each on its own thread, handing chunks of rows down the line:
-        // 1. read: parse the CSV and place rows (blank, header, section or item; continuation
-        //    cells filled from the row above) — sequential, and cheap;
-        // 2. check: convert each row to an item and run the per-item rules, in parallel
-        //    across the rows of a chunk;
-        // 3. this thread: section and cross-item checks (duplicates, numbering), in row
-        //    order, while the next chunks are read and checked.
-        type Checked = Vec<(RowItem, ItemKeys, Vec<Diagnostic>, Vec<Diagnostic>)>;
-        // Each chunk carries the layout its rows were placed with: a second table stacked
-        // below the first may bring other columns (read::table::Stacked).
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(Arc<Layout>, Vec<Pending>)>(1);
-        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Checked>(1);
-        let reader_diags = std::thread::scope(|scope| {
-            let reader = scope.spawn(|| {
-                let mut rows = match read::csv::open(path, &file, delim, limits) {
-                    Ok(r) => r,
-                    Err(d) => return (vec![d], None),
-                };
-                let (layout, rest, mut diags) =
-                    match Layout::start(&file, None, &mut rows, &stem, limits) {
-                        Ok(started) => started,
-                        Err(diags) => return (diags, None),
-                    };
-                let mut layout = Arc::new(layout);
-                let mut order = Order::default();
-                let mut chunk: Vec<Pending> = Vec::with_capacity(CHUNK);
-                let mut ditto_carry = Vec::new();
-                let mut feed = read::table::Stacked::new(rest, &mut rows);
-                while let Some(r) = feed.next() {
-                    match r {
-                        Ok(r) => chunk.extend(order.place(&layout, r)),
-                        Err(d) => {
-                            diags.push(d);
-                            break;
-                        }
-                    }
-                    let next = feed.restart(&mut order, &layout, limits);
-                    if chunk.len() >= CHUNK || (next.is_some() && !chunk.is_empty()) {
-                        layout.resolve_ditto(&mut chunk, &mut ditto_carry);
-                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                        if tx.send((Arc::clone(&layout), full)).is_err() {
-                            break;
-                        }
-                    }
-                    if let Some((new, found)) = next {
-                        diags.extend(found);
-                        ditto_carry.clear();
-                        layout = Arc::new(new);
-                    }
-                }
-                layout.resolve_ditto(&mut chunk, &mut ditto_carry);
-                let _ = tx.send((Arc::clone(&layout), chunk));
-                drop(tx);
-                diags.extend(rows.take_warnings());
-                (diags, Some((layout, order)))
+        // Each of the threads (one a core) runs the whole line on a chunk of rows at a time:
+        // 1. read: parse the CSV and place the rows (blank, header, section or item;
+        //    continuation cells filled from the row above) — one thread at a time, in file
+        //    order, which numbers the chunk;
+        // 2. check: convert each row to an item and run the per-item rules, while the other
+        //    threads read or check other chunks;
+        // 3. in order: section and cross-item checks (duplicates, numbering), run for each
+        //    chunk in file order by whichever thread finds the next chunk ready.
+        // No thread waits for another's hand-over: a thread that cannot read (another is
+        // reading) waits only for that read, and one whose chunk is not next leaves it for
+        // the thread that finishes the chunk before it. (Measured against a reader thread, a
+        // checking thread fanning each chunk out to rayon's workers and the in-order checks
+        // on this thread, all handing chunks through channels: BENCHMARKS.md round six.)
+        let reader_diags: Vec<Diagnostic> = 'read: {
+            let mut rows = match read::csv::open(path, &file, delim, limits) {
+                Ok(r) => r,
+                Err(d) => break 'read vec![d],
+            };
+            let (layout, rest, diags) = match Layout::start(&file, None, &mut rows, &stem, limits) {
+                Ok(started) => started,
+                Err(diags) => break 'read diags,
+            };
+            let reading = Mutex::new(read::table::Batches::new(layout, rest, &mut rows));
+            let in_order = Mutex::new(InOrderStage {
+                state: &mut order_state,
+                tally: &mut self.tally,
+                items: &mut items,
+                bar: &bar,
+                found: Vec::new(),
+                read: diags,
             });
             let per_item = &stream;
-            let checker = scope.spawn(move || {
-                for (layout, chunk) in rx {
-                    let checked: Checked = chunk
-                        .into_par_iter()
-                        .map(|p| {
-                            let (mut r, mut read, glanced) = layout.convert_glanced(p);
-                            let mut d = per_item.item_glanced(&r, glanced);
-                            if !keep_excerpts {
-                                for x in read.iter_mut().chain(d.iter_mut()) {
-                                    x.excerpt = None;
-                                }
+            let check_chunk = |layout: &Layout, chunk: Vec<Pending>| -> CheckedChunk {
+                chunk
+                    .into_iter()
+                    .map(|p| {
+                        let (mut r, mut read, glanced) = layout.convert_glanced(p);
+                        let mut d = per_item.item_glanced(&r, glanced);
+                        if !keep_excerpts {
+                            for x in read.iter_mut().chain(d.iter_mut()) {
+                                x.excerpt = None;
                             }
-                            let keys = crate::check::Stream::keys(&r);
-                            crate::check::Stream::for_in_order(&mut r);
-                            (r, keys, read, d)
-                        })
-                        .collect();
-                    if done_tx.send(checked).is_err() {
-                        break;
-                    }
-                }
-                drop(done_tx);
-            });
-            let mut row_found: Vec<Diagnostic> = Vec::new();
-            for mut chunk in done_rx {
-                for (r, keys, read, d) in chunk.iter_mut() {
-                    row_found.append(read);
-                    row_found.append(d);
-                    stream.in_order(&mut order_state, r, *keys, &mut row_found);
-                    if !keep_excerpts {
-                        for x in &mut row_found {
-                            x.excerpt = None;
                         }
-                    }
-                    // Counted in full, kept up to the cap: memory does not grow with the
-                    // problems of a junk file.
-                    tally.extend(checks.configure(std::mem::take(&mut row_found)));
+                        let keys = crate::check::Stream::keys(&r);
+                        crate::check::Stream::for_in_order(&mut r);
+                        (r, keys, read, d)
+                    })
+                    .collect()
+            };
+            // Chunks checked but not yet through the in-order checks are held at most
+            // two a thread: without the bound, the other threads ran 14–36 chunks ahead of
+            // one whose chunk was next and was held up (descheduled, say) on 1M rows.
+            let threads = rayon::current_num_threads().max(1);
+            let ready: Ordered<(CheckedChunk, Vec<Diagnostic>)> = Ordered::new(2 * threads);
+            let work = || loop {
+                ready.wait_for_room();
+                // Its own statement: the reading lock is let go before the rows are checked.
+                let next = lock(&reading).next_batch(CHUNK, limits);
+                let Some(batch) = next else { break };
+                let checked = check_chunk(&batch.layout, batch.rows);
+                drop(batch.layout);
+                ready.deposit(
+                    batch.n,
+                    (checked, batch.after),
+                    &in_order,
+                    |s, (mut chunk, after)| {
+                        s.check(&mut chunk, per_item, checks, keep_excerpts);
+                        s.read.extend(after);
+                    },
+                );
+            };
+            std::thread::scope(|scope| {
+                for _ in 1..threads {
+                    scope.spawn(work);
                 }
-                items += chunk.len();
-                bar.set_position(items as u64);
-            }
-            let _ = checker.join();
-            let (mut diags, end) = reader.join().unwrap_or_default();
-            if let Some((layout, order)) = end {
-                diags.extend(layout.end(&order));
-            }
+                work();
+            });
+            let mut diags = in_order
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .read;
+            debug_assert_eq!(
+                ready.waiting(),
+                0,
+                "a checked chunk was left unchecked in order"
+            );
+            let end = reading
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner)
+                .end();
+            diags.extend(rows.take_warnings());
+            diags.extend(end);
             diags
-        });
+        };
         bar.finish_and_clear();
         self.items += items;
         self.tally.extend(checks.configure(reader_diags));

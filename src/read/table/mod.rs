@@ -109,11 +109,13 @@ pub fn read_rows(
 
 /// Read rows one item at a time, handing each to `sink`. Returns the diagnostics of reading.
 ///
-/// Rows are placed in order a batch at a time and each batch is converted in parallel while
-/// the one before is handed to `sink` and the next one placed: placing and handing over are
-/// sequential, so on two cores they are hidden behind the conversion instead of alternating
-/// with it. Items reach `sink` in row order and the diagnostics come in the order of a
-/// one-batch-at-a-time reading (a batch's conversion before anything found after it).
+/// Rows are read a batch at a time (see [`Batches`]) on as many threads as rayon has, each
+/// thread placing a batch (one at a time, in row order), converting it while the others
+/// place or convert theirs, and handing it over to `sink` in row order when it is next
+/// ([`crate::ordered`]). Items reach `sink` in row order and the diagnostics come in the
+/// order of a one-batch-at-a-time reading (a batch's conversion before anything found after
+/// it). On one of rayon's own threads (the units of a county read in parallel) the rows are
+/// read on that thread alone: the parallelism is the caller's.
 pub fn read_rows_with(
     file: &Arc<str>,
     sheet: Option<Arc<str>>,
@@ -122,101 +124,156 @@ pub fn read_rows_with(
     limits: &Limits,
     sink: &mut (dyn FnMut(RowItem) + Send),
 ) -> Vec<Diagnostic> {
-    use rayon::prelude::*;
+    use crate::ordered::{lock, Ordered};
+    use std::sync::{Mutex, PoisonError};
     let mut rows = rows.peekable();
-    let (mut layout, rest, mut diags) =
-        match Layout::start(file, sheet, &mut rows, default_unit, limits) {
-            Ok(started) => started,
-            Err(diags) => return diags,
-        };
-    let mut order = Order::default();
-    let mut ditto_carry = Vec::new();
-    let mut feed = Stacked::new(rest, &mut rows);
-    let convert = |layout: &Layout, batch: Vec<Pending>| -> Vec<(RowItem, Vec<Diagnostic>)> {
-        batch.into_par_iter().map(|p| layout.convert(p)).collect()
+    let (layout, rest, diags) = match Layout::start(file, sheet, &mut rows, default_unit, limits) {
+        Ok(started) => started,
+        Err(diags) => return diags,
     };
-    let sink_all = |converted: Vec<(RowItem, Vec<Diagnostic>)>,
-                    diags: &mut Vec<Diagnostic>,
-                    sink: &mut (dyn FnMut(RowItem) + Send)| {
-        for (row_item, mut found) in converted {
-            diags.append(&mut found);
-            sink(row_item);
-        }
+    let batches = Mutex::new(Batches::new(layout, rest, &mut rows));
+    let out = Mutex::new((diags, sink));
+    let threads = if rayon::current_thread_index().is_some() {
+        1
+    } else {
+        rayon::current_num_threads().max(1)
     };
-    // The batch to convert next (placed with `layout`), and the one converted last, still to
-    // be handed to `sink`.
-    let mut converting: Vec<Pending> = Vec::new();
-    let mut converted: Vec<(RowItem, Vec<Diagnostic>)> = Vec::new();
-    loop {
-        // Batch k is converted while batch k-1 is handed over and batch k+1 placed.
-        let batch_in = std::mem::take(&mut converting);
-        let to_sink = std::mem::take(&mut converted);
-        let placing = || {
-            sink_all(to_sink, &mut diags, sink);
-            let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
-            let event = loop {
-                let Some(r) = feed.next() else {
-                    break Placed::End;
-                };
-                let r = match r {
-                    Ok(r) => r,
-                    Err(d) => break Placed::Failed(d),
-                };
-                batch.extend(order.place(&layout, r));
-                if let Some((new, found)) = feed.restart(&mut order, &layout, limits) {
-                    break Placed::Restart(Box::new(new), found);
+    type Converted = (Vec<(RowItem, Vec<Diagnostic>)>, Vec<Diagnostic>);
+    let ready: Ordered<Converted> = Ordered::new(2 * threads);
+    let work = || loop {
+        ready.wait_for_room();
+        // Its own statement: the lock is let go before the batch is converted.
+        let next = lock(&batches).next_batch(BATCH, limits);
+        let Some(batch) = next else { break };
+        let converted: Vec<(RowItem, Vec<Diagnostic>)> = batch
+            .rows
+            .into_iter()
+            .map(|p| batch.layout.convert(p))
+            .collect();
+        ready.deposit(
+            batch.n,
+            (converted, batch.after),
+            &out,
+            |(diags, sink), (converted, after)| {
+                for (row_item, mut found) in converted {
+                    diags.append(&mut found);
+                    sink(row_item);
                 }
-                if batch.len() >= BATCH {
-                    break Placed::Full;
-                }
-            };
-            layout.resolve_ditto(&mut batch, &mut ditto_carry);
-            (batch, event)
-        };
-        let (done, (batch, event)) = if batch_in.is_empty() {
-            (Vec::new(), placing())
-        } else {
-            rayon::join(|| convert(&layout, batch_in), placing)
-        };
-        if let Placed::Full = event {
-            converted = done;
-            converting = batch;
-            continue;
+                diags.extend(after);
+            },
+        );
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
         }
-        // Everything placed before the end, a row that cannot be read or a second table is
-        // converted and handed over before what it brings.
-        sink_all(done, &mut diags, sink);
-        sink_all(convert(&layout, batch), &mut diags, sink);
-        match event {
-            Placed::Failed(d) => {
-                diags.push(d);
-                break;
-            }
-            Placed::Restart(new, found) => {
-                diags.extend(found);
-                ditto_carry.clear();
-                layout = *new;
-            }
-            Placed::Full | Placed::End => break,
-        }
-    }
-    diags.extend(layout.end(&order));
+        work();
+    });
+    let (mut diags, _) = out.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let batches = batches.into_inner().unwrap_or_else(PoisonError::into_inner);
+    diags.extend(batches.end());
     diags
 }
 
 /// Rows placed by [`read_rows_with`] at a time.
 const BATCH: usize = 512;
 
-/// How placing a batch ended.
-enum Placed {
-    /// The batch is full; rows follow.
-    Full,
-    /// The rows ended.
-    End,
-    /// The rows could not be read on.
-    Failed(Diagnostic),
-    /// A second table with other columns starts (see [`Stacked::restart`]).
-    Restart(Box<Layout>, Vec<Diagnostic>),
+/// Rows placed in order, a batch at a time, by one thread at a time (see [`read_rows_with`]
+/// and `validate`'s streaming check): what the sequential pass over a table keeps between
+/// batches.
+pub struct Batches<'r, I: Iterator<Item = Result<RawRow, Diagnostic>>> {
+    feed: Stacked<'r, I>,
+    /// The layout rows are placed with now (a second table stacked below the first may
+    /// bring other columns); each batch carries the one its rows were placed with.
+    layout: Arc<Layout>,
+    order: Order,
+    ditto_carry: Vec<String>,
+    /// Batches numbered so far.
+    count: u64,
+    done: bool,
+}
+
+/// A batch of placed rows, numbered from 0 in row order, with the layout they were placed
+/// with and what was found after them (a second table's header diagnostics, or the error
+/// that stopped the reading).
+pub struct Batch {
+    pub n: u64,
+    pub layout: Arc<Layout>,
+    pub rows: Vec<Pending>,
+    pub after: Vec<Diagnostic>,
+}
+
+impl<'r, I: Iterator<Item = Result<RawRow, Diagnostic>>> Batches<'r, I> {
+    /// The rows after a table's header: `rest` read ahead by [`Layout::start`], then `rows`.
+    pub fn new(layout: Layout, rest: Vec<RawRow>, rows: &'r mut I) -> Self {
+        Batches {
+            feed: Stacked::new(rest, rows),
+            layout: Arc::new(layout),
+            order: Order::default(),
+            ditto_carry: Vec::new(),
+            count: 0,
+            done: false,
+        }
+    }
+
+    /// The next batch of at most `size` rows (fewer where a second table starts or the rows
+    /// end); `None` once everything was handed out.
+    pub fn next_batch(&mut self, size: usize, limits: &Limits) -> Option<Batch> {
+        let mut rows: Vec<Pending> = Vec::with_capacity(size);
+        let mut after = Vec::new();
+        while !self.done {
+            match self.feed.next() {
+                Some(Ok(r)) => rows.extend(self.order.place(&self.layout, r)),
+                Some(Err(d)) => {
+                    after.push(d);
+                    self.done = true;
+                    break;
+                }
+                None => {
+                    self.done = true;
+                    break;
+                }
+            }
+            if let Some((new, found)) = self.feed.restart(&mut self.order, &self.layout, limits) {
+                // The rows so far were placed with the old layout, the rest with the new.
+                let old = std::mem::replace(&mut self.layout, Arc::new(new));
+                old.resolve_ditto(&mut rows, &mut self.ditto_carry);
+                self.ditto_carry.clear();
+                return Some(self.numbered(old, rows, found));
+            }
+            if rows.len() >= size {
+                break;
+            }
+        }
+        self.layout.resolve_ditto(&mut rows, &mut self.ditto_carry);
+        if rows.is_empty() && after.is_empty() {
+            return None;
+        }
+        let layout = Arc::clone(&self.layout);
+        Some(self.numbered(layout, rows, after))
+    }
+
+    fn numbered(
+        &mut self,
+        layout: Arc<Layout>,
+        rows: Vec<Pending>,
+        after: Vec<Diagnostic>,
+    ) -> Batch {
+        let n = self.count;
+        self.count += 1;
+        Batch {
+            n,
+            layout,
+            rows,
+            after,
+        }
+    }
+
+    /// The diagnostics of the table as a whole, once every batch was handed out (see
+    /// [`Layout::end`]).
+    pub fn end(self) -> Option<Diagnostic> {
+        self.layout.end(&self.order)
+    }
 }
 
 /// The rows after a table's header, as the sequential pass reads them: those read ahead
