@@ -160,10 +160,15 @@ pub fn check(cat: &Catalogue, ctx: &Context) -> Vec<Diagnostic> {
         .iter()
         .flat_map(|s| s.items.iter().map(move |i| (s.key.display_name(), i)))
         .collect();
-    seq.sort_by_key(|(_, i)| match i.loc.as_ref().map(|l| &l.place) {
-        Some(crate::model::Place::Cell { sheet, row, .. }) => (sheet.clone(), *row),
-        _ => (None, 0),
-    });
+    // Compared by reference: a key that clones the sheet's name took two atomic operations
+    // on every comparison (≈ 1.7M of them for 100,000 items), on the one thread.
+    fn place(i: &Item) -> (Option<&str>, u32) {
+        match i.loc.as_ref().map(|l| &l.place) {
+            Some(crate::model::Place::Cell { sheet, row, .. }) => (sheet.as_deref(), *row),
+            _ => (None, 0),
+        }
+    }
+    seq.sort_by(|(_, a), (_, b)| place(a).cmp(&place(b)));
     for (section, item) in seq {
         let start = out.len();
         cross.numbering(section, item, &mut out);
