@@ -407,3 +407,41 @@ fn command_line_errors_are_chinese_with_ascii_flags_and_exit_2() {
         assert!(stderr(&o).is_empty(), "{args:?}");
     }
 }
+
+/// `gkml validate --format json … | head`: the reader closing the pipe early is not an
+/// error of gkml's — nothing on stderr, and the exit code says what the data says (1 here,
+/// for the errors found), not 2. (The JSON writer once wrapped the closed pipe as an error
+/// of its own and printed 无法写入 <stdout>.) Text reports alike.
+#[test]
+fn a_report_piped_into_a_reader_that_stops_early_ends_quietly() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut text = String::from(
+        "序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开\n",
+    );
+    // Every row lacks its 公开依据 and 公开时限: two errors a row, far more report than a
+    // pipe holds.
+    for i in 1..=3000 {
+        text.push_str(&format!(
+            "{i},最低生活保障,事项{i},条件,,,乐昌镇人民政府,政府网站,✓,,✓,\n"
+        ));
+    }
+    let path = dir.path().join("乐昌镇.csv");
+    std::fs::write(&path, text).expect("write");
+    for format in ["json", "text"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gkml"))
+            .args(["validate", "--max-diagnostics", "0", "--format", format])
+            .arg(&path)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run gkml");
+        let mut first = [0u8; 16];
+        let mut stdout = child.stdout.take().expect("stdout");
+        stdout.read_exact(&mut first).expect("the report starts");
+        drop(stdout);
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}: stderr");
+        assert_eq!(out.status.code(), Some(1), "{format}: exit code");
+    }
+}

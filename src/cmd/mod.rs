@@ -87,8 +87,10 @@ pub fn run_rules(
 pub fn print_json<T: serde::Serialize>(doc: &T) -> Result<(), Error> {
     let out = std::io::stdout().lock();
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    // `io::Error::from` gives an I/O failure back its own kind (a closed pipe stays
+    // BrokenPipe); `io::Error::other` made every one of them an error of gkml's.
     let r = serde_json::to_writer_pretty(&mut w, doc)
-        .map_err(std::io::Error::other)
+        .map_err(std::io::Error::from)
         .and_then(|()| w.write_all(b"\n"))
         .and_then(|()| w.flush());
     match r {
