@@ -93,7 +93,7 @@ fn item(it: &Item) -> ItemJson<'_> {
 /// # Errors
 /// The writer's I/O errors.
 pub fn write(cat: &Catalogue, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &document(cat)).map_err(std::io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *w, &document(cat)).map_err(std::io::Error::from)?;
     w.write_all(b"\n")
 }
 
