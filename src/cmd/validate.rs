@@ -23,11 +23,12 @@ use crate::rules::ItemKeys;
 use super::compile::project_file;
 use super::{print_out, Exit};
 
-/// Rows read, placed and checked as one piece of work. Measured (quiet machine, BENCHMARKS.md
-/// round five, when chunks were handed between threads): 200k rows 0.36 → 0.32 s, 1M rows
-/// 1.84 → 1.71 s at 1024 against 512; 2048 gained nothing more and took the 1M peak to 99 MB
-/// (the target is ≤ 100 MB).
-const CHUNK: usize = 1024;
+/// Rows read, placed and checked as one piece of work. With every thread running the whole
+/// line on its own chunk, a smaller chunk stays in the cache between placing and checking:
+/// measured (quiet machine, BENCHMARKS.md round six, 7–11 runs each) 512 rows against 1,024:
+/// 1M rows 0.97 against 0.99 s and 91 against 95 MB, 200k rows CPU 0.33 against 0.34 s;
+/// 256 was slower (1.05 s at 1M), 2,048 no faster and 98 MB.
+const CHUNK: usize = 512;
 
 /// A chunk's rows, converted and checked: each row's item, its keys for the in-order checks,
 /// and its reading and per-item diagnostics.
