@@ -16,7 +16,7 @@ use crate::limits::Limits;
 use crate::model::Catalogue;
 use crate::read::table::RowItem;
 use crate::read::toml::RulesTable;
-use crate::rules::{self, config::RuleConfig, Context, CrossCheck, ItemKeys};
+use crate::rules::{self, config::RuleConfig, Context, CrossCheck, ItemKeys, NameProbe};
 
 /// The checks of one run: which rules, how severe, and the date they judge by.
 #[derive(Debug, Clone, Default)]
@@ -162,6 +162,25 @@ pub struct InOrder {
     last: usize,
 }
 
+impl InOrder {
+    /// The state of the unit named `name`, made on its first row.
+    fn unit(&mut self, name: &str) -> Option<&mut UnitState> {
+        // Rows come in runs of one unit, so the last one is tried first.
+        if self.units.get(self.last).is_none_or(|u| *u.name != *name) {
+            let units = &mut self.units;
+            self.last = *self.index.entry(name.to_string()).or_insert_with(|| {
+                units.push(UnitState {
+                    name: name.to_string(),
+                    cross: CrossCheck::default(),
+                    sections: Default::default(),
+                });
+                units.len() - 1
+            });
+        }
+        self.units.get_mut(self.last)
+    }
+}
+
 impl Default for InOrder {
     fn default() -> Self {
         InOrder {
@@ -220,23 +239,39 @@ impl Stream<'_> {
         keys: ItemKeys,
         out: &mut Vec<Diagnostic>,
     ) {
-        // Rows come in runs of one unit, so the last one is tried first.
-        if state
-            .units
-            .get(state.last)
-            .is_none_or(|u| *u.name != *r.unit)
-        {
-            let units = &mut state.units;
-            state.last = *state.index.entry(r.unit.to_string()).or_insert_with(|| {
-                units.push(UnitState {
-                    name: r.unit.to_string(),
-                    cross: CrossCheck::default(),
-                    sections: Default::default(),
-                });
-                units.len() - 1
-            });
-        }
-        let Some(unit) = state.units.get_mut(state.last) else {
+        let Some(unit) = state.unit(&r.unit) else {
+            return;
+        };
+        let probe = unit.cross.probe_names(&r.item, keys);
+        self.in_order_probed(state, r, keys, probe, out);
+    }
+
+    /// Note the names of a run of rows in their units' duplicate checks, in row order, ahead
+    /// of [`Stream::in_order_probed`] on each (what [`Stream::in_order`] does row by row):
+    /// the map lookups of a run, done together, overlap their cache misses.
+    pub fn probe_names<'r>(
+        &self,
+        state: &mut InOrder,
+        rows: impl Iterator<Item = (&'r RowItem, ItemKeys)>,
+    ) -> Vec<NameProbe> {
+        rows.map(|(r, keys)| {
+            state
+                .unit(&r.unit)
+                .map_or(NameProbe::Unnamed, |u| u.cross.probe_names(&r.item, keys))
+        })
+        .collect()
+    }
+
+    /// [`Stream::in_order`] of a row whose names were noted by [`Stream::probe_names`].
+    pub fn in_order_probed(
+        &self,
+        state: &mut InOrder,
+        r: &RowItem,
+        keys: ItemKeys,
+        probe: NameProbe,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(unit) = state.unit(&r.unit) else {
             return;
         };
         // A lookup, not an insert of a clone: nearly every row's section was seen before.
@@ -250,7 +285,7 @@ impl Stream<'_> {
             ));
         }
         let start = out.len();
-        unit.cross.item_keyed(&r.item, keys, out);
+        unit.cross.item_probed(&r.item, keys, probe, out);
         unit.cross
             .numbering_keyed(r.key.display_name(), &r.item, keys.seq(), out);
         rules::retain_allowed(&r.item, out, start);

@@ -53,10 +53,11 @@ impl InOrderStage<'_> {
         checks: &Checks,
         keep_excerpts: bool,
     ) {
-        for (r, keys, read, d) in chunk.iter_mut() {
+        let probes = stream.probe_names(self.state, chunk.iter().map(|(r, k, ..)| (r, *k)));
+        for ((r, keys, read, d), probe) in chunk.iter_mut().zip(probes) {
             self.found.append(read);
             self.found.append(d);
-            stream.in_order(self.state, r, *keys, &mut self.found);
+            stream.in_order_probed(self.state, r, *keys, probe, &mut self.found);
             if !keep_excerpts {
                 for x in &mut self.found {
                     x.excerpt = None;

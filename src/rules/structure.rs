@@ -230,6 +230,17 @@ struct Numbering {
     last_category: String,
 }
 
+/// What GK501's map said of an item's names ([`CrossCheck::probe_names`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameProbe {
+    /// The item has no names to compare (GK101 reports that).
+    Unnamed,
+    /// First seen here, and noted.
+    New,
+    /// Seen before, first at this row or line (when known).
+    Seen(Option<u32>),
+}
+
 /// The 64-bit hash a duplicate is recognised by: foldhash's quality variant (it passes
 /// SMHasher3 as SipHash does, at a third of the instructions on these short texts), with a
 /// fixed seed. Two different keys share a hash about once in 2^64 pairs, as with SipHash; a
@@ -302,22 +313,43 @@ impl CrossCheck {
 
     /// [`CrossCheck::item`] with the item's keys computed already (for its section).
     pub fn item_keyed(&mut self, item: &Item, keys: ItemKeys, out: &mut Vec<Diagnostic>) {
-        self.missing_column(item, out);
-        if let Some(k) = keys.name {
-            // One probe of the map, whether the item is new (nearly always) or a duplicate.
-            match self.items.entry(k) {
-                Entry::Occupied(first) => out.push(
-                    Diagnostic::new(&DUPLICATE_ITEM, format!("事项“{}”重复出现", item.label()))
-                        .on(item, Field::Name)
-                        .hint(format!(
-                            "首次出现于{}；删除重复行或改名",
-                            first_at(*first.get())
-                        )),
-                ),
-                Entry::Vacant(slot) => {
-                    slot.insert(start_of(item));
-                }
+        let probe = self.probe_names(item, keys);
+        self.item_probed(item, keys, probe, out);
+    }
+
+    /// Note an item's names in GK501's map and say whether, and where, they appeared before.
+    /// A province table's map outgrows the cache and each new item costs a miss: probing a
+    /// run of items before their other checks (see `check::Stream::probe_names`) lets the
+    /// processor overlap those misses instead of waiting out each.
+    pub fn probe_names(&mut self, item: &Item, keys: ItemKeys) -> NameProbe {
+        let Some(k) = keys.name else {
+            return NameProbe::Unnamed;
+        };
+        // One probe of the map, whether the item is new (nearly always) or a duplicate.
+        match self.items.entry(k) {
+            Entry::Occupied(first) => NameProbe::Seen(*first.get()),
+            Entry::Vacant(slot) => {
+                slot.insert(start_of(item));
+                NameProbe::New
             }
+        }
+    }
+
+    /// [`CrossCheck::item_keyed`] with its names probed already ([`CrossCheck::probe_names`]).
+    pub fn item_probed(
+        &mut self,
+        item: &Item,
+        keys: ItemKeys,
+        probe: NameProbe,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        self.missing_column(item, out);
+        if let NameProbe::Seen(first) = probe {
+            out.push(
+                Diagnostic::new(&DUPLICATE_ITEM, format!("事项“{}”重复出现", item.label()))
+                    .on(item, Field::Name)
+                    .hint(format!("首次出现于{}；删除重复行或改名", first_at(first))),
+            );
         }
         if let (Some(id), Some(k)) = (item.id.as_deref(), keys.id) {
             match self.ids.entry(k) {
