@@ -25,6 +25,8 @@ struct Ready<T> {
     /// The number of the piece to finish next.
     next: u64,
     pieces: BTreeMap<u64, T>,
+    /// A worker died (a panic): the pieces it held will never come.
+    abandoned: bool,
 }
 
 impl<T> Ordered<T> {
@@ -35,19 +37,30 @@ impl<T> Ordered<T> {
             ready: Mutex::new(Ready {
                 next: 0,
                 pieces: BTreeMap::new(),
+                abandoned: false,
             }),
             drained: Condvar::new(),
             backlog: backlog.max(1),
         }
     }
 
-    /// Wait while the backlog is full. It drains: the piece it waits for is with a thread
-    /// that is working on it, not waiting here (a thread calls this only between pieces).
-    pub fn wait_for_room(&self) {
+    /// Wait while the backlog is full; `false` when the work was abandoned (a worker died)
+    /// and the thread should stop. The backlog drains: the piece it waits for is with a
+    /// thread that is working on it, not waiting here (a thread calls this only between
+    /// pieces) — or that thread died, and its [`Worker`] guard lets everyone go.
+    pub fn wait_for_room(&self) -> bool {
         let mut r = lock(&self.ready);
-        while r.pieces.len() >= self.backlog {
+        while !r.abandoned && r.pieces.len() >= self.backlog {
             r = self.drained.wait(r).unwrap_or_else(PoisonError::into_inner);
         }
+        !r.abandoned
+    }
+
+    /// A guard each worker holds while it works: should the worker panic (a bug), the
+    /// pieces it held will never come, and the threads waiting for room are let go, so the
+    /// panic reaches the caller instead of the others waiting for ever.
+    pub fn worker(&self) -> Worker<'_, T> {
+        Worker(self)
     }
 
     /// Hand over piece `n`, then finish every piece that is next in order with `finish` on
@@ -89,9 +102,25 @@ impl<T> Ordered<T> {
         }
     }
 
+    fn abandon(&self) {
+        lock(&self.ready).abandoned = true;
+        self.drained.notify_all();
+    }
+
     /// Pieces handed over and not finished (none once every piece up to the last was).
     pub fn waiting(&self) -> usize {
         lock(&self.ready).pieces.len()
+    }
+}
+
+/// See [`Ordered::worker`].
+pub struct Worker<'a, T>(&'a Ordered<T>);
+
+impl<T> Drop for Worker<'_, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.abandon();
+        }
     }
 }
 
@@ -129,7 +158,9 @@ mod tests {
             for t in 0..8u64 {
                 let (ordered, stage, taken) = (&ordered, &stage, &taken);
                 scope.spawn(move || loop {
-                    ordered.wait_for_room();
+                    if !ordered.wait_for_room() {
+                        break;
+                    }
                     let n = {
                         let mut k = lock(taken);
                         if *k == total {
@@ -153,5 +184,34 @@ mod tests {
         // The backlog, and a piece from each thread that got past it at the same time.
         assert!(*most_waiting <= 4 + 8, "{most_waiting} pieces waited");
         assert_eq!(ordered.waiting(), 0);
+    }
+
+    /// A worker dies holding piece 0 while another has handed over piece 1 and waits for
+    /// room (backlog 1): the waiting thread is let go and the panic reaches the caller,
+    /// instead of the run waiting for ever.
+    #[test]
+    fn a_worker_that_panics_lets_the_waiting_threads_go() {
+        let ordered = Ordered::new(1);
+        let stage = Mutex::new(Vec::new());
+        let (handed_over, quiet) = (std::sync::Barrier::new(2), std::panic::take_hook());
+        std::panic::set_hook(Box::new(|_| {}));
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            std::thread::scope(|scope| {
+                scope.spawn(|| {
+                    let _worker = ordered.worker();
+                    handed_over.wait();
+                    panic!("a bug while working on piece 0");
+                });
+                scope.spawn(|| {
+                    let _worker = ordered.worker();
+                    ordered.deposit(1, 1u64, &stage, |s: &mut Vec<u64>, n| s.push(n));
+                    handed_over.wait();
+                    assert!(!ordered.wait_for_room(), "the work was abandoned");
+                });
+            });
+        }));
+        std::panic::set_hook(quiet);
+        assert!(run.is_err(), "the panic reached the caller");
+        assert!(lock(&stage).is_empty());
     }
 }

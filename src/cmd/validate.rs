@@ -187,22 +187,24 @@ impl Checked {
             // one whose chunk was next and was held up (descheduled, say) on 1M rows.
             let threads = rayon::current_num_threads().max(1);
             let ready: Ordered<(CheckedChunk, Vec<Diagnostic>)> = Ordered::new(2 * threads);
-            let work = || loop {
-                ready.wait_for_room();
-                // Its own statement: the reading lock is let go before the rows are checked.
-                let next = lock(&reading).next_batch(CHUNK, limits);
-                let Some(batch) = next else { break };
-                let checked = check_chunk(&batch.layout, batch.rows);
-                drop(batch.layout);
-                ready.deposit(
-                    batch.n,
-                    (checked, batch.after),
-                    &in_order,
-                    |s, (mut chunk, after)| {
-                        s.check(&mut chunk, per_item, checks, keep_excerpts);
-                        s.read.extend(after);
-                    },
-                );
+            let work = || {
+                let _worker = ready.worker();
+                while ready.wait_for_room() {
+                    // Its own statement: the reading lock is let go before the rows are checked.
+                    let next = lock(&reading).next_batch(CHUNK, limits);
+                    let Some(batch) = next else { break };
+                    let checked = check_chunk(&batch.layout, batch.rows);
+                    drop(batch.layout);
+                    ready.deposit(
+                        batch.n,
+                        (checked, batch.after),
+                        &in_order,
+                        |s, (mut chunk, after)| {
+                            s.check(&mut chunk, per_item, checks, keep_excerpts);
+                            s.read.extend(after);
+                        },
+                    );
+                }
             };
             std::thread::scope(|scope| {
                 for _ in 1..threads {

@@ -140,28 +140,30 @@ pub fn read_rows_with(
     };
     type Converted = (Vec<(RowItem, Vec<Diagnostic>)>, Vec<Diagnostic>);
     let ready: Ordered<Converted> = Ordered::new(2 * threads);
-    let work = || loop {
-        ready.wait_for_room();
-        // Its own statement: the lock is let go before the batch is converted.
-        let next = lock(&batches).next_batch(BATCH, limits);
-        let Some(batch) = next else { break };
-        let converted: Vec<(RowItem, Vec<Diagnostic>)> = batch
-            .rows
-            .into_iter()
-            .map(|p| batch.layout.convert(p))
-            .collect();
-        ready.deposit(
-            batch.n,
-            (converted, batch.after),
-            &out,
-            |(diags, sink), (converted, after)| {
-                for (row_item, mut found) in converted {
-                    diags.append(&mut found);
-                    sink(row_item);
-                }
-                diags.extend(after);
-            },
-        );
+    let work = || {
+        let _worker = ready.worker();
+        while ready.wait_for_room() {
+            // Its own statement: the lock is let go before the batch is converted.
+            let next = lock(&batches).next_batch(BATCH, limits);
+            let Some(batch) = next else { break };
+            let converted: Vec<(RowItem, Vec<Diagnostic>)> = batch
+                .rows
+                .into_iter()
+                .map(|p| batch.layout.convert(p))
+                .collect();
+            ready.deposit(
+                batch.n,
+                (converted, batch.after),
+                &out,
+                |(diags, sink), (converted, after)| {
+                    for (row_item, mut found) in converted {
+                        diags.append(&mut found);
+                        sink(row_item);
+                    }
+                    diags.extend(after);
+                },
+            );
+        }
     };
     std::thread::scope(|scope| {
         for _ in 1..threads {
