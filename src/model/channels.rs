@@ -424,17 +424,35 @@ pub fn is_checkbox_list(s: &str) -> bool {
 /// A checkbox or tick written before a channel name: WPS and Word templates write
 /// "√政府网站 √两微一端 □公示栏", others ■/□ or ☑/☐.
 ///
-/// ○ is the empty counterpart of ● where a list uses both ("●政府网站 ○两微一端"), as ☆ is
-/// of ★; in a list without ● or ★, ○ and ☆ are the mark itself ("○政府网站 ○公示栏").
+/// ○ (and ◯ ⭕ ☆) is the empty counterpart where the list also uses a filled mark or a tick
+/// ("●政府网站 ○两微一端", "√政府网站 ○公示栏": WPS drafts write the unticked box so); in a
+/// list with no other mark, ○ is the mark itself ("○政府网站 ○公示栏"). 〇 (the ideographic
+/// zero, which a pinyin keyboard gives for "ling" and clerks type as a circle) is such a mark
+/// too, unless the list writes it as a digit (二〇二四).
 #[derive(Clone, Copy)]
 struct Boxes {
     hollow_is_empty: bool,
+    zero_is_mark: bool,
 }
 
 impl Boxes {
     fn of(list: &str) -> Boxes {
+        const FILLED: [char; 10] = ['●', '★', '■', '☑', '☒', '▣', '√', '✓', '✔', '✅'];
+        const NUMERALS: &str = "〇零一二三四五六七八九十百千0123456789０１２３４５６７８９";
+        let zero_is_mark = list.contains('〇') && {
+            let chars: Vec<char> = list.chars().collect();
+            !chars.iter().enumerate().any(|(i, &c)| {
+                c == '〇'
+                    && [i.checked_sub(1), Some(i + 1)]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|j| chars.get(j))
+                        .any(|n| NUMERALS.contains(*n))
+            })
+        };
         Boxes {
-            hollow_is_empty: list.contains(['●', '★']),
+            hollow_is_empty: list.contains(FILLED),
+            zero_is_mark,
         }
     }
 
@@ -446,6 +464,7 @@ impl Boxes {
             }
             '□' | '☐' | '▢' => Some(false),
             '○' | '◯' | '⭕' | '☆' => Some(!self.hollow_is_empty),
+            '〇' if self.zero_is_mark => Some(!self.hollow_is_empty),
             _ => None,
         }
     }
@@ -1102,6 +1121,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A WPS draft ticks with √ and leaves the others ○ (or 〇, ◯, ☆): those are unticked.
+    /// Where ○ is the only mark, it is the tick; 〇 written as a digit is text.
+    #[test]
+    fn hollow_circles_beside_ticks_are_unticked_boxes() {
+        let web = Channel::Known(ChannelKind::Website);
+        let board = Channel::Known(ChannelKind::NoticeBoard);
+        for tick in ['√', '✓', '■', '☑', '●'] {
+            for hollow in ['○', '〇', '◯', '☆'] {
+                assert_eq!(
+                    Channel::parse_list(&format!("{tick}政府网站 {hollow}公示栏")),
+                    vec![web.clone()],
+                    "{tick} {hollow}"
+                );
+            }
+        }
+        assert_eq!(
+            Channel::parse_list("○政府网站 ○公示栏"),
+            vec![web.clone(), board.clone()]
+        );
+        assert_eq!(
+            Channel::parse_list("〇政府网站 〇公示栏"),
+            vec![web.clone(), board]
+        );
+        assert_eq!(
+            Channel::parse_list("政府网站、其他（二〇二四年公告栏）"),
+            vec![web, Channel::Other(Some("二〇二四年公告栏".into()))]
+        );
+        assert_eq!(choices("√主动 ○依申请公开"), vec!["主动"]);
     }
 
     #[test]
