@@ -436,8 +436,10 @@ struct Boxes {
 }
 
 impl Boxes {
+    /// The set marks: ticks and filled boxes.
+    const SET: [char; 10] = ['■', '☑', '☒', '▣', '√', '✓', '✔', '●', '★', '✅'];
+
     fn of(list: &str) -> Boxes {
-        const FILLED: [char; 10] = ['●', '★', '■', '☑', '☒', '▣', '√', '✓', '✔', '✅'];
         const NUMERALS: &str = "〇零一二三四五六七八九十百千0123456789０１２３４５６７８９";
         let zero_is_mark = list.contains('〇') && {
             let chars: Vec<char> = list.chars().collect();
@@ -451,7 +453,7 @@ impl Boxes {
             })
         };
         Boxes {
-            hollow_is_empty: list.contains(FILLED),
+            hollow_is_empty: list.contains(Self::SET),
             zero_is_mark,
         }
     }
@@ -459,9 +461,7 @@ impl Boxes {
     /// `Some(ticked)` for a checkbox or tick, `None` for any other char.
     fn mark(self, c: char) -> Option<bool> {
         match c {
-            '■' | '☑' | '☒' | '▣' | '√' | '✓' | '✔' | '●' | '★' | '✅' => {
-                Some(true)
-            }
+            c if Self::SET.contains(&c) => Some(true),
             '□' | '☐' | '▢' => Some(false),
             '○' | '◯' | '⭕' | '☆' => Some(!self.hollow_is_empty),
             '〇' if self.zero_is_mark => Some(!self.hollow_is_empty),
