@@ -229,26 +229,9 @@ impl Stream<'_> {
         ));
     }
 
-    /// The in-order checks of the next row, in row order (of a row as it was read, or as
-    /// [`Stream::for_in_order`] left it).
-    /// `keys` are [`Stream::keys`] of the row.
-    pub fn in_order(
-        &self,
-        state: &mut InOrder,
-        r: &RowItem,
-        keys: ItemKeys,
-        out: &mut Vec<Diagnostic>,
-    ) {
-        let Some(unit) = state.unit(&r.unit) else {
-            return;
-        };
-        let probe = unit.cross.probe_names(&r.item, keys);
-        self.in_order_probed(state, r, keys, probe, out);
-    }
-
     /// Note the names of a run of rows in their units' duplicate checks, in row order, ahead
-    /// of [`Stream::in_order_probed`] on each (what [`Stream::in_order`] does row by row):
-    /// the map lookups of a run, done together, overlap their cache misses.
+    /// of [`Stream::in_order`] on each: the map lookups of a run, done together, overlap
+    /// their cache misses.
     pub fn probe_names<'r>(
         &self,
         state: &mut InOrder,
@@ -262,8 +245,10 @@ impl Stream<'_> {
         .collect()
     }
 
-    /// [`Stream::in_order`] of a row whose names were noted by [`Stream::probe_names`].
-    pub fn in_order_probed(
+    /// The in-order checks of the next row, in row order (of a row as
+    /// [`Stream::for_in_order`] left it), whose names [`Stream::probe_names`] noted as
+    /// `probe`. `keys` are [`Stream::keys`] of the row.
+    pub fn in_order(
         &self,
         state: &mut InOrder,
         r: &RowItem,

@@ -5,7 +5,6 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
 
 use crate::catalogues::Store;
 use crate::check::Checks;
@@ -14,7 +13,6 @@ use crate::diag::{self, Diagnostic, Tally};
 use crate::error::Error;
 use crate::limits::Limits;
 use crate::load;
-use crate::ordered::{lock, Ordered};
 use crate::project;
 use crate::read;
 use crate::read::table::{Layout, Pending, RowItem};
@@ -57,7 +55,7 @@ impl InOrderStage<'_> {
         for ((r, keys, read, d), probe) in chunk.iter_mut().zip(probes) {
             self.found.append(read);
             self.found.append(d);
-            stream.in_order_probed(self.state, r, *keys, probe, &mut self.found);
+            stream.in_order(self.state, r, *keys, probe, &mut self.found);
             if !keep_excerpts {
                 for x in &mut self.found {
                     x.excerpt = None;
@@ -155,76 +153,45 @@ impl Checked {
                 Ok(started) => started,
                 Err(diags) => break 'read diags,
             };
-            let reading = Mutex::new(read::table::Batches::new(layout, rest, &mut rows));
-            let in_order = Mutex::new(InOrderStage {
+            let mut batches = read::table::Batches::new(layout, rest, &mut rows);
+            let mut stage = InOrderStage {
                 state: &mut order_state,
                 tally: &mut self.tally,
                 items: &mut items,
                 bar: &bar,
                 found: Vec::new(),
                 read: diags,
-            });
+            };
             let per_item = &stream;
-            let check_chunk = |layout: &Layout, chunk: Vec<Pending>| -> CheckedChunk {
-                chunk
-                    .into_iter()
-                    .map(|p| {
-                        let (mut r, mut read, glanced) = layout.convert_glanced(p);
-                        let mut d = per_item.item_glanced(&r, glanced);
-                        if !keep_excerpts {
-                            for x in read.iter_mut().chain(d.iter_mut()) {
-                                x.excerpt = None;
+            read::table::run_batches(
+                &mut batches,
+                CHUNK,
+                limits,
+                |layout: &Layout, chunk: Vec<Pending>| -> CheckedChunk {
+                    chunk
+                        .into_iter()
+                        .map(|p| {
+                            let (mut r, mut read, glanced) = layout.convert_glanced(p);
+                            let mut d = per_item.item_glanced(&r, glanced);
+                            if !keep_excerpts {
+                                for x in read.iter_mut().chain(d.iter_mut()) {
+                                    x.excerpt = None;
+                                }
                             }
-                        }
-                        let keys = crate::check::Stream::keys(&r);
-                        crate::check::Stream::for_in_order(&mut r);
-                        (r, keys, read, d)
-                    })
-                    .collect()
-            };
-            // Chunks checked but not yet through the in-order checks are held at most
-            // two a thread: without the bound, the other threads ran 14–36 chunks ahead of
-            // one whose chunk was next and was held up (descheduled, say) on 1M rows.
-            let threads = rayon::current_num_threads().max(1);
-            let ready: Ordered<(CheckedChunk, Vec<Diagnostic>)> = Ordered::new(2 * threads);
-            let work = || {
-                let _worker = ready.worker();
-                while ready.wait_for_room() {
-                    // Its own statement: the reading lock is let go before the rows are checked.
-                    let next = lock(&reading).next_batch(CHUNK, limits);
-                    let Some(batch) = next else { break };
-                    let checked = check_chunk(&batch.layout, batch.rows);
-                    drop(batch.layout);
-                    ready.deposit(
-                        batch.n,
-                        (checked, batch.after),
-                        &in_order,
-                        |s, (mut chunk, after)| {
-                            s.check(&mut chunk, per_item, checks, keep_excerpts);
-                            s.read.extend(after);
-                        },
-                    );
-                }
-            };
-            std::thread::scope(|scope| {
-                for _ in 1..threads {
-                    scope.spawn(work);
-                }
-                work();
-            });
-            let mut diags = in_order
-                .into_inner()
-                .unwrap_or_else(PoisonError::into_inner)
-                .read;
-            debug_assert_eq!(
-                ready.waiting(),
-                0,
-                "a checked chunk was left unchecked in order"
+                            let keys = crate::check::Stream::keys(&r);
+                            crate::check::Stream::for_in_order(&mut r);
+                            (r, keys, read, d)
+                        })
+                        .collect()
+                },
+                &mut stage,
+                |s, mut chunk, after| {
+                    s.check(&mut chunk, per_item, checks, keep_excerpts);
+                    s.read.extend(after);
+                },
             );
-            let end = reading
-                .into_inner()
-                .unwrap_or_else(PoisonError::into_inner)
-                .end();
+            let mut diags = stage.read;
+            let end = batches.end();
             diags.extend(rows.take_warnings());
             diags.extend(end);
             diags

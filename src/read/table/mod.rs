@@ -109,13 +109,9 @@ pub fn read_rows(
 
 /// Read rows one item at a time, handing each to `sink`. Returns the diagnostics of reading.
 ///
-/// Rows are read a batch at a time (see [`Batches`]) on as many threads as rayon has, each
-/// thread placing a batch (one at a time, in row order), converting it while the others
-/// place or convert theirs, and handing it over to `sink` in row order when it is next
-/// ([`crate::ordered`]). Items reach `sink` in row order and the diagnostics come in the
-/// order of a one-batch-at-a-time reading (a batch's conversion before anything found after
-/// it). On one of rayon's own threads (the units of a county read in parallel) the rows are
-/// read on that thread alone: the parallelism is the caller's.
+/// Rows are read and converted a batch at a time on every core ([`run_batches`]). Items reach
+/// `sink` in row order and the diagnostics come in the order of a one-batch-at-a-time
+/// reading (a batch's conversion before anything found after it).
 pub fn read_rows_with(
     file: &Arc<str>,
     sheet: Option<Arc<str>>,
@@ -124,43 +120,80 @@ pub fn read_rows_with(
     limits: &Limits,
     sink: &mut (dyn FnMut(RowItem) + Send),
 ) -> Vec<Diagnostic> {
-    use crate::ordered::{lock, Ordered};
-    use std::sync::{Mutex, PoisonError};
     let mut rows = rows.peekable();
     let (layout, rest, diags) = match Layout::start(file, sheet, &mut rows, default_unit, limits) {
         Ok(started) => started,
         Err(diags) => return diags,
     };
-    let batches = Mutex::new(Batches::new(layout, rest, &mut rows));
-    let out = Mutex::new((diags, sink));
+    let mut batches = Batches::new(layout, rest, &mut rows);
+    let mut out = (diags, sink);
+    run_batches(
+        &mut batches,
+        BATCH,
+        limits,
+        |layout, rows| -> Vec<(RowItem, Vec<Diagnostic>)> {
+            rows.into_iter().map(|p| layout.convert(p)).collect()
+        },
+        &mut out,
+        |(diags, sink), converted, after| {
+            for (row_item, mut found) in converted {
+                diags.append(&mut found);
+                sink(row_item);
+            }
+            diags.extend(after);
+        },
+    );
+    let (mut diags, _) = out;
+    diags.extend(batches.end());
+    diags
+}
+
+/// The rows of `batches`, `size` at a time, converted by `convert` on as many threads as
+/// rayon has, each batch then handed to `finish` on `stage` in row order with what was found
+/// after it (see [`Batches::next_batch`]): each thread places the next batch (one thread at
+/// a time), converts it while the others place or convert theirs, and finishes whichever
+/// batches are next when it is done ([`crate::ordered`]). On one of rayon's own threads (the
+/// units of a county read in parallel) it all runs on that thread: the parallelism is the
+/// caller's. Used by [`read_rows_with`] and by `validate`'s streaming check.
+pub fn run_batches<I, T, S>(
+    batches: &mut Batches<'_, I>,
+    size: usize,
+    limits: &Limits,
+    convert: impl Fn(&Layout, Vec<Pending>) -> T + Sync,
+    stage: &mut S,
+    finish: impl Fn(&mut S, T, Vec<Diagnostic>) + Sync,
+) where
+    I: Iterator<Item = Result<RawRow, Diagnostic>> + Send,
+    T: Send,
+    S: Send,
+{
+    use crate::ordered::{lock, Ordered};
+    use std::sync::Mutex;
     let threads = if rayon::current_thread_index().is_some() {
         1
     } else {
         rayon::current_num_threads().max(1)
     };
-    type Converted = (Vec<(RowItem, Vec<Diagnostic>)>, Vec<Diagnostic>);
-    let ready: Ordered<Converted> = Ordered::new(2 * threads);
+    let reading = Mutex::new(batches);
+    let stage = Mutex::new(stage);
+    // Batches converted but not yet finished are held at most two a thread: without the
+    // bound, the other threads ran 14–36 chunks ahead of one whose chunk was next and was
+    // held up (descheduled, say) in validate of 1M rows.
+    let ready: Ordered<(T, Vec<Diagnostic>)> = Ordered::new(2 * threads);
     let work = || {
         let _worker = ready.worker();
         while ready.wait_for_room() {
-            // Its own statement: the lock is let go before the batch is converted.
-            let next = lock(&batches).next_batch(BATCH, limits);
+            // Its own statement: the reading lock is let go before the batch is converted.
+            let next = lock(&reading).next_batch(size, limits);
             let Some(batch) = next else { break };
-            let converted: Vec<(RowItem, Vec<Diagnostic>)> = batch
-                .rows
-                .into_iter()
-                .map(|p| batch.layout.convert(p))
-                .collect();
+            let converted = convert(&batch.layout, batch.rows);
+            drop(batch.layout);
             ready.deposit(
                 batch.n,
                 (converted, batch.after),
-                &out,
-                |(diags, sink), (converted, after)| {
-                    for (row_item, mut found) in converted {
-                        diags.append(&mut found);
-                        sink(row_item);
-                    }
-                    diags.extend(after);
+                &stage,
+                |s, (t, after)| {
+                    finish(s, t, after);
                 },
             );
         }
@@ -171,10 +204,7 @@ pub fn read_rows_with(
         }
         work();
     });
-    let (mut diags, _) = out.into_inner().unwrap_or_else(PoisonError::into_inner);
-    let batches = batches.into_inner().unwrap_or_else(PoisonError::into_inner);
-    diags.extend(batches.end());
-    diags
+    debug_assert_eq!(ready.waiting(), 0, "a converted batch was left unfinished");
 }
 
 /// Rows placed by [`read_rows_with`] at a time.
