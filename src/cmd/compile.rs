@@ -16,7 +16,8 @@ use crate::cli::DiagFormat;
 use crate::diag::{Diagnostic, Severity, Summary};
 use crate::error::Error;
 use crate::fsutil::{
-    remove_stale, safe_file_name, unit_outputs, write_atomic, write_atomic_with, COUNTY_FILES,
+    remove_stale, safe_file_name, stage_atomic_with, unit_outputs, write_atomic, write_atomic_with,
+    COUNTY_FILES,
 };
 use crate::load;
 use crate::model::Catalogue;
@@ -211,8 +212,8 @@ fn write_or_clean(
             .filter(|d| d.severity == Severity::Warning)
             .count(),
     };
-    let write = |out: Output| {
-        write_atomic_with(&s.out_dir, &format!("{stem}.{}", out.ext()), |w| {
+    let stage = |out: Output| {
+        stage_atomic_with(&s.out_dir, &format!("{stem}.{}", out.ext()), |w| {
             out.write(cat, &opts, w)
         })
     };
@@ -236,16 +237,40 @@ fn write_or_clean(
                 .transpose()
         },
         || {
-            s.outputs
-                .iter()
-                .filter(|o| **o != Output::Xlsx)
-                .map(|o| write(*o))
-                .collect::<Result<Vec<PathBuf>, Error>>()
+            // Each output is synced and put in place on a thread of its own while the next
+            // is written: the sync waits for the disk, and this side of the join is as long
+            // as the workbook's save at 100,000 rows.
+            std::thread::scope(|scope| {
+                let mut syncing = Vec::new();
+                for out in s.outputs.iter().filter(|o| **o != Output::Xlsx) {
+                    match stage(*out) {
+                        Ok(staged) => syncing.push(scope.spawn(move || staged.commit())),
+                        Err(e) => {
+                            // Those already written are still put in place, as before.
+                            join_all(syncing)?;
+                            return Err(e);
+                        }
+                    }
+                }
+                join_all(syncing)
+            })
         },
     );
     let mut written: Vec<PathBuf> = xlsx?.into_iter().collect();
     written.extend(rest?);
     Ok(written)
+}
+
+/// Wait for the outputs being put in place, in order; the first error if any failed. A
+/// thread that panicked passes its panic on.
+fn join_all(
+    syncing: Vec<std::thread::ScopedJoinHandle<'_, Result<PathBuf, Error>>>,
+) -> Result<Vec<PathBuf>, Error> {
+    let done: Vec<Result<PathBuf, Error>> = syncing
+        .into_iter()
+        .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+        .collect();
+    done.into_iter().collect()
 }
 
 fn xlsx_error(dir: &Path, name: &str, e: &rust_xlsxwriter::XlsxError) -> Error {
