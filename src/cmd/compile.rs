@@ -5,6 +5,7 @@
 //! bar on a terminal, and also gets the county summary (汇总表) and the portal's index.html.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -23,7 +24,7 @@ use crate::load;
 use crate::model::Catalogue;
 use crate::project::{self, ProjectRun, UnitResult};
 use crate::read;
-use crate::render::{summary as sum, Date, Options, Output};
+use crate::render::{summary as sum, xlsx, Date, Options, Output};
 use crate::rules;
 
 use super::Exit;
@@ -161,14 +162,34 @@ pub fn run<'s>(path: &Path, s: &Settings, store: &dyn Fn() -> &'s Store) -> Resu
     let mut written = Vec::new();
     for ((mut cat, collision), mut diags) in fr.catalogues.into_iter().zip(collisions).zip(per_unit)
     {
-        diags.extend(s.checks.catalogue(&cat));
         if let Some(d) = collision {
             // Never written: its files would be another unit's.
+            diags.extend(s.checks.catalogue(&cat));
             all.push(d);
             all.extend(diags);
             continue;
         }
-        cat.unit.name = crate::check::output_name(&cat);
+        // The workbook's section sheets are written while the rules run (both need every
+        // item; the sheets number the groups themselves, the rules read the 序号 as drafted).
+        // Only the cover shows the rules' counts. When the rules find errors the run does not
+        // allow, the sheets not yet begun are skipped and none is written.
+        let mut unit = cat.unit.clone();
+        unit.name = crate::check::output_name(&cat);
+        let sheets =
+            s.writes(Output::Xlsx) && (s.allow_errors || !(file_errors || has_errors(&diags)));
+        let stop = AtomicBool::new(false);
+        let (found, sections) = rayon::join(
+            || {
+                let found = s.checks.catalogue(&cat);
+                if !s.allow_errors && has_errors(&found) {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                found
+            },
+            || sheets.then(|| crate::render::xlsx::write_sections(&cat, &unit, s.date, &stop)),
+        );
+        diags.extend(found);
+        cat.unit = unit;
         cat.number_items();
         // Where each value came from is only needed by the rules; a province-scale table
         // renders in less memory without it.
@@ -176,7 +197,7 @@ pub fn run<'s>(path: &Path, s: &Settings, store: &dyn Fn() -> &'s Store) -> Resu
             it.places = Default::default();
             it.notes = Vec::new();
         }
-        written.extend(write_or_clean(&cat, &diags, file_errors, s)?);
+        written.extend(write_or_clean(&cat, &diags, file_errors, s, sections)?);
         all.append(&mut diags);
         // Not freed: the process ends after the report, and freeing a province table's
         // items one by one (≈ 1.5 KB and a dozen allocations each) took the last 35 ms of a
@@ -186,12 +207,18 @@ pub fn run<'s>(path: &Path, s: &Settings, store: &dyn Fn() -> &'s Store) -> Resu
     report(&all, &summary, &written, s, None)
 }
 
+fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == Severity::Error)
+}
+
 /// Write one unit's outputs, or remove stale ones when it has errors (unless allowed).
+/// `sections` are the workbook's section sheets when they were written beforehand.
 fn write_or_clean(
     cat: &Catalogue,
     diags: &[Diagnostic],
     file_errors: bool,
     s: &Settings,
+    sections: Option<Result<xlsx::Sections, rust_xlsxwriter::XlsxError>>,
 ) -> Result<Vec<PathBuf>, Error> {
     let stem = safe_file_name(&cat.unit.name);
     let errors = diags
@@ -220,16 +247,17 @@ fn write_or_clean(
     // The workbook takes longest. Its sheets are written first, on every core; then it is
     // saved (deflated inside rust_xlsxwriter, on one thread) while the other outputs are
     // written on the other core. Files are listed in the same order whatever finishes first.
-    let workbook = s
-        .writes(Output::Xlsx)
-        .then(|| crate::render::xlsx::prepare(cat, &opts));
+    let workbook = s.writes(Output::Xlsx).then(|| match sections {
+        Some(written) => written.and_then(|w| w.finish(cat, &opts)),
+        None => xlsx::prepare(cat, &opts),
+    });
     let (xlsx, rest) = rayon::join(
         || {
             workbook
                 .map(|wb| {
                     write_atomic_with(&s.out_dir, &format!("{stem}.xlsx"), |w| {
                         let bytes = wb
-                            .and_then(crate::render::xlsx::Prepared::save)
+                            .and_then(xlsx::Prepared::save)
                             .map_err(|e| std::io::Error::other(e.to_string()))?;
                         w.write_all(&bytes)
                     })
@@ -346,7 +374,7 @@ pub fn run_project(
             .filter_map(|u| {
                 u.catalogue
                     .as_ref()
-                    .map(|c| write_or_clean(c, &u.diags, u.file_failed, s))
+                    .map(|c| write_or_clean(c, &u.diags, u.file_failed, s, None))
             })
             .collect();
         // One unit that cannot be written does not stop the others, the index or the summary.

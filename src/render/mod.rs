@@ -92,7 +92,12 @@ pub struct Options {
 
 /// The title of a unit's catalogue: 嘉鱼县鱼岳镇人民政府基层政务公开标准目录.
 pub fn title(cat: &Catalogue) -> String {
-    format!("{}基层政务公开标准目录", cat.unit.display_name())
+    unit_title(&cat.unit)
+}
+
+/// The title of a unit's catalogue.
+pub fn unit_title(unit: &crate::model::Unit) -> String {
+    format!("{}基层政务公开标准目录", unit.display_name())
 }
 
 /// The levels that appear in a catalogue, in 县级, 乡级, 村级 order: the 公开层级 columns.

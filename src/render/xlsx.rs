@@ -5,6 +5,7 @@
 //! rows repeated on every page, page numbers in the footer, frozen header and autofilter.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -12,8 +13,9 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use super::{groups, levels_present, status_text, title, Options};
-use crate::model::{Audience, Catalogue, Item, Level, Mode, Section};
+use super::{levels_present, status_text, title, unit_title, Options};
+use crate::date::Date;
+use crate::model::{Audience, Catalogue, Item, Level, Mode, Section, Unit};
 
 const MARK: &str = "✓";
 const BODY_FONT: &str = "宋体";
@@ -279,9 +281,10 @@ impl Sheet for Worksheet {
     }
 }
 
+/// One section's sheet under the workbook's title (the same on every sheet).
 fn write_section<S: Sheet>(
     ws: &mut S,
-    cat: &Catalogue,
+    title: &str,
     section: &Section,
     levels: &[Level],
     f: &Formats,
@@ -292,7 +295,7 @@ fn write_section<S: Sheet>(
         ws.set_column_width(i as u16, c.width)?;
     }
     ws.set_row_height(0, 32.0)?;
-    ws.merge_range((0, 0), (0, last_col), &title(cat), &f.title)?;
+    ws.merge_range((0, 0), (0, last_col), title, &f.title)?;
     let sub = format!(
         "{}领域（共 {} 项）",
         section_label(section),
@@ -338,12 +341,13 @@ fn write_section<S: Sheet>(
         }
     }
     let mut row = FIRST_DATA_ROW;
-    for group in groups(&section.items) {
+    for (n, group) in (1u32..).zip(category_runs(&section.items)) {
         let first = row;
         let last = row + group.len() as u32 - 1;
         let head = &group[0];
+        let seq = n.to_string();
         if group.len() > 1 {
-            ws.merge_range((first, 0), (last, 0), &head.seq, &f.center)?;
+            ws.merge_range((first, 0), (last, 0), &seq, &f.center)?;
             ws.merge_range(
                 (first, 1),
                 (last, 1),
@@ -351,7 +355,7 @@ fn write_section<S: Sheet>(
                 f.text_for(&head.category),
             )?;
         } else {
-            ws.write_string_with_format(first, 0, &head.seq, &f.center)?;
+            ws.write_string_with_format(first, 0, &seq, &f.center)?;
             ws.write_string_with_format(
                 first,
                 1,
@@ -368,6 +372,14 @@ fn write_section<S: Sheet>(
     }
     let last_row = row.saturating_sub(1).max(HEADER_ROW + 1);
     ws.finish(last_row, last_col)
+}
+
+/// The runs of items sharing a 一级事项, the rows merged vertically: the groups
+/// [`Catalogue::number_items`] numbers 1, 2, 3 … (a new number whenever the category differs
+/// from the row above), so that the sheets can be written from a catalogue not yet numbered
+/// while the rules read the 序号 as drafted.
+fn category_runs(items: &[Item]) -> impl Iterator<Item = &[Item]> {
+    items.chunk_by(|a, b| a.category == b.category)
 }
 
 /// Lines a text needs in a column `width` characters wide (CJK characters count two).
@@ -591,11 +603,74 @@ impl Prepared {
 /// # Errors
 /// rust_xlsxwriter's own errors, as [`render`].
 pub fn prepare(cat: &Catalogue, o: &Options) -> Result<Prepared, XlsxError> {
+    write_sections(cat, &cat.unit, o.date, &AtomicBool::new(false))?.finish(cat, o)
+}
+
+/// A workbook whose section sheets are written, without its cover sheet yet: the cover shows
+/// the rules' counts, and `compile` writes the sections while the rules run.
+pub struct Sections {
+    wb: Workbook,
+    /// The cover's sheet name, taken before the sections'.
+    cover: String,
+    sheets: Vec<Worksheet>,
+}
+
+impl Sections {
+    /// The cover sheet, with the counts `o` gives, in front of the sections.
+    ///
+    /// # Errors
+    /// rust_xlsxwriter's own errors, as [`render`].
+    pub fn finish(self, cat: &Catalogue, o: &Options) -> Result<Prepared, XlsxError> {
+        let Sections {
+            mut wb,
+            cover,
+            sheets,
+        } = self;
+        let ws = wb.add_worksheet();
+        ws.set_name(&cover)?;
+        write_cover(ws, cat, o, &Formats::new())?;
+        for ws in sheets {
+            wb.push_worksheet(ws);
+        }
+        Ok(Prepared(wb))
+    }
+}
+
+/// Write the section sheets of the workbook of `cat`'s items for `unit` (the catalogue's unit
+/// under the name its outputs take), dated `date`. They need neither the rules' counts nor
+/// the catalogue numbered (see [`category_runs`]): `compile` writes them while the rules read
+/// the catalogue as drafted. Once `stop` is set (the workbook will not be written after all)
+/// the sheets not yet begun are left empty.
+///
+/// # Errors
+/// rust_xlsxwriter's own errors, as [`render`].
+pub fn write_sections(
+    cat: &Catalogue,
+    unit: &Unit,
+    date: Date,
+    stop: &AtomicBool,
+) -> Result<Sections, XlsxError> {
     let f = Formats::new();
-    let (mut wb, mut used, levels) = begin(cat, o, &f)?;
+    let mut wb = Workbook::new();
+    // Deflate level 5 rather than zlib's default 6: saving is deflating the sheets on one
+    // thread, and on gkml's sheets (long runs of the same phrases) level 5 saves in 0.70 of
+    // level 6's time for a file 3% larger at 100,000 rows (7.26 → 7.47 MB; the example
+    // county's 29 workbooks 0.35% larger). BENCHMARKS.md, round seven.
+    wb.set_zip_compression_level(ZIP_LEVEL);
+    let created = ExcelDateTime::from_ymd(date.year, date.month, date.day)?;
+    let title = unit_title(unit);
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(&title)
+            .set_author("gkml")
+            .set_company(unit.display_name())
+            .set_creation_datetime(&created),
+    );
+    let mut used = HashSet::new();
+    let cover = sheet_name("说明", &mut used);
+    let levels = levels_present(cat);
     // The section sheets are written in parallel (storing the cells is most of the
-    // workbook's time, and the other outputs leave the second core idle), after their formats
-    // are registered in a fixed order.
+    // workbook's time), after their formats are registered in a fixed order.
     register_section_formats(&mut wb, &f)?;
     // Rows are written in order and every merge is issued before the rows below it, so each
     // sheet streams through a temporary file instead of being held in memory.
@@ -603,16 +678,19 @@ pub fn prepare(cat: &Catalogue, o: &Options) -> Result<Prepared, XlsxError> {
     for s in &cat.sections {
         let mut ws = wb.new_worksheet_with_constant_memory()?;
         ws.set_name(sheet_name(section_label(s), &mut used))?;
-        sheets.push((ws, s));
+        sheets.push(ws);
     }
     sheets
         .par_iter_mut()
-        .map(|(ws, s)| write_section(ws, cat, s, &levels, &f))
+        .zip(&cat.sections)
+        .map(|(ws, s)| {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            write_section(ws, &title, s, &levels, &f)
+        })
         .collect::<Result<Vec<()>, XlsxError>>()?;
-    for (ws, _) in sheets {
-        wb.push_worksheet(ws);
-    }
-    Ok(Prepared(wb))
+    Ok(Sections { wb, cover, sheets })
 }
 
 /// Number the formats of the section sheets in the workbook, in [`Formats::section_formats`]'
@@ -626,35 +704,6 @@ fn register_section_formats(wb: &mut Workbook, f: &Formats) -> Result<(), XlsxEr
         scratch.write_string_with_format(0, col, "-", format)?;
     }
     Ok(())
-}
-
-/// The workbook with its properties and its cover sheet written; the sheet names used and
-/// the levels the catalogue's items carry.
-fn begin(
-    cat: &Catalogue,
-    o: &Options,
-    f: &Formats,
-) -> Result<(Workbook, HashSet<String>, Vec<Level>), XlsxError> {
-    let mut wb = Workbook::new();
-    // Deflate level 5 rather than zlib's default 6: saving is deflating the sheets on one
-    // thread, and on gkml's sheets (long runs of the same phrases) level 5 saves in 0.70 of
-    // level 6's time for a file 3% larger at 100,000 rows (7.26 → 7.47 MB; the example
-    // county's 29 workbooks 0.35% larger). BENCHMARKS.md, round seven.
-    wb.set_zip_compression_level(ZIP_LEVEL);
-    let created = ExcelDateTime::from_ymd(o.date.year, o.date.month, o.date.day)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(title(cat))
-            .set_author("gkml")
-            .set_company(cat.unit.display_name())
-            .set_creation_datetime(&created),
-    );
-    let mut used = HashSet::new();
-    let levels = levels_present(cat);
-    let cover = wb.add_worksheet();
-    cover.set_name(sheet_name("说明", &mut used))?;
-    write_cover(cover, cat, o, f)?;
-    Ok((wb, used, levels))
 }
 
 #[cfg(test)]
@@ -742,10 +791,10 @@ mod tests {
             let mut ws = wb.new_worksheet_with_constant_memory().expect("sheet");
             if per_cell {
                 let mut p = PerCell(ws, Vec::new());
-                write_section(&mut p, cat, s, &levels, &f).expect("write");
+                write_section(&mut p, &title(cat), s, &levels, &f).expect("write");
                 ws = p.0;
             } else {
-                write_section(&mut ws, cat, s, &levels, &f).expect("write");
+                write_section(&mut ws, &title(cat), s, &levels, &f).expect("write");
             }
             wb.push_worksheet(ws);
         }
@@ -893,18 +942,101 @@ mod tests {
             errors: 0,
             warnings: 0,
         };
+        // The workbook as written before the sections were written ahead of the rules: the
+        // cover first, then each section in turn.
         let f = Formats::new();
-        let (mut wb, mut used, levels) = begin(&cat, &o, &f).expect("begin");
+        let mut wb = Workbook::new();
+        wb.set_zip_compression_level(ZIP_LEVEL);
+        let created = ExcelDateTime::from_ymd(2026, 12, 3).expect("date");
+        wb.set_properties(
+            &DocProperties::new()
+                .set_title(title(&cat))
+                .set_author("gkml")
+                .set_company(cat.unit.display_name())
+                .set_creation_datetime(&created),
+        );
+        let mut used = HashSet::new();
+        let cover = wb.add_worksheet();
+        cover.set_name(sheet_name("说明", &mut used)).expect("name");
+        write_cover(cover, &cat, &o, &f).expect("cover");
         register_section_formats(&mut wb, &f).expect("formats");
+        let levels = levels_present(&cat);
         for s in &cat.sections {
             let mut ws = wb.new_worksheet_with_constant_memory().expect("sheet");
             ws.set_name(sheet_name(section_label(s), &mut used))
                 .expect("name");
-            write_section(&mut ws, &cat, s, &levels, &f).expect("write");
+            write_section(&mut ws, &title(&cat), s, &levels, &f).expect("write");
             wb.push_worksheet(ws);
         }
         let in_turn = wb.save_to_buffer().expect("save");
         assert_eq!(render(&cat, &o).expect("render"), in_turn);
+    }
+
+    /// The sheets number the 一级事项 groups themselves, as `number_items` would: a catalogue
+    /// whose 序号 are still as drafted (gaps, repeats, 一/二, empty) gives the workbook of the
+    /// numbered one — `compile` writes the sheets while the rules read the drafted 序号.
+    #[test]
+    fn sheets_of_a_catalogue_not_yet_numbered_are_those_of_the_numbered_one() {
+        use crate::domains::SectionKey;
+        let item = |category: &str, seq: &str| Item {
+            category: category.into(),
+            seq: seq.into(),
+            ..town_item()
+        };
+        let drafted = Catalogue {
+            sections: vec![Section {
+                key: SectionKey::Domain(5),
+                raw: "社会救助".into(),
+                loc: None,
+                items: vec![
+                    item("低保", "3"),
+                    item("低保", "3"),
+                    item("特困", "3"),
+                    item("低保", "一"),
+                    item("临时救助", ""),
+                    item("临时救助", "7"),
+                ],
+            }],
+            ..Default::default()
+        };
+        let mut numbered = drafted.clone();
+        numbered.number_items();
+        let o = crate::render::Options {
+            date: crate::date::Date {
+                year: 2026,
+                month: 12,
+                day: 3,
+            },
+            errors: 1,
+            warnings: 2,
+        };
+        let book = render(&drafted, &o).expect("render");
+        assert_eq!(book, render(&numbered, &o).expect("render"));
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).expect("zip");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet2.xml").expect("sheet"),
+            &mut xml,
+        )
+        .expect("xml");
+        let seqs: Vec<&str> = xml
+            .split("<c r=\"A")
+            .skip(5)
+            .filter_map(|c| {
+                // A blank cell (the merged rows of a group) is one self-closed tag.
+                let tag = c.split('>').next()?;
+                if tag.ends_with('/') {
+                    return None;
+                }
+                c.split("</c>")
+                    .next()?
+                    .split("<t>")
+                    .nth(1)?
+                    .split("</t>")
+                    .next()
+            })
+            .collect();
+        assert_eq!(seqs, ["1", "2", "3", "4"], "{xml}");
     }
 
     #[test]
