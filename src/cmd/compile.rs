@@ -190,14 +190,13 @@ pub fn run<'s>(path: &Path, s: &Settings, store: &dyn Fn() -> &'s Store) -> Resu
         );
         diags.extend(found);
         cat.unit = unit;
-        cat.number_items();
-        // Where each value came from is only needed by the rules; a province-scale table
-        // renders in less memory without it.
-        for it in cat.sections.iter_mut().flat_map(|sec| sec.items.iter_mut()) {
-            it.places = Default::default();
-            it.notes = Vec::new();
-        }
-        written.extend(write_or_clean(&cat, &diags, file_errors, s, sections)?);
+        written.extend(write_or_clean(
+            Ready::Drafted(&mut cat),
+            &diags,
+            file_errors,
+            s,
+            sections,
+        )?);
         all.append(&mut diags);
         // Not freed: the process ends after the report, and freeing a province table's
         // items one by one (≈ 1.5 KB and a dozen allocations each) took the last 35 ms of a
@@ -211,16 +210,50 @@ fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)
 }
 
+/// A unit's catalogue as `write_or_clean` gets it.
+enum Ready<'a> {
+    /// Numbered for output already (a county's units, numbered as they are checked).
+    Numbered(&'a Catalogue),
+    /// As the rules saw it: numbered, and stripped of where each value came from (which only
+    /// the rules need; a province-scale table renders in less memory without it), beside the
+    /// workbook's save.
+    Drafted(&'a mut Catalogue),
+}
+
+impl<'a> Ready<'a> {
+    fn get(&self) -> &Catalogue {
+        match self {
+            Ready::Numbered(c) => c,
+            Ready::Drafted(c) => c,
+        }
+    }
+
+    fn numbered(self) -> &'a Catalogue {
+        match self {
+            Ready::Numbered(c) => c,
+            Ready::Drafted(c) => {
+                c.number_items();
+                for it in c.sections.iter_mut().flat_map(|sec| sec.items.iter_mut()) {
+                    it.places = Default::default();
+                    it.notes = Vec::new();
+                }
+                c
+            }
+        }
+    }
+}
+
 /// Write one unit's outputs, or remove stale ones when it has errors (unless allowed).
-/// `sections` are the workbook's section sheets when they were written beforehand.
+/// `sections` are the workbook's section sheets when they were written beforehand: they and
+/// the cover need the catalogue neither numbered nor stripped.
 fn write_or_clean(
-    cat: &Catalogue,
+    cat: Ready<'_>,
     diags: &[Diagnostic],
     file_errors: bool,
     s: &Settings,
     sections: Option<Result<xlsx::Sections, rust_xlsxwriter::XlsxError>>,
 ) -> Result<Vec<PathBuf>, Error> {
-    let stem = safe_file_name(&cat.unit.name);
+    let stem = safe_file_name(&cat.get().unit.name);
     let errors = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -239,17 +272,12 @@ fn write_or_clean(
             .filter(|d| d.severity == Severity::Warning)
             .count(),
     };
-    let stage = |out: Output| {
-        stage_atomic_with(&s.out_dir, &format!("{stem}.{}", out.ext()), |w| {
-            out.write(cat, &opts, w)
-        })
-    };
     // The workbook takes longest. Its sheets are written first, on every core; then it is
     // saved (deflated inside rust_xlsxwriter, on one thread) while the other outputs are
     // written on the other core. Files are listed in the same order whatever finishes first.
     let workbook = s.writes(Output::Xlsx).then(|| match sections {
-        Some(written) => written.and_then(|w| w.finish(cat, &opts)),
-        None => xlsx::prepare(cat, &opts),
+        Some(written) => written.and_then(|w| w.finish(cat.get(), &opts)),
+        None => xlsx::prepare(cat.get(), &opts),
     });
     let (xlsx, rest) = rayon::join(
         || {
@@ -265,6 +293,12 @@ fn write_or_clean(
                 .transpose()
         },
         || {
+            let cat = cat.numbered();
+            let stage = |out: Output| {
+                stage_atomic_with(&s.out_dir, &format!("{stem}.{}", out.ext()), |w| {
+                    out.write(cat, &opts, w)
+                })
+            };
             // Each output is synced and put in place on a thread of its own while the next
             // is written: the sync waits for the disk, and this side of the join is as long
             // as the workbook's save at 100,000 rows.
@@ -374,7 +408,7 @@ pub fn run_project(
             .filter_map(|u| {
                 u.catalogue
                     .as_ref()
-                    .map(|c| write_or_clean(c, &u.diags, u.file_failed, s, None))
+                    .map(|c| write_or_clean(Ready::Numbered(c), &u.diags, u.file_failed, s, None))
             })
             .collect();
         // One unit that cannot be written does not stop the others, the index or the summary.

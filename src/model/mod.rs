@@ -1034,15 +1034,19 @@ impl Catalogue {
     /// Number the 一级事项 groups of each section 1, 2, 3 … in order: a new number whenever the
     /// category differs from the row above.
     pub fn number_items(&mut self) {
+        use std::fmt::Write;
         for s in &mut self.sections {
-            let mut n = 0;
-            let mut prev: Option<String> = None;
-            for it in &mut s.items {
-                if prev.as_deref() != Some(it.category.as_str()) || n == 0 {
+            let mut n = 0u32;
+            let mut head = 0;
+            for i in 0..s.items.len() {
+                if n == 0 || s.items[i].category != s.items[head].category {
                     n += 1;
-                    prev = Some(it.category.clone());
+                    head = i;
                 }
-                it.seq = n.to_string();
+                // Written into the string already there: no allocation per item.
+                let seq = &mut s.items[i].seq;
+                seq.clear();
+                let _ = write!(seq, "{n}");
             }
         }
     }
