@@ -172,7 +172,7 @@ pub fn run<'s>(path: &Path, s: &Settings, store: &dyn Fn() -> &'s Store) -> Resu
         // The workbook's section sheets are written while the rules run (both need every
         // item; the sheets number the groups themselves, the rules read the 序号 as drafted).
         // Only the cover shows the rules' counts. When the rules find errors the run does not
-        // allow, the sheets not yet begun are skipped and none is written.
+        // allow, the sheets stop where they are and none is written.
         let mut unit = cat.unit.clone();
         unit.name = crate::check::output_name(&cat);
         let sheets =

@@ -281,13 +281,15 @@ impl Sheet for Worksheet {
     }
 }
 
-/// One section's sheet under the workbook's title (the same on every sheet).
+/// One section's sheet under the workbook's title (the same on every sheet); left unfinished
+/// once `stop` is set (see [`write_sections`]).
 fn write_section<S: Sheet>(
     ws: &mut S,
     title: &str,
     section: &Section,
     levels: &[Level],
     f: &Formats,
+    stop: &AtomicBool,
 ) -> Result<(), XlsxError> {
     let cols = columns(levels);
     let last_col = (cols.len() - 1) as u16;
@@ -342,6 +344,9 @@ fn write_section<S: Sheet>(
     }
     let mut row = FIRST_DATA_ROW;
     for (n, group) in (1u32..).zip(category_runs(&section.items)) {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         let first = row;
         let last = row + group.len() as u32 - 1;
         let head = &group[0];
@@ -640,7 +645,7 @@ impl Sections {
 /// under the name its outputs take), dated `date`. They need neither the rules' counts nor
 /// the catalogue numbered (see [`category_runs`]): `compile` writes them while the rules read
 /// the catalogue as drafted. Once `stop` is set (the workbook will not be written after all)
-/// the sheets not yet begun are left empty.
+/// the sheets are left unfinished, at the next group of rows.
 ///
 /// # Errors
 /// rust_xlsxwriter's own errors, as [`render`].
@@ -683,12 +688,7 @@ pub fn write_sections(
     sheets
         .par_iter_mut()
         .zip(&cat.sections)
-        .map(|(ws, s)| {
-            if stop.load(Ordering::Relaxed) {
-                return Ok(());
-            }
-            write_section(ws, &title, s, &levels, &f)
-        })
+        .map(|(ws, s)| write_section(ws, &title, s, &levels, &f, stop))
         .collect::<Result<Vec<()>, XlsxError>>()?;
     Ok(Sections { wb, cover, sheets })
 }
@@ -791,10 +791,19 @@ mod tests {
             let mut ws = wb.new_worksheet_with_constant_memory().expect("sheet");
             if per_cell {
                 let mut p = PerCell(ws, Vec::new());
-                write_section(&mut p, &title(cat), s, &levels, &f).expect("write");
+                write_section(&mut p, &title(cat), s, &levels, &f, &AtomicBool::new(false))
+                    .expect("write");
                 ws = p.0;
             } else {
-                write_section(&mut ws, &title(cat), s, &levels, &f).expect("write");
+                write_section(
+                    &mut ws,
+                    &title(cat),
+                    s,
+                    &levels,
+                    &f,
+                    &AtomicBool::new(false),
+                )
+                .expect("write");
             }
             wb.push_worksheet(ws);
         }
@@ -965,7 +974,15 @@ mod tests {
             let mut ws = wb.new_worksheet_with_constant_memory().expect("sheet");
             ws.set_name(sheet_name(section_label(s), &mut used))
                 .expect("name");
-            write_section(&mut ws, &title(&cat), s, &levels, &f).expect("write");
+            write_section(
+                &mut ws,
+                &title(&cat),
+                s,
+                &levels,
+                &f,
+                &AtomicBool::new(false),
+            )
+            .expect("write");
             wb.push_worksheet(ws);
         }
         let in_turn = wb.save_to_buffer().expect("save");
