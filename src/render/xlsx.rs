@@ -787,6 +787,10 @@ mod tests {
         let f = Formats::new();
         let levels = levels_present(cat);
         let mut wb = Workbook::new();
+        // A fixed date: two workbooks saved a second apart would otherwise differ in
+        // docProps/core.xml, and the comparison below would fail now and then.
+        let created = ExcelDateTime::from_ymd(2026, 12, 3).expect("date");
+        wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
         for s in &cat.sections {
             let mut ws = wb.new_worksheet_with_constant_memory().expect("sheet");
             if per_cell {
