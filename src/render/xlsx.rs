@@ -814,6 +814,33 @@ mod tests {
         wb.save_to_buffer().expect("save")
     }
 
+    /// The options of a workbook dated 2026-12-03 with these counts.
+    fn options(errors: usize, warnings: usize) -> Options {
+        Options {
+            date: Date {
+                year: 2026,
+                month: 12,
+                day: 3,
+            },
+            errors,
+            warnings,
+        }
+    }
+
+    /// The XML of the workbook's sheet `n` (1 is the first).
+    fn sheet_xml(book: Vec<u8>, n: usize) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).expect("zip");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip
+                .by_name(&format!("xl/worksheets/sheet{n}.xml"))
+                .expect("sheet"),
+            &mut xml,
+        )
+        .expect("xml");
+        xml
+    }
+
     /// An item of a town's catalogue with every element filled in.
     fn town_item() -> Item {
         Item {
@@ -866,13 +893,7 @@ mod tests {
         cat.number_items();
         let runs = workbook(&cat, false);
         assert_eq!(runs, workbook(&cat, true));
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(runs)).expect("zip");
-        let mut xml = String::new();
-        std::io::Read::read_to_string(
-            &mut zip.by_name("xl/worksheets/sheet1.xml").expect("sheet"),
-            &mut xml,
-        )
-        .expect("xml");
+        let xml = sheet_xml(runs, 1);
         assert!(
             xml.contains("HYPERLINK") && xml.contains("<mergeCell "),
             "{xml}"
@@ -946,15 +967,7 @@ mod tests {
             ..Default::default()
         };
         cat.number_items();
-        let o = crate::render::Options {
-            date: crate::date::Date {
-                year: 2026,
-                month: 12,
-                day: 3,
-            },
-            errors: 0,
-            warnings: 0,
-        };
+        let o = options(0, 0);
         // The workbook as written before the sections were written ahead of the rules: the
         // cover first, then each section in turn.
         let f = Formats::new();
@@ -1022,24 +1035,10 @@ mod tests {
         };
         let mut numbered = drafted.clone();
         numbered.number_items();
-        let o = crate::render::Options {
-            date: crate::date::Date {
-                year: 2026,
-                month: 12,
-                day: 3,
-            },
-            errors: 1,
-            warnings: 2,
-        };
+        let o = options(1, 2);
         let book = render(&drafted, &o).expect("render");
         assert_eq!(book, render(&numbered, &o).expect("render"));
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).expect("zip");
-        let mut xml = String::new();
-        std::io::Read::read_to_string(
-            &mut zip.by_name("xl/worksheets/sheet2.xml").expect("sheet"),
-            &mut xml,
-        )
-        .expect("xml");
+        let xml = sheet_xml(book, 2);
         let seqs: Vec<&str> = xml
             .split("<c r=\"A")
             .skip(5)
