@@ -186,7 +186,7 @@ pub fn run<'s>(path: &Path, s: &Settings, store: &dyn Fn() -> &'s Store) -> Resu
                 }
                 found
             },
-            || sheets.then(|| crate::render::xlsx::write_sections(&cat, &unit, s.date, &stop)),
+            || sheets.then(|| xlsx::write_sections(&cat, &unit, s.date, &stop)),
         );
         diags.extend(found);
         cat.unit = unit;
@@ -214,9 +214,9 @@ fn has_errors(diags: &[Diagnostic]) -> bool {
 enum Ready<'a> {
     /// Numbered for output already (a county's units, numbered as they are checked).
     Numbered(&'a Catalogue),
-    /// As the rules saw it: numbered, and stripped of where each value came from (which only
-    /// the rules need; a province-scale table renders in less memory without it), beside the
-    /// workbook's save.
+    /// As the rules saw it (序号 as drafted, the places of its values kept): numbered and
+    /// stripped of those places (only the rules need them; a province-scale table renders in
+    /// less memory without them) on the other side of the join from the workbook's save.
     Drafted(&'a mut Catalogue),
 }
 
