@@ -1000,6 +1000,18 @@ impl Unit {
     }
 }
 
+/// The groups of a section's items under one 一级事项: runs of rows whose category is the
+/// same as the row above's. [`Catalogue::number_items`] numbers them; the workbook's sheets
+/// merge and number them themselves, from a catalogue not yet numbered (while the rules read
+/// the 序号 as drafted).
+pub fn category_runs(items: &[Item]) -> impl Iterator<Item = &[Item]> {
+    items.chunk_by(same_category)
+}
+
+fn same_category(a: &Item, b: &Item) -> bool {
+    a.category == b.category
+}
+
 /// A unit's catalogue (or a reference catalogue, whose unit is empty).
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
@@ -1031,22 +1043,16 @@ impl Catalogue {
         self.sections = merged;
     }
 
-    /// Number the 一级事项 groups of each section 1, 2, 3 … in order: a new number whenever the
-    /// category differs from the row above.
+    /// Number the 一级事项 groups of each section ([`category_runs`]) 1, 2, 3 … in order.
     pub fn number_items(&mut self) {
         use std::fmt::Write;
         for s in &mut self.sections {
-            let mut n = 0u32;
-            let mut head = 0;
-            for i in 0..s.items.len() {
-                if n == 0 || s.items[i].category != s.items[head].category {
-                    n += 1;
-                    head = i;
+            for (n, run) in (1u32..).zip(s.items.chunk_by_mut(same_category)) {
+                for it in run {
+                    // Written into the string already there: no allocation per item.
+                    it.seq.clear();
+                    let _ = write!(it.seq, "{n}");
                 }
-                // Written into the string already there: no allocation per item.
-                let seq = &mut s.items[i].seq;
-                seq.clear();
-                let _ = write!(seq, "{n}");
             }
         }
     }

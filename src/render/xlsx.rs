@@ -25,7 +25,7 @@ const CHARSET_GB2312: u8 = 134;
 /// First row of the table header (0-based): row 0 is the title, row 1 the section line.
 const HEADER_ROW: u32 = 2;
 const FIRST_DATA_ROW: u32 = HEADER_ROW + 2;
-/// The workbook's deflate level (see [`begin`]).
+/// The workbook's deflate level (see [`write_sections`]).
 const ZIP_LEVEL: u8 = 5;
 
 struct Formats {
@@ -343,7 +343,7 @@ fn write_section<S: Sheet>(
         }
     }
     let mut row = FIRST_DATA_ROW;
-    for (n, group) in (1u32..).zip(category_runs(&section.items)) {
+    for (n, group) in (1u32..).zip(crate::model::category_runs(&section.items)) {
         if stop.load(Ordering::Relaxed) {
             return Ok(());
         }
@@ -377,14 +377,6 @@ fn write_section<S: Sheet>(
     }
     let last_row = row.saturating_sub(1).max(HEADER_ROW + 1);
     ws.finish(last_row, last_col)
-}
-
-/// The runs of items sharing a 一级事项, the rows merged vertically: the groups
-/// [`Catalogue::number_items`] numbers 1, 2, 3 … (a new number whenever the category differs
-/// from the row above), so that the sheets can be written from a catalogue not yet numbered
-/// while the rules read the 序号 as drafted.
-fn category_runs(items: &[Item]) -> impl Iterator<Item = &[Item]> {
-    items.chunk_by(|a, b| a.category == b.category)
 }
 
 /// Lines a text needs in a column `width` characters wide (CJK characters count two).
@@ -618,6 +610,7 @@ pub struct Sections {
     /// The cover's sheet name, taken before the sections'.
     cover: String,
     sheets: Vec<Worksheet>,
+    formats: Formats,
 }
 
 impl Sections {
@@ -630,10 +623,11 @@ impl Sections {
             mut wb,
             cover,
             sheets,
+            formats,
         } = self;
         let ws = wb.add_worksheet();
         ws.set_name(&cover)?;
-        write_cover(ws, cat, o, &Formats::new())?;
+        write_cover(ws, cat, o, &formats)?;
         for ws in sheets {
             wb.push_worksheet(ws);
         }
@@ -643,7 +637,7 @@ impl Sections {
 
 /// Write the section sheets of the workbook of `cat`'s items for `unit` (the catalogue's unit
 /// under the name its outputs take), dated `date`. They need neither the rules' counts nor
-/// the catalogue numbered (see [`category_runs`]): `compile` writes them while the rules read
+/// the catalogue numbered (see [`crate::model::category_runs`]): `compile` writes them while the rules read
 /// the catalogue as drafted. Once `stop` is set (the workbook will not be written after all)
 /// the sheets are left unfinished, at the next group of rows.
 ///
@@ -690,7 +684,12 @@ pub fn write_sections(
         .zip(&cat.sections)
         .map(|(ws, s)| write_section(ws, &title, s, &levels, &f, stop))
         .collect::<Result<Vec<()>, XlsxError>>()?;
-    Ok(Sections { wb, cover, sheets })
+    Ok(Sections {
+        wb,
+        cover,
+        sheets,
+        formats: f,
+    })
 }
 
 /// Number the formats of the section sheets in the workbook, in [`Formats::section_formats`]'
