@@ -253,6 +253,7 @@ impl<'r, I: Iterator<Item = Result<RawRow, Diagnostic>>> Batches<'r, I> {
     pub fn next_batch(&mut self, size: usize, limits: &Limits) -> Option<Batch> {
         let mut rows: Vec<Pending> = Vec::with_capacity(size);
         let mut after = Vec::new();
+        self.order.start_batch(&self.layout);
         while !self.done {
             match self.feed.next() {
                 Some(Ok(r)) => rows.extend(self.order.place(&self.layout, r)),
