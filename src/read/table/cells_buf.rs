@@ -121,13 +121,6 @@ impl Cells {
         }
     }
 
-    /// Every cell's text one after another (with a byte between cells for a line copied
-    /// whole): whatever a cell holds, this holds too, for a test that rules out a whole row.
-    #[inline]
-    pub fn joined(&self) -> &str {
-        &self.text
-    }
-
     /// Remove every cell.
     pub fn clear(&mut self) {
         self.text.clear();

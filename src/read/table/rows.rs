@@ -1059,16 +1059,11 @@ impl Layout {
             return;
         }
         carry.resize(self.ditto_cols.len(), String::new());
-        // Nearly every row holds no 同 anywhere: passed after one search of its text.
-        static SAME: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
-            std::sync::OnceLock::new();
-        let same = SAME.get_or_init(|| memchr::memmem::Finder::new("同"));
         for k in 0..batch.len() {
             let (before, rest) = batch.split_at_mut(k);
             let Some(row) = rest.first_mut() else { break };
-            if same.find(row.row.cells.joined().as_bytes()).is_none() {
-                continue;
-            }
+            // (Each cell is passed by its length alone unless it is as long as a 同上: cheaper
+            // than searching the row's whole text for 同, which the texts of many rows hold.)
             for (j, &i) in self.ditto_cols.iter().enumerate() {
                 if !row.row.cells.get(i).is_some_and(is_ditto) {
                     continue;
