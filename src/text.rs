@@ -67,7 +67,7 @@ fn glance_block<const MARKUP: bool>(
                 | ((c == 0xC2) & (n <= 0xA0))
                 | ((c == 0xE2) & (n & 0xFE == 0x80))
                 | ((c == 0x80) & (n == 0x80))
-                | (MARKUP & ((c == b'<') | (c == b'&'))),
+                | (MARKUP & ((c == b'<') | (c == b'&') | (c == b'{'))),
         );
     }
     odd != 0
@@ -79,7 +79,9 @@ fn glance_block<const MARKUP: bool>(
 /// 255 otherwise (each of 16 lane counters stops at 255). Suspect are: an ASCII control or
 /// space (≤ 0x20), DEL, C2 followed by 80–A0 (the C1 controls, U+00A0), E2 followed by 80 or
 /// 81 (U+2000–U+207F: the odd spaces, the bidirectional overrides), two continuation bytes
-/// 80 80 in a row (U+3000 is E3 80 80), and with `MARKUP` `<` and `&`. A cell of CJK words and
+/// 80 80 in a row (U+3000 is E3 80 80), and with `MARKUP` `<`, `&` and `{` (the brace of a
+/// placeholder: a text the markup glance clears holds none, which the placeholder rule takes
+/// from [`crate::model::Glanced`] instead of looking again). A cell of CJK words and
 /// punctuation, ✓ and ■ included, has none, so the exact scans run only on the few cells this
 /// cannot clear. Looks at 16 bytes at a time without branches (the compiler makes vector
 /// instructions of it), where the exact scans take a branch or two per byte.

@@ -119,7 +119,7 @@ impl fmt::Display for Field {
 
 /// The fields of an item whose text the reader's glance at its cell already proved clear of
 /// everything the hygiene rules report (no control character, no odd white space, fewer than
-/// 11 digits), handed to [`crate::rules::item_diagnostics_glanced`] so that the rules do not
+/// 11 digits) and of a placeholder's `{`, handed to [`crate::rules::item_diagnostics_glanced`] so that the rules do not
 /// glance at the same text again. One bit per field; empty (nothing known) is always right.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Glanced(u16);

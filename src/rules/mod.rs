@@ -230,7 +230,7 @@ pub fn item_diagnostics_glanced(
     }
     deadlines::check_item(cat, item, glanced, basis, &mut out);
     hygiene::check_item(item, ctx, glanced, basis, &mut out);
-    structure::check_item(cat, item, &mut out);
+    structure::check_item(cat, item, glanced, &mut out);
     retain_allowed(item, &mut out, 0);
     out
 }

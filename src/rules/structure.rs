@@ -488,8 +488,14 @@ impl CrossCheck {
 }
 
 /// Item-level checks: placeholders everywhere; ids in reference catalogues; rows the table
-/// reader saw shifted.
-pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>) {
+/// reader saw shifted. The texts of `glanced` fields hold no `{` (see
+/// [`crate::model::Glanced`]).
+pub(super) fn check_item(
+    cat: &Catalogue,
+    item: &Item,
+    glanced: crate::model::Glanced,
+    out: &mut Vec<Diagnostic>,
+) {
     for n in &item.notes {
         if let Seen::Shifted { left } = n.seen {
             let msg = if left {
@@ -502,8 +508,9 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
             ));
         }
     }
-    // Nearly no row holds a brace: a branch-free look at each text rules it out before the
-    // search for placeholders (a memchr call per field of every row).
+    // Nearly no row holds a brace: the reader's glance ruled it out of most of its texts, a
+    // branch-free look at each of the others before the search for placeholders (a memchr
+    // call per field of every row).
     let other_channels = || {
         item.channels.iter().filter_map(|c| match c {
             crate::model::Channel::Other(Some(t)) => Some(t.as_str()),
@@ -512,7 +519,7 @@ pub(super) fn check_item(cat: &Catalogue, item: &Item, out: &mut Vec<Diagnostic>
     };
     if !super::item_texts(item)
         .iter()
-        .any(|(_, t)| holds_brace(t.as_bytes()))
+        .any(|(f, t)| !glanced.has(*f) && holds_brace(t.as_bytes()))
         && !other_channels().any(|t| holds_brace(t.as_bytes()))
     {
         return check_allows(cat, item, out);
