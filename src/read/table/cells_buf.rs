@@ -100,6 +100,13 @@ impl Cells {
         Some((start, end))
     }
 
+    /// The length in bytes of cell `i` (0 past the last), from its span alone: the text is
+    /// not read.
+    #[inline]
+    pub fn byte_len(&self, i: usize) -> usize {
+        self.span(i).map_or(0, |(a, b)| b.saturating_sub(a))
+    }
+
     /// Cell `i`'s text (`None` past the last cell).
     #[inline]
     pub fn get(&self, i: usize) -> Option<&str> {

@@ -1062,10 +1062,12 @@ impl Layout {
         for k in 0..batch.len() {
             let (before, rest) = batch.split_at_mut(k);
             let Some(row) = rest.first_mut() else { break };
-            // (Each cell is passed by its length alone unless it is as long as a 同上: cheaper
-            // than searching the row's whole text for 同, which the texts of many rows hold.)
+            // Each cell is passed by its length alone unless it is as long as a 同上 (cheaper
+            // than searching the row's whole text for 同, which the texts of many rows hold).
             for (j, &i) in self.ditto_cols.iter().enumerate() {
-                if !row.row.cells.get(i).is_some_and(is_ditto) {
+                if !DITTO_BYTES.contains(&row.row.cells.byte_len(i))
+                    || !row.row.cells.get(i).is_some_and(is_ditto)
+                {
                     continue;
                 }
                 let above = match before.last() {
@@ -1598,10 +1600,13 @@ fn takes_ditto(c: Option<Col>) -> bool {
     )
 }
 
+/// The lengths in bytes a 同上 cell can have (同上 is 6, with its spaces and a 。 up to 16): a
+/// mark (✓ is 3), a blank cell or a text is told by its length alone.
+const DITTO_BYTES: std::ops::RangeInclusive<usize> = 6..=16;
+
 /// "同上" (or 同上。, 同 上) alone in a cell.
 fn is_ditto(cell: &str) -> bool {
-    // 同上 is 6 bytes: a mark (✓ is 3) or a blank cell is told by its length alone.
-    (6..=16).contains(&cell.len())
+    DITTO_BYTES.contains(&cell.len())
         && matches!(
             crate::text::trim(cell).trim_end_matches('。'),
             "同上" | "同 上" | "同\u{3000}上"
