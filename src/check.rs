@@ -292,7 +292,7 @@ impl Stream<'_> {
                 &self.ctx,
                 &r.key,
                 &r.raw,
-                r.sloc.as_ref(),
+                r.section_loc().as_ref(),
             ));
         }
         let start = out.len();

@@ -32,7 +32,10 @@ pub struct RawRow {
     pub merged: Vec<bool>,
 }
 
-/// The first 40 characters of a text, for hints.
+/// A cell's row, column and line (see [`crate::model::Place::Cell`]), in the file and sheet of
+/// the rows that hold it.
+pub type CellAt = (u32, u32, Option<u32>);
+
 /// One item read from a table, with the unit and section it belongs to.
 #[derive(Debug)]
 pub struct RowItem {
@@ -43,9 +46,32 @@ pub struct RowItem {
     pub key: SectionKey,
     /// The section's name as written (shared like `unit`).
     pub raw: Arc<str>,
-    /// Where the section is named.
-    pub sloc: Option<Loc>,
+    /// The cell that names the section (a 领域 cell or a section row): see
+    /// [`RowItem::section_loc`]. A place without the file's name, which only the first row of
+    /// each section needs: an `Arc` count on every row cost more than the rest of it.
+    pub sloc: Option<CellAt>,
     pub item: Item,
+}
+
+impl RowItem {
+    /// Where the row's section is named, in the row's file and sheet.
+    pub fn section_loc(&self) -> Option<Loc> {
+        let (row, column, line) = self.sloc?;
+        let at = self.item.loc.as_ref()?;
+        let sheet = match &at.place {
+            crate::model::Place::Cell { sheet, .. } => sheet.clone(),
+            _ => None,
+        };
+        Some(Loc::new(
+            &at.file,
+            crate::model::Place::Cell {
+                sheet,
+                row,
+                column,
+                line,
+            },
+        ))
+    }
 }
 
 /// Read rows into catalogues, one per unit named in a 单位 column (or one for the table).
@@ -89,9 +115,9 @@ pub fn read_rows(
             match cat.sections.iter_mut().find(|s| s.key == r.key) {
                 Some(s) => s.items.push(r.item),
                 None => cat.sections.push(Section {
+                    loc: r.section_loc(),
                     key: r.key,
                     raw: r.raw.to_string(),
-                    loc: r.sloc,
                     items: vec![r.item],
                 }),
             }

@@ -11,7 +11,7 @@ use crate::model::{Audience, Channel, Field, Glanced, Item, Level, Loc, Mode, No
 
 use super::cells::*;
 use super::header::*;
-use super::{Cells, RawRow, RowItem};
+use super::{CellAt, Cells, RawRow, RowItem};
 use crate::read::clean::clean_cell;
 use crate::read::codes;
 
@@ -111,7 +111,7 @@ pub struct Pending {
     unit_full: Option<Arc<str>>,
     key: SectionKey,
     raw: Arc<str>,
-    sloc: Option<Loc>,
+    sloc: Option<CellAt>,
     /// 序号 and 一级事项 from the rows above, for a row whose own cells are blank.
     fill_seq: Option<String>,
     fill_category: Option<String>,
@@ -149,9 +149,6 @@ impl Judged {
         })
     }
 }
-
-/// A cell's row, column and line (see [`Place::Cell`]).
-type CellAt = (u32, u32, Option<u32>);
 
 /// The sequential pass over a table's rows: skips blank rows, repeated headers and notes,
 /// follows section rows, and fills blank continuation cells (序号, 一级事项, 单位, 领域) from
@@ -1434,7 +1431,6 @@ impl Order {
         let names = self.names.as_ref().unwrap_or(&layout.names);
         let (key, raw, sloc) = if !domain_cell.is_empty() {
             let column = layout.first_col + layout.domain_col.unwrap_or(0) as u32;
-            let loc = names.loc(r.row, column, r.line);
             let text = match &self.domain {
                 Some(d) if **d == *domain_cell => Arc::clone(d),
                 _ => {
@@ -1443,15 +1439,15 @@ impl Order {
                     d
                 }
             };
-            (key_of(&mut self.last_domain, &text), text, Some(loc))
+            (
+                key_of(&mut self.last_domain, &text),
+                text,
+                Some((r.row, column, r.line)),
+            )
         } else if let Some(text) = self.domain.clone().filter(|_| layout.has_domain_col) {
             (key_of(&mut self.last_domain, &text), text, None)
-        } else if let Some((k, raw, (row, column, line))) = &self.current_section {
-            (
-                k.clone(),
-                Arc::clone(raw),
-                Some(names.loc(*row, *column, *line)),
-            )
+        } else if let Some((k, raw, at)) = &self.current_section {
+            (k.clone(), Arc::clone(raw), Some(*at))
         } else {
             (
                 layout
