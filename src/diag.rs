@@ -278,10 +278,22 @@ impl Cap {
 pub struct Tally {
     cap: Cap,
     kept: Vec<Diagnostic>,
-    per_code: std::collections::HashMap<(Option<Arc<str>>, &'static str), usize>,
-    per_file: std::collections::HashMap<Option<Arc<str>>, usize>,
+    /// The diagnostics kept of each file, in the order the files were met, and the index of
+    /// each file there. A diagnostic's file is nearly always the last one's (a file's are
+    /// found together), which is tried first: no hash of the file's name per diagnostic.
+    files: Vec<Kept>,
+    index: rustc_hash::FxHashMap<Option<Arc<str>>, usize>,
+    last: usize,
     counts: Summary,
     unreadable: bool,
+}
+
+/// What [`Tally`] kept of one file: how many diagnostics, and how many of each code.
+#[derive(Debug)]
+struct Kept {
+    file: Option<Arc<str>>,
+    all: usize,
+    per_code: rustc_hash::FxHashMap<&'static str, usize>,
 }
 
 impl Tally {
@@ -298,15 +310,38 @@ impl Tally {
         if d.severity == Severity::Error && d.code.starts_with("GK0") {
             self.unreadable = true;
         }
-        let code = self.per_code.entry((d.file.clone(), d.code)).or_insert(0);
-        let file = self.per_file.entry(d.file.clone()).or_insert(0);
-        if *code >= self.cap.per_code || *file >= self.cap.per_file {
-            self.counts.omitted += 1;
-            return;
+        let cap = self.cap;
+        let i = self.file_index(&d.file);
+        if let Some(kept) = self.files.get_mut(i) {
+            let code = kept.per_code.entry(d.code).or_insert(0);
+            if *code >= cap.per_code || kept.all >= cap.per_file {
+                self.counts.omitted += 1;
+                return;
+            }
+            *code += 1;
+            kept.all += 1;
         }
-        *code += 1;
-        *file += 1;
         self.kept.push(d);
+    }
+
+    /// The index of `file` in `files`, added if new.
+    fn file_index(&mut self, file: &Option<Arc<str>>) -> usize {
+        let same = |k: &Kept| match (&k.file, file) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b) || a == b,
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        if !self.files.get(self.last).is_some_and(same) {
+            let files = &mut self.files;
+            self.last = *self.index.entry(file.clone()).or_insert_with(|| {
+                files.push(Kept {
+                    file: file.clone(),
+                    all: 0,
+                    per_code: Default::default(),
+                });
+                files.len() - 1
+            });
+        }
+        self.last
     }
 
     pub fn extend(&mut self, diags: impl IntoIterator<Item = Diagnostic>) {
@@ -386,6 +421,46 @@ fn natural_cmp(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cap counts per file and per code of a file, whichever file came last: files met
+    /// again after others, the same file named by another `Arc`, and diagnostics with no file.
+    #[test]
+    fn the_tally_keeps_at_most_the_cap_of_each_code_and_of_each_file() {
+        let rules = crate::rules::RULES;
+        let (x, y, z) = (rules[0], rules[1], rules[2]);
+        let (a, b): (Arc<str>, Arc<str>) = (Arc::from("a.csv"), Arc::from("b.csv"));
+        let a_again: Arc<str> = Arc::from("a.csv");
+        let mut tally = Tally::new(Cap {
+            per_code: 2,
+            per_file: 3,
+        });
+        let pushes: [(Option<&Arc<str>>, &Rule); 12] = [
+            (Some(&a), x),       // kept: a 1, a/x 1
+            (Some(&b), x),       // kept: b 1
+            (Some(&a_again), x), // kept: a 2, a/x 2
+            (Some(&a), x),       // omitted: a/x full
+            (None, x),           // kept
+            (Some(&a), y),       // kept: a 3
+            (Some(&a), z),       // omitted: a full
+            (Some(&b), x),       // kept: b/x 2
+            (Some(&b), x),       // omitted: b/x full
+            (None, x),           // kept
+            (None, x),           // omitted
+            (Some(&b), y),       // kept: b 3
+        ];
+        for (file, rule) in pushes {
+            let d = Diagnostic::new(rule, "m");
+            tally.push(match file {
+                Some(f) => d.in_file(f),
+                None => d,
+            });
+        }
+        let (kept, summary) = tally.finish();
+        assert_eq!(kept.len(), 8);
+        assert_eq!(summary.omitted, 4);
+        let of = |f: Option<&str>| kept.iter().filter(|d| d.file.as_deref() == f).count();
+        assert_eq!((of(Some("a.csv")), of(Some("b.csv")), of(None)), (3, 3, 2));
+    }
 
     #[test]
     fn cell_names() {
