@@ -821,10 +821,15 @@ impl Item {
 
     /// Whether a field's place is the item's own (`loc_of(field) == loc`), without building it.
     pub fn at_own_place(&self, field: Field) -> bool {
+        self.at_place(field, self.loc.as_ref())
+    }
+
+    /// [`Item::at_own_place`] of an item whose place is `own` (its `loc` not yet set).
+    pub fn at_place(&self, field: Field, own: Option<&Loc>) -> bool {
         match self.spot(field) {
             None => true,
-            Some(Spot::At(l)) => self.loc.as_ref() == Some(l),
-            Some(Spot::Column(c)) => match &self.loc {
+            Some(Spot::At(l)) => own == Some(l),
+            Some(Spot::Column(c)) => match own {
                 Some(Loc {
                     place: Place::Cell { column, .. },
                     ..

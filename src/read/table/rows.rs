@@ -540,6 +540,7 @@ impl Layout {
         let first_col = self.first_col;
         let unknown_cols = &self.unknown_cols;
         // The row's place and its cells': its batch's own, counted by the thread at work on it.
+        // It becomes the item's after the cells (moved, not counted again).
         let row_loc = p.loc;
         let loc_at = |column: u32| row_loc.with_column(column);
         let mut diags = Vec::new();
@@ -550,10 +551,7 @@ impl Layout {
             key: p.key,
             raw: p.raw,
             sloc: p.sloc,
-            item: Item {
-                loc: Some(row_loc.clone()),
-                ..Default::default()
-            },
+            item: Item::default(),
         };
         let item = &mut row_item.item;
         let mut remarks_extra: Vec<String> = Vec::new();
@@ -730,7 +728,7 @@ impl Layout {
                     item.set_column(Field::Channels, column);
                 }
                 Col::ChannelMark => {
-                    if item.at_own_place(Field::Channels) {
+                    if item.at_place(Field::Channels, Some(&row_loc)) {
                         item.set_column(Field::Channels, column);
                     }
                     let own;
@@ -833,7 +831,7 @@ impl Layout {
                         Col::Level(_) => Field::Levels,
                         _ => Field::Audience,
                     };
-                    if item.at_own_place(field) {
+                    if item.at_place(field, Some(&row_loc)) {
                         // First mark column of this field: point at it even when unset, so
                         // "no mark" diagnostics name a cell in the group.
                         item.set_column(field, column);
@@ -896,6 +894,17 @@ impl Layout {
                 }
             }
         }
+        if let Some(dir) = shift {
+            item.notes.push(Note {
+                seen: Seen::Shifted {
+                    left: matches!(dir, Shift::Left),
+                },
+                loc: row_loc.clone(),
+                field: None,
+            });
+        }
+        let no_category_column = self.category_col.is_none().then(|| row_loc.clone());
+        item.loc = Some(row_loc);
         // 是否主动公开 = 是 beside 是否依申请公开 = 否 say one mode twice.
         if item.mode.len() > 1 {
             let mut seen: Vec<Mode> = Vec::with_capacity(item.mode.len());
@@ -911,15 +920,6 @@ impl Layout {
         if self.cols.contains(&Some(Col::ChannelMark)) {
             item.channels.sort();
             item.channels.dedup();
-        }
-        if let Some(dir) = shift {
-            item.notes.push(Note {
-                seen: Seen::Shifted {
-                    left: matches!(dir, Shift::Left),
-                },
-                loc: row_loc.clone(),
-                field: None,
-            });
         }
         if let Some(a) = audience_text {
             let mut list = Audience::parse_list(&a);
@@ -975,10 +975,10 @@ impl Layout {
                 // The cell itself stays the place: it is where a clerk would look.
                 item.category = category;
                 glanced.unset(Field::Category);
-            } else if self.category_col.is_none() {
+            } else if let Some(loc) = no_category_column {
                 item.notes.push(Note {
                     seen: Seen::NoColumn,
-                    loc: row_loc.clone(),
+                    loc,
                     field: Some(Field::Category),
                 });
             }
