@@ -170,7 +170,8 @@ pub struct Order {
     /// million times: each row shares them (an `Arc`) while they stay the same.
     unit: Option<Arc<str>>,
     domain: Option<Arc<str>>,
-    last_domain: Option<(Arc<str>, SectionKey)>,
+    /// The sections the domain texts met so far name, the last met last (see [`key_of`]).
+    domains_seen: Vec<(Arc<str>, SectionKey)>,
     any_unplaced: bool,
     /// The last first text of a row passed to `is_not_item`, and whether it passes the row
     /// as an item by itself (`passes_as_item`). Item rows repeat it (a 领域 written on every
@@ -1125,7 +1126,7 @@ impl Order {
     /// converted by one thread, so its rows' counts stay on that core.
     pub fn start_batch(&mut self, layout: &Layout) {
         let last_is_domain = matches!(
-            (&self.last_domain, &self.domain),
+            (self.domains_seen.last(), &self.domain),
             (Some((t, _)), Some(d)) if Arc::ptr_eq(t, d)
         );
         for text in [&mut self.unit, &mut self.domain].into_iter().flatten() {
@@ -1134,7 +1135,8 @@ impl Order {
         if let Some((_, raw, _)) = &mut self.current_section {
             *raw = private(raw);
         }
-        if let (true, Some((t, _)), Some(d)) = (last_is_domain, &mut self.last_domain, &self.domain)
+        if let (true, Some((t, _)), Some(d)) =
+            (last_is_domain, self.domains_seen.last_mut(), &self.domain)
         {
             *t = Arc::clone(d);
         }
@@ -1440,12 +1442,12 @@ impl Order {
                 }
             };
             (
-                key_of(&mut self.last_domain, &text),
+                key_of(&mut self.domains_seen, &text),
                 text,
                 Some((r.row, column, r.line)),
             )
         } else if let Some(text) = self.domain.clone().filter(|_| layout.has_domain_col) {
-            (key_of(&mut self.last_domain, &text), text, None)
+            (key_of(&mut self.domains_seen, &text), text, None)
         } else if let Some((k, raw, at)) = &self.current_section {
             (k.clone(), Arc::clone(raw), Some(*at))
         } else {
@@ -1634,24 +1636,38 @@ fn mark_channel(label: &str) -> Channel {
 /// The section of rows that name none, in a table with no domain anywhere.
 const UNPLACED: &str = "未分领域";
 
-/// The section a domain text names; the last one is remembered in `last` (rows repeat it).
-fn key_of(last: &mut Option<(Arc<str>, SectionKey)>, text: &Arc<str>) -> SectionKey {
-    match last {
-        Some((t, k)) if Arc::ptr_eq(t, text) || **t == **text => k.clone(),
-        _ => {
-            // A 领域 cell may be numbered or decorated (一、社会救助, 社会救助类) or a
-            // short name (养老).
-            let k = match section_key_of(text) {
-                SectionKey::Unknown(u) => match domains::lookup_domain_cell(text) {
-                    SectionKey::Unknown(_) => SectionKey::Unknown(u),
-                    k => k,
-                },
-                k => k,
-            };
-            *last = Some((Arc::clone(text), k.clone()));
-            k
+/// The section a domain text names, remembered in `seen` with the texts met before: rows
+/// repeat the last one, and a province table's domains come back every few rows (1,666
+/// changes in 20,000 rows of the generated one), where naming one anew normalises and looks
+/// it up (about 2,000 instructions).
+fn key_of(seen: &mut Vec<(Arc<str>, SectionKey)>, text: &Arc<str>) -> SectionKey {
+    /// Texts remembered; a table with more distinct 领域 texts names the rest anew.
+    const KEPT: usize = 64;
+    if let Some((t, k)) = seen.last() {
+        if Arc::ptr_eq(t, text) || **t == **text {
+            return k.clone();
         }
     }
+    if let Some(i) = seen.iter().rposition(|(t, _)| **t == **text) {
+        // The last met goes last.
+        let met = seen.remove(i);
+        let k = met.1.clone();
+        seen.push(met);
+        return k;
+    }
+    // A 领域 cell may be numbered or decorated (一、社会救助, 社会救助类) or a short name (养老).
+    let k = match section_key_of(text) {
+        SectionKey::Unknown(u) => match domains::lookup_domain_cell(text) {
+            SectionKey::Unknown(_) => SectionKey::Unknown(u),
+            k => k,
+        },
+        k => k,
+    };
+    if seen.len() >= KEPT {
+        seen.remove(0);
+    }
+    seen.push((Arc::clone(text), k.clone()));
+    k
 }
 
 /// The domain of a table's own title met below the first table of a sheet ("二、养老服务领域
@@ -1887,6 +1903,43 @@ mod tests {
                 assert_eq!(has_colon(&s), s.contains([':', '：']), "{s:?}");
             }
         }
+    }
+
+    /// A domain text names the same section whether it is named anew, the last one met, or
+    /// remembered from further back, past the number of texts kept too.
+    #[test]
+    fn domain_texts_name_their_sections_however_often_they_come_back() {
+        let named = |t: &str| match section_key_of(t) {
+            SectionKey::Unknown(u) => match domains::lookup_domain_cell(t) {
+                SectionKey::Unknown(_) => SectionKey::Unknown(u),
+                k => k,
+            },
+            k => k,
+        };
+        let texts: Vec<Arc<str>> = [
+            "社会救助",
+            "一、养老服务",
+            "养老",
+            "财政预决算",
+            "未知领域甲",
+        ]
+        .into_iter()
+        .map(String::from)
+        .chain((0..100).map(|i| format!("领域{i}")))
+        .map(Arc::from)
+        .collect();
+        let mut seen = Vec::new();
+        for round in 0..3 {
+            for (i, t) in texts.iter().enumerate() {
+                for t in [t, t, &texts[i % 5], t] {
+                    // Another allocation of the same text, as a new batch's copy is.
+                    let copy: Arc<str> = Arc::from(&**t);
+                    assert_eq!(key_of(&mut seen, &copy), named(t), "{t} in round {round}");
+                }
+            }
+            assert!(seen.len() <= 64);
+        }
+        assert_eq!(named("一、养老服务"), named("养老服务"));
     }
 
     /// Unit and domain texts are shared between rows while they repeat: a row must still get
