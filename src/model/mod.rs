@@ -119,8 +119,9 @@ impl fmt::Display for Field {
 
 /// The fields of an item whose text the reader's glance at its cell already proved clear of
 /// everything the hygiene rules report (no control character, no odd white space, fewer than
-/// 11 digits) and of a placeholder's `{`, handed to [`crate::rules::item_diagnostics_glanced`] so that the rules do not
-/// glance at the same text again. One bit per field; empty (nothing known) is always right.
+/// 11 digits) and of a placeholder's `{`, handed to [`crate::rules::item_diagnostics_glanced`]
+/// so that the rules do not glance at the same text again. One bit per field; empty (nothing
+/// known) is always right.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Glanced(u16);
 
@@ -168,6 +169,23 @@ impl Loc {
             file: Arc::clone(file),
             place,
         }
+    }
+
+    /// Another cell of the same file and sheet (no sheet when this is not a cell's place).
+    pub fn at_cell(&self, row: u32, column: u32, line: Option<u32>) -> Loc {
+        let sheet = match &self.place {
+            Place::Cell { sheet, .. } => sheet.clone(),
+            _ => None,
+        };
+        Loc::new(
+            &self.file,
+            Place::Cell {
+                sheet,
+                row,
+                column,
+                line,
+            },
+        )
     }
 
     /// The same place in another column (a cell of the same row).

@@ -57,20 +57,7 @@ impl RowItem {
     /// Where the row's section is named, in the row's file and sheet.
     pub fn section_loc(&self) -> Option<Loc> {
         let (row, column, line) = self.sloc?;
-        let at = self.item.loc.as_ref()?;
-        let sheet = match &at.place {
-            crate::model::Place::Cell { sheet, .. } => sheet.clone(),
-            _ => None,
-        };
-        Some(Loc::new(
-            &at.file,
-            crate::model::Place::Cell {
-                sheet,
-                row,
-                column,
-                line,
-            },
-        ))
+        Some(self.item.loc.as_ref()?.at_cell(row, column, line))
     }
 }
 
