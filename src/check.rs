@@ -235,24 +235,14 @@ impl Stream<'_> {
     }
 
     /// What [`Stream::in_order`] reads of a row: its unit, section and the item's names, id,
-    /// 序号, places, notes and allows. The rest (the long texts, channels, marks) is dropped
-    /// here, on the worker thread that made the row, not on the one thread that runs the
-    /// in-order checks of every row (and frees memory another thread allocated at a higher
-    /// cost).
-    pub fn for_in_order(r: &mut RowItem) {
+    /// 序号, places, notes and allows. The rest (the long texts, channels, marks) is taken
+    /// here, on the worker thread that made the row, and its buffers kept in `spare` for the
+    /// worker's next row (see [`crate::model::Spare`]), not freed by the one thread that runs
+    /// the in-order checks of every row (at a higher cost for memory another thread
+    /// allocated).
+    pub fn for_in_order(r: &mut RowItem, spare: &mut crate::model::Spare) {
         r.unit_full = None;
-        let item = &mut r.item;
-        // Taken and dropped in place: moving the whole item would cost more than it saves.
-        drop((
-            std::mem::take(&mut item.content),
-            std::mem::take(&mut item.basis),
-            std::mem::take(&mut item.deadline),
-            std::mem::take(&mut item.subject),
-            std::mem::take(&mut item.remarks),
-            std::mem::take(&mut item.channels),
-            std::mem::take(&mut item.audience),
-            std::mem::take(&mut item.mode),
-        ));
+        spare.keep(&mut r.item);
     }
 
     /// Note the names of a run of rows in their units' duplicate checks, in row order, ahead

@@ -168,10 +168,11 @@ impl Checked {
                 CHUNK,
                 limits,
                 |layout: &Layout, chunk: Vec<Pending>| -> CheckedChunk {
+                    let mut spare = crate::model::Spare::default();
                     chunk
                         .into_iter()
                         .map(|p| {
-                            let (mut r, mut read, glanced) = layout.convert_glanced(p);
+                            let (mut r, mut read, glanced) = layout.convert_spared(p, &mut spare);
                             let mut d = per_item.item_glanced(&r, glanced);
                             if !keep_excerpts {
                                 for x in read.iter_mut().chain(d.iter_mut()) {
@@ -179,7 +180,7 @@ impl Checked {
                                 }
                             }
                             let keys = crate::check::Stream::keys(&r);
-                            crate::check::Stream::for_in_order(&mut r);
+                            crate::check::Stream::for_in_order(&mut r, &mut spare);
                             (r, keys, read, d)
                         })
                         .collect()

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::domains::{self, SectionKey};
-use crate::model::{Audience, Channel, Field, Glanced, Item, Level, Loc, Mode, Note, Place, Seen};
+use crate::model::{Audience, Channel, Field, Glanced, Level, Loc, Mode, Note, Place, Seen, Spare};
 
 use super::cells::*;
 use super::header::*;
@@ -536,6 +536,16 @@ impl Layout {
     /// [`Layout::convert`], and the fields whose text the cleaning pass's glance proved clear
     /// for the hygiene rules (see [`Glanced`]).
     pub fn convert_glanced(&self, p: Pending) -> (RowItem, Vec<Diagnostic>, Glanced) {
+        self.convert_spared(p, &mut Spare::default())
+    }
+
+    /// [`Layout::convert_glanced`] into an item made of the buffers `spare` kept from the rows
+    /// before (see [`Spare`]).
+    pub fn convert_spared(
+        &self,
+        p: Pending,
+        spare: &mut Spare,
+    ) -> (RowItem, Vec<Diagnostic>, Glanced) {
         let mut glanced = Glanced::default();
         let r = p.row;
         let first_col = self.first_col;
@@ -552,7 +562,7 @@ impl Layout {
             key: p.key,
             raw: p.raw,
             sloc: p.sloc,
-            item: Item::default(),
+            item: spare.item(),
         };
         let item = &mut row_item.item;
         let mut remarks_extra: Vec<String> = Vec::new();
@@ -705,7 +715,14 @@ impl Layout {
                     // Only a text still the cell as read is the text the reader glanced at.
                     let glanced_clear = glanced_clear && matches!(value, Cow::Borrowed(_));
                     if let Some(slot) = item.text_mut(*f) {
-                        *slot = value.into_owned();
+                        // Into the slot's own buffer, kept from an earlier row (see `Spare`).
+                        match value {
+                            Cow::Borrowed(text) => {
+                                slot.clear();
+                                slot.push_str(text);
+                            }
+                            Cow::Owned(text) => *slot = text,
+                        }
                     }
                     if glanced_clear {
                         glanced.set(*f);
@@ -2237,5 +2254,134 @@ mod tests {
         }
         // The clean texts were skipped: the glance is used.
         assert!(skipped >= 20, "{skipped}");
+    }
+
+    #[test]
+    fn an_item_made_of_the_buffers_of_the_rows_before_is_the_item_made_afresh() {
+        let file: Arc<str> = Arc::from("t.csv");
+        let row = |n: u32, cells: &[&str]| RawRow {
+            cells: cells.iter().copied().collect(),
+            row: n,
+            line: Some(n),
+            first_column: 1,
+            merged: Vec::new(),
+        };
+        let header = [
+            "序号",
+            "领域",
+            "一级事项",
+            "二级事项",
+            "公开内容（要素）",
+            "公开依据",
+            "公开时限",
+            "公开主体",
+            "公开渠道和载体",
+            "全社会",
+            "特定群众",
+            "主动",
+            "依申请公开",
+            "备注",
+        ];
+        // Long texts, then blank and shorter ones, a cell the reader cleans (its text is
+        // the reader's, not the buffer's), other channels and marks, a cell too long to keep.
+        let long = "《中华人民共和国政府信息公开条例》".repeat(200);
+        let body: [[&str; 9]; 5] = [
+            [
+                "1",
+                "低保政策",
+                "申请条件、办理流程、审核结果",
+                "《社会救助暂行办法》",
+                "实时",
+                "民政办",
+                "政府网站 公示栏",
+                "✓",
+                "备注一",
+            ],
+            ["2", "低保对象", "", "", "", "", "", "", ""],
+            [
+                "3",
+                "名单",
+                "公示<br>名单",
+                &long,
+                "20个工作日内",
+                " 民政办",
+                "政务服务中心",
+                "",
+                "允许GK402：法定",
+            ],
+            [
+                "4",
+                "名单",
+                "短",
+                "《条例》",
+                "",
+                "",
+                "便民服务站 其他（微信群）",
+                "✓",
+                "",
+            ],
+            ["5", "名单", "", "", "实时", "", "", "", ""],
+        ];
+        let rows = || {
+            std::iter::once(row(1, &header))
+                .chain(body.iter().zip(2..).map(|(b, n)| {
+                    let cells = [
+                        b[0],
+                        "社会救助",
+                        "低保",
+                        b[1],
+                        b[2],
+                        b[3],
+                        b[4],
+                        b[5],
+                        b[6],
+                        b[7],
+                        "",
+                        b[7],
+                        "",
+                        b[8],
+                    ];
+                    row(n, &cells)
+                }))
+                .map(Ok)
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        let placed = || {
+            let mut rows = rows();
+            let (layout, rest, _) = Layout::start(
+                &file,
+                None,
+                &mut rows,
+                "默认",
+                &crate::limits::Limits::default(),
+            )
+            .unwrap_or_else(|_| panic!("no header"));
+            let mut order = Order::default();
+            let placed: Vec<Pending> = rest
+                .into_iter()
+                .chain(rows.flatten())
+                .filter_map(|r| order.place(&layout, r))
+                .collect();
+            (layout, placed)
+        };
+        let (layout, fresh) = placed();
+        let fresh: Vec<String> = fresh
+            .into_iter()
+            .map(|p| format!("{:?}", layout.convert_glanced(p)))
+            .collect();
+        let (layout, spared) = placed();
+        let mut spare = Spare::default();
+        let mut kept_any = false;
+        for (p, fresh) in spared.into_iter().zip(&fresh) {
+            let converted = layout.convert_spared(p, &mut spare);
+            assert_eq!(&format!("{converted:?}"), fresh);
+            let (mut r, _, _) = converted;
+            kept_any |= r.item.content.capacity() > 0;
+            spare.keep(&mut r.item);
+            assert!(r.item.content.is_empty() && r.item.channels.is_empty());
+        }
+        assert_eq!(fresh.len(), body.len());
+        assert!(kept_any);
     }
 }
