@@ -186,13 +186,23 @@ pub struct InOrder {
     units: Vec<UnitState>,
     index: FxHashMap<String, usize>,
     last: usize,
+    /// The name `last` was found by: rows share their unit's name (a batch's own copy), so
+    /// the next row's is most often this very text, told without comparing the two.
+    last_name: Option<Arc<str>>,
 }
 
 impl InOrder {
     /// The state of the unit named `name`, made on its first row.
-    fn unit(&mut self, name: &str) -> Option<&mut UnitState> {
+    fn unit(&mut self, name: &Arc<str>) -> Option<&mut UnitState> {
+        if self
+            .last_name
+            .as_ref()
+            .is_some_and(|last| Arc::ptr_eq(last, name))
+        {
+            return self.units.get_mut(self.last);
+        }
         // Rows come in runs of one unit, so the last one is tried first.
-        if self.units.get(self.last).is_none_or(|u| *u.name != *name) {
+        if self.units.get(self.last).is_none_or(|u| *u.name != **name) {
             let units = &mut self.units;
             self.last = *self.index.entry(name.to_string()).or_insert_with(|| {
                 units.push(UnitState {
@@ -203,6 +213,7 @@ impl InOrder {
                 units.len() - 1
             });
         }
+        self.last_name = Some(Arc::clone(name));
         self.units.get_mut(self.last)
     }
 }
@@ -213,6 +224,7 @@ impl Default for InOrder {
             units: Vec::new(),
             index: FxHashMap::default(),
             last: usize::MAX,
+            last_name: None,
         }
     }
 }
@@ -322,6 +334,26 @@ mod tests {
     use super::*;
     use crate::domains::SectionKey;
     use crate::model::{Item, Loc, Place, Section};
+
+    #[test]
+    fn a_unit_is_found_by_its_name_whether_the_text_is_shared_or_another_copy() {
+        let mut state = InOrder::default();
+        let (jia, yi): (Arc<str>, Arc<str>) = (Arc::from("甲镇"), Arc::from("乙镇"));
+        let found = |state: &mut InOrder, name: &Arc<str>| {
+            let u = state.unit(name).map(|u| u.name.clone());
+            assert_eq!(u.as_deref(), Some(&**name));
+            state.last
+        };
+        let first = found(&mut state, &jia);
+        assert_eq!(found(&mut state, &jia), first);
+        let second = found(&mut state, &yi);
+        assert_ne!(second, first);
+        // Another batch's copy of the text, then the first text again: the same units.
+        assert_eq!(found(&mut state, &Arc::from("乙镇")), second);
+        assert_eq!(found(&mut state, &jia), first);
+        assert_eq!(found(&mut state, &Arc::from("甲镇")), first);
+        assert_eq!(state.units.len(), 2);
+    }
 
     fn unit_with_rows(file: &Arc<str>, rows: &[(Option<&str>, u32)]) -> Catalogue {
         let items = rows

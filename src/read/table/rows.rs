@@ -3,6 +3,7 @@
 //! into an [`Item`], which runs on many rows at once.
 
 use std::borrow::Cow;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
@@ -171,7 +172,7 @@ pub struct Order {
     unit: Option<Arc<str>>,
     domain: Option<Arc<str>>,
     /// The sections the domain texts met so far name, the last met last (see [`key_of`]).
-    domains_seen: Vec<(Arc<str>, SectionKey)>,
+    domains_seen: Vec<DomainSeen>,
     any_unplaced: bool,
     /// The last first text of a row passed to `is_not_item`, and whether it passes the row
     /// as an item by itself (`passes_as_item`). Item rows repeat it (a 领域 written on every
@@ -958,10 +959,14 @@ impl Layout {
             }
         }
         // gkml writes an item's exemptions into 备注 (允许GK210：理由); read them back.
-        let remarks_loc = item
-            .loc_of(Field::Remarks)
-            .map(std::borrow::Cow::into_owned);
-        item.take_allows_from_remarks(remarks_loc.as_ref());
+        // The place is made only for a 备注 that holds an exemption: a `Loc` is a count on the
+        // file's name, taken and given back on every row for nothing otherwise.
+        if item.remarks.contains("允许GK") {
+            let remarks_loc = item
+                .loc_of(Field::Remarks)
+                .map(std::borrow::Cow::into_owned);
+            item.take_allows_from_remarks(remarks_loc.as_ref());
+        }
         if !item.allow.is_empty() || !remarks_extra.is_empty() {
             glanced.unset(Field::Remarks);
         }
@@ -1144,7 +1149,7 @@ impl Order {
     pub fn start_batch(&mut self, layout: &Layout) {
         let last_is_domain = matches!(
             (self.domains_seen.last(), &self.domain),
-            (Some((t, _)), Some(d)) if Arc::ptr_eq(t, d)
+            (Some(seen), Some(d)) if Arc::ptr_eq(&seen.text, d)
         );
         for text in [&mut self.unit, &mut self.domain].into_iter().flatten() {
             *text = private(text);
@@ -1152,10 +1157,10 @@ impl Order {
         if let Some((_, raw, _)) = &mut self.current_section {
             *raw = private(raw);
         }
-        if let (true, Some((t, _)), Some(d)) =
+        if let (true, Some(seen), Some(d)) =
             (last_is_domain, self.domains_seen.last_mut(), &self.domain)
         {
-            *t = Arc::clone(d);
+            seen.text = Arc::clone(d);
         }
         self.names = Some(layout.names.private());
     }
@@ -1657,23 +1662,29 @@ const UNPLACED: &str = "未分领域";
 /// repeat the last one, and a province table's domains come back every few rows (1,666
 /// changes in 20,000 rows of the generated one), where naming one anew normalises and looks
 /// it up (about 2,000 instructions).
-fn key_of(seen: &mut Vec<(Arc<str>, SectionKey)>, text: &Arc<str>) -> SectionKey {
+fn key_of(seen: &mut Vec<DomainSeen>, text: &Arc<str>) -> SectionKey {
     /// Texts remembered; a table with more distinct 领域 texts names the rest anew.
     const KEPT: usize = 64;
-    if let Some((t, k)) = seen.last() {
-        if Arc::ptr_eq(t, text) || **t == **text {
-            return k.clone();
+    if let Some(last) = seen.last() {
+        if Arc::ptr_eq(&last.text, text) || *last.text == **text {
+            return last.key.clone();
         }
     }
-    if let Some(i) = seen.iter().rposition(|(t, _)| **t == **text) {
+    // Told apart by a hash first: the 26 domains' names are mostly four characters, and a
+    // comparison of texts of one length is a call to memcmp.
+    let hash = rustc_hash::FxBuildHasher.hash_one(&**text);
+    if let Some(i) = seen
+        .iter()
+        .rposition(|s| s.hash == hash && *s.text == **text)
+    {
         // The last met goes last.
         let met = seen.remove(i);
-        let k = met.1.clone();
+        let k = met.key.clone();
         seen.push(met);
         return k;
     }
     // A 领域 cell may be numbered or decorated (一、社会救助, 社会救助类) or a short name (养老).
-    let k = match section_key_of(text) {
+    let key = match section_key_of(text) {
         SectionKey::Unknown(u) => match domains::lookup_domain_cell(text) {
             SectionKey::Unknown(_) => SectionKey::Unknown(u),
             k => k,
@@ -1683,8 +1694,20 @@ fn key_of(seen: &mut Vec<(Arc<str>, SectionKey)>, text: &Arc<str>) -> SectionKey
     if seen.len() >= KEPT {
         seen.remove(0);
     }
-    seen.push((Arc::clone(text), k.clone()));
-    k
+    seen.push(DomainSeen {
+        hash,
+        text: Arc::clone(text),
+        key: key.clone(),
+    });
+    key
+}
+
+/// A domain text [`key_of`] met, its hash and the section it names.
+#[derive(Debug)]
+struct DomainSeen {
+    hash: u64,
+    text: Arc<str>,
+    key: SectionKey,
 }
 
 /// The domain of a table's own title met below the first table of a sheet ("二、养老服务领域
