@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-run benchmarks of gkml against the peers issue 18 names, measured in the same run on
 # the same machine: absolute times drift on a shared machine, so the runs of gkml and of its
-# peers are interleaved (one of each per round) and the ratios of their medians are reported.
+# peers are interleaved (one of each per round, the order rotated from round to round) and
+# the ratios of their medians are reported.
 #
 #   scripts/bench.sh [ROWS...]        default: 200000 1000000 (validate), compile at 100000
 #
@@ -56,6 +57,20 @@ summary() {
 median() { sort -n "$1" | awk '{w[NR]=$1} END {print w[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN {if (a>0) printf "%.2f×", b/a; else print "—"}'; }
 
+# One round: run `$2 TOOL` for every tool named after it, starting at the round's own place
+# in the list (round 1 with the second tool, round 2 the third, ...). On this virtual machine
+# the run right after a peer that freed a few hundred MB was up to 10% slower (the memory
+# coming back from the host); in a fixed order that run was always gkml's. Rotated, each
+# tool comes after each other one in turn.
+rotated() {
+  local round=$1 run=$2; shift 2
+  local k=$# i
+  local list=("$@")
+  for ((i = 0; i < k; i++)); do
+    "$run" "${list[$(((i + round) % k))]}"
+  done
+}
+
 input() {
   local csv="$work/p$1.csv"
   [ -f "$csv" ] || python3 "$shared/gen_province.py" "$1" "$csv"
@@ -63,7 +78,7 @@ input() {
 }
 
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# gkml $(git rev-parse --short HEAD 2>/dev/null), $runs interleaved rounds, medians"
+echo "# gkml $(git rev-parse --short HEAD 2>/dev/null), $runs interleaved rounds (order rotated), medians"
 v_qsv="(not measured)"; v_fl="(not measured)"; v_xw="(not measured)"
 [ -n "$qsv" ] && v_qsv=$("$qsv" --version | head -1 | awk '{print $2}' | cut -d- -f1)
 [ -n "$frictionless" ] && v_fl=$(pip show frictionless 2>/dev/null | sed -n 's/^Version: //p')
@@ -73,12 +88,21 @@ echo "# peers: qsvlite $v_qsv; frictionless $v_fl; XlsxWriter $v_xw"
 for n in "${rows[@]}"; do
   csv=$(input "$n")
   rm -f "$work"/v-*.txt
-  for _ in $(seq "$runs"); do
-    timed "$work/v-gkml.txt" "$gkml" validate --format json "$csv"
-    [ -n "$base" ] && timed "$work/v-base.txt" "$base" validate --format json "$csv"
-    [ -n "$qsv" ] && timed "$work/v-qsv.txt" "$qsv" validate "$csv" "$shared/qsv-schema.json"
-    [ -n "$frictionless" ] && timed "$work/v-fl.txt" frictionless validate "$csv" \
-      --schema "$shared/frictionless-schema.json" --json --limit-errors 100000000 --trusted
+  validate_with() {
+    case $1 in
+      gkml) timed "$work/v-gkml.txt" "$gkml" validate --format json "$csv" ;;
+      base) timed "$work/v-base.txt" "$base" validate --format json "$csv" ;;
+      qsv) timed "$work/v-qsv.txt" "$qsv" validate "$csv" "$shared/qsv-schema.json" ;;
+      fl) timed "$work/v-fl.txt" frictionless validate "$csv" \
+        --schema "$shared/frictionless-schema.json" --json --limit-errors 100000000 --trusted ;;
+    esac
+  }
+  tools=(gkml)
+  [ -n "$base" ] && tools+=(base)
+  [ -n "$qsv" ] && tools+=(qsv)
+  [ -n "$frictionless" ] && tools+=(fl)
+  for round in $(seq "$runs"); do
+    rotated "$round" validate_with "${tools[@]}"
   done
   echo
   echo "## validate, $n rows ($(du -mL "$csv" | cut -f1) MB)"
@@ -92,14 +116,24 @@ if [ -n "$compile_rows" ]; then
   n=$compile_rows
   csv=$(input "$n")
   rm -f "$work"/c-*.txt
-  for _ in $(seq "$runs"); do
-    rm -rf "$work/out$n"
-    timed "$work/c-gkml.txt" "$gkml" compile "$csv" -o "$work/out$n" --allow-errors --quiet --date 2026-11-24
-    if [ -n "$base" ]; then
-      rm -rf "$work/base$n"
-      timed "$work/c-base.txt" "$base" compile "$csv" -o "$work/base$n" --allow-errors --quiet --date 2026-11-24
-    fi
-    [ -n "$xlsxwriter" ] && timed "$work/c-xw.txt" python3 "$shared/ref_compile_xlsxwriter.py" "$csv" "$work/peer$n.xlsx"
+  compile_with() {
+    case $1 in
+      gkml)
+        rm -rf "$work/out$n"
+        timed "$work/c-gkml.txt" "$gkml" compile "$csv" -o "$work/out$n" --allow-errors --quiet --date 2026-11-24
+        ;;
+      base)
+        rm -rf "$work/base$n"
+        timed "$work/c-base.txt" "$base" compile "$csv" -o "$work/base$n" --allow-errors --quiet --date 2026-11-24
+        ;;
+      xw) timed "$work/c-xw.txt" python3 "$shared/ref_compile_xlsxwriter.py" "$csv" "$work/peer$n.xlsx" ;;
+    esac
+  }
+  tools=(gkml)
+  [ -n "$base" ] && tools+=(base)
+  [ -n "$xlsxwriter" ] && tools+=(xw)
+  for round in $(seq "$runs"); do
+    rotated "$round" compile_with "${tools[@]}"
   done
   echo
   echo "## compile, $n rows"
