@@ -290,6 +290,8 @@ pub fn parse(text: &str) -> Parsed {
     if has(&["长期", "永久", "常态", "动态", "长年", "常年", "持续"]) {
         out.parts.push(Deadline::Standing);
     }
+    // 定期 alone says "periodically" without how often: it is read as a period only beside
+    // one (每季度定期公开), as 按规定 is no time at all.
     if !out.parts.contains(&Deadline::Periodic)
         && has(&[
             "每季度",
@@ -300,7 +302,6 @@ pub fn parse(text: &str) -> Parsed {
             "年度",
             "每周",
             "每学期",
-            "定期",
             "月度",
             "按月",
             "按季",
@@ -325,8 +326,14 @@ pub fn parse(text: &str) -> Parsed {
     {
         out.parts.push(Deadline::Periodic);
     }
+    // The 时 of an event (在…时) is not the 时 of 时限, 适时 or 按时: "按规定时限公开" and
+    // "适时公开" name no time.
+    let event_text = ["时限", "适时", "按时"]
+        .iter()
+        .fold(t.clone(), |text, w| text.replace(w, ""));
+    let has_event = |k: &[&str]| k.iter().any(|w| event_text.contains(w));
     if out.parts.is_empty()
-        && has(&[
+        && has_event(&[
             "时",
             "前",
             "后",
@@ -456,9 +463,36 @@ mod tests {
 
     #[test]
     fn text_that_states_no_time_is_unreadable() {
-        for t in ["", "按规定", "—", "无", "见文件", "公开"] {
+        for t in [
+            "",
+            "按规定",
+            "—",
+            "无",
+            "见文件",
+            "公开",
+            "按规定时限",
+            "按规定时限公开",
+            "适时公开",
+            "按时公开",
+            "定期公开",
+            "定期",
+        ] {
             assert!(!parse(t).is_readable(), "{t}");
         }
+        // What those words stand beside still reads: a period with 定期, an event's 时 beside
+        // a 时限, a number of days.
+        for (t, want) in [
+            ("每季度定期公开", Deadline::Periodic),
+            ("定期（每年）公开", Deadline::Periodic),
+            ("在项目批准时按规定时限公开", Deadline::Event),
+            ("征收决定作出时适时公开", Deadline::Event),
+        ] {
+            assert_eq!(parse(t).parts, vec![want], "{t}");
+        }
+        assert_eq!(
+            parse("按法定采购程序时限公开；公开招标公告期限为5个工作日").parts,
+            vec![Deadline::WorkingDays(5)]
+        );
     }
 
     /// Wordings of real catalogues that state a time without the usual words: the start of

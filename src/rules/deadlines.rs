@@ -25,7 +25,7 @@ pub static UNREADABLE_DEADLINE: Rule = Rule {
     summary: "公开时限写法无法识别（没有说明何时公开）",
     source: "《中华人民共和国政府信息公开条例》第二十六条",
     doc: "## What it does
-Reads the 公开时限 as one of: N working days or days from an event, a date each year, a period (每季度, 半年), real time (实时), promptly (及时), standing (长期公开), or an event without a number (在…时, …前). Reports a time limit that is none of these, such as 按规定 or 见文件.
+Reads the 公开时限 as one of: N working days or days from an event, a date each year, a period (每季度, 半年), real time (实时), promptly (及时), standing (长期公开), or an event without a number (在…时, …前). Reports a time limit that is none of these, such as 按规定, 见文件, 按规定时限公开, 适时公开 or 定期公开 (定期 without saying how often).
 
 ## Why is this bad?
 The time limit is a required element; text that names no time cannot be checked by the public or by the supervisor.
@@ -188,7 +188,11 @@ pub(super) fn check_item(
             )
             .on(item, Field::Deadline)
             .underline(&item.deadline, "")
-            .hint("写明时限，如“信息形成或者变更之日起20个工作日内”“实时公开”“每年1月31日前”"),
+            .hint(if item.deadline.contains("定期") {
+                "写明多久公开一次，如“每季度结束后10个工作日内”“每年1月31日前”"
+            } else {
+                "写明时限，如“信息形成或者变更之日起20个工作日内”“实时公开”“每年1月31日前”"
+            }),
         );
         return;
     }
