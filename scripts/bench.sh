@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Whole-run benchmarks of gkml against the peers issue 18 names, measured in the same run on
 # the same machine: absolute times drift on a shared machine, so the runs of gkml and of its
-# peers are interleaved (one of each per round, the order rotated from round to round) and
-# the ratios of their medians are reported.
+# peers are interleaved (one of each per round: the peers, then gkml and the baseline in turn
+# first) and the ratios of their medians are reported.
 #
 #   scripts/bench.sh [ROWS...]        default: 200000 1000000 (validate), compile at 100000
 #
@@ -57,18 +57,24 @@ summary() {
 median() { sort -n "$1" | awk '{w[NR]=$1} END {print w[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN {if (a>0) printf "%.2f×", b/a; else print "—"}'; }
 
-# One round: run `$2 TOOL` for every tool named after it, starting at the round's own place
-# in the list (round 1 with the second tool, round 2 the third, ...). On this virtual machine
-# the run right after a peer that freed a few hundred MB was up to 10% slower (the memory
-# coming back from the host); in a fixed order that run was always gkml's. Rotated, each
-# tool comes after each other one in turn.
-rotated() {
+# One round: `$2 TOOL` for each tool named after it, the peers first, then gkml and the
+# baseline, whose places swap from one round to the next. On this virtual machine the run
+# right after a peer that freed a few hundred MB was up to 10% slower (the memory coming back
+# from the host); in the fixed order of earlier rounds that run was always gkml's, and the
+# baseline, after it, never paid. Now each pays it in every other round.
+alternating() {
   local round=$1 run=$2; shift 2
-  local k=$# i
-  local list=("$@")
-  for ((i = 0; i < k; i++)); do
-    "$run" "${list[$(((i + round) % k))]}"
+  local t
+  for t in "$@"; do
+    case $t in gkml | base) ;; *) "$run" "$t" ;; esac
   done
+  if ((round % 2)); then
+    "$run" gkml
+    [ -n "$base" ] && "$run" base
+  else
+    [ -n "$base" ] && "$run" base
+    "$run" gkml
+  fi
 }
 
 input() {
@@ -78,7 +84,7 @@ input() {
 }
 
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# gkml $(git rev-parse --short HEAD 2>/dev/null), $runs interleaved rounds (order rotated), medians"
+echo "# gkml $(git rev-parse --short HEAD 2>/dev/null), $runs interleaved rounds (gkml and baseline alternating after the peers), medians"
 v_qsv="(not measured)"; v_fl="(not measured)"; v_xw="(not measured)"
 [ -n "$qsv" ] && v_qsv=$("$qsv" --version | head -1 | awk '{print $2}' | cut -d- -f1)
 [ -n "$frictionless" ] && v_fl=$(pip show frictionless 2>/dev/null | sed -n 's/^Version: //p')
@@ -102,7 +108,7 @@ for n in "${rows[@]}"; do
   [ -n "$qsv" ] && tools+=(qsv)
   [ -n "$frictionless" ] && tools+=(fl)
   for round in $(seq "$runs"); do
-    rotated "$round" validate_with "${tools[@]}"
+    alternating "$round" validate_with "${tools[@]}"
   done
   echo
   echo "## validate, $n rows ($(du -mL "$csv" | cut -f1) MB)"
@@ -133,7 +139,7 @@ if [ -n "$compile_rows" ]; then
   [ -n "$base" ] && tools+=(base)
   [ -n "$xlsxwriter" ] && tools+=(xw)
   for round in $(seq "$runs"); do
-    rotated "$round" compile_with "${tools[@]}"
+    alternating "$round" compile_with "${tools[@]}"
   done
   echo
   echo "## compile, $n rows"
