@@ -1987,15 +1987,7 @@ mod tests {
     #[test]
     fn shared_unit_and_domain_texts_follow_the_rows() {
         let file: Arc<str> = Arc::from("t.csv");
-        let row = |n: u32, cells: &[&str]| {
-            Ok(RawRow {
-                cells: cells.iter().map(|c| c.to_string()).collect(),
-                row: n,
-                line: Some(n),
-                first_column: 1,
-                merged: Vec::new(),
-            })
-        };
+        let row = |n: u32, cells: &[&str]| Ok(raw_row(n, cells));
         let header = [
             "单位",
             "领域",
@@ -2124,32 +2116,62 @@ mod tests {
         assert_eq!(units, vec![("甲镇", 5), ("乙镇", 2), ("丙镇", 1)]);
     }
 
-    #[test]
-    fn the_rules_given_the_readers_glance_say_what_they_say_without_it() {
-        let file: Arc<str> = Arc::from("t.csv");
-        let row = |n: u32, cells: &[&str]| RawRow {
+    /// The template's columns with 序号 first and 备注 last, as the tests' drafts write them.
+    const DRAFT_HEADER: [&str; 14] = [
+        "序号",
+        "领域",
+        "一级事项",
+        "二级事项",
+        "公开内容（要素）",
+        "公开依据",
+        "公开时限",
+        "公开主体",
+        "公开渠道和载体",
+        "全社会",
+        "特定群众",
+        "主动",
+        "依申请公开",
+        "备注",
+    ];
+
+    fn raw_row(n: u32, cells: &[&str]) -> RawRow {
+        RawRow {
             cells: cells.iter().copied().collect(),
             row: n,
             line: Some(n),
             first_column: 1,
             merged: Vec::new(),
-        };
-        let header = [
-            "序号",
-            "领域",
-            "一级事项",
-            "二级事项",
-            "公开内容（要素）",
-            "公开依据",
-            "公开时限",
-            "公开主体",
-            "公开渠道和载体",
-            "全社会",
-            "特定群众",
-            "主动",
-            "依申请公开",
-            "备注",
-        ];
+        }
+    }
+
+    /// A draft of [`DRAFT_HEADER`] over `body` (row 2 on) read and placed: its layout and the
+    /// item rows.
+    fn placed_draft(file: &Arc<str>, body: Vec<RawRow>) -> (Layout, Vec<Pending>) {
+        let mut rows = std::iter::once(raw_row(1, &DRAFT_HEADER))
+            .chain(body)
+            .map(Ok)
+            .collect::<Vec<_>>()
+            .into_iter();
+        let (layout, rest, _) = Layout::start(
+            file,
+            None,
+            &mut rows,
+            "默认",
+            &crate::limits::Limits::default(),
+        )
+        .unwrap_or_else(|_| panic!("no header"));
+        let mut order = Order::default();
+        let placed = rest
+            .into_iter()
+            .chain(rows.flatten())
+            .filter_map(|r| order.place(&layout, r))
+            .collect();
+        (layout, placed)
+    }
+
+    #[test]
+    fn the_rules_given_the_readers_glance_say_what_they_say_without_it() {
+        let file: Arc<str> = Arc::from("t.csv");
         // Clean cells, and cells whose text the reader changes or the rules report: stray
         // spaces, HTML, a mobile number, an ID number, outline numbering, a continued
         // 一级事项, a long repeated basis, exemptions in 备注.
@@ -2219,43 +2241,26 @@ mod tests {
                 "备注1234567890123",
             ],
         ];
-        let mut rows = std::iter::once(row(1, &header))
-            .chain(body.iter().zip(2..).map(|(b, n)| {
-                let cells = [
-                    b[0],
-                    "社会救助",
-                    b[1],
-                    b[2],
-                    "名单",
-                    b[3],
-                    b[4],
-                    "民政办",
-                    "政府网站",
-                    "✓",
-                    "",
-                    "✓",
-                    "",
-                    b[5],
-                ];
-                row(n, &cells)
-            }))
-            .map(Ok)
-            .collect::<Vec<_>>()
-            .into_iter();
-        let (layout, rest, _) = Layout::start(
-            &file,
-            None,
-            &mut rows,
-            "默认",
-            &crate::limits::Limits::default(),
-        )
-        .unwrap_or_else(|_| panic!("no header"));
-        let mut order = Order::default();
-        let mut placed: Vec<Pending> = rest
-            .into_iter()
-            .chain(rows.flatten())
-            .filter_map(|r| order.place(&layout, r))
-            .collect();
+        let rows = body.iter().zip(2..).map(|(b, n)| {
+            let cells = [
+                b[0],
+                "社会救助",
+                b[1],
+                b[2],
+                "名单",
+                b[3],
+                b[4],
+                "民政办",
+                "政府网站",
+                "✓",
+                "",
+                "✓",
+                "",
+                b[5],
+            ];
+            raw_row(n, &cells)
+        });
+        let (layout, mut placed) = placed_draft(&file, rows.collect());
         layout.resolve_ditto(&mut placed, &mut Vec::new());
         assert_eq!(placed.len(), body.len());
         let cat = crate::model::Catalogue {
@@ -2282,29 +2287,6 @@ mod tests {
     #[test]
     fn an_item_made_of_the_buffers_of_the_rows_before_is_the_item_made_afresh() {
         let file: Arc<str> = Arc::from("t.csv");
-        let row = |n: u32, cells: &[&str]| RawRow {
-            cells: cells.iter().copied().collect(),
-            row: n,
-            line: Some(n),
-            first_column: 1,
-            merged: Vec::new(),
-        };
-        let header = [
-            "序号",
-            "领域",
-            "一级事项",
-            "二级事项",
-            "公开内容（要素）",
-            "公开依据",
-            "公开时限",
-            "公开主体",
-            "公开渠道和载体",
-            "全社会",
-            "特定群众",
-            "主动",
-            "依申请公开",
-            "备注",
-        ];
         // Long texts, then blank and shorter ones, a cell the reader cleans (its text is
         // the reader's, not the buffer's), other channels and marks, a cell too long to keep.
         let long = "《中华人民共和国政府信息公开条例》".repeat(200);
@@ -2345,48 +2327,27 @@ mod tests {
             ],
             ["5", "名单", "", "", "实时", "", "", "", ""],
         ];
-        let rows = || {
-            std::iter::once(row(1, &header))
-                .chain(body.iter().zip(2..).map(|(b, n)| {
-                    let cells = [
-                        b[0],
-                        "社会救助",
-                        "低保",
-                        b[1],
-                        b[2],
-                        b[3],
-                        b[4],
-                        b[5],
-                        b[6],
-                        b[7],
-                        "",
-                        b[7],
-                        "",
-                        b[8],
-                    ];
-                    row(n, &cells)
-                }))
-                .map(Ok)
-                .collect::<Vec<_>>()
-                .into_iter()
-        };
         let placed = || {
-            let mut rows = rows();
-            let (layout, rest, _) = Layout::start(
-                &file,
-                None,
-                &mut rows,
-                "默认",
-                &crate::limits::Limits::default(),
-            )
-            .unwrap_or_else(|_| panic!("no header"));
-            let mut order = Order::default();
-            let placed: Vec<Pending> = rest
-                .into_iter()
-                .chain(rows.flatten())
-                .filter_map(|r| order.place(&layout, r))
-                .collect();
-            (layout, placed)
+            let rows = body.iter().zip(2..).map(|(b, n)| {
+                let cells = [
+                    b[0],
+                    "社会救助",
+                    "低保",
+                    b[1],
+                    b[2],
+                    b[3],
+                    b[4],
+                    b[5],
+                    b[6],
+                    b[7],
+                    "",
+                    b[7],
+                    "",
+                    b[8],
+                ];
+                raw_row(n, &cells)
+            });
+            placed_draft(&file, rows.collect())
         };
         let (layout, fresh) = placed();
         let fresh: Vec<String> = fresh
