@@ -33,7 +33,7 @@ pub static STRAY_WHITESPACE: Rule = Rule {
     summary: "文字中有多余的空格、全角空格或制表符",
     source: "国办发〔2019〕54号 附件 格式模板",
     doc: "## What it does
-Reports text with leading or trailing spaces, full-width spaces (　), tabs, or runs of several spaces; in a spreadsheet or CSV, the cell whose text gkml had to tidy. `--fix` removes them.
+Reports text with leading or trailing spaces, full-width spaces (　), tabs, or runs of several spaces; in a spreadsheet or CSV, the cell whose text gkml had to tidy. `--fix` removes them. Also reports a 公开主体 whose name a single space splits between a place and the 人民政府, 政府 or 办事处 that make it a body (大沙乡 人民政府), which `--fix` leaves to the clerk: a space between two bodies (乐昌镇人民政府 民政办) is how some tables list them and is not reported.
 
 ## Why is this bad?
 Stray spaces come from copying out of Word or web pages; they break searches and matching (\"政府网站 \" is not \"政府网站\") and print unevenly.
@@ -663,6 +663,16 @@ fn check_text(item: &Item, ctx: &super::Context, field: Field, t: &str, out: &mu
             .hint("删除这些不可见字符（常见于从其他系统复制的内容）后重新保存"),
         );
     }
+    if field == Field::Subject && !seen.stray_whitespace {
+        if let Some(split) = split_body_name(t) {
+            out.push(
+                Diagnostic::new(&STRAY_WHITESPACE, format!("公开主体中“{split}”被空格隔开"))
+                    .on(item, field)
+                    .underline(t, split)
+                    .hint("删除名称中间的空格（如“大沙乡人民政府”）；几个主体之间用顿号“、”隔开"),
+            );
+        }
+    }
     if field != Field::Channels && seen.stray_whitespace {
         out.push(
             Diagnostic::new(
@@ -676,9 +686,58 @@ fn check_text(item: &Item, ctx: &super::Context, field: Field, t: &str, out: &mu
     }
 }
 
+/// A body's name split by a space, as Word's justified text or a wrapped line leaves it:
+/// `大沙乡 人民政府`, `城关街道 办事处`. Only a space between a place (…乡, …镇, …县, …区,
+/// …市, …街道) and the 人民政府, 政府 or 办事处 that make it a body: a space between two
+/// bodies (`乐昌镇人民政府 民政办`) is how some tables list them, and is not reported. Returns
+/// the split name as written.
+fn split_body_name(t: &str) -> Option<&str> {
+    const PLACES: [&str; 6] = ["乡", "镇", "县", "区", "市", "街道"];
+    const BODIES: [&str; 3] = ["人民政府", "政府", "办事处"];
+    let mut from = 0;
+    while let Some(k) = t.get(from..)?.find(' ') {
+        let i = from + k;
+        from = i + 1;
+        let (before, after) = (t.get(..i)?, t.get(i + 1..)?);
+        let Some(body) = BODIES.iter().find(|b| after.starts_with(**b)) else {
+            continue;
+        };
+        if !PLACES.iter().any(|p| before.ends_with(p)) {
+            continue;
+        }
+        // The name starts after the last separator before the space.
+        let start = before
+            .rfind(|c: char| c.is_whitespace() || "、，,；;（(".contains(c))
+            .map_or(0, |j| {
+                j + before
+                    .get(j..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8)
+            });
+        return t.get(start..i + 1 + body.len());
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_place_and_its_government_split_by_a_space_are_one_name_split() {
+        for (t, want) in [
+            ("大沙乡 人民政府", Some("大沙乡 人民政府")),
+            ("县民政局、城关镇 人民政府", Some("城关镇 人民政府")),
+            ("城关街道 办事处", Some("城关街道 办事处")),
+            ("某县 政府办公室", Some("某县 政府")),
+            ("乐昌镇人民政府 民政办", None),
+            ("县民政局 乡镇人民政府", None),
+            ("大沙乡人民政府", None),
+            ("民政局 人民政府", None),
+        ] {
+            assert_eq!(split_body_name(t), want, "{t}");
+        }
+    }
 
     /// The byte-by-byte reading [`scan`] replaced with a table: both must agree on every text.
     fn scan_by_comparison(t: &str) -> (usize, usize, bool, bool) {
