@@ -1683,14 +1683,7 @@ fn key_of(seen: &mut Vec<DomainSeen>, text: &Arc<str>) -> SectionKey {
         seen.push(met);
         return k;
     }
-    // A 领域 cell may be numbered or decorated (一、社会救助, 社会救助类) or a short name (养老).
-    let key = match section_key_of(text) {
-        SectionKey::Unknown(u) => match domains::lookup_domain_cell(text) {
-            SectionKey::Unknown(_) => SectionKey::Unknown(u),
-            k => k,
-        },
-        k => k,
-    };
+    let key = domain_cell_key(text);
     if seen.len() >= KEPT {
         seen.remove(0);
     }
@@ -1700,6 +1693,18 @@ fn key_of(seen: &mut Vec<DomainSeen>, text: &Arc<str>) -> SectionKey {
         key: key.clone(),
     });
     key
+}
+
+/// The section a 领域 cell names, worked out anew: the cell may be numbered or decorated
+/// (一、社会救助, 社会救助类) or a short name (养老).
+fn domain_cell_key(text: &str) -> SectionKey {
+    match section_key_of(text) {
+        SectionKey::Unknown(u) => match domains::lookup_domain_cell(text) {
+            SectionKey::Unknown(_) => SectionKey::Unknown(u),
+            k => k,
+        },
+        k => k,
+    }
 }
 
 /// A domain text [`key_of`] met, its hash and the section it names.
@@ -1949,13 +1954,7 @@ mod tests {
     /// remembered from further back, past the number of texts kept too.
     #[test]
     fn domain_texts_name_their_sections_however_often_they_come_back() {
-        let named = |t: &str| match section_key_of(t) {
-            SectionKey::Unknown(u) => match domains::lookup_domain_cell(t) {
-                SectionKey::Unknown(_) => SectionKey::Unknown(u),
-                k => k,
-            },
-            k => k,
-        };
+        let named = domain_cell_key;
         let texts: Vec<Arc<str>> = [
             "社会救助",
             "一、养老服务",
