@@ -71,6 +71,40 @@ fn a_third_level_of_items_is_read_into_the_second_level_name() {
     }
 }
 
+/// 公开事项 | 具体事项 (or 事项名称 | 具体事项) with no 一级事项 column are the template's two
+/// levels, not a 二级 and a third: the first is the 一级事项, written once over its group,
+/// and 具体事项 the 二级事项 — no GK109 for a missing 一级事项 column.
+#[test]
+fn two_item_columns_without_a_first_level_are_the_first_and_second_levels() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (n, levels) in ["公开事项,具体事项", "事项名称,具体事项"]
+        .iter()
+        .enumerate()
+    {
+        let text = format!(
+            "{TITLE}\n\
+             序号,{levels},公开内容（要素）,公开依据,公开时限,公开主体,公开渠道和载体,全社会,特定群众,主动,依申请公开\n\
+             1,财政预算,政府预算,{}\n\
+             ,,部门预算,{}\n\
+             2,财政决算,政府决算,{}\n",
+            elements("收支预算表"),
+            elements("部门收支预算表"),
+            elements("收支决算表"),
+        );
+        let (cats, diags) = read_checked(&csv_draft(dir.path(), &format!("t{n}.csv"), &text));
+        assert!(diags.is_empty(), "{levels}: {:?}", codes(&diags));
+        assert_eq!(
+            names(&cats),
+            [
+                "财政预算/政府预算",
+                "财政预算/部门预算",
+                "财政决算/政府决算"
+            ],
+            "{levels}"
+        );
+    }
+}
+
 /// The 一级 and 二级 of a three-level catalogue on rows of their own above the third level
 /// (a 二级 alone, or 序号, 一级 and 二级 together), under a two-row header whose 公开事项
 /// spans the three levels: those rows head the items below them and are not items.

@@ -655,7 +655,9 @@ fn first_of_each_field(mut cols: Vec<Option<Col>>) -> Vec<Option<Col>> {
 
 /// A catalogue with three levels of items: 具体事项 (or 具体内容事项) beside another 二级事项
 /// column (事项类别 | 事项名称 | 具体事项) is the third level, not a second 二级事项; a second
-/// third-level column goes to 备注 as a second column of one field does.
+/// third-level column goes to 备注 as a second column of one field does. Without a 一级事项
+/// column the two are the two levels the template has (公开事项 | 具体事项): the first is the
+/// 一级事项, 具体事项 the 二级事项.
 fn third_level(cols: &mut [Option<Col>], labels: &[String]) {
     let name = Some(Col::Text(Field::Name));
     let specific = |l: &str| {
@@ -663,10 +665,22 @@ fn third_level(cols: &mut [Option<Col>], labels: &[String]) {
         let bare = without_qualifiers(&k);
         bare.ends_with("具体事项")
     };
+    let has_category = cols.contains(&Some(Col::Text(Field::Category)));
     if let Some(first) = cols.iter().position(|c| *c == name) {
-        for (c, l) in cols.iter_mut().zip(labels).skip(first + 1) {
-            if *c == name && specific(l) {
-                *c = Some(Col::SubName);
+        let below = cols
+            .iter()
+            .zip(labels)
+            .skip(first + 1)
+            .any(|(c, l)| *c == name && specific(l));
+        if below && !has_category {
+            if let Some(c) = cols.get_mut(first) {
+                *c = Some(Col::Text(Field::Category));
+            }
+        } else {
+            for (c, l) in cols.iter_mut().zip(labels).skip(first + 1) {
+                if *c == name && specific(l) {
+                    *c = Some(Col::SubName);
+                }
             }
         }
     }
